@@ -1,0 +1,241 @@
+import { type LocalDate, parseLedgerDate } from './dates';
+import { normaliseLabel, parseStatus, type RowStatus } from './status';
+
+/** A sheet's cells as the Sheets API or a CSV parser returns them: rows of cells. */
+export type Cell = string | number;
+export type Grid = readonly (readonly Cell[])[];
+
+export type LedgerField =
+  | 'name'
+  | 'purpose'
+  | 'resource'
+  | 'iamUser'
+  | 'accessKeyId'
+  | 'startDate'
+  | 'endDate'
+  | 'status'
+  | 'accountId';
+
+/** Header spellings seen in real ledgers, compared after `normaliseLabel`. */
+const HEADER_ALIASES: Readonly<Record<LedgerField, readonly string[]>> = {
+  name: ['氏名', '名前', '申請者', '利用者', 'name', 'fullname', 'owner', 'requester'],
+  purpose: ['利用目的', '目的', 'purpose'],
+  resource: ['AWSリソース名', 'AWSリソース', 'リソース', 'awsresource', 'resource'],
+  iamUser: [
+    'アカウント名',
+    'IAMユーザー',
+    'IAMユーザー名',
+    'IAMユーザ',
+    'IAMユーザ名',
+    'iamuser',
+    'iamusername',
+    'username',
+  ],
+  accessKeyId: ['アクセスキーID', 'アクセスキー', 'accesskeyid', 'accesskey'],
+  startDate: ['利用開始日', '開始日', 'startdate', 'start'],
+  endDate: ['利用終了日', '終了日', '有効期限', 'enddate', 'end', 'expiry', 'expires'],
+  status: ['状態', 'ステータス', 'status', 'state'],
+  accountId: ['AWSアカウントID', 'アカウントID', 'awsaccountid', 'accountid'],
+};
+
+const REQUIRED: readonly LedgerField[] = ['iamUser', 'accessKeyId', 'endDate', 'status'];
+/** Title rows above the header are common in hand-made sheets; look this far down for it. */
+const HEADER_SEARCH_ROWS = 5;
+const MAX_CELL_LENGTH = 512;
+const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+const ACCESS_KEY_ID = /^AKIA[0-9A-Z]{16}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+export type ColumnMap = Readonly<Partial<Record<LedgerField, number>>>;
+
+export interface LedgerRow {
+  /** The row number people see in the sheet (1-based), used in every message. */
+  readonly rowNumber: number;
+  /** Stable identity across sweeps: the access key id the row grants. */
+  readonly id: string;
+  readonly name: string;
+  readonly purpose: string;
+  readonly resource: string;
+  readonly iamUser: string;
+  readonly accessKeyId: string;
+  readonly startDate: LocalDate | null;
+  readonly endDate: LocalDate;
+  readonly status: RowStatus;
+  /** Absent: the default account. */
+  readonly accountId: string | null;
+}
+
+export interface RowProblem {
+  readonly rowNumber: number;
+  readonly problems: readonly string[];
+  /** The cells as read, so a report can show what was wrong without another lookup. */
+  readonly cells: readonly string[];
+}
+
+export interface Ledger {
+  readonly headerRowNumber: number;
+  readonly columns: ColumnMap;
+  readonly rows: readonly LedgerRow[];
+  readonly problems: readonly RowProblem[];
+}
+
+export class LedgerFormatError extends Error {
+  override readonly name = 'LedgerFormatError';
+}
+
+const ALIAS_TO_FIELD: ReadonlyMap<string, LedgerField> = new Map(
+  (Object.entries(HEADER_ALIASES) as [LedgerField, readonly string[]][]).flatMap(([field, aliases]) =>
+    aliases.map((alias) => [normaliseLabel(alias), field] as const),
+  ),
+);
+
+function mapHeader(cells: readonly Cell[]): ColumnMap {
+  const columns: Partial<Record<LedgerField, number>> = {};
+  cells.forEach((cell, index) => {
+    const field = ALIAS_TO_FIELD.get(normaliseLabel(String(cell)));
+    if (field !== undefined && columns[field] === undefined) columns[field] = index;
+  });
+  return columns;
+}
+
+function findHeader(grid: Grid): { index: number; columns: ColumnMap } {
+  let best: { index: number; columns: ColumnMap } | null = null;
+  for (let index = 0; index < Math.min(HEADER_SEARCH_ROWS, grid.length); index++) {
+    const columns = mapHeader(grid[index] ?? []);
+    if (REQUIRED.every((field) => columns[field] !== undefined)) return { index, columns };
+    if (!best || Object.keys(columns).length > Object.keys(best.columns).length) best = { index, columns };
+  }
+  const found = best?.columns ?? {};
+  const missing = REQUIRED.filter((field) => found[field] === undefined);
+  throw new LedgerFormatError(
+    `ledger header not found: missing column(s) ${missing
+      .map((field) => `${field} (${HEADER_ALIASES[field].slice(0, 2).join(' / ')})`)
+      .join(', ')} in the first ${HEADER_SEARCH_ROWS} rows`,
+  );
+}
+
+function cellText(row: readonly Cell[], column: number | undefined): string {
+  if (column === undefined) return '';
+  const cell = row[column];
+  return cell === undefined ? '' : String(cell).trim();
+}
+
+/**
+ * Turns a sheet into typed rows. Anything doubtful becomes a `RowProblem` with the reasons,
+ * never a row: the planner only ever sees rows that are safe to act on.
+ */
+export function parseLedger(grid: Grid): Ledger {
+  const { index: headerIndex, columns } = findHeader(grid);
+  const rows: LedgerRow[] = [];
+  const problems: RowProblem[] = [];
+
+  for (let index = headerIndex + 1; index < grid.length; index++) {
+    const cells = grid[index] ?? [];
+    const rowNumber = index + 1;
+    const texts = cells.map((cell) => String(cell));
+    if (texts.every((text) => text.trim() === '')) {
+      problems.push({ rowNumber, problems: ['blank row'], cells: [] });
+      continue;
+    }
+    const parsed = parseRow(cells, columns, rowNumber);
+    if ('problems' in parsed) problems.push({ rowNumber, problems: parsed.problems, cells: texts });
+    else rows.push(parsed.row);
+  }
+
+  return { headerRowNumber: headerIndex + 1, columns, ...rejectDuplicateKeys(rows, problems, grid) };
+}
+
+function parseRow(
+  cells: readonly Cell[],
+  columns: ColumnMap,
+  rowNumber: number,
+): { row: LedgerRow } | { problems: string[] } {
+  const problems: string[] = [];
+  const text = (field: LedgerField) => {
+    const value = cellText(cells, columns[field]);
+    if (value.length > MAX_CELL_LENGTH)
+      problems.push(`${field} is longer than ${MAX_CELL_LENGTH} characters`);
+    return value;
+  };
+
+  const iamUser = text('iamUser');
+  if (iamUser === '') problems.push('IAM user is empty');
+  else if (!IAM_USER_NAME.test(iamUser))
+    problems.push(`IAM user "${clip(iamUser)}" is not a valid IAM user name`);
+
+  const accessKeyId = text('accessKeyId');
+  if (accessKeyId === '') problems.push('access key id is empty');
+  else if (!ACCESS_KEY_ID.test(accessKeyId))
+    problems.push(`access key id "${clip(accessKeyId)}" is not an AKIA… key id`);
+
+  const endCell = columns.endDate === undefined ? undefined : cells[columns.endDate];
+  const endDate = endCell === undefined || String(endCell).trim() === '' ? null : parseLedgerDate(endCell);
+  if (endDate === null) problems.push(`end date "${clip(String(endCell ?? ''))}" is not a date`);
+
+  const startCell = columns.startDate === undefined ? undefined : cells[columns.startDate];
+  const startBlank = startCell === undefined || String(startCell).trim() === '';
+  const startDate = startBlank ? null : parseLedgerDate(startCell);
+  if (!startBlank && startDate === null)
+    problems.push(`start date "${clip(String(startCell))}" is not a date`);
+  if (startDate && endDate && startDate > endDate) problems.push('start date is after end date');
+
+  const statusText = text('status');
+  const status = parseStatus(statusText);
+  if (status === null) problems.push(`status "${clip(statusText)}" is not a known status`);
+
+  const accountText = text('accountId');
+  if (accountText !== '' && !ACCOUNT_ID.test(accountText))
+    problems.push(`AWS account id "${clip(accountText)}" is not 12 digits`);
+
+  const name = text('name');
+  const purpose = text('purpose');
+  const resource = text('resource');
+
+  if (problems.length > 0 || endDate === null || status === null) return { problems };
+  return {
+    row: {
+      rowNumber,
+      id: accessKeyId,
+      name,
+      purpose,
+      resource,
+      iamUser,
+      accessKeyId,
+      startDate,
+      endDate,
+      status,
+      accountId: accountText === '' ? null : accountText,
+    },
+  };
+}
+
+/** Two rows naming one key cannot both be right, so neither is acted on. */
+function rejectDuplicateKeys(
+  rows: readonly LedgerRow[],
+  problems: readonly RowProblem[],
+  grid: Grid,
+): { rows: LedgerRow[]; problems: RowProblem[] } {
+  const byKey = Map.groupBy(rows, (row) => row.accessKeyId);
+  const kept: LedgerRow[] = [];
+  const rejected: RowProblem[] = [];
+  for (const row of rows) {
+    const twins = (byKey.get(row.accessKeyId) ?? []).filter((other) => other !== row);
+    if (twins.length === 0) kept.push(row);
+    else
+      rejected.push({
+        rowNumber: row.rowNumber,
+        problems: [
+          `access key id ${row.accessKeyId} is also on row ${twins.map((t) => t.rowNumber).join(', ')}`,
+        ],
+        cells: (grid[row.rowNumber - 1] ?? []).map(String),
+      });
+  }
+  return {
+    rows: kept,
+    problems: [...problems, ...rejected].sort((a, b) => a.rowNumber - b.rowNumber),
+  };
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

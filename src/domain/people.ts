@@ -1,0 +1,127 @@
+import type { Grid } from './ledger';
+import { normaliseLabel } from './status';
+
+export interface Person {
+  readonly slackId: string;
+  readonly familyName: string;
+  readonly givenName: string;
+}
+
+/** Who gets the DM for a row, and how we know. */
+export type Owner =
+  | {
+      readonly kind: 'slack';
+      readonly slackId: string;
+      readonly via: 'people-table' | 'slack-id-tag' | 'email-tag';
+    }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+export class PeopleFormatError extends Error {
+  override readonly name = 'PeopleFormatError';
+}
+
+const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
+const HEADERS = {
+  slackId: ['slackid', 'slackユーザーid', 'slackuserid', 'slack'],
+  familyName: ['姓', '苗字', '名字', 'familyname', 'lastname', 'surname'],
+  givenName: ['名', '名前', 'givenname', 'firstname'],
+} as const;
+
+/** Full-width spaces, case, and half/full-width letters must not decide who gets a DM. */
+export function normaliseName(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+}
+
+export function parsePeople(grid: Grid): { people: Person[]; problems: string[] } {
+  const header = (grid[0] ?? []).map((cell) => normaliseLabel(String(cell)));
+  const column = (aliases: readonly string[]) => header.findIndex((h) => aliases.includes(h));
+  const cols = {
+    slackId: column(HEADERS.slackId),
+    family: column(HEADERS.familyName),
+    given: column(HEADERS.givenName),
+  };
+  if (cols.slackId < 0 || cols.family < 0 || cols.given < 0)
+    throw new PeopleFormatError(
+      'people table needs the columns Slack ID, 姓 (family name) and 名 (given name)',
+    );
+
+  const people: Person[] = [];
+  const problems: string[] = [];
+  grid.slice(1).forEach((row, index) => {
+    const cell = (i: number) => String(row[i] ?? '').trim();
+    const person = {
+      slackId: cell(cols.slackId),
+      familyName: cell(cols.family),
+      givenName: cell(cols.given),
+    };
+    if (Object.values(person).every((v) => v === '')) return;
+    if (!SLACK_ID.test(person.slackId))
+      problems.push(`people row ${index + 2}: "${person.slackId}" is not a Slack user id`);
+    else if (person.familyName === '' && person.givenName === '')
+      problems.push(`people row ${index + 2}: no name`);
+    else people.push(person);
+  });
+  return { people, problems };
+}
+
+/** Name → Slack id; a name two people share resolves to nobody rather than the wrong person. */
+export class PeopleDirectory {
+  private readonly byName = new Map<string, Set<string>>();
+
+  constructor(people: readonly Person[]) {
+    for (const person of people) {
+      // Ledgers write 山田 太郎 (family first) or Taro Yamada (given first).
+      for (const key of [person.familyName + person.givenName, person.givenName + person.familyName]) {
+        const normalised = normaliseName(key);
+        if (normalised === '') continue;
+        const ids = this.byName.get(normalised) ?? new Set<string>();
+        ids.add(person.slackId);
+        this.byName.set(normalised, ids);
+      }
+    }
+  }
+
+  lookup(fullName: string): { slackId: string } | { ambiguous: readonly string[] } | null {
+    const ids = this.byName.get(normaliseName(fullName));
+    if (!ids) return null;
+    const [first, ...rest] = [...ids];
+    if (first === undefined) return null;
+    return rest.length === 0 ? { slackId: first } : { ambiguous: [first, ...rest] };
+  }
+}
+
+export interface OwnerHints {
+  /** Tags of the row's IAM user (`SlackId`, `Email`). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Slack ids already looked up for emails; `null` means Slack said no such user. */
+  readonly emailToSlackId: ReadonlyMap<string, string | null>;
+}
+
+export const SLACK_ID_TAG = 'SlackId';
+export const EMAIL_TAG = 'Email';
+
+/** People table first (the ledger's own name), then the IAM user's tags. */
+export function resolveOwner(name: string, directory: PeopleDirectory, hints: OwnerHints): Owner {
+  const byName = name === '' ? null : directory.lookup(name);
+  if (byName && 'slackId' in byName) return { kind: 'slack', slackId: byName.slackId, via: 'people-table' };
+
+  const tagged = hints.tags[SLACK_ID_TAG]?.trim();
+  if (tagged && SLACK_ID.test(tagged)) return { kind: 'slack', slackId: tagged, via: 'slack-id-tag' };
+
+  const email = hints.tags[EMAIL_TAG]?.trim().toLowerCase();
+  const viaEmail = email ? hints.emailToSlackId.get(email) : undefined;
+  if (viaEmail) return { kind: 'slack', slackId: viaEmail, via: 'email-tag' };
+
+  const reasons = [
+    byName
+      ? `name "${name}" matches ${byName.ambiguous.length} people`
+      : `name "${name}" is not in the people table`,
+    tagged ? `tag ${SLACK_ID_TAG}="${tagged}" is not a Slack user id` : `no ${SLACK_ID_TAG} tag`,
+    email
+      ? viaEmail === null
+        ? `no Slack user has email ${email}`
+        : `email ${email} was not looked up`
+      : `no ${EMAIL_TAG} tag`,
+  ];
+  return { kind: 'unknown', reason: reasons.join('; ') };
+}

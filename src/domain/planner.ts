@@ -1,0 +1,314 @@
+import { daysBetween, type LocalDate } from './dates';
+import {
+  type IamInventory,
+  type IamUserSummary,
+  isCustomerManagedPolicy,
+  isProtected,
+  type LiveAccessKey,
+  maskKeyId,
+} from './iam';
+import type { Ledger, LedgerRow, RowProblem } from './ledger';
+import { EMAIL_TAG, type PeopleDirectory, resolveOwner } from './people';
+
+export interface SweepPolicy {
+  /** Notify owners this many days (inclusive) before the end date. */
+  readonly noticeDays: number;
+  readonly protectedUsers: ReadonlySet<string>;
+}
+
+/** Journal states by idempotency key; a missing key means the action never started. */
+export type JournalView = ReadonlyMap<string, 'started' | 'completed'>;
+
+export interface PlanInput {
+  readonly today: LocalDate;
+  readonly ledger: Ledger;
+  readonly iam: IamInventory;
+  /** Live `ListAccessKeys` results for every user `keyCheckUsers` named. */
+  readonly liveKeys: ReadonlyMap<string, readonly LiveAccessKey[]>;
+  readonly directory: PeopleDirectory;
+  readonly emailToSlackId: ReadonlyMap<string, string | null>;
+  readonly journal: JournalView;
+  readonly policy: SweepPolicy;
+}
+
+export type Action =
+  | {
+      readonly kind: 'notify-week-ahead';
+      readonly key: string;
+      readonly row: LedgerRow;
+      readonly slackId: string;
+      readonly daysLeft: number;
+    }
+  | {
+      readonly kind: 'notify-owner-unknown';
+      readonly key: string;
+      readonly row: LedgerRow;
+      readonly reason: string;
+      readonly daysLeft: number;
+    }
+  | {
+      /** Every live key of the user is a due ledger key: remove the user and all it holds. */
+      readonly kind: 'teardown-user';
+      readonly userName: string;
+      readonly rows: readonly LedgerRow[];
+      readonly keys: readonly string[];
+      readonly customerPolicyArns: readonly string[];
+    }
+  | {
+      /** The user holds something the ledger does not let us remove: only this row's key goes. */
+      readonly kind: 'delete-key';
+      readonly key: string;
+      readonly row: LedgerRow;
+      readonly keptBecause: string;
+    }
+  | {
+      /** A previous run started this teardown and stopped; what is left is in its journal entry. */
+      readonly kind: 'finish-teardown';
+      readonly key: string;
+      readonly row: LedgerRow;
+    }
+  | {
+      /** IAM work is done (journal says so) but the ledger was not updated yet. */
+      readonly kind: 'record-deleted';
+      readonly key: string;
+      readonly row: LedgerRow;
+    };
+
+export type SkipReason =
+  | 'not-due'
+  | 'already-notified'
+  | 'deleted'
+  | 'extended'
+  | 'extension-pending'
+  | 'error-status'
+  | 'protected'
+  | 'user-not-in-iam'
+  | 'key-mismatch'
+  | 'other-account';
+
+export interface Skip {
+  readonly row: LedgerRow;
+  readonly reason: SkipReason;
+  readonly detail: string;
+  /** Admins should look at it: the sweep would otherwise have acted. */
+  readonly attention: boolean;
+}
+
+export interface Plan {
+  readonly today: LocalDate;
+  readonly actions: readonly Action[];
+  readonly skips: readonly Skip[];
+  readonly problems: readonly RowProblem[];
+}
+
+export const noticeKey = (row: LedgerRow) => `notice#${row.id}#${row.endDate}`;
+export const ownerUnknownKey = (row: LedgerRow) => `owner-unknown#${row.id}#${row.endDate}`;
+/** One key per row for any teardown of it, whichever form it took, so completion is easy to see. */
+export const teardownKey = (row: LedgerRow) => `teardown#${row.id}#${row.endDate}`;
+
+function belongsHere(row: LedgerRow, iam: IamInventory): boolean {
+  return row.accountId === null || row.accountId === iam.accountId;
+}
+
+/** Rows that are active and inside the notice window or past their end date. */
+function inScope(row: LedgerRow, input: Pick<PlanInput, 'today' | 'policy' | 'iam'>): boolean {
+  return (
+    belongsHere(row, input.iam) &&
+    row.status === 'active' &&
+    daysBetween(input.today, row.endDate) <= input.policy.noticeDays
+  );
+}
+
+/**
+ * Users whose keys must be checked live before planning: the credential report and
+ * authorization details cannot prove that the ledger's key is still the user's.
+ */
+export function keyCheckUsers(input: Pick<PlanInput, 'today' | 'policy' | 'iam' | 'ledger'>): string[] {
+  const users = new Set<string>();
+  for (const row of input.ledger.rows) {
+    const user = input.iam.users.get(row.iamUser);
+    if (inScope(row, input) && user && !isProtected(user, input.policy.protectedUsers))
+      users.add(user.userName);
+  }
+  return [...users].sort();
+}
+
+/** Emails worth a `users.lookupByEmail`: owners of notices that no cheaper source resolves. */
+export function emailLookups(
+  input: Pick<PlanInput, 'today' | 'policy' | 'iam' | 'ledger' | 'directory'>,
+): string[] {
+  const emails = new Set<string>();
+  for (const row of input.ledger.rows) {
+    const tags = input.iam.users.get(row.iamUser)?.tags ?? {};
+    const email = tags[EMAIL_TAG]?.trim().toLowerCase();
+    if (!email || !inScope(row, input) || daysBetween(input.today, row.endDate) < 0) continue;
+    const owner = resolveOwner(row.name, input.directory, { tags, emailToSlackId: new Map() });
+    if (owner.kind === 'unknown') emails.add(email);
+  }
+  return [...emails].sort();
+}
+
+type RowVerdict =
+  | { readonly kind: 'action'; readonly action: Action }
+  | { readonly kind: 'skip'; readonly skip: Skip }
+  | { readonly kind: 'due'; readonly row: LedgerRow; readonly user: IamUserSummary };
+
+function skip(row: LedgerRow, reason: SkipReason, detail: string, attention: boolean): RowVerdict {
+  return { kind: 'skip', skip: { row, reason, detail, attention } };
+}
+
+function classify(row: LedgerRow, input: PlanInput): RowVerdict {
+  const { today, iam, journal, policy } = input;
+  const daysLeft = daysBetween(today, row.endDate);
+  const past = daysLeft < 0;
+
+  if (!belongsHere(row, iam))
+    return skip(
+      row,
+      'other-account',
+      `row is for AWS account ${row.accountId}, this sweep covers ${iam.accountId}`,
+      true,
+    );
+  if (row.status === 'deleted') return skip(row, 'deleted', 'already deleted', false);
+  if (row.status === 'error')
+    return skip(row, 'error-status', 'marked as error in the ledger; fix and reset the status', true);
+
+  const teardown = journal.get(teardownKey(row));
+  if (teardown === 'completed')
+    return { kind: 'action', action: { kind: 'record-deleted', key: teardownKey(row), row } };
+
+  if (row.status === 'extended')
+    return past
+      ? skip(
+          row,
+          'extended',
+          `extended, but the end date ${row.endDate} has passed: set the new end date`,
+          true,
+        )
+      : skip(row, 'extended', 'extended', false);
+  if (row.status === 'extension-requested')
+    return skip(row, 'extension-pending', 'extension awaiting approval', past);
+
+  if (daysLeft > policy.noticeDays) return skip(row, 'not-due', `${daysLeft} days left`, false);
+
+  const user = iam.users.get(row.iamUser);
+  if (!user) {
+    if (teardown === 'started')
+      return { kind: 'action', action: { kind: 'finish-teardown', key: teardownKey(row), row } };
+    return skip(
+      row,
+      'user-not-in-iam',
+      `IAM user ${row.iamUser} does not exist in account ${iam.accountId}`,
+      true,
+    );
+  }
+  if (isProtected(user, policy.protectedUsers))
+    return skip(row, 'protected', `IAM user ${user.userName} is protected`, true);
+
+  const keys = input.liveKeys.get(user.userName);
+  if (!keys) throw new Error(`planner bug: live keys of ${user.userName} were not loaded`);
+  if (!keys.some((key) => key.accessKeyId === row.accessKeyId)) {
+    if (teardown === 'started')
+      return { kind: 'action', action: { kind: 'finish-teardown', key: teardownKey(row), row } };
+    const held = keys.map((key) => maskKeyId(key.accessKeyId)).join(', ') || 'no keys';
+    return skip(
+      row,
+      'key-mismatch',
+      `access key ${maskKeyId(row.accessKeyId)} is not a key of ${user.userName} (it has ${held})`,
+      true,
+    );
+  }
+
+  if (past) return { kind: 'due', row, user };
+  if (journal.has(noticeKey(row)))
+    return skip(row, 'already-notified', `notified for end date ${row.endDate}`, false);
+
+  const owner = resolveOwner(row.name, input.directory, {
+    tags: user.tags,
+    emailToSlackId: input.emailToSlackId,
+  });
+  if (owner.kind === 'slack')
+    return {
+      kind: 'action',
+      action: { kind: 'notify-week-ahead', key: noticeKey(row), row, slackId: owner.slackId, daysLeft },
+    };
+  if (journal.has(ownerUnknownKey(row)))
+    return skip(row, 'already-notified', 'admins were told the owner is unknown', false);
+  return {
+    kind: 'action',
+    action: { kind: 'notify-owner-unknown', key: ownerUnknownKey(row), row, reason: owner.reason, daysLeft },
+  };
+}
+
+/**
+ * Decides what one sweep does. Pure: the same input always gives the same plan, so it is
+ * tested with plain data and a dry run shows exactly what an apply run would do.
+ */
+export function plan(input: PlanInput): Plan {
+  const actions: Action[] = [];
+  const skips: Skip[] = [];
+  const due = new Map<string, { user: IamUserSummary; rows: LedgerRow[] }>();
+
+  for (const row of input.ledger.rows) {
+    const verdict = classify(row, input);
+    if (verdict.kind === 'action') actions.push(verdict.action);
+    else if (verdict.kind === 'skip') skips.push(verdict.skip);
+    else {
+      const group = due.get(verdict.user.userName) ?? { user: verdict.user, rows: [] };
+      group.rows.push(verdict.row);
+      due.set(verdict.user.userName, group);
+    }
+  }
+
+  for (const { user, rows } of due.values()) actions.push(...teardownActions(user, rows, input));
+  return { today: input.today, actions, skips, problems: input.ledger.problems };
+}
+
+/**
+ * Whole-user teardown only when every live key of the user is a due ledger key; otherwise
+ * only the due keys go, because the user still holds something someone relies on.
+ */
+function teardownActions(user: IamUserSummary, dueRows: readonly LedgerRow[], input: PlanInput): Action[] {
+  const dueKeys = new Set(dueRows.map((row) => row.accessKeyId));
+  const others = (input.liveKeys.get(user.userName) ?? []).filter((key) => !dueKeys.has(key.accessKeyId));
+  if (others.length === 0)
+    return [
+      {
+        kind: 'teardown-user',
+        userName: user.userName,
+        rows: dueRows,
+        keys: dueRows.map(teardownKey),
+        customerPolicyArns: user.attachedPolicyArns.filter(isCustomerManagedPolicy),
+      },
+    ];
+
+  const otherRows = new Map(
+    input.ledger.rows.filter((row) => row.iamUser === user.userName).map((row) => [row.accessKeyId, row]),
+  );
+  const keptBecause = others
+    .map((key) => {
+      const row = otherRows.get(key.accessKeyId);
+      return row
+        ? `${maskKeyId(key.accessKeyId)} (row ${row.rowNumber}, ${row.status} until ${row.endDate})`
+        : `${maskKeyId(key.accessKeyId)} (not in the ledger)`;
+    })
+    .join(', ');
+  return dueRows.map((row) => ({
+    kind: 'delete-key' as const,
+    key: teardownKey(row),
+    row,
+    keptBecause: `${user.userName} also holds ${keptBecause}`,
+  }));
+}
+
+/**
+ * Journal keys the planner consults, read in one batch before planning. Rows far from
+ * their end date and deleted rows are left out: their journal entries cannot change the plan.
+ */
+export function journalKeysFor(input: Pick<PlanInput, 'today' | 'policy' | 'ledger'>): string[] {
+  return input.ledger.rows
+    .filter(
+      (row) => row.status !== 'deleted' && daysBetween(input.today, row.endDate) <= input.policy.noticeDays,
+    )
+    .flatMap((row) => [noticeKey(row), ownerUnknownKey(row), teardownKey(row)]);
+}

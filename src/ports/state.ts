@@ -1,0 +1,69 @@
+/**
+ * Durable state the sweep and the Slack app share. The DynamoDB adapter implements it;
+ * the executor relies on `begin` being a conditional write so that two runs (a crash and
+ * its re-run, or two replicas) never both believe they started the same action.
+ */
+
+export type JournalState = 'started' | 'completed';
+
+export interface JournalEntry {
+  /** Idempotency key: `<action>#<rowId>#<date>`. */
+  readonly key: string;
+  readonly action: string;
+  readonly rowId: string;
+  readonly state: JournalState;
+  readonly sweepId: string;
+  readonly startedAt: string;
+  readonly completedAt?: string;
+  /** JSON-serialisable detail, e.g. the snapshot of what a teardown is about to remove. */
+  readonly detail?: unknown;
+}
+
+export interface JournalBegin {
+  readonly key: string;
+  readonly action: string;
+  readonly rowId: string;
+  readonly sweepId: string;
+  readonly detail?: unknown;
+}
+
+export type BeginResult =
+  | { readonly created: true }
+  | { readonly created: false; readonly existing: JournalEntry };
+
+export interface Journal {
+  /** Creates the entry in state `started` unless one exists; never overwrites. */
+  begin(entry: JournalBegin, now: Date): Promise<BeginResult>;
+  /** Moves an entry to `completed`, merging `detail` when given. */
+  complete(key: string, now: Date, detail?: unknown): Promise<void>;
+  /** Entries for the keys that exist; absent keys are simply missing from the map. */
+  getMany(keys: readonly string[]): Promise<ReadonlyMap<string, JournalEntry>>;
+}
+
+export interface SweepLock {
+  /** True when this owner now holds the lock (free, expired, or already ours). */
+  acquire(name: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean>;
+  /** Releases only if `owner` still holds it. */
+  release(name: string, owner: string): Promise<void>;
+}
+
+export interface AuditEvent {
+  readonly at: string;
+  /** Who or what caused it: `sweep:<id>`, `slack:<user id>`, `cli:<user>`. */
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly outcome: 'planned' | 'done' | 'skipped' | 'failed';
+  readonly detail?: string;
+}
+
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
+  /** Events of one calendar day (UTC date of `at`, `YYYY-MM-DD`), oldest first. */
+  listDay(day: string): Promise<AuditEvent[]>;
+}
+
+/** Thrown by adapters when state storage cannot be reached or refuses a write. */
+export class StateStoreError extends Error {
+  override readonly name = 'StateStoreError';
+}

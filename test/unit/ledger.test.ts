@@ -1,0 +1,132 @@
+import { type Grid, LedgerFormatError, parseLedger } from '../../src/domain/ledger';
+
+const JA_HEADER = [
+  '氏名',
+  '利用目的',
+  'AWSリソース名',
+  'アカウント名',
+  'アクセスキーID',
+  '利用開始日',
+  '利用終了日',
+  '状態',
+];
+const KEY_A = 'AKIAAAAAAAAAAAAAAAAA';
+const KEY_B = 'AKIABBBBBBBBBBBBBBBB';
+
+describe('parseLedger', () => {
+  it('maps Japanese headers, serial and slashed dates, and blank status as active', () => {
+    const ledger = parseLedger([
+      JA_HEADER,
+      ['山田 太郎', 'ETL', 's3://bucket', 'etl-bot', KEY_A, '2026/01/05', 46053, ''],
+    ]);
+    expect(ledger.problems).toEqual([]);
+    expect(ledger.rows).toEqual([
+      {
+        rowNumber: 2,
+        id: KEY_A,
+        name: '山田 太郎',
+        purpose: 'ETL',
+        resource: 's3://bucket',
+        iamUser: 'etl-bot',
+        accessKeyId: KEY_A,
+        startDate: '2026-01-05',
+        endDate: '2026-01-31',
+        status: 'active',
+        accountId: null,
+      },
+    ]);
+    expect(ledger.columns.status).toBe(7);
+    expect(ledger.columns.endDate).toBe(6);
+  });
+
+  it('finds English headers in any order below a title row', () => {
+    const ledger = parseLedger([
+      ['Key-request ledger 2026'],
+      ['Status', 'End date', 'Access key id', 'IAM user', 'Name', 'AWS account id'],
+      ['Extended', '2026-03-01', KEY_A, 'ci-bot', 'Taro Yamada', '123456789012'],
+    ]);
+    expect(ledger.headerRowNumber).toBe(2);
+    expect(ledger.rows[0]).toMatchObject({
+      rowNumber: 3,
+      status: 'extended',
+      iamUser: 'ci-bot',
+      accountId: '123456789012',
+    });
+  });
+
+  it('names the missing columns when no header row fits', () => {
+    expect(() =>
+      parseLedger([
+        ['氏名', '利用終了日'],
+        ['a', '2026/01/01'],
+      ]),
+    ).toThrow(LedgerFormatError);
+    expect(() => parseLedger([['氏名', '利用終了日']])).toThrow(/iamUser.*accessKeyId.*status/);
+  });
+
+  it('reports each malformed row with its number and reasons, and keeps it out of the rows', () => {
+    const grid: Grid = [
+      JA_HEADER,
+      ['a', '', '', 'good-user', KEY_A, '2026/01/01', '2026/02/01', '利用中'],
+      [],
+      ['b', '', '', '', 'AKIA123', '', '2026/02/30', '??'],
+      ['c', '', '', '=HYPERLINK("x")', KEY_B, '2026/03/01', '2026/02/01', '削除済み'],
+      ['d', '', '', 'user', 'AKIACCCCCCCCCCCCCCCC', '', `${'9'.repeat(600)}`, ''],
+    ];
+    const ledger = parseLedger(grid);
+    expect(ledger.rows.map((r) => r.rowNumber)).toEqual([2]);
+    expect(ledger.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
+      [3, ['blank row']],
+      [
+        4,
+        [
+          'IAM user is empty',
+          'access key id "AKIA123" is not an AKIA… key id',
+          'end date "2026/02/30" is not a date',
+          'status "??" is not a known status',
+        ],
+      ],
+      [5, ['IAM user "=HYPERLINK("x")" is not a valid IAM user name', 'start date is after end date']],
+      [6, [expect.stringMatching(/^end date "9{40}…" is not a date$/)]],
+    ]);
+  });
+
+  it('rejects every row that names the same access key as another', () => {
+    const ledger = parseLedger([
+      JA_HEADER,
+      ['a', '', '', 'u1', KEY_A, '', '2026/02/01', ''],
+      ['b', '', '', 'u2', KEY_A, '', '2026/02/01', ''],
+      ['c', '', '', 'u3', KEY_B, '', '2026/02/01', ''],
+    ]);
+    expect(ledger.rows.map((r) => r.iamUser)).toEqual(['u3']);
+    expect(ledger.problems).toEqual([
+      expect.objectContaining({ rowNumber: 2, problems: [`access key id ${KEY_A} is also on row 3`] }),
+      expect.objectContaining({ rowNumber: 3, problems: [`access key id ${KEY_A} is also on row 2`] }),
+    ]);
+  });
+
+  it('understands the Japanese status words', () => {
+    const statuses = ['延長申請中', '延長申請済み', '延長済み', '削除済み', 'エラー', 'extension requested'];
+    const ledger = parseLedger([
+      JA_HEADER,
+      ...statuses.map((status, i) => [
+        'n',
+        '',
+        '',
+        `u${i}`,
+        `AKIA${String(i).repeat(16)}`,
+        '',
+        '2026/02/01',
+        status,
+      ]),
+    ]);
+    expect(ledger.rows.map((r) => r.status)).toEqual([
+      'extension-requested',
+      'extension-requested',
+      'extended',
+      'deleted',
+      'error',
+      'extension-requested',
+    ]);
+  });
+});

@@ -1,0 +1,71 @@
+import { PeopleDirectory, PeopleFormatError, parsePeople, resolveOwner } from '../../src/domain/people';
+
+const table = parsePeople([
+  ['Slack ID', '姓', '名'],
+  ['U01YAMADA', '山田', '太郎'],
+  ['U02SATO', 'Sato', 'Hanako'],
+  ['U03TWIN', '鈴木', '一郎'],
+  ['U04TWIN', '鈴木', '一郎'],
+  ['not-an-id', '田中', '次郎'],
+]);
+const directory = new PeopleDirectory(table.people);
+const noHints = { tags: {}, emailToSlackId: new Map<string, string | null>() };
+
+describe('people table', () => {
+  it('keeps valid people and reports the rest by row', () => {
+    expect(table.people).toHaveLength(4);
+    expect(table.problems).toEqual(['people row 6: "not-an-id" is not a Slack user id']);
+  });
+
+  it('needs the three columns', () => {
+    expect(() => parsePeople([['Slack ID', 'name']])).toThrow(PeopleFormatError);
+  });
+
+  it.each([
+    ['山田 太郎', 'U01YAMADA'],
+    ['山田　太郎', 'U01YAMADA'],
+    ['山田太郎', 'U01YAMADA'],
+    ['Hanako Sato', 'U02SATO'],
+    ['SATO HANAKO', 'U02SATO'],
+  ])('matches %p on family and given name', (name, slackId) => {
+    expect(resolveOwner(name, directory, noHints)).toEqual({ kind: 'slack', slackId, via: 'people-table' });
+  });
+});
+
+describe('resolveOwner', () => {
+  it('refuses to guess between two people of the same name', () => {
+    const owner = resolveOwner('鈴木一郎', directory, noHints);
+    expect(owner).toEqual({ kind: 'unknown', reason: expect.stringContaining('matches 2 people') });
+  });
+
+  it('falls back to the SlackId tag, then the Email tag', () => {
+    expect(
+      resolveOwner('Nobody', directory, { tags: { SlackId: 'U09TAG' }, emailToSlackId: new Map() }),
+    ).toEqual({
+      kind: 'slack',
+      slackId: 'U09TAG',
+      via: 'slack-id-tag',
+    });
+    const viaEmail = {
+      tags: { Email: 'Ann@Example.com' },
+      emailToSlackId: new Map([['ann@example.com', 'U10ANN']]),
+    };
+    expect(resolveOwner('Nobody', directory, viaEmail)).toEqual({
+      kind: 'slack',
+      slackId: 'U10ANN',
+      via: 'email-tag',
+    });
+  });
+
+  it('says why nobody was found', () => {
+    const owner = resolveOwner('Nobody', directory, {
+      tags: { SlackId: 'bob', Email: 'bob@example.com' },
+      emailToSlackId: new Map([['bob@example.com', null]]),
+    });
+    expect(owner).toEqual({
+      kind: 'unknown',
+      reason:
+        'name "Nobody" is not in the people table; tag SlackId="bob" is not a Slack user id; no Slack user has email bob@example.com',
+    });
+  });
+});

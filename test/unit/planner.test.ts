@@ -1,0 +1,328 @@
+import { dateInZone, type LocalDate } from '../../src/domain/dates';
+import type { IamUserSummary, LiveAccessKey } from '../../src/domain/iam';
+import type { Ledger, LedgerRow } from '../../src/domain/ledger';
+import { PeopleDirectory } from '../../src/domain/people';
+import {
+  emailLookups,
+  type JournalView,
+  journalKeysFor,
+  keyCheckUsers,
+  noticeKey,
+  ownerUnknownKey,
+  type PlanInput,
+  plan,
+  teardownKey,
+} from '../../src/domain/planner';
+
+const ACCOUNT = '123456789012';
+const d = (text: string) => text as LocalDate;
+let keySeq = 0;
+const nextKey = () => `AKIA${String(++keySeq).padStart(16, '0')}`;
+
+function row(overrides: Partial<LedgerRow> & { endDate: string }): LedgerRow {
+  const accessKeyId = overrides.accessKeyId ?? nextKey();
+  return {
+    rowNumber: 2,
+    name: '山田 太郎',
+    purpose: 'ETL',
+    resource: 's3://data',
+    iamUser: 'etl-bot',
+    startDate: d('2026-01-01'),
+    status: 'active',
+    accountId: null,
+    ...overrides,
+    accessKeyId,
+    id: accessKeyId,
+    endDate: d(overrides.endDate),
+  };
+}
+
+function user(userName: string, extra: Partial<IamUserSummary> = {}): IamUserSummary {
+  return {
+    userName,
+    arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`,
+    tags: {},
+    groups: [],
+    attachedPolicyArns: [],
+    inlinePolicyNames: [],
+    ...extra,
+  };
+}
+
+interface Scenario {
+  today: string;
+  rows: LedgerRow[];
+  users?: IamUserSummary[];
+  /** Defaults to: each user holds exactly the keys its ledger rows name. */
+  keys?: Record<string, string[]>;
+  journal?: Record<string, 'started' | 'completed'>;
+  protectedUsers?: string[];
+  emails?: Record<string, string | null>;
+}
+
+function input(s: Scenario): PlanInput {
+  const users = s.users ?? [...new Set(s.rows.map((r) => r.iamUser))].map((name) => user(name));
+  const keys =
+    s.keys ??
+    Object.fromEntries(
+      users.map((u) => [
+        u.userName,
+        s.rows.filter((r) => r.iamUser === u.userName).map((r) => r.accessKeyId),
+      ]),
+    );
+  const ledger: Ledger = {
+    headerRowNumber: 1,
+    columns: { status: 7, endDate: 6 },
+    rows: s.rows.map((r, i) => ({ ...r, rowNumber: i + 2 })),
+    problems: [],
+  };
+  return {
+    today: d(s.today),
+    ledger,
+    iam: { accountId: ACCOUNT, users: new Map(users.map((u) => [u.userName, u])) },
+    liveKeys: new Map(
+      Object.entries(keys).map(([name, ids]) => [
+        name,
+        ids.map((accessKeyId): LiveAccessKey => ({ accessKeyId, status: 'Active' })),
+      ]),
+    ),
+    directory: new PeopleDirectory([{ slackId: 'U01YAMADA', familyName: '山田', givenName: '太郎' }]),
+    emailToSlackId: new Map(Object.entries(s.emails ?? {})),
+    journal: new Map(Object.entries(s.journal ?? {})) as JournalView,
+    policy: { noticeDays: 7, protectedUsers: new Set(s.protectedUsers ?? []) },
+  };
+}
+
+const kinds = (p: ReturnType<typeof plan>) => p.actions.map((a) => a.kind);
+const reasons = (p: ReturnType<typeof plan>) => p.skips.map((s) => s.reason);
+
+describe('week-ahead notices', () => {
+  it.each([
+    ['exactly seven days before', '2026-11-24', 7],
+    ['three days before, after the sweep missed four days', '2026-11-28', 3],
+    ['on the end date itself', '2026-12-01', 0],
+  ])('notifies the owner %s', (_label, today, daysLeft) => {
+    const r = row({ endDate: '2026-12-01' });
+    const result = plan(input({ today, rows: [r] }));
+    expect(result.actions).toEqual([
+      {
+        kind: 'notify-week-ahead',
+        key: noticeKey({ ...r, rowNumber: 2 }),
+        row: { ...r, rowNumber: 2 },
+        slackId: 'U01YAMADA',
+        daysLeft,
+      },
+    ]);
+  });
+
+  it('does not notify eight days before', () => {
+    const result = plan(input({ today: '2026-11-23', rows: [row({ endDate: '2026-12-01' })] }));
+    expect(result.actions).toEqual([]);
+    expect(result.skips).toEqual([expect.objectContaining({ reason: 'not-due', attention: false })]);
+  });
+
+  it('notifies once per end date, and again after the end date moves', () => {
+    const r = row({ endDate: '2026-12-01' });
+    const journal = { [noticeKey(r)]: 'completed' as const };
+    expect(reasons(plan(input({ today: '2026-11-26', rows: [r], journal })))).toEqual(['already-notified']);
+    const moved = { ...r, endDate: d('2026-12-03') };
+    expect(kinds(plan(input({ today: '2026-11-26', rows: [moved], journal })))).toEqual([
+      'notify-week-ahead',
+    ]);
+  });
+
+  it('crosses a month end and a leap day', () => {
+    const r = row({ endDate: '2028-03-01' });
+    expect(plan(input({ today: '2028-02-23', rows: [r] })).actions).toEqual([
+      expect.objectContaining({ kind: 'notify-week-ahead', daysLeft: 7 }),
+    ]);
+    expect(kinds(plan(input({ today: '2028-02-22', rows: [r] })))).toEqual([]);
+  });
+
+  it('finds the owner through the Email tag once Slack has answered', () => {
+    const r = row({ endDate: '2026-12-01', name: 'Unknown Person' });
+    const users = [user('etl-bot', { tags: { Email: 'ops@example.com' } })];
+    const base = { today: '2026-11-30', rows: [r], users };
+    expect(emailLookups(input(base))).toEqual(['ops@example.com']);
+    const result = plan(input({ ...base, emails: { 'ops@example.com': 'U77OPS' } }));
+    expect(result.actions).toEqual([
+      expect.objectContaining({ kind: 'notify-week-ahead', slackId: 'U77OPS' }),
+    ]);
+  });
+
+  it('tells the admins, once, when nobody owns the row', () => {
+    const r = row({ endDate: '2026-12-01', name: 'Nobody Known' });
+    const first = plan(input({ today: '2026-11-30', rows: [r] }));
+    expect(first.actions).toEqual([
+      expect.objectContaining({
+        kind: 'notify-owner-unknown',
+        reason: expect.stringContaining('not in the people table'),
+      }),
+    ]);
+    const journal = { [ownerUnknownKey({ ...r, rowNumber: 2 })]: 'completed' as const };
+    expect(kinds(plan(input({ today: '2026-12-01', rows: [r], journal })))).toEqual([]);
+  });
+});
+
+describe('teardown', () => {
+  it('tears down the whole user the day after the end date, not on it', () => {
+    const r = row({ endDate: '2026-12-01' });
+    const users = [
+      user('etl-bot', {
+        attachedPolicyArns: [
+          `arn:aws:iam::${ACCOUNT}:policy/etl-bot-policy`,
+          'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        ],
+      }),
+    ];
+    expect(kinds(plan(input({ today: '2026-12-01', rows: [r], users })))).toEqual(['notify-week-ahead']);
+    const result = plan(input({ today: '2026-12-02', rows: [r], users }));
+    expect(result.actions).toEqual([
+      {
+        kind: 'teardown-user',
+        userName: 'etl-bot',
+        rows: [{ ...r, rowNumber: 2 }],
+        keys: [teardownKey(r)],
+        customerPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/etl-bot-policy`],
+      },
+    ]);
+  });
+
+  it('uses the Tokyo calendar day: 15:00 UTC is already tomorrow in Tokyo', () => {
+    const r = row({ endDate: '2026-11-24' });
+    const before = dateInZone(new Date('2026-11-24T14:59:00Z'), 'Asia/Tokyo');
+    const after = dateInZone(new Date('2026-11-24T15:00:00Z'), 'Asia/Tokyo');
+    expect(kinds(plan(input({ today: before, rows: [r] })))).toEqual(['notify-week-ahead']);
+    expect(kinds(plan(input({ today: after, rows: [r] })))).toEqual(['teardown-user']);
+  });
+
+  it('still tears down after missed days', () => {
+    expect(kinds(plan(input({ today: '2027-01-15', rows: [row({ endDate: '2026-12-01' })] })))).toEqual([
+      'teardown-user',
+    ]);
+  });
+
+  it('removes two due rows of one user in a single teardown', () => {
+    const rows = [row({ endDate: '2026-11-01' }), row({ endDate: '2026-11-10' })];
+    const result = plan(input({ today: '2026-11-20', rows }));
+    expect(result.actions).toEqual([
+      expect.objectContaining({ kind: 'teardown-user', keys: rows.map(teardownKey) }),
+    ]);
+  });
+
+  it('deletes only the ledger key when the user holds a key the ledger does not know', () => {
+    const r = row({ endDate: '2026-11-01' });
+    const stray = 'AKIASTRAYSTRAYSTRAY1';
+    const result = plan(
+      input({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [r.accessKeyId, stray] } }),
+    );
+    expect(result.actions).toEqual([
+      expect.objectContaining({
+        kind: 'delete-key',
+        keptBecause: 'etl-bot also holds AKIA…RAY1 (not in the ledger)',
+      }),
+    ]);
+  });
+
+  it('deletes only the due key when another ledger row of the user is still active', () => {
+    const due = row({ endDate: '2026-11-01' });
+    const current = row({ endDate: '2027-03-31' });
+    const result = plan(input({ today: '2026-11-20', rows: [due, current] }));
+    expect(result.actions).toEqual([
+      expect.objectContaining({
+        kind: 'delete-key',
+        keptBecause: expect.stringContaining('(row 3, active until 2027-03-31)'),
+      }),
+    ]);
+  });
+});
+
+describe('guards', () => {
+  it.each([
+    ['deleted', 'deleted', false],
+    ['extended', 'extended', true],
+    ['extension-requested', 'extension-pending', true],
+    ['error', 'error-status', true],
+  ] as const)('skips a %s row past its end date', (status, reason, attention) => {
+    const result = plan(input({ today: '2026-12-10', rows: [row({ endDate: '2026-12-01', status })] }));
+    expect(result.actions).toEqual([]);
+    expect(result.skips).toEqual([expect.objectContaining({ reason, attention })]);
+  });
+
+  it('never touches a user protected by configuration or by tag', () => {
+    const a = row({ endDate: '2026-11-01', iamUser: 'break-glass' });
+    const b = row({ endDate: '2026-11-01', iamUser: 'tagged' });
+    const users = [user('break-glass'), user('tagged', { tags: { 'keywarden:protected': 'TRUE' } })];
+    const scenario = { today: '2026-11-20', rows: [a, b], users, protectedUsers: ['break-glass'] };
+    const result = plan(input(scenario));
+    expect(result.actions).toEqual([]);
+    expect(reasons(result)).toEqual(['protected', 'protected']);
+    expect(keyCheckUsers(input(scenario))).toEqual([]);
+  });
+
+  it('refuses a row whose key is not the user’s', () => {
+    const r = row({ endDate: '2026-11-01' });
+    const result = plan(
+      input({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': ['AKIAOTHEROTHEROTHER1'] } }),
+    );
+    expect(result.actions).toEqual([]);
+    expect(result.skips).toEqual([
+      expect.objectContaining({
+        reason: 'key-mismatch',
+        attention: true,
+        detail: expect.stringContaining('it has AKIA…HER1'),
+      }),
+    ]);
+  });
+
+  it('reports a user missing from IAM instead of calling it deleted', () => {
+    const result = plan(
+      input({ today: '2026-11-20', rows: [row({ endDate: '2026-11-01' })], users: [], keys: {} }),
+    );
+    expect(result.actions).toEqual([]);
+    expect(result.skips).toEqual([expect.objectContaining({ reason: 'user-not-in-iam', attention: true })]);
+  });
+
+  it('leaves rows of another AWS account alone', () => {
+    const result = plan(
+      input({ today: '2026-11-20', rows: [row({ endDate: '2026-11-01', accountId: '999999999999' })] }),
+    );
+    expect(reasons(result)).toEqual(['other-account']);
+  });
+});
+
+describe('resuming after a crash', () => {
+  it('finishes a teardown whose user is already gone', () => {
+    const r = row({ endDate: '2026-11-01' });
+    const journal = { [teardownKey(r)]: 'started' as const };
+    const result = plan(input({ today: '2026-11-20', rows: [r], users: [], keys: {}, journal }));
+    expect(kinds(result)).toEqual(['finish-teardown']);
+  });
+
+  it('finishes a key deletion whose key is already gone', () => {
+    const r = row({ endDate: '2026-11-01' });
+    const journal = { [teardownKey(r)]: 'started' as const };
+    expect(kinds(plan(input({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [] }, journal })))).toEqual([
+      'finish-teardown',
+    ]);
+  });
+
+  it('records in the ledger a teardown that completed before the write-back', () => {
+    const r = row({ endDate: '2026-11-01' });
+    const journal = { [teardownKey(r)]: 'completed' as const };
+    expect(kinds(plan(input({ today: '2026-11-20', rows: [r], users: [], keys: {}, journal })))).toEqual([
+      'record-deleted',
+    ]);
+  });
+});
+
+describe('what the shell must fetch', () => {
+  it('checks keys and journal only for rows that can produce an action', () => {
+    const far = row({ endDate: '2027-06-01', iamUser: 'far' });
+    const soon = row({ endDate: '2026-11-25', iamUser: 'soon' });
+    const gone = row({ endDate: '2026-01-01', iamUser: 'gone', status: 'deleted' });
+    const scenario = input({ today: '2026-11-20', rows: [far, soon, gone] });
+    expect(keyCheckUsers(scenario)).toEqual(['soon']);
+    expect(journalKeysFor(scenario)).toEqual([noticeKey(soon), ownerUnknownKey(soon), teardownKey(soon)]);
+  });
+});
