@@ -10,7 +10,8 @@ export interface IamUserSummary {
 }
 
 export interface IamInventory {
-  readonly accountId: string;
+  /** `null` only when the account has no users to read it from and none was configured. */
+  readonly accountId: string | null;
   readonly users: ReadonlyMap<string, IamUserSummary>;
 }
 

@@ -79,6 +79,13 @@ export interface Ledger {
   readonly problems: readonly RowProblem[];
 }
 
+/** One cell to write, addressed by the sheet's 1-based row and 0-based column. */
+export interface CellWrite {
+  readonly rowNumber: number;
+  readonly column: number;
+  readonly value: string;
+}
+
 export class LedgerFormatError extends Error {
   override readonly name = 'LedgerFormatError';
 }

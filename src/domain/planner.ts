@@ -16,8 +16,11 @@ export interface SweepPolicy {
   readonly protectedUsers: ReadonlySet<string>;
 }
 
-/** Journal states by idempotency key; a missing key means the action never started. */
-export type JournalView = ReadonlyMap<string, 'started' | 'completed'>;
+/** Journal entries by idempotency key; a missing key means the action never started. */
+export type JournalView = ReadonlyMap<
+  string,
+  { readonly state: 'started' | 'completed'; readonly action: string }
+>;
 
 export interface PlanInput {
   readonly today: LocalDate;
@@ -107,7 +110,7 @@ export const ownerUnknownKey = (row: LedgerRow) => `owner-unknown#${row.id}#${ro
 export const teardownKey = (row: LedgerRow) => `teardown#${row.id}#${row.endDate}`;
 
 function belongsHere(row: LedgerRow, iam: IamInventory): boolean {
-  return row.accountId === null || row.accountId === iam.accountId;
+  return row.accountId === null || iam.accountId === null || row.accountId === iam.accountId;
 }
 
 /** Rows that are active and inside the notice window or past their end date. */
@@ -120,14 +123,16 @@ function inScope(row: LedgerRow, input: Pick<PlanInput, 'today' | 'policy' | 'ia
 }
 
 /**
- * Users whose keys must be checked live before planning: the credential report and
- * authorization details cannot prove that the ledger's key is still the user's.
+ * Users whose keys must be listed live before planning: those with a row past its end date.
+ * Authorization details carry no key ids and only a deletion needs the proof, so notices
+ * skip the check and the read side stays a handful of calls however large the account.
  */
 export function keyCheckUsers(input: Pick<PlanInput, 'today' | 'policy' | 'iam' | 'ledger'>): string[] {
   const users = new Set<string>();
   for (const row of input.ledger.rows) {
     const user = input.iam.users.get(row.iamUser);
-    if (inScope(row, input) && user && !isProtected(user, input.policy.protectedUsers))
+    const past = daysBetween(input.today, row.endDate) < 0;
+    if (past && inScope(row, input) && user && !isProtected(user, input.policy.protectedUsers))
       users.add(user.userName);
   }
   return [...users].sort();
@@ -173,7 +178,8 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
   if (row.status === 'error')
     return skip(row, 'error-status', 'marked as error in the ledger; fix and reset the status', true);
 
-  const teardown = journal.get(teardownKey(row));
+  const teardownEntry = journal.get(teardownKey(row));
+  const teardown = teardownEntry?.state;
   if (teardown === 'completed')
     return { kind: 'action', action: { kind: 'record-deleted', key: teardownKey(row), row } };
 
@@ -205,9 +211,13 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
   if (isProtected(user, policy.protectedUsers))
     return skip(row, 'protected', `IAM user ${user.userName} is protected`, true);
 
-  const keys = input.liveKeys.get(user.userName);
-  if (!keys) throw new Error(`planner bug: live keys of ${user.userName} were not loaded`);
-  if (!keys.some((key) => key.accessKeyId === row.accessKeyId)) {
+  if (past) {
+    const keys = input.liveKeys.get(user.userName);
+    if (!keys) throw new Error(`planner bug: live keys of ${user.userName} were not loaded`);
+    if (keys.some((key) => key.accessKeyId === row.accessKeyId)) return { kind: 'due', row, user };
+    // The key is gone because an interrupted whole-user teardown removed it: carry on with the user.
+    if (teardown === 'started' && teardownEntry?.action === 'teardown-user')
+      return { kind: 'due', row, user };
     if (teardown === 'started')
       return { kind: 'action', action: { kind: 'finish-teardown', key: teardownKey(row), row } };
     const held = keys.map((key) => maskKeyId(key.accessKeyId)).join(', ') || 'no keys';
@@ -219,9 +229,16 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
     );
   }
 
-  if (past) return { kind: 'due', row, user };
-  if (journal.has(noticeKey(row)))
+  const notice = journal.get(noticeKey(row))?.state;
+  if (notice === 'completed')
     return skip(row, 'already-notified', `notified for end date ${row.endDate}`, false);
+  if (notice === 'started')
+    return skip(
+      row,
+      'already-notified',
+      'a sweep stopped while sending this notice: the owner may not have it',
+      true,
+    );
 
   const owner = resolveOwner(row.name, input.directory, {
     tags: user.tags,

@@ -19,7 +19,7 @@ const d = (text: string) => text as LocalDate;
 let keySeq = 0;
 const nextKey = () => `AKIA${String(++keySeq).padStart(16, '0')}`;
 
-function row(overrides: Partial<LedgerRow> & { endDate: string }): LedgerRow {
+function row(overrides: Omit<Partial<LedgerRow>, 'endDate'> & { endDate: string }): LedgerRow {
   const accessKeyId = overrides.accessKeyId ?? nextKey();
   return {
     rowNumber: 2,
@@ -55,7 +55,8 @@ interface Scenario {
   users?: IamUserSummary[];
   /** Defaults to: each user holds exactly the keys its ledger rows name. */
   keys?: Record<string, string[]>;
-  journal?: Record<string, 'started' | 'completed'>;
+  /** Journal states by key; entries are recorded as the action that teardown keys use. */
+  journal?: Record<string, 'started' | 'completed' | { state: 'started' | 'completed'; action: string }>;
   protectedUsers?: string[];
   emails?: Record<string, string | null>;
 }
@@ -88,7 +89,12 @@ function input(s: Scenario): PlanInput {
     ),
     directory: new PeopleDirectory([{ slackId: 'U01YAMADA', familyName: '山田', givenName: '太郎' }]),
     emailToSlackId: new Map(Object.entries(s.emails ?? {})),
-    journal: new Map(Object.entries(s.journal ?? {})) as JournalView,
+    journal: new Map(
+      Object.entries(s.journal ?? {}).map(([key, entry]) => [
+        key,
+        typeof entry === 'string' ? { state: entry, action: key.split('#')[0] ?? '' } : entry,
+      ]),
+    ) as JournalView,
     policy: { noticeDays: 7, protectedUsers: new Set(s.protectedUsers ?? []) },
   };
 }
@@ -128,6 +134,19 @@ describe('week-ahead notices', () => {
     const moved = { ...r, endDate: d('2026-12-03') };
     expect(kinds(plan(input({ today: '2026-11-26', rows: [moved], journal })))).toEqual([
       'notify-week-ahead',
+    ]);
+  });
+
+  it('warns the admins when a sweep stopped between claiming and sending a notice', () => {
+    const r = row({ endDate: '2026-12-01' });
+    const result = plan(input({ today: '2026-11-26', rows: [r], journal: { [noticeKey(r)]: 'started' } }));
+    expect(result.actions).toEqual([]);
+    expect(result.skips).toEqual([
+      expect.objectContaining({
+        reason: 'already-notified',
+        attention: true,
+        detail: expect.stringContaining('may not'),
+      }),
     ]);
   });
 
@@ -307,6 +326,13 @@ describe('resuming after a crash', () => {
     ]);
   });
 
+  it('carries on with the whole user when an interrupted user teardown already removed the key', () => {
+    const r = row({ endDate: '2026-11-01' });
+    const journal = { [teardownKey(r)]: { state: 'started' as const, action: 'teardown-user' } };
+    const result = plan(input({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [] }, journal }));
+    expect(kinds(result)).toEqual(['teardown-user']);
+  });
+
   it('records in the ledger a teardown that completed before the write-back', () => {
     const r = row({ endDate: '2026-11-01' });
     const journal = { [teardownKey(r)]: 'completed' as const };
@@ -317,12 +343,15 @@ describe('resuming after a crash', () => {
 });
 
 describe('what the shell must fetch', () => {
-  it('checks keys and journal only for rows that can produce an action', () => {
+  it('lists keys only for users with a row past its end date, and reads journal keys only near one', () => {
     const far = row({ endDate: '2027-06-01', iamUser: 'far' });
     const soon = row({ endDate: '2026-11-25', iamUser: 'soon' });
+    const over = row({ endDate: '2026-11-10', iamUser: 'over' });
     const gone = row({ endDate: '2026-01-01', iamUser: 'gone', status: 'deleted' });
-    const scenario = input({ today: '2026-11-20', rows: [far, soon, gone] });
-    expect(keyCheckUsers(scenario)).toEqual(['soon']);
-    expect(journalKeysFor(scenario)).toEqual([noticeKey(soon), ownerUnknownKey(soon), teardownKey(soon)]);
+    const scenario = input({ today: '2026-11-20', rows: [far, soon, over, gone] });
+    expect(keyCheckUsers(scenario)).toEqual(['over']);
+    expect(journalKeysFor(scenario)).toEqual(
+      [soon, over].flatMap((r) => [noticeKey(r), ownerUnknownKey(r), teardownKey(r)]),
+    );
   });
 });

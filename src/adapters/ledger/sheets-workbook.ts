@@ -1,0 +1,145 @@
+import { type MethodOptions, sheets, type sheets_v4 } from '@googleapis/sheets';
+import { Gaxios } from 'gaxios';
+import { GoogleAuth, JWT } from 'google-auth-library';
+import type { Cell, CellWrite } from '../../domain/ledger';
+import { type Tables, type Workbook, WorkbookError } from '../../ports/workbook';
+
+type RetryConfig = NonNullable<MethodOptions['retryConfig']>;
+type GoogleAuthOption = sheets_v4.Options['auth'];
+
+export interface SheetsWorkbookOptions {
+  readonly spreadsheetId: string;
+  readonly ledgerSheet: string;
+  readonly peopleSheet: string;
+  readonly auth: GoogleAuthOption;
+  /** Only for tests and emulators; Google's own endpoint otherwise. */
+  readonly rootUrl?: string;
+}
+
+/**
+ * Sheets allows 60 requests a minute per user and answers 429 past that. Retrying POST is
+ * safe here because batchUpdate writes absolute cells: sending it twice changes nothing.
+ */
+const RETRY: RetryConfig = {
+  retry: 5,
+  retryDelay: 500,
+  httpMethodsToRetry: ['GET', 'POST'],
+  statusCodesToRetry: [
+    [429, 429],
+    [500, 599],
+  ],
+  // gaxios ignores Retry-After on its own; Google sends it with 429s and it is the right wait.
+  retryBackoff: async (error, defaultMs) => {
+    const seconds = Number(error.response?.headers?.get?.('retry-after'));
+    const waitMs = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, 60_000) : defaultMs;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  },
+};
+
+export function quoteSheetName(name: string): string {
+  return `'${name.replaceAll("'", "''")}'`;
+}
+
+export function columnLetters(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+export class SheetsWorkbook implements Workbook {
+  readonly description: string;
+  private readonly api: sheets_v4.Sheets;
+
+  constructor(private readonly options: SheetsWorkbookOptions) {
+    this.description = `Google Sheets ${options.spreadsheetId} (${options.ledgerSheet})`;
+    this.api = sheets({
+      version: 'v4',
+      auth: options.auth,
+      retryConfig: RETRY,
+      // Node's own fetch: gaxios would otherwise import node-fetch dynamically, for nothing.
+      fetchImplementation: fetch,
+      ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}),
+    });
+  }
+
+  /** Both tables in one `values.batchGet`. Unformatted, so date cells arrive as serials whatever their display format. */
+  async read(): Promise<Tables> {
+    const { spreadsheetId, ledgerSheet, peopleSheet } = this.options;
+    const response = await this.call('read', () =>
+      this.api.spreadsheets.values.batchGet({
+        spreadsheetId,
+        ranges: [quoteSheetName(ledgerSheet), quoteSheetName(peopleSheet)],
+        valueRenderOption: 'UNFORMATTED_VALUE',
+        dateTimeRenderOption: 'SERIAL_NUMBER',
+      }),
+    );
+    const [ledger, people] = response.data.valueRanges ?? [];
+    return { ledger: toGrid(ledger?.values), people: toGrid(people?.values) };
+  }
+
+  /** Every change of a sweep in one `values.batchUpdate`. */
+  async write(cells: readonly CellWrite[]): Promise<void> {
+    if (cells.length === 0) return;
+    const { spreadsheetId, ledgerSheet } = this.options;
+    await this.call('write', () =>
+      this.api.spreadsheets.values.batchUpdate({
+        spreadsheetId,
+        requestBody: {
+          // USER_ENTERED so a written 2026/12/31 becomes a date cell like the ones people type.
+          valueInputOption: 'USER_ENTERED',
+          data: cells.map((cell) => ({
+            range: `${quoteSheetName(ledgerSheet)}!${columnLetters(cell.column)}${cell.rowNumber}`,
+            values: [[cell.value]],
+          })),
+        },
+      }),
+    );
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw new WorkbookError(`Google Sheets ${what} failed for ${this.description}: ${explain(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function toGrid(values: unknown[][] | null | undefined): Cell[][] {
+  return (values ?? []).map((row) =>
+    row.map((cell) => (typeof cell === 'number' ? cell : String(cell ?? ''))),
+  );
+}
+
+/** Google's error body says what is wrong; add what to do about the usual ones. */
+function explain(error: unknown): string {
+  const e = error as { status?: number; response?: { status?: number }; message?: string };
+  const status = e.status ?? e.response?.status;
+  const hint =
+    status === 403
+      ? ' — share the spreadsheet with the service account’s email (Editor)'
+      : status === 404
+        ? ' — check SHEETS_SPREADSHEET_ID'
+        : status === 400
+          ? ' — check the sheet names (SHEETS_LEDGER_SHEET, SHEETS_PEOPLE_SHEET)'
+          : status === 429
+            ? ' — still rate limited after retries; try again in a minute'
+            : '';
+  return `${status ?? ''} ${e.message ?? String(error)}${hint}`.trim();
+}
+
+const SCOPES = ['https://www.googleapis.com/auth/spreadsheets'];
+
+/** Service-account auth for Sheets, on Node's own fetch like the Sheets client itself. */
+export function serviceAccountAuth(credentials: { json: string } | { keyFile: string }): JWT | GoogleAuth {
+  const transporter = new Gaxios({ fetchImplementation: fetch });
+  if ('keyFile' in credentials)
+    return new GoogleAuth({ keyFile: credentials.keyFile, scopes: SCOPES, clientOptions: { transporter } });
+  const key = JSON.parse(credentials.json) as { client_email?: string; private_key?: string };
+  if (!key.client_email || !key.private_key)
+    throw new WorkbookError('the Google service-account key needs client_email and private_key');
+  return new JWT({ email: key.client_email, key: key.private_key, scopes: SCOPES, transporter });
+}

@@ -1,0 +1,31 @@
+import { toLedgerText } from '../../domain/dates';
+import { maskKeyId } from '../../domain/iam';
+import type { SweepReport } from '../../domain/report';
+import type { Notifier, OwnerUnknownNotice, WeekAheadNotice } from '../../ports/notifier';
+
+/** Stands in for Slack when no bot token is configured: the same notices, as lines of text. */
+export class ConsoleNotifier implements Notifier {
+  constructor(private readonly write: (line: string) => void) {}
+
+  async weekAhead({ row, slackId, daysLeft }: WeekAheadNotice): Promise<void> {
+    this.write(
+      `[notice → ${slackId}, copy to admins] ${row.name}: IAM user ${row.iamUser}, key ${maskKeyId(row.accessKeyId)}, ` +
+        `ends ${toLedgerText(row.endDate)} (${daysLeft} days left). Extend or delete?`,
+    );
+  }
+
+  async ownerUnknown({ row, reason }: OwnerUnknownNotice): Promise<void> {
+    this.write(
+      `[admins] row ${row.rowNumber}: no Slack user found for ${row.iamUser} ending ${toLedgerText(row.endDate)}: ${reason}`,
+    );
+  }
+
+  /** The CLI prints the full report itself; this line stands for the admin-channel post. */
+  async sweepReport(report: SweepReport): Promise<void> {
+    const attention = report.skips.filter((skip) => skip.attention).length;
+    this.write(
+      `[admins] sweep ${report.sweepId}: ${report.results.length} actions, ${attention} need attention, ` +
+        `${report.problems.length} malformed rows`,
+    );
+  }
+}

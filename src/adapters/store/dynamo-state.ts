@@ -1,0 +1,446 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type AuditEvent,
+  type AuditLog,
+  type BeginResult,
+  type Journal,
+  type JournalBegin,
+  type JournalEntry,
+  type JournalState,
+  StateStoreError,
+  type SweepLock,
+} from '../../ports/state';
+import {
+  AUDIT_RETENTION_DAYS,
+  auditPartitionKey,
+  auditSortKey,
+  type ItemKey,
+  journalItemKey,
+  lockItemKey,
+  TTL_ATTRIBUTE,
+} from './table';
+
+type Item = Record<string, AttributeValue>;
+
+export interface DynamoStateOptions {
+  /** Calls of BatchGetItem per chunk, counting the first, before unprocessed keys become an error. */
+  readonly batchGetMaxAttempts?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+}
+
+export interface DynamoState {
+  readonly journal: DynamoJournal;
+  readonly lock: DynamoSweepLock;
+  readonly audit: DynamoAuditLog;
+}
+
+export function dynamoState(
+  client: DynamoDBClient,
+  tableName: string,
+  options: DynamoStateOptions = {},
+): DynamoState {
+  const table = new TableContext(client, tableName);
+  return {
+    journal: new DynamoJournal(table, options),
+    lock: new DynamoSweepLock(table),
+    audit: new DynamoAuditLog(table),
+  };
+}
+
+/** The client and table name every adapter needs, plus the one place SDK errors are translated. */
+export class TableContext {
+  constructor(
+    readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {}
+
+  key(key: ItemKey): Item {
+    return { pk: { S: key.pk }, sk: { S: key.sk } };
+  }
+
+  async run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw this.wrap(operation, err);
+    }
+  }
+
+  wrap(operation: string, err: unknown): StateStoreError {
+    if (err instanceof StateStoreError) return err;
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return new StateStoreError(`DynamoDB ${operation} on table ${this.tableName} failed: ${reason}`, {
+      cause: err,
+    });
+  }
+
+  fail(message: string): StateStoreError {
+    return new StateStoreError(`DynamoDB table ${this.tableName}: ${message}`);
+  }
+}
+
+const BATCH_GET_LIMIT = 100;
+
+export class DynamoJournal implements Journal {
+  private readonly maxAttempts: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+
+  constructor(
+    private readonly table: TableContext,
+    options: DynamoStateOptions = {},
+  ) {
+    this.maxAttempts = Math.max(1, options.batchGetMaxAttempts ?? 8);
+    this.backoffBaseMs = options.backoffBaseMs ?? 50;
+    this.backoffMaxMs = options.backoffMaxMs ?? 2_000;
+  }
+
+  async begin(entry: JournalBegin, now: Date): Promise<BeginResult> {
+    const item: Item = {
+      ...this.table.key(journalItemKey(entry.key)),
+      kind: { S: 'journal' },
+      key: { S: entry.key },
+      action: { S: entry.action },
+      rowId: { S: entry.rowId },
+      state: { S: 'started' satisfies JournalState },
+      sweepId: { S: entry.sweepId },
+      startedAt: { S: now.toISOString() },
+    };
+    const detail = toJson(entry.detail);
+    if (detail !== undefined) item.detail = { S: detail };
+
+    try {
+      await this.table.client.send(
+        new PutItemCommand({
+          TableName: this.table.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          // Real DynamoDB hands back the winner here and saves a read; dynalite ignores it, hence the
+          // GetItem fallback below.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { created: true };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw this.table.wrap('PutItem (journal begin)', err);
+      const existingItem = err.Item ?? (await this.read(entry.key));
+      if (existingItem === undefined) {
+        // Only possible if the entry vanished between the failed put and the read (e.g. TTL); a retry by
+        // the caller is safe because begin never overwrites.
+        throw this.table.fail(`journal entry ${entry.key} existed at PutItem but not at GetItem`);
+      }
+      return { created: false, existing: this.toEntry(existingItem) };
+    }
+  }
+
+  async complete(key: string, now: Date, detail?: unknown): Promise<void> {
+    const names: Record<string, string> = { '#state': 'state', '#completedAt': 'completedAt' };
+    const values: Item = {
+      ':completed': { S: 'completed' satisfies JournalState },
+      ':now': { S: now.toISOString() },
+    };
+    // The first completion time wins so a duplicate completion after a crash does not rewrite history.
+    let update = 'SET #state = :completed, #completedAt = if_not_exists(#completedAt, :now)';
+    const json = toJson(detail);
+    if (json !== undefined) {
+      // Kept apart from the begin detail so the merge needs no read-modify-write; see mergeDetail.
+      names['#completedDetail'] = 'completedDetail';
+      values[':detail'] = { S: json };
+      update += ', #completedDetail = :detail';
+    }
+    try {
+      await this.table.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: this.table.key(journalItemKey(key)),
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw this.table.fail(`cannot complete journal entry ${key}: not begun`);
+      throw this.table.wrap('UpdateItem (journal complete)', err);
+    }
+  }
+
+  async getMany(keys: readonly string[]): Promise<ReadonlyMap<string, JournalEntry>> {
+    // BatchGetItem rejects a request that names the same key twice.
+    const unique = [...new Set(keys)];
+    const found = new Map<string, JournalEntry>();
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      const chunk = unique.slice(i, i + BATCH_GET_LIMIT).map((k) => this.table.key(journalItemKey(k)));
+      for (const item of await this.batchGet(chunk)) {
+        const entry = this.toEntry(item);
+        found.set(entry.key, entry);
+      }
+    }
+    return found;
+  }
+
+  private async batchGet(keys: Item[]): Promise<Item[]> {
+    const tableName = this.table.tableName;
+    const items: Item[] = [];
+    let pending = keys;
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.table.run('BatchGetItem (journal getMany)', () =>
+        this.table.client.send(
+          new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        ),
+      );
+      items.push(...(out.Responses?.[tableName] ?? []));
+      pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      if (pending.length === 0) return items;
+      if (attempt >= this.maxAttempts) {
+        throw this.table.fail(
+          `BatchGetItem (journal getMany) left ${pending.length} keys unprocessed after ${attempt} attempts`,
+        );
+      }
+      // Unprocessed keys mean throttling or a response over 16 MB; full jitter spreads replicas apart.
+      const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 1));
+      await sleep(Math.random() * ceiling);
+    }
+  }
+
+  private async read(key: string): Promise<Item | undefined> {
+    const out = await this.table.run('GetItem (journal begin)', () =>
+      this.table.client.send(
+        new GetItemCommand({
+          TableName: this.table.tableName,
+          Key: this.table.key(journalItemKey(key)),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item;
+  }
+
+  private toEntry(item: Item): JournalEntry {
+    const r = new ItemReader(this.table, item);
+    const state = r.string('state');
+    if (state !== 'started' && state !== 'completed') throw r.malformed(`unknown state ${state}`);
+    const completedAt = r.optionalString('completedAt');
+    const detail = mergeDetail(r.optionalJson('detail'), r.optionalJson('completedDetail'));
+    return {
+      key: r.string('key'),
+      action: r.string('action'),
+      rowId: r.string('rowId'),
+      state,
+      sweepId: r.string('sweepId'),
+      startedAt: r.string('startedAt'),
+      ...(completedAt === undefined ? {} : { completedAt }),
+      ...(detail === undefined ? {} : { detail }),
+    };
+  }
+}
+
+export class DynamoSweepLock implements SweepLock {
+  constructor(private readonly table: TableContext) {}
+
+  async acquire(name: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean> {
+    if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
+      throw new RangeError(`lock ttlSeconds must be a positive number, got ${ttlSeconds}`);
+    }
+    const nowMs = now.getTime();
+    // Rounding the expiry up and "now" down means a holder keeps the lock for at least ttlSeconds, and
+    // it only counts as expired once its second has fully passed.
+    const expiresAt = Math.ceil(nowMs / 1000 + ttlSeconds);
+    const nowSeconds = Math.floor(nowMs / 1000);
+    try {
+      await this.table.client.send(
+        new PutItemCommand({
+          TableName: this.table.tableName,
+          Item: {
+            ...this.table.key(lockItemKey(name)),
+            kind: { S: 'lock' },
+            owner: { S: owner },
+            acquiredAt: { S: now.toISOString() },
+            [TTL_ATTRIBUTE]: { N: String(expiresAt) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE, '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':owner': { S: owner } },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw this.table.wrap('PutItem (lock acquire)', err);
+    }
+  }
+
+  async release(name: string, owner: string): Promise<void> {
+    try {
+      await this.table.client.send(
+        new DeleteItemCommand({
+          TableName: this.table.tableName,
+          Key: this.table.key(lockItemKey(name)),
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': { S: owner } },
+        }),
+      );
+    } catch (err) {
+      // Someone else took over an expired lock (or it is already gone): theirs is not ours to delete.
+      if (isConditionFailure(err)) return;
+      throw this.table.wrap('DeleteItem (lock release)', err);
+    }
+  }
+}
+
+const AUDIT_OUTCOMES: ReadonlySet<string> = new Set<AuditEvent['outcome']>([
+  'planned',
+  'done',
+  'skipped',
+  'failed',
+]);
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Process-wide so two log instances still order same-millisecond events by recording order. */
+let auditSequence = 0;
+
+export class DynamoAuditLog implements AuditLog {
+  constructor(private readonly table: TableContext) {}
+
+  async record(event: AuditEvent): Promise<void> {
+    const at = new Date(event.at);
+    if (Number.isNaN(at.getTime())) throw new TypeError(`audit event has an invalid time: ${event.at}`);
+    // Normalised to UTC so the partition is the UTC day and sort keys compare chronologically even when
+    // callers pass an offset.
+    const iso = at.toISOString();
+    auditSequence = (auditSequence + 1) % 36 ** 6;
+    // The random part keeps events from different processes in the same millisecond apart.
+    const suffix = `${auditSequence.toString(36).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
+    const item: Item = {
+      pk: { S: auditPartitionKey(iso.slice(0, 10)) },
+      sk: { S: auditSortKey(iso, suffix) },
+      kind: { S: 'audit' },
+      at: { S: event.at },
+      actor: { S: event.actor },
+      action: { S: event.action },
+      target: { S: event.target },
+      outcome: { S: event.outcome },
+      [TTL_ATTRIBUTE]: { N: String(Math.floor(at.getTime() / 1000) + AUDIT_RETENTION_DAYS * 86_400) },
+    };
+    if (event.detail !== undefined) item.detail = { S: event.detail };
+    await this.table.run('PutItem (audit record)', () =>
+      this.table.client.send(new PutItemCommand({ TableName: this.table.tableName, Item: item })),
+    );
+  }
+
+  async listDay(day: string): Promise<AuditEvent[]> {
+    if (!DAY_PATTERN.test(day)) throw new TypeError(`audit day must be YYYY-MM-DD, got ${day}`);
+    const events: AuditEvent[] = [];
+    let startKey: Item | undefined;
+    do {
+      const out = await this.table.run('Query (audit listDay)', () =>
+        this.table.client.send(
+          new QueryCommand({
+            TableName: this.table.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: auditPartitionKey(day) } },
+            ScanIndexForward: true,
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) events.push(this.toEvent(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return events;
+  }
+
+  private toEvent(item: Item): AuditEvent {
+    const r = new ItemReader(this.table, item);
+    const outcome = r.string('outcome');
+    if (!AUDIT_OUTCOMES.has(outcome)) throw r.malformed(`unknown outcome ${outcome}`);
+    const detail = r.optionalString('detail');
+    return {
+      at: r.string('at'),
+      actor: r.string('actor'),
+      action: r.string('action'),
+      target: r.string('target'),
+      outcome: outcome as AuditEvent['outcome'],
+      ...(detail === undefined ? {} : { detail }),
+    };
+  }
+}
+
+/** Reads typed attributes and reports a corrupt item as a storage error naming its key. */
+class ItemReader {
+  constructor(
+    private readonly table: TableContext,
+    private readonly item: Item,
+  ) {}
+
+  string(name: string): string {
+    const value = this.item[name]?.S;
+    if (value === undefined) throw this.malformed(`missing string attribute ${name}`);
+    return value;
+  }
+
+  optionalString(name: string): string | undefined {
+    const attr = this.item[name];
+    if (attr === undefined) return undefined;
+    if (attr.S === undefined) throw this.malformed(`attribute ${name} is not a string`);
+    return attr.S;
+  }
+
+  optionalJson(name: string): unknown {
+    const text = this.optionalString(name);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw this.malformed(`attribute ${name} is not JSON`);
+    }
+  }
+
+  malformed(reason: string): StateStoreError {
+    return this.table.fail(`malformed item ${this.item.pk?.S}/${this.item.sk?.S}: ${reason}`);
+  }
+}
+
+function isConditionFailure(err: unknown): err is ConditionalCheckFailedException {
+  return (
+    err instanceof ConditionalCheckFailedException ||
+    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function toJson(value: unknown): string | undefined {
+  // JSON.stringify yields undefined (despite its typing) for functions and symbols; treat as "no detail".
+  return value === undefined ? undefined : (JSON.stringify(value) as string | undefined);
+}
+
+/**
+ * Completion detail is layered over the begin detail: plain objects merge key by key (completion wins),
+ * anything else is replaced, since there is no meaningful merge of e.g. two arrays.
+ */
+export function mergeDetail(begun: unknown, completed: unknown): unknown {
+  if (completed === undefined) return begun;
+  if (isPlainObject(begun) && isPlainObject(completed)) return { ...begun, ...completed };
+  return completed;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

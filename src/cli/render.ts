@@ -1,0 +1,93 @@
+import { toLedgerText } from '../domain/dates';
+import { maskKeyId } from '../domain/iam';
+import type { Action } from '../domain/planner';
+import { type ActionResult, countByKind, rowsOf, type SweepReport } from '../domain/report';
+
+export function describeAction(action: Action): string {
+  switch (action.kind) {
+    case 'notify-week-ahead':
+      return `DM ${action.slackId}: ${action.row.iamUser} ends ${toLedgerText(action.row.endDate)} (${action.daysLeft} days left)`;
+    case 'notify-owner-unknown':
+      return `tell admins: no owner for ${action.row.iamUser} (${action.reason})`;
+    case 'teardown-user':
+      return `delete IAM user ${action.userName} and everything it holds${
+        action.customerPolicyArns.length > 0 ? `, then its unused customer-managed policies` : ''
+      }`;
+    case 'delete-key':
+      return `delete key ${maskKeyId(action.row.accessKeyId)} only (${action.keptBecause})`;
+    case 'finish-teardown':
+      return `finish the interrupted teardown of ${action.row.iamUser}`;
+    case 'record-deleted':
+      return `mark row deleted (IAM work already done for ${action.row.iamUser})`;
+  }
+}
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows.reduce<number[]>(
+    (acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, [...cell].length)),
+    [],
+  );
+  return rows.map((row) =>
+    row
+      .map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function resultRow(result: ActionResult): string[] {
+  const rows = rowsOf(result.action)
+    .map((row) => row.rowNumber)
+    .join(',');
+  return [
+    rows,
+    result.action.kind,
+    result.outcome,
+    describeAction(result.action),
+    result.outcome === 'planned' ? '' : result.detail,
+  ];
+}
+
+/** The report a person reads at the end of `keywarden sweep`. */
+export function renderReport(report: SweepReport): string {
+  const lines: string[] = [
+    `Keywarden sweep ${report.sweepId} — ${report.mode === 'apply' ? 'APPLY' : 'dry run (nothing changed; pass --apply to act)'}`,
+    `today ${report.today}, ledger ${report.ledger}`,
+    '',
+  ];
+  if (report.results.length > 0) {
+    lines.push(
+      'Actions:',
+      ...table([['row', 'action', 'outcome', 'what', 'detail'], ...report.results.map(resultRow)]),
+      '',
+    );
+  } else lines.push('Actions: none', '');
+
+  const attention = report.skips.filter((skip) => skip.attention);
+  if (attention.length > 0)
+    lines.push(
+      'Needs attention (not acted on):',
+      ...table([
+        ['row', 'reason', 'detail'],
+        ...attention.map((skip) => [String(skip.row.rowNumber), skip.reason, skip.detail]),
+      ]),
+      '',
+    );
+  const problems = report.problems.filter((problem) => problem.problems.join() !== 'blank row');
+  if (problems.length > 0)
+    lines.push(
+      'Malformed rows (never acted on):',
+      ...problems.map((problem) => `  row ${problem.rowNumber}: ${problem.problems.join('; ')}`),
+      '',
+    );
+
+  const counts = Object.entries(countByKind(report.results))
+    .map(([key, n]) => `${key}=${n}`)
+    .join(' ');
+  lines.push(
+    `Summary: ${report.results.length} actions (${counts || 'none'}), ${attention.length} need attention, ` +
+      `${report.skips.length - attention.length} rows left alone, ${problems.length} malformed, ` +
+      `${report.ledgerCellsWritten} ledger cells written, ${report.durationMs} ms`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const list = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
+
+const validTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Every setting, read from the environment (or a JSON file named by KEYWARDEN_CONFIG, which
+ * the environment overrides). Names are the environment variables people set.
+ */
+const schema = z
+  .object({
+    KEYWARDEN_HOME: z.string().min(1).default('.keywarden'),
+    TIME_ZONE: z
+      .string()
+      .refine(validTimeZone, 'not an IANA time zone (e.g. Asia/Tokyo)')
+      .default('Asia/Tokyo'),
+    LANGUAGE: z.enum(['ja', 'en']).default('ja'),
+    NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    PROTECTED_USERS: list.default([]),
+    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+
+    LEDGER_SOURCE: z.enum(['csv', 'sheets']).default('csv'),
+    LEDGER_CSV: z.string().min(1).optional(),
+    PEOPLE_CSV: z.string().min(1).optional(),
+    SHEETS_SPREADSHEET_ID: z.string().min(1).optional(),
+    SHEETS_LEDGER_SHEET: z.string().min(1).default('台帳'),
+    SHEETS_PEOPLE_SHEET: z.string().min(1).default('users'),
+    GOOGLE_SERVICE_ACCOUNT_JSON: z.string().min(1).optional(),
+    GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
+    SHEETS_ROOT_URL: z.url().optional(),
+
+    IAM_SOURCE: z.enum(['embedded', 'aws']).default('embedded'),
+    IAM_ENDPOINT: z.url().optional(),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    AWS_ACCOUNT_ID: z
+      .string()
+      .regex(/^\d{12}$/, '12 digits')
+      .optional(),
+
+    STATE_SOURCE: z.enum(['embedded', 'aws']).default('embedded'),
+    DYNAMODB_TABLE: z.string().min(3).default('keywarden'),
+    DYNAMODB_ENDPOINT: z.url().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.LEDGER_SOURCE === 'sheets') {
+      if (!env.SHEETS_SPREADSHEET_ID)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SHEETS_SPREADSHEET_ID'],
+          message: 'required when LEDGER_SOURCE=sheets',
+        });
+      if (!env.GOOGLE_SERVICE_ACCOUNT_JSON && !env.GOOGLE_APPLICATION_CREDENTIALS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['GOOGLE_SERVICE_ACCOUNT_JSON'],
+          message: 'LEDGER_SOURCE=sheets needs GOOGLE_SERVICE_ACCOUNT_JSON or GOOGLE_APPLICATION_CREDENTIALS',
+        });
+    }
+    if (env.GOOGLE_SERVICE_ACCOUNT_JSON) {
+      try {
+        JSON.parse(env.GOOGLE_SERVICE_ACCOUNT_JSON);
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['GOOGLE_SERVICE_ACCOUNT_JSON'], message: 'is not JSON' });
+      }
+    }
+  });
+
+export type Settings = z.infer<typeof schema>;
+
+export interface Config {
+  readonly home: string;
+  readonly timeZone: string;
+  readonly language: 'ja' | 'en';
+  readonly noticeDays: number;
+  readonly protectedUsers: ReadonlySet<string>;
+  readonly logLevel: Settings['LOG_LEVEL'];
+  readonly ledger:
+    | {
+        readonly kind: 'csv';
+        readonly ledgerPath: string;
+        readonly peoplePath: string;
+        readonly embedded: boolean;
+      }
+    | {
+        readonly kind: 'sheets';
+        readonly spreadsheetId: string;
+        readonly ledgerSheet: string;
+        readonly peopleSheet: string;
+        readonly credentials: { readonly json: string } | { readonly keyFile: string };
+        readonly rootUrl?: string;
+      };
+  readonly iam:
+    | { readonly kind: 'embedded'; readonly accountFile: string }
+    | {
+        readonly kind: 'aws';
+        readonly region: string;
+        readonly endpoint?: string;
+        readonly accountId?: string;
+      };
+  readonly state:
+    | { readonly kind: 'embedded'; readonly dataDir: string; readonly table: string }
+    | { readonly kind: 'aws'; readonly region: string; readonly table: string; readonly endpoint?: string };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`KEYWARDEN_CONFIG: cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Parses and checks every setting at start, so a bad one fails now with its name, not mid-sweep. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const fromFile = env.KEYWARDEN_CONFIG ? readConfigFile(env.KEYWARDEN_CONFIG) : {};
+  const merged = Object.fromEntries(
+    Object.entries({ ...fromFile, ...env }).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success)
+    throw new ConfigError(
+      `invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
+    );
+  const s = parsed.data;
+  const demo = `${s.KEYWARDEN_HOME}/demo`;
+  return {
+    home: s.KEYWARDEN_HOME,
+    timeZone: s.TIME_ZONE,
+    language: s.LANGUAGE,
+    noticeDays: s.NOTICE_DAYS,
+    protectedUsers: new Set(s.PROTECTED_USERS),
+    logLevel: s.LOG_LEVEL,
+    ledger:
+      s.LEDGER_SOURCE === 'sheets'
+        ? {
+            kind: 'sheets',
+            spreadsheetId: s.SHEETS_SPREADSHEET_ID ?? '',
+            ledgerSheet: s.SHEETS_LEDGER_SHEET,
+            peopleSheet: s.SHEETS_PEOPLE_SHEET,
+            credentials: s.GOOGLE_SERVICE_ACCOUNT_JSON
+              ? { json: s.GOOGLE_SERVICE_ACCOUNT_JSON }
+              : { keyFile: s.GOOGLE_APPLICATION_CREDENTIALS ?? '' },
+            ...(s.SHEETS_ROOT_URL ? { rootUrl: s.SHEETS_ROOT_URL } : {}),
+          }
+        : {
+            kind: 'csv',
+            ledgerPath: s.LEDGER_CSV ?? `${demo}/ledger.csv`,
+            peoplePath: s.PEOPLE_CSV ?? `${demo}/people.csv`,
+            embedded: s.LEDGER_CSV === undefined,
+          },
+    iam:
+      s.IAM_SOURCE === 'aws'
+        ? {
+            kind: 'aws',
+            region: s.AWS_REGION,
+            ...(s.IAM_ENDPOINT ? { endpoint: s.IAM_ENDPOINT } : {}),
+            ...(s.AWS_ACCOUNT_ID ? { accountId: s.AWS_ACCOUNT_ID } : {}),
+          }
+        : { kind: 'embedded', accountFile: `${demo}/iam-account.json` },
+    state:
+      s.STATE_SOURCE === 'aws'
+        ? {
+            kind: 'aws',
+            region: s.AWS_REGION,
+            table: s.DYNAMODB_TABLE,
+            ...(s.DYNAMODB_ENDPOINT ? { endpoint: s.DYNAMODB_ENDPOINT } : {}),
+          }
+        : { kind: 'embedded', dataDir: `${s.KEYWARDEN_HOME}/dynamodb`, table: s.DYNAMODB_TABLE },
+  };
+}

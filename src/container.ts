@@ -1,0 +1,129 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { AwsIamGateway } from './adapters/iam/aws-iam';
+import { CsvWorkbook } from './adapters/ledger/csv-workbook';
+import { SheetsWorkbook, serviceAccountAuth } from './adapters/ledger/sheets-workbook';
+import { ConsoleNotifier } from './adapters/notify/console-notifier';
+import { dynamoState } from './adapters/store/dynamo-state';
+import { startEmbeddedDynamo } from './adapters/store/embedded-dynamo';
+import { ensureTable } from './adapters/store/table';
+import type { Config } from './config';
+import { IamAccount } from './embedded/iam/account';
+import { startIamServer } from './embedded/iam/server';
+import type { IamGateway } from './ports/iam';
+import type { Notifier } from './ports/notifier';
+import type { AuditLog, Journal, SweepLock } from './ports/state';
+import type { Workbook } from './ports/workbook';
+
+export interface Runtime {
+  readonly workbook: Workbook;
+  readonly iam: IamGateway;
+  readonly journal: Journal;
+  readonly lock: SweepLock;
+  readonly audit: AuditLog;
+  readonly notifier: Notifier;
+  /** What runs in-process instead of a real service, for the banner. */
+  readonly embedded: readonly string[];
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Where console notices go. */
+  readonly write: (line: string) => void;
+}
+
+type Closer = () => Promise<void>;
+
+/** Builds every client from config, once, and hands them down: the one composition root. */
+export async function buildRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const closers: Closer[] = [];
+  const embedded: string[] = [];
+  try {
+    const iam = await buildIam(config, closers, embedded);
+    const state = await buildState(config, closers, embedded);
+    const workbook = buildWorkbook(config, embedded);
+    return {
+      workbook,
+      iam,
+      ...state,
+      notifier: new ConsoleNotifier(options.write),
+      embedded,
+      close: () => closeAll(closers),
+    };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
+async function closeAll(closers: Closer[]): Promise<void> {
+  for (const close of closers.reverse()) await close();
+}
+
+async function buildIam(config: Config, closers: Closer[], embedded: string[]): Promise<IamGateway> {
+  if (config.iam.kind === 'aws') {
+    // Adaptive retries back off on Throttling instead of failing the sweep at the first 400.
+    const client = new IAMClient({
+      region: config.iam.region,
+      retryMode: 'adaptive',
+      maxAttempts: 10,
+      ...(config.iam.endpoint ? { endpoint: config.iam.endpoint } : {}),
+    });
+    closers.push(async () => client.destroy());
+    return new AwsIamGateway(client, config.iam.accountId ?? null);
+  }
+  const file = config.iam.accountFile;
+  const account = IamAccount.fromJSON(JSON.parse(await readFile(file, 'utf8')));
+  const server = await startIamServer(account);
+  const client = new IAMClient({
+    region: 'us-east-1',
+    endpoint: server.url,
+    credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
+  });
+  embedded.push(`IAM simulator (${file})`);
+  closers.push(async () => {
+    client.destroy();
+    await server.close();
+    // Persist what an apply run deleted, so the next run sees the same account.
+    const temp = `${file}.tmp`;
+    await writeFile(temp, `${JSON.stringify(account.toJSON(), null, 2)}\n`, 'utf8');
+    await rename(temp, file);
+  });
+  return new AwsIamGateway(client);
+}
+
+async function buildState(
+  config: Config,
+  closers: Closer[],
+  embedded: string[],
+): Promise<{ journal: Journal; lock: SweepLock; audit: AuditLog }> {
+  if (config.state.kind === 'aws') {
+    const client = new DynamoDBClient({
+      region: config.state.region,
+      ...(config.state.endpoint ? { endpoint: config.state.endpoint } : {}),
+    });
+    closers.push(async () => client.destroy());
+    return dynamoState(client, config.state.table);
+  }
+  const dynamo = await startEmbeddedDynamo({ dataDir: config.state.dataDir });
+  closers.push(() => dynamo.close());
+  await ensureTable(dynamo.client, config.state.table);
+  embedded.push(`DynamoDB (dynalite, ${config.state.dataDir})`);
+  return dynamoState(dynamo.client, config.state.table);
+}
+
+function buildWorkbook(config: Config, embedded: string[]): Workbook {
+  const ledger = config.ledger;
+  if (ledger.kind === 'csv') {
+    if (ledger.embedded) embedded.push(`ledger CSV (${ledger.ledgerPath})`);
+    return new CsvWorkbook(ledger.ledgerPath, ledger.peoplePath);
+  }
+  return new SheetsWorkbook({
+    spreadsheetId: ledger.spreadsheetId,
+    ledgerSheet: ledger.ledgerSheet,
+    peopleSheet: ledger.peopleSheet,
+    auth: serviceAccountAuth(ledger.credentials),
+    ...(ledger.rootUrl ? { rootUrl: ledger.rootUrl } : {}),
+  });
+}

@@ -1,0 +1,86 @@
+import { type LocalDate, toLedgerText } from './dates';
+import type { CellWrite, ColumnMap, LedgerRow, RowProblem } from './ledger';
+import type { Action, Skip } from './planner';
+import { type Language, type RowStatus, statusLabel } from './status';
+
+export type Mode = 'dry-run' | 'apply';
+
+export type Outcome = 'planned' | 'done' | 'failed';
+
+export interface ActionResult {
+  readonly action: Action;
+  readonly outcome: Outcome;
+  /** What happened, in words an admin can act on. */
+  readonly detail: string;
+}
+
+export interface SweepReport {
+  readonly sweepId: string;
+  readonly mode: Mode;
+  readonly today: LocalDate;
+  readonly ledger: string;
+  readonly results: readonly ActionResult[];
+  readonly skips: readonly Skip[];
+  readonly problems: readonly RowProblem[];
+  readonly ledgerCellsWritten: number;
+  readonly durationMs: number;
+}
+
+export function rowsOf(action: Action): readonly LedgerRow[] {
+  return action.kind === 'teardown-user' ? action.rows : [action.row];
+}
+
+const DELETES: ReadonlySet<Action['kind']> = new Set([
+  'teardown-user',
+  'delete-key',
+  'finish-teardown',
+  'record-deleted',
+]);
+
+export interface RowChange {
+  readonly rowNumber: number;
+  readonly status?: RowStatus;
+  readonly endDate?: LocalDate;
+}
+
+/** The ledger cells a set of changes touches; columns the sheet lacks are left alone. */
+export function ledgerWrites(
+  changes: readonly RowChange[],
+  columns: ColumnMap,
+  language: Language,
+): CellWrite[] {
+  return changes.flatMap((change) => {
+    const writes: CellWrite[] = [];
+    if (change.status !== undefined && columns.status !== undefined)
+      writes.push({
+        rowNumber: change.rowNumber,
+        column: columns.status,
+        value: statusLabel(change.status, language),
+      });
+    if (change.endDate !== undefined && columns.endDate !== undefined)
+      writes.push({
+        rowNumber: change.rowNumber,
+        column: columns.endDate,
+        value: toLedgerText(change.endDate),
+      });
+    return writes;
+  });
+}
+
+/** Rows whose key is gone after this sweep: their status becomes "deleted". */
+export function deletedRows(results: readonly ActionResult[]): RowChange[] {
+  return results
+    .filter((result) => result.outcome === 'done' && DELETES.has(result.action.kind))
+    .flatMap((result) =>
+      rowsOf(result.action).map((row) => ({ rowNumber: row.rowNumber, status: 'deleted' as const })),
+    );
+}
+
+export function countByKind(results: readonly ActionResult[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { action, outcome } of results) {
+    const key = `${action.kind}:${outcome}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}

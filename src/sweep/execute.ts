@@ -1,0 +1,197 @@
+import { isCustomerManagedPolicy, maskKeyId } from '../domain/iam';
+import type { LedgerRow } from '../domain/ledger';
+import type { Action } from '../domain/planner';
+import type { ActionResult, Mode } from '../domain/report';
+import { describeStep, keyRemovalSteps, type UserHoldings, userTeardownSteps } from '../domain/teardown';
+import type { IamGateway } from '../ports/iam';
+import type { Notifier } from '../ports/notifier';
+import type { AuditLog, Journal } from '../ports/state';
+
+export interface ExecutorDeps {
+  readonly mode: Mode;
+  readonly sweepId: string;
+  readonly iam: IamGateway;
+  readonly notifier: Notifier;
+  readonly journal: Journal;
+  readonly audit: AuditLog;
+  readonly now: () => Date;
+}
+
+/** Raised inside an action when live IAM state no longer matches the plan. */
+class Refusal extends Error {}
+
+/**
+ * Runs a plan. In dry-run mode nothing is sent, changed or journaled. In apply mode every
+ * action first claims its journal key with a conditional write, so a re-run after a crash
+ * resumes teardowns and never repeats a DM.
+ */
+export async function execute(actions: readonly Action[], deps: ExecutorDeps): Promise<ActionResult[]> {
+  const results: ActionResult[] = [];
+  // Notices first: they are cheap and time-sensitive, and a teardown failure must not hold them up.
+  const ordered = [...actions].sort((a, b) => Number(isDestructive(a)) - Number(isDestructive(b)));
+  for (const action of ordered) {
+    if (deps.mode === 'dry-run') {
+      results.push({ action, outcome: 'planned', detail: 'dry run' });
+      continue;
+    }
+    results.push(await executeOne(action, deps));
+  }
+  return results;
+}
+
+function isDestructive(action: Action): boolean {
+  return action.kind !== 'notify-week-ahead' && action.kind !== 'notify-owner-unknown';
+}
+
+async function executeOne(action: Action, deps: ExecutorDeps): Promise<ActionResult> {
+  const actor = `sweep:${deps.sweepId}`;
+  const target = action.kind === 'teardown-user' ? action.userName : `row ${action.row.rowNumber}`;
+  try {
+    const detail = await perform(action, deps);
+    await deps.audit.record({
+      at: deps.now().toISOString(),
+      actor,
+      action: action.kind,
+      target,
+      outcome: 'done',
+      detail,
+    });
+    return { action, outcome: 'done', detail };
+  } catch (error) {
+    const detail = error instanceof Refusal ? `refused: ${error.message}` : `failed: ${messageOf(error)}`;
+    await deps.audit.record({
+      at: deps.now().toISOString(),
+      actor,
+      action: action.kind,
+      target,
+      outcome: 'failed',
+      detail,
+    });
+    return { action, outcome: 'failed', detail };
+  }
+}
+
+async function perform(action: Action, deps: ExecutorDeps): Promise<string> {
+  switch (action.kind) {
+    case 'notify-week-ahead':
+      return notifyOnce(action.key, action.row, deps, () => deps.notifier.weekAhead(action));
+    case 'notify-owner-unknown':
+      return notifyOnce(action.key, action.row, deps, () => deps.notifier.ownerUnknown(action));
+    case 'teardown-user':
+      return teardownUser(action, deps);
+    case 'delete-key':
+      return deleteKey(action.key, action.row, deps);
+    case 'finish-teardown':
+      return finishTeardown(action.key, deps);
+    case 'record-deleted':
+      return 'IAM work was already done; recording it in the ledger';
+  }
+}
+
+/**
+ * At most once: the claim is written before sending, so a crash between the two loses
+ * one notice (the planner reports it) rather than sending it twice.
+ */
+async function notifyOnce(
+  key: string,
+  row: LedgerRow,
+  deps: ExecutorDeps,
+  send: () => Promise<void>,
+): Promise<string> {
+  const claim = await deps.journal.begin(
+    { key, action: key.split('#')[0] ?? key, rowId: row.id, sweepId: deps.sweepId },
+    deps.now(),
+  );
+  if (!claim.created) return `already sent by sweep ${claim.existing.sweepId}`;
+  await send();
+  await deps.journal.complete(key, deps.now());
+  return 'sent';
+}
+
+interface TeardownDetail {
+  readonly holdings: UserHoldings;
+}
+
+async function teardownUser(
+  action: Extract<Action, { kind: 'teardown-user' }>,
+  deps: ExecutorDeps,
+): Promise<string> {
+  // Live state, not the inventory read at the start of the sweep: keys may have changed since.
+  const holdings = await deps.iam.holdings(action.userName);
+  if (holdings === null) throw new Refusal(`${action.userName} no longer exists; nothing was deleted`);
+  const expected = new Set(action.rows.map((row) => row.accessKeyId));
+  const unexpected = holdings.accessKeys.filter((key) => !expected.has(key.accessKeyId));
+  if (unexpected.length > 0)
+    throw new Refusal(
+      `${action.userName} now holds ${unexpected.map((k) => maskKeyId(k.accessKeyId)).join(', ')}, which the ledger does not list`,
+    );
+
+  for (const [index, key] of action.keys.entries()) {
+    const row = action.rows[index];
+    if (!row) continue;
+    const detail: TeardownDetail = { holdings };
+    await deps.journal.begin(
+      { key, action: 'teardown-user', rowId: row.id, sweepId: deps.sweepId, detail },
+      deps.now(),
+    );
+  }
+
+  const steps = userTeardownSteps(holdings);
+  for (const step of steps) await runStep(step, action.userName, deps);
+  const policies = await cleanUpPolicies(holdings.attachedPolicies, deps);
+  for (const key of action.keys) await deps.journal.complete(key, deps.now());
+  return [`removed ${action.userName} in ${steps.length} steps`, ...policies].join('; ');
+}
+
+async function deleteKey(key: string, row: LedgerRow, deps: ExecutorDeps): Promise<string> {
+  const live = await deps.iam.listAccessKeys(row.iamUser);
+  const target = live.find((k) => k.accessKeyId === row.accessKeyId);
+  if (!target) throw new Refusal(`${maskKeyId(row.accessKeyId)} is no longer a key of ${row.iamUser}`);
+  await deps.journal.begin(
+    { key, action: 'delete-key', rowId: row.id, sweepId: deps.sweepId, detail: { accessKey: target } },
+    deps.now(),
+  );
+  for (const step of keyRemovalSteps(row.iamUser, target.accessKeyId, target.status))
+    await runStep(step, row.iamUser, deps);
+  await deps.journal.complete(key, deps.now());
+  return `deleted ${maskKeyId(row.accessKeyId)}; kept ${row.iamUser}`;
+}
+
+/** The user or key is already gone; only the policies recorded in the journal may remain. */
+async function finishTeardown(key: string, deps: ExecutorDeps): Promise<string> {
+  const entry = (await deps.journal.getMany([key])).get(key);
+  const recorded = (entry?.detail as Partial<TeardownDetail> | undefined)?.holdings?.attachedPolicies ?? [];
+  const policies = await cleanUpPolicies(recorded, deps);
+  await deps.journal.complete(key, deps.now());
+  return ['finished an interrupted teardown', ...policies].join('; ');
+}
+
+async function runStep(
+  step: Parameters<IamGateway['run']>[0],
+  userName: string,
+  deps: ExecutorDeps,
+): Promise<void> {
+  const outcome = await deps.iam.run(step);
+  await deps.audit.record({
+    at: deps.now().toISOString(),
+    actor: `sweep:${deps.sweepId}`,
+    action: step.op,
+    target: userName,
+    outcome: 'done',
+    detail: outcome === 'already-gone' ? `${describeStep(step)} (already gone)` : describeStep(step),
+  });
+}
+
+async function cleanUpPolicies(policyArns: readonly string[], deps: ExecutorDeps): Promise<string[]> {
+  const notes: string[] = [];
+  for (const arn of policyArns.filter(isCustomerManagedPolicy)) {
+    const outcome = await deps.iam.deletePolicyIfUnused(arn);
+    if (outcome === 'deleted') notes.push(`deleted policy ${arn}`);
+    if (outcome === 'still-attached') notes.push(`kept policy ${arn}: still attached elsewhere`);
+  }
+  return notes;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

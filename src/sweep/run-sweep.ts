@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { dateInZone, type LocalDate } from '../domain/dates';
+import type { LiveAccessKey } from '../domain/iam';
+import { parseLedger } from '../domain/ledger';
+import { PeopleDirectory, parsePeople } from '../domain/people';
+import { emailLookups, journalKeysFor, keyCheckUsers, plan, type SweepPolicy } from '../domain/planner';
+import { deletedRows, ledgerWrites, type Mode, type SweepReport } from '../domain/report';
+import type { Language } from '../domain/status';
+import type { IamGateway } from '../ports/iam';
+import type { Notifier } from '../ports/notifier';
+import type { SlackDirectory } from '../ports/slack-directory';
+import type { AuditLog, Journal, SweepLock } from '../ports/state';
+import type { Workbook } from '../ports/workbook';
+import { mapWithConcurrency } from '../util/concurrency';
+import { execute } from './execute';
+
+export interface SweepDeps {
+  readonly workbook: Workbook;
+  readonly iam: IamGateway;
+  readonly journal: Journal;
+  readonly lock: SweepLock;
+  readonly audit: AuditLog;
+  readonly notifier: Notifier;
+  /** Resolves `Email` tags to Slack users; absent when Slack is not configured. */
+  readonly slackDirectory?: SlackDirectory;
+  readonly policy: SweepPolicy;
+  readonly timeZone: string;
+  readonly language: Language;
+  readonly now: () => Date;
+}
+
+export interface SweepOptions {
+  readonly mode: Mode;
+  /** Plan as if today were this date (in the configured time zone). */
+  readonly date?: LocalDate;
+}
+
+export class SweepLockedError extends Error {
+  override readonly name = 'SweepLockedError';
+}
+
+const LOCK_NAME = 'sweep';
+/** Longer than any sweep should take, short enough that a crashed holder does not block tomorrow's. */
+const LOCK_TTL_SECONDS = 30 * 60;
+/** Parallel `ListAccessKeys` calls: fast, yet far below IAM's per-account request rate. */
+const KEY_LIST_CONCURRENCY = 4;
+
+/** load → plan → execute → write back → report. */
+export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
+  const started = deps.now();
+  const sweepId = randomUUID();
+  // A dry run changes nothing, so it needs no lock and may run beside a live sweep.
+  if (options.mode === 'apply' && !(await deps.lock.acquire(LOCK_NAME, sweepId, LOCK_TTL_SECONDS, started)))
+    throw new SweepLockedError('another sweep is running (DynamoDB lock "sweep" is held); try again later');
+  try {
+    const report = await sweep(deps, options, sweepId, started);
+    if (options.mode === 'apply') await deps.notifier.sweepReport(report);
+    return report;
+  } finally {
+    if (options.mode === 'apply') await deps.lock.release(LOCK_NAME, sweepId);
+  }
+}
+
+async function sweep(
+  deps: SweepDeps,
+  options: SweepOptions,
+  sweepId: string,
+  started: Date,
+): Promise<SweepReport> {
+  const today = options.date ?? dateInZone(started, deps.timeZone);
+  // Independent reads run together; any failure rejects here and aborts the sweep before any action.
+  const [tables, iam] = await Promise.all([deps.workbook.read(), deps.iam.inventory()]);
+  const ledger = parseLedger(tables.ledger);
+  const directory = new PeopleDirectory(parsePeople(tables.people).people);
+  const scope = { today, policy: deps.policy, iam, ledger, directory };
+
+  const [liveKeys, journal, emailToSlackId] = await Promise.all([
+    loadKeys(deps.iam, keyCheckUsers(scope)),
+    deps.journal.getMany(journalKeysFor(scope)),
+    lookUpEmails(deps.slackDirectory, emailLookups(scope)),
+  ]);
+
+  const planned = plan({
+    ...scope,
+    liveKeys,
+    emailToSlackId,
+    journal: new Map([...journal].map(([key, entry]) => [key, { state: entry.state, action: entry.action }])),
+  });
+  const results = await execute(planned.actions, { ...deps, mode: options.mode, sweepId });
+
+  const writes = ledgerWrites(deletedRows(results), ledger.columns, deps.language);
+  if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
+
+  return {
+    sweepId,
+    mode: options.mode,
+    today,
+    ledger: deps.workbook.description,
+    results,
+    skips: planned.skips,
+    problems: planned.problems,
+    ledgerCellsWritten: options.mode === 'apply' ? writes.length : 0,
+    durationMs: deps.now().getTime() - started.getTime(),
+  };
+}
+
+async function loadKeys(iam: IamGateway, users: readonly string[]): Promise<Map<string, LiveAccessKey[]>> {
+  const lists = await mapWithConcurrency(users, KEY_LIST_CONCURRENCY, (user) => iam.listAccessKeys(user));
+  return new Map(users.map((user, index) => [user, lists[index] ?? []]));
+}
+
+async function lookUpEmails(
+  directory: SlackDirectory | undefined,
+  emails: readonly string[],
+): Promise<Map<string, string | null>> {
+  if (!directory) return new Map();
+  const ids = await mapWithConcurrency(emails, 2, (email) => directory.lookupByEmail(email));
+  return new Map(emails.map((email, index) => [email, ids[index] ?? null]));
+}

@@ -1,0 +1,20 @@
+/**
+ * `Promise.all` over `items` with at most `limit` calls in flight, results in input order.
+ * (p-map and p-limit are ESM-only, which Jest's CommonJS runtime cannot load.)
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

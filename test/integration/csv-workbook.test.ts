@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CsvWorkbook } from '../../src/adapters/ledger/csv-workbook';
+import { WorkbookError } from '../../src/ports/workbook';
+
+async function files(ledger: string, people = 'Slack ID,姓,名\nU01A,山田,太郎\n') {
+  const dir = await mkdtemp(join(tmpdir(), 'keywarden-csv-'));
+  await writeFile(join(dir, 'ledger.csv'), ledger);
+  await writeFile(join(dir, 'people.csv'), people);
+  return { dir, workbook: new CsvWorkbook(join(dir, 'ledger.csv'), join(dir, 'people.csv')) };
+}
+
+describe('CsvWorkbook', () => {
+  it('reads both tables, with a BOM and quoted cells', async () => {
+    const { workbook } = await files('\uFEFF氏名,状態\n"山田, 太郎",利用中\n');
+    const tables = await workbook.read();
+    expect(tables.ledger).toEqual([
+      ['氏名', '状態'],
+      ['山田, 太郎', '利用中'],
+    ]);
+    expect(tables.people[1]).toEqual(['U01A', '山田', '太郎']);
+  });
+
+  it('writes only the given cells, keeps edits made since the read, and leaves no temp file', async () => {
+    const { dir, workbook } = await files('a,b,c\n1,2,3\n4,5\n');
+    await workbook.read();
+    await writeFile(join(dir, 'ledger.csv'), 'a,b,c\n1,2,edited\n4,5\n7,8,9\n');
+    await workbook.write([
+      { rowNumber: 2, column: 0, value: 'x' },
+      { rowNumber: 3, column: 2, value: '削除済み' },
+    ]);
+    expect(await readFile(join(dir, 'ledger.csv'), 'utf8')).toBe('a,b,c\nx,2,edited\n4,5,削除済み\n7,8,9\n');
+    expect((await readdir(dir)).sort()).toEqual(['ledger.csv', 'people.csv']);
+  });
+
+  it('names the file when it is missing or not CSV', async () => {
+    const { dir } = await files('a\n');
+    await expect(new CsvWorkbook(join(dir, 'nope.csv'), join(dir, 'people.csv')).read()).rejects.toThrow(
+      /cannot read .*nope\.csv/,
+    );
+    await writeFile(join(dir, 'bad.csv'), 'a,"b\n');
+    await expect(new CsvWorkbook(join(dir, 'bad.csv'), join(dir, 'people.csv')).read()).rejects.toThrow(
+      WorkbookError,
+    );
+  });
+
+  it('refuses a write to a row the file no longer has, leaving the file as it was', async () => {
+    const { dir, workbook } = await files('a\n1\n');
+    await expect(workbook.write([{ rowNumber: 9, column: 0, value: 'x' }])).rejects.toThrow(
+      /row 9 is outside/,
+    );
+    expect(await readFile(join(dir, 'ledger.csv'), 'utf8')).toBe('a\n1\n');
+  });
+});

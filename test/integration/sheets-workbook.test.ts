@@ -1,0 +1,97 @@
+import { generateKeyPairSync } from 'node:crypto';
+import nock from 'nock';
+import { SheetsWorkbook, serviceAccountAuth } from '../../src/adapters/ledger/sheets-workbook';
+import { WorkbookError } from '../../src/ports/workbook';
+import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
+
+const ID = 'ledger-book';
+
+function serviceAccountJson(): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return JSON.stringify({
+    type: 'service_account',
+    client_email: 'keywarden@project.iam.gserviceaccount.com',
+    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    token_uri: 'https://oauth2.googleapis.com/token',
+  });
+}
+
+describe('SheetsWorkbook', () => {
+  let fake: FakeSheets;
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('signs in as the service account, reads both tables in one request and writes in one', async () => {
+    fake = await startSheetsServer({ requireAuth: true });
+    fake.setSheet(ID, '台帳', [
+      ['氏名', '利用終了日', '状態'],
+      ['山田 太郎', 46053, ''],
+    ]);
+    fake.setSheet(ID, 'users', [['Slack ID', '姓', '名']]);
+    // The JWT exchange is the one call that would leave the machine; nock answers it.
+    const token = nock('https://oauth2.googleapis.com')
+      .post('/token', (body) => body.grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer')
+      .reply(200, { access_token: 'sa-token', expires_in: 3600, token_type: 'Bearer' });
+
+    const workbook = new SheetsWorkbook({
+      spreadsheetId: ID,
+      ledgerSheet: '台帳',
+      peopleSheet: 'users',
+      auth: serviceAccountAuth({ json: serviceAccountJson() }),
+      rootUrl: fake.url,
+    });
+    const tables = await workbook.read();
+    expect(tables.ledger).toEqual([
+      ['氏名', '利用終了日', '状態'],
+      ['山田 太郎', 46053],
+    ]);
+    expect(tables.people).toEqual([['Slack ID', '姓', '名']]);
+
+    await workbook.write([
+      { rowNumber: 2, column: 2, value: '削除済み' },
+      { rowNumber: 2, column: 1, value: '2027/01/31' },
+    ]);
+    expect(fake.getSheet(ID, '台帳')[1]).toEqual(['山田 太郎', '2027/01/31', '削除済み']);
+    expect(fake.stats).toMatchObject({ reads: 1, writes: 1 });
+    expect(token.isDone()).toBe(true);
+  });
+
+  it('retries 429 with Retry-After and 503 on reads and writes', async () => {
+    fake = await startSheetsServer({
+      fault: (method, n) =>
+        n === 1
+          ? method === 'values.batchGet'
+            ? { status: 429, retryAfterSeconds: 1 }
+            : { status: 503 }
+          : null,
+    });
+    fake.setSheet(ID, '台帳', [['状態'], ['']]);
+    fake.setSheet(ID, 'users', [['Slack ID']]);
+    const workbook = new SheetsWorkbook({
+      spreadsheetId: ID,
+      ledgerSheet: '台帳',
+      peopleSheet: 'users',
+      auth: 'key',
+      rootUrl: fake.url,
+    });
+    await expect(workbook.read()).resolves.toMatchObject({ ledger: [['状態']] });
+    await workbook.write([{ rowNumber: 2, column: 0, value: '削除済み' }]);
+    expect(fake.getSheet(ID, '台帳')).toEqual([['状態'], ['削除済み']]);
+    expect(fake.stats.faulted).toBe(2);
+  });
+
+  it('explains a missing sheet', async () => {
+    fake = await startSheetsServer();
+    fake.setSheet(ID, 'Sheet1', [['a']]);
+    const workbook = new SheetsWorkbook({
+      spreadsheetId: ID,
+      ledgerSheet: '台帳',
+      peopleSheet: 'users',
+      auth: 'key',
+      rootUrl: fake.url,
+    });
+    await expect(workbook.read()).rejects.toThrow(WorkbookError);
+    await expect(workbook.read()).rejects.toThrow(/check the sheet names/);
+  });
+});

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { auth } from '@googleapis/sheets';
+import { parse } from 'csv-parse/sync';
+import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
+import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
+import { dynamoState } from '../../src/adapters/store/dynamo-state';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
+import { ensureTable } from '../../src/adapters/store/table';
+import type { LocalDate } from '../../src/domain/dates';
+import type { SweepReport } from '../../src/domain/report';
+import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
+import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
+import type { Notifier, OwnerUnknownNotice, WeekAheadNotice } from '../../src/ports/notifier';
+import { runSweep, type SweepDeps } from '../../src/sweep/run-sweep';
+import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
+
+export const SPREADSHEET_ID = 'sheet-under-test';
+export const LEDGER_SHEET = '台帳';
+export const PEOPLE_SHEET = 'users';
+/** 15:00 in Tokyo on the examples' reference date: the scheduled sweep's time. */
+export const NOW = '2026-11-24T06:00:00Z';
+export const EXAMPLES = join(__dirname, '..', '..', 'examples');
+
+/** Records what the sweep would tell people; the Slack notifier has its own tests against the Slack fake. */
+export class RecordingNotifier implements Notifier {
+  readonly weekAheadNotices: WeekAheadNotice[] = [];
+  readonly ownerUnknownNotices: OwnerUnknownNotice[] = [];
+  readonly reports: SweepReport[] = [];
+
+  async weekAhead(notice: WeekAheadNotice): Promise<void> {
+    this.weekAheadNotices.push(notice);
+  }
+
+  async ownerUnknown(notice: OwnerUnknownNotice): Promise<void> {
+    this.ownerUnknownNotices.push(notice);
+  }
+
+  async sweepReport(report: SweepReport): Promise<void> {
+    this.reports.push(report);
+  }
+}
+
+export function exampleAccount(): IamAccountFixture {
+  return JSON.parse(readFileSync(join(EXAMPLES, 'iam-account.json'), 'utf8')) as IamAccountFixture;
+}
+
+export function csvGrid(file: string): string[][] {
+  return parse(readFileSync(join(EXAMPLES, file), 'utf8'), { bom: true });
+}
+
+export interface WorldOptions {
+  readonly account?: IamAccountFixture;
+  readonly ledger?: string[][];
+  readonly people?: string[][];
+  readonly iamServer?: IamServerOptions;
+  /** SDK attempts per IAM call; 1 makes an injected crash surface at once. */
+  readonly iamMaxAttempts?: number;
+}
+
+/**
+ * Every service a sweep touches, as real clients talking HTTP to local servers:
+ * the IAM simulator, the Sheets fake and dynalite.
+ */
+export class World {
+  private constructor(
+    readonly account: IamAccount,
+    readonly iamServer: IamServer,
+    readonly iamClient: IAMClient,
+    readonly sheets: FakeSheets,
+    readonly dynamo: EmbeddedDynamo,
+    readonly notifier: RecordingNotifier,
+  ) {}
+
+  static async start(options: WorldOptions = {}): Promise<World> {
+    const account = IamAccount.fromJSON(options.account ?? exampleAccount(), { clock: () => new Date(NOW) });
+    const iamServer = await startIamServer(account, options.iamServer);
+    const iamClient = new IAMClient({
+      region: 'us-east-1',
+      endpoint: iamServer.url,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: options.iamMaxAttempts ?? 3,
+      retryMode: 'standard',
+    });
+    const sheets = await startSheetsServer({ requireAuth: true });
+    sheets.setSheet(SPREADSHEET_ID, LEDGER_SHEET, options.ledger ?? csvGrid('ledger.csv'));
+    sheets.setSheet(SPREADSHEET_ID, PEOPLE_SHEET, options.people ?? csvGrid('people.csv'));
+    const dynamo = await startEmbeddedDynamo();
+    await ensureTable(dynamo.client, 'keywarden');
+    return new World(account, iamServer, iamClient, sheets, dynamo, new RecordingNotifier());
+  }
+
+  get state() {
+    return dynamoState(this.dynamo.client, 'keywarden');
+  }
+
+  workbook(): SheetsWorkbook {
+    const oauth = new auth.OAuth2();
+    oauth.setCredentials({ access_token: 'test-token' });
+    return new SheetsWorkbook({
+      spreadsheetId: SPREADSHEET_ID,
+      ledgerSheet: LEDGER_SHEET,
+      peopleSheet: PEOPLE_SHEET,
+      auth: oauth,
+      rootUrl: this.sheets.url,
+    });
+  }
+
+  deps(overrides: Partial<SweepDeps> = {}): SweepDeps {
+    const state = this.state;
+    return {
+      workbook: this.workbook(),
+      iam: new AwsIamGateway(this.iamClient),
+      journal: state.journal,
+      lock: state.lock,
+      audit: state.audit,
+      notifier: this.notifier,
+      policy: { noticeDays: 7, protectedUsers: new Set() },
+      timeZone: 'Asia/Tokyo',
+      language: 'ja',
+      now: () => new Date(NOW),
+      ...overrides,
+    };
+  }
+
+  sweep(
+    mode: 'dry-run' | 'apply',
+    overrides: Partial<SweepDeps> = {},
+    date?: LocalDate,
+  ): Promise<SweepReport> {
+    return runSweep(this.deps(overrides), { mode, ...(date ? { date } : {}) });
+  }
+
+  userNames(): string[] {
+    return this.account
+      .listUsers()
+      .map((user) => user.userName)
+      .sort();
+  }
+
+  /** One ledger row as text, padded to the header's width (Sheets trims trailing blanks). */
+  ledgerRow(rowNumber: number): string[] {
+    const grid = this.sheets.getSheet(SPREADSHEET_ID, LEDGER_SHEET);
+    const width = grid[0]?.length ?? 0;
+    const row = (grid[rowNumber - 1] ?? []).map(String);
+    return [...row, ...Array<string>(Math.max(0, width - row.length)).fill('')];
+  }
+
+  async close(): Promise<void> {
+    this.iamClient.destroy();
+    await Promise.all([this.iamServer.close(), this.sheets.close(), this.dynamo.close()]);
+  }
+}

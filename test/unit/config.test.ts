@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded demo in Tokyo', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      timeZone: 'Asia/Tokyo',
+      language: 'ja',
+      noticeDays: 7,
+      ledger: { kind: 'csv', ledgerPath: '.keywarden/demo/ledger.csv', embedded: true },
+      iam: { kind: 'embedded' },
+      state: { kind: 'embedded', dataDir: '.keywarden/dynamodb', table: 'keywarden' },
+    });
+  });
+
+  it('names every bad setting', () => {
+    expect(() =>
+      loadConfig({ NOTICE_DAYS: 'soon', TIME_ZONE: 'Mars/Olympus', LEDGER_SOURCE: 'excel' }),
+    ).toThrow(ConfigError);
+    try {
+      loadConfig({ NOTICE_DAYS: 'soon', TIME_ZONE: 'Mars/Olympus', LEDGER_SOURCE: 'excel' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/NOTICE_DAYS/);
+      expect(message).toMatch(/TIME_ZONE: not an IANA time zone/);
+      expect(message).toMatch(/LEDGER_SOURCE/);
+    }
+  });
+
+  it('requires a spreadsheet id and credentials for Sheets, and checks the key is JSON', () => {
+    expect(() => loadConfig({ LEDGER_SOURCE: 'sheets' })).toThrow(/SHEETS_SPREADSHEET_ID: required/);
+    expect(() =>
+      loadConfig({ LEDGER_SOURCE: 'sheets', SHEETS_SPREADSHEET_ID: 'x', GOOGLE_SERVICE_ACCOUNT_JSON: '{' }),
+    ).toThrow(/GOOGLE_SERVICE_ACCOUNT_JSON: is not JSON/);
+    const config = loadConfig({
+      LEDGER_SOURCE: 'sheets',
+      SHEETS_SPREADSHEET_ID: 'abc',
+      GOOGLE_APPLICATION_CREDENTIALS: '/etc/key.json',
+    });
+    expect(config.ledger).toEqual({
+      kind: 'sheets',
+      spreadsheetId: 'abc',
+      ledgerSheet: '台帳',
+      peopleSheet: 'users',
+      credentials: { keyFile: '/etc/key.json' },
+    });
+  });
+
+  it('reads a JSON config file that the environment overrides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keywarden-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ NOTICE_DAYS: 14, PROTECTED_USERS: 'root-ish, break-glass', LANGUAGE: 'en' }),
+    );
+    const config = loadConfig({ KEYWARDEN_CONFIG: file, LANGUAGE: 'ja' });
+    expect(config.noticeDays).toBe(14);
+    expect([...config.protectedUsers]).toEqual(['root-ish', 'break-glass']);
+    expect(config.language).toBe('ja');
+    expect(() => loadConfig({ KEYWARDEN_CONFIG: join(dir, 'missing.json') })).toThrow(
+      /KEYWARDEN_CONFIG: cannot read/,
+    );
+  });
+
+  it('switches IAM and state to AWS', () => {
+    const config = loadConfig({
+      IAM_SOURCE: 'aws',
+      STATE_SOURCE: 'aws',
+      AWS_REGION: 'ap-northeast-1',
+      AWS_ACCOUNT_ID: '111122223333',
+    });
+    expect(config.iam).toEqual({ kind: 'aws', region: 'ap-northeast-1', accountId: '111122223333' });
+    expect(config.state).toEqual({ kind: 'aws', region: 'ap-northeast-1', table: 'keywarden' });
+    expect(() => loadConfig({ AWS_ACCOUNT_ID: '1234' })).toThrow(/AWS_ACCOUNT_ID: 12 digits/);
+  });
+});
