@@ -9,7 +9,10 @@ import type { AuditLog, Journal } from '../ports/state';
 
 export interface ExecutorDeps {
   readonly mode: Mode;
+  /** Names the run in journal entries. */
   readonly sweepId: string;
+  /** Who caused the actions, for the audit log: `sweep:<id>` or `slack:<user id>`. */
+  readonly actor: string;
   readonly iam: IamGateway;
   readonly notifier: Notifier;
   readonly journal: Journal;
@@ -44,7 +47,7 @@ function isDestructive(action: Action): boolean {
 }
 
 async function executeOne(action: Action, deps: ExecutorDeps): Promise<ActionResult> {
-  const actor = `sweep:${deps.sweepId}`;
+  const actor = deps.actor;
   const target = action.kind === 'teardown-user' ? action.userName : `row ${action.row.rowNumber}`;
   try {
     const detail = await perform(action, deps);
@@ -174,7 +177,7 @@ async function runStep(
   const outcome = await deps.iam.run(step);
   await deps.audit.record({
     at: deps.now().toISOString(),
-    actor: `sweep:${deps.sweepId}`,
+    actor: deps.actor,
     action: step.op,
     target: userName,
     outcome: 'done',

@@ -3,7 +3,14 @@ import { dateInZone, type LocalDate } from '../domain/dates';
 import type { LiveAccessKey } from '../domain/iam';
 import { parseLedger } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
-import { emailLookups, journalKeysFor, keyCheckUsers, plan, type SweepPolicy } from '../domain/planner';
+import {
+  emailLookups,
+  journalKeysFor,
+  keyCheckUsers,
+  type PlanInput,
+  plan,
+  type SweepPolicy,
+} from '../domain/planner';
 import { deletedRows, ledgerWrites, type Mode, type SweepReport } from '../domain/report';
 import type { Language } from '../domain/status';
 import type { IamGateway } from '../ports/iam';
@@ -61,6 +68,33 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   }
 }
 
+/** The ledger, the people table and the IAM inventory: one Sheets read, a few IAM pages. */
+export async function readSources(deps: SweepDeps): Promise<Sources> {
+  // Independent reads run together; any failure rejects here and aborts before any action.
+  const [tables, iam] = await Promise.all([deps.workbook.read(), deps.iam.inventory()]);
+  const ledger = parseLedger(tables.ledger);
+  const directory = new PeopleDirectory(parsePeople(tables.people).people);
+  return { ledger, directory, iam };
+}
+
+export type Sources = Pick<PlanInput, 'ledger' | 'directory' | 'iam'>;
+
+/** Adds what only some rows need: live keys, journal entries, Slack ids for emails. */
+export async function completeInput(deps: SweepDeps, sources: Sources, today: LocalDate): Promise<PlanInput> {
+  const scope = { ...sources, today, policy: deps.policy };
+  const [liveKeys, journal, emailToSlackId] = await Promise.all([
+    loadKeys(deps.iam, keyCheckUsers(scope)),
+    deps.journal.getMany(journalKeysFor(scope)),
+    lookUpEmails(deps.slackDirectory, emailLookups(scope)),
+  ]);
+  return {
+    ...scope,
+    liveKeys,
+    emailToSlackId,
+    journal: new Map([...journal].map(([key, entry]) => [key, { state: entry.state, action: entry.action }])),
+  };
+}
+
 async function sweep(
   deps: SweepDeps,
   options: SweepOptions,
@@ -68,27 +102,16 @@ async function sweep(
   started: Date,
 ): Promise<SweepReport> {
   const today = options.date ?? dateInZone(started, deps.timeZone);
-  // Independent reads run together; any failure rejects here and aborts the sweep before any action.
-  const [tables, iam] = await Promise.all([deps.workbook.read(), deps.iam.inventory()]);
-  const ledger = parseLedger(tables.ledger);
-  const directory = new PeopleDirectory(parsePeople(tables.people).people);
-  const scope = { today, policy: deps.policy, iam, ledger, directory };
-
-  const [liveKeys, journal, emailToSlackId] = await Promise.all([
-    loadKeys(deps.iam, keyCheckUsers(scope)),
-    deps.journal.getMany(journalKeysFor(scope)),
-    lookUpEmails(deps.slackDirectory, emailLookups(scope)),
-  ]);
-
-  const planned = plan({
-    ...scope,
-    liveKeys,
-    emailToSlackId,
-    journal: new Map([...journal].map(([key, entry]) => [key, { state: entry.state, action: entry.action }])),
+  const input = await completeInput(deps, await readSources(deps), today);
+  const planned = plan(input);
+  const results = await execute(planned.actions, {
+    ...deps,
+    mode: options.mode,
+    sweepId,
+    actor: `sweep:${sweepId}`,
   });
-  const results = await execute(planned.actions, { ...deps, mode: options.mode, sweepId });
 
-  const writes = ledgerWrites(deletedRows(results), ledger.columns, deps.language);
+  const writes = ledgerWrites(deletedRows(results), input.ledger.columns, deps.language);
   if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
 
   return {

@@ -21,6 +21,7 @@ import {
   StateStoreError,
   type SweepLock,
 } from '../../ports/state';
+import { DynamoCaseStore } from './dynamo-cases';
 import {
   AUDIT_RETENTION_DAYS,
   auditPartitionKey,
@@ -44,6 +45,7 @@ export interface DynamoState {
   readonly journal: DynamoJournal;
   readonly lock: DynamoSweepLock;
   readonly audit: DynamoAuditLog;
+  readonly cases: DynamoCaseStore;
 }
 
 export function dynamoState(
@@ -56,6 +58,7 @@ export function dynamoState(
     journal: new DynamoJournal(table, options),
     lock: new DynamoSweepLock(table),
     audit: new DynamoAuditLog(table),
+    cases: new DynamoCaseStore(table),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Single-table layout shared by every state adapter. Each entity owns a partition-key prefix so that
- * new entities (pending extension requests will use `REQUEST#<id>`) can be added without migrations.
+ * new entities (notice cases use `CASE#<id>`) can be added without migrations.
  */
 import {
   type AttributeDefinition,
@@ -40,8 +40,8 @@ export const KEY_PREFIX = {
   journal: 'JOURNAL#',
   lock: 'LOCK#',
   audit: 'AUDIT#',
-  /** Reserved for pending extension requests; nothing writes it yet. */
-  request: 'REQUEST#',
+  /** One expiry notice, its Slack messages and its extension request. */
+  case: 'CASE#',
 } as const;
 
 export const AUDIT_RETENTION_DAYS = 400;
@@ -53,6 +53,10 @@ export interface ItemKey {
 
 export function journalItemKey(key: string): ItemKey {
   return { pk: `${KEY_PREFIX.journal}${key}`, sk: 'JOURNAL' };
+}
+
+export function caseItemKey(id: string): ItemKey {
+  return { pk: `${KEY_PREFIX.case}${id}`, sk: 'CASE' };
 }
 
 export function lockItemKey(name: string): ItemKey {

@@ -1,0 +1,77 @@
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { CaseStatus, CaseStore, NoticeCase } from '../../ports/cases';
+import type { TableContext } from './dynamo-state';
+import { caseItemKey } from './table';
+
+/** Cases are read-modify-written whole, guarded by a version number and the expected status. */
+export class DynamoCaseStore implements CaseStore {
+  constructor(private readonly table: TableContext) {}
+
+  async create(notice: Omit<NoticeCase, 'version'>): Promise<boolean> {
+    try {
+      await this.put({ ...notice, version: 1 }, 'attribute_not_exists(pk)', {});
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw this.table.wrap('PutItem (case create)', error);
+    }
+  }
+
+  async get(id: string): Promise<NoticeCase | null> {
+    const out = await this.table.run('GetItem (case)', () =>
+      this.table.client.send(
+        new GetItemCommand({
+          TableName: this.table.tableName,
+          Key: this.table.key(caseItemKey(id)),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const data = out.Item?.data?.S;
+    return data ? (JSON.parse(data) as NoticeCase) : null;
+  }
+
+  async transition(
+    id: string,
+    from: readonly CaseStatus[],
+    change: (current: NoticeCase) => Omit<NoticeCase, 'version'>,
+  ): Promise<NoticeCase | null> {
+    const current = await this.get(id);
+    if (!current || !from.includes(current.status)) return null;
+    const next: NoticeCase = { ...change(current), id, version: current.version + 1 };
+    try {
+      await this.put(next, '#version = :version', { ':version': { N: String(current.version) } });
+      return next;
+    } catch (error) {
+      // Another click changed the case between our read and write: it won, we did nothing.
+      if (isConditionFailure(error)) return null;
+      throw this.table.wrap('PutItem (case transition)', error);
+    }
+  }
+
+  private async put(
+    notice: NoticeCase,
+    condition: string,
+    values: Record<string, { N: string } | { S: string }>,
+  ): Promise<void> {
+    await this.table.client.send(
+      new PutItemCommand({
+        TableName: this.table.tableName,
+        Item: {
+          ...this.table.key(caseItemKey(notice.id)),
+          kind: { S: 'case' },
+          status: { S: notice.status },
+          version: { N: String(notice.version) },
+          data: { S: JSON.stringify(notice) },
+        },
+        ConditionExpression: condition,
+        ...(condition.includes('#version') ? { ExpressionAttributeNames: { '#version': 'version' } } : {}),
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+  }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
+}

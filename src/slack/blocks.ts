@@ -1,0 +1,200 @@
+import type { KnownBlock, View } from '@slack/types';
+import { type LocalDate, toLedgerText } from '../domain/dates';
+import { maskKeyId } from '../domain/iam';
+import type { NoticeCase } from '../ports/cases';
+import type { Messages } from './messages';
+
+/** Action and view ids the listeners register; one place so blocks and listeners agree. */
+export const ACTION = {
+  extend: 'keywarden_extend',
+  delete: 'keywarden_delete',
+  approve: 'keywarden_approve',
+  deny: 'keywarden_deny',
+} as const;
+
+export const VIEW = {
+  extend: 'keywarden_extend_submit',
+  deny: 'keywarden_deny_submit',
+} as const;
+
+export const INPUT = {
+  date: { block: 'new_end_date', action: 'date' },
+  reason: { block: 'reason', action: 'text' },
+} as const;
+
+/** Slack renders user mentions from this, in the reader's own display name. */
+export const mention = (userId: string) => `<@${userId}>`;
+
+function escapeMrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+function fieldsOf(notice: NoticeCase, m: Messages): KnownBlock {
+  const period = `${notice.startDate ? toLedgerText(notice.startDate) : '—'} 〜 ${toLedgerText(notice.endDate)}`;
+  return {
+    type: 'section',
+    fields: [
+      { type: 'mrkdwn', text: `*${m.fields.iamUser}*\n${escapeMrkdwn(notice.iamUser)}` },
+      { type: 'mrkdwn', text: `*${m.fields.accessKey}*\n\`${maskKeyId(notice.accessKeyId)}\`` },
+      { type: 'mrkdwn', text: `*${m.fields.purpose}*\n${escapeMrkdwn(notice.purpose) || '—'}` },
+      { type: 'mrkdwn', text: `*${m.fields.resource}*\n${escapeMrkdwn(notice.resource) || '—'}` },
+      { type: 'mrkdwn', text: `*${m.fields.period}*\n${period}` },
+      { type: 'mrkdwn', text: `*${m.fields.owner}*\n${escapeMrkdwn(notice.name) || '—'}` },
+    ],
+  };
+}
+
+function header(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(text)}*` } };
+}
+
+function context(text: string): KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+/** The owner's DM: details and the two buttons. */
+export function ownerNotice(notice: NoticeCase, daysLeft: number, m: Messages): KnownBlock[] {
+  return [
+    header(m.weekAheadTitle(daysLeft)),
+    fieldsOf(notice, m),
+    {
+      type: 'actions',
+      block_id: 'keywarden_actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION.extend,
+          style: 'primary',
+          text: { type: 'plain_text', text: m.extend },
+          value: notice.id,
+        },
+        {
+          type: 'button',
+          action_id: ACTION.delete,
+          style: 'danger',
+          text: { type: 'plain_text', text: m.delete },
+          value: notice.id,
+          confirm: {
+            title: { type: 'plain_text', text: m.confirmDeleteTitle },
+            text: { type: 'plain_text', text: m.confirmDeleteText(notice.iamUser) },
+            confirm: { type: 'plain_text', text: m.confirmDeleteYes },
+            deny: { type: 'plain_text', text: m.cancel },
+            style: 'danger',
+          },
+        },
+      ],
+    },
+  ];
+}
+
+/** What the admins see for a notice; no buttons, the owner decides first. */
+export function adminCopy(notice: NoticeCase, daysLeft: number, m: Messages): KnownBlock[] {
+  const owner = notice.ownerSlackId ? mention(notice.ownerSlackId) : escapeMrkdwn(notice.name);
+  return [header(m.adminCopyTitle(owner, daysLeft)), fieldsOf(notice, m)];
+}
+
+export function ownerUnknown(
+  notice: NoticeCase,
+  reason: string,
+  rowNumber: number,
+  m: Messages,
+): KnownBlock[] {
+  return [
+    header(m.ownerUnknownTitle),
+    fieldsOf(notice, m),
+    context(`row ${rowNumber}: ${escapeMrkdwn(reason)}`),
+  ];
+}
+
+/** Any message of a case once someone has acted: the details and the state, never live buttons. */
+export function settled(notice: NoticeCase, state: string, m: Messages): KnownBlock[] {
+  return [fieldsOf(notice, m), context(state)];
+}
+
+export function approvalRequest(notice: NoticeCase, m: Messages): KnownBlock[] {
+  const request = notice.request;
+  if (!request) throw new Error(`case ${notice.id} has no extension request`);
+  return [
+    header(m.approvalRequestTitle(mention(request.requestedBy))),
+    fieldsOf(notice, m),
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*${m.fields.newEndDate}*\n${toLedgerText(request.newEndDate)}` },
+        { type: 'mrkdwn', text: `*${m.fields.reason}*\n${escapeMrkdwn(request.reason)}` },
+      ],
+    },
+    {
+      type: 'actions',
+      block_id: 'keywarden_approval',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION.approve,
+          style: 'primary',
+          text: { type: 'plain_text', text: m.approve },
+          value: notice.id,
+        },
+        {
+          type: 'button',
+          action_id: ACTION.deny,
+          style: 'danger',
+          text: { type: 'plain_text', text: m.deny },
+          value: notice.id,
+        },
+      ],
+    },
+  ];
+}
+
+export function extendModal(notice: NoticeCase, initial: LocalDate, m: Messages): View {
+  return {
+    type: 'modal',
+    callback_id: VIEW.extend,
+    private_metadata: notice.id,
+    title: { type: 'plain_text', text: m.extendModalTitle },
+    submit: { type: 'plain_text', text: m.submit },
+    close: { type: 'plain_text', text: m.cancel },
+    blocks: [
+      fieldsOf(notice, m),
+      {
+        type: 'input',
+        block_id: INPUT.date.block,
+        label: { type: 'plain_text', text: m.fields.newEndDate },
+        element: { type: 'datepicker', action_id: INPUT.date.action, initial_date: initial },
+      },
+      {
+        type: 'input',
+        block_id: INPUT.reason.block,
+        label: { type: 'plain_text', text: m.fields.reason },
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUT.reason.action,
+          multiline: true,
+          max_length: 500,
+          placeholder: { type: 'plain_text', text: m.reasonPlaceholder },
+        },
+      },
+    ],
+  };
+}
+
+export function denyModal(notice: NoticeCase, m: Messages): View {
+  return {
+    type: 'modal',
+    callback_id: VIEW.deny,
+    private_metadata: notice.id,
+    title: { type: 'plain_text', text: m.denyModalTitle },
+    submit: { type: 'plain_text', text: m.deny },
+    close: { type: 'plain_text', text: m.cancel },
+    blocks: [
+      fieldsOf(notice, m),
+      {
+        type: 'input',
+        block_id: INPUT.reason.block,
+        label: { type: 'plain_text', text: m.fields.reason },
+        element: { type: 'plain_text_input', action_id: INPUT.reason.action, max_length: 500 },
+      },
+    ],
+  };
+}

@@ -1,0 +1,113 @@
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { LedgerRow } from '../domain/ledger';
+import type { SweepReport } from '../domain/report';
+import { type CaseStore, caseId, type MessageRef, type NoticeCase } from '../ports/cases';
+import type { Notifier, OwnerUnknownNotice, WeekAheadNotice } from '../ports/notifier';
+import type { SlackDirectory } from '../ports/slack-directory';
+import { adminCopy, ownerNotice, ownerUnknown } from './blocks';
+import type { Messages } from './messages';
+import { sweepSummary } from './summary';
+
+export interface SlackNotifierDeps {
+  readonly web: WebClient;
+  readonly cases: CaseStore;
+  readonly adminChannel: string;
+  readonly messages: Messages;
+}
+
+/** Errors that mean "this person cannot get a DM", as opposed to Slack being unwell. */
+const UNREACHABLE = new Set([
+  'channel_not_found',
+  'user_not_found',
+  'user_disabled',
+  'cannot_dm_bot',
+  'not_in_channel',
+]);
+
+export function caseFromRow(row: LedgerRow, ownerSlackId: string | null): Omit<NoticeCase, 'version'> {
+  return {
+    id: caseId(row.accessKeyId, row.endDate),
+    accessKeyId: row.accessKeyId,
+    iamUser: row.iamUser,
+    name: row.name,
+    purpose: row.purpose,
+    resource: row.resource,
+    startDate: row.startDate,
+    endDate: row.endDate,
+    ownerSlackId,
+    status: 'open',
+    adminMessages: [],
+  };
+}
+
+function slackError(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } }).data?.error;
+}
+
+/** Posts notices and reports to Slack, and remembers every message so later clicks can edit it. */
+export class SlackNotifier implements Notifier, SlackDirectory {
+  constructor(private readonly deps: SlackNotifierDeps) {}
+
+  async weekAhead({ row, slackId, daysLeft }: WeekAheadNotice): Promise<void> {
+    const { cases, messages: m } = this.deps;
+    const draft = caseFromRow(row, slackId);
+    await cases.create(draft);
+    const notice = { ...draft, version: 0 };
+    let ownerMessage: MessageRef | undefined;
+    try {
+      ownerMessage = await this.post(slackId, m.weekAheadTitle(daysLeft), ownerNotice(notice, daysLeft, m));
+    } catch (error) {
+      const code = slackError(error);
+      if (!code || !UNREACHABLE.has(code)) throw error;
+      await this.post(
+        this.deps.adminChannel,
+        m.ownerUnknownTitle,
+        ownerUnknown(notice, `Slack could not DM ${slackId}: ${code}`, row.rowNumber, m),
+      );
+      return;
+    }
+    const admin = await this.post(
+      this.deps.adminChannel,
+      m.adminCopyTitle(slackId, daysLeft),
+      adminCopy(notice, daysLeft, m),
+    );
+    await cases.transition(notice.id, ['open'], (current) => ({
+      ...current,
+      ...(ownerMessage ? { ownerMessage } : {}),
+      adminMessages: [...current.adminMessages, admin],
+    }));
+  }
+
+  async ownerUnknown({ row, reason }: OwnerUnknownNotice): Promise<void> {
+    const { messages: m } = this.deps;
+    const notice = { ...caseFromRow(row, null), version: 0 };
+    await this.post(
+      this.deps.adminChannel,
+      m.ownerUnknownTitle,
+      ownerUnknown(notice, reason, row.rowNumber, m),
+    );
+  }
+
+  async sweepReport(report: SweepReport): Promise<void> {
+    const { text, blocks } = sweepSummary(report);
+    await this.deps.web.chat.postMessage({ channel: this.deps.adminChannel, text, blocks });
+  }
+
+  async lookupByEmail(email: string): Promise<string | null> {
+    try {
+      const found = await this.deps.web.users.lookupByEmail({ email });
+      return found.user?.id ?? null;
+    } catch (error) {
+      if (slackError(error) === 'users_not_found') return null;
+      throw error;
+    }
+  }
+
+  private async post(channel: string, text: string, blocks: KnownBlock[]): Promise<MessageRef> {
+    const posted = await this.deps.web.chat.postMessage({ channel, text, blocks });
+    if (!posted.channel || !posted.ts)
+      throw new Error(`Slack chat.postMessage to ${channel} returned no channel/ts`);
+    return { channel: posted.channel, ts: posted.ts };
+  }
+}

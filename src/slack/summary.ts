@@ -1,0 +1,52 @@
+import type { KnownBlock } from '@slack/types';
+import { describeAction } from '../cli/render';
+import { countByKind, rowsOf, type SweepReport } from '../domain/report';
+
+/** Slack caps a section at 3,000 characters; long lists are cut with a count of the rest. */
+const MAX_LINES = 20;
+
+function list(title: string, lines: readonly string[]): KnownBlock[] {
+  if (lines.length === 0) return [];
+  const shown = lines.slice(0, MAX_LINES);
+  const more = lines.length > MAX_LINES ? `\n…and ${lines.length - MAX_LINES} more` : '';
+  const text = `*${title}*\n${shown.map((line) => `• ${line}`).join('\n')}${more}`;
+  return [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }];
+}
+
+/** The admin-channel post at the end of an apply sweep. */
+export function sweepSummary(report: SweepReport): { text: string; blocks: KnownBlock[] } {
+  const attention = report.skips.filter((skip) => skip.attention);
+  const problems = report.problems.filter((problem) => problem.problems.join() !== 'blank row');
+  const counts = Object.entries(countByKind(report.results))
+    .map(([key, n]) => `${key} ${n}`)
+    .join(', ');
+  const text =
+    `Keywarden sweep ${report.today}: ${report.results.length} actions` +
+    `${counts ? ` (${counts})` : ''}, ${attention.length} need attention, ${problems.length} malformed rows`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${text}*` } },
+      ...list(
+        'Actions',
+        report.results.map(
+          (r) =>
+            `row ${rowsOf(r.action)
+              .map((row) => row.rowNumber)
+              .join(
+                ',',
+              )}: ${describeAction(r.action)} — ${r.outcome}${r.outcome === 'failed' ? `: ${r.detail}` : ''}`,
+        ),
+      ),
+      ...list(
+        'Needs attention',
+        attention.map((skip) => `row ${skip.row.rowNumber} (${skip.row.iamUser}): ${skip.detail}`),
+      ),
+      ...list(
+        'Malformed rows (never acted on)',
+        problems.map((problem) => `row ${problem.rowNumber}: ${problem.problems.join('; ')}`),
+      ),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `sweep ${report.sweepId} · ${report.ledger}` }] },
+    ],
+  };
+}

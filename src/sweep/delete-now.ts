@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { addDays, dateInZone, daysBetween } from '../domain/dates';
+import { plan } from '../domain/planner';
+import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
+import { execute } from './execute';
+import { completeInput, readSources, type SweepDeps } from './run-sweep';
+
+export type DeleteNowResult =
+  | { readonly kind: 'done'; readonly detail: string }
+  | { readonly kind: 'refused'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly detail: string };
+
+/**
+ * The owner's Delete button: the same planner guards and executor as the sweep, planned as
+ * if the row's end date had passed. Only the clicked row's user is planned, so nothing else
+ * in the ledger can ride along.
+ */
+export async function deleteRowNow(
+  deps: SweepDeps,
+  accessKeyId: string,
+  actor: string,
+): Promise<DeleteNowResult> {
+  const sources = await readSources(deps);
+  const row = sources.ledger.rows.find((candidate) => candidate.accessKeyId === accessKeyId);
+  if (!row)
+    return {
+      kind: 'refused',
+      reason: 'the ledger has no valid row for this key (edited, duplicated or malformed)',
+    };
+
+  const today = dateInZone(deps.now(), deps.timeZone);
+  const dueDay = daysBetween(today, row.endDate) < 0 ? today : addDays(row.endDate, 1);
+  const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => r.iamUser === row.iamUser) };
+  const input = await completeInput(deps, { ...sources, ledger }, dueDay);
+  const planned = plan(input);
+
+  const action = planned.actions.find((candidate) =>
+    rowsOf(candidate).some((r) => r.accessKeyId === accessKeyId),
+  );
+  if (!action || action.kind === 'notify-week-ahead' || action.kind === 'notify-owner-unknown') {
+    const skip = planned.skips.find((candidate) => candidate.row.accessKeyId === accessKeyId);
+    return { kind: 'refused', reason: skip?.detail ?? 'nothing to delete for this row' };
+  }
+
+  const [result] = await execute([action], { ...deps, mode: 'apply', sweepId: randomUUID(), actor });
+  if (!result || result.outcome !== 'done')
+    return { kind: 'failed', detail: result?.detail ?? 'not executed' };
+  const writes = ledgerWrites(deletedRows([result]), sources.ledger.columns, deps.language);
+  if (writes.length > 0) await deps.workbook.write(writes);
+  return { kind: 'done', detail: result.detail };
+}

@@ -1,0 +1,58 @@
+import type { DynamoCaseStore } from '../../src/adapters/store/dynamo-cases';
+import { dynamoState } from '../../src/adapters/store/dynamo-state';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
+import { ensureTable } from '../../src/adapters/store/table';
+import type { LocalDate } from '../../src/domain/dates';
+import type { NoticeCase } from '../../src/ports/cases';
+
+const base: Omit<NoticeCase, 'version'> = {
+  id: 'AKIAEXAMPLEETLXX1001#2026-11-28',
+  accessKeyId: 'AKIAEXAMPLEETLXX1001',
+  iamUser: 'etl-batch',
+  name: '山田 太郎',
+  purpose: 'ETL',
+  resource: 's3://analytics-raw',
+  startDate: '2026-05-01' as LocalDate,
+  endDate: '2026-11-28' as LocalDate,
+  ownerSlackId: 'U01YAMADA',
+  status: 'open',
+  adminMessages: [],
+};
+
+describe('DynamoCaseStore', () => {
+  let dynamo: EmbeddedDynamo;
+  let cases: DynamoCaseStore;
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo();
+    await ensureTable(dynamo.client, 'keywarden');
+    cases = dynamoState(dynamo.client, 'keywarden').cases;
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  it('creates once and reads back', async () => {
+    expect(await cases.create(base)).toBe(true);
+    expect(await cases.create({ ...base, purpose: 'other' })).toBe(false);
+    expect(await cases.get(base.id)).toEqual({ ...base, version: 1 });
+    expect(await cases.get('missing')).toBeNull();
+  });
+
+  it('lets exactly one of many concurrent clicks move the case', async () => {
+    const id = 'AKIAEXAMPLECIXXX1002#2026-11-20';
+    await cases.create({ ...base, id });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        cases.transition(id, ['open'], (c) => ({
+          ...c,
+          status: 'deleting',
+          decision: { by: `U${i}`, at: 'now', outcome: 'deleted' },
+        })),
+      ),
+    );
+    const winners = results.filter((r) => r !== null);
+    expect(winners).toHaveLength(1);
+    expect((await cases.get(id))?.status).toBe('deleting');
+    expect(await cases.transition(id, ['open'], (c) => c)).toBeNull();
+  });
+});
