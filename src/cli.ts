@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { renderReport } from './cli/render';
 import { type Config, ConfigError, loadConfig } from './config';
-import { buildRuntime } from './container';
+import { buildRuntime, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import { createLogger } from './log';
@@ -35,16 +35,10 @@ async function sweepCommand(options: { apply?: boolean; date?: LocalDate; json?:
   const runtime = await buildRuntime(config, { write: (line) => process.stdout.write(`${line}\n`) });
   try {
     if (runtime.embedded.length > 0) process.stderr.write(`Embedded: ${runtime.embedded.join(', ')}\n`);
-    const report = await runSweep(
-      {
-        ...runtime,
-        policy: { noticeDays: config.noticeDays, protectedUsers: config.protectedUsers },
-        timeZone: config.timeZone,
-        language: config.language,
-        now: () => new Date(),
-      },
-      { mode: options.apply ? 'apply' : 'dry-run', ...(options.date ? { date: options.date } : {}) },
-    );
+    const report = await runSweep(sweepDepsOf(runtime), {
+      mode: options.apply ? 'apply' : 'dry-run',
+      ...(options.date ? { date: options.date } : {}),
+    });
     process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`);
     const failed = report.results.filter((result) => result.outcome === 'failed').length;
     log.info('sweep finished', {

@@ -51,6 +51,24 @@ const schema = z
       .regex(/^\d{12}$/, '12 digits')
       .optional(),
 
+    SLACK_BOT_TOKEN: z
+      .string()
+      .regex(/^xoxb-/, 'a bot token starts with xoxb-')
+      .optional(),
+    SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .regex(/^xapp-/, 'an app-level token starts with xapp-')
+      .optional(),
+    SLACK_ADMIN_CHANNEL: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C0123ABCD (not a #name)')
+      .optional(),
+    SLACK_ADMIN_USERS: list.default([]),
+    SLACK_API_URL: z.url().optional(),
+    MAX_EXTENSION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+
     STATE_SOURCE: z.enum(['embedded', 'aws']).default('embedded'),
     DYNAMODB_TABLE: z.string().min(3).default('keywarden'),
     DYNAMODB_ENDPOINT: z.url().optional(),
@@ -70,6 +88,18 @@ const schema = z
           message: 'LEDGER_SOURCE=sheets needs GOOGLE_SERVICE_ACCOUNT_JSON or GOOGLE_APPLICATION_CREDENTIALS',
         });
     }
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_ADMIN_CHANNEL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_ADMIN_CHANNEL'],
+        message: 'required when SLACK_BOT_TOKEN is set',
+      });
+    if (env.SLACK_BOT_TOKEN && env.SLACK_ADMIN_USERS.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_ADMIN_USERS'],
+        message: 'required when SLACK_BOT_TOKEN is set: the Slack user ids allowed to approve and audit',
+      });
     if (env.GOOGLE_SERVICE_ACCOUNT_JSON) {
       try {
         JSON.parse(env.GOOGLE_SERVICE_ACCOUNT_JSON);
@@ -111,9 +141,21 @@ export interface Config {
         readonly endpoint?: string;
         readonly accountId?: string;
       };
+  readonly slack: SlackConfig | null;
+  readonly maxExtensionDays: number;
+  readonly port: number;
   readonly state:
     | { readonly kind: 'embedded'; readonly dataDir: string; readonly table: string }
     | { readonly kind: 'aws'; readonly region: string; readonly table: string; readonly endpoint?: string };
+}
+
+export interface SlackConfig {
+  readonly botToken: string;
+  readonly signingSecret?: string;
+  readonly appToken?: string;
+  readonly adminChannel: string;
+  readonly admins: ReadonlySet<string>;
+  readonly apiUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -175,6 +217,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             ...(s.AWS_ACCOUNT_ID ? { accountId: s.AWS_ACCOUNT_ID } : {}),
           }
         : { kind: 'embedded', accountFile: `${demo}/iam-account.json` },
+    slack: s.SLACK_BOT_TOKEN
+      ? {
+          botToken: s.SLACK_BOT_TOKEN,
+          adminChannel: s.SLACK_ADMIN_CHANNEL ?? '',
+          admins: new Set(s.SLACK_ADMIN_USERS),
+          ...(s.SLACK_SIGNING_SECRET ? { signingSecret: s.SLACK_SIGNING_SECRET } : {}),
+          ...(s.SLACK_APP_TOKEN ? { appToken: s.SLACK_APP_TOKEN } : {}),
+          ...(s.SLACK_API_URL ? { apiUrl: s.SLACK_API_URL } : {}),
+        }
+      : null,
+    maxExtensionDays: s.MAX_EXTENSION_DAYS,
+    port: s.PORT,
     state:
       s.STATE_SOURCE === 'aws'
         ? {

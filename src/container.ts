@@ -1,28 +1,43 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { retryPolicies, WebClient } from '@slack/web-api';
 import { AwsIamGateway } from './adapters/iam/aws-iam';
+import { AwsCredentialReportSource } from './adapters/iam/credential-report';
 import { CsvWorkbook } from './adapters/ledger/csv-workbook';
 import { SheetsWorkbook, serviceAccountAuth } from './adapters/ledger/sheets-workbook';
 import { ConsoleNotifier } from './adapters/notify/console-notifier';
 import { dynamoState } from './adapters/store/dynamo-state';
 import { startEmbeddedDynamo } from './adapters/store/embedded-dynamo';
 import { ensureTable } from './adapters/store/table';
-import type { Config } from './config';
+import type { Config, SlackConfig } from './config';
 import { IamAccount } from './embedded/iam/account';
 import { startIamServer } from './embedded/iam/server';
+import type { CaseStore } from './ports/cases';
+import type { CredentialReportSource } from './ports/credential-report';
 import type { IamGateway } from './ports/iam';
 import type { Notifier } from './ports/notifier';
+import type { SlackDirectory } from './ports/slack-directory';
 import type { AuditLog, Journal, SweepLock } from './ports/state';
 import type { Workbook } from './ports/workbook';
+import { messages } from './slack/messages';
+import { SlackNotifier } from './slack/notifier';
+import type { SweepDeps } from './sweep/run-sweep';
 
 export interface Runtime {
+  readonly config: Config;
   readonly workbook: Workbook;
   readonly iam: IamGateway;
+  readonly credentialReports: CredentialReportSource;
   readonly journal: Journal;
   readonly lock: SweepLock;
   readonly audit: AuditLog;
+  readonly cases: CaseStore;
   readonly notifier: Notifier;
+  /** Present when Slack is configured: resolves owners known only by their `Email` tag. */
+  readonly slackDirectory?: SlackDirectory;
+  /** Present when Slack is configured. */
+  readonly web: WebClient | null;
   /** What runs in-process instead of a real service, for the banner. */
   readonly embedded: readonly string[];
   close(): Promise<void>;
@@ -40,14 +55,28 @@ export async function buildRuntime(config: Config, options: RuntimeOptions): Pro
   const closers: Closer[] = [];
   const embedded: string[] = [];
   try {
-    const iam = await buildIam(config, closers, embedded);
+    const { gateway: iam, client: iamClient } = await buildIam(config, closers, embedded);
     const state = await buildState(config, closers, embedded);
     const workbook = buildWorkbook(config, embedded);
+    const web = config.slack ? slackWebClient(config.slack) : null;
+    const slack =
+      web && config.slack
+        ? new SlackNotifier({
+            web,
+            cases: state.cases,
+            adminChannel: config.slack.adminChannel,
+            messages: messages(config.language),
+          })
+        : null;
     return {
+      config,
       workbook,
       iam,
+      credentialReports: new AwsCredentialReportSource(iamClient),
       ...state,
-      notifier: new ConsoleNotifier(options.write),
+      web,
+      notifier: slack ?? new ConsoleNotifier(options.write),
+      ...(slack ? { slackDirectory: slack } : {}),
       embedded,
       close: () => closeAll(closers),
     };
@@ -61,7 +90,11 @@ async function closeAll(closers: Closer[]): Promise<void> {
   for (const close of closers.reverse()) await close();
 }
 
-async function buildIam(config: Config, closers: Closer[], embedded: string[]): Promise<IamGateway> {
+async function buildIam(
+  config: Config,
+  closers: Closer[],
+  embedded: string[],
+): Promise<{ gateway: IamGateway; client: IAMClient }> {
   if (config.iam.kind === 'aws') {
     // Adaptive retries back off on Throttling instead of failing the sweep at the first 400.
     const client = new IAMClient({
@@ -71,7 +104,7 @@ async function buildIam(config: Config, closers: Closer[], embedded: string[]): 
       ...(config.iam.endpoint ? { endpoint: config.iam.endpoint } : {}),
     });
     closers.push(async () => client.destroy());
-    return new AwsIamGateway(client, config.iam.accountId ?? null);
+    return { gateway: new AwsIamGateway(client, config.iam.accountId ?? null), client };
   }
   const file = config.iam.accountFile;
   const account = IamAccount.fromJSON(JSON.parse(await readFile(file, 'utf8')));
@@ -90,14 +123,14 @@ async function buildIam(config: Config, closers: Closer[], embedded: string[]): 
     await writeFile(temp, `${JSON.stringify(account.toJSON(), null, 2)}\n`, 'utf8');
     await rename(temp, file);
   });
-  return new AwsIamGateway(client);
+  return { gateway: new AwsIamGateway(client), client };
 }
 
 async function buildState(
   config: Config,
   closers: Closer[],
   embedded: string[],
-): Promise<{ journal: Journal; lock: SweepLock; audit: AuditLog }> {
+): Promise<{ journal: Journal; lock: SweepLock; audit: AuditLog; cases: CaseStore }> {
   if (config.state.kind === 'aws') {
     const client = new DynamoDBClient({
       region: config.state.region,
@@ -111,6 +144,32 @@ async function buildState(
   await ensureTable(dynamo.client, config.state.table);
   embedded.push(`DynamoDB (dynalite, ${config.state.dataDir})`);
   return dynamoState(dynamo.client, config.state.table);
+}
+
+/** The sweep's dependencies as the runtime provides them, with this config's policy. */
+export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()): SweepDeps {
+  const config = runtime.config;
+  return {
+    workbook: runtime.workbook,
+    iam: runtime.iam,
+    journal: runtime.journal,
+    lock: runtime.lock,
+    audit: runtime.audit,
+    notifier: runtime.notifier,
+    ...(runtime.slackDirectory ? { slackDirectory: runtime.slackDirectory } : {}),
+    policy: { noticeDays: config.noticeDays, protectedUsers: config.protectedUsers },
+    timeZone: config.timeZone,
+    language: config.language,
+    now,
+  };
+}
+
+/** 429s are retried after Retry-After; a sweep waits rather than drops a notice. */
+export function slackWebClient(slack: SlackConfig): WebClient {
+  return new WebClient(slack.botToken, {
+    retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+  });
 }
 
 function buildWorkbook(config: Config, embedded: string[]): Workbook {

@@ -5,7 +5,7 @@ import type { SweepReport } from '../domain/report';
 import { type CaseStore, caseId, type MessageRef, type NoticeCase } from '../ports/cases';
 import type { Notifier, OwnerUnknownNotice, WeekAheadNotice } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import { adminCopy, ownerNotice, ownerUnknown } from './blocks';
+import { adminCopy, mention, ownerNotice, ownerUnknown } from './blocks';
 import type { Messages } from './messages';
 import { sweepSummary } from './summary';
 
@@ -69,7 +69,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     }
     const admin = await this.post(
       this.deps.adminChannel,
-      m.adminCopyTitle(slackId, daysLeft),
+      m.adminCopyTitle(mention(slackId), daysLeft),
       adminCopy(notice, daysLeft, m),
     );
     await cases.transition(notice.id, ['open'], (current) => ({

@@ -1,0 +1,36 @@
+import { parseCredentialReport } from '../domain/credential-report';
+import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
+import { type FindingsFormat, renderFindings } from './render-findings';
+
+export interface OfflineAuditOptions {
+  readonly now: Date;
+  /** The calendar the day counts are in, as for the ledger. */
+  readonly timeZone: string;
+  /** Includes the account password policy, which a saved report does not carry. */
+  readonly policy: HygienePolicy;
+  readonly format: FindingsFormat;
+  /** When IAM generated the report, if known; a saved CSV does not say. */
+  readonly generatedAt?: Date;
+}
+
+export interface OfflineAuditResult {
+  readonly output: string;
+  readonly findings: Finding[];
+  /** Report rows that could not be read (not audited), one line each. */
+  readonly problems: string[];
+}
+
+/**
+ * Audits a credential report saved as CSV (`keywarden audit --credential-report FILE.csv`), with
+ * no AWS access. Throws `CredentialReportFormatError` when the text is not a credential report.
+ */
+export function offlineAudit(csvText: string, options: OfflineAuditOptions): OfflineAuditResult {
+  const report = parseCredentialReport(csvText);
+  const found = findings(report.rows, options.policy, options.now, options.timeZone);
+  const problems = [...report.problems];
+  const output = renderFindings(found, options.format, {
+    problems,
+    ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
+  });
+  return { output, findings: found, problems };
+}

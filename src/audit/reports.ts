@@ -1,0 +1,138 @@
+import type { WebClient } from '@slack/web-api';
+import { renderReport } from '../cli/render';
+import { parseCredentialReport } from '../domain/credential-report';
+import { dateInZone, daysBetween, toLedgerText } from '../domain/dates';
+import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
+import { maskKeyId } from '../domain/iam';
+import { parseLedger } from '../domain/ledger';
+import type { CredentialReportSource } from '../ports/credential-report';
+import type { AuditReports, HygieneTopic } from '../slack/listeners/commands/iam-audit';
+import { runSweep, type SweepDeps } from '../sweep/run-sweep';
+
+export interface ReportDeps {
+  readonly sweep: SweepDeps;
+  readonly credentialReports: CredentialReportSource;
+  readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
+  readonly web: WebClient;
+}
+
+const TOPICS: Readonly<Record<HygieneTopic, readonly Finding['kind'][]>> = {
+  keys: ['key-expiring', 'key-too-old', 'root-access-keys'],
+  passwords: ['password-expiring', 'password-expired'],
+  unused: ['unused-credentials'],
+  mfa: ['no-mfa', 'root-no-mfa'],
+};
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows.reduce<number[]>(
+    (acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, [...cell].length)),
+    [],
+  );
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** What `/iam-audit` answers with; every report reads live data, none changes anything. */
+export class AuditReportService implements AuditReports {
+  constructor(private readonly deps: ReportDeps) {}
+
+  private today() {
+    return dateInZone(this.deps.sweep.now(), this.deps.sweep.timeZone);
+  }
+
+  async ledger(days: number): Promise<string> {
+    const ledger = parseLedger((await this.deps.sweep.workbook.read()).ledger);
+    const today = this.today();
+    const upcoming = ledger.rows
+      .filter((row) => row.status !== 'deleted' && daysBetween(today, row.endDate) <= days)
+      .sort((a, b) => a.endDate.localeCompare(b.endDate));
+    const lines = [
+      `Ledger rows ending by ${toLedgerText(today)} + ${days} days: ${upcoming.length}`,
+      table([
+        ['row', 'end', 'days', 'status', 'IAM user', 'key', 'name'],
+        ...upcoming.map((row) => [
+          String(row.rowNumber),
+          toLedgerText(row.endDate),
+          String(daysBetween(today, row.endDate)),
+          row.status,
+          row.iamUser,
+          maskKeyId(row.accessKeyId),
+          row.name,
+        ]),
+      ]),
+    ];
+    if (ledger.problems.length > 0)
+      lines.push('', `${ledger.problems.length} malformed rows (see /iam-audit sweep)`);
+    return lines.join('\n');
+  }
+
+  async user(name: string): Promise<string> {
+    const ledger = parseLedger((await this.deps.sweep.workbook.read()).ledger);
+    const rows = ledger.rows.filter((row) => row.iamUser === name || row.name.replace(/\s+/g, '') === name);
+    const userNames = [...new Set([name, ...rows.map((row) => row.iamUser)])];
+    const lines: string[] = [];
+    for (const userName of userNames) {
+      const holdings = await this.deps.sweep.iam.holdings(userName);
+      if (!holdings && !rows.some((row) => row.iamUser === userName)) continue;
+      lines.push(`IAM user ${userName}: ${holdings ? 'exists' : 'not in IAM'}`);
+      if (holdings)
+        lines.push(
+          `  keys: ${holdings.accessKeys.map((k) => `${maskKeyId(k.accessKeyId)} ${k.status}`).join(', ') || 'none'}`,
+          `  console password: ${holdings.loginProfile ? 'yes' : 'no'}, MFA devices: ${holdings.mfaDevices.length}`,
+          `  groups: ${holdings.groups.join(', ') || 'none'}`,
+          `  policies: ${[...holdings.attachedPolicies, ...holdings.inlinePolicies].join(', ') || 'none'}`,
+        );
+      for (const row of rows.filter((r) => r.iamUser === userName))
+        lines.push(
+          `  ledger row ${row.rowNumber}: ${row.name}, ${maskKeyId(row.accessKeyId)}, ends ${toLedgerText(row.endDate)}, ${row.status}`,
+        );
+    }
+    return lines.length > 0 ? lines.join('\n') : `No IAM user or ledger row matches "${name}".`;
+  }
+
+  async sweepPlan(): Promise<string> {
+    return renderReport(await runSweep(this.deps.sweep, { mode: 'dry-run' }));
+  }
+
+  async hygiene(topic: HygieneTopic, days: number | undefined): Promise<string> {
+    const found = await this.findings(
+      days === undefined ? {} : topic === 'keys' ? { keyMaxAgeDays: days } : { unusedDays: days },
+    );
+    const kinds = TOPICS[topic];
+    const relevant = found.filter((finding) => kinds.includes(finding.kind));
+    if (relevant.length === 0) return `No ${topic} findings.`;
+    return table([['user', 'finding', 'detail'], ...relevant.map((f) => [f.user, f.kind, f.detail])]);
+  }
+
+  async uploadReport(channelId: string): Promise<string> {
+    const report = await this.deps.credentialReports.fetch();
+    const filename = `credential-report-${report.generatedAt.toISOString().slice(0, 10)}.csv`;
+    await this.deps.web.files.uploadV2({
+      channel_id: channelId,
+      file: Buffer.from(report.csv, 'utf8'),
+      filename,
+      title: `IAM credential report (generated ${report.generatedAt.toISOString()})`,
+    });
+    return `Uploaded ${filename} to this channel.`;
+  }
+
+  private async findings(overrides: Partial<HygienePolicy>): Promise<Finding[]> {
+    const [report, passwordPolicy] = await Promise.all([
+      this.deps.credentialReports.fetch(),
+      this.deps.credentialReports.passwordPolicy(),
+    ]);
+    const { rows } = parseCredentialReport(report.csv);
+    return findings(
+      rows,
+      { ...this.deps.hygiene, passwordPolicy, ...overrides },
+      this.deps.sweep.now(),
+      this.deps.sweep.timeZone,
+    );
+  }
+}

@@ -1,0 +1,80 @@
+import type { Server } from 'node:http';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Config } from './config';
+import { buildRuntime, sweepDepsOf } from './container';
+import type { Logger } from './log';
+import { composeSlackApp } from './slack/compose';
+import { runSweep, SweepLockedError } from './sweep/run-sweep';
+
+export interface ServeOptions {
+  readonly sweepSchedule: string;
+  readonly apply: boolean;
+}
+
+/**
+ * Self-hosted: the Bolt app plus the daily sweep on node-cron in the configured time zone.
+ * Replicas may run side by side: the DynamoDB lock lets one sweep run and the others skip.
+ */
+export async function serve(
+  config: Config,
+  options: ServeOptions,
+  logger: Logger,
+): Promise<() => Promise<void>> {
+  const slack = config.slack;
+  if (!slack)
+    throw new Error('serve needs Slack: set SLACK_BOT_TOKEN, SLACK_ADMIN_CHANNEL and SLACK_ADMIN_USERS');
+  if (!slack.appToken && !slack.signingSecret)
+    throw new Error('serve needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)');
+
+  const runtime = await buildRuntime(config, { write: (line) => logger.info(line) });
+  const sweep = sweepDepsOf(runtime);
+  if (!runtime.web) throw new Error('Slack client missing');
+  const app = composeSlackApp({
+    slack,
+    web: runtime.web,
+    cases: runtime.cases,
+    sweep,
+    credentialReports: runtime.credentialReports,
+    language: config.language,
+    maxExtensionDays: config.maxExtensionDays,
+    logger,
+  });
+  const started = slack.appToken ? await app.start() : await app.start(config.port);
+  const address = (started as Server | undefined)?.address?.();
+  logger.info('slack app started', {
+    transport: slack.appToken ? 'socket-mode' : 'http',
+    ...(address && typeof address === 'object' ? { port: address.port } : {}),
+  });
+
+  const task: ScheduledTask = cron.schedule(
+    options.sweepSchedule,
+    async () => {
+      try {
+        const report = await runSweep(sweep, { mode: options.apply ? 'apply' : 'dry-run' });
+        logger.info('scheduled sweep finished', {
+          sweepId: report.sweepId,
+          mode: report.mode,
+          actions: report.results.length,
+          failed: report.results.filter((r) => r.outcome === 'failed').length,
+          durationMs: report.durationMs,
+        });
+      } catch (error) {
+        if (error instanceof SweepLockedError)
+          logger.info('scheduled sweep skipped: another replica holds the lock');
+        else logger.error('scheduled sweep failed', { error });
+      }
+    },
+    { timezone: config.timeZone, name: 'keywarden-sweep', noOverlap: true },
+  );
+  logger.info('sweep scheduled', {
+    schedule: options.sweepSchedule,
+    timeZone: config.timeZone,
+    apply: options.apply,
+  });
+
+  return async () => {
+    await task.stop();
+    await app.stop();
+    await runtime.close();
+  };
+}

@@ -1,0 +1,64 @@
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { AuditReportService } from '../audit/reports';
+import type { SlackConfig } from '../config';
+import { DEFAULT_HYGIENE_POLICY } from '../domain/hygiene';
+import type { Language } from '../domain/status';
+import type { Logger } from '../log';
+import type { CaseStore } from '../ports/cases';
+import type { CredentialReportSource } from '../ports/credential-report';
+import { deleteRowNow } from '../sweep/delete-now';
+import type { SweepDeps } from '../sweep/run-sweep';
+import { createSlackApp } from './app';
+import { messages } from './messages';
+import { Workflow } from './workflow';
+
+export interface SlackAppDeps {
+  readonly slack: SlackConfig;
+  readonly web: WebClient;
+  readonly cases: CaseStore;
+  readonly sweep: SweepDeps;
+  readonly credentialReports: CredentialReportSource;
+  readonly language: Language;
+  readonly maxExtensionDays: number;
+  readonly logger: Logger;
+}
+
+/** The Bolt app with every listener wired to the same sweep dependencies the CLI uses. */
+export function composeSlackApp(deps: SlackAppDeps): App {
+  const m = messages(deps.language);
+  const workflow = new Workflow({
+    web: deps.web,
+    cases: deps.cases,
+    workbook: deps.sweep.workbook,
+    audit: deps.sweep.audit,
+    admins: deps.slack.admins,
+    adminChannel: deps.slack.adminChannel,
+    messages: m,
+    language: deps.language,
+    timeZone: deps.sweep.timeZone,
+    maxExtensionDays: deps.maxExtensionDays,
+    now: deps.sweep.now,
+    deleteRow: (accessKeyId, actor) => deleteRowNow(deps.sweep, accessKeyId, actor),
+  });
+  const reports = new AuditReportService({
+    sweep: deps.sweep,
+    credentialReports: deps.credentialReports,
+    hygiene: DEFAULT_HYGIENE_POLICY,
+    web: deps.web,
+  });
+  return createSlackApp(
+    {
+      botToken: deps.slack.botToken,
+      ...(deps.slack.signingSecret ? { signingSecret: deps.slack.signingSecret } : {}),
+      ...(deps.slack.appToken ? { appToken: deps.slack.appToken } : {}),
+      ...(deps.slack.apiUrl ? { apiUrl: deps.slack.apiUrl } : {}),
+      logger: deps.logger,
+    },
+    {
+      workflow,
+      messages: m,
+      audit: { admins: deps.slack.admins, auditLog: deps.sweep.audit, reports, now: deps.sweep.now },
+    },
+  );
+}

@@ -1,0 +1,157 @@
+import type { Server } from 'node:http';
+import type { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
+import type { SlackConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { caseId } from '../../src/ports/cases';
+import { composeSlackApp } from '../../src/slack/compose';
+import { messages } from '../../src/slack/messages';
+import { SlackNotifier } from '../../src/slack/notifier';
+import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import { signedRequest } from '../fakes/slack-signing';
+import { World, type WorldOptions } from './world';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test-token';
+export const ADMIN_CHANNEL = 'C0ADMINS';
+export const ADMIN = 'U0ADMIN';
+export const OWNER = 'U01YAMADA';
+export const OUTSIDER = 'U02SATO';
+
+/** The sweep world plus the Slack fake and the Bolt app on a real HTTP receiver. */
+export class SlackWorld {
+  private constructor(
+    readonly world: World,
+    readonly slack: FakeSlack,
+    readonly app: App,
+    readonly server: Server,
+    readonly url: string,
+    readonly notifier: SlackNotifier,
+  ) {}
+
+  static async start(options: WorldOptions = {}): Promise<SlackWorld> {
+    const world = await World.start(options);
+    const slack = await startSlackServer({ token: BOT_TOKEN });
+    slack.setUsers([
+      { id: OWNER, email: 'yamada@example.com', name: 'yamada' },
+      { id: OUTSIDER, email: 'sato@example.com', name: 'sato' },
+      { id: ADMIN, email: 'admin@example.com', name: 'admin', isAdmin: true },
+      { id: 'U03SUZUKI', email: 'suzuki@example.com', name: 'suzuki' },
+    ]);
+    const config: SlackConfig = {
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      adminChannel: ADMIN_CHANNEL,
+      admins: new Set([ADMIN]),
+      apiUrl: slack.apiUrl,
+    };
+    const web = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+    const cases = world.state.cases;
+    const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: messages('ja') });
+    const logger = createLogger('error');
+    const app = composeSlackApp({
+      slack: config,
+      web,
+      cases,
+      sweep: world.deps({ notifier, slackDirectory: notifier }),
+      credentialReports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
+      language: 'ja',
+      maxExtensionDays: 90,
+      logger,
+    });
+    const server = (await app.start(0)) as Server;
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    return new SlackWorld(world, slack, app, server, `http://127.0.0.1:${port}/slack/events`, notifier);
+  }
+
+  sweep() {
+    return this.world.sweep('apply', { notifier: this.notifier, slackDirectory: this.notifier });
+  }
+
+  /** POSTs a payload to the app exactly as Slack would, signed unless told otherwise. */
+  async send(payload: Record<string, unknown>, options: { secret?: string; timestamp?: number } = {}) {
+    const signed = signedRequest(options.secret ?? SIGNING_SECRET, payload, options.timestamp);
+    return fetch(this.url, { method: 'POST', headers: signed.headers, body: signed.body });
+  }
+
+  click(user: string, actionId: string, value: string, origin?: { channel: string; ts: string }) {
+    return this.send({
+      type: 'block_actions',
+      team: { id: this.slack.identity.teamId },
+      user: { id: user, team_id: this.slack.identity.teamId },
+      api_app_id: 'A0KEYWARDEN',
+      token: 'legacy',
+      trigger_id: this.slack.triggerId(user),
+      response_url: this.slack.responseUrl(origin),
+      ...(origin ? { channel: { id: origin.channel }, container: { type: 'message', ...origin } } : {}),
+      actions: [
+        { type: 'button', action_id: actionId, block_id: 'keywarden_actions', value, action_ts: '1' },
+      ],
+    });
+  }
+
+  submit(
+    user: string,
+    callbackId: string,
+    privateMetadata: string,
+    values: Record<string, Record<string, unknown>>,
+  ) {
+    return this.send({
+      type: 'view_submission',
+      team: { id: this.slack.identity.teamId },
+      user: { id: user, team_id: this.slack.identity.teamId },
+      api_app_id: 'A0KEYWARDEN',
+      token: 'legacy',
+      trigger_id: this.slack.triggerId(user),
+      view: {
+        id: 'V0MODAL',
+        type: 'modal',
+        callback_id: callbackId,
+        private_metadata: privateMetadata,
+        state: { values },
+        hash: 'h',
+      },
+    });
+  }
+
+  command(user: string, text: string) {
+    return this.send({
+      command: '/iam-audit',
+      text,
+      user_id: user,
+      user_name: user,
+      channel_id: ADMIN_CHANNEL,
+      team_id: this.slack.identity.teamId,
+      trigger_id: this.slack.triggerId(user),
+      response_url: this.slack.responseUrl(),
+      api_app_id: 'A0KEYWARDEN',
+      token: 'legacy',
+    });
+  }
+
+  static caseOf(accessKeyId: string, endDate: string): string {
+    return caseId(accessKeyId, endDate as never);
+  }
+
+  async close(): Promise<void> {
+    await this.app.stop();
+    await this.slack.close();
+    await this.world.close();
+  }
+}
+
+/** Work after an ack happens after the HTTP response; wait for its effect instead of sleeping. */
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
