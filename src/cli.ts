@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { offlineAudit } from './audit/offline-audit';
+import { FINDINGS_FORMATS, type FindingsFormat } from './audit/render-findings';
 import { renderReport } from './cli/render';
 import { type Config, ConfigError, loadConfig } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
+import type { HygienePolicy } from './domain/hygiene';
 import { createLogger } from './log';
+import { serve } from './serve';
 import { runSweep } from './sweep/run-sweep';
 
 const EXIT_FAILED = 1;
@@ -17,6 +21,11 @@ function isoDate(text: string): LocalDate {
   const date = parseIsoDate(text);
   if (!date) throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
   return date;
+}
+
+function positiveInt(text: string): number {
+  if (!/^[1-9]\d{0,3}$/.test(text)) throw new InvalidArgumentError('expected a whole number of days');
+  return Number(text);
 }
 
 function usesDemo(config: Config): boolean {
@@ -54,6 +63,62 @@ async function sweepCommand(options: { apply?: boolean; date?: LocalDate; json?:
   }
 }
 
+async function auditCommand(options: {
+  credentialReport?: string;
+  format: FindingsFormat;
+  maxPasswordAge?: number;
+}): Promise<number> {
+  const config = loadConfig();
+  const now = new Date();
+  const offline = (csv: string, policy: HygienePolicy, generatedAt?: Date) =>
+    offlineAudit(csv, {
+      now,
+      timeZone: config.timeZone,
+      policy,
+      format: options.format,
+      ...(generatedAt ? { generatedAt } : {}),
+    });
+
+  let result: ReturnType<typeof offline>;
+  if (options.credentialReport) {
+    // A saved report carries no password policy: passwords are audited only with PASSWORD_MAX_AGE_DAYS.
+    result = offline(await readFile(options.credentialReport, 'utf8'), {
+      ...config.hygiene,
+      passwordPolicy: null,
+    });
+  } else {
+    if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
+    const runtime = await buildRuntime(config, { write: (line) => process.stderr.write(`${line}\n`) });
+    try {
+      const [report, passwordPolicy] = await Promise.all([
+        runtime.credentialReports.fetch(),
+        runtime.credentialReports.passwordPolicy(),
+      ]);
+      result = offline(report.csv, { ...config.hygiene, passwordPolicy }, report.generatedAt);
+    } finally {
+      await runtime.close();
+    }
+  }
+  process.stdout.write(`${result.output}\n`);
+  return 0;
+}
+
+async function serveCommand(): Promise<number> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { command: 'serve' });
+  const stop = await serve(config, log);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info('shutting down', { signal });
+      resolve();
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+  await stop();
+  return 0;
+}
+
 async function resetDemo(): Promise<number> {
   const config = loadConfig();
   await rm(join(config.home, 'demo'), { recursive: true, force: true });
@@ -76,6 +141,27 @@ export function program(): Command {
     .option('--json', 'print the report as JSON')
     .action(async (options) => {
       process.exitCode = await sweepCommand(options);
+    });
+  cli
+    .command('audit')
+    .description('IAM hygiene findings from the credential report (live, or a saved CSV with no AWS access)')
+    .option('--credential-report <file.csv>', 'audit a credential report downloaded from the console')
+    .option(
+      '--max-password-age <days>',
+      'with --credential-report: the account password policy max age',
+      positiveInt,
+    )
+    .addOption(
+      new Option('--format <format>', 'output format').choices([...FINDINGS_FORMATS]).default('table'),
+    )
+    .action(async (options) => {
+      process.exitCode = await auditCommand(options);
+    });
+  cli
+    .command('serve')
+    .description('run the Slack app (Socket Mode or HTTP) and the scheduled sweep until stopped')
+    .action(async () => {
+      process.exitCode = await serveCommand();
     });
   cli
     .command('demo-reset')

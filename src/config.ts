@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { HygienePolicy } from './domain/hygiene';
 
 const list = z.string().transform((text) =>
   text
@@ -32,6 +33,19 @@ const schema = z
     NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     PROTECTED_USERS: list.default([]),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    PASSWORD_NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    KEY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    KEY_NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(10),
+    UNUSED_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    ROOT_RECENT_USE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    SWEEP_SCHEDULE: z
+      .string()
+      .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression such as "0 15 * * *"')
+      .default('0 15 * * *'),
+    SWEEP_APPLY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
 
     LEDGER_SOURCE: z.enum(['csv', 'sheets']).default('csv'),
     LEDGER_CSV: z.string().min(1).optional(),
@@ -118,6 +132,12 @@ export interface Config {
   readonly noticeDays: number;
   readonly protectedUsers: ReadonlySet<string>;
   readonly logLevel: Settings['LOG_LEVEL'];
+  /** Credential-report thresholds; the account password policy is read from IAM. */
+  readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
+  /** node-cron expression, in `timeZone`, for `keywarden serve`. */
+  readonly sweepSchedule: string;
+  /** Whether scheduled sweeps act; off until someone decides they should. */
+  readonly sweepApply: boolean;
   readonly ledger:
     | {
         readonly kind: 'csv';
@@ -190,6 +210,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     noticeDays: s.NOTICE_DAYS,
     protectedUsers: new Set(s.PROTECTED_USERS),
     logLevel: s.LOG_LEVEL,
+    hygiene: {
+      passwordNoticeDays: s.PASSWORD_NOTICE_DAYS,
+      keyMaxAgeDays: s.KEY_MAX_AGE_DAYS,
+      keyNoticeDays: s.KEY_NOTICE_DAYS,
+      unusedDays: s.UNUSED_DAYS,
+      rootRecentUseDays: s.ROOT_RECENT_USE_DAYS,
+    },
+    sweepSchedule: s.SWEEP_SCHEDULE,
+    sweepApply: s.SWEEP_APPLY,
     ledger:
       s.LEDGER_SOURCE === 'sheets'
         ? {

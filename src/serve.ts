@@ -6,20 +6,11 @@ import type { Logger } from './log';
 import { composeSlackApp } from './slack/compose';
 import { runSweep, SweepLockedError } from './sweep/run-sweep';
 
-export interface ServeOptions {
-  readonly sweepSchedule: string;
-  readonly apply: boolean;
-}
-
 /**
  * Self-hosted: the Bolt app plus the daily sweep on node-cron in the configured time zone.
  * Replicas may run side by side: the DynamoDB lock lets one sweep run and the others skip.
  */
-export async function serve(
-  config: Config,
-  options: ServeOptions,
-  logger: Logger,
-): Promise<() => Promise<void>> {
+export async function serve(config: Config, logger: Logger): Promise<() => Promise<void>> {
   const slack = config.slack;
   if (!slack)
     throw new Error('serve needs Slack: set SLACK_BOT_TOKEN, SLACK_ADMIN_CHANNEL and SLACK_ADMIN_USERS');
@@ -37,6 +28,7 @@ export async function serve(
     credentialReports: runtime.credentialReports,
     language: config.language,
     maxExtensionDays: config.maxExtensionDays,
+    hygiene: config.hygiene,
     logger,
   });
   const started = slack.appToken ? await app.start() : await app.start(config.port);
@@ -47,10 +39,10 @@ export async function serve(
   });
 
   const task: ScheduledTask = cron.schedule(
-    options.sweepSchedule,
+    config.sweepSchedule,
     async () => {
       try {
-        const report = await runSweep(sweep, { mode: options.apply ? 'apply' : 'dry-run' });
+        const report = await runSweep(sweep, { mode: config.sweepApply ? 'apply' : 'dry-run' });
         logger.info('scheduled sweep finished', {
           sweepId: report.sweepId,
           mode: report.mode,
@@ -67,9 +59,9 @@ export async function serve(
     { timezone: config.timeZone, name: 'keywarden-sweep', noOverlap: true },
   );
   logger.info('sweep scheduled', {
-    schedule: options.sweepSchedule,
+    schedule: config.sweepSchedule,
     timeZone: config.timeZone,
-    apply: options.apply,
+    apply: config.sweepApply,
   });
 
   return async () => {

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { AuditReportService } from '../audit/reports';
 import type { SlackConfig } from '../config';
-import { DEFAULT_HYGIENE_POLICY } from '../domain/hygiene';
+import type { HygienePolicy } from '../domain/hygiene';
 import type { Language } from '../domain/status';
 import type { Logger } from '../log';
 import type { CaseStore } from '../ports/cases';
@@ -21,6 +21,7 @@ export interface SlackAppDeps {
   readonly credentialReports: CredentialReportSource;
   readonly language: Language;
   readonly maxExtensionDays: number;
+  readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
   readonly logger: Logger;
 }
 
@@ -44,7 +45,7 @@ export function composeSlackApp(deps: SlackAppDeps): App {
   const reports = new AuditReportService({
     sweep: deps.sweep,
     credentialReports: deps.credentialReports,
-    hygiene: DEFAULT_HYGIENE_POLICY,
+    hygiene: deps.hygiene,
     web: deps.web,
   });
   return createSlackApp(

@@ -43,8 +43,7 @@ export async function deleteRowNow(
   }
 
   const [result] = await execute([action], { ...deps, mode: 'apply', sweepId: randomUUID(), actor });
-  if (result?.outcome !== 'done')
-    return { kind: 'failed', detail: result?.detail ?? 'not executed' };
+  if (result?.outcome !== 'done') return { kind: 'failed', detail: result?.detail ?? 'not executed' };
   const writes = ledgerWrites(deletedRows([result]), sources.ledger.columns, deps.language);
   if (writes.length > 0) await deps.workbook.write(writes);
   return { kind: 'done', detail: result.detail };

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
 import type { SlackConfig } from '../../src/config';
+import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import { createLogger } from '../../src/log';
 import { caseId } from '../../src/ports/cases';
 import { composeSlackApp } from '../../src/slack/compose';
@@ -58,6 +59,7 @@ export class SlackWorld {
       credentialReports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
       language: 'ja',
       maxExtensionDays: 90,
+      hygiene: DEFAULT_HYGIENE_POLICY,
       logger,
     });
     const server = (await app.start(0)) as Server;
