@@ -17,7 +17,9 @@ function methodsUsedBySource(): Set<string> {
   const used = new Set<string>();
   for (const file of globSync('src/**/*.ts', { cwd: ROOT })) {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    for (const match of text.matchAll(/\b(?:web|client)\.(chat|users|files|views|conversations|reactions)\.(\w+)\(/g))
+    for (const match of text.matchAll(
+      /\b(?:web|client)\.(chat|users|files|views|conversations|reactions)\.(\w+)\(/g,
+    ))
       used.add(`${match[1]}.${match[2]}`);
   }
   return used;
