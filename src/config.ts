@@ -38,6 +38,20 @@ const schema = z
     KEY_NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(10),
     UNUSED_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     ROOT_RECENT_USE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    HYGIENE_CHECKS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    DEACTIVATE_STALE_KEYS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+    DIGEST_SCHEDULE: z
+      .string()
+      .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression such as "0 9 * * 1"')
+      .default('0 9 * * 1'),
+    ARCHIVE_BUCKET: z.string().min(3).optional(),
+    S3_ENDPOINT: z.url().optional(),
     SWEEP_SCHEDULE: z
       .string()
       .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression such as "0 15 * * *"')
@@ -134,6 +148,13 @@ export interface Config {
   readonly logLevel: Settings['LOG_LEVEL'];
   /** Credential-report thresholds; the account password policy is read from IAM. */
   readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
+  /** Credential-report checks in the daily sweep; off leaves the ledger sweep alone. */
+  readonly hygieneChecks: boolean;
+  readonly deactivateStaleKeys: boolean;
+  /** Weekly digest schedule (cron in `timeZone`). */
+  readonly digestSchedule: string;
+  /** Where weekly digests archive the credential report for auditors, if anywhere. */
+  readonly archive: { readonly bucket: string; readonly region: string; readonly endpoint?: string } | null;
   /** node-cron expression, in `timeZone`, for `keywarden serve`. */
   readonly sweepSchedule: string;
   /** Whether scheduled sweeps act; off until someone decides they should. */
@@ -217,6 +238,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       unusedDays: s.UNUSED_DAYS,
       rootRecentUseDays: s.ROOT_RECENT_USE_DAYS,
     },
+    hygieneChecks: s.HYGIENE_CHECKS,
+    deactivateStaleKeys: s.DEACTIVATE_STALE_KEYS,
+    digestSchedule: s.DIGEST_SCHEDULE,
+    archive: s.ARCHIVE_BUCKET
+      ? {
+          bucket: s.ARCHIVE_BUCKET,
+          region: s.AWS_REGION,
+          ...(s.S3_ENDPOINT ? { endpoint: s.S3_ENDPOINT } : {}),
+        }
+      : null,
     sweepSchedule: s.SWEEP_SCHEDULE,
     sweepApply: s.SWEEP_APPLY,
     ledger:

@@ -72,7 +72,11 @@ export async function buildRuntime(config: Config, options: RuntimeOptions): Pro
       config,
       workbook,
       iam,
-      credentialReports: new AwsCredentialReportSource(iamClient),
+      // The embedded simulator has its report ready on the next call: no need to wait a second.
+      credentialReports: new AwsCredentialReportSource(
+        iamClient,
+        config.iam.kind === 'embedded' ? { pollMs: 50 } : {},
+      ),
       ...state,
       web,
       notifier: slack ?? new ConsoleNotifier(options.write),
@@ -158,6 +162,15 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     notifier: runtime.notifier,
     ...(runtime.slackDirectory ? { slackDirectory: runtime.slackDirectory } : {}),
     policy: { noticeDays: config.noticeDays, protectedUsers: config.protectedUsers },
+    ...(config.hygieneChecks
+      ? {
+          hygiene: {
+            reports: runtime.credentialReports,
+            policy: config.hygiene,
+            deactivateStaleKeys: config.deactivateStaleKeys,
+          },
+        }
+      : {}),
     timeZone: config.timeZone,
     language: config.language,
     now,

@@ -48,6 +48,20 @@ function resultRow(result: ActionResult): string[] {
   ];
 }
 
+export function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>): string[] {
+  if ('error' in hygiene) return [`IAM hygiene: not checked — ${hygiene.error}`];
+  const kinds = Object.entries(hygiene.counts)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ');
+  return [
+    `IAM hygiene (credential report of ${hygiene.generatedAt}): ${hygiene.total} findings${kinds ? ` (${kinds})` : ''}, ` +
+      `${hygiene.fresh} new this window, ${hygiene.notified} owner DMs; details: keywarden audit`,
+    ...hygiene.deactivated.map((line) => `  stale key ${line}`),
+    ...hygiene.problems.map((problem) => `  credential report ${problem}`),
+  ];
+}
+
 /** The report a person reads at the end of `keywarden sweep`. */
 export function renderReport(report: SweepReport): string {
   const lines: string[] = [
@@ -80,6 +94,8 @@ export function renderReport(report: SweepReport): string {
       ...problems.map((problem) => `  row ${problem.rowNumber}: ${problem.problems.join('; ')}`),
       '',
     );
+
+  if (report.hygiene) lines.push(...hygieneLines(report.hygiene), '');
 
   const counts = Object.entries(countByKind(report.results))
     .map(([key, n]) => `${key}=${n}`)

@@ -20,6 +20,8 @@ export type AccessKeyStatus = 'Active' | 'Inactive';
 export interface LiveAccessKey {
   readonly accessKeyId: string;
   readonly status: AccessKeyStatus;
+  /** Ties a live key to its credential-report slot, which carries no key id. */
+  readonly createdAt?: Date;
 }
 
 export const PROTECTED_TAG = 'keywarden:protected';

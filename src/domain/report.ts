@@ -1,4 +1,5 @@
 import { type LocalDate, toLedgerText } from './dates';
+import type { FindingKind } from './hygiene';
 import type { CellWrite, ColumnMap, LedgerRow, RowProblem } from './ledger';
 import type { Action, Skip } from './planner';
 import { type Language, type RowStatus, statusLabel } from './status';
@@ -14,6 +15,20 @@ export interface ActionResult {
   readonly detail: string;
 }
 
+export interface HygieneSummary {
+  /** When IAM generated the credential report (it may be up to four hours old). */
+  readonly generatedAt: string;
+  readonly counts: Readonly<Record<FindingKind, number>>;
+  readonly total: number;
+  /** New in their window this run. */
+  readonly fresh: number;
+  /** Owner DMs sent. */
+  readonly notified: number;
+  readonly deactivated: readonly string[];
+  /** Report rows that could not be read. */
+  readonly problems: readonly string[];
+}
+
 export interface SweepReport {
   readonly sweepId: string;
   readonly mode: Mode;
@@ -24,6 +39,7 @@ export interface SweepReport {
   readonly problems: readonly RowProblem[];
   readonly ledgerCellsWritten: number;
   readonly durationMs: number;
+  readonly hygiene?: HygieneSummary | { readonly error: string };
 }
 
 export function rowsOf(action: Action): readonly LedgerRow[] {

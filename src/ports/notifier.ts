@@ -1,3 +1,4 @@
+import type { Finding, FindingKind } from '../domain/hygiene';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
 
@@ -13,11 +14,29 @@ export interface OwnerUnknownNotice {
   readonly daysLeft: number;
 }
 
+export interface FindingNotice {
+  readonly finding: Finding;
+  readonly slackId: string;
+}
+
+export interface FindingsDigest {
+  /** Findings new in their window this run (already-reported ones are not repeated). */
+  readonly fresh: readonly Finding[];
+  readonly counts: Readonly<Record<FindingKind, number>>;
+  readonly generatedAt: Date;
+  /** The weekly digest attaches the whole credential report. */
+  readonly attachment?: { readonly filename: string; readonly csv: string };
+}
+
 /** How people hear from Keywarden: Slack when configured, the console otherwise. */
 export interface Notifier {
   /** DM to the owner with Extend/Delete, and a copy to the admins. */
   weekAhead(notice: WeekAheadNotice): Promise<void>;
   ownerUnknown(notice: OwnerUnknownNotice): Promise<void>;
+  /** DM to the owner of an IAM user about one hygiene finding. */
+  finding(notice: FindingNotice): Promise<void>;
+  /** Hygiene findings for the admins: daily (new ones) or weekly (with the report CSV). */
+  findingsDigest(digest: FindingsDigest): Promise<void>;
   /** The end-of-sweep summary for the admins. */
   sweepReport(report: SweepReport): Promise<void>;
 }

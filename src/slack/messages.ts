@@ -38,6 +38,7 @@ export interface Messages {
   };
   readonly ownerApproved: (until: string) => string;
   readonly ownerDenied: (note: string) => string;
+  readonly findingNotice: (iamUser: string, detail: string) => string;
   readonly alreadySettled: string;
   readonly notAllowed: string;
   readonly dateErrors: {
@@ -87,6 +88,7 @@ const ja: Messages = {
   },
   ownerApproved: (until) => `延長申請が承認されました。新しい利用終了日は ${until} です。`,
   ownerDenied: (note) => `延長申請は却下されました: ${note}`,
+  findingNotice: (iamUser, detail) => `IAMユーザー ${iamUser} の点検結果: ${detail}`,
   alreadySettled: 'この申請はすでに処理されています。',
   notAllowed: 'この操作を行う権限がありません。',
   dateErrors: {
@@ -134,6 +136,7 @@ const en: Messages = {
   },
   ownerApproved: (until) => `Your extension was approved. The new end date is ${until}.`,
   ownerDenied: (note) => `Your extension was denied: ${note}`,
+  findingNotice: (iamUser, detail) => `IAM hygiene check for ${iamUser}: ${detail}`,
   alreadySettled: 'This has already been handled.',
   notAllowed: 'You are not allowed to do that.',
   dateErrors: {

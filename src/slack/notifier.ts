@@ -1,9 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import { digestText } from '../audit/render-findings';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
 import { type CaseStore, caseId, type MessageRef, type NoticeCase } from '../ports/cases';
-import type { Notifier, OwnerUnknownNotice, WeekAheadNotice } from '../ports/notifier';
+import type {
+  FindingNotice,
+  FindingsDigest,
+  Notifier,
+  OwnerUnknownNotice,
+  WeekAheadNotice,
+} from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
 import { adminCopy, mention, ownerNotice, ownerUnknown } from './blocks';
 import type { Messages } from './messages';
@@ -87,6 +94,29 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       m.ownerUnknownTitle,
       ownerUnknown(notice, reason, row.rowNumber, m),
     );
+  }
+
+  async finding({ finding, slackId }: FindingNotice): Promise<void> {
+    const text = this.deps.messages.findingNotice(finding.user, finding.detail);
+    try {
+      await this.deps.web.chat.postMessage({ channel: slackId, text });
+    } catch (error) {
+      const code = slackError(error);
+      // The admin digest lists every new finding, so an owner we cannot DM loses nothing.
+      if (!code || !UNREACHABLE.has(code)) throw error;
+    }
+  }
+
+  async findingsDigest(digest: FindingsDigest): Promise<void> {
+    const text = digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt });
+    await this.deps.web.chat.postMessage({ channel: this.deps.adminChannel, text });
+    if (digest.attachment)
+      await this.deps.web.files.uploadV2({
+        channel_id: this.deps.adminChannel,
+        file: Buffer.from(digest.attachment.csv, 'utf8'),
+        filename: digest.attachment.filename,
+        title: digest.attachment.filename,
+      });
   }
 
   async sweepReport(report: SweepReport): Promise<void> {

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { describeAction } from '../cli/render';
+import { describeAction, hygieneLines } from '../cli/render';
 import { countByKind, rowsOf, type SweepReport } from '../domain/report';
 
 /** Slack caps a section at 3,000 characters; long lists are cut with a count of the rest. */
@@ -46,6 +46,7 @@ export function sweepSummary(report: SweepReport): { text: string; blocks: Known
         'Malformed rows (never acted on)',
         problems.map((problem) => `row ${problem.rowNumber}: ${problem.problems.join('; ')}`),
       ),
+      ...(report.hygiene ? list('IAM hygiene', hygieneLines(report.hygiene)) : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: `sweep ${report.sweepId} · ${report.ledger}` }] },
     ],
   };

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { dateInZone, type LocalDate } from '../domain/dates';
-import type { LiveAccessKey } from '../domain/iam';
 import { parseLedger } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
@@ -11,15 +10,22 @@ import {
   plan,
   type SweepPolicy,
 } from '../domain/planner';
-import { deletedRows, ledgerWrites, type Mode, type SweepReport } from '../domain/report';
+import {
+  deletedRows,
+  type HygieneSummary,
+  ledgerWrites,
+  type Mode,
+  type SweepReport,
+} from '../domain/report';
 import type { Language } from '../domain/status';
 import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
 import type { AuditLog, Journal, SweepLock } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
-import { mapWithConcurrency } from '../util/concurrency';
 import { execute } from './execute';
+import { type HygieneSettings, runHygiene } from './hygiene';
+import { loadKeys, lookUpEmails } from './lookups';
 
 export interface SweepDeps {
   readonly workbook: Workbook;
@@ -31,6 +37,8 @@ export interface SweepDeps {
   /** Resolves `Email` tags to Slack users; absent when Slack is not configured. */
   readonly slackDirectory?: SlackDirectory;
   readonly policy: SweepPolicy;
+  /** Credential-report checks; absent, the sweep covers the ledger only. */
+  readonly hygiene?: HygieneSettings;
   readonly timeZone: string;
   readonly language: Language;
   readonly now: () => Date;
@@ -49,8 +57,6 @@ export class SweepLockedError extends Error {
 const LOCK_NAME = 'sweep';
 /** Longer than any sweep should take, short enough that a crashed holder does not block tomorrow's. */
 const LOCK_TTL_SECONDS = 30 * 60;
-/** Parallel `ListAccessKeys` calls: fast, yet far below IAM's per-account request rate. */
-const KEY_LIST_CONCURRENCY = 4;
 
 /** load → plan → execute → write back → report. */
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
@@ -113,6 +119,9 @@ async function sweep(
 
   const writes = ledgerWrites(deletedRows(results), input.ledger.columns, deps.language);
   if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
+  const hygiene = deps.hygiene
+    ? await hygieneOf(deps, deps.hygiene, input, options.mode, sweepId)
+    : undefined;
 
   return {
     sweepId,
@@ -124,19 +133,21 @@ async function sweep(
     problems: planned.problems,
     ledgerCellsWritten: options.mode === 'apply' ? writes.length : 0,
     durationMs: deps.now().getTime() - started.getTime(),
+    ...(hygiene ? { hygiene } : {}),
   };
 }
 
-async function loadKeys(iam: IamGateway, users: readonly string[]): Promise<Map<string, LiveAccessKey[]>> {
-  const lists = await mapWithConcurrency(users, KEY_LIST_CONCURRENCY, (user) => iam.listAccessKeys(user));
-  return new Map(users.map((user, index) => [user, lists[index] ?? []]));
-}
-
-async function lookUpEmails(
-  directory: SlackDirectory | undefined,
-  emails: readonly string[],
-): Promise<Map<string, string | null>> {
-  if (!directory) return new Map();
-  const ids = await mapWithConcurrency(emails, 2, (email) => directory.lookupByEmail(email));
-  return new Map(emails.map((email, index) => [email, ids[index] ?? null]));
+/** A failed credential report must not undo or hide the ledger work: it is reported instead. */
+async function hygieneOf(
+  deps: SweepDeps,
+  settings: HygieneSettings,
+  sources: Sources,
+  mode: Mode,
+  sweepId: string,
+): Promise<HygieneSummary | { readonly error: string }> {
+  try {
+    return await runHygiene(deps, settings, sources, mode, sweepId);
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -12,7 +12,13 @@ import type { LocalDate } from '../../src/domain/dates';
 import type { SweepReport } from '../../src/domain/report';
 import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
 import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
-import type { Notifier, OwnerUnknownNotice, WeekAheadNotice } from '../../src/ports/notifier';
+import type {
+  FindingNotice,
+  FindingsDigest,
+  Notifier,
+  OwnerUnknownNotice,
+  WeekAheadNotice,
+} from '../../src/ports/notifier';
 import { runSweep, type SweepDeps } from '../../src/sweep/run-sweep';
 import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
 
@@ -28,6 +34,16 @@ export class RecordingNotifier implements Notifier {
   readonly weekAheadNotices: WeekAheadNotice[] = [];
   readonly ownerUnknownNotices: OwnerUnknownNotice[] = [];
   readonly reports: SweepReport[] = [];
+  readonly findingNotices: FindingNotice[] = [];
+  readonly digests: FindingsDigest[] = [];
+
+  async finding(notice: FindingNotice): Promise<void> {
+    this.findingNotices.push(notice);
+  }
+
+  async findingsDigest(digest: FindingsDigest): Promise<void> {
+    this.digests.push(digest);
+  }
 
   async weekAhead(notice: WeekAheadNotice): Promise<void> {
     this.weekAheadNotices.push(notice);

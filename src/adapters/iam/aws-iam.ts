@@ -168,9 +168,15 @@ export class AwsIamGateway implements IamGateway {
       paginateListAccessKeys({ client: this.client }, { UserName: userName }),
       (p) => p.AccessKeyMetadata,
     );
-    return keys.flatMap((key) =>
+    return keys.flatMap((key): LiveAccessKey[] =>
       key.AccessKeyId
-        ? [{ accessKeyId: key.AccessKeyId, status: key.Status === 'Active' ? 'Active' : 'Inactive' }]
+        ? [
+            {
+              accessKeyId: key.AccessKeyId,
+              status: key.Status === 'Active' ? 'Active' : 'Inactive',
+              ...(key.CreateDate ? { createdAt: key.CreateDate } : {}),
+            },
+          ]
         : [],
     );
   }

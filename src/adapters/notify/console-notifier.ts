@@ -1,7 +1,14 @@
+import { digestText } from '../../audit/render-findings';
 import { toLedgerText } from '../../domain/dates';
 import { maskKeyId } from '../../domain/iam';
 import type { SweepReport } from '../../domain/report';
-import type { Notifier, OwnerUnknownNotice, WeekAheadNotice } from '../../ports/notifier';
+import type {
+  FindingNotice,
+  FindingsDigest,
+  Notifier,
+  OwnerUnknownNotice,
+  WeekAheadNotice,
+} from '../../ports/notifier';
 
 /** Stands in for Slack when no bot token is configured: the same notices, as lines of text. */
 export class ConsoleNotifier implements Notifier {
@@ -17,6 +24,18 @@ export class ConsoleNotifier implements Notifier {
   async ownerUnknown({ row, reason }: OwnerUnknownNotice): Promise<void> {
     this.write(
       `[admins] row ${row.rowNumber}: no Slack user found for ${row.iamUser} ending ${toLedgerText(row.endDate)}: ${reason}`,
+    );
+  }
+
+  async finding({ finding, slackId }: FindingNotice): Promise<void> {
+    this.write(`[notice → ${slackId}] IAM user ${finding.user}: ${finding.detail}`);
+  }
+
+  async findingsDigest(digest: FindingsDigest): Promise<void> {
+    this.write(
+      `[admins] ${digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt })}${
+        digest.attachment ? `\n[admins] attached ${digest.attachment.filename}` : ''
+      }`,
     );
   }
 

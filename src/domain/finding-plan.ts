@@ -1,0 +1,77 @@
+import type { Finding } from './hygiene';
+import { type IamInventory, isProtected } from './iam';
+import type { Ledger } from './ledger';
+import { EMAIL_TAG, type Owner, type PeopleDirectory, resolveOwner } from './people';
+
+export interface FindingScope {
+  readonly findings: readonly Finding[];
+  readonly ledger: Ledger;
+  readonly directory: PeopleDirectory;
+  readonly iam: IamInventory;
+  readonly emailToSlackId: ReadonlyMap<string, string | null>;
+  /** Finding keys already reported in this window (journal). */
+  readonly reported: ReadonlySet<string>;
+}
+
+export interface FindingNotice {
+  readonly finding: Finding;
+  /** The IAM user's owner; unknown owners (and root) are covered by the admin digest only. */
+  readonly owner: Owner;
+}
+
+/** Whose finding is it: the ledger's name for the user first, then the user's own tags. */
+export function findingOwner(
+  userName: string,
+  scope: Pick<FindingScope, 'ledger' | 'directory' | 'iam' | 'emailToSlackId'>,
+): Owner {
+  const row = [...scope.ledger.rows].reverse().find((candidate) => candidate.iamUser === userName);
+  const tags = scope.iam.users.get(userName)?.tags ?? {};
+  return resolveOwner(row?.name ?? '', scope.directory, { tags, emailToSlackId: scope.emailToSlackId });
+}
+
+/** Findings not yet reported in their window, each with its owner: at most one DM per finding per window. */
+export function planFindingNotices(scope: FindingScope): FindingNotice[] {
+  return scope.findings
+    .filter((finding) => !scope.reported.has(finding.key))
+    .map((finding) => ({ finding, owner: findingOwner(finding.user, scope) }));
+}
+
+/** Emails worth looking up for owners of new findings that neither the ledger nor a SlackId tag name. */
+export function findingEmailLookups(scope: Omit<FindingScope, 'emailToSlackId'>): string[] {
+  const emails = new Set<string>();
+  for (const finding of scope.findings) {
+    if (scope.reported.has(finding.key)) continue;
+    const email = scope.iam.users.get(finding.user)?.tags[EMAIL_TAG]?.trim().toLowerCase();
+    if (!email) continue;
+    if (findingOwner(finding.user, { ...scope, emailToSlackId: new Map() }).kind === 'unknown')
+      emails.add(email);
+  }
+  return [...emails].sort();
+}
+
+export interface StaleKey {
+  readonly userName: string;
+  readonly slot: 1 | 2;
+  /** The key's creation time from the report (`last_rotated`): how the live key is recognised. */
+  readonly createdAt: Date;
+  readonly finding: Finding;
+}
+
+/**
+ * Keys the policy may deactivate: active keys unused past the threshold, never root's and
+ * never a protected user's. The live key is matched by creation time before acting.
+ */
+export function staleKeys(
+  findings: readonly Finding[],
+  iam: IamInventory,
+  protectedUsers: ReadonlySet<string>,
+  createdAtOf: (finding: Finding) => Date | null,
+): StaleKey[] {
+  return findings.flatMap((finding) => {
+    if (finding.kind !== 'unused-credentials' || finding.credential.type !== 'access-key') return [];
+    const user = iam.users.get(finding.user);
+    const createdAt = createdAtOf(finding);
+    if (!user || isProtected(user, protectedUsers) || !createdAt) return [];
+    return [{ userName: finding.user, slot: finding.credential.slot, createdAt, finding }];
+  });
+}

@@ -1,0 +1,122 @@
+import { parseCredentialReport } from '../domain/credential-report';
+import { findingEmailLookups, planFindingNotices, type StaleKey, staleKeys } from '../domain/finding-plan';
+import { type Finding, findings, type HygienePolicy, summarise } from '../domain/hygiene';
+import type { LiveAccessKey } from '../domain/iam';
+import type { HygieneSummary, Mode } from '../domain/report';
+import type { CredentialReportSource } from '../ports/credential-report';
+import { lookUpEmails } from './lookups';
+import type { Sources, SweepDeps } from './run-sweep';
+
+export interface HygieneSettings {
+  readonly reports: CredentialReportSource;
+  readonly policy: Omit<HygienePolicy, 'passwordPolicy'>;
+  /** Off by default: deactivating keys is a decision a team makes on purpose. */
+  readonly deactivateStaleKeys: boolean;
+}
+
+/** The report's `last_rotated` is a key's creation time; IAM's own CreateDate may differ by rounding. */
+const SAME_KEY_TOLERANCE_MS = 1000;
+
+/**
+ * Hygiene part of a sweep: one credential report, findings DMed to owners at most once per
+ * finding per window (journal keys), the new ones listed for the admins, and, only when the
+ * policy says so, stale keys deactivated under the same guards and journal as teardowns.
+ */
+export async function runHygiene(
+  deps: SweepDeps,
+  settings: HygieneSettings,
+  sources: Sources,
+  mode: Mode,
+  sweepId: string,
+): Promise<HygieneSummary> {
+  const [report, passwordPolicy] = await Promise.all([
+    settings.reports.fetch(),
+    settings.reports.passwordPolicy(),
+  ]);
+  const parsed = parseCredentialReport(report.csv);
+  const found = findings(parsed.rows, { ...settings.policy, passwordPolicy }, deps.now(), deps.timeZone);
+  const reported = new Set((await deps.journal.getMany(found.map((f) => f.key))).keys());
+  const scope = { ...sources, findings: found, reported };
+  const emailToSlackId = await lookUpEmails(deps.slackDirectory, findingEmailLookups(scope));
+  const notices = planFindingNotices({ ...scope, emailToSlackId });
+  const fresh = notices.map((notice) => notice.finding);
+  const createdAtOf = (finding: Finding) => {
+    if (finding.kind !== 'unused-credentials' || finding.credential.type !== 'access-key') return null;
+    const slot = finding.credential.slot;
+    const row = parsed.rows.find((r) => r.user === finding.user);
+    return row?.accessKeys.find((key) => key.slot === slot)?.lastRotated ?? null;
+  };
+  const stale = settings.deactivateStaleKeys
+    ? staleKeys(found, sources.iam, deps.policy.protectedUsers, createdAtOf)
+    : [];
+
+  const summary = {
+    generatedAt: report.generatedAt.toISOString(),
+    counts: summarise(found),
+    total: found.length,
+    fresh: fresh.length,
+    problems: parsed.problems,
+  };
+  if (mode === 'dry-run')
+    return {
+      ...summary,
+      notified: 0,
+      deactivated: stale.map((key) => `${key.userName} key ${key.slot} (planned)`),
+    };
+
+  let notified = 0;
+  for (const { finding, owner } of notices) {
+    const claim = await deps.journal.begin(
+      { key: finding.key, action: 'finding', rowId: finding.user, sweepId },
+      deps.now(),
+    );
+    if (!claim.created) continue;
+    if (owner.kind === 'slack') {
+      await deps.notifier.finding({ finding, slackId: owner.slackId });
+      notified++;
+    }
+    await deps.journal.complete(finding.key, deps.now());
+  }
+  if (fresh.length > 0)
+    await deps.notifier.findingsDigest({ fresh, counts: summary.counts, generatedAt: report.generatedAt });
+
+  const deactivated: string[] = [];
+  for (const key of stale) deactivated.push(await deactivate(key, deps, sweepId));
+  return { ...summary, notified, deactivated };
+}
+
+async function deactivate(stale: StaleKey, deps: SweepDeps, sweepId: string): Promise<string> {
+  const label = `${stale.userName} key ${stale.slot}`;
+  // Live check: the report may be hours old and names keys only by slot.
+  const live: LiveAccessKey[] = await deps.iam.listAccessKeys(stale.userName);
+  const key = live.find(
+    (candidate) =>
+      candidate.createdAt &&
+      Math.abs(candidate.createdAt.getTime() - stale.createdAt.getTime()) < SAME_KEY_TOLERANCE_MS,
+  );
+  if (!key) return `${label}: not deactivated, no live key matches the report`;
+  if (key.status !== 'Active') return `${label}: already inactive`;
+  const journalKey = `deactivate#${key.accessKeyId}`;
+  const claim = await deps.journal.begin(
+    {
+      key: journalKey,
+      action: 'deactivate-key',
+      rowId: key.accessKeyId,
+      sweepId,
+      detail: { finding: stale.finding.key },
+    },
+    deps.now(),
+  );
+  if (!claim.created && claim.existing.state === 'completed') return `${label}: already deactivated`;
+  await deps.iam.run({ op: 'deactivate-access-key', userName: stale.userName, accessKeyId: key.accessKeyId });
+  await deps.audit.record({
+    at: deps.now().toISOString(),
+    actor: `sweep:${sweepId}`,
+    action: 'deactivate-access-key',
+    target: stale.userName,
+    outcome: 'done',
+    detail: `${key.accessKeyId}: ${stale.finding.detail}`,
+  });
+  await deps.journal.complete(journalKey, deps.now());
+  return `${label}: deactivated`;
+}
