@@ -12,6 +12,7 @@ import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
 import { createLogger } from './log';
 import { serve } from './serve';
+import { runDigest } from './sweep/digest';
 import { runSweep } from './sweep/run-sweep';
 
 const EXIT_FAILED = 1;
@@ -103,6 +104,27 @@ async function auditCommand(options: {
   return 0;
 }
 
+async function digestCommand(): Promise<number> {
+  const config = loadConfig();
+  const now = new Date();
+  if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
+  const runtime = await buildRuntime(config, { write: (line) => process.stdout.write(`${line}\n`) });
+  try {
+    const result = await runDigest(
+      sweepDepsOf(runtime),
+      { reports: runtime.credentialReports, policy: config.hygiene },
+      runtime.archive,
+    );
+    process.stdout.write(
+      `Digest sent: ${result.total} findings from the report of ${result.generatedAt}` +
+        `${result.archivedAt ? `, archived to ${result.archivedAt}` : ''}\n`,
+    );
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
 async function serveCommand(): Promise<number> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { command: 'serve' });
@@ -156,6 +178,14 @@ export function program(): Command {
     )
     .action(async (options) => {
       process.exitCode = await auditCommand(options);
+    });
+  cli
+    .command('digest')
+    .description(
+      'send the weekly hygiene digest to the admins, with the credential report attached (and archived)',
+    )
+    .action(async () => {
+      process.exitCode = await digestCommand();
     });
   cli
     .command('serve')

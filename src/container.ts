@@ -1,7 +1,9 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { retryPolicies, WebClient } from '@slack/web-api';
+import { S3ReportArchive } from './adapters/archive/s3-archive';
 import { AwsIamGateway } from './adapters/iam/aws-iam';
 import { AwsCredentialReportSource } from './adapters/iam/credential-report';
 import { CsvWorkbook } from './adapters/ledger/csv-workbook';
@@ -13,6 +15,7 @@ import { ensureTable } from './adapters/store/table';
 import type { Config, SlackConfig } from './config';
 import { IamAccount } from './embedded/iam/account';
 import { startIamServer } from './embedded/iam/server';
+import type { ReportArchive } from './ports/archive';
 import type { CaseStore } from './ports/cases';
 import type { CredentialReportSource } from './ports/credential-report';
 import type { IamGateway } from './ports/iam';
@@ -29,6 +32,8 @@ export interface Runtime {
   readonly workbook: Workbook;
   readonly iam: IamGateway;
   readonly credentialReports: CredentialReportSource;
+  /** Where weekly digests keep the credential report; null when not configured. */
+  readonly archive: ReportArchive | null;
   readonly journal: Journal;
   readonly lock: SweepLock;
   readonly audit: AuditLog;
@@ -77,6 +82,7 @@ export async function buildRuntime(config: Config, options: RuntimeOptions): Pro
         iamClient,
         config.iam.kind === 'embedded' ? { pollMs: 50 } : {},
       ),
+      archive: config.archive ? buildArchive(config.archive, closers) : null,
       ...state,
       web,
       notifier: slack ?? new ConsoleNotifier(options.write),
@@ -175,6 +181,15 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     language: config.language,
     now,
   };
+}
+
+function buildArchive(archive: NonNullable<Config['archive']>, closers: Closer[]): ReportArchive {
+  const client = new S3Client({
+    region: archive.region,
+    ...(archive.endpoint ? { endpoint: archive.endpoint, forcePathStyle: true } : {}),
+  });
+  closers.push(async () => client.destroy());
+  return new S3ReportArchive(client, archive.bucket);
 }
 
 /** 429s are retried after Retry-After; a sweep waits rather than drops a notice. */

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import type { Logger } from './log';
 import { composeSlackApp } from './slack/compose';
+import { runDigest } from './sweep/digest';
 import { runSweep, SweepLockedError } from './sweep/run-sweep';
 
 /**
@@ -58,6 +59,22 @@ export async function serve(config: Config, logger: Logger): Promise<() => Promi
     },
     { timezone: config.timeZone, name: 'keywarden-sweep', noOverlap: true },
   );
+  const digest: ScheduledTask = cron.schedule(
+    config.digestSchedule,
+    async () => {
+      try {
+        const result = await runDigest(
+          sweep,
+          { reports: runtime.credentialReports, policy: config.hygiene },
+          runtime.archive,
+        );
+        logger.info('weekly digest sent', { ...result });
+      } catch (error) {
+        logger.error('weekly digest failed', { error });
+      }
+    },
+    { timezone: config.timeZone, name: 'keywarden-digest', noOverlap: true },
+  );
   logger.info('sweep scheduled', {
     schedule: config.sweepSchedule,
     timeZone: config.timeZone,
@@ -66,6 +83,7 @@ export async function serve(config: Config, logger: Logger): Promise<() => Promi
 
   return async () => {
     await task.stop();
+    await digest.stop();
     await app.stop();
     await runtime.close();
   };

@@ -1,0 +1,56 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StoredObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+export interface FakeS3 {
+  readonly url: string;
+  readonly objects: StoredObject[];
+  close(): Promise<void>;
+}
+
+/**
+ * Just enough of S3 for PutObject with path-style addressing (`PUT /<bucket>/<key>`): the
+ * archive is write-only, so that is all the real client needs to reach.
+ */
+export async function startS3Server(buckets: readonly string[]): Promise<FakeS3> {
+  const objects: StoredObject[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const [, bucket = '', ...rest] = decodeURIComponent((req.url ?? '').split('?')[0] ?? '').split('/');
+      if (req.method !== 'PUT' || rest.length === 0) {
+        res.writeHead(405).end();
+        return;
+      }
+      if (!buckets.includes(bucket)) {
+        res.writeHead(404, { 'content-type': 'application/xml' });
+        res.end(
+          `<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>`,
+        );
+        return;
+      }
+      objects.push({
+        bucket,
+        key: rest.join('/'),
+        body: Buffer.concat(chunks).toString('utf8'),
+        headers: req.headers,
+      });
+      res.writeHead(200, { etag: '"fake"' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    objects,
+    close: () =>
+      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
