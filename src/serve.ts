@@ -21,7 +21,7 @@ export async function serve(config: Config, logger: Logger): Promise<() => Promi
   const runtime = await buildRuntime(config, { write: (line) => logger.info(line) });
   const sweep = sweepDepsOf(runtime);
   if (!runtime.web) throw new Error('Slack client missing');
-  const app = composeSlackApp({
+  const { app } = composeSlackApp({
     slack,
     web: runtime.web,
     cases: runtime.cases,

@@ -1,27 +1,50 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  AwsLambdaReceiver,
+  HTTPReceiver,
+  LogLevel,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { Logger } from '../log';
 import { type ListenerDeps, register } from './listeners';
+
+/** How Slack reaches the app: Socket Mode, the HTTP receiver, or API Gateway → Lambda. */
+export type Transport = 'socket-mode' | 'http' | 'lambda';
 
 export interface SlackAppOptions {
   readonly botToken: string;
   readonly signingSecret?: string;
   /** With an app-level token, Socket Mode: no public URL needed. */
   readonly appToken?: string;
+  readonly lambda?: boolean;
   /** Only for tests: where the Web API lives. */
   readonly apiUrl?: string;
   readonly logger: Logger;
 }
 
+export interface SlackApp {
+  readonly app: App;
+  readonly transport: Transport;
+  /** Present on Lambda: Bolt's receiver, whose `toHandler()` is the function's handler. */
+  readonly lambdaReceiver?: AwsLambdaReceiver;
+}
+
 /** Receivers carry transport only; every listener lives in `listeners/`. */
-export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): App {
-  const receiver = options.appToken
-    ? new SocketModeReceiver({ appToken: options.appToken })
-    : new HTTPReceiver({
-        signingSecret: options.signingSecret ?? '',
-        endpoints: '/slack/events',
-        // Ack goes out as soon as a listener calls ack(); the work continues after it.
-        processBeforeResponse: false,
-      });
+export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): SlackApp {
+  const signingSecret = options.signingSecret ?? '';
+  const lambdaReceiver = options.lambda ? new AwsLambdaReceiver({ signingSecret }) : undefined;
+  const transport: Transport = lambdaReceiver ? 'lambda' : options.appToken ? 'socket-mode' : 'http';
+  const receiver: Receiver =
+    lambdaReceiver ??
+    (options.appToken
+      ? new SocketModeReceiver({ appToken: options.appToken })
+      : new HTTPReceiver({
+          signingSecret,
+          endpoints: '/slack/events',
+          // Ack goes out as soon as a listener calls ack(); the work continues after it.
+          processBeforeResponse: false,
+        }));
   const app = new App({
     token: options.botToken,
     receiver,
@@ -33,5 +56,5 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Ap
   app.error(async (error) => {
     options.logger.error('slack listener failed', { error: error.message, code: error.code });
   });
-  return app;
+  return { app, transport, ...(lambdaReceiver ? { lambdaReceiver } : {}) };
 }

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { AuditReportService } from '../audit/reports';
 import type { SlackConfig } from '../config';
@@ -9,7 +8,8 @@ import type { CaseStore } from '../ports/cases';
 import type { CredentialReportSource } from '../ports/credential-report';
 import { deleteRowNow } from '../sweep/delete-now';
 import type { SweepDeps } from '../sweep/run-sweep';
-import { createSlackApp } from './app';
+import { createSlackApp, type SlackApp } from './app';
+import { type Dispatch, type Job, type JobContext, runJob } from './jobs';
 import { messages } from './messages';
 import { Workflow } from './workflow';
 
@@ -23,10 +23,17 @@ export interface SlackAppDeps {
   readonly maxExtensionDays: number;
   readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
   readonly logger: Logger;
+  /** Lambda: Bolt's AWS receiver, and slow work sent to the worker function. */
+  readonly lambda?: { readonly dispatch: Dispatch };
+}
+
+export interface ComposedSlack extends SlackApp {
+  /** What the worker needs to run a job handed off by a listener. */
+  readonly jobs: JobContext;
 }
 
 /** The Bolt app with every listener wired to the same sweep dependencies the CLI uses. */
-export function composeSlackApp(deps: SlackAppDeps): App {
+export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
   const m = messages(deps.language);
   const workflow = new Workflow({
     web: deps.web,
@@ -48,18 +55,30 @@ export function composeSlackApp(deps: SlackAppDeps): App {
     hygiene: deps.hygiene,
     web: deps.web,
   });
-  return createSlackApp(
+  const jobs: JobContext = {
+    workflow,
+    reports,
+    messages: m,
+    web: deps.web,
+    ...(deps.slack.apiUrl ? { slackApiUrl: deps.slack.apiUrl } : {}),
+  };
+  // Self-hosted, the ack is already on its way when the job starts: run it here.
+  const dispatch = deps.lambda?.dispatch ?? ((job: Job) => runJob(job, jobs));
+  const slackApp = createSlackApp(
     {
       botToken: deps.slack.botToken,
       ...(deps.slack.signingSecret ? { signingSecret: deps.slack.signingSecret } : {}),
       ...(deps.slack.appToken ? { appToken: deps.slack.appToken } : {}),
       ...(deps.slack.apiUrl ? { apiUrl: deps.slack.apiUrl } : {}),
+      ...(deps.lambda ? { lambda: true } : {}),
       logger: deps.logger,
     },
     {
       workflow,
       messages: m,
-      audit: { admins: deps.slack.admins, auditLog: deps.sweep.audit, reports, now: deps.sweep.now },
+      dispatch,
+      audit: { admins: deps.slack.admins, auditLog: deps.sweep.audit, now: deps.sweep.now },
     },
   );
+  return { ...slackApp, jobs };
 }

@@ -51,7 +51,7 @@ export class SlackWorld {
     const cases = world.state.cases;
     const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: messages('ja') });
     const logger = createLogger('error');
-    const app = composeSlackApp({
+    const { app } = composeSlackApp({
       slack: config,
       web,
       cases,

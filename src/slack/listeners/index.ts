@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { ACTION, VIEW } from '../blocks';
+import type { Dispatch } from '../jobs';
 import type { Messages } from '../messages';
 import type { Workflow } from '../workflow';
 import { approveClick } from './actions/approve-click';
@@ -14,15 +15,18 @@ export interface ListenerDeps {
   readonly workflow: Workflow;
   readonly messages: Messages;
   readonly audit: AuditCommandDeps;
+  /** Where listeners hand slow work after their ack. */
+  readonly dispatch: Dispatch;
 }
 
 export function register(app: App, deps: ListenerDeps): void {
-  const { workflow, messages: m } = deps;
+  const { workflow, messages: m, dispatch } = deps;
+  // Opening a modal must happen within the trigger's 3 seconds, so those two stay inline.
   app.action(ACTION.extend, extendClick(workflow, m));
-  app.action(ACTION.delete, deleteClick(workflow, m));
-  app.action(ACTION.approve, approveClick(workflow, m));
   app.action(ACTION.deny, denyClick(workflow, m));
-  app.view(VIEW.extend, extendSubmit(workflow, m));
-  app.view(VIEW.deny, denySubmit(workflow, m));
-  app.command('/iam-audit', iamAudit(deps.audit));
+  app.action(ACTION.delete, deleteClick(dispatch));
+  app.action(ACTION.approve, approveClick(dispatch));
+  app.view(VIEW.extend, extendSubmit(workflow, dispatch));
+  app.view(VIEW.deny, denySubmit(dispatch));
+  app.command('/iam-audit', iamAudit(deps.audit, dispatch));
 }

@@ -1,16 +1,14 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { Messages } from '../../messages';
-import type { Workflow } from '../../workflow';
-import { explain } from '../reply';
+import type { Dispatch } from '../../jobs';
 
 export const approveClick =
-  (workflow: Workflow, m: Messages) =>
-  async ({
-    ack,
-    body,
-    action,
-    respond,
-  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+  (dispatch: Dispatch) =>
+  async ({ ack, body, action }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
-    await explain(await workflow.approve(action.value ?? '', body.user.id), respond, m);
+    await dispatch({
+      kind: 'approve',
+      caseId: action.value ?? '',
+      user: body.user.id,
+      responseUrl: body.response_url,
+    });
   };

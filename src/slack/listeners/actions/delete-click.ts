@@ -1,17 +1,15 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { Messages } from '../../messages';
-import type { Workflow } from '../../workflow';
-import { explain } from '../reply';
+import type { Dispatch } from '../../jobs';
 
 export const deleteClick =
-  (workflow: Workflow, m: Messages) =>
-  async ({
-    ack,
-    body,
-    action,
-    respond,
-  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
-    // The teardown takes longer than Slack's 3 seconds: acknowledge, then work.
+  (dispatch: Dispatch) =>
+  async ({ ack, body, action }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    // The teardown takes longer than Slack's 3 seconds: acknowledge, then hand it off.
     await ack();
-    await explain(await workflow.deleteNow(action.value ?? '', body.user.id), respond, m);
+    await dispatch({
+      kind: 'delete',
+      caseId: action.value ?? '',
+      user: body.user.id,
+      responseUrl: body.response_url,
+    });
   };

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { AuditLog } from '../../../ports/state';
+import type { Dispatch } from '../../jobs';
 
 export type HygieneTopic = 'keys' | 'passwords' | 'unused' | 'mfa';
 
@@ -16,7 +17,6 @@ export interface AuditReports {
 export interface AuditCommandDeps {
   readonly admins: ReadonlySet<string>;
   readonly auditLog: AuditLog;
-  readonly reports: AuditReports;
   readonly now: () => Date;
 }
 
@@ -72,7 +72,7 @@ export function parseAuditCommand(text: string): Parsed {
 
 /** Admins only. Acks at once: reports take longer than Slack's 3 seconds, so they answer via response_url. */
 export const iamAudit =
-  (deps: AuditCommandDeps) =>
+  (deps: AuditCommandDeps, dispatch: Dispatch) =>
   async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
     const allowed = deps.admins.has(command.user_id);
@@ -88,18 +88,11 @@ export const iamAudit =
       await respond({ response_type: 'ephemeral', text: '/iam-audit is for Keywarden admins only.' });
       return;
     }
-    const parsed = parseAuditCommand(command.text);
-    if ('error' in parsed) {
-      await respond({ response_type: 'ephemeral', text: parsed.error });
-      return;
-    }
-    try {
-      const output = await parsed.run(deps.reports, command.channel_id);
-      await respond({ response_type: 'ephemeral', text: `\`\`\`\n${output.slice(0, 38_000)}\n\`\`\`` });
-    } catch (error) {
-      await respond({
-        response_type: 'ephemeral',
-        text: `/iam-audit ${command.text.trim()} failed: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
+    await dispatch({
+      kind: 'audit',
+      text: command.text,
+      user: command.user_id,
+      channel: command.channel_id,
+      responseUrl: command.response_url,
+    });
   };

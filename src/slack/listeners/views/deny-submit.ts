@@ -1,17 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { INPUT } from '../../blocks';
-import type { Messages } from '../../messages';
-import type { Workflow } from '../../workflow';
+import type { Dispatch } from '../../jobs';
 
 export const denySubmit =
-  (workflow: Workflow, m: Messages) =>
-  async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  (dispatch: Dispatch) =>
+  async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     await ack();
     const note = view.state.values[INPUT.reason.block]?.[INPUT.reason.action]?.value ?? '';
-    const outcome = await workflow.deny(view.private_metadata, body.user.id, note);
-    if (outcome.kind === 'not-allowed' || outcome.kind === 'settled')
-      await client.chat.postMessage({
-        channel: body.user.id,
-        text: outcome.kind === 'not-allowed' ? m.notAllowed : m.alreadySettled,
-      });
+    await dispatch({ kind: 'deny', caseId: view.private_metadata, user: body.user.id, note });
   };

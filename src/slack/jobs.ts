@@ -1,0 +1,112 @@
+import type { WebClient } from '@slack/web-api';
+import type { LocalDate } from '../domain/dates';
+import { type AuditReports, parseAuditCommand } from './listeners/commands/iam-audit';
+import { outcomeText } from './listeners/reply';
+import type { Messages } from './messages';
+import type { Outcome, Workflow } from './workflow';
+
+/**
+ * Work a listener hands off after its ack. Self-hosted it runs in the same process right
+ * away; on Lambda it goes to the worker function by an asynchronous invoke, because
+ * AwsLambdaReceiver answers Slack only when the listener returns (Slack allows 3 seconds).
+ * Jobs are plain JSON for that reason.
+ */
+export type Job =
+  | {
+      readonly kind: 'request-extension';
+      readonly caseId: string;
+      readonly user: string;
+      readonly newEndDate: LocalDate;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'approve';
+      readonly caseId: string;
+      readonly user: string;
+      readonly responseUrl?: string;
+    }
+  | { readonly kind: 'deny'; readonly caseId: string; readonly user: string; readonly note: string }
+  | { readonly kind: 'delete'; readonly caseId: string; readonly user: string; readonly responseUrl?: string }
+  | {
+      readonly kind: 'audit';
+      readonly text: string;
+      readonly user: string;
+      readonly channel: string;
+      readonly responseUrl: string;
+    };
+
+export type Dispatch = (job: Job) => Promise<void>;
+
+export interface JobContext {
+  readonly workflow: Workflow;
+  readonly reports: AuditReports;
+  readonly messages: Messages;
+  readonly web: WebClient;
+  /** Set only where Slack itself is a local stand-in (tests): its host may serve response URLs too. */
+  readonly slackApiUrl?: string;
+}
+
+/** Response URLs are Slack's (https://hooks.slack.com/…); a job never makes us call anything else. */
+function isSlackResponseUrl(url: string, slackApiUrl: string | undefined): boolean {
+  try {
+    const target = new URL(url);
+    if (target.protocol === 'https:' && target.hostname === 'hooks.slack.com') return true;
+    return slackApiUrl !== undefined && target.host === new URL(slackApiUrl).host;
+  } catch {
+    return false;
+  }
+}
+
+async function postToResponseUrl(ctx: JobContext, url: string, body: Record<string, unknown>): Promise<void> {
+  if (!isSlackResponseUrl(url, ctx.slackApiUrl))
+    throw new Error('refusing to post to a non-Slack response_url');
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`Slack response_url answered ${response.status}`);
+}
+
+/** Tells the person who acted, and only them, why nothing happened. */
+async function explain(outcome: Outcome, job: Job, ctx: JobContext): Promise<void> {
+  const text = outcomeText(outcome, ctx.messages);
+  if (!text) return;
+  const responseUrl = 'responseUrl' in job ? job.responseUrl : undefined;
+  if (responseUrl)
+    await postToResponseUrl(ctx, responseUrl, { response_type: 'ephemeral', replace_original: false, text });
+  else await ctx.web.chat.postMessage({ channel: job.user, text });
+}
+
+export async function runJob(job: Job, ctx: JobContext): Promise<void> {
+  switch (job.kind) {
+    case 'request-extension':
+      return explain(
+        await ctx.workflow.requestExtension(job.caseId, job.user, job.newEndDate, job.reason),
+        job,
+        ctx,
+      );
+    case 'approve':
+      return explain(await ctx.workflow.approve(job.caseId, job.user), job, ctx);
+    case 'deny':
+      return explain(await ctx.workflow.deny(job.caseId, job.user, job.note), job, ctx);
+    case 'delete':
+      return explain(await ctx.workflow.deleteNow(job.caseId, job.user), job, ctx);
+    case 'audit':
+      return runAudit(job, ctx);
+  }
+}
+
+async function runAudit(job: Extract<Job, { kind: 'audit' }>, ctx: JobContext): Promise<void> {
+  const parsed = parseAuditCommand(job.text);
+  let text: string;
+  if ('error' in parsed) text = parsed.error;
+  else {
+    try {
+      text = `\`\`\`\n${(await parsed.run(ctx.reports, job.channel)).slice(0, 38_000)}\n\`\`\``;
+    } catch (error) {
+      text = `/iam-audit ${job.text.trim()} failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  await postToResponseUrl(ctx, job.responseUrl, { response_type: 'ephemeral', text });
+}
