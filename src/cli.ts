@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -10,6 +11,7 @@ import { buildRuntime, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
+import { embeddedComponents } from './embedded/components';
 import { createLogger } from './log';
 import { serve } from './serve';
 import { runDigest } from './sweep/digest';
@@ -42,7 +44,11 @@ async function sweepCommand(options: { apply?: boolean; date?: LocalDate; json?:
       `Seeded the demo account and ledger under ${join(config.home, 'demo')} from examples/.\n`,
     );
 
-  const runtime = await buildRuntime(config, { write: (line) => process.stdout.write(`${line}\n`) });
+  const runtime = await buildRuntime(
+    config,
+    { write: (line) => process.stdout.write(`${line}\n`) },
+    embeddedComponents,
+  );
   try {
     if (runtime.embedded.length > 0) process.stderr.write(`Embedded: ${runtime.embedded.join(', ')}\n`);
     const report = await runSweep(sweepDepsOf(runtime), {
@@ -89,7 +95,11 @@ async function auditCommand(options: {
     });
   } else {
     if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
-    const runtime = await buildRuntime(config, { write: (line) => process.stderr.write(`${line}\n`) });
+    const runtime = await buildRuntime(
+      config,
+      { write: (line) => process.stderr.write(`${line}\n`) },
+      embeddedComponents,
+    );
     try {
       const [report, passwordPolicy] = await Promise.all([
         runtime.credentialReports.fetch(),
@@ -108,7 +118,11 @@ async function digestCommand(): Promise<number> {
   const config = loadConfig();
   const now = new Date();
   if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
-  const runtime = await buildRuntime(config, { write: (line) => process.stdout.write(`${line}\n`) });
+  const runtime = await buildRuntime(
+    config,
+    { write: (line) => process.stdout.write(`${line}\n`) },
+    embeddedComponents,
+  );
   try {
     const result = await runDigest(
       sweepDepsOf(runtime),

@@ -1,4 +1,3 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -9,12 +8,8 @@ import { AwsCredentialReportSource } from './adapters/iam/credential-report';
 import { CsvWorkbook } from './adapters/ledger/csv-workbook';
 import { SheetsWorkbook, serviceAccountAuth } from './adapters/ledger/sheets-workbook';
 import { ConsoleNotifier } from './adapters/notify/console-notifier';
-import { dynamoState } from './adapters/store/dynamo-state';
-import { startEmbeddedDynamo } from './adapters/store/embedded-dynamo';
-import { ensureTable } from './adapters/store/table';
-import type { Config, SlackConfig } from './config';
-import { IamAccount } from './embedded/iam/account';
-import { startIamServer } from './embedded/iam/server';
+import { type DynamoState, dynamoState } from './adapters/store/dynamo-state';
+import { type Config, ConfigError, type SlackConfig } from './config';
 import type { ReportArchive } from './ports/archive';
 import type { CaseStore } from './ports/cases';
 import type { CredentialReportSource } from './ports/credential-report';
@@ -53,15 +48,32 @@ export interface RuntimeOptions {
   readonly write: (line: string) => void;
 }
 
-type Closer = () => Promise<void>;
+export type Closer = () => Promise<void>;
+
+/**
+ * Local stand-ins for IAM and DynamoDB. Passed in rather than imported so that the Lambda
+ * bundle, which never uses them, does not load the simulator or dynalite.
+ */
+export interface EmbeddedComponents {
+  iam(
+    accountFile: string,
+    closers: Closer[],
+    notes: string[],
+  ): Promise<{ gateway: IamGateway; client: IAMClient }>;
+  state(dataDir: string, table: string, closers: Closer[], notes: string[]): Promise<DynamoState>;
+}
 
 /** Builds every client from config, once, and hands them down: the one composition root. */
-export async function buildRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+export async function buildRuntime(
+  config: Config,
+  options: RuntimeOptions,
+  embeddedComponents?: EmbeddedComponents,
+): Promise<Runtime> {
   const closers: Closer[] = [];
   const embedded: string[] = [];
   try {
-    const { gateway: iam, client: iamClient } = await buildIam(config, closers, embedded);
-    const state = await buildState(config, closers, embedded);
+    const { gateway: iam, client: iamClient } = await buildIam(config, closers, embeddedComponents, embedded);
+    const state = await buildState(config, closers, embeddedComponents, embedded);
     const workbook = buildWorkbook(config, embedded);
     const web = config.slack ? slackWebClient(config.slack) : null;
     const slack =
@@ -103,57 +115,41 @@ async function closeAll(closers: Closer[]): Promise<void> {
 async function buildIam(
   config: Config,
   closers: Closer[],
-  embedded: string[],
+  embedded: EmbeddedComponents | undefined,
+  notes: string[],
 ): Promise<{ gateway: IamGateway; client: IAMClient }> {
-  if (config.iam.kind === 'aws') {
-    // Adaptive retries back off on Throttling instead of failing the sweep at the first 400.
-    const client = new IAMClient({
-      region: config.iam.region,
-      retryMode: 'adaptive',
-      maxAttempts: 10,
-      ...(config.iam.endpoint ? { endpoint: config.iam.endpoint } : {}),
-    });
-    closers.push(async () => client.destroy());
-    return { gateway: new AwsIamGateway(client, config.iam.accountId ?? null), client };
+  if (config.iam.kind === 'embedded') {
+    if (!embedded) throw new ConfigError('IAM_SOURCE=embedded is for local runs; set IAM_SOURCE=aws here');
+    return embedded.iam(config.iam.accountFile, closers, notes);
   }
-  const file = config.iam.accountFile;
-  const account = IamAccount.fromJSON(JSON.parse(await readFile(file, 'utf8')));
-  const server = await startIamServer(account);
+  // Adaptive retries back off on Throttling instead of failing the sweep at the first 400.
   const client = new IAMClient({
-    region: 'us-east-1',
-    endpoint: server.url,
-    credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
+    region: config.iam.region,
+    retryMode: 'adaptive',
+    maxAttempts: 10,
+    ...(config.iam.endpoint ? { endpoint: config.iam.endpoint } : {}),
   });
-  embedded.push(`IAM simulator (${file})`);
-  closers.push(async () => {
-    client.destroy();
-    await server.close();
-    // Persist what an apply run deleted, so the next run sees the same account.
-    const temp = `${file}.tmp`;
-    await writeFile(temp, `${JSON.stringify(account.toJSON(), null, 2)}\n`, 'utf8');
-    await rename(temp, file);
-  });
-  return { gateway: new AwsIamGateway(client), client };
+  closers.push(async () => client.destroy());
+  return { gateway: new AwsIamGateway(client, config.iam.accountId ?? null), client };
 }
 
 async function buildState(
   config: Config,
   closers: Closer[],
-  embedded: string[],
-): Promise<{ journal: Journal; lock: SweepLock; audit: AuditLog; cases: CaseStore }> {
-  if (config.state.kind === 'aws') {
-    const client = new DynamoDBClient({
-      region: config.state.region,
-      ...(config.state.endpoint ? { endpoint: config.state.endpoint } : {}),
-    });
-    closers.push(async () => client.destroy());
-    return dynamoState(client, config.state.table);
+  embedded: EmbeddedComponents | undefined,
+  notes: string[],
+): Promise<DynamoState> {
+  if (config.state.kind === 'embedded') {
+    if (!embedded)
+      throw new ConfigError('STATE_SOURCE=embedded is for local runs; set STATE_SOURCE=aws here');
+    return embedded.state(config.state.dataDir, config.state.table, closers, notes);
   }
-  const dynamo = await startEmbeddedDynamo({ dataDir: config.state.dataDir });
-  closers.push(() => dynamo.close());
-  await ensureTable(dynamo.client, config.state.table);
-  embedded.push(`DynamoDB (dynalite, ${config.state.dataDir})`);
-  return dynamoState(dynamo.client, config.state.table);
+  const client = new DynamoDBClient({
+    region: config.state.region,
+    ...(config.state.endpoint ? { endpoint: config.state.endpoint } : {}),
+  });
+  closers.push(async () => client.destroy());
+  return dynamoState(client, config.state.table);
 }
 
 /** The sweep's dependencies as the runtime provides them, with this config's policy. */

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
+import { embeddedComponents } from './embedded/components';
 import type { Logger } from './log';
 import { composeSlackApp } from './slack/compose';
 import { runDigest } from './sweep/digest';
@@ -18,7 +19,7 @@ export async function serve(config: Config, logger: Logger): Promise<() => Promi
   if (!slack.appToken && !slack.signingSecret)
     throw new Error('serve needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)');
 
-  const runtime = await buildRuntime(config, { write: (line) => logger.info(line) });
+  const runtime = await buildRuntime(config, { write: (line) => logger.info(line) }, embeddedComponents);
   const sweep = sweepDepsOf(runtime);
   if (!runtime.web) throw new Error('Slack client missing');
   const { app } = composeSlackApp({
