@@ -56,7 +56,10 @@ async function sweepCommand(options: { apply?: boolean; date?: LocalDate; json?:
       ...(options.date ? { date: options.date } : {}),
     });
     process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`);
-    const failed = report.results.filter((result) => result.outcome === 'failed').length;
+    const failed =
+      report.results.filter((result) => result.outcome === 'failed').length +
+      (report.accounts ?? []).filter((account) => !account.ok).length +
+      (report.hygiene && 'error' in report.hygiene ? 1 : 0);
     log.info('sweep finished', {
       sweepId: report.sweepId,
       mode: report.mode,

@@ -95,6 +95,12 @@ export function renderReport(report: SweepReport): string {
       '',
     );
 
+  if (report.accounts)
+    lines.push(
+      'Accounts:',
+      ...report.accounts.map((a) => `  ${a.account}: ${a.ok ? 'swept' : `FAILED — ${a.error}`}`),
+      '',
+    );
   if (report.hygiene) lines.push(...hygieneLines(report.hygiene), '');
 
   const counts = Object.entries(countByKind(report.results))

@@ -29,6 +29,13 @@ export interface HygieneSummary {
   readonly problems: readonly string[];
 }
 
+export interface AccountOutcome {
+  readonly account: string;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly hygiene?: HygieneSummary | { readonly error: string };
+}
+
 export interface SweepReport {
   readonly sweepId: string;
   readonly mode: Mode;
@@ -40,6 +47,8 @@ export interface SweepReport {
   readonly ledgerCellsWritten: number;
   readonly durationMs: number;
   readonly hygiene?: HygieneSummary | { readonly error: string };
+  /** Per account, when the sweep covers more than one. */
+  readonly accounts?: readonly AccountOutcome[];
 }
 
 export function rowsOf(action: Action): readonly LedgerRow[] {

@@ -46,6 +46,10 @@ export function sweepSummary(report: SweepReport): { text: string; blocks: Known
         'Malformed rows (never acted on)',
         problems.map((problem) => `row ${problem.rowNumber}: ${problem.problems.join('; ')}`),
       ),
+      ...list(
+        'Accounts not swept',
+        (report.accounts ?? []).filter((a) => !a.ok).map((a) => `${a.account}: ${a.error}`),
+      ),
       ...(report.hygiene ? list('IAM hygiene', hygieneLines(report.hygiene)) : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: `sweep ${report.sweepId} · ${report.ledger}` }] },
     ],

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone, daysBetween } from '../domain/dates';
+import { parseLedger } from '../domain/ledger';
+import { PeopleDirectory, parsePeople } from '../domain/people';
 import { plan } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
 import { execute } from './execute';
-import { completeInput, readSources, type SweepDeps } from './run-sweep';
+import { completeInput, type SweepDeps } from './run-sweep';
 
 export type DeleteNowResult =
   | { readonly kind: 'done'; readonly detail: string }
@@ -20,18 +22,27 @@ export async function deleteRowNow(
   accessKeyId: string,
   actor: string,
 ): Promise<DeleteNowResult> {
-  const sources = await readSources(deps);
-  const row = sources.ledger.rows.find((candidate) => candidate.accessKeyId === accessKeyId);
+  const tables = await deps.workbook.read();
+  const fullLedger = parseLedger(tables.ledger);
+  const row = fullLedger.rows.find((candidate) => candidate.accessKeyId === accessKeyId);
   if (!row)
     return {
       kind: 'refused',
       reason: 'the ledger has no valid row for this key (edited, duplicated or malformed)',
     };
+  // A row of another account is torn down with that account's IAM, as the sweep would.
+  const target = deps.accounts?.find((account) => account.id !== null && account.id === row.accountId);
+  const accountDeps = target ? { ...deps, iam: target.iam } : deps;
+  const sources = {
+    ledger: fullLedger,
+    directory: new PeopleDirectory(parsePeople(tables.people).people),
+    iam: await accountDeps.iam.inventory(),
+  };
 
   const today = dateInZone(deps.now(), deps.timeZone);
   const dueDay = daysBetween(today, row.endDate) < 0 ? today : addDays(row.endDate, 1);
   const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => r.iamUser === row.iamUser) };
-  const input = await completeInput(deps, { ...sources, ledger }, dueDay);
+  const input = await completeInput(accountDeps, { ...sources, ledger }, dueDay);
   const planned = plan(input);
 
   const action = planned.actions.find((candidate) =>
@@ -42,7 +53,7 @@ export async function deleteRowNow(
     return { kind: 'refused', reason: skip?.detail ?? 'nothing to delete for this row' };
   }
 
-  const [result] = await execute([action], { ...deps, mode: 'apply', sweepId: randomUUID(), actor });
+  const [result] = await execute([action], { ...accountDeps, mode: 'apply', sweepId: randomUUID(), actor });
   if (result?.outcome !== 'done') return { kind: 'failed', detail: result?.detail ?? 'not executed' };
   const writes = ledgerWrites(deletedRows([result]), sources.ledger.columns, deps.language);
   if (writes.length > 0) await deps.workbook.write(writes);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dateInZone, type LocalDate } from '../domain/dates';
-import { parseLedger } from '../domain/ledger';
+import { type LedgerRow, parseLedger } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
   emailLookups,
@@ -8,9 +8,12 @@ import {
   keyCheckUsers,
   type PlanInput,
   plan,
+  type Skip,
   type SweepPolicy,
 } from '../domain/planner';
 import {
+  type AccountOutcome,
+  type ActionResult,
   deletedRows,
   type HygieneSummary,
   ledgerWrites,
@@ -18,6 +21,7 @@ import {
   type SweepReport,
 } from '../domain/report';
 import type { Language } from '../domain/status';
+import type { CredentialReportSource } from '../ports/credential-report';
 import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
@@ -37,11 +41,21 @@ export interface SweepDeps {
   /** Resolves `Email` tags to Slack users; absent when Slack is not configured. */
   readonly slackDirectory?: SlackDirectory;
   readonly policy: SweepPolicy;
+  /** Other accounts, reached by assuming a role in each; absent, only the credentials' own. */
+  readonly accounts?: readonly AccountTarget[];
   /** Credential-report checks; absent, the sweep covers the ledger only. */
   readonly hygiene?: HygieneSettings;
   readonly timeZone: string;
   readonly language: Language;
   readonly now: () => Date;
+}
+
+/** One AWS account a sweep covers, beyond or instead of the credentials' own. */
+export interface AccountTarget {
+  /** `null`: the account the credentials belong to, which also takes rows without an account id. */
+  readonly id: string | null;
+  readonly iam: IamGateway;
+  readonly credentialReports?: CredentialReportSource;
 }
 
 export interface SweepOptions {
@@ -74,15 +88,6 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   }
 }
 
-/** The ledger, the people table and the IAM inventory: one Sheets read, a few IAM pages. */
-export async function readSources(deps: SweepDeps): Promise<Sources> {
-  // Independent reads run together; any failure rejects here and aborts before any action.
-  const [tables, iam] = await Promise.all([deps.workbook.read(), deps.iam.inventory()]);
-  const ledger = parseLedger(tables.ledger);
-  const directory = new PeopleDirectory(parsePeople(tables.people).people);
-  return { ledger, directory, iam };
-}
-
 export type Sources = Pick<PlanInput, 'ledger' | 'directory' | 'iam'>;
 
 /** Adds what only some rows need: live keys, journal entries, Slack ids for emails. */
@@ -108,20 +113,55 @@ async function sweep(
   started: Date,
 ): Promise<SweepReport> {
   const today = options.date ?? dateInZone(started, deps.timeZone);
-  const input = await completeInput(deps, await readSources(deps), today);
-  const planned = plan(input);
-  const results = await execute(planned.actions, {
-    ...deps,
-    mode: options.mode,
-    sweepId,
-    actor: `sweep:${sweepId}`,
-  });
+  const tables = await deps.workbook.read();
+  const ledger = parseLedger(tables.ledger);
+  const directory = new PeopleDirectory(parsePeople(tables.people).people);
+  const home: AccountTarget = {
+    id: null,
+    iam: deps.iam,
+    ...(deps.hygiene ? { credentialReports: deps.hygiene.reports } : {}),
+  };
+  const targets = [home, ...(deps.accounts ?? [])];
 
-  const writes = ledgerWrites(deletedRows(results), input.ledger.columns, deps.language);
+  const results: ActionResult[] = [];
+  const skips: Skip[] = [];
+  const accounts: AccountOutcome[] = [];
+  const covered = new Set<LedgerRow>();
+  for (const target of targets) {
+    const outcome = await sweepAccount(
+      deps,
+      target,
+      { ledger, directory },
+      today,
+      options.mode,
+      sweepId,
+    ).catch((error: unknown) => {
+      // With one account there is nothing else to do: fail loudly, before anything was written.
+      if (targets.length === 1) throw error;
+      return {
+        account: target.id ?? 'default',
+        error: error instanceof Error ? error.message : String(error),
+      };
+    });
+    if ('error' in outcome) {
+      accounts.push({ account: outcome.account, ok: false, error: outcome.error });
+      continue;
+    }
+    for (const row of outcome.rows) covered.add(row);
+    results.push(...outcome.results);
+    skips.push(...outcome.skips);
+    accounts.push({
+      account: outcome.account,
+      ok: true,
+      ...(outcome.hygiene ? { hygiene: outcome.hygiene } : {}),
+    });
+  }
+  skips.push(...uncovered(ledger.rows, covered, accounts));
+
+  // Every account's changes go back to the ledger in one write.
+  const writes = ledgerWrites(deletedRows(results), ledger.columns, deps.language);
   if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
-  const hygiene = deps.hygiene
-    ? await hygieneOf(deps, deps.hygiene, input, options.mode, sweepId)
-    : undefined;
+  const hygiene = accounts[0]?.hygiene;
 
   return {
     sweepId,
@@ -129,12 +169,89 @@ async function sweep(
     today,
     ledger: deps.workbook.description,
     results,
-    skips: planned.skips,
-    problems: planned.problems,
+    skips,
+    problems: ledger.problems,
     ledgerCellsWritten: options.mode === 'apply' ? writes.length : 0,
     durationMs: deps.now().getTime() - started.getTime(),
+    ...(targets.length > 1 ? { accounts } : {}),
     ...(hygiene ? { hygiene } : {}),
   };
+}
+
+interface AccountSweep {
+  readonly account: string;
+  readonly rows: readonly LedgerRow[];
+  readonly results: readonly ActionResult[];
+  readonly skips: readonly Skip[];
+  readonly hygiene?: HygieneSummary | { readonly error: string };
+}
+
+/** One account: its rows of the ledger, its own IAM, the same journal, planner and executor. */
+async function sweepAccount(
+  deps: SweepDeps,
+  target: AccountTarget,
+  shared: Pick<Sources, 'ledger' | 'directory'>,
+  today: LocalDate,
+  mode: Mode,
+  sweepId: string,
+): Promise<AccountSweep> {
+  const inventory = await target.iam.inventory();
+  const accountId = target.id ?? inventory.accountId;
+  const rows = shared.ledger.rows.filter((row) =>
+    target.id === null
+      ? row.accountId === null || row.accountId === inventory.accountId
+      : row.accountId === target.id,
+  );
+  const accountDeps = { ...deps, iam: target.iam };
+  const sources = { ...shared, ledger: { ...shared.ledger, rows }, iam: inventory };
+  const input = await completeInput(accountDeps, sources, today);
+  const planned = plan(input);
+  const results = await execute(planned.actions, {
+    ...accountDeps,
+    mode,
+    sweepId,
+    actor: `sweep:${sweepId}`,
+  });
+  const hygiene =
+    deps.hygiene && target.credentialReports
+      ? await hygieneOf(
+          accountDeps,
+          { ...deps.hygiene, reports: target.credentialReports },
+          sources,
+          mode,
+          sweepId,
+        )
+      : undefined;
+  return {
+    account: accountId ?? 'default',
+    rows,
+    results,
+    skips: planned.skips,
+    ...(hygiene ? { hygiene } : {}),
+  };
+}
+
+/** Rows naming an account no target covers, or whose account failed, are flagged, never lost. */
+function uncovered(
+  rows: readonly LedgerRow[],
+  covered: ReadonlySet<LedgerRow>,
+  accounts: readonly AccountOutcome[],
+): Skip[] {
+  const failed = new Map(accounts.filter((a) => !a.ok).map((a) => [a.account, a.error]));
+  return rows
+    .filter((row) => !covered.has(row))
+    .map((row) => {
+      const account = row.accountId ?? 'default';
+      const error = failed.get(account);
+      return {
+        row,
+        reason: 'other-account' as const,
+        detail: error
+          ? `AWS account ${account} could not be swept: ${error}`
+          : `row is for AWS account ${account}, which this sweep does not cover`,
+        attention: true,
+      };
+    });
 }
 
 /** A failed credential report must not undo or hide the ledger work: it is reported instead. */

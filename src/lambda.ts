@@ -1,0 +1,132 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { ConfigError, loadConfig } from './config';
+import { buildRuntime, sweepDepsOf } from './container';
+import { createLogger } from './log';
+import { type ComposedSlack, composeSlackApp } from './slack/compose';
+import type { Job } from './slack/jobs';
+import { runJob } from './slack/jobs';
+import { type DigestResult, runDigest } from './sweep/digest';
+import { runSweep, SweepLockedError } from './sweep/run-sweep';
+
+/** The fields of an EventBridge scheduled event the sweep reads. */
+export interface ScheduledEvent {
+  readonly 'detail-type'?: string;
+  readonly time?: string;
+}
+
+export interface SweepSummary {
+  readonly sweepId?: string;
+  readonly mode?: string;
+  readonly actions?: number;
+  readonly failed?: number;
+  readonly skipped?: string;
+}
+
+type Runtime = Awaited<ReturnType<typeof build>>;
+
+async function build(env: NodeJS.ProcessEnv) {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel, { service: 'keywarden' });
+  // No embedded components: on Lambda everything is a real AWS, Google or Slack service.
+  const runtime = await buildRuntime(config, { write: (line) => logger.info(line) });
+  const sweep = sweepDepsOf(runtime);
+  const workerName = env.WORKER_FUNCTION_NAME;
+  const lambda = new LambdaClient({ ...(env.LAMBDA_ENDPOINT ? { endpoint: env.LAMBDA_ENDPOINT } : {}) });
+  const slack: ComposedSlack | null =
+    config.slack && runtime.web
+      ? composeSlackApp({
+          slack: config.slack,
+          web: runtime.web,
+          cases: runtime.cases,
+          sweep,
+          credentialReports: runtime.credentialReports,
+          language: config.language,
+          maxExtensionDays: config.maxExtensionDays,
+          hygiene: config.hygiene,
+          logger,
+          lambda: {
+            // AwsLambdaReceiver answers Slack only when the listener returns, so slow work goes
+            // to the worker function as an asynchronous ('Event') invocation.
+            dispatch: async (job: Job) => {
+              if (!workerName) throw new ConfigError('WORKER_FUNCTION_NAME is not set');
+              await lambda.send(
+                new InvokeCommand({
+                  FunctionName: workerName,
+                  InvocationType: 'Event',
+                  Payload: Buffer.from(JSON.stringify({ job })),
+                }),
+              );
+            },
+          },
+        })
+      : null;
+  return { config, logger, runtime, sweep, slack };
+}
+
+/**
+ * The Lambda entry points. A warm Lambda process serves many invocations, so clients are
+ * built once per process on first use (the promise below), never at import time.
+ * Node 24 runtimes accept only async handlers: none takes a callback.
+ */
+export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env) {
+  let runtime: Promise<Runtime> | undefined;
+  const get = () => {
+    runtime ??= build(env()).catch((error: unknown) => {
+      runtime = undefined; // a failed cold start (bad config, SSM hiccup) must not poison the process
+      throw error;
+    });
+    return runtime;
+  };
+
+  return {
+    /** API Gateway (HTTP API, payload v2) → Bolt. Slack's 3 seconds: listeners ack and dispatch. */
+    async slack(event: AwsEvent, context: unknown): Promise<AwsResponse> {
+      const { slack } = await get();
+      if (!slack?.lambdaReceiver) return { statusCode: 503, body: 'Slack is not configured' };
+      return slack.lambdaReceiver.toHandler()(event, context);
+    },
+
+    /** EventBridge schedule → the daily sweep; acts only with SWEEP_APPLY=true. */
+    async sweep(event: ScheduledEvent): Promise<SweepSummary> {
+      const { config, logger, sweep } = await get();
+      try {
+        const report = await runSweep(sweep, { mode: config.sweepApply ? 'apply' : 'dry-run' });
+        const failed = report.results.filter((r) => r.outcome === 'failed').length;
+        logger.info('sweep finished', {
+          sweepId: report.sweepId,
+          mode: report.mode,
+          scheduledAt: event.time,
+          actions: report.results.length,
+          failed,
+          durationMs: report.durationMs,
+        });
+        return { sweepId: report.sweepId, mode: report.mode, actions: report.results.length, failed };
+      } catch (error) {
+        if (!(error instanceof SweepLockedError)) throw error;
+        logger.info('sweep skipped: another sweep holds the lock');
+        return { skipped: 'locked' };
+      }
+    },
+
+    /** EventBridge weekly schedule → the hygiene digest. */
+    async digest(_event: ScheduledEvent): Promise<DigestResult> {
+      const { config, runtime, sweep } = await get();
+      return runDigest(
+        sweep,
+        { reports: runtime.credentialReports, policy: config.hygiene },
+        runtime.archive,
+      );
+    },
+
+    /** Asynchronous invocations from the Slack function: the work after an ack. */
+    async worker(event: { readonly job: Job }): Promise<void> {
+      const { slack } = await get();
+      if (!slack) throw new ConfigError('the worker needs Slack configured');
+      await runJob(event.job, slack.jobs);
+    },
+  };
+}
+
+const handlers = createHandlers();
+export const { slack, sweep, digest, worker } = handlers;

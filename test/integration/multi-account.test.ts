@@ -1,0 +1,108 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
+import { IamAccount } from '../../src/embedded/iam/account';
+import { type IamServer, startIamServer } from '../../src/embedded/iam/server';
+import { csvGrid, World } from '../support/world';
+
+const SECOND = '222233334444';
+const THIRD = '555566667777';
+
+/** A second account with one expired user the ledger names with its account id. */
+function secondAccount(accountId: string) {
+  return IamAccount.fromJSON({
+    accountId,
+    users: [
+      {
+        userName: 'analytics-ro',
+        accessKeys: [{ accessKeyId: 'AKIASECONDACCOUNT001', createDate: '2026-06-01T00:00:00Z' }],
+      },
+    ],
+  });
+}
+
+describe('a sweep across several accounts', () => {
+  let world: World;
+  const extra: { server: IamServer; client: IAMClient }[] = [];
+  afterEach(async () => {
+    for (const { server, client } of extra.splice(0)) {
+      client.destroy();
+      await server.close();
+    }
+    await world.close();
+  });
+
+  async function account(id: string, options: Parameters<typeof startIamServer>[1] = {}) {
+    const server = await startIamServer(secondAccount(id), options);
+    const client = new IAMClient({
+      region: 'us-east-1',
+      endpoint: server.url,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    extra.push({ server, client });
+    return { server, target: { id, iam: new AwsIamGateway(client, id) } };
+  }
+
+  function ledgerWithAccounts(): string[][] {
+    const grid = csvGrid('ledger.csv').map((row) => [...row, '']);
+    grid[0]![8] = 'AWSアカウントID';
+    grid.push([
+      '田中 三郎',
+      '分析',
+      'athena',
+      'analytics-ro',
+      'AKIASECONDACCOUNT001',
+      '2026/06/01',
+      '2026/11/10',
+      '利用中',
+      SECOND,
+    ]);
+    grid.push([
+      '田中 三郎',
+      '分析',
+      'athena',
+      'analytics-ro',
+      'AKIATHIRDACCOUNT0001',
+      '2026/06/01',
+      '2026/11/10',
+      '利用中',
+      THIRD,
+    ]);
+    return grid;
+  }
+
+  it('runs the same plan in each account; one failing account is reported and stops nothing else', async () => {
+    world = await World.start({ ledger: ledgerWithAccounts() });
+    const second = await account(SECOND);
+    const third = await account(THIRD, { fault: () => 'Throttling' });
+
+    const report = await world.sweep('apply', { accounts: [second.target, third.target] });
+
+    expect(report.accounts).toEqual([
+      { account: '123456789012', ok: true },
+      { account: SECOND, ok: true },
+      { account: THIRD, ok: false, error: expect.stringContaining('Throttling') },
+    ]);
+    // The home account's work and the second account's teardown both happened.
+    expect(world.userNames()).not.toContain('ci-deploy');
+    expect(second.server.stats.byAction.DeleteUser).toBe(1);
+    expect(third.server.stats.byAction.DeleteUser).toBeUndefined();
+    // Both accounts' write-backs went out in the one write.
+    expect(world.sheets.stats).toMatchObject({ reads: 1, writes: 1 });
+    expect(world.ledgerRow(14)[7]).toBe('削除済み');
+    expect(world.ledgerRow(15)[7]).toBe('利用中');
+    expect(report.skips.find((s) => s.row.rowNumber === 15)).toMatchObject({
+      reason: 'other-account',
+      attention: true,
+      detail: expect.stringContaining(`AWS account ${THIRD} could not be swept`),
+    });
+  });
+
+  it('flags rows of accounts the sweep does not cover', async () => {
+    world = await World.start({ ledger: ledgerWithAccounts() });
+    const report = await world.sweep('dry-run');
+    expect(report.skips.filter((s) => s.reason === 'other-account').map((s) => s.row.rowNumber)).toEqual([
+      14, 15,
+    ]);
+  });
+});
