@@ -97,6 +97,20 @@ const schema = z
     MAX_EXTENSION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 
+    ACCOUNTS: z
+      .string()
+      .regex(
+        /^(organizations|\d{12}(\s*,\s*\d{12})*)$/,
+        '"organizations" or comma-separated 12-digit account ids',
+      )
+      .optional(),
+    ASSUME_ROLE_NAME: z
+      .string()
+      .regex(/^[\w+=,.@/-]{1,64}$/, 'an IAM role name')
+      .default('KeywardenAccess'),
+    STS_ENDPOINT: z.url().optional(),
+    ORGANIZATIONS_ENDPOINT: z.url().optional(),
+
     STATE_SOURCE: z.enum(['embedded', 'aws']).default('embedded'),
     DYNAMODB_TABLE: z.string().min(3).default('keywarden'),
     DYNAMODB_ENDPOINT: z.url().optional(),
@@ -116,6 +130,12 @@ const schema = z
           message: 'LEDGER_SOURCE=sheets needs GOOGLE_SERVICE_ACCOUNT_JSON or GOOGLE_APPLICATION_CREDENTIALS',
         });
     }
+    if (env.ACCOUNTS && env.IAM_SOURCE !== 'aws')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ACCOUNTS'],
+        message: 'needs IAM_SOURCE=aws (roles are assumed with STS)',
+      });
     if (env.SLACK_BOT_TOKEN && !env.SLACK_ADMIN_CHANNEL)
       ctx.addIssue({
         code: 'custom',
@@ -183,6 +203,15 @@ export interface Config {
         readonly accountId?: string;
       };
   readonly slack: SlackConfig | null;
+  /** Accounts besides the credentials' own, each reached by assuming `roleName` in it. */
+  readonly accounts: {
+    readonly source:
+      | { readonly kind: 'list'; readonly ids: readonly string[] }
+      | { readonly kind: 'organizations' };
+    readonly roleName: string;
+    readonly stsEndpoint?: string;
+    readonly organizationsEndpoint?: string;
+  } | null;
   readonly maxExtensionDays: number;
   readonly port: number;
   readonly state:
@@ -285,6 +314,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ...(s.SLACK_SIGNING_SECRET ? { signingSecret: s.SLACK_SIGNING_SECRET } : {}),
           ...(s.SLACK_APP_TOKEN ? { appToken: s.SLACK_APP_TOKEN } : {}),
           ...(s.SLACK_API_URL ? { apiUrl: s.SLACK_API_URL } : {}),
+        }
+      : null,
+    accounts: s.ACCOUNTS
+      ? {
+          source:
+            s.ACCOUNTS === 'organizations'
+              ? { kind: 'organizations' }
+              : { kind: 'list', ids: s.ACCOUNTS.split(',').map((id) => id.trim()) },
+          roleName: s.ASSUME_ROLE_NAME,
+          ...(s.STS_ENDPOINT ? { stsEndpoint: s.STS_ENDPOINT } : {}),
+          ...(s.ORGANIZATIONS_ENDPOINT ? { organizationsEndpoint: s.ORGANIZATIONS_ENDPOINT } : {}),
         }
       : null,
     maxExtensionDays: s.MAX_EXTENSION_DAYS,

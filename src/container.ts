@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { retryPolicies, WebClient } from '@slack/web-api';
+import { accountTargets } from './adapters/accounts/targets';
 import { S3ReportArchive } from './adapters/archive/s3-archive';
 import { AwsIamGateway } from './adapters/iam/aws-iam';
 import { AwsCredentialReportSource } from './adapters/iam/credential-report';
@@ -20,7 +21,7 @@ import type { AuditLog, Journal, SweepLock } from './ports/state';
 import type { Workbook } from './ports/workbook';
 import { messages } from './slack/messages';
 import { SlackNotifier } from './slack/notifier';
-import type { SweepDeps } from './sweep/run-sweep';
+import type { AccountTarget, SweepDeps } from './sweep/run-sweep';
 
 export interface Runtime {
   readonly config: Config;
@@ -33,6 +34,8 @@ export interface Runtime {
   readonly lock: SweepLock;
   readonly audit: AuditLog;
   readonly cases: CaseStore;
+  /** Accounts swept besides the credentials' own (ACCOUNTS). */
+  readonly accounts: readonly AccountTarget[];
   readonly notifier: Notifier;
   /** Present when Slack is configured: resolves owners known only by their `Email` tag. */
   readonly slackDirectory?: SlackDirectory;
@@ -95,6 +98,7 @@ export async function buildRuntime(
         config.iam.kind === 'embedded' ? { pollMs: 50 } : {},
       ),
       archive: config.archive ? buildArchive(config.archive, closers) : null,
+      accounts: await accountTargets(config, closers),
       ...state,
       web,
       notifier: slack ?? new ConsoleNotifier(options.write),
@@ -163,6 +167,7 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     audit: runtime.audit,
     notifier: runtime.notifier,
     ...(runtime.slackDirectory ? { slackDirectory: runtime.slackDirectory } : {}),
+    ...(runtime.accounts.length > 0 ? { accounts: runtime.accounts } : {}),
     policy: { noticeDays: config.noticeDays, protectedUsers: config.protectedUsers },
     ...(config.hygieneChecks
       ? {

@@ -1,0 +1,103 @@
+import { createServer, type IncomingMessage, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeControlPlane {
+  readonly url: string;
+  /** Role ARNs assumed, in order. */
+  readonly assumed: string[];
+  close(): Promise<void>;
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The AccessKeyId an assumed role of `account` gets, so a test can tell whose credentials signed a call. */
+export const assumedKeyId = (account: string) => `ASIA${account.padEnd(16, 'X')}`;
+
+/**
+ * STS (AssumeRole, GetCallerIdentity; Query protocol, XML) and Organizations (ListAccounts;
+ * JSON 1.1) on one local server: the two control-plane calls a multi-account sweep makes.
+ */
+export async function startControlPlane(
+  home: string,
+  organization: readonly { id: string; status: string }[],
+): Promise<FakeControlPlane> {
+  const assumed: string[] = [];
+  const server = createServer(async (req, res) => {
+    const text = await body(req);
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target.endsWith('.ListAccounts')) {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(
+        JSON.stringify({
+          Accounts: organization.map((a) => ({ Id: a.id, Name: a.id, Status: a.status, State: a.status })),
+        }),
+      );
+      return;
+    }
+    const params = new URLSearchParams(text);
+    const ns = 'https://sts.amazonaws.com/doc/2011-06-15/';
+    res.setHeader('content-type', 'text/xml');
+    if (params.get('Action') === 'GetCallerIdentity') {
+      res.end(
+        `<GetCallerIdentityResponse xmlns="${ns}"><GetCallerIdentityResult><Arn>arn:aws:iam::${home}:user/keywarden</Arn>` +
+          `<UserId>AIDAHOME</UserId><Account>${home}</Account></GetCallerIdentityResult>` +
+          `<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+      );
+      return;
+    }
+    if (params.get('Action') === 'AssumeRole') {
+      const roleArn = params.get('RoleArn') ?? '';
+      assumed.push(roleArn);
+      const account = roleArn.split(':')[4] ?? '';
+      res.end(
+        `<AssumeRoleResponse xmlns="${ns}"><AssumeRoleResult><Credentials><AccessKeyId>${assumedKeyId(account)}</AccessKeyId>` +
+          `<SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>` +
+          `<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}/keywarden-sweep</Arn>` +
+          `<AssumedRoleId>AROA:keywarden-sweep</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>` +
+          `<ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      );
+      return;
+    }
+    res.writeHead(400).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    assumed,
+    close: () =>
+      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+/** Forwards to `upstream`, recording which access key signed each request (from the SigV4 header). */
+export async function startSigningRecorder(
+  upstream: string,
+): Promise<{ url: string; keys: string[]; close(): Promise<void> }> {
+  const keys: string[] = [];
+  const target = new URL(upstream);
+  const server = createServer((req, res) => {
+    const credential = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
+    if (credential) keys.push(credential);
+    const forward = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    keys,
+    close: () =>
+      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}

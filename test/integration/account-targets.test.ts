@@ -1,0 +1,71 @@
+import { accountTargets } from '../../src/adapters/accounts/targets';
+import { loadConfig } from '../../src/config';
+import { IamAccount } from '../../src/embedded/iam/account';
+import { type IamServer, startIamServer } from '../../src/embedded/iam/server';
+import {
+  assumedKeyId,
+  type FakeControlPlane,
+  startControlPlane,
+  startSigningRecorder,
+} from '../fakes/sts-organizations-server';
+
+describe('account targets', () => {
+  let iam: IamServer;
+  let control: FakeControlPlane;
+  let recorder: Awaited<ReturnType<typeof startSigningRecorder>>;
+  const closers: (() => Promise<void>)[] = [];
+  beforeEach(async () => {
+    iam = await startIamServer(
+      IamAccount.fromJSON({ accountId: '222233334444', users: [{ userName: 'u1' }] }),
+    );
+    recorder = await startSigningRecorder(iam.url);
+    control = await startControlPlane('111122223333', [
+      { id: '111122223333', status: 'ACTIVE' },
+      { id: '222233334444', status: 'ACTIVE' },
+      { id: '999999999999', status: 'SUSPENDED' },
+    ]);
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    await Promise.all([recorder.close(), control.close(), iam.close()]);
+  });
+
+  const env = (accounts: string) => ({
+    IAM_SOURCE: 'aws',
+    IAM_ENDPOINT: recorder.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIAHOMEHOMEHOMEHOME',
+    AWS_SECRET_ACCESS_KEY: 'home-secret',
+    ACCOUNTS: accounts,
+    ASSUME_ROLE_NAME: 'KeywardenAccess',
+    STS_ENDPOINT: control.url,
+    ORGANIZATIONS_ENDPOINT: control.url,
+  });
+
+  it('assumes the named role in each listed account and signs its IAM calls with those credentials', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env('111122223333,222233334444'));
+    try {
+      const targets = await accountTargets(loadConfig(process.env), closers);
+      // The credentials' own account is the home account, not a target.
+      expect(targets.map((t) => t.id)).toEqual(['222233334444']);
+      const inventory = await targets[0]!.iam.inventory();
+      expect([...inventory.users.keys()]).toEqual(['u1']);
+      expect(control.assumed).toEqual(['arn:aws:iam::222233334444:role/KeywardenAccess']);
+      expect(recorder.keys).toEqual([assumedKeyId('222233334444')]);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('takes active accounts from AWS Organizations', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env('organizations'));
+    try {
+      const targets = await accountTargets(loadConfig(process.env), closers);
+      expect(targets.map((t) => t.id)).toEqual(['222233334444']);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
