@@ -3,7 +3,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { AwsIamGateway } from '../adapters/iam/aws-iam';
 import { dynamoState } from '../adapters/store/dynamo-state';
 import { startEmbeddedDynamo } from '../adapters/store/embedded-dynamo';
-import { ensureTable } from '../adapters/store/table';
+import { ensureTable } from '../adapters/store/ensure-table';
 import type { EmbeddedComponents } from '../container';
 import { IamAccount } from './iam/account';
 import { startIamServer } from './iam/server';

@@ -8,7 +8,8 @@ import {
   embeddedClient,
   startEmbeddedDynamo,
 } from '../../src/adapters/store/embedded-dynamo';
-import { ensureTable, TABLE_DEFINITION } from '../../src/adapters/store/table';
+import { ensureTable } from '../../src/adapters/store/ensure-table';
+import { TABLE_DEFINITION } from '../../src/adapters/store/table';
 import { type AuditEvent, type JournalBegin, StateStoreError } from '../../src/ports/state';
 
 const NOW = new Date('2025-03-14T09:26:53.589Z');

@@ -1,0 +1,113 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
+import { parse } from 'yaml';
+import { TABLE_DEFINITION } from '../../src/adapters/store/table';
+
+const ROOT = join(__dirname, '..', '..');
+const cloudFormationTags = [
+  { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
+  { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': value.split('.') }) },
+];
+const serverless = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), {
+  customTags: cloudFormationTags,
+});
+
+/** Files the Lambda entry point can reach through relative imports: what the bundle runs. */
+function lambdaModuleGraph(): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/from '(\.[^']+)'/g)) {
+      const base = resolve(dirname(file), match[1] ?? '');
+      visit(existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts'));
+    }
+  };
+  visit(join(ROOT, 'src', 'lambda.ts'));
+  return [...seen];
+}
+
+/** The IAM action each SDK operation needs, where the names differ. */
+const ACTION_NAMES: Readonly<Record<string, string>> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+const SERVICES: Readonly<Record<string, string>> = {
+  'client-iam': 'iam',
+  'client-dynamodb': 'dynamodb',
+  'client-s3': 's3',
+  'client-lambda': 'lambda',
+  'client-sts': 'sts',
+  'client-organizations': 'organizations',
+};
+
+function actionsCalledByLambdaCode(): Set<string> {
+  const actions = new Set<string>();
+  for (const file of lambdaModuleGraph()) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/import (?:type )?\{([^}]*)\} from '@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
+      const service = SERVICES[match[2] ?? ''];
+      if (!service) continue;
+      for (const raw of (match[1] ?? '').split(',')) {
+        const name = raw.trim().replace(/^type\s+/, '');
+        const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
+        if (!operation || raw.trim().startsWith('type ')) continue;
+        const action = `${service}:${operation}`;
+        actions.add(ACTION_NAMES[action] ?? action);
+      }
+    }
+  }
+  return actions;
+}
+
+describe('serverless.yml', () => {
+  it('grants exactly the AWS actions the Lambda code calls, and no wildcard actions', () => {
+    const statements: { Action: string[] }[] = serverless.provider.iam.role.statements;
+    const granted = statements.flatMap((statement) => statement.Action);
+    expect(granted.filter((action) => action.includes('*'))).toEqual([]);
+    expect(new Set(granted)).toEqual(actionsCalledByLambdaCode());
+    expect(granted).toHaveLength(new Set(granted).size);
+  });
+
+  it('names only handlers the bundle exports, each an async function of at most two arguments', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'keywarden-bundle-'));
+    buildSync({
+      entryPoints: [join(ROOT, 'src', 'lambda.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      outfile: join(outdir, 'index.js'),
+      logLevel: 'error',
+    });
+    const bundle = require(join(outdir, 'index.js')) as Record<string, unknown>;
+    const handlers = Object.values(serverless.functions as Record<string, { handler: string }>).map(
+      (f) => f.handler,
+    );
+    expect(handlers.length).toBeGreaterThan(0);
+    for (const handler of handlers) {
+      const [file, name] = handler.split(/\.(?=[^.]+$)/);
+      expect(file).toBe('.build/lambda/index');
+      const fn = bundle[name ?? ''];
+      expect(typeof fn).toBe('function');
+      // Node 24 runtimes reject callback-style (three-argument) handlers.
+      expect((fn as (...args: unknown[]) => unknown).length).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('declares the table the adapters use, with TTL, point-in-time recovery and on-demand billing', () => {
+    const table = serverless.resources.Resources.StateTable.Properties;
+    expect(table.KeySchema).toEqual(TABLE_DEFINITION.KeySchema);
+    expect(table.AttributeDefinitions).toEqual(TABLE_DEFINITION.AttributeDefinitions);
+    expect(table.BillingMode).toBe(TABLE_DEFINITION.BillingMode);
+    expect(table.TimeToLiveSpecification).toEqual(TABLE_DEFINITION.TimeToLive);
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  it('keeps secrets out of the file: every secret setting is an SSM reference', () => {
+    const env: Record<string, string> = serverless.provider.environment;
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'GOOGLE_SERVICE_ACCOUNT_JSON'])
+      expect(env[name]).toMatch(/^\$\{ssm:\/keywarden\/\$\{sls:stage\}\/[a-z-]+\}$/);
+    expect(serverless.provider.runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+  });
+});
