@@ -49,6 +49,9 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
     token: options.botToken,
     receiver,
     logLevel: LogLevel.WARN,
+    // No auth.test at construction: it would cost every Lambda cold start a Slack round trip
+    // inside Slack's 3 seconds, and `keywarden doctor` checks the token instead.
+    tokenVerificationEnabled: false,
     ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
   });
   register(app, deps);

@@ -1,0 +1,223 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import nock from 'nock';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
+import { ensureTable } from '../../src/adapters/store/ensure-table';
+import { shiftLedgerDates } from '../../src/demo/seed';
+import { dateInZone, daysBetween, type LocalDate } from '../../src/domain/dates';
+import { IamAccount } from '../../src/embedded/iam/account';
+import { type IamServer, startIamServer } from '../../src/embedded/iam/server';
+import { createHandlers } from '../../src/lambda';
+import { ACTION } from '../../src/slack/blocks';
+import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
+import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import { signedRequest } from '../fakes/slack-signing';
+import { EXAMPLES, exampleAccount } from '../support/world';
+
+const SECRET = 'lambda-signing-secret';
+const SHEET = 'lambda-ledger';
+const REFERENCE = '2026-11-24' as LocalDate;
+
+/** Records asynchronous invocations as the Lambda service would accept them (202, no body). */
+async function startLambdaService(): Promise<{
+  url: string;
+  invocations: { name: string; payload: unknown }[];
+  server: Server;
+}> {
+  const invocations: { name: string; payload: unknown }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const name = /\/functions\/([^/]+)\/invocations/.exec(req.url ?? '')?.[1] ?? '';
+      invocations.push({
+        name: decodeURIComponent(name),
+        payload: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
+      res.writeHead(req.headers['x-amz-invocation-type'] === 'Event' ? 202 : 400).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, invocations, server };
+}
+
+/** The API Gateway HTTP API (payload 2.0) event for a signed Slack request. */
+function apiGatewayEvent(body: Record<string, unknown>, secret = SECRET) {
+  const signed = signedRequest(secret, body);
+  return {
+    version: '2.0',
+    routeKey: 'POST /slack/events',
+    rawPath: '/slack/events',
+    rawQueryString: '',
+    headers: { ...signed.headers, host: 'abc123.execute-api.ap-northeast-1.amazonaws.com' },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.ap-northeast-1.amazonaws.com',
+      http: {
+        method: 'POST',
+        path: '/slack/events',
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.10',
+        userAgent: 'Slackbot 1.0',
+      },
+      requestId: 'req-1',
+      routeKey: 'POST /slack/events',
+      stage: '$default',
+      time: '24/Nov/2026:06:00:00 +0000',
+      timeEpoch: 1795500000000,
+    },
+    body: signed.body,
+    isBase64Encoded: false,
+  };
+}
+
+const scheduledEvent = {
+  version: '0',
+  id: 'f7e1c3a2-0000-4000-8000-000000000000',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2026-11-24T06:00:00Z',
+  region: 'ap-northeast-1',
+  resources: ['arn:aws:events:ap-northeast-1:123456789012:rule/keywarden-prod-sweep'],
+  detail: {},
+};
+
+describe('Lambda handlers with real API Gateway v2 and EventBridge events', () => {
+  let iam: IamServer;
+  let account: IamAccount;
+  let sheets: FakeSheets;
+  let slack: FakeSlack;
+  let dynamo: EmbeddedDynamo;
+  let lambda: Awaited<ReturnType<typeof startLambdaService>>;
+  let env: NodeJS.ProcessEnv;
+  const saved = { ...process.env };
+
+  beforeEach(async () => {
+    account = IamAccount.fromJSON(exampleAccount());
+    iam = await startIamServer(account);
+    // Dates relative to the real today: the handlers use the real clock, as on Lambda.
+    const shift = daysBetween(REFERENCE, dateInZone(new Date(), 'Asia/Tokyo'));
+    const ledger = parse(shiftLedgerDates(readFileSync(join(EXAMPLES, 'ledger.csv'), 'utf8'), shift));
+    sheets = await startSheetsServer({ requireAuth: true });
+    sheets.setSheet(SHEET, '台帳', ledger);
+    sheets.setSheet(SHEET, 'users', parse(readFileSync(join(EXAMPLES, 'people.csv'), 'utf8')));
+    slack = await startSlackServer({ token: 'xoxb-lambda' });
+    slack.setUsers([{ id: 'U01YAMADA', email: 'yamada@example.com', name: 'yamada' }]);
+    dynamo = await startEmbeddedDynamo();
+    await ensureTable(dynamo.client, 'keywarden-test');
+    lambda = await startLambdaService();
+    nock('https://oauth2.googleapis.com')
+      .persist()
+      .post('/token')
+      .reply(200, { access_token: 'sa-token', expires_in: 3600, token_type: 'Bearer' });
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    env = {
+      LOG_LEVEL: 'error',
+      AWS_REGION: 'ap-northeast-1',
+      AWS_ACCESS_KEY_ID: 'AKIALAMBDALAMBDA0001',
+      AWS_SECRET_ACCESS_KEY: 'lambda-secret',
+      LEDGER_SOURCE: 'sheets',
+      SHEETS_SPREADSHEET_ID: SHEET,
+      SHEETS_ROOT_URL: sheets.url,
+      GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify({
+        type: 'service_account',
+        client_email: 'keywarden@project.iam.gserviceaccount.com',
+        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      }),
+      IAM_SOURCE: 'aws',
+      IAM_ENDPOINT: iam.url,
+      STATE_SOURCE: 'aws',
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      DYNAMODB_TABLE: 'keywarden-test',
+      SLACK_BOT_TOKEN: 'xoxb-lambda',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_ADMIN_CHANNEL: 'C0ADMINS',
+      SLACK_ADMIN_USERS: 'U0ADMIN',
+      SLACK_API_URL: slack.apiUrl,
+      WORKER_FUNCTION_NAME: 'keywarden-test-worker',
+      LAMBDA_ENDPOINT: lambda.url,
+      SWEEP_APPLY: 'true',
+      HYGIENE_CHECKS: 'false',
+    };
+    // The SDK's default credential chain reads these from the process, as on Lambda.
+    Object.assign(process.env, env);
+  });
+
+  afterEach(async () => {
+    process.env = { ...saved };
+    nock.cleanAll();
+    await new Promise((resolve) => lambda.server.close(resolve));
+    await Promise.all([iam.close(), sheets.close(), slack.close(), dynamo.close()]);
+  });
+
+  it('the scheduled sweep applies, DMs the owner and tears down the expired user', async () => {
+    const handlers = createHandlers(() => env);
+    const summary = await handlers.sweep(scheduledEvent);
+    expect(summary).toMatchObject({ mode: 'apply', actions: 4, failed: 0 });
+    expect(account.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
+    expect(slack.messages('U01YAMADA')).toHaveLength(1);
+    expect(sheets.stats).toMatchObject({ reads: 1, writes: 1 });
+  });
+
+  it('a Slack click is acknowledged at once and its teardown runs in the worker invocation', async () => {
+    const handlers = createHandlers(() => env);
+    await handlers.sweep(scheduledEvent);
+    const [dm] = slack.messages('U01YAMADA');
+    const caseId = JSON.stringify(dm?.blocks).match(/"value":"(AKIA[^"]+)"/)?.[1];
+    expect(caseId).toBeDefined();
+
+    const response = await handlers.slack(
+      apiGatewayEvent({
+        type: 'block_actions',
+        user: { id: 'U01YAMADA' },
+        trigger_id: slack.triggerId('U01YAMADA'),
+        response_url: slack.responseUrl(),
+        actions: [{ type: 'button', action_id: ACTION.delete, value: caseId, action_ts: '1' }],
+      }),
+      {},
+    );
+    expect(response.statusCode).toBe(200);
+    // Nothing was deleted inside the Slack invocation: the work went to the worker.
+    expect(account.listUsers().map((u) => u.userName)).toContain('etl-batch');
+    expect(lambda.invocations).toEqual([
+      {
+        name: 'keywarden-test-worker',
+        payload: { job: expect.objectContaining({ kind: 'delete', user: 'U01YAMADA' }) },
+      },
+    ]);
+
+    await handlers.worker(lambda.invocations[0]?.payload as Parameters<typeof handlers.worker>[0]);
+    expect(account.listUsers().map((u) => u.userName)).not.toContain('etl-batch');
+  });
+
+  it('rejects a forged request with 401 and starts no work', async () => {
+    const handlers = createHandlers(() => env);
+    const response = await handlers.slack(
+      apiGatewayEvent({ type: 'block_actions', user: { id: 'U01YAMADA' }, actions: [] }, 'wrong-secret'),
+      {},
+    );
+    expect(response.statusCode).toBe(401);
+    expect(lambda.invocations).toEqual([]);
+  });
+
+  it('the weekly digest posts to the admin channel with the credential report attached', async () => {
+    const handlers = createHandlers(() => env);
+    const result = await handlers.digest(scheduledEvent);
+    expect(result.total).toBeGreaterThan(0);
+    expect(slack.files.find((f) => f.completed)?.channel).toBe('C0ADMINS');
+  });
+
+  it('a bad setting fails the cold start with its name, and the next invocation tries again', async () => {
+    let current: NodeJS.ProcessEnv = { ...env, NOTICE_DAYS: 'soon' };
+    const handlers = createHandlers(() => current);
+    await expect(handlers.sweep(scheduledEvent)).rejects.toThrow(/NOTICE_DAYS/);
+    current = env;
+    await expect(handlers.sweep(scheduledEvent)).resolves.toMatchObject({ mode: 'apply' });
+  });
+});
