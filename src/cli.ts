@@ -9,8 +9,10 @@ import { renderReport } from './cli/render';
 import { type Config, ConfigError, loadConfig } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
+import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
+import { summaryFields } from './domain/report';
 import { embeddedComponents } from './embedded/components';
 import { createLogger } from './log';
 import { serve } from './serve';
@@ -60,13 +62,7 @@ async function sweepCommand(options: { apply?: boolean; date?: LocalDate; json?:
       report.results.filter((result) => result.outcome === 'failed').length +
       (report.accounts ?? []).filter((account) => !account.ok).length +
       (report.hygiene && 'error' in report.hygiene ? 1 : 0);
-    log.info('sweep finished', {
-      sweepId: report.sweepId,
-      mode: report.mode,
-      actions: report.results.length,
-      failed,
-      durationMs: report.durationMs,
-    });
+    log.info('sweep finished', summaryFields(report));
     return failed > 0 ? EXIT_FAILED : 0;
   } finally {
     await runtime.close();
@@ -158,6 +154,12 @@ async function serveCommand(): Promise<number> {
   return 0;
 }
 
+async function doctorCommand(): Promise<number> {
+  const checks = await runDoctor(process.env, embeddedComponents);
+  process.stdout.write(`${renderChecks(checks)}\n`);
+  return checks.every((c) => c.ok) ? 0 : EXIT_FAILED;
+}
+
 async function resetDemo(): Promise<number> {
   const config = loadConfig();
   await rm(join(config.home, 'demo'), { recursive: true, force: true });
@@ -209,6 +211,14 @@ export function program(): Command {
     .description('run the Slack app (Socket Mode or HTTP) and the scheduled sweep until stopped')
     .action(async () => {
       process.exitCode = await serveCommand();
+    });
+  cli
+    .command('doctor')
+    .description(
+      'check configuration, the ledger, IAM permissions, the DynamoDB table and Slack, changing nothing',
+    )
+    .action(async () => {
+      process.exitCode = await doctorCommand();
     });
   cli
     .command('demo-reset')

@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { ConfigError, loadConfig } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
+import { summaryFields } from './domain/report';
 import { createLogger } from './log';
 import { type ComposedSlack, composeSlackApp } from './slack/compose';
 import type { Job } from './slack/jobs';
@@ -93,14 +94,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       try {
         const report = await runSweep(sweep, { mode: config.sweepApply ? 'apply' : 'dry-run' });
         const failed = report.results.filter((r) => r.outcome === 'failed').length;
-        logger.info('sweep finished', {
-          sweepId: report.sweepId,
-          mode: report.mode,
-          scheduledAt: event.time,
-          actions: report.results.length,
-          failed,
-          durationMs: report.durationMs,
-        });
+        logger.info('sweep finished', { ...summaryFields(report), scheduledAt: event.time });
         return { sweepId: report.sweepId, mode: report.mode, actions: report.results.length, failed };
       } catch (error) {
         if (!(error instanceof SweepLockedError)) throw error;

@@ -12,6 +12,11 @@ const SECRET_TEXT: readonly RegExp[] = [
   /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
 ];
 
+/** A secret-sounding field is hidden whole, unless it holds a count or a flag (`password-expired: 3`). */
+function hidden(key: string, value: unknown): boolean {
+  return SECRET_KEY.test(key) && typeof value !== 'number' && typeof value !== 'boolean';
+}
+
 export function redactText(text: string): string {
   return SECRET_TEXT.reduce((acc, pattern) => acc.replace(pattern, '[REDACTED]'), text);
 }
@@ -31,7 +36,7 @@ export function redact(value: unknown, depth = 0): unknown {
 
 const redaction = winston.format((info) => {
   for (const key of Object.keys(info)) {
-    info[key] = SECRET_KEY.test(key) ? '[REDACTED]' : redact(info[key]);
+    info[key] = hidden(key, info[key]) ? '[REDACTED]' : redact(info[key]);
   }
   return info;
 });

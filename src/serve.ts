@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
+import { summaryFields } from './domain/report';
 import { embeddedComponents } from './embedded/components';
 import type { Logger } from './log';
 import { composeSlackApp } from './slack/compose';
@@ -45,13 +46,7 @@ export async function serve(config: Config, logger: Logger): Promise<() => Promi
     async () => {
       try {
         const report = await runSweep(sweep, { mode: config.sweepApply ? 'apply' : 'dry-run' });
-        logger.info('scheduled sweep finished', {
-          sweepId: report.sweepId,
-          mode: report.mode,
-          actions: report.results.length,
-          failed: report.results.filter((r) => r.outcome === 'failed').length,
-          durationMs: report.durationMs,
-        });
+        logger.info('scheduled sweep finished', summaryFields(report));
       } catch (error) {
         if (error instanceof SweepLockedError)
           logger.info('scheduled sweep skipped: another replica holds the lock');

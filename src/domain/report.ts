@@ -109,3 +109,24 @@ export function countByKind(results: readonly ActionResult[]): Record<string, nu
   }
   return counts;
 }
+
+/** The one log line a sweep ends with: what happened, by kind, and how long it took. */
+export function summaryFields(report: SweepReport): Record<string, unknown> {
+  return {
+    sweepId: report.sweepId,
+    mode: report.mode,
+    today: report.today,
+    actions: countByKind(report.results),
+    failed: report.results.filter((r) => r.outcome === 'failed').length,
+    attention: report.skips.filter((s) => s.attention).length,
+    malformed: report.problems.filter((p) => p.problems.join() !== 'blank row').length,
+    ledgerCellsWritten: report.ledgerCellsWritten,
+    durationMs: report.durationMs,
+    ...(report.accounts
+      ? { accountsFailed: report.accounts.filter((a) => !a.ok).map((a) => a.account) }
+      : {}),
+    ...(report.hygiene
+      ? { hygiene: 'error' in report.hygiene ? { error: report.hygiene.error } : report.hygiene.counts }
+      : {}),
+  };
+}

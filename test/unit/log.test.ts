@@ -22,6 +22,17 @@ describe('redaction', () => {
     });
   });
 
+  it('keeps counts and flags under secret-sounding names: they are not secrets', () => {
+    expect(
+      redact({ 'password-expired': 2, 'unused-credentials': 5, passwordPolicy: true, password: 'p' }),
+    ).toEqual({
+      'password-expired': 2,
+      'unused-credentials': 5,
+      passwordPolicy: true,
+      password: '[REDACTED]',
+    });
+  });
+
   it('reaches the log output redacted', () => {
     const lines: string[] = [];
     const logger = createLogger('info', { sweepId: 's1' });

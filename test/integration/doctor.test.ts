@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDemo } from '../../src/demo/seed';
+import { renderChecks, runDoctor } from '../../src/doctor';
+import type { LocalDate } from '../../src/domain/dates';
+import { embeddedComponents } from '../../src/embedded/components';
+import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+
+describe('keywarden doctor', () => {
+  let slack: FakeSlack;
+  let home: string;
+  beforeEach(async () => {
+    slack = await startSlackServer({ token: 'xoxb-right' });
+    home = mkdtempSync(join(tmpdir(), 'keywarden-doctor-'));
+    await ensureDemo(home, '2026-11-24' as LocalDate);
+  });
+  afterEach(async () => {
+    await slack.close();
+  });
+
+  const env = (token: string) => ({
+    KEYWARDEN_HOME: home,
+    SLACK_BOT_TOKEN: token,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_ADMIN_CHANNEL: 'C0ADMINS',
+    SLACK_ADMIN_USERS: 'U0ADMIN',
+  });
+
+  it('passes every probe on a working setup, changing nothing', async () => {
+    const checks = await runDoctor(env('xoxb-right'), embeddedComponents);
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      ['configuration', true],
+      ['ledger', true],
+      ['IAM', true],
+      ['DynamoDB', true],
+      ['Slack', true],
+    ]);
+    expect(slack.calls.map((c) => c.method)).toEqual(['auth.test']);
+  });
+
+  it('says what is wrong and how to fix it', async () => {
+    const checks = await runDoctor(
+      { ...env('xoxb-wrong'), LEDGER_CSV: join(home, 'missing.csv') },
+      embeddedComponents,
+    );
+    const text = renderChecks(checks);
+    expect(text).toMatch(/✗ ledger: cannot read .*missing\.csv/);
+    expect(text).toMatch(/fix: check LEDGER_CSV/);
+    expect(text).toMatch(/✗ Slack: .*invalid_auth[\s\S]*fix: reinstall the app/);
+    expect(checks.find((c) => c.name === 'IAM')?.ok).toBe(true);
+  });
+
+  it('stops at the configuration when a setting is bad', async () => {
+    const checks = await runDoctor({ ...env('not-a-bot-token') }, embeddedComponents);
+    expect(checks).toEqual([
+      expect.objectContaining({
+        name: 'configuration',
+        ok: false,
+        detail: expect.stringContaining('SLACK_BOT_TOKEN'),
+      }),
+    ]);
+  });
+});
