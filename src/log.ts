@@ -29,7 +29,7 @@ export function redact(value: unknown, depth = 0): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [
       key,
-      SECRET_KEY.test(key) ? '[REDACTED]' : redact(item, depth + 1),
+      hidden(key, item) ? '[REDACTED]' : redact(item, depth + 1),
     ]),
   );
 }
