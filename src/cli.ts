@@ -141,7 +141,7 @@ async function digestCommand(): Promise<number> {
 async function serveCommand(): Promise<number> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { command: 'serve' });
-  const stop = await serve(config, log);
+  const serving = await serve(config, log);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       log.info('shutting down', { signal });
@@ -150,7 +150,7 @@ async function serveCommand(): Promise<number> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
-  await stop();
+  await serving.stop();
   return 0;
 }
 

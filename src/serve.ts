@@ -13,7 +13,13 @@ import { runSweep, SweepLockedError } from './sweep/run-sweep';
  * Self-hosted: the Bolt app plus the daily sweep on node-cron in the configured time zone.
  * Replicas may run side by side: the DynamoDB lock lets one sweep run and the others skip.
  */
-export async function serve(config: Config, logger: Logger): Promise<() => Promise<void>> {
+export interface Serving {
+  /** The HTTP receiver's port; absent in Socket Mode. */
+  readonly port?: number;
+  stop(): Promise<void>;
+}
+
+export async function serve(config: Config, logger: Logger): Promise<Serving> {
   const slack = config.slack;
   if (!slack)
     throw new Error('serve needs Slack: set SLACK_BOT_TOKEN, SLACK_ADMIN_CHANNEL and SLACK_ADMIN_USERS');
@@ -77,10 +83,13 @@ export async function serve(config: Config, logger: Logger): Promise<() => Promi
     apply: config.sweepApply,
   });
 
-  return async () => {
-    await task.stop();
-    await digest.stop();
-    await app.stop();
-    await runtime.close();
+  return {
+    ...(address && typeof address === 'object' ? { port: address.port } : {}),
+    stop: async () => {
+      await task.stop();
+      await digest.stop();
+      await app.stop();
+      await runtime.close();
+    },
   };
 }

@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { ensureDemo } from '../../src/demo/seed';
+import type { LocalDate } from '../../src/domain/dates';
+import { createLogger } from '../../src/log';
+import { serve } from '../../src/serve';
+import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import { signedRequest } from '../fakes/slack-signing';
+import { eventually } from '../support/slack-world';
+
+describe('keywarden serve', () => {
+  let slack: FakeSlack;
+  beforeEach(async () => {
+    slack = await startSlackServer({ token: 'xoxb-serve' });
+  });
+  afterEach(async () => {
+    await slack.close();
+  });
+
+  it('answers signed Slack requests over HTTP and stops cleanly', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keywarden-serve-'));
+    await ensureDemo(home, '2026-11-24' as LocalDate);
+    const config = loadConfig({
+      KEYWARDEN_HOME: home,
+      SLACK_BOT_TOKEN: 'xoxb-serve',
+      SLACK_SIGNING_SECRET: 'serve-secret',
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_ADMIN_CHANNEL: 'C0ADMINS',
+      SLACK_ADMIN_USERS: 'U0ADMIN',
+      PORT: '0',
+    });
+    const serving = await serve(config, createLogger('error'));
+    try {
+      expect(serving.port).toBeGreaterThan(0);
+      const signed = signedRequest('serve-secret', {
+        command: '/iam-audit',
+        text: 'help',
+        user_id: 'U0ADMIN',
+        channel_id: 'C0ADMINS',
+        response_url: slack.responseUrl(),
+        trigger_id: slack.triggerId('U0ADMIN'),
+      });
+      const response = await fetch(`http://127.0.0.1:${serving.port}/slack/events`, {
+        method: 'POST',
+        headers: signed.headers,
+        body: signed.body,
+      });
+      expect(response.status).toBe(200);
+      const answer = await eventually(() =>
+        slack.responses.find((r) => String(r.body.text).includes('/iam-audit ledger')),
+      );
+      expect(String(answer.body.text)).toContain('/iam-audit sweep');
+    } finally {
+      await serving.stop();
+    }
+  });
+
+  it('refuses to start without Slack settings', async () => {
+    await expect(serve(loadConfig({}), createLogger('error'))).rejects.toThrow(/SLACK_BOT_TOKEN/);
+  });
+});
