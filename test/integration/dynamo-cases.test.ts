@@ -1,7 +1,7 @@
 import type { DynamoCaseStore } from '../../src/adapters/store/dynamo-cases';
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
-import { ensureTable } from '../../src/adapters/store/table';
+import { ensureTable } from '../../src/adapters/store/ensure-table';
 import type { LocalDate } from '../../src/domain/dates';
 import type { NoticeCase } from '../../src/ports/cases';
 

@@ -7,7 +7,7 @@ import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
 import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
-import { ensureTable } from '../../src/adapters/store/table';
+import { ensureTable } from '../../src/adapters/store/ensure-table';
 import type { LocalDate } from '../../src/domain/dates';
 import type { SweepReport } from '../../src/domain/report';
 import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
