@@ -26,6 +26,11 @@ export interface SweepSummary {
 
 type Runtime = Awaited<ReturnType<typeof build>>;
 
+/** The part of Lambda's context object the logs use. */
+export interface LambdaContext {
+  readonly awsRequestId?: string;
+}
+
 async function build(env: NodeJS.ProcessEnv) {
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel, { service: 'keywarden' });
@@ -89,8 +94,9 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
     },
 
     /** EventBridge schedule → the daily sweep; acts only with SWEEP_APPLY=true. */
-    async sweep(event: ScheduledEvent): Promise<SweepSummary> {
-      const { config, logger, sweep } = await get();
+    async sweep(event: ScheduledEvent, context?: LambdaContext): Promise<SweepSummary> {
+      const { config, sweep, ...rest } = await get();
+      const logger = rest.logger.child({ requestId: context?.awsRequestId });
       try {
         const report = await runSweep(sweep, { mode: config.sweepApply ? 'apply' : 'dry-run' });
         const failed = report.results.filter((r) => r.outcome === 'failed').length;
@@ -114,10 +120,15 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
     },
 
     /** Asynchronous invocations from the Slack function: the work after an ack. */
-    async worker(event: { readonly job: Job }): Promise<void> {
-      const { slack } = await get();
+    async worker(event: { readonly job: Job }, context?: LambdaContext): Promise<void> {
+      const { slack, logger } = await get();
       if (!slack) throw new ConfigError('the worker needs Slack configured');
       await runJob(event.job, slack.jobs);
+      logger.info('job done', {
+        kind: event.job.kind,
+        user: event.job.user,
+        requestId: context?.awsRequestId,
+      });
     },
   };
 }

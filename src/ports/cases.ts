@@ -30,6 +30,8 @@ export interface NoticeCase {
   /** `<access key id>#<end date>`: one case per notice. */
   readonly id: string;
   readonly accessKeyId: string;
+  /** The ledger's AWS account id for the row; absent for the default account. */
+  readonly accountId?: string;
   readonly iamUser: string;
   readonly name: string;
   readonly purpose: string;

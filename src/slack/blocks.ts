@@ -34,7 +34,10 @@ function fieldsOf(notice: NoticeCase, m: Messages): KnownBlock {
   return {
     type: 'section',
     fields: [
-      { type: 'mrkdwn', text: `*${m.fields.iamUser}*\n${escapeMrkdwn(notice.iamUser)}` },
+      {
+        type: 'mrkdwn',
+        text: `*${m.fields.iamUser}*\n${escapeMrkdwn(notice.iamUser)}${notice.accountId ? ` (${notice.accountId})` : ''}`,
+      },
       { type: 'mrkdwn', text: `*${m.fields.accessKey}*\n\`${maskKeyId(notice.accessKeyId)}\`` },
       { type: 'mrkdwn', text: `*${m.fields.purpose}*\n${escapeMrkdwn(notice.purpose) || '—'}` },
       { type: 'mrkdwn', text: `*${m.fields.resource}*\n${escapeMrkdwn(notice.resource) || '—'}` },

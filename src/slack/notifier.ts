@@ -36,6 +36,7 @@ export function caseFromRow(row: LedgerRow, ownerSlackId: string | null): Omit<N
   return {
     id: caseId(row.accessKeyId, row.endDate),
     accessKeyId: row.accessKeyId,
+    ...(row.accountId ? { accountId: row.accountId } : {}),
     iamUser: row.iamUser,
     name: row.name,
     purpose: row.purpose,

@@ -11,6 +11,8 @@ export interface ExecutorDeps {
   readonly mode: Mode;
   /** Names the run in journal entries. */
   readonly sweepId: string;
+  /** The AWS account acted in, named in journal entries; absent for the credentials' own. */
+  readonly account?: string | null;
   /** Who caused the actions, for the audit log: `sweep:<id>` or `slack:<user id>`. */
   readonly actor: string;
   readonly iam: IamGateway;
@@ -40,6 +42,11 @@ export async function execute(actions: readonly Action[], deps: ExecutorDeps): P
     results.push(await executeOne(action, deps));
   }
   return results;
+}
+
+/** `<account>/<key id>`: the journal says where an action happened, not only to which row. */
+function journalRowId(row: LedgerRow, deps: ExecutorDeps): string {
+  return `${row.accountId ?? deps.account ?? 'default'}/${row.id}`;
 }
 
 function isDestructive(action: Action): boolean {
@@ -102,7 +109,7 @@ async function notifyOnce(
   send: () => Promise<void>,
 ): Promise<string> {
   const claim = await deps.journal.begin(
-    { key, action: key.split('#')[0] ?? key, rowId: row.id, sweepId: deps.sweepId },
+    { key, action: key.split('#')[0] ?? key, rowId: journalRowId(row, deps), sweepId: deps.sweepId },
     deps.now(),
   );
   if (!claim.created) return `already sent by sweep ${claim.existing.sweepId}`;
@@ -134,7 +141,7 @@ async function teardownUser(
     if (!row) continue;
     const detail: TeardownDetail = { holdings };
     await deps.journal.begin(
-      { key, action: 'teardown-user', rowId: row.id, sweepId: deps.sweepId, detail },
+      { key, action: 'teardown-user', rowId: journalRowId(row, deps), sweepId: deps.sweepId, detail },
       deps.now(),
     );
   }
@@ -151,7 +158,13 @@ async function deleteKey(key: string, row: LedgerRow, deps: ExecutorDeps): Promi
   const target = live.find((k) => k.accessKeyId === row.accessKeyId);
   if (!target) throw new Refusal(`${maskKeyId(row.accessKeyId)} is no longer a key of ${row.iamUser}`);
   await deps.journal.begin(
-    { key, action: 'delete-key', rowId: row.id, sweepId: deps.sweepId, detail: { accessKey: target } },
+    {
+      key,
+      action: 'delete-key',
+      rowId: journalRowId(row, deps),
+      sweepId: deps.sweepId,
+      detail: { accessKey: target },
+    },
     deps.now(),
   );
   for (const step of keyRemovalSteps(row.iamUser, target.accessKeyId, target.status))

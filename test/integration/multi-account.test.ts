@@ -91,6 +91,11 @@ describe('a sweep across several accounts', () => {
     expect(world.sheets.stats).toMatchObject({ reads: 1, writes: 1 });
     expect(world.ledgerRow(14)[7]).toBe('削除済み');
     expect(world.ledgerRow(15)[7]).toBe('利用中');
+    const key = 'teardown#AKIASECONDACCOUNT001#2026-11-10';
+    expect((await world.state.journal.getMany([key])).get(key)).toMatchObject({
+      state: 'completed',
+      rowId: `${SECOND}/AKIASECONDACCOUNT001`,
+    });
     expect(report.skips.find((s) => s.row.rowNumber === 15)).toMatchObject({
       reason: 'other-account',
       attention: true,
