@@ -206,6 +206,21 @@ describe('the Slack app, end to end over signed HTTP', () => {
     expect(file.channel).toBe(ADMIN_CHANNEL);
     expect(file.bytes?.toString('utf8')).toMatch(/^user,arn,user_creation_time/);
 
+    await sw.command(ADMIN, 'keys');
+    const keys = await eventually(() =>
+      sw.slack.responses.find((r) => String(r.body.text).includes('key-too-old')),
+    );
+    expect(String(keys.body.text)).toContain('etl-batch');
+
+    await sw.command(ADMIN, 'user ci-deploy');
+    const user = await eventually(() =>
+      sw.slack.responses.find((r) => String(r.body.text).includes('IAM user ci-deploy: exists')),
+    );
+    expect(String(user.body.text)).toMatch(/groups: deployers[\s\S]*ledger row 3/);
+
+    await sw.command(ADMIN, 'mfa');
+    await eventually(() => sw.slack.responses.find((r) => String(r.body.text).includes('no-mfa')));
+
     await sw.command(ADMIN, 'frobnicate');
     await eventually(() =>
       sw.slack.responses.find((r) => String(r.body.text).includes('unknown subcommand')),
