@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { summaryFields } from './domain/report';
 import { createLogger } from './log';
-import { type ComposedSlack, composeSlackApp } from './slack/compose';
+import { slackAppFor } from './slack/compose';
 import type { Job } from './slack/jobs';
 import { runJob } from './slack/jobs';
 import { type DigestResult, runDigest } from './sweep/digest';
@@ -39,34 +39,20 @@ async function build(env: NodeJS.ProcessEnv) {
   const sweep = sweepDepsOf(runtime);
   const workerName = env.WORKER_FUNCTION_NAME;
   const lambda = new LambdaClient({ ...(env.LAMBDA_ENDPOINT ? { endpoint: env.LAMBDA_ENDPOINT } : {}) });
-  const slack: ComposedSlack | null =
-    config.slack && runtime.web
-      ? composeSlackApp({
-          slack: config.slack,
-          web: runtime.web,
-          cases: runtime.cases,
-          sweep,
-          credentialReports: runtime.credentialReports,
-          language: config.language,
-          maxExtensionDays: config.maxExtensionDays,
-          hygiene: config.hygiene,
-          logger,
-          lambda: {
-            // AwsLambdaReceiver answers Slack only when the listener returns, so slow work goes
-            // to the worker function as an asynchronous ('Event') invocation.
-            dispatch: async (job: Job) => {
-              if (!workerName) throw new ConfigError('WORKER_FUNCTION_NAME is not set');
-              await lambda.send(
-                new InvokeCommand({
-                  FunctionName: workerName,
-                  InvocationType: 'Event',
-                  Payload: Buffer.from(JSON.stringify({ job })),
-                }),
-              );
-            },
-          },
-        })
-      : null;
+  const slack = slackAppFor(runtime, sweep, logger, {
+    // AwsLambdaReceiver answers Slack only when the listener returns, so slow work goes
+    // to the worker function as an asynchronous ('Event') invocation.
+    dispatch: async (job: Job) => {
+      if (!workerName) throw new ConfigError('WORKER_FUNCTION_NAME is not set');
+      await lambda.send(
+        new InvokeCommand({
+          FunctionName: workerName,
+          InvocationType: 'Event',
+          Payload: Buffer.from(JSON.stringify({ job })),
+        }),
+      );
+    },
+  });
   return { config, logger, runtime, sweep, slack };
 }
 

@@ -5,7 +5,7 @@ import { buildRuntime, sweepDepsOf } from './container';
 import { summaryFields } from './domain/report';
 import { embeddedComponents } from './embedded/components';
 import type { Logger } from './log';
-import { composeSlackApp } from './slack/compose';
+import { slackAppFor } from './slack/compose';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepLockedError } from './sweep/run-sweep';
 
@@ -28,18 +28,9 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
 
   const runtime = await buildRuntime(config, { write: (line) => logger.info(line) }, embeddedComponents);
   const sweep = sweepDepsOf(runtime);
-  if (!runtime.web) throw new Error('Slack client missing');
-  const { app } = composeSlackApp({
-    slack,
-    web: runtime.web,
-    cases: runtime.cases,
-    sweep,
-    credentialReports: runtime.credentialReports,
-    language: config.language,
-    maxExtensionDays: config.maxExtensionDays,
-    hygiene: config.hygiene,
-    logger,
-  });
+  const composed = slackAppFor(runtime, sweep, logger);
+  if (!composed) throw new Error('Slack client missing');
+  const { app } = composed;
   const started = slack.appToken ? await app.start() : await app.start(config.port);
   const address = (started as Server | undefined)?.address?.();
   logger.info('slack app started', {

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { AuditReportService } from '../audit/reports';
 import type { SlackConfig } from '../config';
+import type { Runtime } from '../container';
 import type { HygienePolicy } from '../domain/hygiene';
 import type { Language } from '../domain/status';
 import type { Logger } from '../log';
@@ -81,4 +82,27 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     },
   );
   return { ...slackApp, jobs };
+}
+
+/** The Slack app for a built runtime, with that runtime's config; null when Slack is not configured. */
+export function slackAppFor(
+  runtime: Runtime,
+  sweep: SweepDeps,
+  logger: Logger,
+  lambda?: SlackAppDeps['lambda'],
+): ComposedSlack | null {
+  const config = runtime.config;
+  if (!config.slack || !runtime.web) return null;
+  return composeSlackApp({
+    slack: config.slack,
+    web: runtime.web,
+    cases: runtime.cases,
+    sweep,
+    credentialReports: runtime.credentialReports,
+    language: config.language,
+    maxExtensionDays: config.maxExtensionDays,
+    hygiene: config.hygiene,
+    logger,
+    ...(lambda ? { lambda } : {}),
+  });
 }
