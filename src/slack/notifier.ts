@@ -14,6 +14,7 @@ import type {
 import type { SlackDirectory } from '../ports/slack-directory';
 import { adminCopy, mention, ownerNotice, ownerUnknown } from './blocks';
 import type { Messages } from './messages';
+import type { ChannelPacer } from './pacer';
 import { sweepSummary } from './summary';
 
 export interface SlackNotifierDeps {
@@ -21,6 +22,8 @@ export interface SlackNotifierDeps {
   readonly cases: CaseStore;
   readonly adminChannel: string;
   readonly messages: Messages;
+  /** Spaces posts per channel within Slack's rate; absent, posts go out as fast as they come. */
+  readonly pacer?: ChannelPacer;
 }
 
 /** Errors that mean "this person cannot get a DM", as opposed to Slack being unwell. */
@@ -99,6 +102,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
 
   async finding({ finding, slackId }: FindingNotice): Promise<void> {
     const text = this.deps.messages.findingNotice(finding.user, finding.detail);
+    await this.deps.pacer?.wait(slackId);
     try {
       await this.deps.web.chat.postMessage({ channel: slackId, text });
     } catch (error) {
@@ -110,6 +114,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {
     const text = digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt });
+    await this.deps.pacer?.wait(this.deps.adminChannel);
     await this.deps.web.chat.postMessage({ channel: this.deps.adminChannel, text });
     if (digest.attachment)
       await this.deps.web.files.uploadV2({
@@ -122,6 +127,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
 
   async sweepReport(report: SweepReport): Promise<void> {
     const { text, blocks } = sweepSummary(report);
+    await this.deps.pacer?.wait(this.deps.adminChannel);
     await this.deps.web.chat.postMessage({ channel: this.deps.adminChannel, text, blocks });
   }
 
@@ -136,6 +142,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   }
 
   private async post(channel: string, text: string, blocks: KnownBlock[]): Promise<MessageRef> {
+    await this.deps.pacer?.wait(channel);
     const posted = await this.deps.web.chat.postMessage({ channel, text, blocks });
     if (!posted.channel || !posted.ts)
       throw new Error(`Slack chat.postMessage to ${channel} returned no channel/ts`);
