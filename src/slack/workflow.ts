@@ -123,8 +123,9 @@ export class Workflow {
             ],
           }))
         : null;
+    // The approval request just posted keeps its buttons; every older message is settled.
     await this.showState(withApproval ?? notice, m.state.requested(toLedgerText(newEndDate)), {
-      skipLatestAdmin: true,
+      skipLatestAdmin: withApproval !== null,
     });
     await this.audit(user, 'extension-requested', notice, `until ${newEndDate}: ${reason}`);
     return OK;
