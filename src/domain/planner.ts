@@ -249,8 +249,16 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
       kind: 'action',
       action: { kind: 'notify-week-ahead', key: noticeKey(row), row, slackId: owner.slackId, daysLeft },
     };
-  if (journal.has(ownerUnknownKey(row)))
+  const unknownNotice = journal.get(ownerUnknownKey(row))?.state;
+  if (unknownNotice === 'completed')
     return skip(row, 'already-notified', 'admins were told the owner is unknown', false);
+  if (unknownNotice === 'started')
+    return skip(
+      row,
+      'already-notified',
+      'a sweep stopped while telling the admins that nobody owns this key: they may not have been told',
+      true,
+    );
   return {
     kind: 'action',
     action: { kind: 'notify-owner-unknown', key: ownerUnknownKey(row), row, reason: owner.reason, daysLeft },

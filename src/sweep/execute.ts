@@ -2,7 +2,13 @@ import { isCustomerManagedPolicy, maskKeyId } from '../domain/iam';
 import type { LedgerRow } from '../domain/ledger';
 import type { Action } from '../domain/planner';
 import type { ActionResult, Mode } from '../domain/report';
-import { describeStep, keyRemovalSteps, type UserHoldings, userTeardownSteps } from '../domain/teardown';
+import {
+  describeStep,
+  keyRemovalSteps,
+  type TeardownStep,
+  type UserHoldings,
+  userTeardownSteps,
+} from '../domain/teardown';
 import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
 import type { AuditLog, Journal } from '../ports/state';
@@ -136,19 +142,33 @@ async function teardownUser(
       `${action.userName} now holds ${unexpected.map((k) => maskKeyId(k.accessKeyId)).join(', ')}, which the ledger does not list`,
     );
 
+  // A resumed teardown: what the interrupted attempt already deactivated or detached is no
+  // longer in the live holdings, but the snapshot it journaled still names it.
+  let recorded: Partial<UserHoldings> = {};
   for (const [index, key] of action.keys.entries()) {
     const row = action.rows[index];
     if (!row) continue;
     const detail: TeardownDetail = { holdings };
-    await deps.journal.begin(
+    const claim = await deps.journal.begin(
       { key, action: 'teardown-user', rowId: journalRowId(row, deps), sweepId: deps.sweepId, detail },
       deps.now(),
     );
+    if (!claim.created)
+      recorded = (claim.existing.detail as Partial<TeardownDetail> | undefined)?.holdings ?? recorded;
   }
 
-  const steps = userTeardownSteps(holdings);
+  const freedMfa = (recorded.mfaDevices ?? []).filter(
+    (serialNumber) => serialNumber.startsWith('arn:') && !holdings.mfaDevices.includes(serialNumber),
+  );
+  const steps: TeardownStep[] = [
+    ...freedMfa.map((serialNumber): TeardownStep => ({ op: 'delete-virtual-mfa-device', serialNumber })),
+    ...userTeardownSteps(holdings),
+  ];
   for (const step of steps) await runStep(step, action.userName, deps);
-  const policies = await cleanUpPolicies(holdings.attachedPolicies, deps);
+  const policies = await cleanUpPolicies(
+    [...new Set([...holdings.attachedPolicies, ...(recorded.attachedPolicies ?? [])])],
+    deps,
+  );
   for (const key of action.keys) await deps.journal.complete(key, deps.now());
   return [`removed ${action.userName} in ${steps.length} steps`, ...policies].join('; ');
 }

@@ -35,7 +35,11 @@ export async function runHygiene(
   ]);
   const parsed = parseCredentialReport(report.csv);
   const found = findings(parsed.rows, { ...settings.policy, passwordPolicy }, deps.now(), deps.timeZone);
-  const reported = new Set((await deps.journal.getMany(found.map((f) => f.key))).keys());
+  const entries = await deps.journal.getMany(found.map((f) => f.key));
+  // Only completed ones: a finding claimed by a sweep that died before the DM is listed for the admins again.
+  const reported = new Set(
+    [...entries].filter(([, entry]) => entry.state === 'completed').map(([key]) => key),
+  );
   const scope = { ...sources, findings: found, reported };
   const emailToSlackId = await lookUpEmails(deps.slackDirectory, findingEmailLookups(scope));
   const notices = planFindingNotices({ ...scope, emailToSlackId });
@@ -70,7 +74,11 @@ export async function runHygiene(
       { key: finding.key, action: 'finding', rowId: finding.user, sweepId },
       deps.now(),
     );
-    if (!claim.created) continue;
+    if (!claim.created) {
+      // At most once to the owner; the digest below lists it for the admins, once.
+      await deps.journal.complete(finding.key, deps.now(), { interrupted: true });
+      continue;
+    }
     if (owner.kind === 'slack') {
       await deps.notifier.finding({ finding, slackId: owner.slackId });
       notified++;

@@ -1,0 +1,127 @@
+/**
+ * One sweep in its own process, so its peak RSS is the sweep's alone (the fakes and the
+ * 5,000-user account live in the parent). Everything is built by the production composition
+ * root from environment variables, exactly as `keywarden sweep` builds it — adaptive IAM
+ * retries, the DynamoDB client, Slack's WebClient with its retry policy and the per-channel
+ * pacer, the credential-report source and hygiene settings — except the workbook: production
+ * authenticates to Sheets with a service account (a call to Google's token endpoint, which is
+ * out of reach here), so the same SheetsWorkbook adapter is given a bearer token instead.
+ *
+ * Prints one JSON line: what happened, how long it took, and the process's peak RSS.
+ */
+import { auth } from '@googleapis/sheets';
+import { SheetsWorkbook } from '../src/adapters/ledger/sheets-workbook';
+import { loadConfig } from '../src/config';
+import { buildRuntime, sweepDepsOf } from '../src/container';
+import type { LocalDate } from '../src/domain/dates';
+import { countByKind, deletedRows, ledgerWrites } from '../src/domain/report';
+import type { CellWrite, Workbook } from '../src/ports/workbook';
+import { runSweep } from '../src/sweep/run-sweep';
+
+export interface SweepChildResult {
+  readonly mode: 'dry-run' | 'apply';
+  readonly wallMs: number;
+  /** `workbook.read()` and `workbook.write()`, as the sweep saw them. */
+  readonly ledgerReadMs: number;
+  readonly ledgerWriteMs: number;
+  readonly maxRssMb: number;
+  /** Peaks of `process.memoryUsage()` sampled every 50 ms, in MB: where the RSS goes. */
+  readonly memoryPeaksMb: Readonly<Record<string, number>>;
+  /** RSS once the modules are loaded and the clients built, before the sweep reads anything. */
+  readonly startupRssMb: number;
+  readonly actions: Readonly<Record<string, number>>;
+  readonly attention: number;
+  readonly problems: number;
+  readonly ledgerCellsWritten: number;
+  /** The cells an apply run changes, for the baseline to write one by one. */
+  readonly cells: readonly CellWrite[];
+  readonly hygiene: unknown;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const mode = required('BENCH_MODE') === 'apply' ? 'apply' : 'dry-run';
+  const peaks: Record<string, number> = {};
+  const sample = () => {
+    for (const [name, bytes] of Object.entries(process.memoryUsage()))
+      peaks[name] = Math.max(peaks[name] ?? 0, Math.round(bytes / 1024 / 1024));
+  };
+  const sampler = setInterval(sample, 50);
+  sampler.unref();
+  const started = performance.now();
+  const config = loadConfig();
+  const runtime = await buildRuntime(config, { write: () => undefined });
+  const oauth = new auth.OAuth2();
+  oauth.setCredentials({ access_token: 'bench-token' });
+  const sheets = new SheetsWorkbook({
+    spreadsheetId: required('BENCH_SPREADSHEET_ID'),
+    ledgerSheet: config.ledger.kind === 'sheets' ? config.ledger.ledgerSheet : '台帳',
+    peopleSheet: config.ledger.kind === 'sheets' ? config.ledger.peopleSheet : 'users',
+    auth: oauth,
+    rootUrl: required('BENCH_SHEETS_URL'),
+  });
+  const startupRssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
+  let ledgerReadMs = 0;
+  let ledgerWriteMs = 0;
+  const workbook: Workbook = {
+    description: sheets.description,
+    read: async () => {
+      const t = performance.now();
+      try {
+        return await sheets.read();
+      } finally {
+        ledgerReadMs += performance.now() - t;
+      }
+    },
+    write: async (cells) => {
+      const t = performance.now();
+      try {
+        await sheets.write(cells);
+      } finally {
+        ledgerWriteMs += performance.now() - t;
+      }
+    },
+  };
+  try {
+    const report = await runSweep(sweepDepsOf({ ...runtime, workbook }), {
+      mode,
+      date: required('BENCH_DATE') as LocalDate,
+    });
+    sample();
+    const result: SweepChildResult = {
+      mode,
+      wallMs: Math.round(performance.now() - started),
+      ledgerReadMs: Math.round(ledgerReadMs),
+      ledgerWriteMs: Math.round(ledgerWriteMs),
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      memoryPeaksMb: peaks,
+      startupRssMb,
+      actions: countByKind(report.results),
+      attention: report.skips.filter((skip) => skip.attention).length,
+      problems: report.problems.length,
+      ledgerCellsWritten: report.ledgerCellsWritten,
+      cells: ledgerWrites(
+        deletedRows(report.results.map((r) => (r.outcome === 'planned' ? { ...r, outcome: 'done' } : r))),
+        // Columns come from the ledger's header; the bench's ledger is the examples' layout.
+        { status: 7 },
+        config.language,
+      ),
+      hygiene: report.hygiene ?? null,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await runtime.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `sweep child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
