@@ -18,6 +18,7 @@ import { createLogger } from './log';
 import { serve } from './serve';
 import { runDigest } from './sweep/digest';
 import { runSweep } from './sweep/run-sweep';
+import { errorMessage } from './util/errors';
 
 const EXIT_FAILED = 1;
 const EXIT_CONFIG = 2;
@@ -233,7 +234,7 @@ if (require.main === module) {
   program()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       process.stderr.write(`keywarden: ${message}\n`);
       process.exitCode = error instanceof ConfigError ? EXIT_CONFIG : EXIT_FAILED;
     });

@@ -2,6 +2,7 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { buildRuntime, type EmbeddedComponents, type Runtime } from './container';
 import { parseLedger } from './domain/ledger';
 import { parsePeople } from './domain/people';
+import { errorMessage } from './util/errors';
 
 export interface Check {
   readonly name: string;
@@ -11,15 +12,11 @@ export interface Check {
   readonly fix?: string;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function check(name: string, fix: string, probe: () => Promise<string>): Promise<Check> {
   try {
     return { name, ok: true, detail: await probe() };
   } catch (error) {
-    return { name, ok: false, detail: message(error), fix };
+    return { name, ok: false, detail: errorMessage(error), fix };
   }
 }
 
@@ -114,7 +111,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv, embedded?: EmbeddedCompo
   } catch (error) {
     return [
       ...checks,
-      { name: 'clients', ok: false, detail: message(error), fix: 'check the endpoints and credentials' },
+      { name: 'clients', ok: false, detail: errorMessage(error), fix: 'check the endpoints and credentials' },
     ];
   }
   try {

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { FINDING_KINDS, type Finding, type FindingKind, summarise } from '../domain/hygiene';
+import { alignColumns } from '../util/text-table';
 
 /** How `keywarden audit` prints findings. */
 export const FINDINGS_FORMATS = ['table', 'json', 'csv'] as const;
@@ -39,26 +40,12 @@ function countsLine(counts: Readonly<Record<FindingKind, number>>): string {
   return `${total} ${total === 1 ? 'finding' : 'findings'}: ${parts.join(', ')}`;
 }
 
-function alignedTable(rows: readonly (readonly string[])[]): string[] {
-  const width = (cell: string) => [...cell].length;
-  const widths = rows.reduce<number[]>(
-    (acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, width(cell))),
-    [],
-  );
-  return rows.map((row) =>
-    row
-      .map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - width(cell)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 function renderTable(found: readonly Finding[], options: RenderFindingsOptions): string {
   const lines: string[] = [];
   if (options.generatedAt) lines.push(`Credential report generated ${options.generatedAt.toISOString()}`, '');
   if (found.length > 0)
     lines.push(
-      ...alignedTable([
+      ...alignColumns([
         ['user', 'kind', 'credential', 'detail'],
         ...found.map((f) => [f.user, f.kind, credentialOf(f), f.detail]),
       ]),

@@ -8,6 +8,7 @@ import { parseLedger } from '../domain/ledger';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { AuditReports, HygieneTopic } from '../slack/listeners/commands/iam-audit';
 import { runSweep, type SweepDeps } from '../sweep/run-sweep';
+import { alignColumns } from '../util/text-table';
 
 export interface ReportDeps {
   readonly sweep: SweepDeps;
@@ -22,21 +23,6 @@ const TOPICS: Readonly<Record<HygieneTopic, readonly Finding['kind'][]>> = {
   unused: ['unused-credentials'],
   mfa: ['no-mfa', 'root-no-mfa'],
 };
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows.reduce<number[]>(
-    (acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, [...cell].length)),
-    [],
-  );
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 /** What `/iam-audit` answers with; every report reads live data, none changes anything. */
 export class AuditReportService implements AuditReports {
@@ -54,7 +40,7 @@ export class AuditReportService implements AuditReports {
       .sort((a, b) => a.endDate.localeCompare(b.endDate));
     const lines = [
       `Ledger rows ending by ${toLedgerText(today)} + ${days} days: ${upcoming.length}`,
-      table([
+      ...alignColumns([
         ['row', 'end', 'days', 'status', 'IAM user', 'key', 'name'],
         ...upcoming.map((row) => [
           String(row.rowNumber),
@@ -107,7 +93,10 @@ export class AuditReportService implements AuditReports {
     const kinds = TOPICS[topic];
     const relevant = found.filter((finding) => kinds.includes(finding.kind));
     if (relevant.length === 0) return `No ${topic} findings.`;
-    return table([['user', 'finding', 'detail'], ...relevant.map((f) => [f.user, f.kind, f.detail])]);
+    return alignColumns([
+      ['user', 'finding', 'detail'],
+      ...relevant.map((f) => [f.user, f.kind, f.detail]),
+    ]).join('\n');
   }
 
   async uploadReport(channelId: string): Promise<string> {

@@ -2,6 +2,7 @@ import { toLedgerText } from '../domain/dates';
 import { maskKeyId } from '../domain/iam';
 import type { Action } from '../domain/planner';
 import { type ActionResult, countByKind, rowsOf, type SweepReport } from '../domain/report';
+import { alignColumns } from '../util/text-table';
 
 export function describeAction(action: Action): string {
   switch (action.kind) {
@@ -20,19 +21,6 @@ export function describeAction(action: Action): string {
     case 'record-deleted':
       return `mark row deleted (IAM work already done for ${action.row.iamUser})`;
   }
-}
-
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths = rows.reduce<number[]>(
-    (acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, [...cell].length)),
-    [],
-  );
-  return rows.map((row) =>
-    row
-      .map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))
-      .join('  ')
-      .trimEnd(),
-  );
 }
 
 function resultRow(result: ActionResult): string[] {
@@ -72,7 +60,7 @@ export function renderReport(report: SweepReport): string {
   if (report.results.length > 0) {
     lines.push(
       'Actions:',
-      ...table([['row', 'action', 'outcome', 'what', 'detail'], ...report.results.map(resultRow)]),
+      ...alignColumns([['row', 'action', 'outcome', 'what', 'detail'], ...report.results.map(resultRow)]),
       '',
     );
   } else lines.push('Actions: none', '');
@@ -81,7 +69,7 @@ export function renderReport(report: SweepReport): string {
   if (attention.length > 0)
     lines.push(
       'Needs attention (not acted on):',
-      ...table([
+      ...alignColumns([
         ['row', 'reason', 'detail'],
         ...attention.map((skip) => [String(skip.row.rowNumber), skip.reason, skip.detail]),
       ]),

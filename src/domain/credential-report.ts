@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { isValid, parseISO } from 'date-fns';
+import { errorMessage } from '../util/errors';
 
 /**
  * IAM's credential report (GetCredentialReport, CSV) as typed rows.
@@ -250,7 +251,7 @@ export function parseCredentialReport(csv: string): ParsedCredentialReport {
   try {
     header = fields(lines[headerIndex] ?? '');
   } catch (error) {
-    throw new CredentialReportFormatError(`credential report header is not CSV: ${messageOf(error)}`);
+    throw new CredentialReportFormatError(`credential report header is not CSV: ${errorMessage(error)}`);
   }
   const columns = headerColumns(header);
 
@@ -265,7 +266,7 @@ export function parseCredentialReport(csv: string): ParsedCredentialReport {
     try {
       values = fields(line);
     } catch (error) {
-      problems.push(`line ${lineNumber}: not valid CSV (${messageOf(error)})`);
+      problems.push(`line ${lineNumber}: not valid CSV (${errorMessage(error)})`);
       continue;
     }
     if (values.length !== header.length) {
@@ -291,10 +292,6 @@ export function parseCredentialReport(csv: string): ParsedCredentialReport {
     rows.push(parsed.row);
   }
   return { rows, problems };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function clip(text: string, max = 60): string {

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { LocalDate } from '../domain/dates';
+import { errorMessage } from '../util/errors';
 import { type AuditReports, parseAuditCommand } from './listeners/commands/iam-audit';
 import { outcomeText } from './listeners/reply';
 import type { Messages } from './messages';
@@ -105,7 +106,7 @@ async function runAudit(job: Extract<Job, { kind: 'audit' }>, ctx: JobContext): 
     try {
       text = `\`\`\`\n${(await parsed.run(ctx.reports, job.channel)).slice(0, 38_000)}\n\`\`\``;
     } catch (error) {
-      text = `/iam-audit ${job.text.trim()} failed: ${error instanceof Error ? error.message : String(error)}`;
+      text = `/iam-audit ${job.text.trim()} failed: ${errorMessage(error)}`;
     }
   }
   await postToResponseUrl(ctx, job.responseUrl, { response_type: 'ephemeral', text });

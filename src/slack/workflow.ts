@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { dateInZone, type LocalDate, toLedgerText } from '../domain/dates';
+import { dateInZone, daysBetween, type LocalDate, toLedgerText } from '../domain/dates';
 import { checkExtensionDate, suggestedExtension } from '../domain/extension';
 import { parseLedger } from '../domain/ledger';
 import { ledgerWrites, type RowChange } from '../domain/report';
@@ -9,6 +9,7 @@ import type { CaseStatus, CaseStore, NoticeCase } from '../ports/cases';
 import type { AuditLog } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import type { DeleteNowResult } from '../sweep/delete-now';
+import { errorMessage } from '../util/errors';
 import { approvalRequest, denyModal, extendModal, INPUT, mention, ownerNotice, settled } from './blocks';
 import type { Messages } from './messages';
 
@@ -179,15 +180,10 @@ export class Workflow {
     await this.writeLedger(notice.accessKeyId, { status: 'active' });
     const m = this.deps.messages;
     const state = m.state.denied(mention(user), note);
-    const [approval, ...earlier] = [...notice.adminMessages].reverse();
-    if (approval) await this.update(approval.channel, approval.ts, state, settled(notice, state, m));
-    for (const message of earlier)
+    for (const message of notice.adminMessages)
       await this.update(message.channel, message.ts, state, settled(notice, state, m));
     if (notice.ownerMessage) {
-      const daysLeft = Math.max(
-        0,
-        Math.round((Date.parse(notice.endDate) - Date.parse(this.today())) / 86_400_000),
-      );
+      const daysLeft = Math.max(0, daysBetween(this.today(), notice.endDate));
       const blocks: KnownBlock[] = [
         ...ownerNotice(notice, daysLeft, m),
         { type: 'context', elements: [{ type: 'mrkdwn', text: state }] },
@@ -211,7 +207,7 @@ export class Workflow {
     const result = await this.deps.deleteRow(notice.accessKeyId, `slack:${user}`).catch(
       (error: unknown): DeleteNowResult => ({
         kind: 'failed',
-        detail: error instanceof Error ? error.message : String(error),
+        detail: errorMessage(error),
       }),
     );
     if (result.kind === 'done') {

@@ -12,6 +12,7 @@ import {
 import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
 import type { AuditLog, Journal } from '../ports/state';
+import { errorMessage } from '../util/errors';
 
 export interface ExecutorDeps {
   readonly mode: Mode;
@@ -74,7 +75,7 @@ async function executeOne(action: Action, deps: ExecutorDeps): Promise<ActionRes
     });
     return { action, outcome: 'done', detail };
   } catch (error) {
-    const detail = error instanceof Refusal ? `refused: ${error.message}` : `failed: ${messageOf(error)}`;
+    const detail = error instanceof Refusal ? `refused: ${error.message}` : `failed: ${errorMessage(error)}`;
     await deps.audit.record({
       at: deps.now().toISOString(),
       actor,
@@ -226,8 +227,4 @@ async function cleanUpPolicies(policyArns: readonly string[], deps: ExecutorDeps
     if (outcome === 'still-attached') notes.push(`kept policy ${arn}: still attached elsewhere`);
   }
   return notes;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,6 +2,7 @@ import { parseCredentialReport } from '../domain/credential-report';
 import { findingEmailLookups, planFindingNotices, type StaleKey, staleKeys } from '../domain/finding-plan';
 import { type Finding, findings, type HygienePolicy, summarise } from '../domain/hygiene';
 import type { LiveAccessKey } from '../domain/iam';
+import type { PlanInput } from '../domain/planner';
 import type { HygieneSummary, Mode } from '../domain/report';
 import type { CredentialReportSource } from '../ports/credential-report';
 import { lookUpEmails } from './lookups';
@@ -25,7 +26,8 @@ const SAME_KEY_TOLERANCE_MS = 1000;
 export async function runHygiene(
   deps: SweepDeps,
   settings: HygieneSettings,
-  sources: Sources,
+  /** The ledger side's sources; its Slack ids for emails are reused, not looked up again. */
+  sources: Sources & Pick<PlanInput, 'emailToSlackId'>,
   mode: Mode,
   sweepId: string,
 ): Promise<HygieneSummary> {
@@ -41,7 +43,12 @@ export async function runHygiene(
     [...entries].filter(([, entry]) => entry.state === 'completed').map(([key]) => key),
   );
   const scope = { ...sources, findings: found, reported };
-  const emailToSlackId = await lookUpEmails(deps.slackDirectory, findingEmailLookups(scope));
+  const known = sources.emailToSlackId;
+  const looked = await lookUpEmails(
+    deps.slackDirectory,
+    findingEmailLookups(scope).filter((email) => !known.has(email)),
+  );
+  const emailToSlackId = new Map([...known, ...looked]);
   const notices = planFindingNotices({ ...scope, emailToSlackId });
   const fresh = notices.map((notice) => notice.finding);
   const createdAtOf = (finding: Finding) => {

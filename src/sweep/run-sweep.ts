@@ -27,6 +27,7 @@ import type { Notifier } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
 import type { AuditLog, Journal, SweepLock } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
+import { errorMessage } from '../util/errors';
 import { execute } from './execute';
 import { type HygieneSettings, runHygiene } from './hygiene';
 import { loadKeys, lookUpEmails } from './lookups';
@@ -140,7 +141,7 @@ async function sweep(
       if (targets.length === 1) throw error;
       return {
         account: target.id ?? 'default',
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       };
     });
     if ('error' in outcome) {
@@ -217,7 +218,7 @@ async function sweepAccount(
       ? await hygieneOf(
           accountDeps,
           { ...deps.hygiene, reports: target.credentialReports },
-          sources,
+          input,
           mode,
           sweepId,
         )
@@ -258,13 +259,13 @@ function uncovered(
 async function hygieneOf(
   deps: SweepDeps,
   settings: HygieneSettings,
-  sources: Sources,
+  sources: Parameters<typeof runHygiene>[2],
   mode: Mode,
   sweepId: string,
 ): Promise<HygieneSummary | { readonly error: string }> {
   try {
     return await runHygiene(deps, settings, sources, mode, sweepId);
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: errorMessage(error) };
   }
 }
