@@ -5,7 +5,8 @@
 export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const width = (cell: string) => [...cell].length;
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
+  for (const row of rows)
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, width(cell));
   return rows.map((row) =>
     row
       .map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - width(cell)))
