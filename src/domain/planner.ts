@@ -26,8 +26,6 @@ export interface PlanInput {
   readonly today: LocalDate;
   readonly ledger: Ledger;
   readonly iam: IamInventory;
-  /** Live `ListAccessKeys` results for every user `keyCheckUsers` named. */
-  readonly liveKeys: ReadonlyMap<string, readonly LiveAccessKey[]>;
   readonly directory: PeopleDirectory;
   readonly emailToSlackId: ReadonlyMap<string, string | null>;
   readonly journal: JournalView;
@@ -87,6 +85,7 @@ export type SkipReason =
   | 'protected'
   | 'user-not-in-iam'
   | 'key-mismatch'
+  | 'key-check-failed'
   | 'other-account';
 
 export interface Skip {
@@ -97,9 +96,33 @@ export interface Skip {
   readonly attention: boolean;
 }
 
+/** A past-due row, and how far an earlier sweep got with its teardown. */
+export interface DueRow {
+  readonly row: LedgerRow;
+  /** The journaled action of a teardown that an earlier sweep started and did not finish. */
+  readonly interrupted: string | null;
+}
+
+/**
+ * The past-due rows of one IAM user. Which form the removal takes (the whole user, only
+ * the due keys, or nothing because a key is not the user's) depends on the keys the user
+ * holds, so `settleRemoval` decides it with keys listed right before acting: that keeps the
+ * read side of planning to a handful of bulk calls however large the account is, and the
+ * destructive decision rests on state seconds old, not on what was read before the notices.
+ */
+export interface Removal {
+  readonly userName: string;
+  readonly due: readonly DueRow[];
+  readonly customerPolicyArns: readonly string[];
+  /** Every ledger row naming the user, to tell the admins why a key that stays is kept. */
+  readonly ledgerRows: readonly LedgerRow[];
+}
+
 export interface Plan {
   readonly today: LocalDate;
+  /** Notices and journal-only work, decided on the bulk reads alone. */
   readonly actions: readonly Action[];
+  readonly removals: readonly Removal[];
   readonly skips: readonly Skip[];
   readonly problems: readonly RowProblem[];
 }
@@ -122,22 +145,6 @@ function inScope(row: LedgerRow, input: Pick<PlanInput, 'today' | 'policy' | 'ia
   );
 }
 
-/**
- * Users whose keys must be listed live before planning: those with a row past its end date.
- * Authorization details carry no key ids and only a deletion needs the proof, so notices
- * skip the check and the read side stays a handful of calls however large the account.
- */
-export function keyCheckUsers(input: Pick<PlanInput, 'today' | 'policy' | 'iam' | 'ledger'>): string[] {
-  const users = new Set<string>();
-  for (const row of input.ledger.rows) {
-    const user = input.iam.users.get(row.iamUser);
-    const past = daysBetween(input.today, row.endDate) < 0;
-    if (past && inScope(row, input) && user && !isProtected(user, input.policy.protectedUsers))
-      users.add(user.userName);
-  }
-  return [...users].sort();
-}
-
 /** Emails worth a `users.lookupByEmail`: owners of notices that no cheaper source resolves. */
 export function emailLookups(
   input: Pick<PlanInput, 'today' | 'policy' | 'iam' | 'ledger' | 'directory'>,
@@ -156,7 +163,7 @@ export function emailLookups(
 type RowVerdict =
   | { readonly kind: 'action'; readonly action: Action }
   | { readonly kind: 'skip'; readonly skip: Skip }
-  | { readonly kind: 'due'; readonly row: LedgerRow; readonly user: IamUserSummary };
+  | { readonly kind: 'due'; readonly due: DueRow; readonly user: IamUserSummary };
 
 function skip(row: LedgerRow, reason: SkipReason, detail: string, attention: boolean): RowVerdict {
   return { kind: 'skip', skip: { row, reason, detail, attention } };
@@ -211,23 +218,12 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
   if (isProtected(user, policy.protectedUsers))
     return skip(row, 'protected', `IAM user ${user.userName} is protected`, true);
 
-  if (past) {
-    const keys = input.liveKeys.get(user.userName);
-    if (!keys) throw new Error(`planner bug: live keys of ${user.userName} were not loaded`);
-    if (keys.some((key) => key.accessKeyId === row.accessKeyId)) return { kind: 'due', row, user };
-    // The key is gone because an interrupted whole-user teardown removed it: carry on with the user.
-    if (teardown === 'started' && teardownEntry?.action === 'teardown-user')
-      return { kind: 'due', row, user };
-    if (teardown === 'started')
-      return { kind: 'action', action: { kind: 'finish-teardown', key: teardownKey(row), row } };
-    const held = keys.map((key) => maskKeyId(key.accessKeyId)).join(', ') || 'no keys';
-    return skip(
-      row,
-      'key-mismatch',
-      `access key ${maskKeyId(row.accessKeyId)} is not a key of ${user.userName} (it has ${held})`,
-      true,
-    );
-  }
+  if (past)
+    return {
+      kind: 'due',
+      due: { row, interrupted: teardown === 'started' ? (teardownEntry?.action ?? null) : null },
+      user,
+    };
 
   const notice = journal.get(noticeKey(row))?.state;
   if (notice === 'completed')
@@ -272,7 +268,7 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
 export function plan(input: PlanInput): Plan {
   const actions: Action[] = [];
   const skips: Skip[] = [];
-  const due = new Map<string, { user: IamUserSummary; rows: LedgerRow[] }>();
+  const due = new Map<string, { user: IamUserSummary; rows: DueRow[] }>();
 
   for (const row of input.ledger.rows) {
     const verdict = classify(row, input);
@@ -280,36 +276,84 @@ export function plan(input: PlanInput): Plan {
     else if (verdict.kind === 'skip') skips.push(verdict.skip);
     else {
       const group = due.get(verdict.user.userName) ?? { user: verdict.user, rows: [] };
-      group.rows.push(verdict.row);
+      group.rows.push(verdict.due);
       due.set(verdict.user.userName, group);
     }
   }
 
-  for (const { user, rows } of due.values()) actions.push(...teardownActions(user, rows, input));
-  return { today: input.today, actions, skips, problems: input.ledger.problems };
+  const removals = [...due.values()].map(
+    ({ user, rows }): Removal => ({
+      userName: user.userName,
+      due: rows,
+      customerPolicyArns: user.attachedPolicyArns.filter(isCustomerManagedPolicy),
+      ledgerRows: input.ledger.rows.filter((row) => row.iamUser === user.userName),
+    }),
+  );
+  return { today: input.today, actions, removals, skips, problems: input.ledger.problems };
+}
+
+export interface Settled {
+  readonly actions: readonly Action[];
+  readonly skips: readonly Skip[];
+}
+
+/**
+ * Decides a removal on the user's live keys (`null`: the user no longer exists). A row
+ * whose key the user does not hold is refused, unless an interrupted teardown explains why.
+ */
+export function settleRemoval(removal: Removal, liveKeys: readonly LiveAccessKey[] | null): Settled {
+  const actions: Action[] = [];
+  const skips: Skip[] = [];
+  const proceed: LedgerRow[] = [];
+  const live = new Set((liveKeys ?? []).map((key) => key.accessKeyId));
+  const held = (liveKeys ?? []).map((key) => maskKeyId(key.accessKeyId)).join(', ') || 'no keys';
+  for (const { row, interrupted } of removal.due) {
+    const userExists = liveKeys !== null;
+    // A key an interrupted whole-user teardown already removed: carry on with the user.
+    if (userExists && (live.has(row.accessKeyId) || interrupted === 'teardown-user')) proceed.push(row);
+    else if (interrupted !== null) actions.push({ kind: 'finish-teardown', key: teardownKey(row), row });
+    else
+      skips.push({
+        row,
+        attention: true,
+        ...(userExists
+          ? {
+              reason: 'key-mismatch',
+              detail: `access key ${maskKeyId(row.accessKeyId)} is not a key of ${row.iamUser} (it has ${held})`,
+            }
+          : {
+              reason: 'user-not-in-iam',
+              detail: `IAM user ${row.iamUser} was removed by someone else during the sweep`,
+            }),
+      });
+  }
+  if (liveKeys && proceed.length > 0) actions.push(...teardownActions(removal, proceed, liveKeys));
+  return { actions, skips };
 }
 
 /**
  * Whole-user teardown only when every live key of the user is a due ledger key; otherwise
  * only the due keys go, because the user still holds something someone relies on.
  */
-function teardownActions(user: IamUserSummary, dueRows: readonly LedgerRow[], input: PlanInput): Action[] {
+function teardownActions(
+  removal: Removal,
+  dueRows: readonly LedgerRow[],
+  liveKeys: readonly LiveAccessKey[],
+): Action[] {
   const dueKeys = new Set(dueRows.map((row) => row.accessKeyId));
-  const others = (input.liveKeys.get(user.userName) ?? []).filter((key) => !dueKeys.has(key.accessKeyId));
+  const others = liveKeys.filter((key) => !dueKeys.has(key.accessKeyId));
   if (others.length === 0)
     return [
       {
         kind: 'teardown-user',
-        userName: user.userName,
+        userName: removal.userName,
         rows: dueRows,
         keys: dueRows.map(teardownKey),
-        customerPolicyArns: user.attachedPolicyArns.filter(isCustomerManagedPolicy),
+        customerPolicyArns: removal.customerPolicyArns,
       },
     ];
 
-  const otherRows = new Map(
-    input.ledger.rows.filter((row) => row.iamUser === user.userName).map((row) => [row.accessKeyId, row]),
-  );
+  const otherRows = new Map(removal.ledgerRows.map((row) => [row.accessKeyId, row]));
   const keptBecause = others
     .map((key) => {
       const row = otherRows.get(key.accessKeyId);
@@ -322,7 +366,7 @@ function teardownActions(user: IamUserSummary, dueRows: readonly LedgerRow[], in
     kind: 'delete-key' as const,
     key: teardownKey(row),
     row,
-    keptBecause: `${user.userName} also holds ${keptBecause}`,
+    keptBecause: `${removal.userName} also holds ${keptBecause}`,
   }));
 }
 

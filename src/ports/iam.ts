@@ -11,7 +11,8 @@ export type PolicyCleanup = 'deleted' | 'still-attached' | 'already-gone';
 export interface IamGateway {
   /** Users with tags, groups and policies, from paginated `GetAccountAuthorizationDetails`. */
   inventory(): Promise<IamInventory>;
-  listAccessKeys(userName: string): Promise<LiveAccessKey[]>;
+  /** `null` when the user does not exist. */
+  listAccessKeys(userName: string): Promise<LiveAccessKey[] | null>;
   /** Everything that blocks `DeleteUser`; `null` when the user does not exist. */
   holdings(userName: string): Promise<UserHoldings | null>;
   run(step: TeardownStep): Promise<StepOutcome>;

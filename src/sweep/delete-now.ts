@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone, daysBetween } from '../domain/dates';
-import { parseLedger } from '../domain/ledger';
+import { type LedgerRow, parseLedger } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
-import { plan } from '../domain/planner';
+import { plan, settleRemoval } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
 import { execute } from './execute';
 import { completeInput, type SweepDeps } from './run-sweep';
@@ -44,12 +44,24 @@ export async function deleteRowNow(
   const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => r.iamUser === row.iamUser) };
   const input = await completeInput(accountDeps, { ...sources, ledger }, dueDay);
   const planned = plan(input);
+  const clicked = (rows: readonly LedgerRow[]) => rows.some((r) => r.accessKeyId === accessKeyId);
 
-  const action = planned.actions.find((candidate) =>
-    rowsOf(candidate).some((r) => r.accessKeyId === accessKeyId),
+  // Settled as the sweep would (the whole removal, so the user's other due keys count as
+  // due), but only the action for the clicked row runs.
+  const removal = planned.removals.find((candidate) => clicked(candidate.due.map((due) => due.row)));
+  const settled = removal
+    ? settleRemoval(removal, await accountDeps.iam.listAccessKeys(removal.userName))
+    : { actions: [], skips: [] };
+  const action = [...settled.actions, ...planned.actions].find(
+    (candidate) =>
+      clicked(rowsOf(candidate)) &&
+      candidate.kind !== 'notify-week-ahead' &&
+      candidate.kind !== 'notify-owner-unknown',
   );
-  if (!action || action.kind === 'notify-week-ahead' || action.kind === 'notify-owner-unknown') {
-    const skip = planned.skips.find((candidate) => candidate.row.accessKeyId === accessKeyId);
+  if (!action) {
+    const skip = [...settled.skips, ...planned.skips].find(
+      (candidate) => candidate.row.accessKeyId === accessKeyId,
+    );
     return { kind: 'refused', reason: skip?.detail ?? 'nothing to delete for this row' };
   }
 

@@ -1,6 +1,6 @@
-import { isCustomerManagedPolicy, maskKeyId } from '../domain/iam';
+import { isCustomerManagedPolicy, type LiveAccessKey, maskKeyId } from '../domain/iam';
 import type { LedgerRow } from '../domain/ledger';
-import type { Action } from '../domain/planner';
+import { type Action, type Removal, type Skip, settleRemoval } from '../domain/planner';
 import type { ActionResult, Mode } from '../domain/report';
 import {
   describeStep,
@@ -49,6 +49,57 @@ export async function execute(actions: readonly Action[], deps: ExecutorDeps): P
     results.push(await executeOne(action, deps));
   }
   return results;
+}
+
+export interface RemovalOutcome {
+  readonly results: readonly ActionResult[];
+  readonly skips: readonly Skip[];
+}
+
+/**
+ * Lists each user's keys right before deciding how to remove it (in a dry run too, so it
+ * shows what an apply run would refuse). A failed list is never read as "no keys": that
+ * user's rows and every removal after it are left for the next sweep and flagged, since
+ * IAM failing after the client's retries will most likely fail for the next user as well.
+ */
+export async function executeRemovals(
+  removals: readonly Removal[],
+  deps: ExecutorDeps,
+): Promise<RemovalOutcome> {
+  const results: ActionResult[] = [];
+  const skips: Skip[] = [];
+  let failure: string | null = null;
+  for (const removal of removals) {
+    const live: ListedKeys = failure === null ? await listKeys(removal, deps) : { failed: failure };
+    if ('failed' in live) {
+      failure = live.failed;
+      skips.push(
+        ...removal.due.map(
+          ({ row }): Skip => ({
+            row,
+            reason: 'key-check-failed',
+            detail: `not removed: ${failure}; the next sweep tries again`,
+            attention: true,
+          }),
+        ),
+      );
+      continue;
+    }
+    const settled = settleRemoval(removal, live.keys);
+    skips.push(...settled.skips);
+    results.push(...(await execute(settled.actions, deps)));
+  }
+  return { results, skips };
+}
+
+type ListedKeys = { readonly keys: LiveAccessKey[] | null } | { readonly failed: string };
+
+async function listKeys(removal: Removal, deps: ExecutorDeps): Promise<ListedKeys> {
+  try {
+    return { keys: await deps.iam.listAccessKeys(removal.userName) };
+  } catch (error) {
+    return { failed: `listing the keys of ${removal.userName} failed: ${errorMessage(error)}` };
+  }
 }
 
 /** `<account>/<key id>`: the journal says where an action happened, not only to which row. */
@@ -176,6 +227,7 @@ async function teardownUser(
 
 async function deleteKey(key: string, row: LedgerRow, deps: ExecutorDeps): Promise<string> {
   const live = await deps.iam.listAccessKeys(row.iamUser);
+  if (live === null) throw new Refusal(`${row.iamUser} no longer exists; nothing was deleted`);
   const target = live.find((k) => k.accessKeyId === row.accessKeyId);
   if (!target) throw new Refusal(`${maskKeyId(row.accessKeyId)} is no longer a key of ${row.iamUser}`);
   await deps.journal.begin(

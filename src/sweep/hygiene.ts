@@ -1,7 +1,6 @@
 import { parseCredentialReport } from '../domain/credential-report';
 import { findingEmailLookups, planFindingNotices, type StaleKey, staleKeys } from '../domain/finding-plan';
 import { type Finding, findings, type HygienePolicy, summarise } from '../domain/hygiene';
-import type { LiveAccessKey } from '../domain/iam';
 import type { PlanInput } from '../domain/planner';
 import type { HygieneSummary, Mode } from '../domain/report';
 import type { CredentialReportSource } from '../ports/credential-report';
@@ -103,7 +102,8 @@ export async function runHygiene(
 async function deactivate(stale: StaleKey, deps: SweepDeps, sweepId: string): Promise<string> {
   const label = `${stale.userName} key ${stale.slot}`;
   // Live check: the report may be hours old and names keys only by slot.
-  const live: LiveAccessKey[] = await deps.iam.listAccessKeys(stale.userName);
+  const live = await deps.iam.listAccessKeys(stale.userName);
+  if (live === null) return `${label}: not deactivated, the user no longer exists`;
   const key = live.find(
     (candidate) =>
       candidate.createdAt &&

@@ -5,7 +5,6 @@ import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
   emailLookups,
   journalKeysFor,
-  keyCheckUsers,
   type PlanInput,
   plan,
   type Skip,
@@ -28,9 +27,9 @@ import type { SlackDirectory } from '../ports/slack-directory';
 import type { AuditLog, Journal, SweepLock } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import { errorMessage } from '../util/errors';
-import { execute } from './execute';
+import { execute, executeRemovals } from './execute';
 import { type HygieneSettings, runHygiene } from './hygiene';
-import { loadKeys, lookUpEmails } from './lookups';
+import { lookUpEmails } from './lookups';
 
 export interface SweepDeps {
   readonly workbook: Workbook;
@@ -91,17 +90,15 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
 
 export type Sources = Pick<PlanInput, 'ledger' | 'directory' | 'iam'>;
 
-/** Adds what only some rows need: live keys, journal entries, Slack ids for emails. */
+/** Adds what only some rows need: journal entries and Slack ids for emails. */
 export async function completeInput(deps: SweepDeps, sources: Sources, today: LocalDate): Promise<PlanInput> {
   const scope = { ...sources, today, policy: deps.policy };
-  const [liveKeys, journal, emailToSlackId] = await Promise.all([
-    loadKeys(deps.iam, keyCheckUsers(scope)),
+  const [journal, emailToSlackId] = await Promise.all([
     deps.journal.getMany(journalKeysFor(scope)),
     lookUpEmails(deps.slackDirectory, emailLookups(scope)),
   ]);
   return {
     ...scope,
-    liveKeys,
     emailToSlackId,
     journal: new Map([...journal].map(([key, entry]) => [key, { state: entry.state, action: entry.action }])),
   };
@@ -207,12 +204,10 @@ async function sweepAccount(
   const sources = { ...shared, ledger: { ...shared.ledger, rows }, iam: inventory };
   const input = await completeInput(accountDeps, sources, today);
   const planned = plan(input);
-  const results = await execute(planned.actions, {
-    ...accountDeps,
-    mode,
-    sweepId,
-    actor: `sweep:${sweepId}`,
-  });
+  const executor = { ...accountDeps, mode, sweepId, actor: `sweep:${sweepId}` };
+  // Notices go out before any removal: they are time-sensitive and a removal may be slow or fail.
+  const noticed = await execute(planned.actions, executor);
+  const removed = await executeRemovals(planned.removals, executor);
   const hygiene =
     deps.hygiene && target.credentialReports
       ? await hygieneOf(
@@ -226,8 +221,8 @@ async function sweepAccount(
   return {
     account: accountId ?? 'default',
     rows,
-    results,
-    skips: planned.skips,
+    results: [...noticed, ...removed.results],
+    skips: [...planned.skips, ...removed.skips],
     ...(hygiene ? { hygiene } : {}),
   };
 }

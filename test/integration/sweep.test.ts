@@ -179,6 +179,34 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
     expect(world.sheets.stats.writes).toBe(0);
   });
 
+  it('checks each key right before removing and, when IAM keeps failing, removes nothing and flags the rows', async () => {
+    world = await World.start({
+      iamMaxAttempts: 2,
+      iamServer: { fault: (action) => (action === 'ListAccessKeys' ? 'Throttling' : null) },
+    });
+    const before = world.account.toJSON();
+    const report = await world.sweep('apply');
+
+    // Notices do not wait for removals, so they still go out.
+    expect(report.results.map((r) => [r.action.kind, r.outcome])).toEqual([
+      ['notify-week-ahead', 'done'],
+      ['notify-owner-unknown', 'done'],
+    ]);
+    const flagged = report.skips.filter((skip) => skip.reason === 'key-check-failed');
+    expect(flagged.map((skip) => [skip.row.iamUser, skip.attention])).toEqual([
+      ['ci-deploy', true],
+      ['sandbox-suzuki', true],
+      ['report-bot', true],
+    ]);
+    expect(flagged[0]?.detail).toMatch(
+      /listing the keys of ci-deploy failed: .*Throttling.*next sweep tries again/,
+    );
+    // Two attempts for the first user; after it failed, the others were not even tried.
+    expect(world.iamServer.stats.byAction.ListAccessKeys).toBe(2);
+    expect(world.account.toJSON()).toEqual(before);
+    expect(world.sheets.stats.writes).toBe(0);
+  });
+
   it('recovers from occasional throttling with the same result', async () => {
     world = await World.start({ iamServer: { fault: (_action, n) => (n % 5 === 0 ? 'Throttling' : null) } });
     const report = await world.sweep('apply');

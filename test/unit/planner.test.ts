@@ -6,11 +6,12 @@ import {
   emailLookups,
   type JournalView,
   journalKeysFor,
-  keyCheckUsers,
   noticeKey,
   ownerUnknownKey,
+  type Plan,
   type PlanInput,
   plan,
+  settleRemoval,
   teardownKey,
 } from '../../src/domain/planner';
 
@@ -61,16 +62,11 @@ interface Scenario {
   emails?: Record<string, string | null>;
 }
 
+const usersOf = (s: Scenario) =>
+  s.users ?? [...new Set(s.rows.map((r) => r.iamUser))].map((name) => user(name));
+
 function input(s: Scenario): PlanInput {
-  const users = s.users ?? [...new Set(s.rows.map((r) => r.iamUser))].map((name) => user(name));
-  const keys =
-    s.keys ??
-    Object.fromEntries(
-      users.map((u) => [
-        u.userName,
-        s.rows.filter((r) => r.iamUser === u.userName).map((r) => r.accessKeyId),
-      ]),
-    );
+  const users = usersOf(s);
   const ledger: Ledger = {
     headerRowNumber: 1,
     columns: { status: 7, endDate: 6 },
@@ -81,12 +77,6 @@ function input(s: Scenario): PlanInput {
     today: d(s.today),
     ledger,
     iam: { accountId: ACCOUNT, users: new Map(users.map((u) => [u.userName, u])) },
-    liveKeys: new Map(
-      Object.entries(keys).map(([name, ids]) => [
-        name,
-        ids.map((accessKeyId): LiveAccessKey => ({ accessKeyId, status: 'Active' })),
-      ]),
-    ),
     directory: new PeopleDirectory([{ slackId: 'U01YAMADA', familyName: '山田', givenName: '太郎' }]),
     emailToSlackId: new Map(Object.entries(s.emails ?? {})),
     journal: new Map(
@@ -99,8 +89,28 @@ function input(s: Scenario): PlanInput {
   };
 }
 
-const kinds = (p: ReturnType<typeof plan>) => p.actions.map((a) => a.kind);
-const reasons = (p: ReturnType<typeof plan>) => p.skips.map((s) => s.reason);
+/** The user's keys when the removal is settled; `null`: the user is gone by then. */
+function liveKeysOf(s: Scenario, userName: string): LiveAccessKey[] | null {
+  const ids =
+    s.keys?.[userName] ??
+    (usersOf(s).some((u) => u.userName === userName)
+      ? s.rows.filter((r) => r.iamUser === userName).map((r) => r.accessKeyId)
+      : null);
+  return ids?.map((accessKeyId): LiveAccessKey => ({ accessKeyId, status: 'Active' })) ?? null;
+}
+
+/** The plan, with each removal settled on the scenario's live keys as the executor settles it. */
+function planned(s: Scenario): Pick<Plan, 'actions' | 'skips'> {
+  const result = plan(input(s));
+  const settled = result.removals.map((removal) => settleRemoval(removal, liveKeysOf(s, removal.userName)));
+  return {
+    actions: [...result.actions, ...settled.flatMap((x) => x.actions)],
+    skips: [...result.skips, ...settled.flatMap((x) => x.skips)],
+  };
+}
+
+const kinds = (p: Pick<Plan, 'actions'>) => p.actions.map((a) => a.kind);
+const reasons = (p: Pick<Plan, 'skips'>) => p.skips.map((s) => s.reason);
 
 describe('week-ahead notices', () => {
   it.each([
@@ -109,7 +119,7 @@ describe('week-ahead notices', () => {
     ['on the end date itself', '2026-12-01', 0],
   ])('notifies the owner %s', (_label, today, daysLeft) => {
     const r = row({ endDate: '2026-12-01' });
-    const result = plan(input({ today, rows: [r] }));
+    const result = planned({ today, rows: [r] });
     expect(result.actions).toEqual([
       {
         kind: 'notify-week-ahead',
@@ -122,7 +132,7 @@ describe('week-ahead notices', () => {
   });
 
   it('does not notify eight days before', () => {
-    const result = plan(input({ today: '2026-11-23', rows: [row({ endDate: '2026-12-01' })] }));
+    const result = planned({ today: '2026-11-23', rows: [row({ endDate: '2026-12-01' })] });
     expect(result.actions).toEqual([]);
     expect(result.skips).toEqual([expect.objectContaining({ reason: 'not-due', attention: false })]);
   });
@@ -130,16 +140,14 @@ describe('week-ahead notices', () => {
   it('notifies once per end date, and again after the end date moves', () => {
     const r = row({ endDate: '2026-12-01' });
     const journal = { [noticeKey(r)]: 'completed' as const };
-    expect(reasons(plan(input({ today: '2026-11-26', rows: [r], journal })))).toEqual(['already-notified']);
+    expect(reasons(planned({ today: '2026-11-26', rows: [r], journal }))).toEqual(['already-notified']);
     const moved = { ...r, endDate: d('2026-12-03') };
-    expect(kinds(plan(input({ today: '2026-11-26', rows: [moved], journal })))).toEqual([
-      'notify-week-ahead',
-    ]);
+    expect(kinds(planned({ today: '2026-11-26', rows: [moved], journal }))).toEqual(['notify-week-ahead']);
   });
 
   it('warns the admins when a sweep stopped between claiming and sending a notice', () => {
     const r = row({ endDate: '2026-12-01' });
-    const result = plan(input({ today: '2026-11-26', rows: [r], journal: { [noticeKey(r)]: 'started' } }));
+    const result = planned({ today: '2026-11-26', rows: [r], journal: { [noticeKey(r)]: 'started' } });
     expect(result.actions).toEqual([]);
     expect(result.skips).toEqual([
       expect.objectContaining({
@@ -152,10 +160,10 @@ describe('week-ahead notices', () => {
 
   it('crosses a month end and a leap day', () => {
     const r = row({ endDate: '2028-03-01' });
-    expect(plan(input({ today: '2028-02-23', rows: [r] })).actions).toEqual([
+    expect(planned({ today: '2028-02-23', rows: [r] }).actions).toEqual([
       expect.objectContaining({ kind: 'notify-week-ahead', daysLeft: 7 }),
     ]);
-    expect(kinds(plan(input({ today: '2028-02-22', rows: [r] })))).toEqual([]);
+    expect(kinds(planned({ today: '2028-02-22', rows: [r] }))).toEqual([]);
   });
 
   it('finds the owner through the Email tag once Slack has answered', () => {
@@ -163,7 +171,7 @@ describe('week-ahead notices', () => {
     const users = [user('etl-bot', { tags: { Email: 'ops@example.com' } })];
     const base = { today: '2026-11-30', rows: [r], users };
     expect(emailLookups(input(base))).toEqual(['ops@example.com']);
-    const result = plan(input({ ...base, emails: { 'ops@example.com': 'U77OPS' } }));
+    const result = planned({ ...base, emails: { 'ops@example.com': 'U77OPS' } });
     expect(result.actions).toEqual([
       expect.objectContaining({ kind: 'notify-week-ahead', slackId: 'U77OPS' }),
     ]);
@@ -171,7 +179,7 @@ describe('week-ahead notices', () => {
 
   it('tells the admins, once, when nobody owns the row', () => {
     const r = row({ endDate: '2026-12-01', name: 'Nobody Known' });
-    const first = plan(input({ today: '2026-11-30', rows: [r] }));
+    const first = planned({ today: '2026-11-30', rows: [r] });
     expect(first.actions).toEqual([
       expect.objectContaining({
         kind: 'notify-owner-unknown',
@@ -179,7 +187,7 @@ describe('week-ahead notices', () => {
       }),
     ]);
     const journal = { [ownerUnknownKey({ ...r, rowNumber: 2 })]: 'completed' as const };
-    expect(kinds(plan(input({ today: '2026-12-01', rows: [r], journal })))).toEqual([]);
+    expect(kinds(planned({ today: '2026-12-01', rows: [r], journal }))).toEqual([]);
   });
 });
 
@@ -194,8 +202,8 @@ describe('teardown', () => {
         ],
       }),
     ];
-    expect(kinds(plan(input({ today: '2026-12-01', rows: [r], users })))).toEqual(['notify-week-ahead']);
-    const result = plan(input({ today: '2026-12-02', rows: [r], users }));
+    expect(kinds(planned({ today: '2026-12-01', rows: [r], users }))).toEqual(['notify-week-ahead']);
+    const result = planned({ today: '2026-12-02', rows: [r], users });
     expect(result.actions).toEqual([
       {
         kind: 'teardown-user',
@@ -211,19 +219,19 @@ describe('teardown', () => {
     const r = row({ endDate: '2026-11-24' });
     const before = dateInZone(new Date('2026-11-24T14:59:00Z'), 'Asia/Tokyo');
     const after = dateInZone(new Date('2026-11-24T15:00:00Z'), 'Asia/Tokyo');
-    expect(kinds(plan(input({ today: before, rows: [r] })))).toEqual(['notify-week-ahead']);
-    expect(kinds(plan(input({ today: after, rows: [r] })))).toEqual(['teardown-user']);
+    expect(kinds(planned({ today: before, rows: [r] }))).toEqual(['notify-week-ahead']);
+    expect(kinds(planned({ today: after, rows: [r] }))).toEqual(['teardown-user']);
   });
 
   it('still tears down after missed days', () => {
-    expect(kinds(plan(input({ today: '2027-01-15', rows: [row({ endDate: '2026-12-01' })] })))).toEqual([
+    expect(kinds(planned({ today: '2027-01-15', rows: [row({ endDate: '2026-12-01' })] }))).toEqual([
       'teardown-user',
     ]);
   });
 
   it('removes two due rows of one user in a single teardown', () => {
     const rows = [row({ endDate: '2026-11-01' }), row({ endDate: '2026-11-10' })];
-    const result = plan(input({ today: '2026-11-20', rows }));
+    const result = planned({ today: '2026-11-20', rows });
     expect(result.actions).toEqual([
       expect.objectContaining({ kind: 'teardown-user', keys: rows.map(teardownKey) }),
     ]);
@@ -232,9 +240,7 @@ describe('teardown', () => {
   it('deletes only the ledger key when the user holds a key the ledger does not know', () => {
     const r = row({ endDate: '2026-11-01' });
     const stray = 'AKIASTRAYSTRAYSTRAY1';
-    const result = plan(
-      input({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [r.accessKeyId, stray] } }),
-    );
+    const result = planned({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [r.accessKeyId, stray] } });
     expect(result.actions).toEqual([
       expect.objectContaining({
         kind: 'delete-key',
@@ -246,7 +252,7 @@ describe('teardown', () => {
   it('deletes only the due key when another ledger row of the user is still active', () => {
     const due = row({ endDate: '2026-11-01' });
     const current = row({ endDate: '2027-03-31' });
-    const result = plan(input({ today: '2026-11-20', rows: [due, current] }));
+    const result = planned({ today: '2026-11-20', rows: [due, current] });
     expect(result.actions).toEqual([
       expect.objectContaining({
         kind: 'delete-key',
@@ -263,7 +269,7 @@ describe('guards', () => {
     ['extension-requested', 'extension-pending', true],
     ['error', 'error-status', true],
   ] as const)('skips a %s row past its end date', (status, reason, attention) => {
-    const result = plan(input({ today: '2026-12-10', rows: [row({ endDate: '2026-12-01', status })] }));
+    const result = planned({ today: '2026-12-10', rows: [row({ endDate: '2026-12-01', status })] });
     expect(result.actions).toEqual([]);
     expect(result.skips).toEqual([expect.objectContaining({ reason, attention })]);
   });
@@ -273,17 +279,15 @@ describe('guards', () => {
     const b = row({ endDate: '2026-11-01', iamUser: 'tagged' });
     const users = [user('break-glass'), user('tagged', { tags: { 'keywarden:protected': 'TRUE' } })];
     const scenario = { today: '2026-11-20', rows: [a, b], users, protectedUsers: ['break-glass'] };
-    const result = plan(input(scenario));
+    const result = planned(scenario);
     expect(result.actions).toEqual([]);
     expect(reasons(result)).toEqual(['protected', 'protected']);
-    expect(keyCheckUsers(input(scenario))).toEqual([]);
+    expect(plan(input(scenario)).removals).toEqual([]);
   });
 
   it('refuses a row whose key is not the user’s', () => {
     const r = row({ endDate: '2026-11-01' });
-    const result = plan(
-      input({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': ['AKIAOTHEROTHEROTHER1'] } }),
-    );
+    const result = planned({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': ['AKIAOTHEROTHEROTHER1'] } });
     expect(result.actions).toEqual([]);
     expect(result.skips).toEqual([
       expect.objectContaining({
@@ -295,17 +299,21 @@ describe('guards', () => {
   });
 
   it('reports a user missing from IAM instead of calling it deleted', () => {
-    const result = plan(
-      input({ today: '2026-11-20', rows: [row({ endDate: '2026-11-01' })], users: [], keys: {} }),
-    );
+    const result = planned({
+      today: '2026-11-20',
+      rows: [row({ endDate: '2026-11-01' })],
+      users: [],
+      keys: {},
+    });
     expect(result.actions).toEqual([]);
     expect(result.skips).toEqual([expect.objectContaining({ reason: 'user-not-in-iam', attention: true })]);
   });
 
   it('leaves rows of another AWS account alone', () => {
-    const result = plan(
-      input({ today: '2026-11-20', rows: [row({ endDate: '2026-11-01', accountId: '999999999999' })] }),
-    );
+    const result = planned({
+      today: '2026-11-20',
+      rows: [row({ endDate: '2026-11-01', accountId: '999999999999' })],
+    });
     expect(reasons(result)).toEqual(['other-account']);
   });
 });
@@ -314,14 +322,14 @@ describe('resuming after a crash', () => {
   it('finishes a teardown whose user is already gone', () => {
     const r = row({ endDate: '2026-11-01' });
     const journal = { [teardownKey(r)]: 'started' as const };
-    const result = plan(input({ today: '2026-11-20', rows: [r], users: [], keys: {}, journal }));
+    const result = planned({ today: '2026-11-20', rows: [r], users: [], keys: {}, journal });
     expect(kinds(result)).toEqual(['finish-teardown']);
   });
 
   it('finishes a key deletion whose key is already gone', () => {
     const r = row({ endDate: '2026-11-01' });
     const journal = { [teardownKey(r)]: 'started' as const };
-    expect(kinds(plan(input({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [] }, journal })))).toEqual([
+    expect(kinds(planned({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [] }, journal }))).toEqual([
       'finish-teardown',
     ]);
   });
@@ -329,27 +337,49 @@ describe('resuming after a crash', () => {
   it('carries on with the whole user when an interrupted user teardown already removed the key', () => {
     const r = row({ endDate: '2026-11-01' });
     const journal = { [teardownKey(r)]: { state: 'started' as const, action: 'teardown-user' } };
-    const result = plan(input({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [] }, journal }));
+    const result = planned({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [] }, journal });
     expect(kinds(result)).toEqual(['teardown-user']);
+  });
+
+  it('refuses, and does not call it deleted, when the user disappears between the inventory and the key check', () => {
+    const r = row({ endDate: '2026-11-01' });
+    const [removal] = plan(input({ today: '2026-11-20', rows: [r] })).removals;
+    if (!removal) throw new Error('expected a removal');
+    expect(settleRemoval(removal, null)).toEqual({
+      actions: [],
+      skips: [
+        expect.objectContaining({
+          reason: 'user-not-in-iam',
+          attention: true,
+          detail: 'IAM user etl-bot was removed by someone else during the sweep',
+        }),
+      ],
+    });
+    const journal = { [teardownKey(r)]: { state: 'started' as const, action: 'teardown-user' } };
+    const [resumed] = plan(input({ today: '2026-11-20', rows: [r], journal })).removals;
+    if (!resumed) throw new Error('expected a removal');
+    expect(settleRemoval(resumed, null).actions).toEqual([
+      { kind: 'finish-teardown', key: teardownKey(r), row: { ...r, rowNumber: 2 } },
+    ]);
   });
 
   it('records in the ledger a teardown that completed before the write-back', () => {
     const r = row({ endDate: '2026-11-01' });
     const journal = { [teardownKey(r)]: 'completed' as const };
-    expect(kinds(plan(input({ today: '2026-11-20', rows: [r], users: [], keys: {}, journal })))).toEqual([
+    expect(kinds(planned({ today: '2026-11-20', rows: [r], users: [], keys: {}, journal }))).toEqual([
       'record-deleted',
     ]);
   });
 });
 
 describe('what the shell must fetch', () => {
-  it('lists keys only for users with a row past its end date, and reads journal keys only near one', () => {
+  it('leaves a key check only for users with a row past its end date, and reads journal keys only near one', () => {
     const far = row({ endDate: '2027-06-01', iamUser: 'far' });
     const soon = row({ endDate: '2026-11-25', iamUser: 'soon' });
     const over = row({ endDate: '2026-11-10', iamUser: 'over' });
     const gone = row({ endDate: '2026-01-01', iamUser: 'gone', status: 'deleted' });
     const scenario = input({ today: '2026-11-20', rows: [far, soon, over, gone] });
-    expect(keyCheckUsers(scenario)).toEqual(['over']);
+    expect(plan(scenario).removals.map((removal) => removal.userName)).toEqual(['over']);
     expect(journalKeysFor(scenario)).toEqual(
       [soon, over].flatMap((r) => [noticeKey(r), ownerUnknownKey(r), teardownKey(r)]),
     );

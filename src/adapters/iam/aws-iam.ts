@@ -83,23 +83,18 @@ export class AwsIamGateway implements IamGateway {
     };
   }
 
-  async listAccessKeys(userName: string): Promise<LiveAccessKey[]> {
-    return this.call(`ListAccessKeys ${userName}`, () => this.keys(userName));
+  async listAccessKeys(userName: string): Promise<LiveAccessKey[] | null> {
+    return this.call(`ListAccessKeys ${userName}`, () => absentAsNull(this.keys(userName)));
   }
 
   async holdings(userName: string): Promise<UserHoldings | null> {
     return this.call(`reading ${userName}`, async () => {
       const client = this.client;
       const args = { UserName: userName };
-      let accessKeys: LiveAccessKey[];
-      try {
-        accessKeys = await this.keys(userName);
-      } catch (error) {
-        if (error instanceof NoSuchEntityException) return null;
-        throw error;
-      }
+      const accessKeys = await absentAsNull(this.keys(userName));
+      if (accessKeys === null) return null;
       const [loginProfile, mfa, certs, ssh, serviceCreds, groups, inline, attached] = await Promise.all([
-        absentAsFalse(client.send(new GetLoginProfileCommand(args)).then(() => true)),
+        absentAsNull(client.send(new GetLoginProfileCommand(args))).then((profile) => profile !== null),
         collect(paginateListMFADevices({ client }, args), (p) => p.MFADevices),
         collect(paginateListSigningCertificates({ client }, args), (p) => p.Certificates),
         collect(paginateListSSHPublicKeys({ client }, args), (p) => p.SSHPublicKeys),
@@ -190,11 +185,11 @@ export class AwsIamGateway implements IamGateway {
   }
 }
 
-async function absentAsFalse(check: Promise<boolean>): Promise<boolean> {
+async function absentAsNull<T>(read: Promise<T>): Promise<T | null> {
   try {
-    return await check;
+    return await read;
   } catch (error) {
-    if (error instanceof NoSuchEntityException) return false;
+    if (error instanceof NoSuchEntityException) return null;
     throw error;
   }
 }
