@@ -44,7 +44,7 @@ export function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>): stri
     .join(', ');
   return [
     `IAM hygiene (credential report of ${hygiene.generatedAt}): ${hygiene.total} findings${kinds ? ` (${kinds})` : ''}, ` +
-      `${hygiene.fresh} new this window, ${hygiene.notified} owner DMs; details: keywarden audit`,
+      `${hygiene.fresh} new this window, ${hygiene.notified} owner DMs (${hygiene.notifiedFindings} findings); details: keywarden audit`,
     ...hygiene.deactivated.map((line) => `  stale key ${line}`),
     ...hygiene.problems.map((problem) => `  credential report ${problem}`),
   ];

@@ -13,10 +13,12 @@ export interface FindingScope {
   readonly reported: ReadonlySet<string>;
 }
 
-export interface FindingNotice {
-  readonly finding: Finding;
-  /** The IAM user's owner; unknown owners (and root) are covered by the admin digest only. */
-  readonly owner: Owner;
+/** One owner's new findings: they get one DM per sweep, however many findings they have. */
+export interface OwnerFindings {
+  /** `null` when the owner is unknown (and for root): the admin digest covers those, no DM. */
+  readonly slackId: string | null;
+  /** In report order. */
+  readonly findings: readonly Finding[];
 }
 
 /** Whose finding is it: the ledger's name for the user first, then the user's own tags. */
@@ -29,11 +31,21 @@ export function findingOwner(
   return resolveOwner(row?.name ?? '', scope.directory, { tags, emailToSlackId: scope.emailToSlackId });
 }
 
-/** Findings not yet reported in their window, each with its owner: at most one DM per finding per window. */
-export function planFindingNotices(scope: FindingScope): FindingNotice[] {
-  return scope.findings
-    .filter((finding) => !scope.reported.has(finding.key))
-    .map((finding) => ({ finding, owner: findingOwner(finding.user, scope) }));
+/**
+ * Findings not yet reported in their window, grouped by owner: at most one DM per finding per
+ * window, and one DM per owner. Owners come in the order of their first finding.
+ */
+export function planFindingNotices(scope: FindingScope): OwnerFindings[] {
+  const byOwner = new Map<string | null, Finding[]>();
+  for (const finding of scope.findings) {
+    if (scope.reported.has(finding.key)) continue;
+    const owner = findingOwner(finding.user, scope);
+    const slackId = owner.kind === 'slack' ? owner.slackId : null;
+    const group = byOwner.get(slackId);
+    if (group) group.push(finding);
+    else byOwner.set(slackId, [finding]);
+  }
+  return [...byOwner].map(([slackId, findings]) => ({ slackId, findings }));
 }
 
 /** Emails worth looking up for owners of new findings that neither the ledger nor a SlackId tag name. */

@@ -22,8 +22,10 @@ export interface HygieneSummary {
   readonly total: number;
   /** New in their window this run. */
   readonly fresh: number;
-  /** Owner DMs sent. */
+  /** Owner DMs sent: one per owner, however many findings it lists. */
   readonly notified: number;
+  /** Findings those DMs listed. */
+  readonly notifiedFindings: number;
   readonly deactivated: readonly string[];
   /** Report rows that could not be read. */
   readonly problems: readonly string[];

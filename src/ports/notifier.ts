@@ -14,9 +14,10 @@ export interface OwnerUnknownNotice {
   readonly daysLeft: number;
 }
 
-export interface FindingNotice {
-  readonly finding: Finding;
+export interface FindingsNotice {
   readonly slackId: string;
+  /** The owner's findings new in their window this run, in report order; never empty. */
+  readonly findings: readonly Finding[];
 }
 
 export interface FindingsDigest {
@@ -33,8 +34,8 @@ export interface Notifier {
   /** DM to the owner with Extend/Delete, and a copy to the admins. */
   weekAhead(notice: WeekAheadNotice): Promise<void>;
   ownerUnknown(notice: OwnerUnknownNotice): Promise<void>;
-  /** DM to the owner of an IAM user about one hygiene finding. */
-  finding(notice: FindingNotice): Promise<void>;
+  /** One DM to an owner listing all of their new hygiene findings (one per owner per sweep). */
+  findings(notice: FindingsNotice): Promise<void>;
   /** Hygiene findings for the admins: daily (new ones) or weekly (with the report CSV). */
   findingsDigest(digest: FindingsDigest): Promise<void>;
   /** The end-of-sweep summary for the admins. */

@@ -1,5 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import { type LocalDate, toLedgerText } from '../domain/dates';
+import type { Finding } from '../domain/hygiene';
 import { maskKeyId } from '../domain/iam';
 import type { NoticeCase } from '../ports/cases';
 import type { Messages } from './messages';
@@ -106,6 +107,55 @@ export function ownerUnknown(
     header(m.ownerUnknownTitle),
     fieldsOf(notice, m),
     context(`row ${rowNumber}: ${escapeMrkdwn(reason)}`),
+  ];
+}
+
+/** Slack rejects a message of more than 50 blocks, or a section whose text is over 3000 characters. */
+export const MAX_BLOCKS = 50;
+export const MAX_SECTION_TEXT = 3000;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Lines into as few groups as fit `max` characters each, joined by newlines; order kept. */
+function packLines(lines: readonly string[], max: number): string[][] {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const line of lines) {
+    const grown = current.length === 0 ? line.length : length + 1 + line.length;
+    if (current.length > 0 && grown > max) {
+      groups.push(current);
+      current = [line];
+      length = line.length;
+    } else {
+      current.push(line);
+      length = grown;
+    }
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/**
+ * An owner's hygiene DM: a header, then one line per finding. Lines share sections so that
+ * hundreds of findings still make a valid message; past 50 blocks the rest become "…and N more".
+ */
+export function ownerFindings(findings: readonly Finding[], m: Messages): KnownBlock[] {
+  const lines = findings.map((finding) =>
+    clip(m.findingLine(escapeMrkdwn(finding.user), escapeMrkdwn(finding.detail)), MAX_SECTION_TEXT),
+  );
+  const sections = packLines(lines, MAX_SECTION_TEXT);
+  // The header takes one block; when lines are left over, their count takes another.
+  const shown = sections.length <= MAX_BLOCKS - 1 ? sections : sections.slice(0, MAX_BLOCKS - 2);
+  const listed = shown.reduce((n, section) => n + section.length, 0);
+  return [
+    header(m.findingsTitle(findings.length)),
+    ...shown.map(
+      (section): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: section.join('\n') } }),
+    ),
+    ...(listed < findings.length ? [context(m.moreFindings(findings.length - listed))] : []),
   ];
 }
 

@@ -38,7 +38,10 @@ export interface Messages {
   };
   readonly ownerApproved: (until: string) => string;
   readonly ownerDenied: (note: string) => string;
-  readonly findingNotice: (iamUser: string, detail: string) => string;
+  readonly findingsTitle: (count: number) => string;
+  /** `iamUser` and `detail` arrive escaped for mrkdwn. */
+  readonly findingLine: (iamUser: string, detail: string) => string;
+  readonly moreFindings: (count: number) => string;
   readonly alreadySettled: string;
   readonly notAllowed: string;
   readonly dateErrors: {
@@ -88,7 +91,9 @@ const ja: Messages = {
   },
   ownerApproved: (until) => `延長申請が承認されました。新しい利用終了日は ${until} です。`,
   ownerDenied: (note) => `延長申請は却下されました: ${note}`,
-  findingNotice: (iamUser, detail) => `IAMユーザー ${iamUser} の点検結果: ${detail}`,
+  findingsTitle: (count) => `IAMユーザーの点検結果: 対応が必要な項目が${count}件あります`,
+  findingLine: (iamUser, detail) => `• IAMユーザー \`${iamUser}\`: ${detail}`,
+  moreFindings: (count) => `…ほか${count}件`,
   alreadySettled: 'この申請はすでに処理されています。',
   notAllowed: 'この操作を行う権限がありません。',
   dateErrors: {
@@ -136,7 +141,10 @@ const en: Messages = {
   },
   ownerApproved: (until) => `Your extension was approved. The new end date is ${until}.`,
   ownerDenied: (note) => `Your extension was denied: ${note}`,
-  findingNotice: (iamUser, detail) => `IAM hygiene check for ${iamUser}: ${detail}`,
+  findingsTitle: (count) =>
+    `IAM hygiene check: ${count === 1 ? '1 finding needs' : `${count} findings need`} your attention`,
+  findingLine: (iamUser, detail) => `• IAM user \`${iamUser}\`: ${detail}`,
+  moreFindings: (count) => `…and ${count} more`,
   alreadySettled: 'This has already been handled.',
   notAllowed: 'You are not allowed to do that.',
   dateErrors: {

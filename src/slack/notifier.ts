@@ -5,14 +5,14 @@ import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
 import { type CaseStore, caseId, type MessageRef, type NoticeCase } from '../ports/cases';
 import type {
-  FindingNotice,
   FindingsDigest,
+  FindingsNotice,
   Notifier,
   OwnerUnknownNotice,
   WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import { adminCopy, mention, ownerNotice, ownerUnknown } from './blocks';
+import { adminCopy, mention, ownerFindings, ownerNotice, ownerUnknown } from './blocks';
 import type { Messages } from './messages';
 import type { ChannelPacer } from './pacer';
 import { sweepSummary } from './summary';
@@ -100,11 +100,15 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     );
   }
 
-  async finding({ finding, slackId }: FindingNotice): Promise<void> {
-    const text = this.deps.messages.findingNotice(finding.user, finding.detail);
+  async findings({ slackId, findings }: FindingsNotice): Promise<void> {
+    const { messages: m } = this.deps;
     await this.deps.pacer?.wait(slackId);
     try {
-      await this.deps.web.chat.postMessage({ channel: slackId, text });
+      await this.deps.web.chat.postMessage({
+        channel: slackId,
+        text: m.findingsTitle(findings.length),
+        blocks: ownerFindings(findings, m),
+      });
     } catch (error) {
       const code = slackError(error);
       // The admin digest lists every new finding, so an owner we cannot DM loses nothing.

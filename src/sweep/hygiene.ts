@@ -19,8 +19,9 @@ const SAME_KEY_TOLERANCE_MS = 1000;
 
 /**
  * Hygiene part of a sweep: one credential report, findings DMed to owners at most once per
- * finding per window (journal keys), the new ones listed for the admins, and, only when the
- * policy says so, stale keys deactivated under the same guards and journal as teardowns.
+ * finding per window (journal keys) in one DM per owner, the new ones listed for the admins,
+ * and, only when the policy says so, stale keys deactivated under the same guards and journal
+ * as teardowns.
  */
 export async function runHygiene(
   deps: SweepDeps,
@@ -49,7 +50,7 @@ export async function runHygiene(
   );
   const emailToSlackId = new Map([...known, ...looked]);
   const notices = planFindingNotices({ ...scope, emailToSlackId });
-  const fresh = notices.map((notice) => notice.finding);
+  const fresh = found.filter((finding) => !reported.has(finding.key));
   const createdAtOf = (finding: Finding) => {
     if (finding.kind !== 'unused-credentials' || finding.credential.type !== 'access-key') return null;
     const slot = finding.credential.slot;
@@ -71,32 +72,49 @@ export async function runHygiene(
     return {
       ...summary,
       notified: 0,
+      notifiedFindings: 0,
       deactivated: stale.map((key) => `${key.userName} key ${key.slot} (planned)`),
     };
 
   let notified = 0;
-  for (const { finding, owner } of notices) {
-    const claim = await deps.journal.begin(
-      { key: finding.key, action: 'finding', rowId: finding.user, sweepId },
-      deps.now(),
-    );
-    if (!claim.created) {
-      // At most once to the owner; the digest below lists it for the admins, once.
-      await deps.journal.complete(finding.key, deps.now(), { interrupted: true });
-      continue;
-    }
-    if (owner.kind === 'slack') {
-      await deps.notifier.finding({ finding, slackId: owner.slackId });
+  let notifiedFindings = 0;
+  for (const notice of notices) {
+    const claimed = await claimFindings(notice.findings, deps, sweepId);
+    if (notice.slackId !== null && claimed.length > 0) {
+      await deps.notifier.findings({ slackId: notice.slackId, findings: claimed });
       notified++;
+      notifiedFindings += claimed.length;
     }
-    await deps.journal.complete(finding.key, deps.now());
+    for (const finding of claimed) await deps.journal.complete(finding.key, deps.now());
   }
   if (fresh.length > 0)
     await deps.notifier.findingsDigest({ fresh, counts: summary.counts, generatedAt: report.generatedAt });
 
   const deactivated: string[] = [];
   for (const key of stale) deactivated.push(await deactivate(key, deps, sweepId));
-  return { ...summary, notified, deactivated };
+  return { ...summary, notified, notifiedFindings, deactivated };
+}
+
+/**
+ * Claims every finding of one owner before their DM; returns the ones this run claimed. A claim
+ * that already existed belongs to a sweep that died around its DM: at most once to the owner,
+ * so it is closed here and only the digest lists it for the admins, once.
+ */
+async function claimFindings(
+  owned: readonly Finding[],
+  deps: SweepDeps,
+  sweepId: string,
+): Promise<Finding[]> {
+  const claimed: Finding[] = [];
+  for (const finding of owned) {
+    const claim = await deps.journal.begin(
+      { key: finding.key, action: 'finding', rowId: finding.user, sweepId },
+      deps.now(),
+    );
+    if (claim.created) claimed.push(finding);
+    else await deps.journal.complete(finding.key, deps.now(), { interrupted: true });
+  }
+  return claimed;
 }
 
 async function deactivate(stale: StaleKey, deps: SweepDeps, sweepId: string): Promise<string> {

@@ -434,12 +434,22 @@ describe('faults', () => {
     expect(skip?.attention).toBe(true);
   }, 60_000);
 
-  it.concurrent('a finding DM lost to a kill still reaches the admins', async () => {
-    // Production thresholds, so that owners get finding DMs.
+  it.concurrent('a finding DM lost to a kill is not resent, and its findings still reach the admins', async () => {
+    // Production thresholds, so that owners get finding DMs; ml-train's owner has two in one DM.
     const { world } = await killOnceThenFinish(
       { at: at('slack', 'chat.postMessage', /^U06WATANABE/), applied: false },
       {},
     );
-    expect((world.posts.get(ADMIN_CHANNEL) ?? []).join('\n')).toMatch(/`ml-train` key-too-old/);
+    const findingDms = [...world.posts]
+      .filter(([channel]) => isDm(channel))
+      .map(([channel, texts]) => [channel, texts.filter((text) => /点検結果/.test(text)).length] as const)
+      .filter(([, count]) => count > 0);
+    // Every other owner got exactly one; the owner whose DM died got none on the re-run.
+    expect(findingDms.length).toBeGreaterThan(0);
+    expect(findingDms.filter(([, count]) => count !== 1)).toEqual([]);
+    expect(findingDms.map(([channel]) => channel)).not.toContain('U06WATANABE');
+    const admins = (world.posts.get(ADMIN_CHANNEL) ?? []).join('\n');
+    expect(admins).toMatch(/`ml-train` key-too-old/);
+    expect(admins).toMatch(/`ml-train` unused-credentials/);
   }, 60_000);
 });

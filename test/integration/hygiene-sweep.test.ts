@@ -1,9 +1,10 @@
 import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
 import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import type { HygieneSummary } from '../../src/domain/report';
+import type { FindingsNotice } from '../../src/ports/notifier';
 import type { SweepDeps } from '../../src/sweep/run-sweep';
 import { eventually, SlackWorld } from '../support/slack-world';
-import { World } from '../support/world';
+import { RecordingNotifier, World } from '../support/world';
 
 function hygiene(world: World, deactivateStaleKeys = false): Partial<SweepDeps> {
   return {
@@ -27,22 +28,67 @@ describe('hygiene checks in the daily sweep', () => {
     await world.close();
   });
 
-  it('DMs each finding to its owner once per window and lists new findings for the admins', async () => {
+  it('DMs each owner once, listing all of their new findings, once per window, and lists new findings for the admins', async () => {
     world = await World.start();
     const first = summaryOf(await world.sweep('apply', hygiene(world)));
     expect(first.total).toBeGreaterThan(5);
     expect(first.fresh).toBe(first.total);
-    // etl-batch's owner comes from the ledger's name and the people table.
-    expect(
-      world.notifier.findingNotices.map((n) => [n.finding.user, n.finding.kind, n.slackId]),
-    ).toContainEqual(['etl-batch', 'key-too-old', 'U01YAMADA']);
+    const dms = world.notifier.findingDms;
+    const owners = dms.map((dm) => dm.slackId);
+    expect(new Set(owners).size).toBe(owners.length);
+    expect(first.notified).toBe(dms.length);
+    expect(first.notifiedFindings).toBe(dms.flatMap((dm) => dm.findings).length);
+    // ml-train's two findings go to its owner in one DM; etl-batch's owner comes from the ledger's name and the people table.
+    const findingsOf = (slackId: string) =>
+      dms.filter((dm) => dm.slackId === slackId).map((dm) => dm.findings.map((f) => [f.user, f.kind]));
+    expect(findingsOf('U06WATANABE')).toEqual([
+      [
+        ['ml-train', 'key-too-old'],
+        ['ml-train', 'unused-credentials'],
+      ],
+    ]);
+    expect(findingsOf('U01YAMADA')).toEqual([[['etl-batch', 'key-too-old']]]);
     expect(world.notifier.digests).toHaveLength(1);
     expect(world.notifier.digests[0]?.fresh).toHaveLength(first.total);
 
     const second = summaryOf(await world.sweep('apply', hygiene(world)));
-    expect(second).toMatchObject({ total: first.total, fresh: 0, notified: 0 });
-    expect(world.notifier.findingNotices).toHaveLength(first.notified);
+    expect(second).toMatchObject({ total: first.total, fresh: 0, notified: 0, notifiedFindings: 0 });
+    expect(world.notifier.findingDms).toHaveLength(first.notified);
     expect(world.notifier.digests).toHaveLength(1);
+  });
+
+  it('never resends findings a dead sweep claimed: their owner gets no DM, the admins get the digest', async () => {
+    world = await World.start();
+    // Dies after claiming the owner's findings, before the DM reaches Slack.
+    class DyingNotifier extends RecordingNotifier {
+      override async findings(notice: FindingsNotice): Promise<void> {
+        if (notice.slackId === 'U06WATANABE') throw new Error('killed');
+        await super.findings(notice);
+      }
+    }
+    const dying = new DyingNotifier();
+    const died = await world.sweep('apply', { notifier: dying, ...hygiene(world) });
+    expect(died.hygiene).toEqual({ error: 'killed' });
+    expect(dying.findingDms.map((dm) => dm.slackId)).toEqual(['U04TANAKA', 'U01YAMADA']);
+
+    const rerun = summaryOf(await world.sweep('apply', hygiene(world)));
+    const resent = world.notifier.findingDms.map((dm) => dm.slackId);
+    // Neither the owners already told nor the one whose DM died: only those not reached yet.
+    expect(resent).toEqual(['U05ITO', 'U08NAKAMURA']);
+    expect(rerun.notified).toBe(resent.length);
+    const listed = world.notifier.digests[0]?.fresh.map((f) => `${f.user} ${f.kind}`);
+    expect(listed).toEqual(expect.arrayContaining(['ml-train key-too-old', 'ml-train unused-credentials']));
+    const keys =
+      world.notifier.digests[0]?.fresh.filter((f) => f.user === 'ml-train').map((f) => f.key) ?? [];
+    const entries = await world.state.journal.getMany(keys);
+    expect([...entries.values()].map((e) => [e.state, e.detail])).toEqual([
+      ['completed', { interrupted: true }],
+      ['completed', { interrupted: true }],
+    ]);
+
+    const again = summaryOf(await world.sweep('apply', hygiene(world)));
+    expect(again).toMatchObject({ fresh: 0, notified: 0 });
+    expect(world.notifier.findingDms.map((dm) => dm.slackId)).toEqual(resent);
   });
 
   it('a dry run reports findings and sends nothing', async () => {
@@ -50,7 +96,7 @@ describe('hygiene checks in the daily sweep', () => {
     const summary = summaryOf(await world.sweep('dry-run', hygiene(world)));
     expect(summary.total).toBeGreaterThan(0);
     expect(summary.notified).toBe(0);
-    expect(world.notifier.findingNotices).toEqual([]);
+    expect(world.notifier.findingDms).toEqual([]);
     expect(world.notifier.digests).toEqual([]);
   });
 
@@ -93,17 +139,25 @@ describe('hygiene findings in Slack', () => {
     await sw.close();
   });
 
-  it('reach the owner’s DM once, not again on a re-run', async () => {
+  it('reach each owner in one DM naming all of their findings, not again on a re-run', async () => {
     sw = await SlackWorld.start();
     const run = () =>
       sw.world.sweep('apply', { notifier: sw.notifier, slackDirectory: sw.notifier, ...hygiene(sw.world) });
     await run();
     const dms = () =>
       sw.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('点検結果'));
-    const first = dms().length;
-    expect(first).toBeGreaterThan(0);
+    const first = dms();
+    expect(first.length).toBeGreaterThan(0);
+    expect(new Set(first.map((c) => c.args.channel)).size).toBe(first.length);
+    const watanabe = first.filter((c) => c.args.channel === 'U06WATANABE');
+    expect(watanabe.map((c) => c.args.text)).toEqual([
+      'IAMユーザーの点検結果: 対応が必要な項目が2件あります',
+    ]);
+    const body = JSON.stringify(watanabe[0]?.args.blocks);
+    expect(body).toContain('IAMユーザー `ml-train`: access key 1 is');
+    expect(body).toContain('IAMユーザー `ml-train`: access key 1 not used for');
     await eventually(() => sw.slack.messages('C0ADMINS').find((m) => m.text.includes('IAM hygiene digest')));
     await run();
-    expect(dms()).toHaveLength(first);
+    expect(dms()).toHaveLength(first.length);
   });
 });

@@ -13,8 +13,8 @@ import type { SweepReport } from '../../src/domain/report';
 import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
 import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
 import type {
-  FindingNotice,
   FindingsDigest,
+  FindingsNotice,
   Notifier,
   OwnerUnknownNotice,
   WeekAheadNotice,
@@ -34,11 +34,12 @@ export class RecordingNotifier implements Notifier {
   readonly weekAheadNotices: WeekAheadNotice[] = [];
   readonly ownerUnknownNotices: OwnerUnknownNotice[] = [];
   readonly reports: SweepReport[] = [];
-  readonly findingNotices: FindingNotice[] = [];
+  /** One per owner DM. */
+  readonly findingDms: FindingsNotice[] = [];
   readonly digests: FindingsDigest[] = [];
 
-  async finding(notice: FindingNotice): Promise<void> {
-    this.findingNotices.push(notice);
+  async findings(notice: FindingsNotice): Promise<void> {
+    this.findingDms.push(notice);
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {

@@ -3,8 +3,8 @@ import { toLedgerText } from '../../domain/dates';
 import { maskKeyId } from '../../domain/iam';
 import type { SweepReport } from '../../domain/report';
 import type {
-  FindingNotice,
   FindingsDigest,
+  FindingsNotice,
   Notifier,
   OwnerUnknownNotice,
   WeekAheadNotice,
@@ -27,8 +27,13 @@ export class ConsoleNotifier implements Notifier {
     );
   }
 
-  async finding({ finding, slackId }: FindingNotice): Promise<void> {
-    this.write(`[notice → ${slackId}] IAM user ${finding.user}: ${finding.detail}`);
+  async findings({ slackId, findings }: FindingsNotice): Promise<void> {
+    this.write(
+      [
+        `[notice → ${slackId}] ${findings.length} IAM hygiene finding(s):`,
+        ...findings.map((finding) => `  IAM user ${finding.user}: ${finding.detail}`),
+      ].join('\n'),
+    );
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {
