@@ -7,15 +7,13 @@ import { offlineAudit } from './audit/offline-audit';
 import { FINDINGS_FORMATS, type FindingsFormat } from './audit/render-findings';
 import { renderReport } from './cli/render';
 import { type Config, ConfigError, loadConfig } from './config';
-import { buildRuntime, sweepDepsOf } from './container';
+import { buildRuntime, type EmbeddedComponents, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
 import { summaryFields } from './domain/report';
-import { embeddedComponents } from './embedded/components';
 import { createLogger } from './log';
-import { serve } from './serve';
 import { runDigest } from './sweep/digest';
 import { runSweep } from './sweep/run-sweep';
 import { errorMessage } from './util/errors';
@@ -34,6 +32,15 @@ function positiveInt(text: string): number {
   return Number(text);
 }
 
+/**
+ * The IAM simulator and dynalite, required only when the config asks for them: like Bolt
+ * (for `serve` only), they would add to every production run's startup memory for nothing.
+ */
+function embeddedFor(config: Config): EmbeddedComponents | undefined {
+  if (config.iam.kind !== 'embedded' && config.state.kind !== 'embedded') return undefined;
+  return (require('./embedded/components') as typeof import('./embedded/components.js')).embeddedComponents;
+}
+
 function usesDemo(config: Config): boolean {
   return config.iam.kind === 'embedded' || (config.ledger.kind === 'csv' && config.ledger.embedded);
 }
@@ -50,7 +57,7 @@ async function sweepCommand(options: { apply?: boolean; date?: LocalDate; json?:
   const runtime = await buildRuntime(
     config,
     { write: (line) => process.stdout.write(`${line}\n`) },
-    embeddedComponents,
+    embeddedFor(config),
   );
   try {
     if (runtime.embedded.length > 0) process.stderr.write(`Embedded: ${runtime.embedded.join(', ')}\n`);
@@ -98,7 +105,7 @@ async function auditCommand(options: {
     const runtime = await buildRuntime(
       config,
       { write: (line) => process.stderr.write(`${line}\n`) },
-      embeddedComponents,
+      embeddedFor(config),
     );
     try {
       const [report, passwordPolicy] = await Promise.all([
@@ -121,7 +128,7 @@ async function digestCommand(): Promise<number> {
   const runtime = await buildRuntime(
     config,
     { write: (line) => process.stdout.write(`${line}\n`) },
-    embeddedComponents,
+    embeddedFor(config),
   );
   try {
     const result = await runDigest(
@@ -142,6 +149,7 @@ async function digestCommand(): Promise<number> {
 async function serveCommand(): Promise<number> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { command: 'serve' });
+  const { serve } = require('./serve') as typeof import('./serve.js');
   const serving = await serve(config, log);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -156,6 +164,8 @@ async function serveCommand(): Promise<number> {
 }
 
 async function doctorCommand(): Promise<number> {
+  const { embeddedComponents } =
+    require('./embedded/components') as typeof import('./embedded/components.js');
   const checks = await runDoctor(process.env, embeddedComponents);
   process.stdout.write(`${renderChecks(checks)}\n`);
   return checks.every((c) => c.ok) ? 0 : EXIT_FAILED;

@@ -1,9 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
 import { retryPolicies, WebClient } from '@slack/web-api';
-import { accountTargets } from './adapters/accounts/targets';
-import { S3ReportArchive } from './adapters/archive/s3-archive';
 import { AwsIamGateway } from './adapters/iam/aws-iam';
 import { AwsCredentialReportSource } from './adapters/iam/credential-report';
 import { CsvWorkbook } from './adapters/ledger/csv-workbook';
@@ -100,7 +97,13 @@ export async function buildRuntime(
         config.iam.kind === 'embedded' ? { pollMs: 50 } : {},
       ),
       archive: config.archive ? buildArchive(config.archive, closers) : null,
-      accounts: await accountTargets(config, closers),
+      // Required only when configured: the STS, Organizations and S3 clients add ~5 MB of
+      // startup RSS to every process, and most deployments use neither.
+      accounts: config.accounts
+        ? await (
+            require('./adapters/accounts/targets') as typeof import('./adapters/accounts/targets.js')
+          ).accountTargets(config, closers)
+        : [],
       ...state,
       web,
       notifier: slack ?? new ConsoleNotifier(options.write),
@@ -188,6 +191,9 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
 }
 
 function buildArchive(archive: NonNullable<Config['archive']>, closers: Closer[]): ReportArchive {
+  const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const { S3ReportArchive } =
+    require('./adapters/archive/s3-archive') as typeof import('./adapters/archive/s3-archive.js');
   const client = new S3Client({
     region: archive.region,
     ...(archive.endpoint ? { endpoint: archive.endpoint, forcePathStyle: true } : {}),

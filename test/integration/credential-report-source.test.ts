@@ -1,5 +1,6 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
+import { getCredentialReport } from '../../src/adapters/iam/report-content';
 import { IamAccount, IamError as SimulatedIamError } from '../../src/embedded/iam/account';
 import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
 import { IamError } from '../../src/ports/iam';
@@ -205,5 +206,53 @@ describe('AwsCredentialReportSource against the IAM simulator', () => {
       expect(failure).toBeInstanceOf(IamError);
       expect(failure).toMatchObject({ code: 'Throttling' });
     });
+  });
+});
+
+describe('getCredentialReport: content cut from the raw body', () => {
+  it('returns exactly what the SDK parser returns, for a large report and for an error', async () => {
+    const account = new IamAccount({
+      createDate: new Date('2020-01-01T00:00:00Z'),
+      credentialReportReadyAfterCalls: 0,
+    });
+    for (let i = 0; i < 300; i++) {
+      account.createUser({ userName: `user-${i}`, createDate: new Date('2025-01-01T00:00:00Z') });
+      account.createAccessKey(`user-${i}`, { createDate: new Date('2025-02-01T00:00:00Z') });
+    }
+    const server = await startIamServer(account);
+    const client = new IAMClient({
+      region: 'us-east-1',
+      endpoint: server.url,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    try {
+      // Before a report exists IAM answers an error: it must surface as the SDK's own error.
+      const missing = await getCredentialReport(client).catch((error: unknown) => error);
+      const sdkMissing = await client
+        .send(new GetCredentialReportCommand({}))
+        .catch((error: unknown) => error);
+      expect((missing as Error).name).toBe((sdkMissing as Error).name);
+      expect((missing as Error).name).toMatch(/ReportNotPresent|ReportExpired/);
+
+      await client.send(new GenerateCredentialReportCommand({}));
+      const lifted = await getCredentialReport(client);
+      const parsed = await client.send(new GetCredentialReportCommand({}));
+      expect(Buffer.from(lifted.Content ?? []).toString('utf8')).toBe(
+        Buffer.from(parsed.Content ?? []).toString('utf8'),
+      );
+      // Header, root, 300 users.
+      expect(
+        Buffer.from(lifted.Content ?? [])
+          .toString('utf8')
+          .trim()
+          .split('\n'),
+      ).toHaveLength(302);
+      expect(lifted.ReportFormat).toBe(parsed.ReportFormat);
+      expect(lifted.GeneratedTime).toEqual(parsed.GeneratedTime);
+    } finally {
+      client.destroy();
+      await server.close();
+    }
   });
 });

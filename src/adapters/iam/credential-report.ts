@@ -2,7 +2,6 @@ import { setTimeout as realSleep } from 'node:timers/promises';
 import {
   GenerateCredentialReportCommand,
   GetAccountPasswordPolicyCommand,
-  GetCredentialReportCommand,
   type IAMClient,
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
@@ -13,6 +12,7 @@ import type {
 } from '../../ports/credential-report';
 import { IamError } from '../../ports/iam';
 import { toIamError } from './errors';
+import { getCredentialReport } from './report-content';
 
 export interface CredentialReportSourceOptions {
   /** First wait between polls; each later wait doubles, up to 10 s. Default 1000 ms. */
@@ -183,7 +183,7 @@ export class AwsCredentialReportSource implements CredentialReportSource {
 
   /** The report, or null when IAM handed back no content (treated like "not ready"). */
   private async download(): Promise<FetchedCredentialReport | null> {
-    const output = await this.client.send(new GetCredentialReportCommand({}));
+    const output = await getCredentialReport(this.client);
     if (output.ReportFormat !== undefined && output.ReportFormat !== 'text/csv')
       throw new IamError(
         `IAM GetCredentialReport returned format ${output.ReportFormat}, expected text/csv`,
