@@ -60,6 +60,8 @@ export type Action =
       readonly kind: 'delete-key';
       readonly key: string;
       readonly row: LedgerRow;
+      /** The key as listed right before the removal was settled. */
+      readonly accessKey: LiveAccessKey;
       readonly keptBecause: string;
     }
   | {
@@ -362,12 +364,19 @@ function teardownActions(
         : `${maskKeyId(key.accessKeyId)} (not in the ledger)`;
     })
     .join(', ');
-  return dueRows.map((row) => ({
-    kind: 'delete-key' as const,
-    key: teardownKey(row),
-    row,
-    keptBecause: `${removal.userName} also holds ${keptBecause}`,
-  }));
+  const live = new Map(liveKeys.map((key) => [key.accessKeyId, key]));
+  return dueRows.map((row): Action => {
+    const accessKey = live.get(row.accessKeyId);
+    // Gone already: an interrupted whole-user teardown removed it before the user got a new key.
+    if (!accessKey) return { kind: 'finish-teardown', key: teardownKey(row), row };
+    return {
+      kind: 'delete-key',
+      key: teardownKey(row),
+      row,
+      accessKey,
+      keptBecause: `${removal.userName} also holds ${keptBecause}`,
+    };
+  });
 }
 
 /**

@@ -148,7 +148,7 @@ async function perform(action: Action, deps: ExecutorDeps): Promise<string> {
     case 'teardown-user':
       return teardownUser(action, deps);
     case 'delete-key':
-      return deleteKey(action.key, action.row, deps);
+      return deleteKey(action, deps);
     case 'finish-teardown':
       return finishTeardown(action.key, deps);
     case 'record-deleted':
@@ -225,11 +225,12 @@ async function teardownUser(
   return [`removed ${action.userName} in ${steps.length} steps`, ...policies].join('; ');
 }
 
-async function deleteKey(key: string, row: LedgerRow, deps: ExecutorDeps): Promise<string> {
-  const live = await deps.iam.listAccessKeys(row.iamUser);
-  if (live === null) throw new Refusal(`${row.iamUser} no longer exists; nothing was deleted`);
-  const target = live.find((k) => k.accessKeyId === row.accessKeyId);
-  if (!target) throw new Refusal(`${maskKeyId(row.accessKeyId)} is no longer a key of ${row.iamUser}`);
+/** The key was listed live when the removal was settled, just before this. */
+async function deleteKey(
+  action: Extract<Action, { kind: 'delete-key' }>,
+  deps: ExecutorDeps,
+): Promise<string> {
+  const { key, row, accessKey: target } = action;
   await deps.journal.begin(
     {
       key,

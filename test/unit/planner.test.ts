@@ -363,6 +363,14 @@ describe('resuming after a crash', () => {
     ]);
   });
 
+  it('finishes, rather than deletes, a key an interrupted user teardown removed before the user got a new key', () => {
+    const r = row({ endDate: '2026-11-01' });
+    const journal = { [teardownKey(r)]: { state: 'started' as const, action: 'teardown-user' } };
+    const stray = 'AKIASTRAYSTRAYSTRAY1';
+    const result = planned({ today: '2026-11-20', rows: [r], keys: { 'etl-bot': [stray] }, journal });
+    expect(kinds(result)).toEqual(['finish-teardown']);
+  });
+
   it('records in the ledger a teardown that completed before the write-back', () => {
     const r = row({ endDate: '2026-11-01' });
     const journal = { [teardownKey(r)]: 'completed' as const };
