@@ -1,7 +1,7 @@
 /**
  * One sweep in its own process, so its peak RSS is the sweep's alone (the fakes and the
  * 5,000-user account live in the parent). Everything is built by the production composition
- * root from environment variables, exactly as `keywarden sweep` builds it — adaptive IAM
+ * root from environment variables, exactly as `keywarden sweep` builds it — standard IAM
  * retries, the DynamoDB client, Slack's WebClient with its retry policy and the per-channel
  * pacer, the credential-report source and hygiene settings — except the workbook: production
  * authenticates to Sheets with a service account (a call to Google's token endpoint, which is
@@ -9,6 +9,9 @@
  *
  * Prints one JSON line: what happened, how long it took, and the process's peak RSS.
  */
+// First, so the process loads everything `keywarden sweep` loads (the CLI runs nothing when
+// imported): its peak RSS is then the CLI's, not that of a leaner module graph.
+import '../src/cli';
 import { auth } from '@googleapis/sheets';
 import { SheetsWorkbook } from '../src/adapters/ledger/sheets-workbook';
 import { loadConfig } from '../src/config';

@@ -251,7 +251,7 @@ describe('faults', () => {
     };
     const world = await FaultWorld.start(db, nextTable(), {
       faults: {
-        // Every 10th: with the container's adaptive retry mode every 4th takes ~30 s (see bench/README.md).
+        // Every 10th request: enough to hit every kind of call; a larger share only adds retry waits.
         iam: (_action, n) => (n % 10 === 0 ? 'Throttling' : null),
         sheets: (method, n) => sheetsFaults[method]?.[n] ?? null,
         slack: (method, n) =>
