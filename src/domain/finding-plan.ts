@@ -22,13 +22,16 @@ export interface OwnerFindings {
 }
 
 /** Whose finding is it: the ledger's name for the user first, then the user's own tags. */
-export function findingOwner(
-  userName: string,
+function ownersOf(
   scope: Pick<FindingScope, 'ledger' | 'directory' | 'iam' | 'emailToSlackId'>,
-): Owner {
-  const row = [...scope.ledger.rows].reverse().find((candidate) => candidate.iamUser === userName);
-  const tags = scope.iam.users.get(userName)?.tags ?? {};
-  return resolveOwner(row?.name ?? '', scope.directory, { tags, emailToSlackId: scope.emailToSlackId });
+): (userName: string) => Owner {
+  // The user's last ledger row names the owner; indexed once rather than searched per finding.
+  const names = new Map(scope.ledger.rows.map((row) => [row.iamUser, row.name]));
+  return (userName) =>
+    resolveOwner(names.get(userName) ?? '', scope.directory, {
+      tags: scope.iam.users.get(userName)?.tags ?? {},
+      emailToSlackId: scope.emailToSlackId,
+    });
 }
 
 /**
@@ -36,10 +39,11 @@ export function findingOwner(
  * window, and one DM per owner. Owners come in the order of their first finding.
  */
 export function planFindingNotices(scope: FindingScope): OwnerFindings[] {
+  const ownerOf = ownersOf(scope);
   const byOwner = new Map<string | null, Finding[]>();
   for (const finding of scope.findings) {
     if (scope.reported.has(finding.key)) continue;
-    const owner = findingOwner(finding.user, scope);
+    const owner = ownerOf(finding.user);
     const slackId = owner.kind === 'slack' ? owner.slackId : null;
     const group = byOwner.get(slackId);
     if (group) group.push(finding);
@@ -50,13 +54,13 @@ export function planFindingNotices(scope: FindingScope): OwnerFindings[] {
 
 /** Emails worth looking up for owners of new findings that neither the ledger nor a SlackId tag name. */
 export function findingEmailLookups(scope: Omit<FindingScope, 'emailToSlackId'>): string[] {
+  const ownerOf = ownersOf({ ...scope, emailToSlackId: new Map() });
   const emails = new Set<string>();
   for (const finding of scope.findings) {
     if (scope.reported.has(finding.key)) continue;
     const email = scope.iam.users.get(finding.user)?.tags[EMAIL_TAG]?.trim().toLowerCase();
     if (!email) continue;
-    if (findingOwner(finding.user, { ...scope, emailToSlackId: new Map() }).kind === 'unknown')
-      emails.add(email);
+    if (ownerOf(finding.user).kind === 'unknown') emails.add(email);
   }
   return [...emails].sort();
 }

@@ -2,6 +2,7 @@ import type { LocalDate } from '../../src/domain/dates';
 import { planFindingNotices } from '../../src/domain/finding-plan';
 import type { Finding } from '../../src/domain/hygiene';
 import type { IamUserSummary } from '../../src/domain/iam';
+import type { LedgerRow } from '../../src/domain/ledger';
 import { PeopleDirectory } from '../../src/domain/people';
 
 const noMfa = (user: string): Finding => ({
@@ -85,5 +86,38 @@ describe('planFindingNotices', () => {
         found.map((f) => f.key),
       ),
     ).toEqual([]);
+  });
+
+  it('names the owner from the last ledger row of the user, ahead of its tags', () => {
+    const row = (rowNumber: number, name: string, accessKeyId: string): LedgerRow => ({
+      rowNumber,
+      id: accessKeyId,
+      name,
+      purpose: 'ETL',
+      resource: 's3://data',
+      iamUser: 'bob-etl',
+      accessKeyId,
+      startDate: null,
+      endDate: '2026-12-31' as LocalDate,
+      status: 'deleted',
+      accountId: null,
+    });
+    const groups = planFindingNotices({
+      findings: [noMfa('bob-etl')],
+      ledger: {
+        headerRowNumber: 1,
+        columns: {},
+        rows: [row(2, '山田 太郎', 'AKIAAAAAAAAAAAAAAAA1'), row(3, '佐藤 花子', 'AKIAAAAAAAAAAAAAAAA2')],
+        problems: [],
+      },
+      directory: new PeopleDirectory([
+        { slackId: 'U03YAMADA', familyName: '山田', givenName: '太郎' },
+        { slackId: 'U04SATO', familyName: '佐藤', givenName: '花子' },
+      ]),
+      iam,
+      emailToSlackId: new Map(),
+      reported: new Set(),
+    });
+    expect(groups.map((group) => group.slackId)).toEqual(['U04SATO']);
   });
 });
