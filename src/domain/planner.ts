@@ -307,10 +307,10 @@ export function settleRemoval(removal: Removal, liveKeys: readonly LiveAccessKey
   const actions: Action[] = [];
   const skips: Skip[] = [];
   const proceed: LedgerRow[] = [];
+  const userExists = liveKeys !== null;
   const live = new Set((liveKeys ?? []).map((key) => key.accessKeyId));
   const held = (liveKeys ?? []).map((key) => maskKeyId(key.accessKeyId)).join(', ') || 'no keys';
   for (const { row, interrupted } of removal.due) {
-    const userExists = liveKeys !== null;
     // A key an interrupted whole-user teardown already removed: carry on with the user.
     if (userExists && (live.has(row.accessKeyId) || interrupted === 'teardown-user')) proceed.push(row);
     else if (interrupted !== null) actions.push({ kind: 'finish-teardown', key: teardownKey(row), row });
