@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { HygienePolicy } from './domain/hygiene';
+import { SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
 
 const list = z.string().transform((text) =>
   text
@@ -94,6 +95,8 @@ const schema = z
       .optional(),
     SLACK_ADMIN_USERS: list.default([]),
     SLACK_API_URL: z.url().optional(),
+    // Below Slack's one post per second per channel only against a fake (tests) or a workspace with burst room.
+    SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(SLACK_CHANNEL_INTERVAL_MS),
     MAX_EXTENSION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 
@@ -226,6 +229,8 @@ export interface SlackConfig {
   readonly adminChannel: string;
   readonly admins: ReadonlySet<string>;
   readonly apiUrl?: string;
+  /** Least time between two posts to one channel (the sweep's pacing). */
+  readonly postIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -311,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           botToken: s.SLACK_BOT_TOKEN,
           adminChannel: s.SLACK_ADMIN_CHANNEL ?? '',
           admins: new Set(s.SLACK_ADMIN_USERS),
+          postIntervalMs: s.SLACK_POST_INTERVAL_MS,
           ...(s.SLACK_SIGNING_SECRET ? { signingSecret: s.SLACK_SIGNING_SECRET } : {}),
           ...(s.SLACK_APP_TOKEN ? { appToken: s.SLACK_APP_TOKEN } : {}),
           ...(s.SLACK_API_URL ? { apiUrl: s.SLACK_API_URL } : {}),

@@ -18,7 +18,7 @@ import type { AuditLog, Journal, SweepLock } from './ports/state';
 import type { Workbook } from './ports/workbook';
 import { messages } from './slack/messages';
 import { SlackNotifier } from './slack/notifier';
-import { ChannelPacer, SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
+import { ChannelPacer } from './slack/pacer';
 import type { AccountTarget, SweepDeps } from './sweep/run-sweep';
 
 export interface Runtime {
@@ -84,7 +84,7 @@ export async function buildRuntime(
             cases: state.cases,
             adminChannel: config.slack.adminChannel,
             messages: messages(config.language),
-            pacer: new ChannelPacer(SLACK_CHANNEL_INTERVAL_MS),
+            pacer: new ChannelPacer(config.slack.postIntervalMs),
           })
         : null;
     return {

@@ -38,6 +38,13 @@ export interface SlackServerOptions {
    * seconds in `Retry-After`; the attempt is counted in `stats` but not recorded in `calls`.
    */
   readonly rateLimit?: (method: string, n: number) => number | null;
+  /**
+   * Slack's per-channel limit on `chat.postMessage`, as a bucket of `burst` posts refilled one
+   * every `intervalMs`; a post that finds its channel's bucket empty is answered HTTP 429 with
+   * `Retry-After`. The burst is the room for jitter: a post the sender paced correctly but that
+   * arrived late, followed by one on time, reaches the server closer than `intervalMs` apart.
+   */
+  readonly channelRate?: { readonly intervalMs: number; readonly burst: number };
   /** When set, only this token is accepted (`invalid_auth` otherwise). */
   readonly token?: string;
   /** How long a `triggerId()` stays exchangeable; Slack's is 3 seconds. */
@@ -315,6 +322,24 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   const triggers = new Map<string, { issuedAt: number; user: string | null; exchanged: boolean }>();
   const views = new Map<string, { id: string; hash: string; view: Result; user: string | null }>();
   const responseUrls = new Map<string, ResponseOrigin | null>();
+
+  /** Per channel: posts the bucket holds and when it last refilled. */
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  /** Milliseconds until `channel` may take another post, 0 if now; takes the post's token when 0. */
+  const channelWait = (channel: string): number => {
+    const rate = options.channelRate;
+    if (!rate) return 0;
+    const now = performance.now();
+    const bucket = buckets.get(channel) ?? { tokens: rate.burst, at: now };
+    bucket.tokens = Math.min(rate.burst, bucket.tokens + (now - bucket.at) / rate.intervalMs);
+    bucket.at = now;
+    buckets.set(channel, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return (1 - bucket.tokens) * rate.intervalMs;
+  };
 
   let clock = FIRST_TS_MICROS;
   const nextTs = (): string => {
@@ -655,6 +680,17 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? str(bodyToken);
       if (token === undefined) throw fail('not_authed');
       if (options.token !== undefined && token !== options.token) throw fail('invalid_auth');
+      const wait = method === 'chat.postMessage' ? channelWait(String(rest.channel ?? '')) : 0;
+      if (wait > 0) {
+        rateLimited += 1;
+        send(
+          res,
+          429,
+          { ok: false, error: 'ratelimited' },
+          { 'Retry-After': String(Math.ceil(wait / 1000)) },
+        );
+        return;
+      }
       const handler = methods[method];
       if (handler === undefined) throw fail('unknown_method');
       payload = { ok: true, ...handler(args) };

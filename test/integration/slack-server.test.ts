@@ -343,6 +343,27 @@ describe('fake Slack Web API', () => {
       expect(fake.stats.rateLimited).toBe(1);
       expect(fake.calls).toEqual([]);
     });
+
+    it('holds each channel to its post rate after a burst, and other channels are unaffected', async () => {
+      // An interval far beyond the test's run time: the bucket cannot refill while it runs.
+      await start({ channelRate: { intervalMs: 60_000, burst: 2 } });
+      const strict = client(fake, { rejectRateLimitedCalls: true });
+      await strict.chat.postMessage({ channel: 'C0ADMINS', text: 'one' });
+      await strict.chat.postMessage({ channel: 'C0ADMINS', text: 'two' });
+      const err = await strict.chat
+        .postMessage({ channel: 'C0ADMINS', text: 'three' })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WebAPIRateLimitedError);
+      expect(err).toMatchObject({ retryAfter: 60 });
+      await strict.chat.postMessage({ channel: OWNER.id, text: 'elsewhere' });
+
+      expect(fake.stats.rateLimited).toBe(1);
+      expect(fake.callsTo('chat.postMessage').map((call) => call.args.text)).toEqual([
+        'one',
+        'two',
+        'elsewhere',
+      ]);
+    });
   });
 
   describe('response_url', () => {

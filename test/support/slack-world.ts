@@ -46,6 +46,7 @@ export class SlackWorld {
       adminChannel: ADMIN_CHANNEL,
       admins: new Set([ADMIN]),
       apiUrl: slack.apiUrl,
+      postIntervalMs: 0,
     };
     const web = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     const cases = world.state.cases;

@@ -76,4 +76,16 @@ describe('loadConfig', () => {
     expect(config.state).toEqual({ kind: 'aws', region: 'ap-northeast-1', table: 'keywarden' });
     expect(() => loadConfig({ AWS_ACCOUNT_ID: '1234' })).toThrow(/AWS_ACCOUNT_ID: 12 digits/);
   });
+
+  it('paces Slack posts per channel at Slack’s rate unless told otherwise, within bounds', () => {
+    const slack = {
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_ADMIN_CHANNEL: 'C0ADMINS',
+      SLACK_ADMIN_USERS: 'U0ADMIN',
+    };
+    expect(loadConfig(slack).slack?.postIntervalMs).toBe(1100);
+    expect(loadConfig({ ...slack, SLACK_POST_INTERVAL_MS: '50' }).slack?.postIntervalMs).toBe(50);
+    for (const bad of ['-1', '1.5', 'fast', '60001'])
+      expect(() => loadConfig({ ...slack, SLACK_POST_INTERVAL_MS: bad })).toThrow(/SLACK_POST_INTERVAL_MS/);
+  });
 });
