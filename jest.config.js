@@ -1,3 +1,7 @@
+const { availableParallelism } = require('node:os');
+
+const cores = availableParallelism();
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -9,4 +13,11 @@ module.exports = {
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 20000,
+  // Jest's default (cores − 1) runs every file one after the other on 2 cores; two workers let
+  // the fault suite's child processes and another file's waits overlap.
+  maxWorkers: Math.max(2, cores - 1),
+  // it.concurrent tests at a time in one file (the fault suite's CLI worlds): a run of the CLI is
+  // mostly its child process starting up, which is CPU, so more than the cores only stretches
+  // every test without finishing the file sooner.
+  maxConcurrency: cores,
 };

@@ -6,7 +6,7 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { auth } from '@googleapis/sheets';
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
 import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
 import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
@@ -122,6 +122,8 @@ export class FaultWorld {
     const web = new WebClient(BOT_TOKEN, {
       slackApiUrl: slack.apiUrl,
       retryConfig: { retries: 5, factor: 1, minTimeout: 10, maxTimeout: 50 },
+      // The 429s are injected on purpose; a call that still fails throws, and the test reports it.
+      logLevel: LogLevel.ERROR,
     });
     const state = dynamoState(dynamo.client, table);
     const notifier = new SlackNotifier({

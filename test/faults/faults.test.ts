@@ -16,6 +16,7 @@ import { Prng } from '../support/prng';
 import { type TranspiledTree, transpileTree } from '../support/transpile';
 import { BAD_ROWS, badLedger } from './bad-ledger';
 import {
+  type CliProgram,
   CliWorld,
   type KillPlan,
   type Mutation,
@@ -152,61 +153,45 @@ async function expectSameEndAsClean(world: CliWorld, runs: readonly RunOutcome[]
   expect(ownerUnknownPosts.length).toBeLessThanOrEqual(1);
 }
 
-/**
- * Five CLI worlds at a time: a run is a child process starting up (CPU), then mostly waiting,
- * on Slack pacing above all (the CLI spaces posts to one channel 1.1 s apart).
- */
-function limiter(slots: number) {
-  let free = slots;
-  const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    if (free === 0) await new Promise<void>((resolve) => waiting.push(resolve));
-    else free -= 1;
-    try {
-      return await work();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else free += 1;
-    }
-  };
-}
-
-// One describe block, so that every test below runs concurrently with the others (jest runs
-// describe blocks one after the other): most of the time here is waiting, not CPU.
+// One describe block, so that the tests below run side by side (jest runs describe blocks one
+// after the other), as many at a time as jest's maxConcurrency, which jest.config.js sizes to
+// the cores: a CLI run is mostly its child starting up, which is CPU.
 describe('faults', () => {
   let tree: TranspiledTree | undefined;
-  let cleanRun: Promise<{ cli: string; clean: CleanRun }> | undefined;
-  const slot = limiter(5);
+  let shared: { cli: CliProgram; clean: CleanRun } | undefined;
 
   /**
    * The CLI, transpiled from the sources as they are now (not type-checked, never a stale
-   * dist/), and one clean run of it to compare every killed world with. Started by whichever
-   * test needs it first and shared by the rest.
+   * dist/), and one clean run of it to compare every killed world with, made once before the
+   * tests so that none of them spends its own time budget waiting for it.
    */
-  function setup(): Promise<{ cli: string; clean: CleanRun }> {
-    cleanRun ??= (async () => {
-      tree = transpileTree(['src'], 'keywarden-faults');
-      const cli = join(tree.outDir, 'src', 'cli.js');
-      const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
-      try {
-        const run = await world.run();
-        if (run.code !== 0 || !run.report) throw new Error(`clean run failed: ${run.stderr}`);
-        const clean = {
+  beforeAll(async () => {
+    tree = transpileTree(['src'], 'keywarden-faults');
+    const cli = { script: join(tree.outDir, 'src', 'cli.js'), compileCache: tree.compileCache };
+    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
+    try {
+      const run = await world.run();
+      if (run.code !== 0 || !run.report) throw new Error(`clean run failed: ${run.stderr}`);
+      shared = {
+        cli,
+        clean: {
           snapshot: await world.snapshot(),
           ticks: run.ticks,
           mutations: new Set(world.mutations.map(mutationKey)),
           report: run.report,
-        };
-        return { cli, clean };
-      } finally {
-        await world.close();
-      }
-    })();
-    return cleanRun;
-  }
+        },
+      };
+    } finally {
+      await world.close();
+    }
+  }, 60_000);
 
   afterAll(() => tree?.remove());
+
+  function setup(): { cli: CliProgram; clean: CleanRun } {
+    if (!shared) throw new Error('the clean run did not finish');
+    return shared;
+  }
 
   /** Kills as planned, letting each dead sweep's lock expire, then runs to the end. */
   async function killThenFinish(world: CliWorld, plans: readonly KillPlan[]): Promise<RunOutcome[]> {
@@ -220,19 +205,17 @@ describe('faults', () => {
     return runs;
   }
 
-  function scenario(plans: readonly KillPlan[]): Promise<RunOutcome[]> {
-    return slot(async () => {
-      const { cli, clean } = await setup();
-      const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
-      try {
-        const runs = await killThenFinish(world, plans);
-        await expectSameEndAsClean(world, runs, clean);
-        counts.kills += runs.filter((run) => run.killedAt).length;
-        return runs;
-      } finally {
-        await world.close();
-      }
-    });
+  async function scenario(plans: readonly KillPlan[]): Promise<RunOutcome[]> {
+    const { cli, clean } = setup();
+    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
+    try {
+      const runs = await killThenFinish(world, plans);
+      await expectSameEndAsClean(world, runs, clean);
+      counts.kills += runs.filter((run) => run.killedAt).length;
+      return runs;
+    } finally {
+      await world.close();
+    }
   }
 
   const at =
@@ -320,7 +303,7 @@ describe('faults', () => {
   }, 20_000);
 
   it.concurrent('kill: the clean run does the whole plan', async () => {
-    const { clean } = await setup();
+    const { clean } = setup();
     expect(clean.report.results.map((r) => [r.action.kind, r.outcome])).toEqual([
       ['notify-week-ahead', 'done'],
       ['notify-owner-unknown', 'done'],
@@ -330,37 +313,32 @@ describe('faults', () => {
     expect(clean.ticks.length).toBeGreaterThan(50);
   }, 30_000);
 
-  it.concurrent(
-    'kill: killed as the owner’s DM is posted, its answer lost: a re-run inside the lease is refused; ' +
-      'killed again as DeleteUser is applied and after every deletion but before the ledger write-back: ends as one clean run',
-    () =>
-      slot(async () => {
-        const { cli, clean } = await setup();
-        const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
-        try {
-          const runs = [await world.run({ at: ownerDm, applied: true })];
-          const before = await world.snapshot();
-          const refused = await world.run();
-          runs.push(refused);
-          expect(refused.code).toBe(1);
-          expect(refused.stderr).toMatch(/lock/);
-          expect((await world.snapshot()).iam).toEqual(before.iam);
-          await world.expireLock();
-          runs.push(
-            ...(await killThenFinish(world, [
-              { at: at('iam', 'DeleteUser'), applied: true },
-              { at: at('dynamodb', 'PutItem', /^AUDIT#\S+ delete-key$/), applied: true },
-            ])),
-          );
-          await expectSameEndAsClean(world, runs, clean);
-          expect(runs.filter((run) => run.killedAt)).toHaveLength(3);
-          counts.kills += 3;
-        } finally {
-          await world.close();
-        }
-      }),
-    60_000,
-  );
+  it.concurrent('kill: killed as the owner’s DM is posted, its answer lost: a re-run inside the lease is refused; ' +
+    'killed again as DeleteUser is applied and after every deletion but before the ledger write-back: ends as one clean run', async () => {
+    const { cli, clean } = setup();
+    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
+    try {
+      const runs = [await world.run({ at: ownerDm, applied: true })];
+      const before = await world.snapshot();
+      const refused = await world.run();
+      runs.push(refused);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/lock/);
+      expect((await world.snapshot()).iam).toEqual(before.iam);
+      await world.expireLock();
+      runs.push(
+        ...(await killThenFinish(world, [
+          { at: at('iam', 'DeleteUser'), applied: true },
+          { at: at('dynamodb', 'PutItem', /^AUDIT#\S+ delete-key$/), applied: true },
+        ])),
+      );
+      await expectSameEndAsClean(world, runs, clean);
+      expect(runs.filter((run) => run.killedAt)).toHaveLength(3);
+      counts.kills += 3;
+    } finally {
+      await world.close();
+    }
+  }, 60_000);
 
   it.concurrent('kill: killed before the owner’s DM reaches Slack, before a teardown is journaled complete, as a key-only ' +
     'deletion deactivates the key and before the lock is released: ends as one clean run', async () => {
@@ -381,7 +359,7 @@ describe('faults', () => {
   it.concurrent.each(SEEDS)(
     'kill, seed %i: killed once or twice at random requests, re-run to the end',
     async (seed) => {
-      const { clean } = await setup();
+      const { clean } = setup();
       const prng = new Prng(seed);
       const plans = Array.from({ length: prng.int(1, 2) }, () => ({
         at: prng.int(1, clean.ticks.length),
@@ -404,24 +382,22 @@ describe('faults', () => {
   );
 
   /** Kills at `plan`, then runs to the end; returns the final run. */
-  function killOnceThenFinish(
+  async function killOnceThenFinish(
     plan: KillPlan,
     env?: Record<string, string | undefined>,
   ): Promise<{ world: Snapshot; last: RunOutcome }> {
-    return slot(async () => {
-      const { cli } = await setup();
-      const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), env);
-      try {
-        const killed = await world.run(plan);
-        expect(killed.killedAt).not.toBeNull();
-        counts.kills += 1;
-        await world.expireLock();
-        const last = await world.run();
-        return { world: await world.snapshot(), last };
-      } finally {
-        await world.close();
-      }
-    });
+    const { cli } = setup();
+    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), env);
+    try {
+      const killed = await world.run(plan);
+      expect(killed.killedAt).not.toBeNull();
+      counts.kills += 1;
+      await world.expireLock();
+      const last = await world.run();
+      return { world: await world.snapshot(), last };
+    } finally {
+      await world.close();
+    }
   }
 
   // Lost by design (at most once), like a week-ahead notice; what must not happen is losing it without a word.

@@ -1,15 +1,17 @@
 /**
- * Turns the TypeScript sources into plain CommonJS for a child process, without type-checking
- * (that is `npm run typecheck`'s job), in a couple of seconds instead of a full `tsc` build.
+ * Turns the TypeScript sources into plain CommonJS for a child process, one `.js` per `.ts` as
+ * `tsc` lays out `dist/`, without type-checking (that is `npm run typecheck`'s job). esbuild
+ * does it in well under a second where TypeScript's own transpiler took several, and every
+ * test waiting for the child's CLI waited for it.
  *
  * The output goes under `node_modules/.cache/`, inside the repository, so that the compiled
  * files resolve `@aws-sdk/…`, `@slack/…` and the rest from the repository's `node_modules`
  * exactly as `dist/` does, and it is always built from the sources as they are now — never a
  * stale `dist/` from an earlier `npm run build`.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import ts from 'typescript';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -17,15 +19,13 @@ export interface TranspiledTree {
   /** Where `<dir>/x.ts` of the repository became `<dir>/x.js`. */
   readonly outDir: string;
   readonly files: number;
+  /**
+   * A directory for `NODE_COMPILE_CACHE`: children started from this tree share V8's compiled
+   * code instead of each compiling the CLI and its dependencies again. Removed with the tree.
+   */
+  readonly compileCache: string;
   remove(): void;
 }
-
-const OPTIONS: ts.CompilerOptions = {
-  module: ts.ModuleKind.CommonJS,
-  target: ts.ScriptTarget.ES2023,
-  esModuleInterop: true,
-  inlineSourceMap: true,
-};
 
 function walk(dir: string, out: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -43,18 +43,21 @@ export function transpileTree(dirs: readonly string[], name: string): Transpiled
   const outDir = mkdtempSync(join(cache, `${name}-`));
   const sources: string[] = [];
   for (const dir of dirs) walk(join(REPO_ROOT, dir), sources);
-  for (const source of sources) {
-    const output = ts.transpileModule(readFileSync(source, 'utf8'), {
-      compilerOptions: OPTIONS,
-      fileName: source,
-    });
-    const target = join(outDir, relative(REPO_ROOT, source)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, output.outputText);
-  }
+  buildSync({
+    entryPoints: sources,
+    outdir: outDir,
+    outbase: REPO_ROOT,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node22',
+    logLevel: 'error',
+  });
+  const compileCache = join(outDir, '.node-compile-cache');
+  mkdirSync(compileCache);
   return {
     outDir,
     files: sources.length,
+    compileCache,
     remove: () => rmSync(outDir, { recursive: true, force: true }),
   };
 }
