@@ -4,7 +4,6 @@ import { retryPolicies, WebClient } from '@slack/web-api';
 import { AwsIamGateway } from './adapters/iam/aws-iam';
 import { AwsCredentialReportSource } from './adapters/iam/credential-report';
 import { CsvWorkbook } from './adapters/ledger/csv-workbook';
-import { SheetsWorkbook, serviceAccountAuth } from './adapters/ledger/sheets-workbook';
 import { ConsoleNotifier } from './adapters/notify/console-notifier';
 import { type DynamoState, dynamoState } from './adapters/store/dynamo-state';
 import { type Config, ConfigError, type SlackConfig } from './config';
@@ -216,6 +215,10 @@ function buildWorkbook(config: Config, embedded: string[]): Workbook {
     if (ledger.embedded) embedded.push(`ledger CSV (${ledger.ledgerPath})`);
     return new CsvWorkbook(ledger.ledgerPath, ledger.peoplePath);
   }
+  // Required only for Sheets: the Google client and its auth library cost every CSV run (the
+  // demo, tests' child processes) about a tenth of its start-up.
+  const { SheetsWorkbook, serviceAccountAuth } =
+    require('./adapters/ledger/sheets-workbook') as typeof import('./adapters/ledger/sheets-workbook.js');
   return new SheetsWorkbook({
     spreadsheetId: ledger.spreadsheetId,
     ledgerSheet: ledger.ledgerSheet,
