@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { withSecrets } from './adapters/secrets/ssm-secrets';
 import { ConfigError, loadConfig } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { summaryFields } from './domain/report';
@@ -32,7 +33,8 @@ export interface LambdaContext {
 }
 
 async function build(env: NodeJS.ProcessEnv) {
-  const config = loadConfig(env);
+  // Secrets come from SSM at cold start: the template and environment carry only their names.
+  const config = loadConfig(await withSecrets(env));
   const logger = createLogger(config.logLevel, { service: 'keywarden' });
   // No embedded components: on Lambda everything is a real AWS, Google or Slack service.
   const runtime = await buildRuntime(config, { write: (line) => logger.info(line) });

@@ -1,0 +1,157 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * The CloudFormation template osls writes for `npm run package:ci` (stage `ci`, offline):
+ * what would really be deployed, rather than serverless.yml as written. .ci/run packages
+ * before the tests; run alone, this packages first when the template is missing or stale.
+ */
+const ROOT = join(__dirname, '..', '..');
+const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+const STATE = join(ROOT, '.serverless', 'serverless-state.json');
+
+interface Resource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string[];
+  readonly Resource: unknown;
+}
+
+function packagedForCi(): boolean {
+  if (!existsSync(TEMPLATE) || !existsSync(STATE)) return false;
+  const fresh = [join(ROOT, 'serverless.yml'), join(ROOT, 'package.json')].every(
+    (source) => statSync(TEMPLATE).mtimeMs >= statSync(source).mtimeMs,
+  );
+  const stage = (JSON.parse(readFileSync(STATE, 'utf8')) as { service: { provider: { stage: string } } })
+    .service.provider.stage;
+  return fresh && stage === 'ci';
+}
+
+const CLOUDFORMATION_TAGS = ['!Ref', '!GetAtt', '!Sub'].map((tag) => ({
+  tag,
+  resolve: (value: string) => value,
+}));
+
+let resources: Record<string, Resource>;
+let text: string;
+
+beforeAll(() => {
+  if (!packagedForCi())
+    execFileSync('npm', ['run', '--silent', 'package:ci'], { cwd: ROOT, stdio: 'ignore', timeout: 280_000 });
+  text = readFileSync(TEMPLATE, 'utf8');
+  resources = (JSON.parse(text) as { Resources: Record<string, Resource> }).Resources;
+}, 300_000);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const FUNCTIONS = ['slack', 'worker', 'sweep', 'digest'];
+const capitalized = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
+
+function functionOf(name: string): Record<string, unknown> {
+  const fn = resources[`${capitalized(name)}LambdaFunction`];
+  if (!fn) throw new Error(`no function ${name} in the template`);
+  return fn.Properties;
+}
+const environmentOf = (name: string) =>
+  (functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables;
+
+describe('the packaged CloudFormation template', () => {
+  it('has the four functions on Node 24 (arm64), each calling its bundle handler', () => {
+    for (const name of FUNCTIONS) {
+      expect(functionOf(name)).toMatchObject({
+        Handler: `.build/lambda/index.${name}`,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        FunctionName: `keywarden-ci-${name}`,
+      });
+    }
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
+  });
+
+  it('keeps every function log for 400 days', () => {
+    const groups = ofType('AWS::Logs::LogGroup').map(([, group]) => group.Properties);
+    expect(groups.map((group) => group.LogGroupName).sort()).toEqual(
+      FUNCTIONS.map((name) => `/aws/lambda/keywarden-ci-${name}`).sort(),
+    );
+    for (const group of groups) expect(group.RetentionInDays).toBe(400);
+  });
+
+  it('has the state table with point-in-time recovery, handed to the functions by name', () => {
+    expect(resources.StateTable).toMatchObject({
+      Type: 'AWS::DynamoDB::Table',
+      Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+    });
+    const env = environmentOf('sweep');
+    expect(env.DYNAMODB_TABLE).toEqual({ Ref: 'StateTable' });
+    expect(env.ARCHIVE_BUCKET).toEqual({ Ref: 'ArchiveBucket' });
+  });
+
+  it('holds no secret: the environment names SSM parameters, no value or resolve reference anywhere', () => {
+    for (const name of FUNCTIONS) {
+      const env = environmentOf(name);
+      for (const secret of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'GOOGLE_SERVICE_ACCOUNT_JSON']) {
+        expect(env).not.toHaveProperty(secret);
+        expect(env[`${secret}_PARAMETER`]).toMatch(/^\/keywarden\/ci\/[a-z-]+$/);
+      }
+    }
+    expect(text).not.toMatch(/xoxb-|xapp-|PRIVATE KEY|\{\{resolve:(ssm|secretsmanager)/);
+  });
+
+  it('gives the functions one role with no wildcard action, reading exactly its own parameters', () => {
+    expect(ofType('AWS::IAM::Role').map(([id]) => id)).toContain('IamRoleLambdaExecution');
+    const policies = resources.IamRoleLambdaExecution?.Properties.Policies as {
+      PolicyDocument: { Statement: Statement[] };
+    }[];
+    const statements = policies.flatMap((policy) => policy.PolicyDocument.Statement);
+    expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
+    const actions = statements.flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    // Only account-wide reads (and STS/Organizations lookups) may name every resource.
+    const anyResource = statements.filter((statement) => statement.Resource === '*').flatMap((s) => s.Action);
+    expect(
+      anyResource.every((action) =>
+        /^(iam:(Get|Generate)|sts:GetCallerIdentity$|organizations:List)/.test(action),
+      ),
+    ).toBe(true);
+    const ssm = statements.filter((statement) =>
+      statement.Action.some((action) => action.startsWith('ssm:')),
+    );
+    expect(ssm).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['ssm:GetParameters'],
+        Resource: ['slack-bot-token', 'slack-signing-secret', 'google-service-account-json'].map((name) => ({
+          'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/keywarden/ci/${name}`,
+        })),
+      },
+    ]);
+    expect(actions.some((action) => action.startsWith('kms:') || action.startsWith('secretsmanager:'))).toBe(
+      false,
+    );
+    // serverless.yml's statements (equal to the code's calls, test/unit/serverless.test.ts) plus
+    // the framework's own for the functions' log groups: nothing else.
+    const declared = (
+      parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags: CLOUDFORMATION_TAGS }) as {
+        provider: { iam: { role: { statements: Statement[] } } };
+      }
+    ).provider.iam.role.statements.flatMap((statement) => statement.Action);
+    const framework = [
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'logs:TagResource',
+    ];
+    expect([...new Set(actions)].sort()).toEqual([...declared, ...framework].sort());
+  });
+
+  it('runs the sweep and the digest on schedules', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.ScheduleExpression);
+    expect(rules.sort()).toEqual(['cron(0 0 ? * MON *)', 'cron(0 6 * * ? *)']);
+  });
+});
