@@ -53,11 +53,12 @@ const ofType = (type: string) => Object.entries(resources).filter(([, resource])
 const FUNCTIONS = ['slack', 'worker', 'sweep', 'digest'];
 const capitalized = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
 
-function functionOf(name: string): Record<string, unknown> {
-  const fn = resources[`${capitalized(name)}LambdaFunction`];
-  if (!fn) throw new Error(`no function ${name} in the template`);
-  return fn.Properties;
+function resourceOf(id: string): Resource {
+  const resource = resources[id];
+  if (!resource) throw new Error(`no ${id} in the template`);
+  return resource;
 }
+const functionOf = (name: string) => resourceOf(`${capitalized(name)}LambdaFunction`).Properties;
 const environmentOf = (name: string) =>
   (functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables;
 
@@ -90,6 +91,24 @@ describe('the packaged CloudFormation template', () => {
     const env = environmentOf('sweep');
     expect(env.DYNAMODB_TABLE).toEqual({ Ref: 'StateTable' });
     expect(env.ARCHIVE_BUCKET).toEqual({ Ref: 'ArchiveBucket' });
+  });
+
+  it('keeps the table and the bucket when the stack is removed or replaces them', () => {
+    for (const id of ['StateTable', 'ArchiveBucket'])
+      expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(resourceOf('StateTable').Properties.DeletionProtectionEnabled).toBe(true);
+    const bucket = resourceOf('ArchiveBucket').Properties;
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    const rules = (bucket.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toEqual([
+      expect.objectContaining({
+        Status: 'Enabled',
+        Prefix: 'credential-reports/',
+        NoncurrentVersionExpiration: { NoncurrentDays: 365 },
+      }),
+    ]);
+    // Current reports never expire: auditors read them years later.
+    expect(rules[0]).not.toHaveProperty('ExpirationInDays');
   });
 
   it('holds no secret: the environment names SSM parameters, no value or resolve reference anywhere', () => {
