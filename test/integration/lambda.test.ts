@@ -158,8 +158,17 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
   });
 
   it('the scheduled sweep applies, DMs the owner and tears down the expired user', async () => {
-    const handlers = createHandlers(() => env);
-    const summary = await handlers.sweep(scheduledEvent);
+    const handlers = createHandlers(() => ({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'keywarden-test-sweep' }));
+    const lines: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const summary = await handlers.sweep(scheduledEvent).finally(() => stdout.mockRestore());
+    // The heartbeat the "no successful sweep in 26 hours" alarm watches.
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ FunctionName: 'keywarden-test-sweep', SweepSucceeded: 1 }),
+    );
     expect(summary).toMatchObject({ mode: 'apply', actions: 4, failed: 0 });
     expect(account.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
     expect(slack.messages('U01YAMADA')).toHaveLength(1);
@@ -220,6 +229,20 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     await expect(handlers.sweep(scheduledEvent)).rejects.toThrow(/NOTICE_DAYS/);
     current = env;
     await expect(handlers.sweep(scheduledEvent)).resolves.toMatchObject({ mode: 'apply' });
+  });
+
+  it("tells the admins about a worker job Lambda gave up on, from the failure destination's queue", async () => {
+    const handlers = createHandlers(() => env);
+    const record = {
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: { job: { kind: 'delete', caseId: 'AKIAEXAMPLE', user: 'U01YAMADA' } },
+      responsePayload: { errorType: 'Error', errorMessage: 'IAM answered Throttling' },
+    };
+    const result = await handlers.failures({ Records: [{ messageId: 'm1', body: JSON.stringify(record) }] });
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(slack.messages('C0ADMINS').map((message) => message.text)).toEqual([
+      expect.stringMatching(/<@U01YAMADA> さんの操作（delete）が3回失敗.*IAM answered Throttling/),
+    ]);
   });
 
   it('reads its secrets from SSM Parameter Store at cold start, once, given only their names', async () => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { HEARTBEAT } from '../../src/adapters/metrics/sweep-heartbeat';
 
 /**
  * The CloudFormation template osls writes for `npm run package:ci` (stage `ci`, offline):
@@ -20,9 +21,11 @@ interface Resource {
 }
 interface Statement {
   readonly Effect: string;
-  readonly Action: string[];
+  /** One action or a list: osls writes some of its own statements with a single string. */
+  readonly Action: string | string[];
   readonly Resource: unknown;
 }
+const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 function packagedForCi(): boolean {
   if (!existsSync(TEMPLATE) || !existsSync(STATE)) return false;
@@ -50,7 +53,7 @@ beforeAll(() => {
 }, 300_000);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
-const FUNCTIONS = ['slack', 'worker', 'sweep', 'digest'];
+const FUNCTIONS = ['slack', 'worker', 'sweep', 'digest', 'failures'];
 const capitalized = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
 
 function resourceOf(id: string): Resource {
@@ -63,7 +66,7 @@ const environmentOf = (name: string) =>
   (functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables;
 
 describe('the packaged CloudFormation template', () => {
-  it('has the four functions on Node 24 (arm64), each calling its bundle handler', () => {
+  it('has the five functions on Node 24 (arm64), each calling its bundle handler', () => {
     for (const name of FUNCTIONS) {
       expect(functionOf(name)).toMatchObject({
         Handler: `.build/lambda/index.${name}`,
@@ -129,17 +132,17 @@ describe('the packaged CloudFormation template', () => {
     }[];
     const statements = policies.flatMap((policy) => policy.PolicyDocument.Statement);
     expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
-    const actions = statements.flatMap((statement) => statement.Action);
+    const actions = statements.flatMap(actionsOf);
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
     // Only account-wide reads (and STS/Organizations lookups) may name every resource.
-    const anyResource = statements.filter((statement) => statement.Resource === '*').flatMap((s) => s.Action);
+    const anyResource = statements.filter((statement) => statement.Resource === '*').flatMap(actionsOf);
     expect(
       anyResource.every((action) =>
         /^(iam:(Get|Generate)|sts:GetCallerIdentity$|organizations:List)/.test(action),
       ),
     ).toBe(true);
     const ssm = statements.filter((statement) =>
-      statement.Action.some((action) => action.startsWith('ssm:')),
+      actionsOf(statement).some((action) => action.startsWith('ssm:')),
     );
     expect(ssm).toEqual([
       {
@@ -159,18 +162,118 @@ describe('the packaged CloudFormation template', () => {
       parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags: CLOUDFORMATION_TAGS }) as {
         provider: { iam: { role: { statements: Statement[] } } };
       }
-    ).provider.iam.role.statements.flatMap((statement) => statement.Action);
+    ).provider.iam.role.statements.flatMap(actionsOf);
     const framework = [
       'logs:CreateLogGroup',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'logs:TagResource',
     ];
-    expect([...new Set(actions)].sort()).toEqual([...declared, ...framework].sort());
+    // The worker's on-failure destination, and the failures function's queue.
+    const queues = ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+    expect([...new Set(actions)].sort()).toEqual([...declared, ...framework, ...queues].sort());
+    for (const statement of statements.filter((s) =>
+      actionsOf(s).some((action) => action.startsWith('sqs:')),
+    ))
+      expect([statement.Resource].flat()).toEqual([{ 'Fn::GetAtt': ['WorkerFailures', 'Arn'] }]);
+    // Only the functions assume this role; the scheduler has its own.
+    expect(resourceOf('IamRoleLambdaExecution').Properties.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [{ Principal: { Service: ['lambda.amazonaws.com'] } }],
+    });
   });
 
-  it('runs the sweep and the digest on schedules', () => {
-    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.ScheduleExpression);
-    expect(rules.sort()).toEqual(['cron(0 0 ? * MON *)', 'cron(0 6 * * ? *)']);
+  it('runs the sweep at 15:00 and the digest on Monday 09:00 in Tokyo with EventBridge Scheduler', () => {
+    expect(ofType('AWS::Events::Rule')).toEqual([]);
+    const schedules = Object.fromEntries(
+      ofType('AWS::Scheduler::Schedule').map(([, schedule]) => {
+        const { Target, ...rest } = schedule.Properties as { Target: { Arn: unknown; RoleArn: unknown } };
+        return [JSON.stringify(Target.Arn), { ...rest, RoleArn: Target.RoleArn }];
+      }),
+    );
+    const role = { 'Fn::GetAtt': ['SchedulerRole', 'Arn'] };
+    expect(schedules).toEqual({
+      [JSON.stringify({ 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] })]: expect.objectContaining({
+        ScheduleExpression: 'cron(0 15 * * ? *)',
+        ScheduleExpressionTimezone: 'Asia/Tokyo',
+        RoleArn: role,
+      }),
+      [JSON.stringify({ 'Fn::GetAtt': ['DigestLambdaFunction', 'Arn'] })]: expect.objectContaining({
+        ScheduleExpression: 'cron(0 9 ? * MON *)',
+        ScheduleExpressionTimezone: 'Asia/Tokyo',
+        RoleArn: role,
+      }),
+    });
+    // The scheduler's role may invoke those two functions and do nothing else.
+    const scheduler = resourceOf('SchedulerRole').Properties as {
+      AssumeRolePolicyDocument: { Statement: { Principal: unknown }[] };
+      Policies: { PolicyDocument: { Statement: Statement[] } }[];
+    };
+    expect(scheduler.AssumeRolePolicyDocument.Statement.map((s) => s.Principal)).toEqual([
+      { Service: 'scheduler.amazonaws.com' },
+    ]);
+    expect(scheduler.Policies.flatMap((policy) => policy.PolicyDocument.Statement)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [
+          { 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] },
+          { 'Fn::GetAtt': ['DigestLambdaFunction', 'Arn'] },
+        ],
+      },
+    ]);
+  });
+
+  it("sends the worker's failed jobs to a queue the failures function reads, with its own dead letters", () => {
+    expect(resourceOf('WorkerLambdaEvConf').Properties).toMatchObject({
+      FunctionName: { Ref: 'WorkerLambdaFunction' },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['WorkerFailures', 'Arn'] } } },
+    });
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
+    expect(mappings).toEqual([
+      expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': ['WorkerFailures', 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': ['FailuresLambdaFunction', 'Arn'] },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+    ]);
+    expect(resourceOf('WorkerFailures').Properties.RedrivePolicy).toMatchObject({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['WorkerFailuresUnreported', 'Arn'] },
+    });
+  });
+
+  it('alarms to one topic on every function error, unreported failures and 26 hours without a sweep', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    const errors = alarms.filter(
+      (alarm) => alarm.Namespace === 'AWS/Lambda' && alarm.MetricName === 'Errors',
+    );
+    expect(errors.map((alarm) => JSON.stringify(alarm.Dimensions)).sort()).toEqual(
+      FUNCTIONS.map((name) =>
+        JSON.stringify([{ Name: 'FunctionName', Value: { Ref: `${capitalized(name)}LambdaFunction` } }]),
+      ).sort(),
+    );
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': ['WorkerFailuresUnreported', 'QueueName'] } },
+        ],
+        Threshold: 1,
+      }),
+    );
+    // The metric the sweep writes (src/adapters/metrics/sweep-heartbeat.ts), missing for 26 hours.
+    const heartbeat = alarms.find((alarm) => alarm.MetricName === HEARTBEAT.metric);
+    expect(heartbeat).toMatchObject({
+      Namespace: HEARTBEAT.namespace,
+      Dimensions: [{ Name: HEARTBEAT.dimension, Value: { Ref: 'SweepLambdaFunction' } }],
+      Statistic: 'Sum',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+    const { Period, EvaluationPeriods, DatapointsToAlarm } = heartbeat as Record<string, number>;
+    expect((Period ?? 0) * (EvaluationPeriods ?? 0)).toBe(26 * 3600);
+    expect(DatapointsToAlarm).toBe(EvaluationPeriods);
   });
 });
