@@ -176,6 +176,10 @@ describe('the packaged CloudFormation template', () => {
       actionsOf(s).some((action) => action.startsWith('sqs:')),
     ))
       expect([statement.Resource].flat()).toEqual([{ 'Fn::GetAtt': ['WorkerFailures', 'Arn'] }]);
+    // infra/keywarden-access-role.yml trusts this role by this name.
+    expect(resourceOf('IamRoleLambdaExecution').Properties.RoleName).toEqual({
+      'Fn::Join': ['-', ['keywarden', 'ci', { Ref: 'AWS::Region' }, 'lambdaRole']],
+    });
     // Only the functions assume this role; the scheduler has its own.
     expect(resourceOf('IamRoleLambdaExecution').Properties.AssumeRolePolicyDocument).toMatchObject({
       Statement: [{ Principal: { Service: ['lambda.amazonaws.com'] } }],
