@@ -4,7 +4,8 @@ import { retryPolicies, WebClient } from '@slack/web-api';
 import { AwsIamGateway } from './adapters/iam/aws-iam';
 import { AwsCredentialReportSource } from './adapters/iam/credential-report';
 import { CsvWorkbook } from './adapters/ledger/csv-workbook';
-import { SheetsWorkbook, serviceAccountAuth } from './adapters/ledger/sheets-workbook';
+import { googleAuth } from './adapters/ledger/google-auth';
+import { SheetsWorkbook } from './adapters/ledger/sheets-workbook';
 import { ConsoleNotifier } from './adapters/notify/console-notifier';
 import { type DynamoState, dynamoState } from './adapters/store/dynamo-state';
 import { type Config, ConfigError, type SlackConfig } from './config';
@@ -220,7 +221,7 @@ function buildWorkbook(config: Config, embedded: string[]): Workbook {
     spreadsheetId: ledger.spreadsheetId,
     ledgerSheet: ledger.ledgerSheet,
     peopleSheet: ledger.peopleSheet,
-    auth: serviceAccountAuth(ledger.credentials),
+    auth: googleAuth(ledger.credentials),
     ...(ledger.rootUrl ? { rootUrl: ledger.rootUrl } : {}),
   });
 }
