@@ -346,3 +346,56 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : { kind: 'embedded', dataDir: `${s.KEYWARDEN_HOME}/dynamodb`, table: s.DYNAMODB_TABLE },
   };
 }
+
+/** Settings that hold secrets. Each may instead name an SSM parameter in `<SETTING>_PARAMETER`. */
+export const SECRET_SETTINGS = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'GOOGLE_SERVICE_ACCOUNT_JSON',
+] as const;
+export type SecretSetting = (typeof SECRET_SETTINGS)[number];
+
+/** Where the secrets named by `<SETTING>_PARAMETER` live: SSM Parameter Store in one region. */
+export interface SecretParameters {
+  readonly names: ReadonlyMap<SecretSetting, string>;
+  readonly region: string;
+  /** Only for tests: a local SSM. */
+  readonly endpoint?: string;
+}
+
+// SSM's own rule for a parameter name: letters, digits, `_.-/`, a path when it starts with `/`.
+const parameterName = z
+  .string()
+  .regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'an SSM parameter name such as /keywarden/prod/slack-bot-token');
+
+/**
+ * Which secrets the environment names as SSM parameters rather than holding, so a deployment
+ * carries parameter names in its template and environment and never the values; null when none.
+ */
+export function secretParameters(env: NodeJS.ProcessEnv): SecretParameters | null {
+  const names = new Map<SecretSetting, string>();
+  const problems: string[] = [];
+  for (const setting of SECRET_SETTINGS) {
+    const name = env[`${setting}_PARAMETER`];
+    if (!name) continue;
+    const parsed = parameterName.safeParse(name);
+    if (!parsed.success) problems.push(`${setting}_PARAMETER: ${parsed.error.issues[0]?.message}`);
+    else if (env[setting])
+      problems.push(`${setting}_PARAMETER: set either ${setting} or ${setting}_PARAMETER`);
+    else names.set(setting, parsed.data);
+  }
+  const endpoint = z
+    .url()
+    .optional()
+    .safeParse(env.SSM_ENDPOINT || undefined);
+  if (!endpoint.success) problems.push('SSM_ENDPOINT: not a URL');
+  if (problems.length > 0)
+    throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (names.size === 0) return null;
+  return {
+    names,
+    region: env.AWS_REGION || 'us-east-1',
+    ...(endpoint.data ? { endpoint: endpoint.data } : {}),
+  };
+}

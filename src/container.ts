@@ -217,13 +217,15 @@ function buildWorkbook(config: Config, embedded: string[]): Workbook {
   }
   // Required only for Sheets: the Google client and its auth library cost every CSV run (the
   // demo, tests' child processes) about a tenth of its start-up.
-  const { SheetsWorkbook, serviceAccountAuth } =
+  const { SheetsWorkbook } =
     require('./adapters/ledger/sheets-workbook') as typeof import('./adapters/ledger/sheets-workbook.js');
+  const { googleAuth } =
+    require('./adapters/ledger/google-auth') as typeof import('./adapters/ledger/google-auth.js');
   return new SheetsWorkbook({
     spreadsheetId: ledger.spreadsheetId,
     ledgerSheet: ledger.ledgerSheet,
     peopleSheet: ledger.peopleSheet,
-    auth: serviceAccountAuth(ledger.credentials),
+    auth: googleAuth(ledger.credentials),
     ...(ledger.rootUrl ? { rootUrl: ledger.rootUrl } : {}),
   });
 }

@@ -1,5 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
+import { withSecrets } from './adapters/secrets/ssm-secrets';
 import { ConfigError, loadConfig } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { summaryFields } from './domain/report';
@@ -7,6 +9,8 @@ import { createLogger } from './log';
 import { slackAppFor } from './slack/compose';
 import type { Job } from './slack/jobs';
 import { runJob } from './slack/jobs';
+import { messages } from './slack/messages';
+import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
 import { type DigestResult, runDigest } from './sweep/digest';
 import { runSweep, SweepLockedError } from './sweep/run-sweep';
 
@@ -32,7 +36,8 @@ export interface LambdaContext {
 }
 
 async function build(env: NodeJS.ProcessEnv) {
-  const config = loadConfig(env);
+  // Secrets come from SSM at cold start: the template and environment carry only their names.
+  const config = loadConfig(await withSecrets(env));
   const logger = createLogger(config.logLevel, { service: 'keywarden' });
   // No embedded components: on Lambda everything is a real AWS, Google or Slack service.
   const runtime = await buildRuntime(config, { write: (line) => logger.info(line) });
@@ -87,6 +92,10 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         const report = await runSweep(sweep, { mode: config.sweepApply ? 'apply' : 'dry-run' });
         const failed = report.results.filter((r) => r.outcome === 'failed').length;
         logger.info('sweep finished', { ...summaryFields(report), scheduledAt: event.time });
+        // The alarm "no successful sweep in 26 hours" counts these lines.
+        process.stdout.write(
+          `${sweepHeartbeat(env().AWS_LAMBDA_FUNCTION_NAME ?? 'keywarden-sweep', new Date())}\n`,
+        );
         return { sweepId: report.sweepId, mode: report.mode, actions: report.results.length, failed };
       } catch (error) {
         if (!(error instanceof SweepLockedError)) throw error;
@@ -105,6 +114,22 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       );
     },
 
+    /** SQS: the worker's invocations Lambda gave up on (its on-failure destination), told to the admins. */
+    async failures(event: { readonly Records: readonly QueuedRecord[] }): Promise<BatchResponse> {
+      const { config, runtime, logger } = await get();
+      const web = runtime.web;
+      const adminChannel = config.slack?.adminChannel;
+      if (!web || !adminChannel) throw new ConfigError('reporting failed jobs needs Slack configured');
+      return reportWorkerFailures(
+        event.Records,
+        async (text) => {
+          await web.chat.postMessage({ channel: adminChannel, text });
+        },
+        messages(config.language),
+        (messageId, error) => logger.error('failed job not reported', { messageId, error }),
+      );
+    },
+
     /** Asynchronous invocations from the Slack function: the work after an ack. */
     async worker(event: { readonly job: Job }, context?: LambdaContext): Promise<void> {
       const { slack, logger } = await get();
@@ -120,4 +145,4 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 }
 
 const handlers = createHandlers();
-export const { slack, sweep, digest, worker } = handlers;
+export const { slack, sweep, digest, worker, failures } = handlers;

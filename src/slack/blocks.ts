@@ -26,7 +26,7 @@ export const INPUT = {
 /** Slack renders user mentions from this, in the reader's own display name. */
 export const mention = (userId: string) => `<@${userId}>`;
 
-function escapeMrkdwn(text: string): string {
+export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 

@@ -49,6 +49,8 @@ export interface Messages {
     readonly tooFar: (max: string) => string;
     readonly inPast: string;
   };
+  /** A job the Lambda worker gave up on; `kind`, `user` and `reason` arrive escaped for mrkdwn. */
+  readonly workerFailed: (kind: string, user: string, attempts: number, reason: string) => string;
 }
 
 const ja: Messages = {
@@ -101,6 +103,8 @@ const ja: Messages = {
     tooFar: (max) => `${max} より前の日付を選んでください`,
     inPast: '今日以降の日付を選んでください',
   },
+  workerFailed: (kind, user, attempts, reason) =>
+    `:warning: ${user} さんの操作（${kind}）が${attempts}回失敗し、中止されました。もう一度操作するか、原因を確認してください: ${reason}`,
 };
 
 const en: Messages = {
@@ -152,6 +156,8 @@ const en: Messages = {
     tooFar: (max) => `Pick a date before ${max}`,
     inPast: 'Pick a date from today on',
   },
+  workerFailed: (kind, user, attempts, reason) =>
+    `:warning: A ${kind} by ${user} failed ${attempts === 1 ? 'once' : `${attempts} times`} and was dropped. Retry it or look into the cause: ${reason}`,
 };
 
 export function messages(language: Language): Messages {

@@ -16,6 +16,7 @@ import { ACTION } from '../../src/slack/blocks';
 import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';
+import { startSsmServer } from '../fakes/ssm-server';
 import { EXAMPLES, exampleAccount } from '../support/world';
 
 const SECRET = 'lambda-signing-secret';
@@ -157,8 +158,17 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
   });
 
   it('the scheduled sweep applies, DMs the owner and tears down the expired user', async () => {
-    const handlers = createHandlers(() => env);
-    const summary = await handlers.sweep(scheduledEvent);
+    const handlers = createHandlers(() => ({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'keywarden-test-sweep' }));
+    const lines: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const summary = await handlers.sweep(scheduledEvent).finally(() => stdout.mockRestore());
+    // The heartbeat the "no successful sweep in 26 hours" alarm watches.
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ FunctionName: 'keywarden-test-sweep', SweepSucceeded: 1 }),
+    );
     expect(summary).toMatchObject({ mode: 'apply', actions: 4, failed: 0 });
     expect(account.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
     expect(slack.messages('U01YAMADA')).toHaveLength(1);
@@ -219,5 +229,51 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     await expect(handlers.sweep(scheduledEvent)).rejects.toThrow(/NOTICE_DAYS/);
     current = env;
     await expect(handlers.sweep(scheduledEvent)).resolves.toMatchObject({ mode: 'apply' });
+  });
+
+  it("tells the admins about a worker job Lambda gave up on, from the failure destination's queue", async () => {
+    const handlers = createHandlers(() => env);
+    const record = {
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: { job: { kind: 'delete', caseId: 'AKIAEXAMPLE', user: 'U01YAMADA' } },
+      responsePayload: { errorType: 'Error', errorMessage: 'IAM answered Throttling' },
+    };
+    const result = await handlers.failures({ Records: [{ messageId: 'm1', body: JSON.stringify(record) }] });
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(slack.messages('C0ADMINS').map((message) => message.text)).toEqual([
+      expect.stringMatching(/<@U01YAMADA> さんの操作（delete）が3回失敗.*IAM answered Throttling/),
+    ]);
+  });
+
+  it('reads its secrets from SSM Parameter Store at cold start, once, given only their names', async () => {
+    const ssm = await startSsmServer();
+    try {
+      const { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, GOOGLE_SERVICE_ACCOUNT_JSON, ...rest } = env;
+      ssm.put('/keywarden/test/slack-bot-token', SLACK_BOT_TOKEN ?? '');
+      ssm.put('/keywarden/test/slack-signing-secret', SLACK_SIGNING_SECRET ?? '');
+      ssm.put('/keywarden/test/google-credentials', GOOGLE_SERVICE_ACCOUNT_JSON ?? '');
+      const handlers = createHandlers(() => ({
+        ...rest,
+        SSM_ENDPOINT: ssm.url,
+        SLACK_BOT_TOKEN_PARAMETER: '/keywarden/test/slack-bot-token',
+        SLACK_SIGNING_SECRET_PARAMETER: '/keywarden/test/slack-signing-secret',
+        GOOGLE_SERVICE_ACCOUNT_JSON_PARAMETER: '/keywarden/test/google-credentials',
+      }));
+      await expect(handlers.sweep(scheduledEvent)).resolves.toMatchObject({ mode: 'apply', failed: 0 });
+      // The signing secret from SSM verifies Slack's signature; a warm process reads SSM no more.
+      // Slack's URL check is answered only once the signature verifies.
+      const check = { type: 'url_verification', token: 'legacy', challenge: 'ssm-challenge' };
+      expect((await handlers.slack(apiGatewayEvent(check, 'wrong-secret'), {})).statusCode).toBe(401);
+      expect(await handlers.slack(apiGatewayEvent(check), {})).toMatchObject({
+        statusCode: 200,
+        body: expect.stringContaining('ssm-challenge'),
+      });
+      expect(ssm.calls).toEqual([
+        expect.objectContaining({ operation: 'GetParameters', withDecryption: true }),
+      ]);
+      expect(slack.messages('U01YAMADA')).toHaveLength(1);
+    } finally {
+      await ssm.close();
+    }
   });
 });

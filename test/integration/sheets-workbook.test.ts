@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
-import { SheetsWorkbook, serviceAccountAuth } from '../../src/adapters/ledger/sheets-workbook';
+import { googleAuth } from '../../src/adapters/ledger/google-auth';
+import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
 import { WorkbookError } from '../../src/ports/workbook';
 import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
 
@@ -38,7 +39,7 @@ describe('SheetsWorkbook', () => {
       spreadsheetId: ID,
       ledgerSheet: '台帳',
       peopleSheet: 'users',
-      auth: serviceAccountAuth({ json: serviceAccountJson() }),
+      auth: googleAuth({ json: serviceAccountJson() }),
       rootUrl: fake.url,
     });
     const tables = await workbook.read();

@@ -9,6 +9,7 @@ const ROOT = join(__dirname, '..', '..');
 const cloudFormationTags = [
   { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
   { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': value.split('.') }) },
+  { tag: '!Sub', resolve: (value: string) => ({ 'Fn::Sub': value }) },
 ];
 const serverless = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), {
   customTags: cloudFormationTags,
@@ -39,12 +40,24 @@ const SERVICES: Readonly<Record<string, string>> = {
   'client-lambda': 'lambda',
   'client-sts': 'sts',
   'client-organizations': 'organizations',
+  'client-ssm': 'ssm',
+};
+
+/**
+ * Libraries that call AWS for the code, and the actions they need. Powertools' SSM provider
+ * decrypts a batch with one GetParameters call (test/integration/ssm-secrets.test.ts shows
+ * the fake SSM receives nothing else).
+ */
+const LIBRARY_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  '@aws-lambda-powertools/parameters/ssm': ['ssm:GetParameters'],
 };
 
 function actionsCalledByLambdaCode(): Set<string> {
   const actions = new Set<string>();
   for (const file of lambdaModuleGraph()) {
     const text = readFileSync(file, 'utf8');
+    for (const [library, libraryActions] of Object.entries(LIBRARY_ACTIONS))
+      if (text.includes(`from '${library}'`)) for (const action of libraryActions) actions.add(action);
     for (const match of text.matchAll(/import (?:type )?\{([^}]*)\} from '@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
       const service = SERVICES[match[2] ?? ''];
       if (!service) continue;
@@ -109,10 +122,21 @@ describe('serverless.yml', () => {
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
-  it('keeps secrets out of the file: every secret setting is an SSM reference', () => {
-    const env: Record<string, string> = serverless.provider.environment;
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'GOOGLE_SERVICE_ACCOUNT_JSON'])
-      expect(env[name]).toMatch(/^\$\{ssm:\/keywarden\/\$\{sls:stage\}\/[a-z-]+\}$/);
+  it('keeps secrets out of the file: the environment names SSM parameters, the role reads just those', () => {
+    const env: Record<string, unknown> = serverless.provider.environment;
+    const named = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'GOOGLE_SERVICE_ACCOUNT_JSON'];
+    for (const name of named) {
+      expect(env[name]).toBeUndefined();
+      expect(env[`${name}_PARAMETER`]).toMatch(/^\$\{param:secretsPath\}\/[a-z-]+$/);
+    }
+    expect(JSON.stringify(serverless)).not.toMatch(/\$\{(ssm|aws):/);
+    const statements: { Action: string[]; Resource: unknown }[] = serverless.provider.iam.role.statements;
+    const reads = statements.find((statement) => statement.Action.includes('ssm:GetParameters'));
+    expect(reads?.Resource).toEqual(
+      named.map((name) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${env[`${name}_PARAMETER`]}`,
+      })),
+    );
     expect(serverless.provider.runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
   });
 });

@@ -1,6 +1,4 @@
 import { type MethodOptions, sheets, type sheets_v4 } from '@googleapis/sheets';
-import { Gaxios } from 'gaxios';
-import { GoogleAuth, JWT } from 'google-auth-library';
 import type { Cell, CellWrite } from '../../domain/ledger';
 import { type Tables, type Workbook, WorkbookError } from '../../ports/workbook';
 
@@ -129,17 +127,4 @@ function explain(error: unknown): string {
             ? ' — still rate limited after retries; try again in a minute'
             : '';
   return `${status ?? ''} ${e.message ?? String(error)}${hint}`.trim();
-}
-
-const SCOPES = ['https://www.googleapis.com/auth/spreadsheets'];
-
-/** Service-account auth for Sheets, on Node's own fetch like the Sheets client itself. */
-export function serviceAccountAuth(credentials: { json: string } | { keyFile: string }): JWT | GoogleAuth {
-  const transporter = new Gaxios({ fetchImplementation: fetch });
-  if ('keyFile' in credentials)
-    return new GoogleAuth({ keyFile: credentials.keyFile, scopes: SCOPES, clientOptions: { transporter } });
-  const key = JSON.parse(credentials.json) as { client_email?: string; private_key?: string };
-  if (!key.client_email || !key.private_key)
-    throw new WorkbookError('the Google service-account key needs client_email and private_key');
-  return new JWT({ email: key.client_email, key: key.private_key, scopes: SCOPES, transporter });
 }
