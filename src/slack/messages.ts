@@ -44,7 +44,10 @@ export interface Messages {
   readonly moreFindings: (count: number) => string;
   readonly alreadySettled: string;
   readonly notAllowed: string;
+  /** A payload that failed its checks; nothing changed. */
+  readonly invalidInput: string;
   readonly dateErrors: {
+    readonly notADate: string;
     readonly notAfterEnd: (end: string) => string;
     readonly tooFar: (max: string) => string;
     readonly inPast: string;
@@ -96,7 +99,9 @@ const ja: Messages = {
   moreFindings: (count) => `…ほか${count}件`,
   alreadySettled: 'この申請はすでに処理されています。',
   notAllowed: 'この操作を行う権限がありません。',
+  invalidInput: '不正な入力のため、この操作は受け付けられませんでした。',
   dateErrors: {
+    notADate: '日付を選んでください',
     notAfterEnd: (end) => `現在の利用終了日（${end}）より後の日付を選んでください`,
     tooFar: (max) => `${max} より前の日付を選んでください`,
     inPast: '今日以降の日付を選んでください',
@@ -147,7 +152,9 @@ const en: Messages = {
   moreFindings: (count) => `…and ${count} more`,
   alreadySettled: 'This has already been handled.',
   notAllowed: 'You are not allowed to do that.',
+  invalidInput: 'That request was refused: its input is not valid.',
   dateErrors: {
+    notADate: 'Pick a date',
     notAfterEnd: (end) => `Pick a date after the current end date (${end})`,
     tooFar: (max) => `Pick a date before ${max}`,
     inPast: 'Pick a date from today on',

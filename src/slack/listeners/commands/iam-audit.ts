@@ -1,6 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { AuditLog } from '../../../ports/state';
 import type { Dispatch } from '../../jobs';
+import { auditCommand, refusalReason } from '../../payloads';
+import { type InputGuard, refuseInput } from '../refuse';
 
 export type HygieneTopic = 'keys' | 'passwords' | 'unused' | 'mfa';
 
@@ -72,9 +74,19 @@ export function parseAuditCommand(text: string): Parsed {
 
 /** Admins only. Acks at once: reports take longer than Slack's 3 seconds, so they answer via response_url. */
 export const iamAudit =
-  (deps: AuditCommandDeps, dispatch: Dispatch) =>
-  async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  (deps: AuditCommandDeps, dispatch: Dispatch, guard: InputGuard) =>
+  async ({ ack, body, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
+    const parsed = auditCommand.safeParse(body);
+    if (!parsed.success)
+      return refuseInput(guard, {
+        what: 'iam-audit',
+        body,
+        reason: refusalReason(parsed.error),
+        client,
+        respond,
+      });
+    const command = parsed.data;
     const allowed = deps.admins.has(command.user_id);
     await deps.auditLog.record({
       at: deps.now().toISOString(),
