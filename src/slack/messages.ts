@@ -1,6 +1,11 @@
 import type { Language } from '../domain/status';
+import { escapeText } from './mrkdwn';
 
-/** Every sentence a person reads in Slack, in Japanese (the default) and English. */
+/**
+ * Every sentence a person reads in Slack, in Japanese (the default) and English. Arguments
+ * named `owner`, `by` or `requester` are mrkdwn already (a mention, or escaped text);
+ * free text from people or errors (`note`, `detail`) is escaped here.
+ */
 export interface Messages {
   readonly weekAheadTitle: (daysLeft: number) => string;
   readonly adminCopyTitle: (owner: string, daysLeft: number) => string;
@@ -87,13 +92,13 @@ const ja: Messages = {
   state: {
     requested: (until) => `延長申請中（${until} まで）— 承認待ちです`,
     approved: (until, by) => `${by} さんが延長を承認しました（${until} まで）`,
-    denied: (by, note) => `${by} さんが延長申請を却下しました: ${note}`,
+    denied: (by, note) => `${by} さんが延長申請を却下しました: ${escapeText(note)}`,
     deleting: (by) => `${by} さんの操作で削除しています…`,
     deleted: (by) => `${by} さんの操作で削除しました`,
-    deleteFailed: (detail) => `削除できませんでした: ${detail}`,
+    deleteFailed: (detail) => `削除できませんでした: ${escapeText(detail)}`,
   },
   ownerApproved: (until) => `延長申請が承認されました。新しい利用終了日は ${until} です。`,
-  ownerDenied: (note) => `延長申請は却下されました: ${note}`,
+  ownerDenied: (note) => `延長申請は却下されました: ${escapeText(note)}`,
   findingsTitle: (count) => `IAMユーザーの点検結果: 対応が必要な項目が${count}件あります`,
   findingLine: (iamUser, detail) => `• IAMユーザー \`${iamUser}\`: ${detail}`,
   moreFindings: (count) => `…ほか${count}件`,
@@ -139,13 +144,13 @@ const en: Messages = {
   state: {
     requested: (until) => `Extension requested until ${until}, awaiting approval`,
     approved: (until, by) => `${by} approved the extension until ${until}`,
-    denied: (by, note) => `${by} denied the extension: ${note}`,
+    denied: (by, note) => `${by} denied the extension: ${escapeText(note)}`,
     deleting: (by) => `Deleting at ${by}'s request…`,
     deleted: (by) => `Deleted at ${by}'s request`,
-    deleteFailed: (detail) => `Could not delete: ${detail}`,
+    deleteFailed: (detail) => `Could not delete: ${escapeText(detail)}`,
   },
   ownerApproved: (until) => `Your extension was approved. The new end date is ${until}.`,
-  ownerDenied: (note) => `Your extension was denied: ${note}`,
+  ownerDenied: (note) => `Your extension was denied: ${escapeText(note)}`,
   findingsTitle: (count) =>
     `IAM hygiene check: ${count === 1 ? '1 finding needs' : `${count} findings need`} your attention`,
   findingLine: (iamUser, detail) => `• IAM user \`${iamUser}\`: ${detail}`,
