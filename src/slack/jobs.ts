@@ -106,7 +106,7 @@ async function runAudit(job: Extract<Job, { kind: 'audit' }>, ctx: JobContext): 
   if ('error' in parsed) text = escapeText(parsed.error);
   else {
     try {
-      text = `\`\`\`\n${escapeText((await parsed.run(ctx.reports, job.channel)).slice(0, 30_000))}\n\`\`\``;
+      text = `\`\`\`\n${escapeText((await parsed.run(ctx.reports, { user: job.user, channel: job.channel })).slice(0, 30_000))}\n\`\`\``;
     } catch (error) {
       text = escapeText(`/iam-audit ${job.text.trim()} failed: ${errorMessage(error)}`);
     }

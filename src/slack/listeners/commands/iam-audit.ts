@@ -12,8 +12,14 @@ export interface AuditReports {
   user(name: string): Promise<string>;
   sweepPlan(): Promise<string>;
   hygiene(topic: HygieneTopic, days: number | undefined): Promise<string>;
-  /** Uploads the credential report CSV to the channel; returns a line saying so. */
-  uploadReport(channelId: string): Promise<string>;
+  /** Uploads the credential report CSV where account data may go; returns a line saying where. */
+  uploadReport(requester: Requester): Promise<string>;
+}
+
+/** Who typed the command, and where. */
+export interface Requester {
+  readonly user: string;
+  readonly channel: string;
 }
 
 export interface AuditCommandDeps {
@@ -30,12 +36,12 @@ export const AUDIT_HELP = [
   '/iam-audit unused [days] — credentials not used for days',
   '/iam-audit mfa — console users without MFA',
   '/iam-audit user <name> — one IAM user: ledger rows and what it holds',
-  '/iam-audit report — upload the credential report CSV here',
+  '/iam-audit report — upload the credential report CSV (admin channel, else your DM)',
   '/iam-audit sweep — what the next sweep would do (dry run)',
 ].join('\n');
 
 type Parsed =
-  | { readonly run: (reports: AuditReports, channelId: string) => Promise<string> }
+  | { readonly run: (reports: AuditReports, requester: Requester) => Promise<string> }
   | { readonly error: string };
 
 const days = (text: string | undefined): number | undefined | null => {
@@ -64,7 +70,7 @@ export function parseAuditCommand(text: string): Parsed {
         ? { run: (r) => r.user(arg) }
         : { error: 'usage: /iam-audit user <IAM user name or ledger name>' };
     case 'report':
-      return { run: (r, channel) => r.uploadReport(channel) };
+      return { run: (r, requester) => r.uploadReport(requester) };
     case 'sweep':
       return { run: (r) => r.sweepPlan() };
     default:
