@@ -1,9 +1,9 @@
 import { App, LogLevel, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from '../log';
-import { slackLogger } from './bolt-logger';
 import { type ListenerDeps, register } from './listeners';
 import { GuardedHttpReceiver } from './receivers/http-receiver';
 import { GuardedLambdaReceiver } from './receivers/lambda-receiver';
+import { slackLogger } from './slack-logger';
 
 /** How Slack reaches the app: Socket Mode, the HTTP receiver, or API Gateway → Lambda. */
 export type Transport = 'socket-mode' | 'http' | 'lambda';
