@@ -18,6 +18,7 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-iam';
 import { auth, sheets } from '@googleapis/sheets';
+import { toLedgerText } from '../src/domain/dates';
 import type { CellWrite } from '../src/ports/workbook';
 
 export interface BaselineChildResult {
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
       spreadsheetId,
       range: `'台帳'!${columnLetter(cell.column)}${cell.rowNumber}`,
       valueInputOption: 'USER_ENTERED',
-      requestBody: { values: [[cell.value]] },
+      requestBody: { values: [['date' in cell ? toLedgerText(cell.date) : cell.value]] },
     });
   const cellWriteMs = performance.now() - t;
   iam.destroy();

@@ -7,6 +7,7 @@ import { CsvWorkbook } from './adapters/ledger/csv-workbook';
 import { ConsoleNotifier } from './adapters/notify/console-notifier';
 import { type DynamoState, dynamoState } from './adapters/store/dynamo-state';
 import { type Config, ConfigError, type SlackConfig } from './config';
+import { createLogger, type Logger } from './log';
 import type { ReportArchive } from './ports/archive';
 import type { CaseStore } from './ports/cases';
 import type { CredentialReportSource } from './ports/credential-report';
@@ -18,6 +19,7 @@ import type { Workbook } from './ports/workbook';
 import { messages } from './slack/messages';
 import { SlackNotifier } from './slack/notifier';
 import { ChannelPacer } from './slack/pacer';
+import { slackLogger } from './slack/slack-logger';
 import type { AccountTarget, SweepDeps } from './sweep/run-sweep';
 
 export interface Runtime {
@@ -46,6 +48,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Where console notices go. */
   readonly write: (line: string) => void;
+  /** Where the Slack WebClient's own log lines go; a JSON logger at the configured level otherwise. */
+  readonly logger?: Logger;
 }
 
 export type Closer = () => Promise<void>;
@@ -75,7 +79,12 @@ export async function buildRuntime(
     const { gateway: iam, client: iamClient } = await buildIam(config, closers, embeddedComponents, embedded);
     const state = await buildState(config, closers, embeddedComponents, embedded);
     const workbook = buildWorkbook(config, embedded);
-    const web = config.slack ? slackWebClient(config.slack) : null;
+    const web = config.slack
+      ? slackWebClient(
+          config.slack,
+          options.logger ?? createLogger(config.logLevel, { service: 'keywarden' }),
+        )
+      : null;
     const slack =
       web && config.slack
         ? new SlackNotifier({
@@ -202,9 +211,11 @@ function buildArchive(archive: NonNullable<Config['archive']>, closers: Closer[]
 }
 
 /** 429s are retried after Retry-After; a sweep waits rather than drops a notice. */
-export function slackWebClient(slack: SlackConfig): WebClient {
+export function slackWebClient(slack: SlackConfig, logger: Logger): WebClient {
   return new WebClient(slack.botToken, {
     retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+    // Its rate-limit and retry warnings belong in the JSON log, redacted like every other line.
+    logger: slackLogger(logger, 'web-api'),
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
   });
 }

@@ -40,7 +40,7 @@ async function build(env: NodeJS.ProcessEnv) {
   const config = loadConfig(await withSecrets(env));
   const logger = createLogger(config.logLevel, { service: 'keywarden' });
   // No embedded components: on Lambda everything is a real AWS, Google or Slack service.
-  const runtime = await buildRuntime(config, { write: (line) => logger.info(line) });
+  const runtime = await buildRuntime(config, { write: (line) => logger.info(line), logger });
   const sweep = sweepDepsOf(runtime);
   const workerName = env.WORKER_FUNCTION_NAME;
   const lambda = new LambdaClient({ ...(env.LAMBDA_ENDPOINT ? { endpoint: env.LAMBDA_ENDPOINT } : {}) });

@@ -26,7 +26,11 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
   if (!slack.appToken && !slack.signingSecret)
     throw new Error('serve needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)');
 
-  const runtime = await buildRuntime(config, { write: (line) => logger.info(line) }, embeddedComponents);
+  const runtime = await buildRuntime(
+    config,
+    { write: (line) => logger.info(line), logger },
+    embeddedComponents,
+  );
   const sweep = sweepDepsOf(runtime);
   const composed = slackAppFor(runtime, sweep, logger);
   if (!composed) throw new Error('Slack client missing');

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { FINDING_KINDS, type Finding, type FindingKind, summarise } from '../domain/hygiene';
+import { escapeText } from '../slack/mrkdwn';
 import { alignColumns } from '../util/text-table';
 
 /** How `keywarden audit` prints findings. */
@@ -116,11 +117,6 @@ const DIGEST_ORDER: readonly FindingKind[] = [
 
 const DIGEST_LINES = 20;
 
-/** Slack mrkdwn treats these as control characters; the root user's name is `<root_account>`. */
-function slackEscape(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
 /**
  * The weekly digest for Slack: counts by kind, then up to 20 findings, most urgent first.
  * `counts` is passed separately so a digest can list only new findings under the full counts.
@@ -135,7 +131,8 @@ export function digestText(
   const rank = (f: Finding) => DIGEST_ORDER.indexOf(f.kind);
   // Array#sort is stable, so findings of one kind keep report order.
   const top = [...found].sort((a, b) => rank(a) - rank(b)).slice(0, DIGEST_LINES);
-  for (const f of top) lines.push(`• \`${slackEscape(f.user)}\` ${f.kind}: ${slackEscape(f.detail)}`);
+  // The root user's name is `<root_account>`: every name and detail goes through the escaper.
+  for (const f of top) lines.push(`• \`${escapeText(f.user)}\` ${f.kind}: ${escapeText(f.detail)}`);
   if (found.length > top.length) lines.push(`…and ${found.length - top.length} more`);
   const problems = options.problems?.length ?? 0;
   if (problems > 0)

@@ -6,7 +6,7 @@ import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { maskKeyId } from '../domain/iam';
 import { parseLedger } from '../domain/ledger';
 import type { CredentialReportSource } from '../ports/credential-report';
-import type { AuditReports, HygieneTopic } from '../slack/listeners/commands/iam-audit';
+import type { AuditReports, HygieneTopic, Requester } from '../slack/listeners/commands/iam-audit';
 import { runSweep, type SweepDeps } from '../sweep/run-sweep';
 import { alignColumns } from '../util/text-table';
 
@@ -15,6 +15,8 @@ export interface ReportDeps {
   readonly credentialReports: CredentialReportSource;
   readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
   readonly web: WebClient;
+  /** Files with account data go here, or to the requesting admin's DM, never elsewhere. */
+  readonly adminChannel: string;
 }
 
 const TOPICS: Readonly<Record<HygieneTopic, readonly Finding['kind'][]>> = {
@@ -99,16 +101,25 @@ export class AuditReportService implements AuditReports {
     ]).join('\n');
   }
 
-  async uploadReport(channelId: string): Promise<string> {
+  /** The command may come from any channel, public ones too; the report lists every IAM user. */
+  async uploadReport(requester: Requester): Promise<string> {
+    const inAdminChannel = requester.channel === this.deps.adminChannel;
+    const channel = inAdminChannel ? this.deps.adminChannel : await this.directMessage(requester.user);
     const report = await this.deps.credentialReports.fetch();
     const filename = `credential-report-${report.generatedAt.toISOString().slice(0, 10)}.csv`;
     await this.deps.web.files.uploadV2({
-      channel_id: channelId,
+      channel_id: channel,
       file: Buffer.from(report.csv, 'utf8'),
       filename,
       title: `IAM credential report (generated ${report.generatedAt.toISOString()})`,
     });
-    return `Uploaded ${filename} to this channel.`;
+    return `Uploaded ${filename} to ${inAdminChannel ? 'this channel' : 'your direct messages with Keywarden'}.`;
+  }
+
+  private async directMessage(user: string): Promise<string> {
+    const opened = await this.deps.web.conversations.open({ users: user });
+    if (!opened.channel?.id) throw new Error('Slack opened no direct message channel');
+    return opened.channel.id;
   }
 
   private async findings(overrides: Partial<HygienePolicy>): Promise<Finding[]> {

@@ -67,6 +67,11 @@ export function dateInZone(instant: Date, timeZone: string): LocalDate {
   return formatInTimeZone(instant, timeZone, 'yyyy-MM-dd') as LocalDate;
 }
 
+/** The Sheets serial number of a date: what a date cell holds, whatever its display format. */
+export function toSheetsSerial(date: LocalDate): number {
+  return toEpochDay(date) - SHEETS_EPOCH_DAY;
+}
+
 /** `2026/01/31`: how Japanese ledgers write dates, so write-backs look like the rest. */
 export function toLedgerText(date: LocalDate): string {
   return date.replaceAll('-', '/');

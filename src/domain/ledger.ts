@@ -79,12 +79,15 @@ export interface Ledger {
   readonly problems: readonly RowProblem[];
 }
 
-/** One cell to write, addressed by the sheet's 1-based row and 0-based column. */
-export interface CellWrite {
-  readonly rowNumber: number;
-  readonly column: number;
-  readonly value: string;
-}
+/**
+ * One cell to write, addressed by the sheet's 1-based row and 0-based column: text, which
+ * every workbook stores as text and never interprets, or a calendar date, which each workbook
+ * stores as its own kind of date.
+ */
+export type CellWrite = { readonly rowNumber: number; readonly column: number } & (
+  | { readonly value: string }
+  | { readonly date: LocalDate }
+);
 
 export class LedgerFormatError extends Error {
   override readonly name = 'LedgerFormatError';

@@ -1,4 +1,4 @@
-import { type LocalDate, toLedgerText } from './dates';
+import type { LocalDate } from './dates';
 import type { FindingKind } from './hygiene';
 import type { CellWrite, ColumnMap, LedgerRow, RowProblem } from './ledger';
 import type { Action, Skip } from './planner';
@@ -88,7 +88,7 @@ export function ledgerWrites(
       writes.push({
         rowNumber: change.rowNumber,
         column: columns.endDate,
-        value: toLedgerText(change.endDate),
+        date: change.endDate,
       });
     return writes;
   });

@@ -1,13 +1,9 @@
-import {
-  App,
-  AwsLambdaReceiver,
-  HTTPReceiver,
-  LogLevel,
-  type Receiver,
-  SocketModeReceiver,
-} from '@slack/bolt';
+import { App, LogLevel, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from '../log';
 import { type ListenerDeps, register } from './listeners';
+import { GuardedHttpReceiver } from './receivers/http-receiver';
+import { GuardedLambdaReceiver } from './receivers/lambda-receiver';
+import { slackLogger } from './slack-logger';
 
 /** How Slack reaches the app: Socket Mode, the HTTP receiver, or API Gateway → Lambda. */
 export type Transport = 'socket-mode' | 'http' | 'lambda';
@@ -26,28 +22,27 @@ export interface SlackAppOptions {
 export interface SlackApp {
   readonly app: App;
   readonly transport: Transport;
-  /** Present on Lambda: Bolt's receiver, whose `toHandler()` is the function's handler. */
-  readonly lambdaReceiver?: AwsLambdaReceiver;
+  /** Present on Lambda: the receiver whose `toHandler()` is the function's handler. */
+  readonly lambdaReceiver?: GuardedLambdaReceiver;
 }
 
 /** Receivers carry transport only; every listener lives in `listeners/`. */
 export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): SlackApp {
   const signingSecret = options.signingSecret ?? '';
-  const lambdaReceiver = options.lambda ? new AwsLambdaReceiver({ signingSecret }) : undefined;
+  const logger = slackLogger(options.logger, 'bolt');
+  const lambdaReceiver = options.lambda
+    ? new GuardedLambdaReceiver({ signingSecret, logger: options.logger })
+    : undefined;
   const transport: Transport = lambdaReceiver ? 'lambda' : options.appToken ? 'socket-mode' : 'http';
   const receiver: Receiver =
     lambdaReceiver ??
     (options.appToken
-      ? new SocketModeReceiver({ appToken: options.appToken })
-      : new HTTPReceiver({
-          signingSecret,
-          endpoints: '/slack/events',
-          // Ack goes out as soon as a listener calls ack(); the work continues after it.
-          processBeforeResponse: false,
-        }));
+      ? new SocketModeReceiver({ appToken: options.appToken, logger })
+      : new GuardedHttpReceiver({ signingSecret, logger: options.logger }));
   const app = new App({
     token: options.botToken,
     receiver,
+    logger,
     logLevel: LogLevel.WARN,
     // No auth.test at construction: it would cost every Lambda cold start a Slack round trip
     // inside Slack's 3 seconds, and `keywarden doctor` checks the token instead.

@@ -4,6 +4,7 @@ import type { Finding } from '../domain/hygiene';
 import { maskKeyId } from '../domain/iam';
 import type { NoticeCase } from '../ports/cases';
 import type { Messages } from './messages';
+import { escapeText, mention } from './mrkdwn';
 
 /** Action and view ids the listeners register; one place so blocks and listeners agree. */
 export const ACTION = {
@@ -23,13 +24,6 @@ export const INPUT = {
   reason: { block: 'reason', action: 'text' },
 } as const;
 
-/** Slack renders user mentions from this, in the reader's own display name. */
-export const mention = (userId: string) => `<@${userId}>`;
-
-export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
 function fieldsOf(notice: NoticeCase, m: Messages): KnownBlock {
   const period = `${notice.startDate ? toLedgerText(notice.startDate) : '—'} 〜 ${toLedgerText(notice.endDate)}`;
   return {
@@ -37,19 +31,20 @@ function fieldsOf(notice: NoticeCase, m: Messages): KnownBlock {
     fields: [
       {
         type: 'mrkdwn',
-        text: `*${m.fields.iamUser}*\n${escapeMrkdwn(notice.iamUser)}${notice.accountId ? ` (${notice.accountId})` : ''}`,
+        text: `*${m.fields.iamUser}*\n${escapeText(notice.iamUser)}${notice.accountId ? ` (${notice.accountId})` : ''}`,
       },
       { type: 'mrkdwn', text: `*${m.fields.accessKey}*\n\`${maskKeyId(notice.accessKeyId)}\`` },
-      { type: 'mrkdwn', text: `*${m.fields.purpose}*\n${escapeMrkdwn(notice.purpose) || '—'}` },
-      { type: 'mrkdwn', text: `*${m.fields.resource}*\n${escapeMrkdwn(notice.resource) || '—'}` },
+      { type: 'mrkdwn', text: `*${m.fields.purpose}*\n${escapeText(notice.purpose) || '—'}` },
+      { type: 'mrkdwn', text: `*${m.fields.resource}*\n${escapeText(notice.resource) || '—'}` },
       { type: 'mrkdwn', text: `*${m.fields.period}*\n${period}` },
-      { type: 'mrkdwn', text: `*${m.fields.owner}*\n${escapeMrkdwn(notice.name) || '—'}` },
+      { type: 'mrkdwn', text: `*${m.fields.owner}*\n${escapeText(notice.name) || '—'}` },
     ],
   };
 }
 
+/** `text` is mrkdwn already: catalogue sentences with mentions or escaped data in them. */
 function header(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(text)}*` } };
+  return { type: 'section', text: { type: 'mrkdwn', text: `*${text}*` } };
 }
 
 function context(text: string): KnownBlock {
@@ -93,7 +88,7 @@ export function ownerNotice(notice: NoticeCase, daysLeft: number, m: Messages): 
 
 /** What the admins see for a notice; no buttons, the owner decides first. */
 export function adminCopy(notice: NoticeCase, daysLeft: number, m: Messages): KnownBlock[] {
-  const owner = notice.ownerSlackId ? mention(notice.ownerSlackId) : escapeMrkdwn(notice.name);
+  const owner = notice.ownerSlackId ? mention(notice.ownerSlackId) : escapeText(notice.name);
   return [header(m.adminCopyTitle(owner, daysLeft)), fieldsOf(notice, m)];
 }
 
@@ -106,7 +101,7 @@ export function ownerUnknown(
   return [
     header(m.ownerUnknownTitle),
     fieldsOf(notice, m),
-    context(`row ${rowNumber}: ${escapeMrkdwn(reason)}`),
+    context(`row ${rowNumber}: ${escapeText(reason)}`),
   ];
 }
 
@@ -144,7 +139,7 @@ function packLines(lines: readonly string[], max: number): string[][] {
  */
 export function ownerFindings(findings: readonly Finding[], m: Messages): KnownBlock[] {
   const lines = findings.map((finding) =>
-    clip(m.findingLine(escapeMrkdwn(finding.user), escapeMrkdwn(finding.detail)), MAX_SECTION_TEXT),
+    clip(m.findingLine(escapeText(finding.user), escapeText(finding.detail)), MAX_SECTION_TEXT),
   );
   const sections = packLines(lines, MAX_SECTION_TEXT);
   // The header takes one block; when lines are left over, their count takes another.
@@ -174,7 +169,7 @@ export function approvalRequest(notice: NoticeCase, m: Messages): KnownBlock[] {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*${m.fields.newEndDate}*\n${toLedgerText(request.newEndDate)}` },
-        { type: 'mrkdwn', text: `*${m.fields.reason}*\n${escapeMrkdwn(request.reason)}` },
+        { type: 'mrkdwn', text: `*${m.fields.reason}*\n${escapeText(request.reason)}` },
       ],
     },
     {

@@ -55,6 +55,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     credentialReports: deps.credentialReports,
     hygiene: deps.hygiene,
     web: deps.web,
+    adminChannel: deps.slack.adminChannel,
   });
   const jobs: JobContext = {
     workflow,

@@ -4,6 +4,7 @@ import { errorMessage } from '../util/errors';
 import { type AuditReports, parseAuditCommand } from './listeners/commands/iam-audit';
 import { outcomeText } from './listeners/reply';
 import type { Messages } from './messages';
+import { escapeText } from './mrkdwn';
 import type { Outcome, Workflow } from './workflow';
 
 /**
@@ -100,13 +101,14 @@ export async function runJob(job: Job, ctx: JobContext): Promise<void> {
 
 async function runAudit(job: Extract<Job, { kind: 'audit' }>, ctx: JobContext): Promise<void> {
   const parsed = parseAuditCommand(job.text);
+  // Reports are ledger and IAM text and the errors echo what was typed: all of it is escaped.
   let text: string;
-  if ('error' in parsed) text = parsed.error;
+  if ('error' in parsed) text = escapeText(parsed.error);
   else {
     try {
-      text = `\`\`\`\n${(await parsed.run(ctx.reports, job.channel)).slice(0, 38_000)}\n\`\`\``;
+      text = `\`\`\`\n${escapeText((await parsed.run(ctx.reports, { user: job.user, channel: job.channel })).slice(0, 30_000))}\n\`\`\``;
     } catch (error) {
-      text = `/iam-audit ${job.text.trim()} failed: ${errorMessage(error)}`;
+      text = escapeText(`/iam-audit ${job.text.trim()} failed: ${errorMessage(error)}`);
     }
   }
   await postToResponseUrl(ctx, job.responseUrl, { response_type: 'ephemeral', text });

@@ -1,6 +1,11 @@
 import type { Language } from '../domain/status';
+import { escapeText } from './mrkdwn';
 
-/** Every sentence a person reads in Slack, in Japanese (the default) and English. */
+/**
+ * Every sentence a person reads in Slack, in Japanese (the default) and English. Arguments
+ * named `owner`, `by` or `requester` are mrkdwn already (a mention, or escaped text);
+ * free text from people or errors (`note`, `detail`) is escaped here.
+ */
 export interface Messages {
   readonly weekAheadTitle: (daysLeft: number) => string;
   readonly adminCopyTitle: (owner: string, daysLeft: number) => string;
@@ -44,7 +49,10 @@ export interface Messages {
   readonly moreFindings: (count: number) => string;
   readonly alreadySettled: string;
   readonly notAllowed: string;
+  /** A payload that failed its checks; nothing changed. */
+  readonly invalidInput: string;
   readonly dateErrors: {
+    readonly notADate: string;
     readonly notAfterEnd: (end: string) => string;
     readonly tooFar: (max: string) => string;
     readonly inPast: string;
@@ -86,19 +94,21 @@ const ja: Messages = {
   state: {
     requested: (until) => `延長申請中（${until} まで）— 承認待ちです`,
     approved: (until, by) => `${by} さんが延長を承認しました（${until} まで）`,
-    denied: (by, note) => `${by} さんが延長申請を却下しました: ${note}`,
+    denied: (by, note) => `${by} さんが延長申請を却下しました: ${escapeText(note)}`,
     deleting: (by) => `${by} さんの操作で削除しています…`,
     deleted: (by) => `${by} さんの操作で削除しました`,
-    deleteFailed: (detail) => `削除できませんでした: ${detail}`,
+    deleteFailed: (detail) => `削除できませんでした: ${escapeText(detail)}`,
   },
   ownerApproved: (until) => `延長申請が承認されました。新しい利用終了日は ${until} です。`,
-  ownerDenied: (note) => `延長申請は却下されました: ${note}`,
+  ownerDenied: (note) => `延長申請は却下されました: ${escapeText(note)}`,
   findingsTitle: (count) => `IAMユーザーの点検結果: 対応が必要な項目が${count}件あります`,
   findingLine: (iamUser, detail) => `• IAMユーザー \`${iamUser}\`: ${detail}`,
   moreFindings: (count) => `…ほか${count}件`,
   alreadySettled: 'この申請はすでに処理されています。',
   notAllowed: 'この操作を行う権限がありません。',
+  invalidInput: '不正な入力のため、この操作は受け付けられませんでした。',
   dateErrors: {
+    notADate: '日付を選んでください',
     notAfterEnd: (end) => `現在の利用終了日（${end}）より後の日付を選んでください`,
     tooFar: (max) => `${max} より前の日付を選んでください`,
     inPast: '今日以降の日付を選んでください',
@@ -138,20 +148,22 @@ const en: Messages = {
   state: {
     requested: (until) => `Extension requested until ${until}, awaiting approval`,
     approved: (until, by) => `${by} approved the extension until ${until}`,
-    denied: (by, note) => `${by} denied the extension: ${note}`,
+    denied: (by, note) => `${by} denied the extension: ${escapeText(note)}`,
     deleting: (by) => `Deleting at ${by}'s request…`,
     deleted: (by) => `Deleted at ${by}'s request`,
-    deleteFailed: (detail) => `Could not delete: ${detail}`,
+    deleteFailed: (detail) => `Could not delete: ${escapeText(detail)}`,
   },
   ownerApproved: (until) => `Your extension was approved. The new end date is ${until}.`,
-  ownerDenied: (note) => `Your extension was denied: ${note}`,
+  ownerDenied: (note) => `Your extension was denied: ${escapeText(note)}`,
   findingsTitle: (count) =>
     `IAM hygiene check: ${count === 1 ? '1 finding needs' : `${count} findings need`} your attention`,
   findingLine: (iamUser, detail) => `• IAM user \`${iamUser}\`: ${detail}`,
   moreFindings: (count) => `…and ${count} more`,
   alreadySettled: 'This has already been handled.',
   notAllowed: 'You are not allowed to do that.',
+  invalidInput: 'That request was refused: its input is not valid.',
   dateErrors: {
+    notADate: 'Pick a date',
     notAfterEnd: (end) => `Pick a date after the current end date (${end})`,
     tooFar: (max) => `Pick a date before ${max}`,
     inPast: 'Pick a date from today on',

@@ -12,8 +12,9 @@ import type {
   WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import { adminCopy, mention, ownerFindings, ownerNotice, ownerUnknown } from './blocks';
+import { adminCopy, ownerFindings, ownerNotice, ownerUnknown } from './blocks';
 import type { Messages } from './messages';
+import { mention } from './mrkdwn';
 import type { ChannelPacer } from './pacer';
 import { sweepSummary } from './summary';
 

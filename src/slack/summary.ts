@@ -1,13 +1,15 @@
 import type { KnownBlock } from '@slack/types';
 import { describeAction, hygieneLines } from '../cli/render';
 import { countByKind, rowsOf, type SweepReport } from '../domain/report';
+import { escapeText } from './mrkdwn';
 
 /** Slack caps a section at 3,000 characters; long lists are cut with a count of the rest. */
 const MAX_LINES = 20;
 
+/** Every line is ledger, IAM or error text: escaped whole, since none carries a mention. */
 function list(title: string, lines: readonly string[]): KnownBlock[] {
   if (lines.length === 0) return [];
-  const shown = lines.slice(0, MAX_LINES);
+  const shown = lines.slice(0, MAX_LINES).map((line) => escapeText(line.slice(0, 500)));
   const more = lines.length > MAX_LINES ? `\n…and ${lines.length - MAX_LINES} more` : '';
   const text = `*${title}*\n${shown.map((line) => `• ${line}`).join('\n')}${more}`;
   return [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }];
@@ -21,7 +23,7 @@ export function sweepSummary(report: SweepReport): { text: string; blocks: Known
     .map(([key, n]) => `${key} ${n}`)
     .join(', ');
   const text =
-    `Keywarden sweep ${report.today}: ${report.results.length} actions` +
+    `Keywarden sweep ${escapeText(report.today)}: ${report.results.length} actions` +
     `${counts ? ` (${counts})` : ''}, ${attention.length} need attention, ${problems.length} malformed rows`;
   return {
     text,
@@ -51,7 +53,10 @@ export function sweepSummary(report: SweepReport): { text: string; blocks: Known
         (report.accounts ?? []).filter((a) => !a.ok).map((a) => `${a.account}: ${a.error}`),
       ),
       ...(report.hygiene ? list('IAM hygiene', hygieneLines(report.hygiene)) : []),
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `sweep ${report.sweepId} · ${report.ledger}` }] },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: escapeText(`sweep ${report.sweepId} · ${report.ledger}`) }],
+      },
     ],
   };
 }

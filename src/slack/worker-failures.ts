@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { redactText } from '../log';
 import { errorMessage } from '../util/errors';
-import { escapeMrkdwn, mention } from './blocks';
 import type { Messages } from './messages';
+import { escapeText, mention } from './mrkdwn';
 
 /**
  * What Lambda sends to an asynchronous function's on-failure destination once it stops
@@ -38,20 +38,20 @@ export function workerFailureText(body: string, m: Messages): string {
   try {
     record = invocationRecord.parse(JSON.parse(body));
   } catch (error) {
-    return m.workerFailed('?', '?', 0, escapeMrkdwn(`unreadable failure record: ${errorMessage(error)}`));
+    return m.workerFailed('?', '?', 0, escapeText(`unreadable failure record: ${errorMessage(error)}`));
   }
   const job = record.requestPayload?.job;
   // Payload text is data: only a well-formed Slack user id becomes a mention.
-  const user = job ? (SLACK_USER_ID.test(job.user) ? mention(job.user) : escapeMrkdwn(job.user)) : '?';
+  const user = job ? (SLACK_USER_ID.test(job.user) ? mention(job.user) : escapeText(job.user)) : '?';
   const error = record.responsePayload;
   const reason = error?.errorMessage
     ? `${error.errorType ?? 'Error'}: ${error.errorMessage}`
     : record.requestContext.condition;
   return m.workerFailed(
-    escapeMrkdwn(job?.kind ?? '?'),
+    escapeText(job?.kind ?? '?'),
     user,
     record.requestContext.approximateInvokeCount,
-    escapeMrkdwn(redactText(reason).slice(0, REASON_LIMIT)),
+    escapeText(redactText(reason).slice(0, REASON_LIMIT)),
   );
 }
 

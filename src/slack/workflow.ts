@@ -10,8 +10,9 @@ import type { AuditLog } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import type { DeleteNowResult } from '../sweep/delete-now';
 import { errorMessage } from '../util/errors';
-import { approvalRequest, denyModal, extendModal, INPUT, mention, ownerNotice, settled } from './blocks';
+import { approvalRequest, denyModal, extendModal, INPUT, ownerNotice, settled } from './blocks';
 import type { Messages } from './messages';
+import { mention } from './mrkdwn';
 
 export interface WorkflowDeps {
   readonly web: WebClient;

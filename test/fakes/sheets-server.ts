@@ -61,6 +61,8 @@ export interface LoggedRequest {
   readonly spreadsheetId: string | null;
   readonly ranges: readonly string[];
   readonly status: number;
+  /** The request body as sent (JSON text for writes), so tests can see exactly what was asked. */
+  readonly body: string;
 }
 
 export interface FakeSheets {
@@ -743,7 +745,14 @@ export async function startSheetsServer(options: SheetsServerOptions = {}): Prom
       headers = { ...err.headers };
       payload = { error: { code: err.code, message: err.message, status: err.status } };
     }
-    log.push({ method: name, httpMethod, spreadsheetId: r?.spreadsheetId ?? null, ranges, status });
+    log.push({
+      method: name,
+      httpMethod,
+      spreadsheetId: r?.spreadsheetId ?? null,
+      ranges,
+      status,
+      body: rawBody,
+    });
     send(res, status, payload, headers);
   };
 

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { googleAuth } from '../../src/adapters/ledger/google-auth';
 import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
+import type { LocalDate } from '../../src/domain/dates';
 import { WorkbookError } from '../../src/ports/workbook';
 import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
 
@@ -51,9 +52,10 @@ describe('SheetsWorkbook', () => {
 
     await workbook.write([
       { rowNumber: 2, column: 2, value: '削除済み' },
-      { rowNumber: 2, column: 1, value: '2027/01/31' },
+      { rowNumber: 2, column: 1, date: '2027-01-31' as LocalDate },
     ]);
-    expect(fake.getSheet(ID, '台帳')[1]).toEqual(['山田 太郎', '2027/01/31', '削除済み']);
+    // A date goes as its serial number, like the 46053 people typed as 2026/01/31.
+    expect(fake.getSheet(ID, '台帳')[1]).toEqual(['山田 太郎', 46418, '削除済み']);
     expect(fake.stats).toMatchObject({ reads: 1, writes: 1 });
     expect(token.isDone()).toBe(true);
   });
@@ -80,6 +82,37 @@ describe('SheetsWorkbook', () => {
     await workbook.write([{ rowNumber: 2, column: 0, value: '削除済み' }]);
     expect(fake.getSheet(ID, '台帳')).toEqual([['状態'], ['削除済み']]);
     expect(fake.stats.faulted).toBe(2);
+  });
+
+  it('writes RAW: a forged formula lands as text, and dates as serial numbers', async () => {
+    fake = await startSheetsServer();
+    fake.setSheet(ID, '台帳', [
+      ['利用終了日', '状態'],
+      [46053, ''],
+    ]);
+    fake.setSheet(ID, 'users', [['Slack ID']]);
+    const workbook = new SheetsWorkbook({
+      spreadsheetId: ID,
+      ledgerSheet: '台帳',
+      peopleSheet: 'users',
+      auth: 'key',
+      rootUrl: fake.url,
+    });
+    const forged = '=HYPERLINK("http://evil","x")';
+    await workbook.write([
+      { rowNumber: 2, column: 1, value: forged },
+      { rowNumber: 2, column: 0, date: '2026-12-28' as LocalDate },
+    ]);
+    const writes = fake.log.filter((entry) => entry.method === 'values.batchUpdate');
+    expect(writes).toHaveLength(1);
+    expect(JSON.parse(writes[0]!.body)).toEqual({
+      valueInputOption: 'RAW',
+      data: [
+        { range: "'台帳'!B2", values: [[forged]] },
+        { range: "'台帳'!A2", values: [[46384]] },
+      ],
+    });
+    expect(fake.getSheet(ID, '台帳')[1]).toEqual([46384, forged]);
   });
 
   it('explains a missing sheet', async () => {

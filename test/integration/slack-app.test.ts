@@ -1,3 +1,4 @@
+import { parseLedgerDate } from '../../src/domain/dates';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { ADMIN, ADMIN_CHANNEL, eventually, OUTSIDER, OWNER, SlackWorld } from '../support/slack-world';
 
@@ -65,7 +66,7 @@ describe('the Slack app, end to end over signed HTTP', () => {
     const approvalOrigin = { channel: ADMIN_CHANNEL, ts: approval.ts };
     await sw.click(ADMIN, ACTION.approve, id, approvalOrigin);
     await eventually(() => sw.world.ledgerRow(ETL_ROW)[STATUS] === '延長済み' || undefined);
-    expect(sw.world.ledgerRow(ETL_ROW)[END]).toBe('2026/12/28');
+    expect(parseLedgerDate(sw.world.ledgerRow(ETL_ROW)[END]!)).toBe('2026-12-28');
     await eventually(() => sw.slack.messages(OWNER).find((m) => m.text.includes('承認されました')));
     for (const message of [...sw.slack.messages(OWNER), ...sw.slack.messages(ADMIN_CHANNEL)])
       expect(actionIds(message)).toEqual([]);
@@ -75,7 +76,7 @@ describe('the Slack app, end to end over signed HTTP', () => {
     await eventually(() =>
       sw.slack.responses.find((r) => String(r.body.text).includes('すでに処理されています')),
     );
-    expect(sw.world.ledgerRow(ETL_ROW)[END]).toBe('2026/12/28');
+    expect(parseLedgerDate(sw.world.ledgerRow(ETL_ROW)[END]!)).toBe('2026-12-28');
     const audit = await eventually(async () => {
       const events = await sw.world.state.audit.listDay('2026-11-24');
       return events.some((e) => e.action === 'extension-approved') ? events : undefined;

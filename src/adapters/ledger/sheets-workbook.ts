@@ -1,4 +1,5 @@
 import { type MethodOptions, sheets, type sheets_v4 } from '@googleapis/sheets';
+import { toSheetsSerial } from '../../domain/dates';
 import type { Cell, CellWrite } from '../../domain/ledger';
 import { type Tables, type Workbook, WorkbookError } from '../../ports/workbook';
 
@@ -76,7 +77,11 @@ export class SheetsWorkbook implements Workbook {
     return { ledger: toGrid(ledger?.values), people: toGrid(people?.values) };
   }
 
-  /** Every change of a sweep in one `values.batchUpdate`. */
+  /**
+   * Every change of a sweep in one `values.batchUpdate`. RAW, because USER_ENTERED parses
+   * text as if typed, so a value starting with `=` would become a live formula; dates go as
+   * serial numbers, which RAW keeps as numbers and the date cell keeps showing as a date.
+   */
   async write(cells: readonly CellWrite[]): Promise<void> {
     if (cells.length === 0) return;
     const { spreadsheetId, ledgerSheet } = this.options;
@@ -84,11 +89,10 @@ export class SheetsWorkbook implements Workbook {
       this.api.spreadsheets.values.batchUpdate({
         spreadsheetId,
         requestBody: {
-          // USER_ENTERED so a written 2026/12/31 becomes a date cell like the ones people type.
-          valueInputOption: 'USER_ENTERED',
+          valueInputOption: 'RAW',
           data: cells.map((cell) => ({
             range: `${quoteSheetName(ledgerSheet)}!${columnLetters(cell.column)}${cell.rowNumber}`,
-            values: [[cell.value]],
+            values: [['date' in cell ? toSheetsSerial(cell.date) : cell.value]],
           })),
         },
       }),

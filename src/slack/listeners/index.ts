@@ -8,6 +8,7 @@ import { deleteClick } from './actions/delete-click';
 import { denyClick } from './actions/deny-click';
 import { extendClick } from './actions/extend-click';
 import { type AuditCommandDeps, iamAudit } from './commands/iam-audit';
+import type { InputGuard } from './refuse';
 import { denySubmit } from './views/deny-submit';
 import { extendSubmit } from './views/extend-submit';
 
@@ -21,12 +22,13 @@ export interface ListenerDeps {
 
 export function register(app: App, deps: ListenerDeps): void {
   const { workflow, messages: m, dispatch } = deps;
+  const guard: InputGuard = { auditLog: deps.audit.auditLog, now: deps.audit.now, messages: m };
   // Opening a modal must happen within the trigger's 3 seconds, so those two stay inline.
-  app.action(ACTION.extend, extendClick(workflow, m));
-  app.action(ACTION.deny, denyClick(workflow, m));
-  app.action(ACTION.delete, deleteClick(dispatch));
-  app.action(ACTION.approve, approveClick(dispatch));
-  app.view(VIEW.extend, extendSubmit(workflow, dispatch));
-  app.view(VIEW.deny, denySubmit(dispatch));
-  app.command('/iam-audit', iamAudit(deps.audit, dispatch));
+  app.action(ACTION.extend, extendClick(workflow, m, guard));
+  app.action(ACTION.deny, denyClick(workflow, m, guard));
+  app.action(ACTION.delete, deleteClick(dispatch, guard));
+  app.action(ACTION.approve, approveClick(dispatch, guard));
+  app.view(VIEW.extend, extendSubmit(workflow, dispatch, guard));
+  app.view(VIEW.deny, denySubmit(dispatch, guard));
+  app.command('/iam-audit', iamAudit(deps.audit, dispatch, guard));
 }

@@ -1,16 +1,22 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Messages } from '../../messages';
+import { buttonClick, refusalReason } from '../../payloads';
 import type { Workflow } from '../../workflow';
+import { type InputGuard, refuseInput } from '../refuse';
 import { explain } from '../reply';
 
 export const denyClick =
-  (workflow: Workflow, m: Messages) =>
+  (workflow: Workflow, m: Messages, guard: InputGuard) =>
   async ({
     ack,
     body,
-    action,
     respond,
+    client,
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
-    await explain(await workflow.openDeny(action.value ?? '', body.user.id, body.trigger_id), respond, m);
+    const click = buttonClick.safeParse(body);
+    if (!click.success)
+      return refuseInput(guard, { what: 'deny', body, reason: refusalReason(click.error), client, respond });
+    const { actions, user, trigger_id } = click.data;
+    await explain(await workflow.openDeny(actions[0].value, user.id, trigger_id), respond, m);
   };

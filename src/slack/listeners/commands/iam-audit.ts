@@ -1,6 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { AuditLog } from '../../../ports/state';
 import type { Dispatch } from '../../jobs';
+import { auditCommand, refusalReason } from '../../payloads';
+import { type InputGuard, refuseInput } from '../refuse';
 
 export type HygieneTopic = 'keys' | 'passwords' | 'unused' | 'mfa';
 
@@ -10,8 +12,14 @@ export interface AuditReports {
   user(name: string): Promise<string>;
   sweepPlan(): Promise<string>;
   hygiene(topic: HygieneTopic, days: number | undefined): Promise<string>;
-  /** Uploads the credential report CSV to the channel; returns a line saying so. */
-  uploadReport(channelId: string): Promise<string>;
+  /** Uploads the credential report CSV where account data may go; returns a line saying where. */
+  uploadReport(requester: Requester): Promise<string>;
+}
+
+/** Who typed the command, and where. */
+export interface Requester {
+  readonly user: string;
+  readonly channel: string;
 }
 
 export interface AuditCommandDeps {
@@ -28,12 +36,12 @@ export const AUDIT_HELP = [
   '/iam-audit unused [days] — credentials not used for days',
   '/iam-audit mfa — console users without MFA',
   '/iam-audit user <name> — one IAM user: ledger rows and what it holds',
-  '/iam-audit report — upload the credential report CSV here',
+  '/iam-audit report — upload the credential report CSV (admin channel, else your DM)',
   '/iam-audit sweep — what the next sweep would do (dry run)',
 ].join('\n');
 
 type Parsed =
-  | { readonly run: (reports: AuditReports, channelId: string) => Promise<string> }
+  | { readonly run: (reports: AuditReports, requester: Requester) => Promise<string> }
   | { readonly error: string };
 
 const days = (text: string | undefined): number | undefined | null => {
@@ -62,7 +70,7 @@ export function parseAuditCommand(text: string): Parsed {
         ? { run: (r) => r.user(arg) }
         : { error: 'usage: /iam-audit user <IAM user name or ledger name>' };
     case 'report':
-      return { run: (r, channel) => r.uploadReport(channel) };
+      return { run: (r, requester) => r.uploadReport(requester) };
     case 'sweep':
       return { run: (r) => r.sweepPlan() };
     default:
@@ -72,9 +80,19 @@ export function parseAuditCommand(text: string): Parsed {
 
 /** Admins only. Acks at once: reports take longer than Slack's 3 seconds, so they answer via response_url. */
 export const iamAudit =
-  (deps: AuditCommandDeps, dispatch: Dispatch) =>
-  async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  (deps: AuditCommandDeps, dispatch: Dispatch, guard: InputGuard) =>
+  async ({ ack, body, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
+    const parsed = auditCommand.safeParse(body);
+    if (!parsed.success)
+      return refuseInput(guard, {
+        what: 'iam-audit',
+        body,
+        reason: refusalReason(parsed.error),
+        client,
+        respond,
+      });
+    const command = parsed.data;
     const allowed = deps.admins.has(command.user_id);
     await deps.auditLog.record({
       at: deps.now().toISOString(),

@@ -1,0 +1,45 @@
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { AuditLog } from '../../ports/state';
+import type { Messages } from '../messages';
+import { requesterOf } from '../payloads';
+
+export interface InputGuard {
+  readonly auditLog: AuditLog;
+  readonly now: () => Date;
+  readonly messages: Messages;
+}
+
+export interface Refused {
+  /** The listener's name for what was attempted: `approve`, `extend-submit`, `iam-audit`… */
+  readonly what: string;
+  readonly body: unknown;
+  readonly reason: string;
+  readonly client: WebClient;
+  /** Bolt's response_url helper; absent for view submissions. */
+  readonly respond?: RespondFn;
+  /** True when the ack already told the person (a modal showing the error). */
+  readonly answered?: boolean;
+}
+
+/**
+ * A payload that failed its schema changes nothing: it is audited with the reason and the
+ * person who sent it hears why, privately (their response_url, else a DM), when we can tell
+ * who they are.
+ */
+export async function refuseInput(guard: InputGuard, refused: Refused): Promise<void> {
+  const who = requesterOf(refused.body);
+  await guard.auditLog.record({
+    at: guard.now().toISOString(),
+    actor: `slack:${who.user ?? 'unknown'}`,
+    action: refused.what,
+    target: 'slack payload',
+    outcome: 'skipped',
+    detail: `refused: invalid input: ${refused.reason}`,
+  });
+  if (refused.answered) return;
+  const text = guard.messages.invalidInput;
+  if (who.responseUrl && refused.respond)
+    await refused.respond({ response_type: 'ephemeral', replace_original: false, text });
+  else if (who.user) await refused.client.chat.postMessage({ channel: who.user, text });
+}

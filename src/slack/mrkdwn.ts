@@ -1,0 +1,17 @@
+/**
+ * The one place text from the ledger, IAM, Slack users or settings is made safe for Slack.
+ * Slack reads `<…>` as mentions, channel pings and links and `&` as the start of an entity,
+ * so its formatting guide asks apps to replace exactly these three characters; everything
+ * else shows as typed. Mentions and links the code builds itself come from the functions
+ * below, never from data.
+ */
+export function escapeText(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+
+/** Slack renders this as the user's name; an id that is not one shows as plain text instead. */
+export function mention(userId: string): string {
+  return USER_ID.test(userId) ? `<@${userId}>` : escapeText(userId);
+}

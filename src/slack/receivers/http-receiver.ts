@@ -1,0 +1,150 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type App, type Receiver, ReceiverMultipleAckError } from '@slack/bolt';
+import type { Logger } from '../../log';
+import { errorMessage } from '../../util/errors';
+import { checkInbound, type Inbound, MAX_BODY_BYTES } from './inbound';
+
+export interface GuardedHttpReceiverOptions {
+  readonly signingSecret: string;
+  readonly logger: Logger;
+  /** Only for tests of the replay window. */
+  readonly nowSeconds?: () => number;
+}
+
+type Read = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly status: 413 | 400 };
+
+/** Reads at most MAX_BODY_BYTES, refusing as soon as a request says or shows it is larger. */
+function readBody(req: IncomingMessage): Promise<Read> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES)
+    return Promise.resolve({ ok: false, status: 413 });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.pause();
+        resolve({ ok: false, status: 413 });
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ ok: true, body: Buffer.concat(chunks) }));
+    req.on('error', () => resolve({ ok: false, status: 400 }));
+  });
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (res.headersSent) return;
+  if (body === undefined || body === '') res.writeHead(status).end();
+  else if (typeof body === 'string') res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+  else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/**
+ * Bolt's HTTPReceiver buffers whole bodies before checking the signature and trips over
+ * bodies such as `payload=null`; this one reads with a limit, verifies, parses and only then
+ * hands an object to Bolt. Transport only: acks go back as HTTP, listeners do the rest.
+ * Ack as soon as a listener calls ack(): the work goes on after the response.
+ */
+export class GuardedHttpReceiver implements Receiver {
+  private app: App | undefined;
+  private server: Server | undefined;
+
+  constructor(private readonly options: GuardedHttpReceiverOptions) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  async start(port: number): Promise<Server> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        this.options.logger.error('slack request failed', { error: errorMessage(error) });
+        send(res, 500);
+      });
+    });
+    // Slack sends small bodies quickly; a slow-loris client must not hold sockets for minutes.
+    server.requestTimeout = 10_000;
+    server.headersTimeout = 10_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => resolve());
+    });
+    this.server = server;
+    return server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
+  }
+
+  /** The port the server listens on, once started. */
+  get port(): number | undefined {
+    return (this.server?.address() as AddressInfo | null)?.port;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/slack/events') {
+      req.resume();
+      send(res, 404);
+      return;
+    }
+    const read = await readBody(req);
+    if (!read.ok) {
+      res.setHeader('connection', 'close');
+      send(res, read.status);
+      return;
+    }
+    const checked = checkInbound(
+      { header: (name) => headerOf(req, name), body: read.body },
+      this.options.signingSecret,
+      this.options.nowSeconds?.() ?? Math.floor(Date.now() / 1000),
+    );
+    if (!checked.ok) {
+      this.options.logger.warn('slack request refused', { status: checked.status, reason: checked.reason });
+      send(res, checked.status);
+      return;
+    }
+    await this.dispatch(checked.inbound, res);
+  }
+
+  private async dispatch(inbound: Inbound, res: ServerResponse): Promise<void> {
+    if (inbound.kind === 'ssl-check') return send(res, 200);
+    if (inbound.kind === 'url-verification') return send(res, 200, { challenge: inbound.challenge });
+    const app = this.app;
+    if (!app) return send(res, 503);
+    let acked = false;
+    try {
+      await app.processEvent({
+        body: inbound.body,
+        ...(inbound.retryNum !== undefined ? { retryNum: inbound.retryNum } : {}),
+        ...(inbound.retryReason !== undefined ? { retryReason: inbound.retryReason } : {}),
+        customProperties: {},
+        ack: async (response?: unknown) => {
+          if (acked) throw new ReceiverMultipleAckError();
+          acked = true;
+          send(res, 200, response);
+        },
+      });
+    } catch (error) {
+      this.options.logger.error('slack event failed', { error: errorMessage(error) });
+      if (!acked) send(res, 500);
+      return;
+    }
+    // No listener took it.
+    if (!acked) send(res, 404);
+  }
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
