@@ -52,7 +52,7 @@ function header(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(text)}*` } };
 }
 
-function context(text: string): KnownBlock {
+export function context(text: string): KnownBlock {
   return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
 }
 
