@@ -5,7 +5,7 @@ import { checkExtensionDate, suggestedExtension } from '../domain/extension';
 import { parseLedger } from '../domain/ledger';
 import { ledgerWrites, type RowChange } from '../domain/report';
 import type { Language } from '../domain/status';
-import type { CaseAction, CaseStore, MessageRef, NoticeCase, RestingStatus } from '../ports/cases';
+import type { CaseAction, CaseStore, InFlight, MessageRef, NoticeCase, RestingStatus } from '../ports/cases';
 import type { AuditLog } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import type { DeleteNowResult } from '../sweep/delete-now';
@@ -94,7 +94,10 @@ async function allOrNothing(steps: readonly Step[]): Promise<void> {
   }
 }
 
-type Claim = { readonly claimed: NoticeCase } | { readonly refused: Outcome };
+/** A case this worker holds: `in-flight`, with the claim that says what for. */
+type Claimed = NoticeCase & { readonly inFlight: InFlight };
+
+type Claim = { readonly claimed: Claimed } | { readonly refused: Outcome };
 
 /**
  * The approval workflow behind the buttons. A decision claims the case with a conditional
@@ -158,7 +161,7 @@ export class Workflow {
     const { claimed } = claim;
     const request = { newEndDate, reason, requestedBy: user, requestedAt: this.deps.now().toISOString() };
     const m = this.deps.messages;
-    let posted: MessageRef | null = null;
+    const sent: MessageRef[] = [];
     try {
       await allOrNothing([
         {
@@ -168,26 +171,26 @@ export class Workflow {
         {
           // Without the approval request nobody can approve: it is part of the decision.
           run: async () => {
-            posted = await this.post(
+            const posted = await this.post(
               this.deps.adminChannel,
               m.approvalRequestTitle(mention(user)),
               approvalRequest({ ...claimed, request }, m),
             );
+            sent.push(posted);
           },
         },
       ]);
     } catch (error) {
       return this.rollBack(claimed, error);
     }
-    const approval = posted as MessageRef | null;
     const committed = await this.commit(claimed, (c) => ({
       ...c,
       status: 'extension-requested',
       request,
-      adminMessages: [...c.adminMessages, ...(approval ? [approval] : [])],
+      adminMessages: [...c.adminMessages, ...sent],
     }));
     // The approval request was just posted with its buttons; only the older messages change.
-    const stale = await this.redraw(committed, approval);
+    const stale = await this.redraw(committed, sent[0] ?? null);
     await this.audit(user, 'extension-requested', committed, `until ${newEndDate}: ${reason}`);
     return stale;
   }
@@ -296,19 +299,28 @@ export class Workflow {
     if (current?.status === 'in-flight') {
       const since = Date.parse(current.inFlight?.since ?? '');
       if (this.deps.now().getTime() - since < CLAIM_TTL_MS) return { refused: BUSY };
-      await this.release(current);
+      await this.release(current, current.inFlight?.from ?? 'open');
     }
+    const inFlight = (c: NoticeCase): InFlight => ({
+      action,
+      by: user,
+      since: this.deps.now().toISOString(),
+      // The store applies the change only to a case in one of `from`: a resting status.
+      from: c.status as RestingStatus,
+    });
     const claimed = await this.deps.cases.transition(id, from, (c) => ({
       ...c,
       status: 'in-flight',
-      inFlight: { action, by: user, since: this.deps.now().toISOString(), from: c.status as RestingStatus },
+      inFlight: inFlight(c),
     }));
-    return claimed ? { claimed } : { refused: await this.alreadyMoved(await this.deps.cases.get(id)) };
+    return claimed?.inFlight
+      ? { claimed: { ...claimed, inFlight: claimed.inFlight } }
+      : { refused: await this.alreadyMoved(await this.deps.cases.get(id)) };
   }
 
   /** Ends the claim with the decision's state; only the claim's holder can, by its version. */
   private async commit(
-    claimed: NoticeCase,
+    claimed: Claimed,
     change: (current: NoticeCase) => Omit<NoticeCase, 'version'>,
   ): Promise<NoticeCase> {
     const committed = await this.deps.cases.transition(
@@ -325,8 +337,7 @@ export class Workflow {
   }
 
   /** The compensating transition: back to the state before the claim, with the claim's version. */
-  private async release(claimed: NoticeCase): Promise<NoticeCase | null> {
-    const from = claimed.inFlight?.from ?? 'open';
+  private async release(claimed: NoticeCase, from: RestingStatus): Promise<NoticeCase | null> {
     return this.deps.cases.transition(
       claimed.id,
       ['in-flight'],
@@ -338,10 +349,9 @@ export class Workflow {
     );
   }
 
-  private async rollBack(claimed: NoticeCase, error: unknown): Promise<Outcome> {
-    const action = claimed.inFlight?.action ?? 'delete';
-    const user = claimed.inFlight?.by ?? '';
-    const released = await this.release(claimed);
+  private async rollBack(claimed: Claimed, error: unknown): Promise<Outcome> {
+    const { action, by: user, from } = claimed.inFlight;
+    const released = await this.release(claimed, from);
     // A deletion showed "deleting…"; the others touched no message before their commit.
     if (released && action === 'delete') await this.redraw(released);
     const detail = errorMessage(error);
