@@ -2,10 +2,25 @@ import type { LocalDate } from '../domain/dates';
 
 /**
  * One expiry notice and everything that follows from it: the messages it produced and the
- * extension request, if any. Status moves only forward through conditional writes, so two
- * people clicking at once (or one person twice) act once.
+ * extension request, if any. Status moves through conditional writes, so two people clicking
+ * at once (or one person twice) act once.
+ *
+ * `deleted-unrecorded`: the IAM work is done (and journaled) but the ledger does not say so
+ * yet; a retry click or the next sweep records it. `in-flight`: one decision is being carried
+ * out and `inFlight` says which; it ends in a commit or a rollback to `inFlight.from`.
  */
-export type CaseStatus = 'open' | 'extension-requested' | 'extended' | 'deleting' | 'deleted';
+export type CaseStatus =
+  | 'open'
+  | 'extension-requested'
+  | 'extended'
+  | 'deleted-unrecorded'
+  | 'deleted'
+  | 'in-flight';
+
+/** Where a case waits for the next click. */
+export type RestingStatus = Exclude<CaseStatus, 'in-flight'>;
+
+export type CaseAction = 'request-extension' | 'approve' | 'deny' | 'delete';
 
 export interface MessageRef {
   readonly channel: string;
@@ -26,6 +41,15 @@ export interface Decision {
   readonly note?: string;
 }
 
+/** A claim on the case while one decision is carried out; present exactly when status is `in-flight`. */
+export interface InFlight {
+  readonly action: CaseAction;
+  readonly by: string;
+  readonly since: string;
+  /** Where a rollback returns the case; nothing else changes while the claim is held. */
+  readonly from: RestingStatus;
+}
+
 export interface NoticeCase {
   /** `<access key id>#<end date>`: one case per notice. */
   readonly id: string;
@@ -44,6 +68,7 @@ export interface NoticeCase {
   readonly adminMessages: readonly MessageRef[];
   readonly request?: ExtensionRequest;
   readonly decision?: Decision;
+  readonly inFlight?: InFlight;
   /** Optimistic-locking counter; adapters own it. */
   readonly version: number;
 }
@@ -53,13 +78,15 @@ export interface CaseStore {
   create(notice: Omit<NoticeCase, 'version'>): Promise<boolean>;
   get(id: string): Promise<NoticeCase | null>;
   /**
-   * Applies `change` if the case is in one of `from`; returns the updated case, or null when
-   * someone else moved it first (the caller tells the clicker it is already settled).
+   * Applies `change` if the case is in one of `from` (and, when `version` is given, still at
+   * that version); returns the updated case, or null when someone else moved it first (the
+   * caller tells the clicker it is already settled).
    */
   transition(
     id: string,
     from: readonly CaseStatus[],
     change: (current: NoticeCase) => Omit<NoticeCase, 'version'>,
+    version?: number,
   ): Promise<NoticeCase | null>;
 }
 

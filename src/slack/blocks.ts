@@ -47,7 +47,7 @@ function header(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: `*${text}*` } };
 }
 
-function context(text: string): KnownBlock {
+export function context(text: string): KnownBlock {
   return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
 }
 

@@ -1,4 +1,5 @@
 import type { Language } from '../domain/status';
+import type { CaseAction } from '../ports/cases';
 import { escapeText } from './mrkdwn';
 
 /**
@@ -40,7 +41,17 @@ export interface Messages {
     readonly deleting: (by: string) => string;
     readonly deleted: (by: string) => string;
     readonly deleteFailed: (detail: string) => string;
+    /** Gone from IAM; the ledger write is still owed. */
+    readonly deletedUnrecorded: (by: string) => string;
   };
+  /** The button on a `deleted-unrecorded` case that retries the ledger write. */
+  readonly recordDeleted: string;
+  /** What the clicker is told, privately, when a step failed and everything was undone. */
+  readonly undone: (action: CaseAction, detail: string) => string;
+  readonly undoFailed: (detail: string) => string;
+  readonly unrecorded: (detail: string) => string;
+  readonly messagesStale: (count: number) => string;
+  readonly busy: string;
   readonly ownerApproved: (until: string) => string;
   readonly ownerDenied: (note: string) => string;
   readonly findingsTitle: (count: number) => string;
@@ -98,7 +109,18 @@ const ja: Messages = {
     deleting: (by) => `${by} さんの操作で削除しています…`,
     deleted: (by) => `${by} さんの操作で削除しました`,
     deleteFailed: (detail) => `削除できませんでした: ${escapeText(detail)}`,
+    deletedUnrecorded: (by) =>
+      `${by} さんの操作で IAM から削除しました。台帳への記録がまだです（「台帳に記録」で再試行、または次回のスイープで記録）`,
   },
+  recordDeleted: '台帳に記録',
+  undone: (action, detail) =>
+    `${{ 'request-extension': '延長を申請', approve: '承認', deny: '却下', delete: '削除' }[action]}できませんでした。変更はすべて取り消しました（${escapeText(detail)}）。もう一度お試しください。`,
+  undoFailed: (detail) => `取り消しの一部に失敗しました。台帳を確認してください: ${escapeText(detail)}`,
+  unrecorded: (detail) =>
+    `IAM からは削除しましたが、台帳に記録できませんでした（${escapeText(detail)}）。メッセージの「台帳に記録」を押すか、次回のスイープで記録されます。`,
+  messagesStale: (count) =>
+    `処理は完了しましたが、Slack のメッセージ${count}件を更新できませんでした。古いメッセージのボタンを押すと表示を直します。`,
+  busy: 'ほかの操作を処理中です。少し待ってからもう一度お試しください。',
   ownerApproved: (until) => `延長申請が承認されました。新しい利用終了日は ${until} です。`,
   ownerDenied: (note) => `延長申請は却下されました: ${escapeText(note)}`,
   findingsTitle: (count) => `IAMユーザーの点検結果: 対応が必要な項目が${count}件あります`,
@@ -152,7 +174,18 @@ const en: Messages = {
     deleting: (by) => `Deleting at ${by}'s request…`,
     deleted: (by) => `Deleted at ${by}'s request`,
     deleteFailed: (detail) => `Could not delete: ${escapeText(detail)}`,
+    deletedUnrecorded: (by) =>
+      `Deleted from IAM at ${by}'s request; the ledger does not record it yet (retry with "Record in ledger", or the next sweep records it)`,
   },
+  recordDeleted: 'Record in ledger',
+  undone: (action, detail) =>
+    `Could not ${{ 'request-extension': 'request the extension', approve: 'approve', deny: 'deny', delete: 'delete' }[action]}; every change was undone (${escapeText(detail)}). Please try again.`,
+  undoFailed: (detail) => `Part of the undo failed; check the ledger: ${escapeText(detail)}`,
+  unrecorded: (detail) =>
+    `Deleted from IAM, but the ledger could not be updated (${escapeText(detail)}). Press "Record in ledger" on the message, or the next sweep records it.`,
+  messagesStale: (count) =>
+    `Done, but ${count === 1 ? '1 Slack message' : `${count} Slack messages`} could not be updated. Pressing a button on an outdated message redraws it.`,
+  busy: 'Someone is acting on this right now. Please try again in a moment.',
   ownerApproved: (until) => `Your extension was approved. The new end date is ${until}.`,
   ownerDenied: (note) => `Your extension was denied: ${escapeText(note)}`,
   findingsTitle: (count) =>

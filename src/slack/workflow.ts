@@ -1,16 +1,17 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { dateInZone, daysBetween, type LocalDate, toLedgerText } from '../domain/dates';
+import { dateInZone, type LocalDate, toLedgerText } from '../domain/dates';
 import { checkExtensionDate, suggestedExtension } from '../domain/extension';
 import { parseLedger } from '../domain/ledger';
 import { ledgerWrites, type RowChange } from '../domain/report';
 import type { Language } from '../domain/status';
-import type { CaseStatus, CaseStore, NoticeCase } from '../ports/cases';
+import type { CaseAction, CaseStore, InFlight, MessageRef, NoticeCase, RestingStatus } from '../ports/cases';
 import type { AuditLog } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import type { DeleteNowResult } from '../sweep/delete-now';
 import { errorMessage } from '../util/errors';
-import { approvalRequest, denyModal, extendModal, INPUT, ownerNotice, settled } from './blocks';
+import { approvalRequest, denyModal, extendModal, INPUT } from './blocks';
+import { caseMessages } from './case-messages';
 import type { Messages } from './messages';
 import { mention } from './mrkdwn';
 
@@ -36,17 +37,76 @@ export type Outcome =
   | { readonly kind: 'not-allowed' }
   /** Someone already acted on it (or it never existed); nothing changed. */
   | { readonly kind: 'settled' }
+  /** Another click is being carried out right now; nothing changed. */
+  | { readonly kind: 'busy' }
   | { readonly kind: 'invalid'; readonly errors: Readonly<Record<string, string>> }
-  | { readonly kind: 'failed'; readonly detail: string };
+  /** A step failed and every step before it was undone: the case, the ledger and the messages are as before. */
+  | {
+      readonly kind: 'undone';
+      readonly action: CaseAction;
+      readonly detail: string;
+      /** Undo steps that failed too (the ledger may need a look). */
+      readonly undoFailures: readonly string[];
+    }
+  /** IAM is done, the ledger write is owed: a retry click or the next sweep records it. */
+  | { readonly kind: 'unrecorded'; readonly detail: string }
+  /** Done, but these messages still show the old state; a click on one redraws them. */
+  | { readonly kind: 'messages-stale'; readonly count: number };
 
 const OK: Outcome = { kind: 'ok' };
 const NOT_ALLOWED: Outcome = { kind: 'not-allowed' };
 const SETTLED: Outcome = { kind: 'settled' };
+const BUSY: Outcome = { kind: 'busy' };
 
 /**
- * The approval workflow behind the buttons. Every state change is a conditional case
- * transition first, then the ledger, then the messages: a second click finds the case moved
- * and changes nothing.
+ * A claim older than this belongs to a worker that died mid-decision: the next click rolls it
+ * back and proceeds. Longer than any decision takes (a teardown with retries, Sheets backoff).
+ */
+const CLAIM_TTL_MS = 15 * 60_000;
+
+interface Step {
+  readonly run: () => Promise<void>;
+  /** Puts back what `run` changed, for when a later step fails. */
+  readonly undo?: () => Promise<void>;
+}
+
+class StepFailed extends Error {
+  constructor(
+    readonly detail: string,
+    readonly undoFailures: readonly string[],
+  ) {
+    super(detail);
+  }
+}
+
+/** Runs the steps in order; when one fails, undoes the ones that ran, newest first. */
+async function allOrNothing(steps: readonly Step[]): Promise<void> {
+  const done: Step[] = [];
+  for (const step of steps) {
+    try {
+      await step.run();
+      done.push(step);
+    } catch (error) {
+      const undoFailures: string[] = [];
+      for (const ran of done.reverse())
+        await ran.undo?.().catch((undoError: unknown) => undoFailures.push(errorMessage(undoError)));
+      throw new StepFailed(errorMessage(error), undoFailures);
+    }
+  }
+}
+
+/** A case this worker holds: `in-flight`, with the claim that says what for. */
+type Claimed = NoticeCase & { readonly inFlight: InFlight };
+
+type Claim = { readonly claimed: Claimed } | { readonly refused: Outcome };
+
+/**
+ * The approval workflow behind the buttons. A decision claims the case with a conditional
+ * transition to `in-flight` (a second click is told it is settled or busy), then runs the steps
+ * that must all happen (the ledger write, the approval request) and commits the new state in
+ * one versioned transition; if a step fails, the steps are undone and a transition with the
+ * same version check puts the case back where it was. The messages are drawn from the
+ * committed state afterwards, so a failed `chat.update` is redrawn by the next click.
  */
 export class Workflow {
   constructor(private readonly deps: WorkflowDeps) {}
@@ -65,7 +125,7 @@ export class Workflow {
 
   async openExtend(id: string, user: string, triggerId: string): Promise<Outcome> {
     const notice = await this.deps.cases.get(id);
-    if (notice?.status !== 'open') return SETTLED;
+    if (notice?.status !== 'open') return this.alreadyMoved(notice);
     if (!this.mayAct(notice, user)) return this.refuse(user, 'extend', id);
     const initial = suggestedExtension(notice.endDate, this.today(), this.deps.maxExtensionDays);
     await this.deps.web.views.open({
@@ -97,67 +157,74 @@ export class Workflow {
     const before = await this.deps.cases.get(id);
     if (!before) return SETTLED;
     if (!this.mayAct(before, user)) return this.refuse(user, 'extend', id);
-    const notice = await this.move(
-      id,
-      ['open'],
-      (c) => ({
-        ...c,
-        request: { newEndDate, reason, requestedBy: user, requestedAt: this.deps.now().toISOString() },
-      }),
-      'extension-requested',
-    );
-    if (!notice) return SETTLED;
-
-    await this.writeLedger(notice.accessKeyId, { status: 'extension-requested' });
+    const claim = await this.claim(id, ['open'], 'request-extension', user);
+    if ('refused' in claim) return claim.refused;
+    const { claimed } = claim;
+    const request = { newEndDate, reason, requestedBy: user, requestedAt: this.deps.now().toISOString() };
     const m = this.deps.messages;
-    const posted = await this.deps.web.chat.postMessage({
-      channel: this.deps.adminChannel,
-      text: m.approvalRequestTitle(mention(user)),
-      blocks: approvalRequest(notice, m),
-    });
-    const withApproval =
-      posted.channel && posted.ts
-        ? await this.deps.cases.transition(id, ['extension-requested'], (c) => ({
-            ...c,
-            adminMessages: [
-              ...c.adminMessages,
-              { channel: posted.channel as string, ts: posted.ts as string },
-            ],
-          }))
-        : null;
-    // The approval request just posted keeps its buttons; every older message is settled.
-    await this.showState(withApproval ?? notice, m.state.requested(toLedgerText(newEndDate)), {
-      skipLatestAdmin: withApproval !== null,
-    });
-    await this.audit(user, 'extension-requested', notice, `until ${newEndDate}: ${reason}`);
-    return OK;
+    const sent: MessageRef[] = [];
+    try {
+      await allOrNothing([
+        {
+          run: () => this.writeLedger(claimed.accessKeyId, { status: 'extension-requested' }),
+          undo: () => this.writeLedger(claimed.accessKeyId, { status: 'active' }),
+        },
+        {
+          // Without the approval request nobody can approve: it is part of the decision.
+          run: async () => {
+            const posted = await this.post(
+              this.deps.adminChannel,
+              m.approvalRequestTitle(mention(user)),
+              approvalRequest({ ...claimed, request }, m),
+            );
+            sent.push(posted);
+          },
+        },
+      ]);
+    } catch (error) {
+      return this.rollBack(claimed, error);
+    }
+    const committed = await this.commit(claimed, (c) => ({
+      ...c,
+      status: 'extension-requested',
+      request,
+      adminMessages: [...c.adminMessages, ...sent],
+    }));
+    // The approval request was just posted with its buttons; only the older messages change.
+    const stale = await this.redraw(committed, sent[0] ?? null);
+    await this.audit(user, 'extension-requested', committed, `until ${newEndDate}: ${reason}`);
+    return stale;
   }
 
   async approve(id: string, user: string): Promise<Outcome> {
     if (!this.isAdmin(user)) return this.refuse(user, 'approve', id);
-    const notice = await this.move(
-      id,
-      ['extension-requested'],
-      (c) => ({
-        ...c,
-        decision: { by: user, at: this.deps.now().toISOString(), outcome: 'approved' },
-      }),
-      'extended',
-    );
-    if (!notice?.request) return SETTLED;
-    const until = notice.request.newEndDate;
-    await this.writeLedger(notice.accessKeyId, { status: 'extended', endDate: until });
-    const m = this.deps.messages;
-    await this.showState(notice, m.state.approved(toLedgerText(until), mention(user)));
-    await this.tellOwner(notice, m.ownerApproved(toLedgerText(until)));
-    await this.audit(user, 'extension-approved', notice, `until ${until}`);
-    return OK;
+    const claim = await this.claim(id, ['extension-requested'], 'approve', user);
+    if ('refused' in claim) return claim.refused;
+    const { claimed } = claim;
+    const until = claimed.request?.newEndDate;
+    if (!until) return this.rollBack(claimed, new Error(`case ${id} has no extension request`));
+    try {
+      await allOrNothing([
+        { run: () => this.writeLedger(claimed.accessKeyId, { status: 'extended', endDate: until }) },
+      ]);
+    } catch (error) {
+      return this.rollBack(claimed, error);
+    }
+    const committed = await this.commit(claimed, (c) => ({
+      ...c,
+      status: 'extended',
+      decision: { by: user, at: this.deps.now().toISOString(), outcome: 'approved' },
+    }));
+    const stale = await this.redraw(committed);
+    const told = await this.tellOwner(committed, this.deps.messages.ownerApproved(toLedgerText(until)));
+    await this.audit(user, 'extension-approved', committed, `until ${until}`);
+    return worse(stale, told);
   }
 
   async openDeny(id: string, user: string, triggerId: string): Promise<Outcome> {
     if (!this.isAdmin(user)) return this.refuse(user, 'deny', id);
     const notice = await this.deps.cases.get(id);
-    if (notice?.status !== 'extension-requested') return SETTLED;
+    if (notice?.status !== 'extension-requested') return this.alreadyMoved(notice);
     await this.deps.web.views.open({ trigger_id: triggerId, view: denyModal(notice, this.deps.messages) });
     return OK;
   }
@@ -165,80 +232,147 @@ export class Workflow {
   /** The request is refused and the notice is live again: the owner may still extend or delete. */
   async deny(id: string, user: string, note: string): Promise<Outcome> {
     if (!this.isAdmin(user)) return this.refuse(user, 'deny', id);
-    const notice = await this.move(
-      id,
-      ['extension-requested'],
-      (c) => {
-        const { request: _dropped, ...rest } = c;
-        return {
-          ...rest,
-          decision: { by: user, at: this.deps.now().toISOString(), outcome: 'denied', note },
-        };
-      },
-      'open',
-    );
-    if (!notice) return SETTLED;
-    await this.writeLedger(notice.accessKeyId, { status: 'active' });
-    const m = this.deps.messages;
-    const state = m.state.denied(mention(user), note);
-    for (const message of notice.adminMessages)
-      await this.update(message.channel, message.ts, state, settled(notice, state, m));
-    if (notice.ownerMessage) {
-      const daysLeft = Math.max(0, daysBetween(this.today(), notice.endDate));
-      const blocks: KnownBlock[] = [
-        ...ownerNotice(notice, daysLeft, m),
-        { type: 'context', elements: [{ type: 'mrkdwn', text: state }] },
-      ];
-      await this.update(notice.ownerMessage.channel, notice.ownerMessage.ts, state, blocks);
+    const claim = await this.claim(id, ['extension-requested'], 'deny', user);
+    if ('refused' in claim) return claim.refused;
+    const { claimed } = claim;
+    try {
+      await allOrNothing([{ run: () => this.writeLedger(claimed.accessKeyId, { status: 'active' }) }]);
+    } catch (error) {
+      return this.rollBack(claimed, error);
     }
-    await this.tellOwner(notice, m.ownerDenied(note));
-    await this.audit(user, 'extension-denied', notice, note);
-    return OK;
+    const committed = await this.commit(claimed, (c) => {
+      const { request: _dropped, ...rest } = c;
+      return {
+        ...rest,
+        status: 'open',
+        decision: { by: user, at: this.deps.now().toISOString(), outcome: 'denied', note },
+      };
+    });
+    const stale = await this.redraw(committed);
+    const told = await this.tellOwner(committed, this.deps.messages.ownerDenied(note));
+    await this.audit(user, 'extension-denied', committed, note);
+    return worse(stale, told);
   }
 
+  /**
+   * The teardown is journaled by the executor, so its ledger write is never lost: when it
+   * fails the case rests in `deleted-unrecorded`, whose button (or the next sweep) records it.
+   */
   async deleteNow(id: string, user: string): Promise<Outcome> {
     const before = await this.deps.cases.get(id);
     if (!before) return SETTLED;
     if (!this.mayAct(before, user)) return this.refuse(user, 'delete', id);
-    const notice = await this.move(id, ['open', 'extension-requested'], (c) => c, 'deleting');
-    if (!notice) return SETTLED;
-    const m = this.deps.messages;
-    await this.showState(notice, m.state.deleting(mention(user)));
+    const claim = await this.claim(id, ['open', 'extension-requested', 'deleted-unrecorded'], 'delete', user);
+    if ('refused' in claim) return claim.refused;
+    const { claimed } = claim;
+    await this.redraw(claimed);
 
-    const result = await this.deps.deleteRow(notice.accessKeyId, `slack:${user}`).catch(
+    const result = await this.deps.deleteRow(claimed.accessKeyId, `slack:${user}`).catch(
       (error: unknown): DeleteNowResult => ({
         kind: 'failed',
         detail: errorMessage(error),
       }),
     );
-    if (result.kind === 'done') {
-      const done = await this.move(
-        id,
-        ['deleting'],
-        (c) => ({
-          ...c,
-          decision: { by: user, at: this.deps.now().toISOString(), outcome: 'deleted' },
-        }),
-        'deleted',
-      );
-      await this.showState(done ?? notice, m.state.deleted(mention(user)));
-      return OK;
+    if (result.kind === 'refused' || result.kind === 'failed') {
+      const detail = result.kind === 'refused' ? result.reason : result.detail;
+      return this.rollBack(claimed, new StepFailed(detail, []));
     }
-    // Nothing was deleted (or not all of it): reopen, so the owner or the next sweep can act.
-    const detail = result.kind === 'refused' ? result.reason : result.detail;
-    const reopened = await this.move(id, ['deleting'], (c) => c, 'open');
-    const state = m.state.deleteFailed(detail);
-    await this.showState(reopened ?? notice, state);
-    return { kind: 'failed', detail };
+    const committed = await this.commit(claimed, (c) => ({
+      ...c,
+      status: result.kind === 'done' ? 'deleted' : 'deleted-unrecorded',
+      decision: { by: user, at: this.deps.now().toISOString(), outcome: 'deleted' },
+    }));
+    const stale = await this.redraw(committed);
+    return result.kind === 'unrecorded' ? { kind: 'unrecorded', detail: result.detail } : stale;
   }
 
-  private async move(
+  /**
+   * Takes the case for one decision. A claim left by a worker that died is rolled back first
+   * (with its version, so a live worker's commit and this never both win).
+   */
+  private async claim(
     id: string,
-    from: readonly CaseStatus[],
+    from: readonly RestingStatus[],
+    action: CaseAction,
+    user: string,
+  ): Promise<Claim> {
+    const current = await this.deps.cases.get(id);
+    if (current?.status === 'in-flight') {
+      const since = Date.parse(current.inFlight?.since ?? '');
+      if (this.deps.now().getTime() - since < CLAIM_TTL_MS) return { refused: BUSY };
+      await this.release(current, current.inFlight?.from ?? 'open');
+    }
+    const inFlight = (c: NoticeCase): InFlight => ({
+      action,
+      by: user,
+      since: this.deps.now().toISOString(),
+      // The store applies the change only to a case in one of `from`: a resting status.
+      from: c.status as RestingStatus,
+    });
+    const claimed = await this.deps.cases.transition(id, from, (c) => ({
+      ...c,
+      status: 'in-flight',
+      inFlight: inFlight(c),
+    }));
+    return claimed?.inFlight
+      ? { claimed: { ...claimed, inFlight: claimed.inFlight } }
+      : { refused: await this.alreadyMoved(await this.deps.cases.get(id)) };
+  }
+
+  /** Ends the claim with the decision's state; only the claim's holder can, by its version. */
+  private async commit(
+    claimed: Claimed,
     change: (current: NoticeCase) => Omit<NoticeCase, 'version'>,
-    to: CaseStatus,
-  ): Promise<NoticeCase | null> {
-    return this.deps.cases.transition(id, from, (current) => ({ ...change(current), status: to }));
+  ): Promise<NoticeCase> {
+    const committed = await this.deps.cases.transition(
+      claimed.id,
+      ['in-flight'],
+      (c) => {
+        const { inFlight: _claim, ...rest } = change(c);
+        return rest;
+      },
+      claimed.version,
+    );
+    if (!committed) throw new Error(`case ${claimed.id} was taken over while a decision was carried out`);
+    return committed;
+  }
+
+  /** The compensating transition: back to the state before the claim, with the claim's version. */
+  private async release(claimed: NoticeCase, from: RestingStatus): Promise<NoticeCase | null> {
+    return this.deps.cases.transition(
+      claimed.id,
+      ['in-flight'],
+      (c) => {
+        const { inFlight: _claim, ...rest } = c;
+        return { ...rest, status: from };
+      },
+      claimed.version,
+    );
+  }
+
+  private async rollBack(claimed: Claimed, error: unknown): Promise<Outcome> {
+    const { action, by: user, from } = claimed.inFlight;
+    const released = await this.release(claimed, from);
+    // A deletion showed "deleting…"; the others touched no message before their commit.
+    if (released && action === 'delete') await this.redraw(released);
+    const detail = errorMessage(error);
+    const undoFailures = error instanceof StepFailed ? error.undoFailures : [];
+    await this.deps.audit.record({
+      at: this.deps.now().toISOString(),
+      actor: `slack:${user}`,
+      action,
+      target: `${claimed.iamUser} ${claimed.id}`,
+      outcome: 'failed',
+      detail: [`undone: ${detail}`, ...undoFailures.map((failure) => `undo failed: ${failure}`)].join('; '),
+    });
+    return { kind: 'undone', action, detail, undoFailures };
+  }
+
+  /** A click that found the case moved on: redraw its messages, in case an update was lost. */
+  private async alreadyMoved(notice: NoticeCase | null): Promise<Outcome> {
+    if (notice?.status === 'in-flight') return BUSY;
+    if (notice) await this.redraw(notice);
+    return SETTLED;
   }
 
   /** Finds the row by its key id (rows may have moved since the notice) and writes in one request. */
@@ -251,20 +385,36 @@ export class Workflow {
     );
   }
 
-  /** Every message of the case shows the new state and loses its buttons. */
-  private async showState(notice: NoticeCase, state: string, options: { skipLatestAdmin?: boolean } = {}) {
-    const blocks = settled(notice, state, this.deps.messages);
-    const admins = options.skipLatestAdmin ? notice.adminMessages.slice(0, -1) : notice.adminMessages;
-    for (const message of [...(notice.ownerMessage ? [notice.ownerMessage] : []), ...admins])
-      await this.update(message.channel, message.ts, state, blocks);
+  /**
+   * Every message of the case shows its state. Each update stands alone, so one failure does
+   * not leave the rest stale; the failures are counted for the clicker.
+   */
+  private async redraw(notice: NoticeCase, skip: MessageRef | null = null): Promise<Outcome> {
+    let failed = 0;
+    for (const view of caseMessages(notice, this.deps.messages, this.today())) {
+      if (skip && view.ref.channel === skip.channel && view.ref.ts === skip.ts) continue;
+      await this.deps.web.chat
+        .update({ channel: view.ref.channel, ts: view.ref.ts, text: view.text, blocks: view.blocks })
+        .catch(() => {
+          failed += 1;
+        });
+    }
+    return failed === 0 ? OK : { kind: 'messages-stale', count: failed };
   }
 
-  private async update(channel: string, ts: string, text: string, blocks: KnownBlock[]): Promise<void> {
-    await this.deps.web.chat.update({ channel, ts, text, blocks });
+  private async post(channel: string, text: string, blocks: KnownBlock[]): Promise<MessageRef> {
+    const posted = await this.deps.web.chat.postMessage({ channel, text, blocks });
+    if (!posted.channel || !posted.ts) throw new Error('Slack did not return the posted message');
+    return { channel: posted.channel, ts: posted.ts };
   }
 
-  private async tellOwner(notice: NoticeCase, text: string): Promise<void> {
-    if (notice.ownerSlackId) await this.deps.web.chat.postMessage({ channel: notice.ownerSlackId, text });
+  /** After the commit the owner's DM is news, not part of the decision: a failure is only reported. */
+  private async tellOwner(notice: NoticeCase, text: string): Promise<Outcome> {
+    if (!notice.ownerSlackId) return OK;
+    return this.deps.web.chat.postMessage({ channel: notice.ownerSlackId, text }).then(
+      () => OK,
+      (): Outcome => ({ kind: 'messages-stale', count: 1 }),
+    );
   }
 
   private async refuse(user: string, what: string, id: string): Promise<Outcome> {
@@ -289,4 +439,11 @@ export class Workflow {
       detail,
     });
   }
+}
+
+/** Of two results of one decision, the one the clicker needs to hear about. */
+function worse(a: Outcome, b: Outcome): Outcome {
+  if (a.kind === 'messages-stale' && b.kind === 'messages-stale')
+    return { kind: 'messages-stale', count: a.count + b.count };
+  return a.kind === 'ok' ? b : a;
 }

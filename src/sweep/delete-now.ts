@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone, daysBetween } from '../domain/dates';
 import { type LedgerRow, parseLedger } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
-import { plan, settleRemoval } from '../domain/planner';
+import { plan, settleRemoval, teardownKey } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
+import { errorMessage } from '../util/errors';
 import { execute } from './execute';
 import { completeInput, type SweepDeps } from './run-sweep';
 
 export type DeleteNowResult =
   | { readonly kind: 'done'; readonly detail: string }
+  /** IAM work done and journaled; the ledger write failed (the journal lets a retry or the sweep record it). */
+  | { readonly kind: 'unrecorded'; readonly detail: string }
   | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'failed'; readonly detail: string };
 
@@ -30,6 +33,11 @@ export async function deleteRowNow(
       kind: 'refused',
       reason: 'the ledger has no valid row for this key (edited, duplicated or malformed)',
     };
+  // A retry after the ledger write failed, when the sweep recorded it in between.
+  if (row.status === 'deleted')
+    return (await deps.journal.getMany([teardownKey(row)])).get(teardownKey(row))?.state === 'completed'
+      ? { kind: 'done', detail: 'the ledger already records the deletion' }
+      : { kind: 'refused', reason: 'the ledger says deleted, but Keywarden did not delete it' };
   // A row of another account is torn down with that account's IAM, as the sweep would.
   const target = deps.accounts?.find((account) => account.id !== null && account.id === row.accountId);
   const accountDeps = target ? { ...deps, iam: target.iam } : deps;
@@ -68,6 +76,10 @@ export async function deleteRowNow(
   const [result] = await execute([action], { ...accountDeps, mode: 'apply', sweepId: randomUUID(), actor });
   if (result?.outcome !== 'done') return { kind: 'failed', detail: result?.detail ?? 'not executed' };
   const writes = ledgerWrites(deletedRows([result]), sources.ledger.columns, deps.language);
-  if (writes.length > 0) await deps.workbook.write(writes);
+  try {
+    if (writes.length > 0) await deps.workbook.write(writes);
+  } catch (error) {
+    return { kind: 'unrecorded', detail: errorMessage(error) };
+  }
   return { kind: 'done', detail: result.detail };
 }

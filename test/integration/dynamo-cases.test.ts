@@ -45,14 +45,28 @@ describe('DynamoCaseStore', () => {
       Array.from({ length: 8 }, (_, i) =>
         cases.transition(id, ['open'], (c) => ({
           ...c,
-          status: 'deleting',
+          status: 'extended',
           decision: { by: `U${i}`, at: 'now', outcome: 'deleted' },
         })),
       ),
     );
     const winners = results.filter((r) => r !== null);
     expect(winners).toHaveLength(1);
-    expect((await cases.get(id))?.status).toBe('deleting');
+    expect((await cases.get(id))?.status).toBe('extended');
     expect(await cases.transition(id, ['open'], (c) => c)).toBeNull();
+  });
+
+  it('moves a case only at the version it was given, when one is given', async () => {
+    const id = 'AKIAEXAMPLEOPSXX1003#2026-11-20';
+    await cases.create({ ...base, id });
+    const claimed = await cases.transition(id, ['open'], (c) => ({ ...c, status: 'in-flight' }));
+    expect(claimed?.version).toBe(2);
+    await cases.transition(id, ['in-flight'], (c) => ({ ...c, purpose: 'someone else' }));
+    expect(await cases.transition(id, ['in-flight'], (c) => ({ ...c, status: 'open' }), 2)).toBeNull();
+    expect(await cases.transition(id, ['in-flight'], (c) => ({ ...c, status: 'open' }), 3)).toMatchObject({
+      status: 'open',
+      purpose: 'someone else',
+      version: 4,
+    });
   });
 });

@@ -27,6 +27,10 @@ describe('the Slack app, end to end over signed HTTP', () => {
     await sw.close();
   });
 
+  async function statusOf(caseId: string) {
+    return (await sw.world.state.cases.get(caseId))?.status;
+  }
+
   async function noticeInDm(): Promise<{ channel: string; ts: string }> {
     await sw.sweep();
     const [dm] = sw.slack.messages(OWNER);
@@ -115,6 +119,8 @@ describe('the Slack app, end to end over signed HTTP', () => {
     const approval = await eventually(() =>
       sw.slack.messages(ADMIN_CHANNEL).find((m) => actionIds(m).includes(ACTION.deny)),
     );
+    // The approval request is posted before the request is committed; a click in between is "busy".
+    await eventually(async () => (await statusOf(id)) === 'extension-requested' || undefined);
     await sw.click(ADMIN, ACTION.deny, id, { channel: ADMIN_CHANNEL, ts: approval.ts });
     const denyModal = await eventually(() => sw.slack.callsTo('views.open')[1]);
     expect(denyModal.args.view).toMatchObject({ callback_id: VIEW.deny });

@@ -9,7 +9,7 @@ import { caseId } from '../../src/ports/cases';
 import { composeSlackApp } from '../../src/slack/compose';
 import { messages } from '../../src/slack/messages';
 import { SlackNotifier } from '../../src/slack/notifier';
-import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import { type FakeSlack, type SlackServerOptions, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';
 import { World, type WorldOptions } from './world';
 
@@ -19,6 +19,11 @@ export const ADMIN_CHANNEL = 'C0ADMINS';
 export const ADMIN = 'U0ADMIN';
 export const OWNER = 'U01YAMADA';
 export const OUTSIDER = 'U02SATO';
+
+export interface SlackWorldOptions extends WorldOptions {
+  /** The Slack fake's 429s; the app's WebClient does not retry, so each one fails its call. */
+  readonly slackRateLimit?: SlackServerOptions['rateLimit'];
+}
 
 /** The sweep world plus the Slack fake and the Bolt app on a real HTTP receiver. */
 export class SlackWorld {
@@ -31,9 +36,12 @@ export class SlackWorld {
     readonly notifier: SlackNotifier,
   ) {}
 
-  static async start(options: WorldOptions = {}): Promise<SlackWorld> {
+  static async start(options: SlackWorldOptions = {}): Promise<SlackWorld> {
     const world = await World.start(options);
-    const slack = await startSlackServer({ token: BOT_TOKEN });
+    const slack = await startSlackServer({
+      token: BOT_TOKEN,
+      ...(options.slackRateLimit ? { rateLimit: options.slackRateLimit } : {}),
+    });
     slack.setUsers([
       { id: OWNER, email: 'yamada@example.com', name: 'yamada' },
       { id: OUTSIDER, email: 'sato@example.com', name: 'sato' },

@@ -20,7 +20,7 @@ import type {
   WeekAheadNotice,
 } from '../../src/ports/notifier';
 import { runSweep, type SweepDeps } from '../../src/sweep/run-sweep';
-import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
+import { type FakeSheets, type SheetsServerOptions, startSheetsServer } from '../fakes/sheets-server';
 
 export const SPREADSHEET_ID = 'sheet-under-test';
 export const LEDGER_SHEET = '台帳';
@@ -74,6 +74,8 @@ export interface WorldOptions {
   readonly iamServer?: IamServerOptions;
   /** SDK attempts per IAM call; 1 makes an injected crash surface at once. */
   readonly iamMaxAttempts?: number;
+  /** Faults the Sheets fake answers with; read on every request, so a test can switch them on and off. */
+  readonly sheetsFault?: SheetsServerOptions['fault'];
 }
 
 /**
@@ -100,7 +102,10 @@ export class World {
       maxAttempts: options.iamMaxAttempts ?? 3,
       retryMode: 'standard',
     });
-    const sheets = await startSheetsServer({ requireAuth: true });
+    const sheets = await startSheetsServer({
+      requireAuth: true,
+      ...(options.sheetsFault ? { fault: options.sheetsFault } : {}),
+    });
     sheets.setSheet(SPREADSHEET_ID, LEDGER_SHEET, options.ledger ?? csvGrid('ledger.csv'));
     sheets.setSheet(SPREADSHEET_ID, PEOPLE_SHEET, options.people ?? csvGrid('people.csv'));
     const dynamo = await startEmbeddedDynamo();
@@ -121,6 +126,8 @@ export class World {
       peopleSheet: PEOPLE_SHEET,
       auth: oauth,
       rootUrl: this.sheets.url,
+      // Production's retries and their count, without the waits.
+      sleep: async () => {},
     });
   }
 

@@ -13,13 +13,17 @@ export interface SheetsWorkbookOptions {
   readonly auth: GoogleAuthOption;
   /** Only for tests and emulators; Google's own endpoint otherwise. */
   readonly rootUrl?: string;
+  /** The wait between retries; tests pass one that returns at once. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sheets allows 60 requests a minute per user and answers 429 past that. Retrying POST is
  * safe here because batchUpdate writes absolute cells: sending it twice changes nothing.
  */
-const RETRY: RetryConfig = {
+const retry = (sleep: (ms: number) => Promise<void>): RetryConfig => ({
   retry: 5,
   retryDelay: 500,
   httpMethodsToRetry: ['GET', 'POST'],
@@ -30,10 +34,9 @@ const RETRY: RetryConfig = {
   // gaxios ignores Retry-After on its own; Google sends it with 429s and it is the right wait.
   retryBackoff: async (error, defaultMs) => {
     const seconds = Number(error.response?.headers?.get?.('retry-after'));
-    const waitMs = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, 60_000) : defaultMs;
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    await sleep(Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, 60_000) : defaultMs);
   },
-};
+});
 
 export function quoteSheetName(name: string): string {
   return `'${name.replaceAll("'", "''")}'`;
@@ -55,7 +58,7 @@ export class SheetsWorkbook implements Workbook {
     this.api = sheets({
       version: 'v4',
       auth: options.auth,
-      retryConfig: RETRY,
+      retryConfig: retry(options.sleep ?? wait),
       // Node's own fetch: gaxios would otherwise import node-fetch dynamically, for nothing.
       fetchImplementation: fetch,
       ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}),

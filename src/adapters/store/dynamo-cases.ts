@@ -35,9 +35,11 @@ export class DynamoCaseStore implements CaseStore {
     id: string,
     from: readonly CaseStatus[],
     change: (current: NoticeCase) => Omit<NoticeCase, 'version'>,
+    version?: number,
   ): Promise<NoticeCase | null> {
     const current = await this.get(id);
     if (!current || !from.includes(current.status)) return null;
+    if (version !== undefined && current.version !== version) return null;
     const next: NoticeCase = { ...change(current), id, version: current.version + 1 };
     try {
       await this.put(next, '#version = :version', { ':version': { N: String(current.version) } });

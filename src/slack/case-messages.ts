@@ -1,0 +1,89 @@
+import type { KnownBlock } from '@slack/types';
+import { daysBetween, type LocalDate, toLedgerText } from '../domain/dates';
+import type { MessageRef, NoticeCase } from '../ports/cases';
+import { ACTION, adminCopy, approvalRequest, context, ownerNotice, settled } from './blocks';
+import type { Messages } from './messages';
+import { mention } from './mrkdwn';
+
+export interface MessageView {
+  readonly ref: MessageRef;
+  readonly text: string;
+  readonly blocks: KnownBlock[];
+}
+
+/**
+ * What every message of a case shows, derived from the case alone. Drawing from state (not
+ * from the step that just ran) is what lets a rollback restore the buttons and lets a later
+ * click redraw a message whose `chat.update` failed.
+ */
+export function caseMessages(notice: NoticeCase, m: Messages, today: LocalDate): MessageView[] {
+  const owner = notice.ownerMessage ? [notice.ownerMessage] : [];
+  const admins = notice.adminMessages;
+  const by = mention(notice.decision?.by ?? notice.inFlight?.by ?? '');
+  const each = (refs: readonly MessageRef[], state: string, blocks = settled(notice, state, m)) =>
+    refs.map((ref): MessageView => ({ ref, text: state, blocks }));
+  const all = (state: string, blocks?: KnownBlock[]) => each([...owner, ...admins], state, blocks);
+
+  switch (notice.status) {
+    case 'open': {
+      const daysLeft = Math.max(0, daysBetween(today, notice.endDate));
+      const denial =
+        notice.decision?.outcome === 'denied' ? m.state.denied(by, notice.decision.note ?? '') : null;
+      const ownerView = (ref: MessageRef): MessageView => ({
+        ref,
+        text: denial ?? m.weekAheadTitle(daysLeft),
+        blocks: [...ownerNotice(notice, daysLeft, m), ...(denial ? [context(denial)] : [])],
+      });
+      const ownerName = notice.ownerSlackId ? mention(notice.ownerSlackId) : notice.name;
+      const adminView = (ref: MessageRef): MessageView =>
+        denial
+          ? { ref, text: denial, blocks: settled(notice, denial, m) }
+          : { ref, text: m.adminCopyTitle(ownerName, daysLeft), blocks: adminCopy(notice, daysLeft, m) };
+      return [...owner.map(ownerView), ...admins.map(adminView)];
+    }
+    case 'extension-requested': {
+      const request = notice.request;
+      if (!request) return [];
+      const state = m.state.requested(toLedgerText(request.newEndDate));
+      // The latest admin message is the approval request: it keeps its buttons.
+      const latest = admins.at(-1);
+      return [
+        ...each([...owner, ...admins.slice(0, -1)], state),
+        ...(latest
+          ? [
+              {
+                ref: latest,
+                text: m.approvalRequestTitle(mention(request.requestedBy)),
+                blocks: approvalRequest(notice, m),
+              },
+            ]
+          : []),
+      ];
+    }
+    case 'extended':
+      return all(m.state.approved(toLedgerText(notice.request?.newEndDate ?? notice.endDate), by));
+    case 'deleted-unrecorded': {
+      const state = m.state.deletedUnrecorded(by);
+      return all(state, [
+        ...settled(notice, state, m),
+        {
+          type: 'actions',
+          block_id: 'keywarden_actions',
+          elements: [
+            {
+              type: 'button',
+              action_id: ACTION.delete,
+              text: { type: 'plain_text', text: m.recordDeleted },
+              value: notice.id,
+            },
+          ],
+        },
+      ]);
+    }
+    case 'deleted':
+      return all(m.state.deleted(by));
+    case 'in-flight':
+      // Only a deletion is slow enough to show; the others finish before anyone looks.
+      return notice.inFlight?.action === 'delete' ? all(m.state.deleting(by)) : [];
+  }
+}
