@@ -1,3 +1,4 @@
+import { parseLedgerDate } from '../../src/domain/dates';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import type { Fault, SheetsMethod } from '../fakes/sheets-server';
 import { ADMIN, ADMIN_CHANNEL, eventually, OWNER, SlackWorld } from '../support/slack-world';
@@ -173,7 +174,7 @@ describe('the Slack app when the ledger fails mid-decision', () => {
       expect(await caseOf()).toMatchObject({ status: 'extension-requested' });
       expect((await caseOf())?.decision).toBeUndefined();
       expect(sw.world.ledgerRow(ETL_ROW)[STATUS]).toBe('延長申請中');
-      expect(sw.world.ledgerRow(ETL_ROW)[END]).toBe('2026/11/28');
+      expect(parseLedgerDate(sw.world.ledgerRow(ETL_ROW)[END]!)).toBe('2026-11-28');
       expect(updates()).toEqual([]);
       expect(actionIds(approvalMessage())).toEqual([ACTION.approve, ACTION.deny]);
       expect(sw.slack.messages(OWNER).some((m) => m.text.includes('承認されました'))).toBe(false);
@@ -181,7 +182,7 @@ describe('the Slack app when the ledger fails mid-decision', () => {
       fault = null;
       await sw.click(ADMIN, ACTION.approve, id, approval);
       await waitFor(() => sw.world.ledgerRow(ETL_ROW)[STATUS] === '延長済み' || undefined);
-      expect(sw.world.ledgerRow(ETL_ROW)[END]).toBe('2026/12/28');
+      expect(parseLedgerDate(sw.world.ledgerRow(ETL_ROW)[END]!)).toBe('2026-12-28');
       await dmTo(OWNER, '承認されました');
       expect(await caseOf()).toMatchObject({
         status: 'extended',
@@ -320,7 +321,7 @@ describe('the Slack app when the ledger fails mid-decision', () => {
       await waitFor(() => (approvalMessage() === undefined ? true : undefined));
       for (const message of [...sw.slack.messages(OWNER), ...sw.slack.messages(ADMIN_CHANNEL)])
         expect(actionIds(message)).toEqual([]);
-      expect(sw.world.ledgerRow(ETL_ROW)[END]).toBe('2026/12/28');
+      expect(parseLedgerDate(sw.world.ledgerRow(ETL_ROW)[END]!)).toBe('2026-12-28');
     },
     TEST_MS,
   );
