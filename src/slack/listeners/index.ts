@@ -7,9 +7,11 @@ import { approveClick } from './actions/approve-click';
 import { deleteClick } from './actions/delete-click';
 import { denyClick } from './actions/deny-click';
 import { extendClick } from './actions/extend-click';
+import { reactivateClick } from './actions/reactivate-click';
 import { type AuditCommandDeps, iamAudit } from './commands/iam-audit';
 import { denySubmit } from './views/deny-submit';
 import { extendSubmit } from './views/extend-submit';
+import { reactivateSubmit } from './views/reactivate-submit';
 
 export interface ListenerDeps {
   readonly workflow: Workflow;
@@ -28,5 +30,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTION.approve, approveClick(dispatch));
   app.view(VIEW.extend, extendSubmit(workflow, dispatch));
   app.view(VIEW.deny, denySubmit(dispatch));
+  app.action(ACTION.reactivate, reactivateClick(workflow, m));
+  app.view(VIEW.reactivate, reactivateSubmit(workflow, dispatch));
   app.command('/iam-audit', iamAudit(deps.audit, dispatch));
 }
