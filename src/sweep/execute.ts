@@ -236,7 +236,8 @@ async function deactivateUser(
       deleteOn: action.deleteOn,
       consoleRemoved: recorded.consoleRemoved,
     });
-  for (const key of action.keys) await deps.journal.complete(key, deps.now());
+  // The completion's detail replaces a Reactivate's mark: this deactivation is the current one.
+  for (const key of action.keys) await deps.journal.complete(key, deps.now(), recorded);
   return `deactivated ${action.userName} in ${steps.length} steps; deleted on ${action.deleteOn} unless reactivated`;
 }
 
@@ -251,7 +252,7 @@ async function deactivateKey(
     keys: active ? [accessKey.accessKeyId] : [],
     consoleRemoved: false,
   };
-  await beginDeactivation([action.key], [row], detail, deps);
+  const recorded = await beginDeactivation([action.key], [row], detail, deps);
   if (active)
     await runStep(
       { op: 'deactivate-access-key', userName: row.iamUser, accessKeyId: accessKey.accessKeyId },
@@ -259,7 +260,7 @@ async function deactivateKey(
       deps,
     );
   await deps.notifier.deactivated({ row, on: action.on, deleteOn: action.deleteOn, consoleRemoved: false });
-  await deps.journal.complete(action.key, deps.now());
+  await deps.journal.complete(action.key, deps.now(), recorded);
   return `deactivated ${maskKeyId(row.accessKeyId)}; deleted on ${action.deleteOn} unless reactivated`;
 }
 

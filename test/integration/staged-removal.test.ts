@@ -126,7 +126,9 @@ describe('REMOVAL=deactivate-then-delete', () => {
           reason: { text: { type: 'plain_text_input', value: '移行が延びた' } },
         });
 
-        await waitFor(() => sw.world.ledgerRow(ETL_ROW)[STATUS] === '延長済み' || undefined);
+        // The ledger is written first, the key turned on second, then the case committed.
+        await waitFor(async () => (await sw.world.state.cases.get(id))?.status === 'extended' || undefined);
+        expect(sw.world.ledgerRow(ETL_ROW)[STATUS]).toBe('延長済み');
         expect(sw.world.ledgerRow(ETL_ROW)[END]).toBe('2026/12/28');
         expect(etlKey()?.status).toBe('Active');
         await waitFor(() => sw.slack.messages(ADMIN).find((m) => m.text.includes('create-login-profile')));
