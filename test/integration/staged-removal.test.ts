@@ -1,3 +1,4 @@
+import { renderReport } from '../../src/cli/render';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { ADMIN, ADMIN_CHANNEL, eventually, OUTSIDER, OWNER, SlackWorld } from '../support/slack-world';
 import { World } from '../support/world';
@@ -33,6 +34,9 @@ describe('REMOVAL=deactivate-then-delete', () => {
           dry.results.find((r) => r.action.kind === 'deactivate-user' && r.action.userName === 'etl-batch'),
         ).toMatchObject({ outcome: 'planned', action: { on: '2026-11-29', deleteOn: '2026-12-02' } });
         expect(dry.results.some((r) => r.action.kind === 'teardown-user')).toBe(false);
+        expect(renderReport(dry)).toContain(
+          'deactivate the keys and console password of etl-batch; delete it on 2026/12/02',
+        );
         expect(etlKey()?.status).toBe('Active');
 
         const first = await world.sweep('apply', { ...staged, now: on('2026-11-29') });
