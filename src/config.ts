@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { HygienePolicy } from './domain/hygiene';
+import type { StagedRemovalPolicy } from './domain/staged-removal';
 import { SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
 
 const list = z.string().transform((text) =>
@@ -33,6 +34,8 @@ const schema = z
     LANGUAGE: z.enum(['ja', 'en']).default('ja'),
     NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     PROTECTED_USERS: list.default([]),
+    REMOVAL: z.enum(['delete', 'deactivate-then-delete']).default('delete'),
+    DELETE_AFTER_DAYS: z.coerce.number().int().min(1).max(90).default(14),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     PASSWORD_NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     KEY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
@@ -168,6 +171,8 @@ export interface Config {
   readonly language: 'ja' | 'en';
   readonly noticeDays: number;
   readonly protectedUsers: ReadonlySet<string>;
+  /** Absent: the day after the end date deletes. Present: that day deactivates, deletion follows. */
+  readonly stagedRemoval?: StagedRemovalPolicy;
   readonly logLevel: Settings['LOG_LEVEL'];
   /** Credential-report thresholds; the account password policy is read from IAM. */
   readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
@@ -264,6 +269,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     language: s.LANGUAGE,
     noticeDays: s.NOTICE_DAYS,
     protectedUsers: new Set(s.PROTECTED_USERS),
+    ...(s.REMOVAL === 'deactivate-then-delete'
+      ? { stagedRemoval: { deleteAfterDays: s.DELETE_AFTER_DAYS } }
+      : {}),
     logLevel: s.LOG_LEVEL,
     hygiene: {
       passwordNoticeDays: s.PASSWORD_NOTICE_DAYS,

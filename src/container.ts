@@ -183,6 +183,7 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     ...(runtime.slackDirectory ? { slackDirectory: runtime.slackDirectory } : {}),
     ...(runtime.accounts.length > 0 ? { accounts: runtime.accounts } : {}),
     policy: { noticeDays: config.noticeDays, protectedUsers: config.protectedUsers },
+    ...(config.stagedRemoval ? { stagedRemoval: config.stagedRemoval } : {}),
     ...(config.hygieneChecks
       ? {
           hygiene: {

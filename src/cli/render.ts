@@ -16,6 +16,10 @@ export function describeAction(action: Action): string {
       }`;
     case 'delete-key':
       return `delete key ${maskKeyId(action.row.accessKeyId)} only (${action.keptBecause})`;
+    case 'deactivate-user':
+      return `deactivate the keys and console password of ${action.userName}; delete it on ${toLedgerText(action.deleteOn)}`;
+    case 'deactivate-key':
+      return `deactivate key ${maskKeyId(action.row.accessKeyId)}; delete it on ${toLedgerText(action.deleteOn)}`;
     case 'finish-teardown':
       return `finish the interrupted teardown of ${action.row.iamUser}`;
     case 'record-deleted':

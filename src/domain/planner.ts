@@ -71,6 +71,25 @@ export type Action =
       readonly row: LedgerRow;
     }
   | {
+      /** Staged removal, first stage: the user's keys and console password off; deleted on `deleteOn`. */
+      readonly kind: 'deactivate-user';
+      readonly userName: string;
+      readonly rows: readonly LedgerRow[];
+      /** One deactivation journal key per row. */
+      readonly keys: readonly string[];
+      readonly on: LocalDate;
+      readonly deleteOn: LocalDate;
+    }
+  | {
+      /** Staged removal, first stage, when only the row's key would be deleted. */
+      readonly kind: 'deactivate-key';
+      readonly key: string;
+      readonly row: LedgerRow;
+      readonly accessKey: LiveAccessKey;
+      readonly on: LocalDate;
+      readonly deleteOn: LocalDate;
+    }
+  | {
       /** IAM work is done (journal says so) but the ledger was not updated yet. */
       readonly kind: 'record-deleted';
       readonly key: string;
@@ -88,6 +107,7 @@ export type SkipReason =
   | 'user-not-in-iam'
   | 'key-mismatch'
   | 'key-check-failed'
+  | 'deactivated'
   | 'other-account';
 
 export interface Skip {

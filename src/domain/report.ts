@@ -54,7 +54,7 @@ export interface SweepReport {
 }
 
 export function rowsOf(action: Action): readonly LedgerRow[] {
-  return action.kind === 'teardown-user' ? action.rows : [action.row];
+  return action.kind === 'teardown-user' || action.kind === 'deactivate-user' ? action.rows : [action.row];
 }
 
 const DELETES: ReadonlySet<Action['kind']> = new Set([

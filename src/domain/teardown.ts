@@ -16,6 +16,8 @@ export interface UserHoldings {
 
 export type TeardownStep =
   | { readonly op: 'deactivate-access-key'; readonly userName: string; readonly accessKeyId: string }
+  /** Only a staged removal's Reactivate undoes a deactivation; a teardown never activates. */
+  | { readonly op: 'activate-access-key'; readonly userName: string; readonly accessKeyId: string }
   | { readonly op: 'delete-access-key'; readonly userName: string; readonly accessKeyId: string }
   | { readonly op: 'delete-login-profile'; readonly userName: string }
   | { readonly op: 'deactivate-mfa-device'; readonly userName: string; readonly serialNumber: string }

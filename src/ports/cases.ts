@@ -5,7 +5,8 @@ import type { LocalDate } from '../domain/dates';
  * extension request, if any. Status moves through conditional writes, so two people clicking
  * at once (or one person twice) act once.
  *
- * `deleted-unrecorded`: the IAM work is done (and journaled) but the ledger does not say so
+ * `deactivated`: a staged removal turned the keys off; only an admin's Reactivate (or the
+ * deletion it announces) moves it on. `deleted-unrecorded`: the IAM work is done (and journaled) but the ledger does not say so
  * yet; a retry click or the next sweep records it. `in-flight`: one decision is being carried
  * out and `inFlight` says which; it ends in a commit or a rollback to `inFlight.from`.
  */
@@ -13,6 +14,7 @@ export type CaseStatus =
   | 'open'
   | 'extension-requested'
   | 'extended'
+  | 'deactivated'
   | 'deleted-unrecorded'
   | 'deleted'
   | 'in-flight';
@@ -20,7 +22,15 @@ export type CaseStatus =
 /** Where a case waits for the next click. */
 export type RestingStatus = Exclude<CaseStatus, 'in-flight'>;
 
-export type CaseAction = 'request-extension' | 'approve' | 'deny' | 'delete';
+export type CaseAction = 'request-extension' | 'approve' | 'deny' | 'delete' | 'reactivate';
+
+/** A staged removal's first stage: keys (and console access) off, deletion on `deleteOn`. */
+export interface CaseDeactivation {
+  readonly on: LocalDate;
+  readonly deleteOn: LocalDate;
+  /** The console password was removed; a Reactivate cannot bring it back. */
+  readonly consoleRemoved: boolean;
+}
 
 export interface MessageRef {
   readonly channel: string;
@@ -37,7 +47,7 @@ export interface ExtensionRequest {
 export interface Decision {
   readonly by: string;
   readonly at: string;
-  readonly outcome: 'approved' | 'denied' | 'deleted';
+  readonly outcome: 'approved' | 'denied' | 'deleted' | 'reactivated';
   readonly note?: string;
 }
 
@@ -69,6 +79,8 @@ export interface NoticeCase {
   readonly request?: ExtensionRequest;
   readonly decision?: Decision;
   readonly inFlight?: InFlight;
+  /** Present from the staged removal's deactivation on. */
+  readonly deactivation?: CaseDeactivation;
   /** Optimistic-locking counter; adapters own it. */
   readonly version: number;
 }

@@ -1,3 +1,4 @@
+import type { LocalDate } from '../domain/dates';
 import type { Finding, FindingKind } from '../domain/hygiene';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
@@ -12,6 +13,14 @@ export interface OwnerUnknownNotice {
   readonly row: LedgerRow;
   readonly reason: string;
   readonly daysLeft: number;
+}
+
+/** A staged removal's first stage, per row: the admins get a Reactivate button. */
+export interface DeactivatedNotice {
+  readonly row: LedgerRow;
+  readonly on: LocalDate;
+  readonly deleteOn: LocalDate;
+  readonly consoleRemoved: boolean;
 }
 
 export interface FindingsNotice {
@@ -34,6 +43,8 @@ export interface Notifier {
   /** DM to the owner with Extend/Delete, and a copy to the admins. */
   weekAhead(notice: WeekAheadNotice): Promise<void>;
   ownerUnknown(notice: OwnerUnknownNotice): Promise<void>;
+  /** Tells the admins a row's keys were deactivated and when it will be deleted. */
+  deactivated(notice: DeactivatedNotice): Promise<void>;
   /** One DM to an owner listing all of their new hygiene findings (one per owner per sweep). */
   findings(notice: FindingsNotice): Promise<void>;
   /** Hygiene findings for the admins: daily (new ones) or weekly (with the report CSV). */

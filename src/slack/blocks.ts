@@ -12,11 +12,13 @@ export const ACTION = {
   delete: 'keywarden_delete',
   approve: 'keywarden_approve',
   deny: 'keywarden_deny',
+  reactivate: 'keywarden_reactivate',
 } as const;
 
 export const VIEW = {
   extend: 'keywarden_extend_submit',
   deny: 'keywarden_deny_submit',
+  reactivate: 'keywarden_reactivate_submit',
 } as const;
 
 export const INPUT = {
@@ -159,6 +161,28 @@ export function settled(notice: NoticeCase, state: string, m: Messages): KnownBl
   return [fieldsOf(notice, m), context(state)];
 }
 
+/** The admins' notice of a staged removal's first stage, with the button that undoes it. */
+export function deactivatedNotice(notice: NoticeCase, state: string, m: Messages): KnownBlock[] {
+  return [
+    header(m.deactivatedTitle),
+    fieldsOf(notice, m),
+    context(state),
+    {
+      type: 'actions',
+      block_id: 'keywarden_reactivate',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION.reactivate,
+          style: 'primary',
+          text: { type: 'plain_text', text: m.reactivate },
+          value: notice.id,
+        },
+      ],
+    },
+  ];
+}
+
 export function approvalRequest(notice: NoticeCase, m: Messages): KnownBlock[] {
   const request = notice.request;
   if (!request) throw new Error(`case ${notice.id} has no extension request`);
@@ -195,10 +219,16 @@ export function approvalRequest(notice: NoticeCase, m: Messages): KnownBlock[] {
   ];
 }
 
-export function extendModal(notice: NoticeCase, initial: LocalDate, m: Messages): View {
+/** Also Reactivate's modal (another callback id): turning keys back on needs a new end date. */
+export function extendModal(
+  notice: NoticeCase,
+  initial: LocalDate,
+  m: Messages,
+  callbackId: string = VIEW.extend,
+): View {
   return {
     type: 'modal',
-    callback_id: VIEW.extend,
+    callback_id: callbackId,
     private_metadata: notice.id,
     title: { type: 'plain_text', text: m.extendModalTitle },
     submit: { type: 'plain_text', text: m.submit },

@@ -1,7 +1,15 @@
 import type { KnownBlock } from '@slack/types';
 import { daysBetween, type LocalDate, toLedgerText } from '../domain/dates';
 import type { MessageRef, NoticeCase } from '../ports/cases';
-import { ACTION, adminCopy, approvalRequest, context, ownerNotice, settled } from './blocks';
+import {
+  ACTION,
+  adminCopy,
+  approvalRequest,
+  context,
+  deactivatedNotice,
+  ownerNotice,
+  settled,
+} from './blocks';
 import type { Messages } from './messages';
 import { mention } from './mrkdwn';
 
@@ -60,8 +68,31 @@ export function caseMessages(notice: NoticeCase, m: Messages, today: LocalDate):
           : []),
       ];
     }
-    case 'extended':
-      return all(m.state.approved(toLedgerText(notice.request?.newEndDate ?? notice.endDate), by));
+    case 'deactivated': {
+      const deactivation = notice.deactivation;
+      if (!deactivation) return [];
+      const state = m.state.deactivated(
+        toLedgerText(deactivation.on),
+        toLedgerText(deactivation.deleteOn),
+        deactivation.consoleRemoved,
+      );
+      // The latest admin message is the deactivation notice: it keeps its Reactivate button.
+      const latest = admins.at(-1);
+      return [
+        ...each([...owner, ...admins.slice(0, -1)], state),
+        ...(latest
+          ? [{ ref: latest, text: m.deactivatedTitle, blocks: deactivatedNotice(notice, state, m) }]
+          : []),
+      ];
+    }
+    case 'extended': {
+      const until = toLedgerText(notice.request?.newEndDate ?? notice.endDate);
+      return all(
+        notice.decision?.outcome === 'reactivated'
+          ? m.state.reactivated(until, by)
+          : m.state.approved(until, by),
+      );
+    }
     case 'deleted-unrecorded': {
       const state = m.state.deletedUnrecorded(by);
       return all(state, [

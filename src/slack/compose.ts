@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import type { CaseStore } from '../ports/cases';
 import type { CredentialReportSource } from '../ports/credential-report';
 import { deleteRowNow } from '../sweep/delete-now';
+import { reactivateRow } from '../sweep/reactivate';
 import type { SweepDeps } from '../sweep/run-sweep';
 import { createSlackApp, type SlackApp } from './app';
 import { type Dispatch, type Job, type JobContext, runJob } from './jobs';
@@ -49,6 +50,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     maxExtensionDays: deps.maxExtensionDays,
     now: deps.sweep.now,
     deleteRow: (accessKeyId, actor) => deleteRowNow(deps.sweep, accessKeyId, actor),
+    reactivateRow: (notice, actor) => reactivateRow(deps.sweep, notice, actor),
   });
   const reports = new AuditReportService({
     sweep: deps.sweep,

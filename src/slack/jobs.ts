@@ -28,6 +28,13 @@ export type Job =
       readonly responseUrl?: string;
     }
   | { readonly kind: 'deny'; readonly caseId: string; readonly user: string; readonly note: string }
+  | {
+      readonly kind: 'reactivate';
+      readonly caseId: string;
+      readonly user: string;
+      readonly newEndDate: LocalDate;
+      readonly reason: string;
+    }
   | { readonly kind: 'delete'; readonly caseId: string; readonly user: string; readonly responseUrl?: string }
   | {
       readonly kind: 'audit';
@@ -94,6 +101,12 @@ export async function runJob(job: Job, ctx: JobContext): Promise<void> {
       return explain(await ctx.workflow.deny(job.caseId, job.user, job.note), job, ctx);
     case 'delete':
       return explain(await ctx.workflow.deleteNow(job.caseId, job.user), job, ctx);
+    case 'reactivate':
+      return explain(
+        await ctx.workflow.reactivate(job.caseId, job.user, job.newEndDate, job.reason),
+        job,
+        ctx,
+      );
     case 'audit':
       return runAudit(job, ctx);
   }

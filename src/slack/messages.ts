@@ -34,6 +34,8 @@ export interface Messages {
   readonly deny: string;
   readonly denyModalTitle: string;
   readonly approvalRequestTitle: (requester: string) => string;
+  readonly deactivatedTitle: string;
+  readonly reactivate: string;
   readonly state: {
     readonly requested: (until: string) => string;
     readonly approved: (until: string, by: string) => string;
@@ -43,7 +45,13 @@ export interface Messages {
     readonly deleteFailed: (detail: string) => string;
     /** Gone from IAM; the ledger write is still owed. */
     readonly deletedUnrecorded: (by: string) => string;
+    readonly deactivated: (on: string, deleteOn: string, consoleRemoved: boolean) => string;
+    readonly reactivated: (until: string, by: string) => string;
   };
+  readonly ownerDeactivated: (deleteOn: string) => string;
+  readonly ownerReactivated: (until: string) => string;
+  /** Told to the admin who reactivated, privately. */
+  readonly consoleNotRestored: (iamUser: string) => string;
   /** The button on a `deleted-unrecorded` case that retries the ledger write. */
   readonly recordDeleted: string;
   /** What the clicker is told, privately, when a step failed and everything was undone. */
@@ -102,6 +110,8 @@ const ja: Messages = {
   deny: '却下',
   denyModalTitle: '延長申請の却下',
   approvalRequestTitle: (requester) => `${requester} さんから利用期間の延長申請があります`,
+  deactivatedTitle: '利用期間が終了したアクセスキーを無効化しました',
+  reactivate: '再有効化する',
   state: {
     requested: (until) => `延長申請中（${until} まで）— 承認待ちです`,
     approved: (until, by) => `${by} さんが延長を承認しました（${until} まで）`,
@@ -111,10 +121,18 @@ const ja: Messages = {
     deleteFailed: (detail) => `削除できませんでした: ${escapeText(detail)}`,
     deletedUnrecorded: (by) =>
       `${by} さんの操作で IAM から削除しました。台帳への記録がまだです（「台帳に記録」で再試行、または次回のスイープで記録）`,
+    deactivated: (on, deleteOn, consoleRemoved) =>
+      `${on} にアクセスキー${consoleRemoved ? 'とコンソールのパスワード' : ''}を無効化しました。${deleteOn} に削除します（管理者が再有効化しない限り）`,
+    reactivated: (until, by) => `${by} さんが再有効化しました（${until} まで延長）`,
   },
+  ownerDeactivated: (deleteOn) =>
+    `利用期間が終了したため、アクセスキーを無効化しました。${deleteOn} に削除されます。まだ必要な場合は管理者に連絡してください。`,
+  ownerReactivated: (until) => `アクセスキーが再有効化されました。新しい利用終了日は ${until} です。`,
+  consoleNotRestored: (name) =>
+    `${escapeText(name)} のコンソールのパスワードは無効化で削除したため元に戻せません。必要なら新しいパスワードを設定してください（aws iam create-login-profile --user-name ${escapeText(name)} --password-reset-required）。`,
   recordDeleted: '台帳に記録',
   undone: (action, detail) =>
-    `${{ 'request-extension': '延長を申請', approve: '承認', deny: '却下', delete: '削除' }[action]}できませんでした。変更はすべて取り消しました（${escapeText(detail)}）。もう一度お試しください。`,
+    `${{ 'request-extension': '延長を申請', approve: '承認', deny: '却下', delete: '削除', reactivate: '再有効化' }[action]}できませんでした。変更はすべて取り消しました（${escapeText(detail)}）。もう一度お試しください。`,
   undoFailed: (detail) => `取り消しの一部に失敗しました。台帳を確認してください: ${escapeText(detail)}`,
   unrecorded: (detail) =>
     `IAM からは削除しましたが、台帳に記録できませんでした（${escapeText(detail)}）。メッセージの「台帳に記録」を押すか、次回のスイープで記録されます。`,
@@ -167,6 +185,8 @@ const en: Messages = {
   deny: 'Deny',
   denyModalTitle: 'Deny extension',
   approvalRequestTitle: (requester) => `${requester} asks to extend an access key`,
+  deactivatedTitle: 'An expired access key was deactivated',
+  reactivate: 'Reactivate',
   state: {
     requested: (until) => `Extension requested until ${until}, awaiting approval`,
     approved: (until, by) => `${by} approved the extension until ${until}`,
@@ -176,10 +196,18 @@ const en: Messages = {
     deleteFailed: (detail) => `Could not delete: ${escapeText(detail)}`,
     deletedUnrecorded: (by) =>
       `Deleted from IAM at ${by}'s request; the ledger does not record it yet (retry with "Record in ledger", or the next sweep records it)`,
+    deactivated: (on, deleteOn, consoleRemoved) =>
+      `Access key${consoleRemoved ? ' and console password' : ''} deactivated on ${on}; deleted on ${deleteOn} unless an admin reactivates`,
+    reactivated: (until, by) => `${by} reactivated it, extended until ${until}`,
   },
+  ownerDeactivated: (deleteOn) =>
+    `Your access key expired and was deactivated. It will be deleted on ${deleteOn}; ask an admin if you still need it.`,
+  ownerReactivated: (until) => `Your access key was reactivated. The new end date is ${until}.`,
+  consoleNotRestored: (name) =>
+    `The console password of ${escapeText(name)} was deleted when it was deactivated and cannot be restored; set a new one if needed (aws iam create-login-profile --user-name ${escapeText(name)} --password-reset-required).`,
   recordDeleted: 'Record in ledger',
   undone: (action, detail) =>
-    `Could not ${{ 'request-extension': 'request the extension', approve: 'approve', deny: 'deny', delete: 'delete' }[action]}; every change was undone (${escapeText(detail)}). Please try again.`,
+    `Could not ${{ 'request-extension': 'request the extension', approve: 'approve', deny: 'deny', delete: 'delete', reactivate: 'reactivate' }[action]}; every change was undone (${escapeText(detail)}). Please try again.`,
   undoFailed: (detail) => `Part of the undo failed; check the ledger: ${escapeText(detail)}`,
   unrecorded: (detail) =>
     `Deleted from IAM, but the ledger could not be updated (${escapeText(detail)}). Press "Record in ledger" on the message, or the next sweep records it.`,

@@ -1,10 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { digestText } from '../audit/render-findings';
+import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
 import { type CaseStore, caseId, type MessageRef, type NoticeCase } from '../ports/cases';
 import type {
+  DeactivatedNotice,
   FindingsDigest,
   FindingsNotice,
   Notifier,
@@ -12,7 +14,8 @@ import type {
   WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import { adminCopy, ownerFindings, ownerNotice, ownerUnknown } from './blocks';
+import { adminCopy, deactivatedNotice, ownerFindings, ownerNotice, ownerUnknown } from './blocks';
+import { caseMessages } from './case-messages';
 import type { Messages } from './messages';
 import { mention } from './mrkdwn';
 import type { ChannelPacer } from './pacer';
@@ -89,6 +92,44 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       ...(ownerMessage ? { ownerMessage } : {}),
       adminMessages: [...current.adminMessages, admin],
     }));
+  }
+
+  /**
+   * The admins' notice carries Reactivate; the case remembers it, so every message of the
+   * row is redrawn from then on as deactivated (the owner's buttons go).
+   */
+  async deactivated({ row, on, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<void> {
+    const { cases, messages: m } = this.deps;
+    const draft = caseFromRow(row, null);
+    await cases.create(draft);
+    const deactivation = { on, deleteOn, consoleRemoved };
+    const current = { ...((await cases.get(draft.id)) ?? { ...draft, version: 0 }), deactivation };
+    const state = m.state.deactivated(toLedgerText(on), toLedgerText(deleteOn), consoleRemoved);
+    const posted = await this.post(
+      this.deps.adminChannel,
+      m.deactivatedTitle,
+      deactivatedNotice(current, state, m),
+    );
+    const moved = await cases.transition(draft.id, ['open', 'deactivated'], (c) => ({
+      ...c,
+      status: 'deactivated',
+      deactivation,
+      adminMessages: [...c.adminMessages, posted],
+    }));
+    if (!moved) return;
+    for (const view of caseMessages(moved, m, on))
+      if (view.ref.ts !== posted.ts)
+        await this.deps.web.chat.update({
+          channel: view.ref.channel,
+          ts: view.ref.ts,
+          text: view.text,
+          blocks: view.blocks,
+        });
+    if (moved.ownerSlackId)
+      await this.deps.web.chat.postMessage({
+        channel: moved.ownerSlackId,
+        text: m.ownerDeactivated(toLedgerText(deleteOn)),
+      });
   }
 
   async ownerUnknown({ row, reason }: OwnerUnknownNotice): Promise<void> {

@@ -10,7 +10,7 @@ import type { AuditLog } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import type { DeleteNowResult } from '../sweep/delete-now';
 import { errorMessage } from '../util/errors';
-import { approvalRequest, denyModal, extendModal, INPUT } from './blocks';
+import { approvalRequest, denyModal, extendModal, INPUT, VIEW } from './blocks';
 import { caseMessages } from './case-messages';
 import type { Messages } from './messages';
 import { mention } from './mrkdwn';
@@ -29,6 +29,11 @@ export interface WorkflowDeps {
   readonly now: () => Date;
   /** The sweep's guarded teardown of one ledger row. */
   readonly deleteRow: (accessKeyId: string, actor: string) => Promise<DeleteNowResult>;
+  /** Undoes a staged removal's deactivation of the case's row; says whether the console password is gone. */
+  readonly reactivateRow: (
+    notice: NoticeCase,
+    actor: string,
+  ) => Promise<{ readonly consoleRemoved: boolean }>;
 }
 
 export type Outcome =
@@ -51,7 +56,9 @@ export type Outcome =
   /** IAM is done, the ledger write is owed: a retry click or the next sweep records it. */
   | { readonly kind: 'unrecorded'; readonly detail: string }
   /** Done, but these messages still show the old state; a click on one redraws them. */
-  | { readonly kind: 'messages-stale'; readonly count: number };
+  | { readonly kind: 'messages-stale'; readonly count: number }
+  /** Reactivated; the console password a deactivation deleted has to be set anew. */
+  | { readonly kind: 'console-not-restored'; readonly iamUser: string };
 
 const OK: Outcome = { kind: 'ok' };
 const NOT_ALLOWED: Outcome = { kind: 'not-allowed' };
@@ -252,6 +259,65 @@ export class Workflow {
     const told = await this.tellOwner(committed, this.deps.messages.ownerDenied(note));
     await this.audit(user, 'extension-denied', committed, note);
     return worse(stale, told);
+  }
+
+  /** Admins only: Reactivate asks for the new end date first, in the extension modal. */
+  async openReactivate(id: string, user: string, triggerId: string): Promise<Outcome> {
+    if (!this.isAdmin(user)) return this.refuse(user, 'reactivate', id);
+    const notice = await this.deps.cases.get(id);
+    if (notice?.status !== 'deactivated') return this.alreadyMoved(notice);
+    const initial = suggestedExtension(notice.endDate, this.today(), this.deps.maxExtensionDays);
+    await this.deps.web.views.open({
+      trigger_id: triggerId,
+      view: extendModal(notice, initial, this.deps.messages, VIEW.reactivate),
+    });
+    return OK;
+  }
+
+  /**
+   * Undoes a staged removal's first stage: the ledger says 延長済み with the new end date (an
+   * admin's reactivation is its own approval), then the key goes back on. A failed IAM call
+   * writes the ledger back and leaves the row deactivated.
+   */
+  async reactivate(id: string, user: string, newEndDate: LocalDate, reason: string): Promise<Outcome> {
+    if (!this.isAdmin(user)) return this.refuse(user, 'reactivate', id);
+    const claim = await this.claim(id, ['deactivated'], 'reactivate', user);
+    if ('refused' in claim) return claim.refused;
+    const { claimed } = claim;
+    const restored: boolean[] = [];
+    try {
+      await allOrNothing([
+        {
+          run: () => this.writeLedger(claimed.accessKeyId, { status: 'extended', endDate: newEndDate }),
+          undo: () => this.writeLedger(claimed.accessKeyId, { status: 'active', endDate: claimed.endDate }),
+        },
+        {
+          run: async () => {
+            const { consoleRemoved } = await this.deps.reactivateRow(claimed, `slack:${user}`);
+            restored.push(!consoleRemoved);
+          },
+        },
+      ]);
+    } catch (error) {
+      return this.rollBack(claimed, error);
+    }
+    const at = this.deps.now().toISOString();
+    const committed = await this.commit(claimed, (c) => ({
+      ...c,
+      status: 'extended',
+      request: { newEndDate, reason, requestedBy: user, requestedAt: at },
+      decision: { by: user, at, outcome: 'reactivated' },
+    }));
+    const stale = await this.redraw(committed);
+    const told = await this.tellOwner(
+      committed,
+      this.deps.messages.ownerReactivated(toLedgerText(newEndDate)),
+    );
+    await this.audit(user, 'reactivated', committed, `until ${newEndDate}: ${reason}`);
+    const outcome = worse(stale, told);
+    return restored.includes(false) && outcome.kind === 'ok'
+      ? { kind: 'console-not-restored', iamUser: committed.iamUser }
+      : outcome;
   }
 
   /**

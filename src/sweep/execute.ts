@@ -1,7 +1,16 @@
+import type { LocalDate } from '../domain/dates';
 import { isCustomerManagedPolicy, type LiveAccessKey, maskKeyId } from '../domain/iam';
 import type { LedgerRow } from '../domain/ledger';
 import { type Action, type Removal, type Skip, settleRemoval } from '../domain/planner';
 import type { ActionResult, Mode } from '../domain/report';
+import {
+  type Deactivation,
+  type DeactivationDetail,
+  deactivationKey,
+  type StagedRemovalPolicy,
+  stageRemoval,
+  userDeactivationSteps,
+} from '../domain/staged-removal';
 import {
   describeStep,
   keyRemovalSteps,
@@ -65,9 +74,11 @@ export interface RemovalOutcome {
 export async function executeRemovals(
   removals: readonly Removal[],
   deps: ExecutorDeps,
+  staging?: Staging,
 ): Promise<RemovalOutcome> {
   const results: ActionResult[] = [];
   const skips: Skip[] = [];
+  const deactivations = staging ? await deactivationsOf(removals, deps) : new Map();
   let failure: string | null = null;
   for (const removal of removals) {
     const live: ListedKeys = failure === null ? await listKeys(removal, deps) : { failed: failure };
@@ -85,11 +96,41 @@ export async function executeRemovals(
       );
       continue;
     }
-    const settled = settleRemoval(removal, live.keys);
+    const settled = staging
+      ? stageRemoval(settleRemoval(removal, live.keys), deactivations, staging.today, staging.policy)
+      : settleRemoval(removal, live.keys);
     skips.push(...settled.skips);
     results.push(...(await execute(settled.actions, deps)));
   }
   return { results, skips };
+}
+
+/** Staged removal: today, for deciding which stage each due row is in. */
+export interface Staging {
+  readonly today: LocalDate;
+  readonly policy: StagedRemovalPolicy;
+}
+
+/** The deactivations journaled for the due rows, in one batch read. */
+async function deactivationsOf(
+  removals: readonly Removal[],
+  deps: ExecutorDeps,
+): Promise<ReadonlyMap<string, Deactivation>> {
+  const keys = removals.flatMap((removal) => removal.due.map(({ row }) => deactivationKey(row)));
+  const entries = await deps.journal.getMany(keys);
+  return new Map(
+    [...entries].map(([key, entry]) => {
+      const detail = entry.detail as Partial<DeactivationDetail> | undefined;
+      return [
+        key,
+        {
+          state: entry.state,
+          on: detail?.on ?? (entry.startedAt.slice(0, 10) as LocalDate),
+          reactivated: detail?.reactivatedAt !== undefined,
+        },
+      ];
+    }),
+  );
 }
 
 type ListedKeys = { readonly keys: LiveAccessKey[] | null } | { readonly failed: string };
@@ -113,7 +154,10 @@ function isDestructive(action: Action): boolean {
 
 async function executeOne(action: Action, deps: ExecutorDeps): Promise<ActionResult> {
   const actor = deps.actor;
-  const target = action.kind === 'teardown-user' ? action.userName : `row ${action.row.rowNumber}`;
+  const target =
+    action.kind === 'teardown-user' || action.kind === 'deactivate-user'
+      ? action.userName
+      : `row ${action.row.rowNumber}`;
   try {
     const detail = await perform(action, deps);
     await deps.audit.record({
@@ -153,7 +197,102 @@ async function perform(action: Action, deps: ExecutorDeps): Promise<string> {
       return finishTeardown(action.key, deps);
     case 'record-deleted':
       return 'IAM work was already done; recording it in the ledger';
+    case 'deactivate-user':
+      return deactivateUser(action, deps);
+    case 'deactivate-key':
+      return deactivateKey(action, deps);
   }
+}
+
+/**
+ * The first stage of a staged removal, under the same live check as a teardown. The notice
+ * follows the IAM work and precedes the journal's completion: a crash in between repeats the
+ * notice rather than losing the news that someone's keys stopped working.
+ */
+async function deactivateUser(
+  action: Extract<Action, { kind: 'deactivate-user' }>,
+  deps: ExecutorDeps,
+): Promise<string> {
+  const holdings = await deps.iam.holdings(action.userName);
+  if (holdings === null) throw new Refusal(`${action.userName} no longer exists; nothing was deactivated`);
+  const expected = new Set(action.rows.map((row) => row.accessKeyId));
+  const unexpected = holdings.accessKeys.filter((key) => !expected.has(key.accessKeyId));
+  if (unexpected.length > 0)
+    throw new Refusal(
+      `${action.userName} now holds ${unexpected.map((k) => maskKeyId(k.accessKeyId)).join(', ')}, which the ledger does not list`,
+    );
+  const steps = userDeactivationSteps(holdings);
+  const detail: DeactivationDetail = {
+    on: action.on,
+    keys: holdings.accessKeys.filter((key) => key.status === 'Active').map((key) => key.accessKeyId),
+    consoleRemoved: holdings.loginProfile,
+  };
+  const recorded = await beginDeactivation(action.keys, action.rows, detail, deps);
+  for (const step of steps) await runStep(step, action.userName, deps);
+  for (const row of action.rows)
+    await deps.notifier.deactivated({
+      row,
+      on: action.on,
+      deleteOn: action.deleteOn,
+      consoleRemoved: recorded.consoleRemoved,
+    });
+  // The completion's detail replaces a Reactivate's mark: this deactivation is the current one.
+  for (const key of action.keys) await deps.journal.complete(key, deps.now(), recorded);
+  return `deactivated ${action.userName} in ${steps.length} steps; deleted on ${action.deleteOn} unless reactivated`;
+}
+
+async function deactivateKey(
+  action: Extract<Action, { kind: 'deactivate-key' }>,
+  deps: ExecutorDeps,
+): Promise<string> {
+  const { row, accessKey } = action;
+  const active = accessKey.status === 'Active';
+  const detail: DeactivationDetail = {
+    on: action.on,
+    keys: active ? [accessKey.accessKeyId] : [],
+    consoleRemoved: false,
+  };
+  const recorded = await beginDeactivation([action.key], [row], detail, deps);
+  if (active)
+    await runStep(
+      { op: 'deactivate-access-key', userName: row.iamUser, accessKeyId: accessKey.accessKeyId },
+      row.iamUser,
+      deps,
+    );
+  await deps.notifier.deactivated({ row, on: action.on, deleteOn: action.deleteOn, consoleRemoved: false });
+  await deps.journal.complete(action.key, deps.now(), recorded);
+  return `deactivated ${maskKeyId(row.accessKeyId)}; deleted on ${action.deleteOn} unless reactivated`;
+}
+
+/**
+ * Claims the rows' deactivation keys. A resumed or repeated deactivation keeps what the first
+ * attempt recorded (its keys were active then; the live holdings no longer say so), except
+ * after a Reactivate, when the new attempt's own record starts over.
+ */
+async function beginDeactivation(
+  keys: readonly string[],
+  rows: readonly LedgerRow[],
+  detail: DeactivationDetail,
+  deps: ExecutorDeps,
+): Promise<DeactivationDetail> {
+  let recorded = detail;
+  for (const [index, key] of keys.entries()) {
+    const row = rows[index];
+    if (!row) continue;
+    const claim = await deps.journal.begin(
+      { key, action: 'deactivate', rowId: journalRowId(row, deps), sweepId: deps.sweepId, detail },
+      deps.now(),
+    );
+    if (claim.created || claim.existing.state !== 'started') continue;
+    const earlier = claim.existing.detail as DeactivationDetail | undefined;
+    if (earlier)
+      recorded = {
+        ...detail,
+        keys: [...new Set([...earlier.keys, ...detail.keys])],
+        consoleRemoved: earlier.consoleRemoved || detail.consoleRemoved,
+      };
+  }
+  return recorded;
 }
 
 /**

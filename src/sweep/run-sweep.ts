@@ -19,6 +19,7 @@ import {
   type Mode,
   type SweepReport,
 } from '../domain/report';
+import type { StagedRemovalPolicy } from '../domain/staged-removal';
 import type { Language } from '../domain/status';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { IamGateway } from '../ports/iam';
@@ -41,6 +42,8 @@ export interface SweepDeps {
   /** Resolves `Email` tags to Slack users; absent when Slack is not configured. */
   readonly slackDirectory?: SlackDirectory;
   readonly policy: SweepPolicy;
+  /** `REMOVAL=deactivate-then-delete`; absent, the day after the end date deletes. */
+  readonly stagedRemoval?: StagedRemovalPolicy;
   /** Other accounts, reached by assuming a role in each; absent, only the credentials' own. */
   readonly accounts?: readonly AccountTarget[];
   /** Credential-report checks; absent, the sweep covers the ledger only. */
@@ -207,7 +210,8 @@ async function sweepAccount(
   const executor = { ...accountDeps, mode, sweepId, actor: `sweep:${sweepId}` };
   // Notices go out before any removal: they are time-sensitive and a removal may be slow or fail.
   const noticed = await execute(planned.actions, executor);
-  const removed = await executeRemovals(planned.removals, executor);
+  const staging = deps.stagedRemoval ? { today, policy: deps.stagedRemoval } : undefined;
+  const removed = await executeRemovals(planned.removals, executor, staging);
   const hygiene =
     deps.hygiene && target.credentialReports
       ? await hygieneOf(

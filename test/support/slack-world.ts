@@ -9,6 +9,7 @@ import { caseId } from '../../src/ports/cases';
 import { composeSlackApp } from '../../src/slack/compose';
 import { messages } from '../../src/slack/messages';
 import { SlackNotifier } from '../../src/slack/notifier';
+import type { SweepDeps } from '../../src/sweep/run-sweep';
 import { type FakeSlack, type SlackServerOptions, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';
 import { World, type WorldOptions } from './world';
@@ -77,8 +78,12 @@ export class SlackWorld {
     return new SlackWorld(world, slack, app, server, `http://127.0.0.1:${port}/slack/events`, notifier);
   }
 
-  sweep() {
-    return this.world.sweep('apply', { notifier: this.notifier, slackDirectory: this.notifier });
+  sweep(overrides: Partial<SweepDeps> = {}) {
+    return this.world.sweep('apply', {
+      notifier: this.notifier,
+      slackDirectory: this.notifier,
+      ...overrides,
+    });
   }
 
   /** POSTs a payload to the app exactly as Slack would, signed unless told otherwise. */

@@ -13,6 +13,7 @@ import type { SweepReport } from '../../src/domain/report';
 import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
 import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
 import type {
+  DeactivatedNotice,
   FindingsDigest,
   FindingsNotice,
   Notifier,
@@ -33,6 +34,7 @@ export const EXAMPLES = join(__dirname, '..', '..', 'examples');
 export class RecordingNotifier implements Notifier {
   readonly weekAheadNotices: WeekAheadNotice[] = [];
   readonly ownerUnknownNotices: OwnerUnknownNotice[] = [];
+  readonly deactivatedNotices: DeactivatedNotice[] = [];
   readonly reports: SweepReport[] = [];
   /** One per owner DM. */
   readonly findingDms: FindingsNotice[] = [];
@@ -48,6 +50,10 @@ export class RecordingNotifier implements Notifier {
 
   async weekAhead(notice: WeekAheadNotice): Promise<void> {
     this.weekAheadNotices.push(notice);
+  }
+
+  async deactivated(notice: DeactivatedNotice): Promise<void> {
+    this.deactivatedNotices.push(notice);
   }
 
   async ownerUnknown(notice: OwnerUnknownNotice): Promise<void> {

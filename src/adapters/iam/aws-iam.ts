@@ -205,6 +205,14 @@ function sendStep(client: IAMClient, step: TeardownStep): Promise<unknown> {
           Status: 'Inactive',
         }),
       );
+    case 'activate-access-key':
+      return client.send(
+        new UpdateAccessKeyCommand({
+          UserName: step.userName,
+          AccessKeyId: step.accessKeyId,
+          Status: 'Active',
+        }),
+      );
     case 'delete-access-key':
       return client.send(
         new DeleteAccessKeyCommand({ UserName: step.userName, AccessKeyId: step.accessKeyId }),

@@ -3,6 +3,7 @@ import { toLedgerText } from '../../domain/dates';
 import { maskKeyId } from '../../domain/iam';
 import type { SweepReport } from '../../domain/report';
 import type {
+  DeactivatedNotice,
   FindingsDigest,
   FindingsNotice,
   Notifier,
@@ -24,6 +25,13 @@ export class ConsoleNotifier implements Notifier {
   async ownerUnknown({ row, reason }: OwnerUnknownNotice): Promise<void> {
     this.write(
       `[admins] row ${row.rowNumber}: no Slack user found for ${row.iamUser} ending ${toLedgerText(row.endDate)}: ${reason}`,
+    );
+  }
+
+  async deactivated({ row, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<void> {
+    this.write(
+      `[admins] row ${row.rowNumber}: deactivated ${row.iamUser}'s key ${maskKeyId(row.accessKeyId)}` +
+        `${consoleRemoved ? ' and console password' : ''}; deleted on ${toLedgerText(deleteOn)} unless reactivated`,
     );
   }
 

@@ -7,10 +7,12 @@ import { approveClick } from './actions/approve-click';
 import { deleteClick } from './actions/delete-click';
 import { denyClick } from './actions/deny-click';
 import { extendClick } from './actions/extend-click';
+import { reactivateClick } from './actions/reactivate-click';
 import { type AuditCommandDeps, iamAudit } from './commands/iam-audit';
 import type { InputGuard } from './refuse';
 import { denySubmit } from './views/deny-submit';
 import { extendSubmit } from './views/extend-submit';
+import { reactivateSubmit } from './views/reactivate-submit';
 
 export interface ListenerDeps {
   readonly workflow: Workflow;
@@ -30,5 +32,7 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTION.approve, approveClick(dispatch, guard));
   app.view(VIEW.extend, extendSubmit(workflow, dispatch, guard));
   app.view(VIEW.deny, denySubmit(dispatch, guard));
+  app.action(ACTION.reactivate, reactivateClick(workflow, m, guard));
+  app.view(VIEW.reactivate, reactivateSubmit(workflow, dispatch, guard));
   app.command('/iam-audit', iamAudit(deps.audit, dispatch, guard));
 }

@@ -22,6 +22,8 @@ export function outcomeText(outcome: Outcome, m: Messages): string | null {
       return m.unrecorded(outcome.detail);
     case 'messages-stale':
       return m.messagesStale(outcome.count);
+    case 'console-not-restored':
+      return m.consoleNotRestored(outcome.iamUser);
     default:
       return null;
   }

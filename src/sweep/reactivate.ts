@@ -1,0 +1,43 @@
+import { maskKeyId } from '../domain/iam';
+import { type DeactivationDetail, deactivationKey } from '../domain/staged-removal';
+import type { NoticeCase } from '../ports/cases';
+import type { SweepDeps } from './run-sweep';
+
+/**
+ * Undoes a staged removal's deactivation of one row: its key goes back on, as the journal
+ * recorded it (a key that was already inactive stays off). A deleted console password cannot
+ * be restored; the caller says so. The journal entry is marked, so a later sweep that finds the
+ * row due again deactivates it again before any deletion.
+ */
+export async function reactivateRow(
+  deps: SweepDeps,
+  notice: Pick<NoticeCase, 'accessKeyId' | 'endDate' | 'iamUser' | 'accountId'>,
+  actor: string,
+): Promise<{ readonly consoleRemoved: boolean }> {
+  const key = deactivationKey({ id: notice.accessKeyId, endDate: notice.endDate });
+  const entry = (await deps.journal.getMany([key])).get(key);
+  const detail = entry?.detail as DeactivationDetail | undefined;
+  if (entry?.state !== 'completed' || !detail)
+    throw new Error(`Keywarden has no finished deactivation of ${maskKeyId(notice.accessKeyId)} to undo`);
+  const target = deps.accounts?.find((account) => account.id !== null && account.id === notice.accountId);
+  const iam = target?.iam ?? deps.iam;
+  if (detail.keys.includes(notice.accessKeyId)) {
+    const step = {
+      op: 'activate-access-key',
+      userName: notice.iamUser,
+      accessKeyId: notice.accessKeyId,
+    } as const;
+    if ((await iam.run(step)) === 'already-gone')
+      throw new Error(`${maskKeyId(notice.accessKeyId)} of ${notice.iamUser} no longer exists`);
+    await deps.audit.record({
+      at: deps.now().toISOString(),
+      actor,
+      action: step.op,
+      target: notice.iamUser,
+      outcome: 'done',
+      detail: `activate-access-key ${maskKeyId(notice.accessKeyId)}`,
+    });
+  }
+  await deps.journal.complete(key, deps.now(), { reactivatedAt: deps.now().toISOString() });
+  return { consoleRemoved: detail.consoleRemoved };
+}
