@@ -1,4 +1,5 @@
 import { renderReport } from '../../src/cli/render';
+import { parseLedgerDate } from '../../src/domain/dates';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { ADMIN, ADMIN_CHANNEL, eventually, OUTSIDER, OWNER, SlackWorld } from '../support/slack-world';
 import { World } from '../support/world';
@@ -133,7 +134,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
         // The ledger is written first, the key turned on second, then the case committed.
         await waitFor(async () => (await sw.world.state.cases.get(id))?.status === 'extended' || undefined);
         expect(sw.world.ledgerRow(ETL_ROW)[STATUS]).toBe('延長済み');
-        expect(sw.world.ledgerRow(ETL_ROW)[END]).toBe('2026/12/28');
+        expect(parseLedgerDate(sw.world.ledgerRow(ETL_ROW)[END]!)).toBe('2026-12-28');
         expect(etlKey()?.status).toBe('Active');
         await waitFor(() => sw.slack.messages(ADMIN).find((m) => m.text.includes('create-login-profile')));
         await waitFor(() => sw.slack.messages(OWNER).find((m) => m.text.includes('再有効化されました')));
