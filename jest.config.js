@@ -12,7 +12,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
-  testTimeout: 20000,
+  // Several times what any test takes on a busy 2-core machine: a hang still fails, a slow machine does not.
+  testTimeout: 60_000,
   // Jest's default (cores − 1) runs every file one after the other on 2 cores; two workers let
   // the fault suite's child processes and another file's waits overlap.
   maxWorkers: Math.max(2, cores - 1),

@@ -10,3 +10,8 @@ afterEach(() => {
   nock.cleanAll();
   if (pending.length > 0) throw new Error(`unused HTTP mocks: ${pending.join(', ')}`);
 });
+
+// Every test file loads its own nock, which patches the worker's `http` module — shared by all
+// the files a worker runs — so leave it as found: otherwise each later file's requests pass
+// through one more interception layer, and Node warns of leaked `connect` listeners.
+afterAll(() => nock.restore());

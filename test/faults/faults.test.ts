@@ -184,7 +184,7 @@ describe('faults', () => {
     } finally {
       await world.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   afterAll(() => tree?.remove());
 
@@ -267,7 +267,7 @@ describe('faults', () => {
     } finally {
       await Promise.all([clean.close(), world.close()]);
     }
-  }, 40_000);
+  }, 90_000);
 
   it.concurrent('bad input: a ledger of malformed rows lists every row by its number and acts on none', async () => {
     // Hygiene off: it reads the credential report, not the ledger, and DMs findings of its own.
@@ -300,7 +300,7 @@ describe('faults', () => {
     } finally {
       await world.close();
     }
-  }, 20_000);
+  });
 
   it.concurrent('kill: the clean run does the whole plan', async () => {
     const { clean } = setup();
@@ -311,7 +311,7 @@ describe('faults', () => {
       ['delete-key', 'done'],
     ]);
     expect(clean.ticks.length).toBeGreaterThan(50);
-  }, 30_000);
+  });
 
   it.concurrent('kill: killed as the owner’s DM is posted, its answer lost: a re-run inside the lease is refused; ' +
     'killed again as DeleteUser is applied and after every deletion but before the ledger write-back: ends as one clean run', async () => {
@@ -338,7 +338,7 @@ describe('faults', () => {
     } finally {
       await world.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it.concurrent('kill: killed before the owner’s DM reaches Slack, before a teardown is journaled complete, as a key-only ' +
     'deletion deactivates the key and before the lock is released: ends as one clean run', async () => {
@@ -349,11 +349,11 @@ describe('faults', () => {
       { at: at('dynamodb', 'DeleteItem', /^LOCK#/), applied: false },
     ]);
     expect(runs.filter((run) => run.killedAt)).toHaveLength(4);
-  }, 60_000);
+  }, 120_000);
 
   it.concurrent('kill: killed between the owner’s DM and the admins’ copy: ends as one clean run', async () => {
     await scenario([{ at: at('slack', 'chat.postMessage', /^C0ADMINS <@/), applied: false }]);
-  }, 60_000);
+  }, 120_000);
 
   const SEEDS = [11, 23, 37, 41];
   it.concurrent.each(SEEDS)(
@@ -367,7 +367,7 @@ describe('faults', () => {
       }));
       await scenario(plans);
     },
-    60_000,
+    120_000,
   );
 
   // Gaps this suite found in resumption, now closed: each scenario failed before its fix.
@@ -378,7 +378,7 @@ describe('faults', () => {
         { at: at('iam', 'DeactivateMFADevice'), applied: true },
         { at: at('iam', 'DetachUserPolicy', /ci-deploy-policy/), applied: true },
       ]),
-    60_000,
+    120_000,
   );
 
   /** Kills at `plan`, then runs to the end; returns the final run. */
@@ -408,7 +408,7 @@ describe('faults', () => {
     });
     const skip = last.report?.skips.find((s) => s.row.iamUser === 'log-shipper');
     expect(skip?.attention).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it.concurrent('a finding DM lost to a kill is not resent, and its findings still reach the admins', async () => {
     // Production thresholds, so that owners get finding DMs; ml-train's owner has two in one DM.
@@ -427,5 +427,5 @@ describe('faults', () => {
     const admins = (world.posts.get(ADMIN_CHANNEL) ?? []).join('\n');
     expect(admins).toMatch(/`ml-train` key-too-old/);
     expect(admins).toMatch(/`ml-train` unused-credentials/);
-  }, 60_000);
+  }, 120_000);
 });
