@@ -59,9 +59,22 @@ function isSlackResponseUrl(url: string, slackApiUrl: string | undefined): boole
   }
 }
 
-async function postToResponseUrl(ctx: JobContext, url: string, body: Record<string, unknown>): Promise<void> {
-  if (!isSlackResponseUrl(url, ctx.slackApiUrl))
-    throw new Error('refusing to post to a non-Slack response_url');
+/**
+ * Answers only the person who acted: through Slack's response_url when the payload carried
+ * one, else by DM. A response_url that is not Slack's is never called (the DM goes instead),
+ * and never fails the job: on Lambda a failed worker invocation is retried.
+ */
+async function answer(
+  ctx: JobContext,
+  job: Job,
+  body: { response_type: 'ephemeral'; replace_original?: false; text: string },
+) {
+  const url = 'responseUrl' in job ? job.responseUrl : undefined;
+  if (url && isSlackResponseUrl(url, ctx.slackApiUrl)) await postToResponseUrl(url, body);
+  else await ctx.web.chat.postMessage({ channel: job.user, text: body.text });
+}
+
+async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -73,11 +86,7 @@ async function postToResponseUrl(ctx: JobContext, url: string, body: Record<stri
 /** Tells the person who acted, and only them, why nothing happened. */
 async function explain(outcome: Outcome, job: Job, ctx: JobContext): Promise<void> {
   const text = outcomeText(outcome, ctx.messages);
-  if (!text) return;
-  const responseUrl = 'responseUrl' in job ? job.responseUrl : undefined;
-  if (responseUrl)
-    await postToResponseUrl(ctx, responseUrl, { response_type: 'ephemeral', replace_original: false, text });
-  else await ctx.web.chat.postMessage({ channel: job.user, text });
+  if (text) await answer(ctx, job, { response_type: 'ephemeral', replace_original: false, text });
 }
 
 export async function runJob(job: Job, ctx: JobContext): Promise<void> {
@@ -111,5 +120,5 @@ async function runAudit(job: Extract<Job, { kind: 'audit' }>, ctx: JobContext): 
       text = escapeText(`/iam-audit ${job.text.trim()} failed: ${errorMessage(error)}`);
     }
   }
-  await postToResponseUrl(ctx, job.responseUrl, { response_type: 'ephemeral', text });
+  await answer(ctx, job, { response_type: 'ephemeral', text });
 }
