@@ -10,7 +10,7 @@ import type { Outcome, Workflow } from './workflow';
 /**
  * Work a listener hands off after its ack. Self-hosted it runs in the same process right
  * away; on Lambda it goes to the worker function by an asynchronous invoke, because
- * AwsLambdaReceiver answers Slack only when the listener returns (Slack allows 3 seconds).
+ * the Lambda receiver answers Slack only when the listener returns (Slack allows 3 seconds).
  * Jobs are plain JSON for that reason.
  */
 export type Job =
