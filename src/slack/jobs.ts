@@ -4,7 +4,7 @@ import { errorMessage } from '../util/errors';
 import { type AuditReports, parseAuditCommand } from './listeners/commands/iam-audit';
 import { outcomeText } from './listeners/reply';
 import type { Messages } from './messages';
-import { escapeText } from './mrkdwn';
+import { clipEscaped, escapeText } from './mrkdwn';
 import type { Outcome, Workflow } from './workflow';
 
 /**
@@ -115,7 +115,9 @@ async function runAudit(job: Extract<Job, { kind: 'audit' }>, ctx: JobContext): 
   if ('error' in parsed) text = escapeText(parsed.error);
   else {
     try {
-      text = `\`\`\`\n${escapeText((await parsed.run(ctx.reports, { user: job.user, channel: job.channel })).slice(0, 30_000))}\n\`\`\``;
+      const report = await parsed.run(ctx.reports, { user: job.user, channel: job.channel });
+      // Slack takes 40,000 characters of text; escaping comes first so the cut counts what is sent.
+      text = `\`\`\`\n${clipEscaped(escapeText(report), 38_000)}\n\`\`\``;
     } catch (error) {
       text = escapeText(`/iam-audit ${job.text.trim()} failed: ${errorMessage(error)}`);
     }

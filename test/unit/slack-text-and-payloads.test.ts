@@ -1,4 +1,4 @@
-import { escapeText, mention } from '../../src/slack/mrkdwn';
+import { clipEscaped, escapeText, mention } from '../../src/slack/mrkdwn';
 import { buttonClick, extendSubmission, refusalReason, requesterOf } from '../../src/slack/payloads';
 
 describe('escapeText and mention', () => {
@@ -6,6 +6,12 @@ describe('escapeText and mention', () => {
     expect(escapeText('<!channel> & <@U1|x> <http://a|b> *bold*')).toBe(
       '&lt;!channel&gt; &amp; &lt;@U1|x&gt; &lt;http://a|b&gt; *bold*',
     );
+  });
+
+  it('cuts escaped text without leaving half an entity', () => {
+    expect(clipEscaped(escapeText('ab<c'), 4)).toBe('ab');
+    expect(clipEscaped(escapeText('ab<c'), 6)).toBe('ab&lt;');
+    expect(clipEscaped('short', 10)).toBe('short');
   });
 
   it('mentions real user ids and shows anything else as text', () => {
