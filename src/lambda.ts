@@ -45,7 +45,7 @@ async function build(env: NodeJS.ProcessEnv) {
   const workerName = env.WORKER_FUNCTION_NAME;
   const lambda = new LambdaClient({ ...(env.LAMBDA_ENDPOINT ? { endpoint: env.LAMBDA_ENDPOINT } : {}) });
   const slack = slackAppFor(runtime, sweep, logger, {
-    // AwsLambdaReceiver answers Slack only when the listener returns, so slow work goes
+    // On Lambda the receiver answers Slack only when the listener returns, so slow work goes
     // to the worker function as an asynchronous ('Event') invocation.
     dispatch: async (job: Job) => {
       if (!workerName) throw new ConfigError('WORKER_FUNCTION_NAME is not set');

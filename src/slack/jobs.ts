@@ -4,13 +4,13 @@ import { errorMessage } from '../util/errors';
 import { type AuditReports, parseAuditCommand } from './listeners/commands/iam-audit';
 import { outcomeText } from './listeners/reply';
 import type { Messages } from './messages';
-import { escapeText } from './mrkdwn';
+import { clipEscaped, escapeText } from './mrkdwn';
 import type { Outcome, Workflow } from './workflow';
 
 /**
  * Work a listener hands off after its ack. Self-hosted it runs in the same process right
  * away; on Lambda it goes to the worker function by an asynchronous invoke, because
- * AwsLambdaReceiver answers Slack only when the listener returns (Slack allows 3 seconds).
+ * the Lambda receiver answers Slack only when the listener returns (Slack allows 3 seconds).
  * Jobs are plain JSON for that reason.
  */
 export type Job =
@@ -66,9 +66,22 @@ function isSlackResponseUrl(url: string, slackApiUrl: string | undefined): boole
   }
 }
 
-async function postToResponseUrl(ctx: JobContext, url: string, body: Record<string, unknown>): Promise<void> {
-  if (!isSlackResponseUrl(url, ctx.slackApiUrl))
-    throw new Error('refusing to post to a non-Slack response_url');
+/**
+ * Answers only the person who acted: through Slack's response_url when the payload carried
+ * one, else by DM. A response_url that is not Slack's is never called (the DM goes instead),
+ * and never fails the job: on Lambda a failed worker invocation is retried.
+ */
+async function answer(
+  ctx: JobContext,
+  job: Job,
+  body: { response_type: 'ephemeral'; replace_original?: false; text: string },
+) {
+  const url = 'responseUrl' in job ? job.responseUrl : undefined;
+  if (url && isSlackResponseUrl(url, ctx.slackApiUrl)) await postToResponseUrl(url, body);
+  else await ctx.web.chat.postMessage({ channel: job.user, text: body.text });
+}
+
+async function postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -80,11 +93,7 @@ async function postToResponseUrl(ctx: JobContext, url: string, body: Record<stri
 /** Tells the person who acted, and only them, why nothing happened. */
 async function explain(outcome: Outcome, job: Job, ctx: JobContext): Promise<void> {
   const text = outcomeText(outcome, ctx.messages);
-  if (!text) return;
-  const responseUrl = 'responseUrl' in job ? job.responseUrl : undefined;
-  if (responseUrl)
-    await postToResponseUrl(ctx, responseUrl, { response_type: 'ephemeral', replace_original: false, text });
-  else await ctx.web.chat.postMessage({ channel: job.user, text });
+  if (text) await answer(ctx, job, { response_type: 'ephemeral', replace_original: false, text });
 }
 
 export async function runJob(job: Job, ctx: JobContext): Promise<void> {
@@ -119,10 +128,12 @@ async function runAudit(job: Extract<Job, { kind: 'audit' }>, ctx: JobContext): 
   if ('error' in parsed) text = escapeText(parsed.error);
   else {
     try {
-      text = `\`\`\`\n${escapeText((await parsed.run(ctx.reports, { user: job.user, channel: job.channel })).slice(0, 30_000))}\n\`\`\``;
+      const report = await parsed.run(ctx.reports, { user: job.user, channel: job.channel });
+      // Slack takes 40,000 characters of text; escaping comes first so the cut counts what is sent.
+      text = `\`\`\`\n${clipEscaped(escapeText(report), 38_000)}\n\`\`\``;
     } catch (error) {
       text = escapeText(`/iam-audit ${job.text.trim()} failed: ${errorMessage(error)}`);
     }
   }
-  await postToResponseUrl(ctx, job.responseUrl, { response_type: 'ephemeral', text });
+  await answer(ctx, job, { response_type: 'ephemeral', text });
 }

@@ -9,6 +9,11 @@ export function escapeText(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
+/** Escaped text cut to `max` characters without leaving half an entity (`&am`) at the end. */
+export function clipEscaped(escaped: string, max: number): string {
+  return escaped.length <= max ? escaped : escaped.slice(0, max).replace(/&[a-z]{0,3}$/, '');
+}
+
 const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
 /** Slack renders this as the user's name; an id that is not one shows as plain text instead. */

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { describeAction, hygieneLines } from '../cli/render';
 import { countByKind, rowsOf, type SweepReport } from '../domain/report';
-import { escapeText } from './mrkdwn';
+import { clipEscaped, escapeText } from './mrkdwn';
 
 /** Slack caps a section at 3,000 characters; long lists are cut with a count of the rest. */
 const MAX_LINES = 20;
@@ -12,7 +12,7 @@ function list(title: string, lines: readonly string[]): KnownBlock[] {
   const shown = lines.slice(0, MAX_LINES).map((line) => escapeText(line.slice(0, 500)));
   const more = lines.length > MAX_LINES ? `\n…and ${lines.length - MAX_LINES} more` : '';
   const text = `*${title}*\n${shown.map((line) => `• ${line}`).join('\n')}${more}`;
-  return [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }];
+  return [{ type: 'section', text: { type: 'mrkdwn', text: clipEscaped(text, 2900) } }];
 }
 
 /** The admin-channel post at the end of an apply sweep. */

@@ -11,6 +11,7 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'users.lookupByEmail': ['users:read', 'users:read.email'],
   'files.uploadV2': ['files:write'],
   'views.open': [],
+  'conversations.open': ['im:write'],
 };
 
 function methodsUsedBySource(): Set<string> {

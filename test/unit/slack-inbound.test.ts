@@ -22,6 +22,10 @@ describe('checkInbound', () => {
     ['{"type":42}', 400],
     ['{"hello":"world"}', 400],
     ['{"type":"url_verification"}', 400],
+    ['payload=%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3Anull%7D', 400],
+    ['payload=%7B%22type%22%3A%22view_submission%22%2C%22view%22%3Anull%7D', 400],
+    ['{"type":"event_callback","event":"x"}', 400],
+    ['{"type":"event_callback","event":{"type":"app_mention"},"team":"T1"}', 400],
   ])('refuses the signed body %s without throwing', (body, status) => {
     expect(checkInbound(request(body), SECRET, NOW)).toEqual(expect.objectContaining({ ok: false, status }));
   });

@@ -51,6 +51,8 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
 export class GuardedHttpReceiver implements Receiver {
   private app: App | undefined;
   private server: Server | undefined;
+  /** Requests still being handled: listener work self-hosted runs after the ack, inside these. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: GuardedHttpReceiverOptions) {}
 
@@ -60,10 +62,13 @@ export class GuardedHttpReceiver implements Receiver {
 
   async start(port: number): Promise<Server> {
     const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        this.options.logger.error('slack request failed', { error: errorMessage(error) });
-        send(res, 500);
-      });
+      const handled = this.handle(req, res)
+        .catch((error: unknown) => {
+          this.options.logger.error('slack request failed', { error: errorMessage(error) });
+          send(res, 500);
+        })
+        .finally(() => this.inFlight.delete(handled));
+      this.inFlight.add(handled);
     });
     // Slack sends small bodies quickly; a slow-loris client must not hold sockets for minutes.
     server.requestTimeout = 10_000;
@@ -76,14 +81,18 @@ export class GuardedHttpReceiver implements Receiver {
     return server;
   }
 
+  /** Stops accepting requests, lets the ones in hand finish (a teardown after its ack), then closes. */
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve, reject) => {
+    const closed = new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
     });
+    server.closeIdleConnections();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    server.closeAllConnections();
+    await closed;
   }
 
   /** The port the server listens on, once started. */

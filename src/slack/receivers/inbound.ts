@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 
 /**
  * What every inbound Slack request goes through before Bolt sees it, whichever transport
@@ -66,6 +67,31 @@ export function verifySignature(
   return timingSafeEqual(expected, given) ? null : { status: 401, reason: 'bad signature' };
 }
 
+const record = z.record(z.string(), z.unknown());
+const optionalRecord = record.nullish();
+
+/**
+ * The fields Bolt reads while routing, before any listener runs: Bolt assumes their shape
+ * (iterating `actions`, reading `view.…`, `event.…`, `team.…`), so a signed body with them
+ * null or of another type must be refused here. Listener-level checks come later (payloads.ts).
+ */
+const ENVELOPE = z.object({
+  team: optionalRecord,
+  user: z.union([record, z.string()]).nullish(),
+  enterprise: optionalRecord,
+  channel: optionalRecord,
+  message: optionalRecord,
+  container: optionalRecord,
+  authorizations: z.array(record).nullish(),
+});
+const ENVELOPES: Readonly<Record<string, z.ZodType>> = {
+  event_callback: z.object({ event: z.looseObject({ type: z.string() }) }),
+  block_actions: z.object({ actions: z.array(record).max(100) }),
+  interactive_message: z.object({ actions: z.array(record).max(100) }),
+  view_submission: z.object({ view: record }),
+  view_closed: z.object({ view: record }),
+};
+
 function isRecord(value: unknown): value is InboundBody {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -108,6 +134,8 @@ export function parseBody(request: RawRequest): Checked {
   if (body.type !== undefined && typeof body.type !== 'string') return refuse(400, 'type is not a string');
   if (body.type === undefined && typeof body.command !== 'string')
     return refuse(400, 'neither an event, an interaction nor a command');
+  if (!ENVELOPE.safeParse(body).success || !(ENVELOPES[String(body.type)]?.safeParse(body).success ?? true))
+    return refuse(400, `malformed ${String(body.type ?? 'command')} envelope`);
   return { ok: true, inbound: { kind: 'event', body, ...retries(request) } };
 }
 
