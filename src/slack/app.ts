@@ -1,6 +1,7 @@
 import {
   App,
   AwsLambdaReceiver,
+  type CustomRoute,
   HTTPReceiver,
   LogLevel,
   type Receiver,
@@ -18,6 +19,8 @@ export interface SlackAppOptions {
   /** With an app-level token, Socket Mode: no public URL needed. */
   readonly appToken?: string;
   readonly lambda?: boolean;
+  /** Socket Mode: the port of the health check (HTTP mode serves it beside /slack/events). */
+  readonly healthPort?: number;
   /** Only for tests: where the Web API lives. */
   readonly apiUrl?: string;
   readonly logger: Logger;
@@ -30,6 +33,17 @@ export interface SlackApp {
   readonly lambdaReceiver?: AwsLambdaReceiver;
 }
 
+/** Answers 200 while the process serves: for container health checks and load balancers. */
+export const HEALTH_PATH = '/healthz';
+const health: CustomRoute = {
+  path: HEALTH_PATH,
+  method: ['GET'],
+  handler: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"ok"}');
+  },
+};
+
 /** Receivers carry transport only; every listener lives in `listeners/`. */
 export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): SlackApp {
   const signingSecret = options.signingSecret ?? '';
@@ -38,10 +52,15 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
   const receiver: Receiver =
     lambdaReceiver ??
     (options.appToken
-      ? new SocketModeReceiver({ appToken: options.appToken })
+      ? new SocketModeReceiver({
+          appToken: options.appToken,
+          customRoutes: [health],
+          installerOptions: { port: options.healthPort ?? 3000 },
+        })
       : new HTTPReceiver({
           signingSecret,
           endpoints: '/slack/events',
+          customRoutes: [health],
           // Ack goes out as soon as a listener calls ack(); the work continues after it.
           processBeforeResponse: false,
         }));
