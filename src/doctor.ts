@@ -1,4 +1,4 @@
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, secretParameters } from './config';
 import { buildRuntime, type EmbeddedComponents, type Runtime } from './container';
 import { parseLedger } from './domain/ledger';
 import { parsePeople } from './domain/people';
@@ -88,13 +88,32 @@ async function probes(config: Config, runtime: Runtime): Promise<Check[]> {
   return checks;
 }
 
+/**
+ * The environment with the secrets its `*_PARAMETER` settings name, read from SSM, so the
+ * doctor checks a deployment's own settings. The SSM client is loaded only when one is named.
+ */
+async function withSecretsNamedIn(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  if (!secretParameters(env)) return env;
+  const { withSecrets } =
+    require('./adapters/secrets/ssm-secrets') as typeof import('./adapters/secrets/ssm-secrets.js');
+  return withSecrets(env);
+}
+
 /** `keywarden doctor`: configuration first, then one probe per service. */
 export async function runDoctor(env: NodeJS.ProcessEnv, embedded?: EmbeddedComponents): Promise<Check[]> {
   let config: Config;
   try {
-    config = loadConfig(env);
+    config = loadConfig(await withSecretsNamedIn(env));
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof ConfigError))
+      return [
+        {
+          name: 'secrets',
+          ok: false,
+          detail: errorMessage(error),
+          fix: 'check AWS_REGION, the credentials, and ssm:GetParameters on the *_PARAMETER names',
+        },
+      ];
     return [
       {
         name: 'configuration',

@@ -1,4 +1,4 @@
-import { App, LogLevel, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { App, type CustomRoute, LogLevel, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from '../log';
 import { type ListenerDeps, register } from './listeners';
 import { GuardedHttpReceiver } from './receivers/http-receiver';
@@ -14,6 +14,8 @@ export interface SlackAppOptions {
   /** With an app-level token, Socket Mode: no public URL needed. */
   readonly appToken?: string;
   readonly lambda?: boolean;
+  /** Socket Mode: the port of the health check (HTTP mode serves it beside /slack/events). */
+  readonly healthPort?: number;
   /** Only for tests: where the Web API lives. */
   readonly apiUrl?: string;
   readonly logger: Logger;
@@ -26,6 +28,17 @@ export interface SlackApp {
   readonly lambdaReceiver?: GuardedLambdaReceiver;
 }
 
+/** Answers 200 while the process serves: for container health checks and load balancers. */
+export const HEALTH_PATH = '/healthz';
+const health: CustomRoute = {
+  path: HEALTH_PATH,
+  method: ['GET'],
+  handler: (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"ok"}');
+  },
+};
+
 /** Receivers carry transport only; every listener lives in `listeners/`. */
 export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): SlackApp {
   const signingSecret = options.signingSecret ?? '';
@@ -37,8 +50,13 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
   const receiver: Receiver =
     lambdaReceiver ??
     (options.appToken
-      ? new SocketModeReceiver({ appToken: options.appToken, logger })
-      : new GuardedHttpReceiver({ signingSecret, logger: options.logger }));
+      ? new SocketModeReceiver({
+          appToken: options.appToken,
+          logger,
+          customRoutes: [health],
+          installerOptions: { port: options.healthPort ?? 3000 },
+        })
+      : new GuardedHttpReceiver({ signingSecret, logger: options.logger, healthPath: HEALTH_PATH }));
   const app = new App({
     token: options.botToken,
     receiver,

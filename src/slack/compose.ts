@@ -27,6 +27,8 @@ export interface SlackAppDeps {
   readonly logger: Logger;
   /** Lambda: Bolt's AWS receiver, and slow work sent to the worker function. */
   readonly lambda?: { readonly dispatch: Dispatch };
+  /** Self-hosted in Socket Mode: where the health check listens. */
+  readonly healthPort?: number;
 }
 
 export interface ComposedSlack extends SlackApp {
@@ -75,6 +77,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
       ...(deps.slack.appToken ? { appToken: deps.slack.appToken } : {}),
       ...(deps.slack.apiUrl ? { apiUrl: deps.slack.apiUrl } : {}),
       ...(deps.lambda ? { lambda: true } : {}),
+      ...(deps.healthPort !== undefined ? { healthPort: deps.healthPort } : {}),
       logger: deps.logger,
     },
     {
@@ -106,6 +109,6 @@ export function slackAppFor(
     maxExtensionDays: config.maxExtensionDays,
     hygiene: config.hygiene,
     logger,
-    ...(lambda ? { lambda } : {}),
+    ...(lambda ? { lambda } : { healthPort: config.port }),
   });
 }

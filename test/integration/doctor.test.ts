@@ -6,6 +6,7 @@ import { renderChecks, runDoctor } from '../../src/doctor';
 import type { LocalDate } from '../../src/domain/dates';
 import { embeddedComponents } from '../../src/embedded/components';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import { startSsmServer } from '../fakes/ssm-server';
 
 describe('keywarden doctor', () => {
   let slack: FakeSlack;
@@ -37,6 +38,42 @@ describe('keywarden doctor', () => {
       ['Slack', true],
     ]);
     expect(slack.calls.map((c) => c.method)).toEqual(['auth.test']);
+  });
+
+  it("checks a deployment's own settings: secrets named as SSM parameters are read first", async () => {
+    const ssm = await startSsmServer();
+    const saved = { ...process.env };
+    // The SDK's default credential chain reads these, as it would from a profile or role.
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIADOCTORDOCTOR0001',
+      AWS_SECRET_ACCESS_KEY: 'doctor',
+    });
+    try {
+      ssm.put('/keywarden/prod/slack-bot-token', 'xoxb-right');
+      const { SLACK_BOT_TOKEN: _, ...rest } = env('unused');
+      const named = { ...rest, SSM_ENDPOINT: ssm.url, AWS_REGION: 'ap-northeast-1' };
+      const checks = await runDoctor(
+        { ...named, SLACK_BOT_TOKEN_PARAMETER: '/keywarden/prod/slack-bot-token' },
+        embeddedComponents,
+      );
+      expect(checks.every((check) => check.ok)).toBe(true);
+      expect(slack.calls.map((c) => c.method)).toEqual(['auth.test']);
+
+      const missing = await runDoctor(
+        { ...named, SLACK_BOT_TOKEN_PARAMETER: '/keywarden/prod/no-such-token' },
+        embeddedComponents,
+      );
+      expect(missing).toEqual([
+        expect.objectContaining({
+          name: 'configuration',
+          ok: false,
+          detail: expect.stringContaining('/keywarden/prod/no-such-token'),
+        }),
+      ]);
+    } finally {
+      process.env = saved;
+      await ssm.close();
+    }
   });
 
   it('says what is wrong and how to fix it', async () => {

@@ -6,6 +6,7 @@ import { ensureDemo } from '../../src/demo/seed';
 import type { LocalDate } from '../../src/domain/dates';
 import { createLogger } from '../../src/log';
 import { serve } from '../../src/serve';
+import { HEALTH_PATH } from '../../src/slack/app';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';
 import { eventually } from '../support/slack-world';
@@ -52,6 +53,14 @@ describe('keywarden serve', () => {
         slack.responses.find((r) => String(r.body.text).includes('/iam-audit ledger')),
       );
       expect(String(answer.body.text)).toContain('/iam-audit sweep');
+
+      // The container's health check (Dockerfile HEALTHCHECK), unsigned, beside the Slack endpoint.
+      const health = await fetch(`http://127.0.0.1:${serving.port}${HEALTH_PATH}`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      expect(
+        (await fetch(`http://127.0.0.1:${serving.port}${HEALTH_PATH}`, { method: 'POST' })).status,
+      ).not.toBe(200);
     } finally {
       await serving.stop();
     }

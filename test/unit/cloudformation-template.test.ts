@@ -101,6 +101,7 @@ describe('the packaged CloudFormation template', () => {
       expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     expect(resourceOf('StateTable').Properties.DeletionProtectionEnabled).toBe(true);
     const bucket = resourceOf('ArchiveBucket').Properties;
+    expect(bucket.BucketName).toEqual({ 'Fn::Sub': `keywarden-\${AWS::AccountId}-credential-reports` });
     expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     const rules = (bucket.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
     expect(rules).toEqual([

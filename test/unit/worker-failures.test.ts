@@ -1,4 +1,3 @@
-import { sweepHeartbeat } from '../../src/adapters/metrics/sweep-heartbeat';
 import { messages } from '../../src/slack/messages';
 import { reportWorkerFailures, workerFailureText } from '../../src/slack/worker-failures';
 
@@ -73,26 +72,5 @@ describe('worker failures for the admins', () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
     expect(posted).toHaveLength(1);
     expect(errors).toEqual(['m2']);
-  });
-});
-
-describe('the sweep heartbeat', () => {
-  it('is one Embedded Metric Format line CloudWatch turns into Keywarden/SweepSucceeded', () => {
-    const line = sweepHeartbeat('keywarden-prod-sweep', new Date('2026-11-24T06:00:00Z'));
-    expect(line).not.toContain('\n');
-    expect(JSON.parse(line)).toEqual({
-      _aws: {
-        Timestamp: Date.parse('2026-11-24T06:00:00Z'),
-        CloudWatchMetrics: [
-          {
-            Namespace: 'Keywarden',
-            Dimensions: [['FunctionName']],
-            Metrics: [{ Name: 'SweepSucceeded', Unit: 'Count' }],
-          },
-        ],
-      },
-      FunctionName: 'keywarden-prod-sweep',
-      SweepSucceeded: 1,
-    });
   });
 });

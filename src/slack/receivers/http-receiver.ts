@@ -8,6 +8,8 @@ import { checkInbound, type Inbound, MAX_BODY_BYTES } from './inbound';
 export interface GuardedHttpReceiverOptions {
   readonly signingSecret: string;
   readonly logger: Logger;
+  /** Answers GET with 200 for container health checks and load balancers; no signature needed. */
+  readonly healthPath?: string;
   /** Only for tests of the replay window. */
   readonly nowSeconds?: () => number;
 }
@@ -101,7 +103,14 @@ export class GuardedHttpReceiver implements Receiver {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/slack/events') {
+    const path = req.url?.split('?')[0];
+    if (this.options.healthPath !== undefined && path === this.options.healthPath) {
+      req.resume();
+      if (req.method === 'GET') send(res, 200, { status: 'ok' });
+      else send(res, 405);
+      return;
+    }
+    if (req.method !== 'POST' || path !== '/slack/events') {
       req.resume();
       send(res, 404);
       return;
