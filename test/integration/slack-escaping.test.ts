@@ -62,6 +62,8 @@ const extendValues = (reason: string) => ({
 });
 
 describe('text from data never becomes a mention or link in Slack', () => {
+  // Each test starts a world and runs an apply sweep first: slow on a loaded 2-core machine.
+  jest.setTimeout(60_000);
   let sw: SlackWorld;
   beforeEach(async () => {
     sw = await SlackWorld.start({ ledger: hostileLedger() });

@@ -10,6 +10,8 @@ const refusals = async (sw: SlackWorld) =>
   (await sw.world.state.audit.listDay(DAY)).filter((e) => e.detail?.startsWith('refused: invalid input'));
 
 describe('payload validation at the Slack edge', () => {
+  // Each test starts a world and runs an apply sweep first: slow on a loaded 2-core machine.
+  jest.setTimeout(60_000);
   let sw: SlackWorld;
   let before: unknown[];
   beforeEach(async () => {

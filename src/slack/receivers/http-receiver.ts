@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type App, type Receiver, ReceiverMultipleAckError } from '@slack/bolt';
+import type { App, Receiver } from '@slack/bolt';
 import type { Logger } from '../../log';
 import { errorMessage } from '../../util/errors';
 import { checkInbound, type Inbound, MAX_BODY_BYTES } from './inbound';
+import { processInbound } from './process';
 
 export interface GuardedHttpReceiverOptions {
   readonly signingSecret: string;
@@ -137,28 +138,14 @@ export class GuardedHttpReceiver implements Receiver {
   private async dispatch(inbound: Inbound, res: ServerResponse): Promise<void> {
     if (inbound.kind === 'ssl-check') return send(res, 200);
     if (inbound.kind === 'url-verification') return send(res, 200, { challenge: inbound.challenge });
-    const app = this.app;
-    if (!app) return send(res, 503);
-    let acked = false;
-    try {
-      await app.processEvent({
-        body: inbound.body,
-        ...(inbound.retryNum !== undefined ? { retryNum: inbound.retryNum } : {}),
-        ...(inbound.retryReason !== undefined ? { retryReason: inbound.retryReason } : {}),
-        customProperties: {},
-        ack: async (response?: unknown) => {
-          if (acked) throw new ReceiverMultipleAckError();
-          acked = true;
-          send(res, 200, response);
-        },
-      });
-    } catch (error) {
-      this.options.logger.error('slack event failed', { error: errorMessage(error) });
-      if (!acked) send(res, 500);
-      return;
-    }
-    // No listener took it.
-    if (!acked) send(res, 404);
+    if (!this.app) return send(res, 503);
+    const processed = await processInbound(
+      this.app,
+      inbound,
+      (response) => send(res, 200, response),
+      this.options.logger,
+    );
+    if (processed !== 'acked') send(res, processed === 'failed' ? 500 : 404);
   }
 }
 

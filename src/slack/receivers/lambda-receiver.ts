@@ -1,8 +1,8 @@
-import { type App, type Receiver, ReceiverMultipleAckError } from '@slack/bolt';
+import type { App, Receiver } from '@slack/bolt';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import type { Logger } from '../../log';
-import { errorMessage } from '../../util/errors';
 import { checkInbound, type Inbound, MAX_BODY_BYTES } from './inbound';
+import { processInbound } from './process';
 
 export type { AwsEvent, AwsResponse };
 
@@ -71,24 +71,16 @@ export class GuardedLambdaReceiver implements Receiver {
   private async dispatch(inbound: Inbound): Promise<AwsResponse> {
     if (inbound.kind === 'ssl-check') return empty(200);
     if (inbound.kind === 'url-verification') return toResponse({ challenge: inbound.challenge });
-    const app = this.app;
-    if (!app) return empty(503);
-    let response: AwsResponse | undefined;
-    try {
-      await app.processEvent({
-        body: inbound.body,
-        ...(inbound.retryNum !== undefined ? { retryNum: inbound.retryNum } : {}),
-        ...(inbound.retryReason !== undefined ? { retryReason: inbound.retryReason } : {}),
-        customProperties: {},
-        ack: async (ackResponse?: unknown) => {
-          if (response) throw new ReceiverMultipleAckError();
-          response = toResponse(ackResponse);
-        },
-      });
-    } catch (error) {
-      this.options.logger.error('slack event failed', { error: errorMessage(error) });
-      return response ?? empty(500);
-    }
-    return response ?? empty(404);
+    if (!this.app) return empty(503);
+    let response: AwsResponse = empty(404);
+    const processed = await processInbound(
+      this.app,
+      inbound,
+      (ackResponse) => {
+        response = toResponse(ackResponse);
+      },
+      this.options.logger,
+    );
+    return processed === 'failed' ? empty(500) : response;
   }
 }
