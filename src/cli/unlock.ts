@@ -1,6 +1,18 @@
-import { userInfo } from 'node:os';
-import type { AuditLog, SweepLock } from '../ports/state';
+import { hostname, userInfo } from 'node:os';
+import type { AuditLog, LockProcess, SweepLock } from '../ports/state';
 import { describeHolder, LOCK_NAME } from '../sweep/run-sweep';
+
+/** Whether the holder's process still runs; null when it runs on another host, where this cannot tell. */
+function runningHere(holder: LockProcess | null): boolean | null {
+  if (!holder || holder.host !== hostname()) return null;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 function whoAmI(): string {
   try {
@@ -29,13 +41,16 @@ export async function unlockCommand(
     }
     const live = new Date(holder.expiresAt).getTime() > now.getTime();
     write(`The sweep lock is held: ${describeHolder(holder, now)}.\n`);
+    const running = runningHere(holder.process);
+    if (running === false)
+      write(`Its process (pid ${holder.process?.pid}) is not running on this host: that sweep died.\n`);
     if (!options.force) {
       write(
-        live
+        live && running !== false
           ? 'Nothing released. That sweep renewed its lease recently and may still be running; if you are sure ' +
               'it is not, `keywarden unlock --force` releases the lock.\n'
-          : 'Nothing released. Its holder stopped renewing it, so the next sweep takes it over by itself; ' +
-              '`keywarden unlock --force` releases it now.\n',
+          : 'Nothing released. Its holder no longer renews it, so the next sweep takes it over once the lease ' +
+              'has run out; `keywarden unlock --force` releases it now.\n',
       );
       return 0;
     }

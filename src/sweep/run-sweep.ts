@@ -128,6 +128,15 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   const stop = options.stop ? AbortSignal.any([options.stop, lease.lost]) : lease.lost;
   try {
     const report = await sweep(deps, options, sweepId, started, stop);
+    if (report.stopped)
+      await deps.audit.record({
+        at: deps.now().toISOString(),
+        actor: `sweep:${sweepId}`,
+        action: 'sweep-stopped',
+        target: 'sweep',
+        outcome: 'skipped',
+        detail: `stopped early at a safe point: ${report.stopped.reason}`,
+      });
     await deps.notifier.sweepReport(report);
     return report;
   } finally {

@@ -310,6 +310,10 @@ describe('an apply sweep, interrupted', () => {
       expect(shown.stdout).toMatch(
         /started \S+ \(\d+ s ago\), last renewed \S+ \(\d+ s ago\), lease ends in \d+ s/,
       );
+      expect(holder.process?.pid).toEqual(expect.any(Number));
+      expect(shown.stdout).toContain(
+        `Its process (pid ${holder.process?.pid}) is not running on this host: that sweep died.`,
+      );
       expect(shown.stdout).toContain('Nothing released.');
       expect(await lockHolder(world)).toEqual(holder);
 

@@ -269,5 +269,9 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
     expect(report.results.map((r) => [r.action.kind, r.outcome])).toEqual([['notify-week-ahead', 'done']]);
     expect(world.userNames()).toContain('ci-deploy');
     expect(await state.lock.holder('sweep')).toBeNull();
+    const audited = await state.audit.listDay('2026-11-24');
+    expect(audited.filter((event) => event.action === 'sweep-stopped')).toEqual([
+      expect.objectContaining({ actor: `sweep:${report.sweepId}`, outcome: 'skipped' }),
+    ]);
   });
 });
