@@ -269,7 +269,6 @@ async function sweepAccount(
   // Notices go out before any removal: they are time-sensitive and a removal may be slow or fail.
   const noticed = await execute(planned.actions, executor);
   const removed = await executeRemovals(planned.removals, executor);
-  // Once begun, the hygiene part runs to its end: it is short, and its DMs are claimed one by one.
   const hygiene =
     deps.hygiene && target.credentialReports && !stop?.aborted
       ? await hygieneOf(
@@ -278,6 +277,7 @@ async function sweepAccount(
           input,
           mode,
           sweepId,
+          stop,
         )
       : undefined;
   return {
@@ -319,9 +319,10 @@ async function hygieneOf(
   sources: Parameters<typeof runHygiene>[2],
   mode: Mode,
   sweepId: string,
+  stop: AbortSignal | undefined,
 ): Promise<HygieneSummary | { readonly error: string }> {
   try {
-    return await runHygiene(deps, settings, sources, mode, sweepId);
+    return await runHygiene(deps, settings, sources, mode, sweepId, stop);
   } catch (error) {
     return { error: errorMessage(error) };
   }
