@@ -5,9 +5,17 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { offlineAudit } from './audit/offline-audit';
 import { FINDINGS_FORMATS, type FindingsFormat } from './audit/render-findings';
+import {
+  carryOnWithoutStdout,
+  type SignalStop,
+  signalExitCode,
+  stopOnSignals,
+  sweepStopMessage,
+} from './cli/interrupts';
 import { renderReport } from './cli/render';
+import { unlockCommand } from './cli/unlock';
 import { type Config, ConfigError, loadConfig } from './config';
-import { buildRuntime, type EmbeddedComponents, sweepDepsOf } from './container';
+import { buildRuntime, type EmbeddedComponents, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
@@ -45,7 +53,10 @@ function usesDemo(config: Config): boolean {
   return config.iam.kind === 'embedded' || (config.ledger.kind === 'csv' && config.ledger.embedded);
 }
 
-async function sweepCommand(options: { apply?: boolean; date?: LocalDate; json?: boolean }): Promise<number> {
+async function sweepCommand(
+  options: { apply?: boolean; date?: LocalDate; json?: boolean },
+  signals: SignalStop | null,
+): Promise<number> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { command: 'sweep' });
   const today = options.date ?? dateInZone(new Date(), config.timeZone);
@@ -61,9 +72,15 @@ async function sweepCommand(options: { apply?: boolean; date?: LocalDate; json?:
   );
   try {
     if (runtime.embedded.length > 0) process.stderr.write(`Embedded: ${runtime.embedded.join(', ')}\n`);
+    const early = signals?.received();
+    if (early) {
+      process.stderr.write(`keywarden: ${early} before the sweep began: nothing was done.\n`);
+      return signalExitCode(early);
+    }
     const report = await runSweep(sweepDepsOf(runtime), {
       mode: options.apply ? 'apply' : 'dry-run',
       ...(options.date ? { date: options.date } : {}),
+      ...(signals ? { stop: signals.signal } : {}),
     });
     process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`);
     const failed =
@@ -71,10 +88,20 @@ async function sweepCommand(options: { apply?: boolean; date?: LocalDate; json?:
       (report.accounts ?? []).filter((account) => !account.ok).length +
       (report.hygiene && 'error' in report.hygiene ? 1 : 0);
     log.info('sweep finished', summaryFields(report));
+    if (report.stopped) return stoppedExit(report.sweepId, report.stopped.reason, signals);
     return failed > 0 ? EXIT_FAILED : 0;
   } finally {
     await runtime.close();
   }
+}
+
+/** An apply sweep that stopped early: 130/143 when a signal asked it to, 1 when it lost its lock. */
+function stoppedExit(sweepId: string, reason: string, signals: SignalStop | null): number {
+  process.stderr.write(
+    `keywarden: sweep ${sweepId} stopped early (${reason}); its lock is released. Run the sweep again to finish.\n`,
+  );
+  const signal = signals?.received();
+  return signal ? signalExitCode(signal) : EXIT_FAILED;
 }
 
 async function auditCommand(options: {
@@ -151,15 +178,16 @@ async function serveCommand(): Promise<number> {
   const log = createLogger(config.logLevel, { command: 'serve' });
   const { serve } = require('./serve') as typeof import('./serve.js');
   const serving = await serve(config, log);
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      log.info('shutting down', { signal });
-      resolve();
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  });
-  await serving.stop();
+  const signals = stopOnSignals((signal, first) =>
+    log.info(first ? 'shutting down' : 'still shutting down: waiting for the sweep under way', { signal }),
+  );
+  try {
+    await new Promise<void>((resolve) => signals.signal.addEventListener('abort', () => resolve()));
+    // A scheduled sweep under way stops at its next safe point and releases its lock first.
+    await serving.stop();
+  } finally {
+    signals.dispose();
+  }
   return 0;
 }
 
@@ -192,7 +220,15 @@ export function program(): Command {
     .option('--date <YYYY-MM-DD>', 'plan as if today were this date', isoDate)
     .option('--json', 'print the report as JSON')
     .action(async (options) => {
-      process.exitCode = await sweepCommand(options);
+      // Only an apply run has work worth finishing; a dry run may simply die.
+      const signals = options.apply
+        ? stopOnSignals((signal, first) => process.stderr.write(`${sweepStopMessage(signal, first)}\n`))
+        : null;
+      try {
+        process.exitCode = await sweepCommand(options, signals);
+      } finally {
+        signals?.dispose();
+      }
     });
   cli
     .command('audit')
@@ -224,6 +260,16 @@ export function program(): Command {
       process.exitCode = await serveCommand();
     });
   cli
+    .command('unlock')
+    .description('show who holds the sweep lock (sweep id, host, pid, age); with --force, release it')
+    .option('--force', 'release the lock (only the holder shown; a running sweep then stops at a safe point)')
+    .action(async (options) => {
+      const config = loadConfig();
+      process.exitCode = await unlockCommand(await openState(config, embeddedFor(config)), options, (text) =>
+        process.stdout.write(text),
+      );
+    });
+  cli
     .command('doctor')
     .description(
       'check configuration, the ledger, IAM permissions, the DynamoDB table and Slack, changing nothing',
@@ -241,6 +287,7 @@ export function program(): Command {
 }
 
 if (require.main === module) {
+  carryOnWithoutStdout();
   program()
     .parseAsync(process.argv)
     .catch((error: unknown) => {

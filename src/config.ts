@@ -64,6 +64,8 @@ const schema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((value) => value === 'true'),
+    SWEEP_LOCK_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(120),
+    SWEEP_LOCK_RENEW_SECONDS: z.coerce.number().min(0.1).max(1800).optional(),
 
     LEDGER_SOURCE: z.enum(['csv', 'sheets']).default('csv'),
     LEDGER_CSV: z.string().min(1).optional(),
@@ -136,6 +138,15 @@ const schema = z
           message: 'LEDGER_SOURCE=sheets needs GOOGLE_SERVICE_ACCOUNT_JSON or GOOGLE_APPLICATION_CREDENTIALS',
         });
     }
+    if (
+      env.SWEEP_LOCK_RENEW_SECONDS !== undefined &&
+      env.SWEEP_LOCK_RENEW_SECONDS > env.SWEEP_LOCK_LEASE_SECONDS / 2
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SWEEP_LOCK_RENEW_SECONDS'],
+        message: 'at most half of SWEEP_LOCK_LEASE_SECONDS, so one late renewal does not lose the lock',
+      });
     if (env.ACCOUNTS && env.IAM_SOURCE !== 'aws')
       ctx.addIssue({
         code: 'custom',
@@ -187,6 +198,8 @@ export interface Config {
   readonly sweepSchedule: string;
   /** Whether scheduled sweeps act; off until someone decides they should. */
   readonly sweepApply: boolean;
+  /** The sweep lock's lease and how often a running sweep renews it. */
+  readonly sweepLease: { readonly leaseSeconds: number; readonly renewSeconds: number };
   readonly ledger:
     | {
         readonly kind: 'csv';
@@ -292,6 +305,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     sweepSchedule: s.SWEEP_SCHEDULE,
     sweepApply: s.SWEEP_APPLY,
+    sweepLease: {
+      leaseSeconds: s.SWEEP_LOCK_LEASE_SECONDS,
+      renewSeconds: s.SWEEP_LOCK_RENEW_SECONDS ?? Math.min(30, s.SWEEP_LOCK_LEASE_SECONDS / 4),
+    },
     ledger:
       s.LEDGER_SOURCE === 'sheets'
         ? {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { retryPolicies, WebClient } from '@slack/web-api';
@@ -170,6 +171,21 @@ async function buildState(
   return dynamoState(client, config.state.table);
 }
 
+/** Only the DynamoDB state, for commands that touch nothing else (`keywarden unlock`). */
+export async function openState(
+  config: Config,
+  embeddedComponents?: EmbeddedComponents,
+): Promise<{ readonly state: DynamoState; close(): Promise<void> }> {
+  const closers: Closer[] = [];
+  try {
+    const state = await buildState(config, closers, embeddedComponents, []);
+    return { state, close: () => closeAll(closers) };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
 /** The sweep's dependencies as the runtime provides them, with this config's policy. */
 export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()): SweepDeps {
   const config = runtime.config;
@@ -196,6 +212,8 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     timeZone: config.timeZone,
     language: config.language,
     now,
+    lease: config.sweepLease,
+    process: { host: hostname(), pid: process.pid },
   };
 }
 

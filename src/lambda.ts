@@ -26,6 +26,8 @@ export interface SweepSummary {
   readonly actions?: number;
   readonly failed?: number;
   readonly skipped?: string;
+  /** Why the sweep stopped before its end; the next one finishes the work. */
+  readonly stopped?: string;
 }
 
 type Runtime = Awaited<ReturnType<typeof build>>;
@@ -33,6 +35,29 @@ type Runtime = Awaited<ReturnType<typeof build>>;
 /** The part of Lambda's context object the logs use. */
 export interface LambdaContext {
   readonly awsRequestId?: string;
+  getRemainingTimeInMillis?(): number;
+}
+
+/**
+ * Lambda ends an invocation at its timeout without a signal, wherever it is. Stopping at a safe
+ * point this long before leaves time for the teardown under way, the ledger write and the
+ * report; the sweep function's timeout is 15 minutes.
+ */
+const LAMBDA_STOP_MARGIN_MS = 60_000;
+
+/** Aborts when the invocation nears its timeout; `clear` when the sweep is done. */
+function beforeTimeout(context: LambdaContext | undefined): { signal?: AbortSignal; clear(): void } {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  if (remaining === undefined) return { clear: () => undefined };
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new Error(`the Lambda invocation had less than ${LAMBDA_STOP_MARGIN_MS / 1000} s left`),
+      ),
+    Math.max(0, remaining - LAMBDA_STOP_MARGIN_MS),
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 async function build(env: NodeJS.ProcessEnv) {
@@ -88,19 +113,32 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
     async sweep(event: ScheduledEvent, context?: LambdaContext): Promise<SweepSummary> {
       const { config, sweep, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
+      const deadline = beforeTimeout(context);
       try {
-        const report = await runSweep(sweep, { mode: config.sweepApply ? 'apply' : 'dry-run' });
+        const report = await runSweep(sweep, {
+          mode: config.sweepApply ? 'apply' : 'dry-run',
+          ...(deadline.signal ? { stop: deadline.signal } : {}),
+        });
         const failed = report.results.filter((r) => r.outcome === 'failed').length;
         logger.info('sweep finished', { ...summaryFields(report), scheduledAt: event.time });
-        // The alarm "no successful sweep in 26 hours" counts these lines.
-        process.stdout.write(
-          `${sweepHeartbeat(env().AWS_LAMBDA_FUNCTION_NAME ?? 'keywarden-sweep', new Date())}\n`,
-        );
-        return { sweepId: report.sweepId, mode: report.mode, actions: report.results.length, failed };
+        // The alarm "no successful sweep in 26 hours" counts these lines; a sweep stopped early is not one.
+        if (!report.stopped)
+          process.stdout.write(
+            `${sweepHeartbeat(env().AWS_LAMBDA_FUNCTION_NAME ?? 'keywarden-sweep', new Date())}\n`,
+          );
+        return {
+          sweepId: report.sweepId,
+          mode: report.mode,
+          actions: report.results.length,
+          failed,
+          ...(report.stopped ? { stopped: report.stopped.reason } : {}),
+        };
       } catch (error) {
         if (!(error instanceof SweepLockedError)) throw error;
-        logger.info('sweep skipped: another sweep holds the lock');
+        logger.info('sweep skipped: another sweep holds the lock', { holder: error.holder });
         return { skipped: 'locked' };
+      } finally {
+        deadline.clear();
       }
     },
 

@@ -42,17 +42,31 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
     ...(address && typeof address === 'object' ? { port: address.port } : {}),
   });
 
+  // Shutting down asks a sweep under way to stop at its next safe point; `stop` waits for it.
+  const shutdown = new AbortController();
+  let sweeping: Promise<void> | null = null;
+  const scheduledSweep = async () => {
+    try {
+      const report = await runSweep(sweep, {
+        mode: config.sweepApply ? 'apply' : 'dry-run',
+        stop: shutdown.signal,
+      });
+      logger.info(
+        report.stopped ? 'scheduled sweep stopped early' : 'scheduled sweep finished',
+        summaryFields(report),
+      );
+    } catch (error) {
+      if (error instanceof SweepLockedError)
+        logger.info('scheduled sweep skipped: another replica holds the lock', { holder: error.holder });
+      else logger.error('scheduled sweep failed', { error });
+    }
+  };
   const task: ScheduledTask = cron.schedule(
     config.sweepSchedule,
     async () => {
-      try {
-        const report = await runSweep(sweep, { mode: config.sweepApply ? 'apply' : 'dry-run' });
-        logger.info('scheduled sweep finished', summaryFields(report));
-      } catch (error) {
-        if (error instanceof SweepLockedError)
-          logger.info('scheduled sweep skipped: another replica holds the lock');
-        else logger.error('scheduled sweep failed', { error });
-      }
+      sweeping = scheduledSweep();
+      await sweeping;
+      sweeping = null;
     },
     { timezone: config.timeZone, name: 'keywarden-sweep', noOverlap: true },
   );
@@ -81,8 +95,11 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
   return {
     ...(address && typeof address === 'object' ? { port: address.port } : {}),
     stop: async () => {
+      // First, before anything is awaited: a sweep under way sees it at its very next safe point.
+      shutdown.abort(new Error('keywarden serve is shutting down'));
       await task.stop();
       await digest.stop();
+      await sweeping;
       await app.stop();
       await runtime.close();
     },

@@ -94,6 +94,12 @@ export function renderReport(report: SweepReport): string {
       '',
     );
   if (report.hygiene) lines.push(...hygieneLines(report.hygiene), '');
+  if (report.stopped)
+    lines.push(
+      `STOPPED EARLY: ${report.stopped.reason}.`,
+      'Actions not listed above were not started; the next sweep does them (the journal remembers what is done).',
+      '',
+    );
 
   const counts = Object.entries(countByKind(report.results))
     .map(([key, n]) => `${key}=${n}`)

@@ -51,6 +51,8 @@ export interface SweepReport {
   readonly hygiene?: HygieneSummary | { readonly error: string };
   /** Per account, when the sweep covers more than one. */
   readonly accounts?: readonly AccountOutcome[];
+  /** Present when the sweep was asked to stop (or lost its lock) and left actions unstarted. */
+  readonly stopped?: { readonly reason: string };
 }
 
 export function rowsOf(action: Action): readonly LedgerRow[] {
@@ -130,5 +132,6 @@ export function summaryFields(report: SweepReport): Record<string, unknown> {
     ...(report.hygiene
       ? { hygiene: 'error' in report.hygiene ? { error: report.hygiene.error } : report.hygiene.counts }
       : {}),
+    ...(report.stopped ? { stopped: report.stopped.reason } : {}),
   };
 }

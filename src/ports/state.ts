@@ -40,11 +40,41 @@ export interface Journal {
   getMany(keys: readonly string[]): Promise<ReadonlyMap<string, JournalEntry>>;
 }
 
+/** The process a lock holder runs in, so a person deciding whether it is dead can look for it. */
+export interface LockProcess {
+  readonly host: string;
+  readonly pid: number;
+}
+
+export interface LockHolder {
+  readonly owner: string;
+  readonly process: LockProcess | null;
+  readonly acquiredAt: string;
+  /** The last heartbeat, or `acquiredAt` before the first. */
+  readonly renewedAt: string;
+  /** When the lease runs out unless renewed; after it, anyone may take the lock over. */
+  readonly expiresAt: string;
+}
+
+/**
+ * A lease: the holder renews it while it runs, so one that died (SIGKILL, a lost host) blocks
+ * others only until its lease runs out.
+ */
 export interface SweepLock {
   /** True when this owner now holds the lock (free, expired, or already ours). */
-  acquire(name: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean>;
-  /** Releases only if `owner` still holds it. */
-  release(name: string, owner: string): Promise<void>;
+  acquire(
+    name: string,
+    owner: string,
+    leaseSeconds: number,
+    now: Date,
+    where?: LockProcess,
+  ): Promise<boolean>;
+  /** Extends the lease; false when `owner` no longer holds it (taken over after expiry, or released by force). */
+  renew(name: string, owner: string, leaseSeconds: number, now: Date): Promise<boolean>;
+  /** Releases only if `owner` still holds it; true when this call released it. */
+  release(name: string, owner: string): Promise<boolean>;
+  /** The current holder, expired or not; null when nobody holds it. */
+  holder(name: string): Promise<LockHolder | null>;
 }
 
 export interface AuditEvent {

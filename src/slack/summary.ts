@@ -24,7 +24,8 @@ export function sweepSummary(report: SweepReport): { text: string; blocks: Known
     .join(', ');
   const text =
     `Keywarden sweep ${escapeText(report.today)}: ${report.results.length} actions` +
-    `${counts ? ` (${counts})` : ''}, ${attention.length} need attention, ${problems.length} malformed rows`;
+    `${counts ? ` (${counts})` : ''}, ${attention.length} need attention, ${problems.length} malformed rows` +
+    `${report.stopped ? ' — stopped early' : ''}`;
   return {
     text,
     blocks: [
@@ -53,6 +54,7 @@ export function sweepSummary(report: SweepReport): { text: string; blocks: Known
         (report.accounts ?? []).filter((a) => !a.ok).map((a) => `${a.account}: ${a.error}`),
       ),
       ...(report.hygiene ? list('IAM hygiene', hygieneLines(report.hygiene)) : []),
+      ...list('Stopped early: the next sweep does the rest', report.stopped ? [report.stopped.reason] : []),
       {
         type: 'context',
         elements: [{ type: 'mrkdwn', text: escapeText(`sweep ${report.sweepId} · ${report.ledger}`) }],

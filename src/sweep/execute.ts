@@ -36,6 +36,8 @@ export interface ExecutorDeps {
   readonly journal: Journal;
   readonly audit: AuditLog;
   readonly now: () => Date;
+  /** Once aborted, no further action starts; the one running finishes, every step of it. */
+  readonly stop?: AbortSignal;
 }
 
 /** Raised inside an action when live IAM state no longer matches the plan. */
@@ -51,6 +53,7 @@ export async function execute(actions: readonly Action[], deps: ExecutorDeps): P
   // Notices first: they are cheap and time-sensitive, and a teardown failure must not hold them up.
   const ordered = [...actions].sort((a, b) => Number(isDestructive(a)) - Number(isDestructive(b)));
   for (const action of ordered) {
+    if (deps.stop?.aborted) break;
     if (deps.mode === 'dry-run') {
       results.push({ action, outcome: 'planned', detail: 'dry run' });
       continue;
@@ -81,6 +84,7 @@ export async function executeRemovals(
   const deactivations = staging ? await deactivationsOf(removals, deps) : new Map();
   let failure: string | null = null;
   for (const removal of removals) {
+    if (deps.stop?.aborted) break;
     const live: ListedKeys = failure === null ? await listKeys(removal, deps) : { failed: failure };
     if ('failed' in live) {
       failure = live.failed;

@@ -30,6 +30,8 @@ export async function runHygiene(
   sources: Sources & Pick<PlanInput, 'emailToSlackId'>,
   mode: Mode,
   sweepId: string,
+  /** Checked between owners' DMs and between deactivations, as the executor does between actions. */
+  stop?: AbortSignal,
 ): Promise<HygieneSummary> {
   const [report, passwordPolicy] = await Promise.all([
     settings.reports.fetch(),
@@ -79,6 +81,7 @@ export async function runHygiene(
   let notified = 0;
   let notifiedFindings = 0;
   for (const notice of notices) {
+    if (stop?.aborted) break;
     const claimed = await claimFindings(notice.findings, deps, sweepId);
     if (notice.slackId !== null && claimed.length > 0) {
       await deps.notifier.findings({ slackId: notice.slackId, findings: claimed });
@@ -91,7 +94,10 @@ export async function runHygiene(
     await deps.notifier.findingsDigest({ fresh, counts: summary.counts, generatedAt: report.generatedAt });
 
   const deactivated: string[] = [];
-  for (const key of stale) deactivated.push(await deactivate(key, deps, sweepId));
+  for (const key of stale) {
+    if (stop?.aborted) break;
+    deactivated.push(await deactivate(key, deps, sweepId));
+  }
   return { ...summary, notified, notifiedFindings, deactivated };
 }
 

@@ -25,11 +25,12 @@ import type { CredentialReportSource } from '../ports/credential-report';
 import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import type { AuditLog, Journal, SweepLock } from '../ports/state';
+import type { AuditLog, Journal, LockHolder, LockProcess, SweepLock } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import { errorMessage } from '../util/errors';
 import { execute, executeRemovals } from './execute';
 import { type HygieneSettings, runHygiene } from './hygiene';
+import { acquireLease, DEFAULT_LEASE, type LeaseSettings } from './lease';
 import { lookUpEmails } from './lookups';
 
 export interface SweepDeps {
@@ -51,6 +52,10 @@ export interface SweepDeps {
   readonly timeZone: string;
   readonly language: Language;
   readonly now: () => Date;
+  /** The sweep lock's lease and heartbeat; default two minutes renewed every 30 s. */
+  readonly lease?: LeaseSettings;
+  /** Recorded with the lock, so `keywarden unlock` can say where its holder runs. */
+  readonly process?: LockProcess;
 }
 
 /** One AWS account a sweep covers, beyond or instead of the credentials' own. */
@@ -65,29 +70,80 @@ export interface SweepOptions {
   readonly mode: Mode;
   /** Plan as if today were this date (in the configured time zone). */
   readonly date?: LocalDate;
+  /**
+   * Aborted when someone wants the sweep to stop (SIGINT, SIGTERM, a Lambda running out of
+   * time): it stops at the next safe point, between actions and never inside a teardown, then
+   * writes back what it did, reports and releases the lock. The reason is shown as the cause.
+   */
+  readonly stop?: AbortSignal;
 }
 
 export class SweepLockedError extends Error {
   override readonly name = 'SweepLockedError';
+
+  constructor(
+    /** Null when the holder let go between the attempt and the look. */
+    readonly holder: LockHolder | null,
+    now: Date,
+  ) {
+    super(
+      holder
+        ? `another sweep is running: ${describeHolder(holder, now)}. ` +
+            '`keywarden unlock` shows it; `keywarden unlock --force` releases it'
+        : 'another sweep held the lock a moment ago; try again',
+    );
+  }
 }
 
-const LOCK_NAME = 'sweep';
-/** Longer than any sweep should take, short enough that a crashed holder does not block tomorrow's. */
-const LOCK_TTL_SECONDS = 30 * 60;
+export const LOCK_NAME = 'sweep';
+
+/** One line a person can judge a holder by: who, where, since when, alive or not. */
+export function describeHolder(holder: LockHolder, now: Date): string {
+  const seconds = (iso: string) => Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
+  const left = -seconds(holder.expiresAt);
+  const where = holder.process ? ` on ${holder.process.host} (pid ${holder.process.pid})` : '';
+  return [
+    `sweep ${holder.owner}${where}`,
+    `started ${holder.acquiredAt} (${seconds(holder.acquiredAt)} s ago)`,
+    `last renewed ${holder.renewedAt} (${seconds(holder.renewedAt)} s ago)`,
+    left > 0 ? `lease ends in ${left} s` : `lease expired ${-left} s ago: its holder is gone`,
+  ].join(', ');
+}
 
 /** load → plan → execute → write back → report. */
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
   const started = deps.now();
   const sweepId = randomUUID();
   // A dry run changes nothing, so it needs no lock and may run beside a live sweep.
-  if (options.mode === 'apply' && !(await deps.lock.acquire(LOCK_NAME, sweepId, LOCK_TTL_SECONDS, started)))
-    throw new SweepLockedError('another sweep is running (DynamoDB lock "sweep" is held); try again later');
+  if (options.mode === 'dry-run') return sweep(deps, options, sweepId, started, options.stop);
+
+  const acquired = await acquireLease({
+    lock: deps.lock,
+    name: LOCK_NAME,
+    owner: sweepId,
+    settings: deps.lease ?? DEFAULT_LEASE,
+    now: deps.now,
+    ...(deps.process ? { process: deps.process } : {}),
+  });
+  if ('holder' in acquired) throw new SweepLockedError(acquired.holder, started);
+  const { lease } = acquired;
+  // Losing the lock is a reason to stop like any other: another sweep may be starting.
+  const stop = options.stop ? AbortSignal.any([options.stop, lease.lost]) : lease.lost;
   try {
-    const report = await sweep(deps, options, sweepId, started);
-    if (options.mode === 'apply') await deps.notifier.sweepReport(report);
+    const report = await sweep(deps, options, sweepId, started, stop);
+    if (report.stopped)
+      await deps.audit.record({
+        at: deps.now().toISOString(),
+        actor: `sweep:${sweepId}`,
+        action: 'sweep-stopped',
+        target: 'sweep',
+        outcome: 'skipped',
+        detail: `stopped early at a safe point: ${report.stopped.reason}`,
+      });
+    await deps.notifier.sweepReport(report);
     return report;
   } finally {
-    if (options.mode === 'apply') await deps.lock.release(LOCK_NAME, sweepId);
+    await lease.release();
   }
 }
 
@@ -112,6 +168,7 @@ async function sweep(
   options: SweepOptions,
   sweepId: string,
   started: Date,
+  stop: AbortSignal | undefined,
 ): Promise<SweepReport> {
   const today = options.date ?? dateInZone(started, deps.timeZone);
   const tables = await deps.workbook.read();
@@ -129,6 +186,7 @@ async function sweep(
   const accounts: AccountOutcome[] = [];
   const covered = new Set<LedgerRow>();
   for (const target of targets) {
+    if (stop?.aborted) break;
     const outcome = await sweepAccount(
       deps,
       target,
@@ -136,6 +194,7 @@ async function sweep(
       today,
       options.mode,
       sweepId,
+      stop,
     ).catch((error: unknown) => {
       // With one account there is nothing else to do: fail loudly, before anything was written.
       if (targets.length === 1) throw error;
@@ -176,6 +235,7 @@ async function sweep(
     durationMs: deps.now().getTime() - started.getTime(),
     ...(targets.length > 1 ? { accounts } : {}),
     ...(hygiene ? { hygiene } : {}),
+    ...(stop?.aborted ? { stopped: { reason: errorMessage(stop.reason) } } : {}),
   };
 }
 
@@ -195,6 +255,7 @@ async function sweepAccount(
   today: LocalDate,
   mode: Mode,
   sweepId: string,
+  stop: AbortSignal | undefined,
 ): Promise<AccountSweep> {
   const inventory = await target.iam.inventory();
   const accountId = target.id ?? inventory.accountId;
@@ -207,19 +268,20 @@ async function sweepAccount(
   const sources = { ...shared, ledger: { ...shared.ledger, rows }, iam: inventory };
   const input = await completeInput(accountDeps, sources, today);
   const planned = plan(input);
-  const executor = { ...accountDeps, mode, sweepId, actor: `sweep:${sweepId}` };
+  const executor = { ...accountDeps, mode, sweepId, actor: `sweep:${sweepId}`, ...(stop ? { stop } : {}) };
   // Notices go out before any removal: they are time-sensitive and a removal may be slow or fail.
   const noticed = await execute(planned.actions, executor);
   const staging = deps.stagedRemoval ? { today, policy: deps.stagedRemoval } : undefined;
   const removed = await executeRemovals(planned.removals, executor, staging);
   const hygiene =
-    deps.hygiene && target.credentialReports
+    deps.hygiene && target.credentialReports && !stop?.aborted
       ? await hygieneOf(
           accountDeps,
           { ...deps.hygiene, reports: target.credentialReports },
           input,
           mode,
           sweepId,
+          stop,
         )
       : undefined;
   return {
@@ -261,9 +323,10 @@ async function hygieneOf(
   sources: Parameters<typeof runHygiene>[2],
   mode: Mode,
   sweepId: string,
+  stop: AbortSignal | undefined,
 ): Promise<HygieneSummary | { readonly error: string }> {
   try {
-    return await runHygiene(deps, settings, sources, mode, sweepId);
+    return await runHygiene(deps, settings, sources, mode, sweepId, stop);
   } catch (error) {
     return { error: errorMessage(error) };
   }

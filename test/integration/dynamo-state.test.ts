@@ -174,6 +174,35 @@ describe('DynamoDB state adapters against embedded dynalite', () => {
       await lock.release('never', 'x');
     });
 
+    it("renewal extends only the owner's lease; the holder shows who, where and until when", async () => {
+      const { lock } = await freshState();
+      const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+      expect(await lock.holder('sweep')).toBeNull();
+
+      expect(await lock.acquire('sweep', 'a', 120, NOW, { host: 'box-1', pid: 4242 })).toBe(true);
+      expect(await lock.renew('sweep', 'a', 120, at(30))).toBe(true);
+      expect(await lock.holder('sweep')).toEqual({
+        owner: 'a',
+        process: { host: 'box-1', pid: 4242 },
+        acquiredAt: NOW.toISOString(),
+        renewedAt: at(30).toISOString(),
+        // Whole seconds, rounded up: the lease is never shorter than asked.
+        expiresAt: new Date(Math.ceil(at(150).getTime() / 1000) * 1000).toISOString(),
+      });
+      // Renewed, so still held past the first lease.
+      expect(await lock.acquire('sweep', 'b', 120, at(130))).toBe(false);
+      // A holder that stops renewing is taken over once its lease has passed...
+      expect(await lock.acquire('sweep', 'b', 120, at(152))).toBe(true);
+      // ...and learns it at its next renewal, without extending the newcomer's lease.
+      expect(await lock.renew('sweep', 'a', 120, at(153))).toBe(false);
+      expect((await lock.holder('sweep'))?.owner).toBe('b');
+      expect((await lock.holder('sweep'))?.process).toBeNull();
+      expect(await lock.release('sweep', 'a')).toBe(false);
+      expect(await lock.release('sweep', 'b')).toBe(true);
+      expect(await lock.renew('sweep', 'b', 120, at(154))).toBe(false);
+      expect(await lock.holder('sweep')).toBeNull();
+    });
+
     it('concurrent acquires: exactly one wins', async () => {
       const { lock } = await freshState();
       const results = await Promise.all(

@@ -175,6 +175,24 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     expect(sheets.stats).toMatchObject({ reads: 1, writes: 1 });
   });
 
+  it('the scheduled sweep stops at a safe point before the Lambda timeout instead of being cut off', async () => {
+    const handlers = createHandlers(() => env);
+    // An invocation already within a minute of its timeout: no action may start.
+    const summary = await handlers.sweep(scheduledEvent, {
+      awsRequestId: 'late',
+      getRemainingTimeInMillis: () => 30_000,
+    });
+    expect(summary).toMatchObject({
+      mode: 'apply',
+      actions: 0,
+      stopped: 'the Lambda invocation had less than 60 s left',
+    });
+    expect(account.listUsers().map((u) => u.userName)).toContain('ci-deploy');
+    // The lock is free: the next invocation sweeps everything.
+    await expect(handlers.sweep(scheduledEvent)).resolves.toMatchObject({ actions: 4, failed: 0 });
+    expect(account.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
+  });
+
   it('a Slack click is acknowledged at once and its teardown runs in the worker invocation', async () => {
     const handlers = createHandlers(() => env);
     await handlers.sweep(scheduledEvent);

@@ -1,14 +1,17 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
+import { openState } from '../../src/container';
 import { ensureDemo } from '../../src/demo/seed';
-import type { LocalDate } from '../../src/domain/dates';
+import { dateInZone, type LocalDate } from '../../src/domain/dates';
+import { embeddedComponents } from '../../src/embedded/components';
 import { createLogger } from '../../src/log';
 import { serve } from '../../src/serve';
 import { HEALTH_PATH } from '../../src/slack/app';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';
+import { startGate } from '../support/gate';
 import { eventually } from '../support/slack-world';
 
 describe('keywarden serve', () => {
@@ -63,6 +66,63 @@ describe('keywarden serve', () => {
       ).not.toBe(200);
     } finally {
       await serving.stop();
+    }
+  });
+
+  it('stopped (SIGTERM) during a scheduled apply sweep: the sweep stops at a safe point and releases its lock first', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keywarden-serve-'));
+    // The scheduled sweep runs on the real today.
+    await ensureDemo(home, dateInZone(new Date(), 'Asia/Tokyo'));
+    let posted: () => void = () => undefined;
+    const firstPost = new Promise<void>((resolve) => {
+      posted = resolve;
+    });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held = false;
+    // The sweep's first Slack post waits until the server has been told to stop.
+    const gate = await startGate(slack.apiUrl, async (request) => {
+      if (held || !request.path.includes('chat.postMessage')) return;
+      held = true;
+      posted();
+      await released;
+    });
+    const config = loadConfig({
+      KEYWARDEN_HOME: home,
+      SLACK_BOT_TOKEN: 'xoxb-serve',
+      SLACK_SIGNING_SECRET: 'serve-secret',
+      SLACK_API_URL: `${gate.url}/`,
+      SLACK_ADMIN_CHANNEL: 'C0ADMINS',
+      SLACK_ADMIN_USERS: 'U0ADMIN',
+      PORT: '0',
+      SWEEP_SCHEDULE: '* * * * * *',
+      SWEEP_APPLY: 'true',
+      FINAL_NOTICE_DAYS: '0',
+    });
+    const serving = await serve(config, createLogger('error'));
+    try {
+      await firstPost;
+      // What `keywarden serve` does on SIGTERM.
+      const stopping = serving.stop();
+      release();
+      await stopping;
+    } finally {
+      await gate.close();
+    }
+    const summary = slack
+      .callsTo('chat.postMessage')
+      .find((call) => String(call.args.text).startsWith('Keywarden sweep'));
+    expect(String(summary?.args.text)).toContain('stopped early');
+    expect(JSON.stringify(summary?.args.blocks)).toContain('keywarden serve is shutting down');
+    // No teardown began after the stop, and the lock is free for the next sweep.
+    expect(readFileSync(join(home, 'demo', 'iam-account.json'), 'utf8')).toContain('"userName": "ci-deploy"');
+    const opened = await openState(config, embeddedComponents);
+    try {
+      expect(await opened.state.lock.holder('sweep')).toBeNull();
+    } finally {
+      await opened.close();
     }
   });
 

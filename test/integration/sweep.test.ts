@@ -1,7 +1,8 @@
 import type { LocalDate } from '../../src/domain/dates';
 import { noticeKey, teardownKey } from '../../src/domain/planner';
 import { IamError } from '../../src/ports/iam';
-import { SweepLockedError } from '../../src/sweep/run-sweep';
+import type { SweepLock } from '../../src/ports/state';
+import { runSweep, SweepLockedError } from '../../src/sweep/run-sweep';
 import { World } from '../support/world';
 
 const ROW = { etl: 2, ciDeploy: 3, sandbox: 4, logShipper: 5, backup: 6, report: 7 };
@@ -223,8 +224,54 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
     world = await World.start();
     await world.state.lock.acquire('sweep', 'someone-else', 600, new Date('2026-11-24T06:00:00Z'));
     await expect(world.sweep('apply')).rejects.toThrow(SweepLockedError);
+    // The refusal names the holder and how to see or release it.
+    await expect(world.sweep('apply')).rejects.toThrow(
+      /another sweep is running: sweep someone-else, started .*, lease ends in \d+ s\. `keywarden unlock` shows it/,
+    );
     expect(world.userNames()).toContain('ci-deploy');
     // A dry run needs no lock.
     await expect(world.sweep('dry-run')).resolves.toMatchObject({ mode: 'dry-run' });
+  });
+
+  it('a sweep that loses its lock mid-run (unlock --force) stops at the next safe point', async () => {
+    world = await World.start();
+    const state = world.state;
+    let lostSeen: () => void = () => undefined;
+    const lost = new Promise<void>((resolve) => {
+      lostSeen = resolve;
+    });
+    // The real DynamoDB lock, watched: the test learns when a renewal finds the lock gone.
+    const lock: SweepLock = {
+      acquire: (...args) => state.lock.acquire(...args),
+      release: (...args) => state.lock.release(...args),
+      holder: (...args) => state.lock.holder(...args),
+      renew: async (...args) => {
+        const renewed = await state.lock.renew(...args);
+        if (!renewed) lostSeen();
+        return renewed;
+      },
+    };
+    const notifier = world.notifier;
+    const weekAhead = notifier.weekAhead.bind(notifier);
+    // During the first notice an admin releases the lock by force (as `keywarden unlock --force`).
+    notifier.weekAhead = async (notice) => {
+      const holder = await state.lock.holder('sweep');
+      if (holder) await state.lock.release('sweep', holder.owner);
+      await lost;
+      await new Promise((resolve) => setImmediate(resolve));
+      await weekAhead(notice);
+    };
+    const report = await runSweep(world.deps({ lock, lease: { leaseSeconds: 60, renewSeconds: 0.05 } }), {
+      mode: 'apply',
+    });
+    expect(report.stopped?.reason).toMatch(/released by force or taken over/);
+    // The notice under way was sent; nothing after it started.
+    expect(report.results.map((r) => [r.action.kind, r.outcome])).toEqual([['notify-week-ahead', 'done']]);
+    expect(world.userNames()).toContain('ci-deploy');
+    expect(await state.lock.holder('sweep')).toBeNull();
+    const audited = await state.audit.listDay('2026-11-24');
+    expect(audited.filter((event) => event.action === 'sweep-stopped')).toEqual([
+      expect.objectContaining({ actor: `sweep:${report.sweepId}`, outcome: 'skipped' }),
+    ]);
   });
 });

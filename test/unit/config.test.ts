@@ -88,4 +88,19 @@ describe('loadConfig', () => {
     for (const bad of ['-1', '1.5', 'fast', '60001'])
       expect(() => loadConfig({ ...slack, SLACK_POST_INTERVAL_MS: bad })).toThrow(/SLACK_POST_INTERVAL_MS/);
   });
+
+  it('leases the sweep lock for 2 minutes renewed every 30 s, or a quarter of a shorter lease', () => {
+    expect(loadConfig({}).sweepLease).toEqual({ leaseSeconds: 120, renewSeconds: 30 });
+    expect(loadConfig({ SWEEP_LOCK_LEASE_SECONDS: '20' }).sweepLease).toEqual({
+      leaseSeconds: 20,
+      renewSeconds: 5,
+    });
+    expect(loadConfig({ SWEEP_LOCK_LEASE_SECONDS: '2', SWEEP_LOCK_RENEW_SECONDS: '0.2' }).sweepLease).toEqual(
+      { leaseSeconds: 2, renewSeconds: 0.2 },
+    );
+    // A renewal every lease or so would lose the lock to one slow call.
+    expect(() => loadConfig({ SWEEP_LOCK_LEASE_SECONDS: '60', SWEEP_LOCK_RENEW_SECONDS: '45' })).toThrow(
+      /SWEEP_LOCK_RENEW_SECONDS: at most half of SWEEP_LOCK_LEASE_SECONDS/,
+    );
+  });
 });

@@ -18,6 +18,8 @@ import {
   type JournalBegin,
   type JournalEntry,
   type JournalState,
+  type LockHolder,
+  type LockProcess,
   StateStoreError,
   type SweepLock,
 } from '../../ports/state';
@@ -253,26 +255,31 @@ export class DynamoJournal implements Journal {
 export class DynamoSweepLock implements SweepLock {
   constructor(private readonly table: TableContext) {}
 
-  async acquire(name: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean> {
-    if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
-      throw new RangeError(`lock ttlSeconds must be a positive number, got ${ttlSeconds}`);
+  async acquire(
+    name: string,
+    owner: string,
+    leaseSeconds: number,
+    now: Date,
+    where?: LockProcess,
+  ): Promise<boolean> {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const item: Item = {
+      ...this.table.key(lockItemKey(name)),
+      kind: { S: 'lock' },
+      owner: { S: owner },
+      acquiredAt: { S: now.toISOString() },
+      renewedAt: { S: now.toISOString() },
+      [TTL_ATTRIBUTE]: { N: String(leaseEnd(now, leaseSeconds)) },
+    };
+    if (where) {
+      item.host = { S: where.host };
+      item.pid = { N: String(where.pid) };
     }
-    const nowMs = now.getTime();
-    // Rounding the expiry up and "now" down means a holder keeps the lock for at least ttlSeconds, and
-    // it only counts as expired once its second has fully passed.
-    const expiresAt = Math.ceil(nowMs / 1000 + ttlSeconds);
-    const nowSeconds = Math.floor(nowMs / 1000);
     try {
       await this.table.client.send(
         new PutItemCommand({
           TableName: this.table.tableName,
-          Item: {
-            ...this.table.key(lockItemKey(name)),
-            kind: { S: 'lock' },
-            owner: { S: owner },
-            acquiredAt: { S: now.toISOString() },
-            [TTL_ATTRIBUTE]: { N: String(expiresAt) },
-          },
+          Item: item,
           ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE, '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':owner': { S: owner } },
@@ -285,7 +292,36 @@ export class DynamoSweepLock implements SweepLock {
     }
   }
 
-  async release(name: string, owner: string): Promise<void> {
+  async renew(name: string, owner: string, leaseSeconds: number, now: Date): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: this.table.key(lockItemKey(name)),
+          UpdateExpression: 'SET #expiresAt = :expiresAt, #renewedAt = :now',
+          // Only the owner: a holder whose lease ran out and was taken over must learn it, not extend
+          // the newcomer's lease.
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: {
+            '#expiresAt': TTL_ATTRIBUTE,
+            '#renewedAt': 'renewedAt',
+            '#owner': 'owner',
+          },
+          ExpressionAttributeValues: {
+            ':expiresAt': { N: String(leaseEnd(now, leaseSeconds)) },
+            ':now': { S: now.toISOString() },
+            ':owner': { S: owner },
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw this.table.wrap('UpdateItem (lock renew)', err);
+    }
+  }
+
+  async release(name: string, owner: string): Promise<boolean> {
     try {
       await this.table.client.send(
         new DeleteItemCommand({
@@ -296,12 +332,51 @@ export class DynamoSweepLock implements SweepLock {
           ExpressionAttributeValues: { ':owner': { S: owner } },
         }),
       );
+      return true;
     } catch (err) {
       // Someone else took over an expired lock (or it is already gone): theirs is not ours to delete.
-      if (isConditionFailure(err)) return;
+      if (isConditionFailure(err)) return false;
       throw this.table.wrap('DeleteItem (lock release)', err);
     }
   }
+
+  async holder(name: string): Promise<LockHolder | null> {
+    const out = await this.table.run('GetItem (lock holder)', () =>
+      this.table.client.send(
+        new GetItemCommand({
+          TableName: this.table.tableName,
+          Key: this.table.key(lockItemKey(name)),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!out.Item) return null;
+    const r = new ItemReader(this.table, out.Item);
+    const acquiredAt = r.string('acquiredAt');
+    const expiresAt = Number(out.Item[TTL_ATTRIBUTE]?.N);
+    if (!Number.isFinite(expiresAt)) throw r.malformed(`${TTL_ATTRIBUTE} is not a number`);
+    const host = r.optionalString('host');
+    const pid = Number(out.Item.pid?.N);
+    return {
+      owner: r.string('owner'),
+      process: host !== undefined && Number.isInteger(pid) ? { host, pid } : null,
+      acquiredAt,
+      // Locks taken before heartbeats existed have no renewedAt.
+      renewedAt: r.optionalString('renewedAt') ?? acquiredAt,
+      expiresAt: new Date(expiresAt * 1000).toISOString(),
+    };
+  }
+}
+
+/**
+ * Epoch seconds. Rounding the end up (and "now" down when comparing) means a holder keeps the lock
+ * for at least the lease, and it only counts as expired once its second has fully passed.
+ */
+function leaseEnd(now: Date, leaseSeconds: number): number {
+  if (!(leaseSeconds > 0) || !Number.isFinite(leaseSeconds)) {
+    throw new RangeError(`lock lease must be a positive number of seconds, got ${leaseSeconds}`);
+  }
+  return Math.ceil(now.getTime() / 1000 + leaseSeconds);
 }
 
 const AUDIT_OUTCOMES: ReadonlySet<string> = new Set<AuditEvent['outcome']>([
