@@ -2,18 +2,21 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { ConfigError, loadConfig } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
+import { parseIsoDate } from './domain/dates';
 import { summaryFields } from './domain/report';
 import { createLogger } from './log';
 import { slackAppFor } from './slack/compose';
 import type { Job } from './slack/jobs';
 import { runJob } from './slack/jobs';
 import { type DigestResult, runDigest } from './sweep/digest';
-import { runSweep, SweepLockedError } from './sweep/run-sweep';
+import { runSweep, SweepDateError, SweepLockedError } from './sweep/run-sweep';
 
 /** The fields of an EventBridge scheduled event the sweep reads. */
 export interface ScheduledEvent {
   readonly 'detail-type'?: string;
   readonly time?: string;
+  /** A manual invoke's catch-up day (`YYYY-MM-DD`); an apply run refuses a day still to come. */
+  readonly date?: string;
 }
 
 export interface SweepSummary {
@@ -22,6 +25,8 @@ export interface SweepSummary {
   readonly actions?: number;
   readonly failed?: number;
   readonly skipped?: string;
+  /** Why nothing was done: a bad or future `date`. Not retried: the same event fails the same way. */
+  readonly refused?: string;
 }
 
 type Runtime = Awaited<ReturnType<typeof build>>;
@@ -83,12 +88,24 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
     async sweep(event: ScheduledEvent, context?: LambdaContext): Promise<SweepSummary> {
       const { config, sweep, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
+      const date = event.date === undefined ? undefined : parseIsoDate(event.date);
+      if (date === null) {
+        logger.warn('sweep refused', { date: event.date });
+        return { refused: 'date must be YYYY-MM-DD' };
+      }
       try {
-        const report = await runSweep(sweep, { mode: config.sweepApply ? 'apply' : 'dry-run' });
+        const report = await runSweep(sweep, {
+          mode: config.sweepApply ? 'apply' : 'dry-run',
+          ...(date ? { date } : {}),
+        });
         const failed = report.results.filter((r) => r.outcome === 'failed').length;
         logger.info('sweep finished', { ...summaryFields(report), scheduledAt: event.time });
         return { sweepId: report.sweepId, mode: report.mode, actions: report.results.length, failed };
       } catch (error) {
+        if (error instanceof SweepDateError) {
+          logger.warn('sweep refused', { error: error.message });
+          return { refused: error.message };
+        }
         if (!(error instanceof SweepLockedError)) throw error;
         logger.info('sweep skipped: another sweep holds the lock');
         return { skipped: 'locked' };

@@ -20,6 +20,7 @@ import {
   type SweepReport,
 } from '../domain/report';
 import type { Language } from '../domain/status';
+import { sweepDateRefusal } from '../domain/sweep-date';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
@@ -68,6 +69,11 @@ export class SweepLockedError extends Error {
   override readonly name = 'SweepLockedError';
 }
 
+/** An apply run asked for a day that has not come yet; nothing was read or changed. */
+export class SweepDateError extends Error {
+  override readonly name = 'SweepDateError';
+}
+
 const LOCK_NAME = 'sweep';
 /** Longer than any sweep should take, short enough that a crashed holder does not block tomorrow's. */
 const LOCK_TTL_SECONDS = 30 * 60;
@@ -75,6 +81,8 @@ const LOCK_TTL_SECONDS = 30 * 60;
 /** load → plan → execute → write back → report. */
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
   const started = deps.now();
+  const refusal = sweepDateRefusal(options.mode, options.date, dateInZone(started, deps.timeZone));
+  if (refusal) throw new SweepDateError(refusal);
   const sweepId = randomUUID();
   // A dry run changes nothing, so it needs no lock and may run beside a live sweep.
   if (options.mode === 'apply' && !(await deps.lock.acquire(LOCK_NAME, sweepId, LOCK_TTL_SECONDS, started)))

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { program } from '../../src/cli';
+import { addDays, dateInZone } from '../../src/domain/dates';
 
 /** Runs the CLI in-process with its own KEYWARDEN_HOME; returns what it printed and its exit code. */
 async function run(home: string, ...args: string[]) {
@@ -56,6 +57,21 @@ describe('keywarden sweep on the embedded demo', () => {
 
     const again = await run(home, 'sweep', '--apply', '--date', '2026-11-24');
     expect(again.stdout).toContain('Actions: none');
+  });
+
+  it('refuses --apply for a day that has not come with exit 2, doing nothing; a dry run of it is fine', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keywarden-cli-'));
+    const tomorrow = addDays(dateInZone(new Date(), 'Asia/Tokyo'), 1);
+    const refused = await run(home, 'sweep', '--apply', '--date', tomorrow);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/refusing to apply as of .*: today is/);
+    expect(refused.stdout).toBe('');
+    // Not even the demo was seeded.
+    expect(existsSync(join(home, 'demo'))).toBe(false);
+
+    const dry = await run(home, 'sweep', '--date', tomorrow);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('dry run');
   });
 
   it('stops on a bad setting with a message naming it', async () => {
