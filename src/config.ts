@@ -31,6 +31,7 @@ const schema = z
       .default('Asia/Tokyo'),
     LANGUAGE: z.enum(['ja', 'en']).default('ja'),
     NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    FINAL_NOTICE_DAYS: z.coerce.number().int().min(0).max(30).default(3),
     PROTECTED_USERS: list.default([]),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     PASSWORD_NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
@@ -164,6 +165,8 @@ export interface Config {
   readonly timeZone: string;
   readonly language: 'ja' | 'en';
   readonly noticeDays: number;
+  /** A removal needs a notice at least this many days old (0: plain next-day deletion). */
+  readonly finalNoticeDays: number;
   readonly protectedUsers: ReadonlySet<string>;
   readonly logLevel: Settings['LOG_LEVEL'];
   /** Credential-report thresholds; the account password policy is read from IAM. */
@@ -258,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: s.TIME_ZONE,
     language: s.LANGUAGE,
     noticeDays: s.NOTICE_DAYS,
+    finalNoticeDays: s.FINAL_NOTICE_DAYS,
     protectedUsers: new Set(s.PROTECTED_USERS),
     logLevel: s.LOG_LEVEL,
     hygiene: {

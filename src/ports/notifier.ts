@@ -1,3 +1,4 @@
+import type { LocalDate } from '../domain/dates';
 import type { Finding, FindingKind } from '../domain/hygiene';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
@@ -12,6 +13,15 @@ export interface OwnerUnknownNotice {
   readonly row: LedgerRow;
   readonly reason: string;
   readonly daysLeft: number;
+}
+
+/** The last word before a removal: to the owner (copy to admins), or to the admins alone. */
+export interface FinalNotice {
+  readonly row: LedgerRow;
+  readonly deleteOn: LocalDate;
+  readonly to:
+    | { readonly kind: 'owner'; readonly slackId: string }
+    | { readonly kind: 'admins'; readonly reason: string };
 }
 
 export interface FindingsNotice {
@@ -34,6 +44,8 @@ export interface Notifier {
   /** DM to the owner with Extend/Delete, and a copy to the admins. */
   weekAhead(notice: WeekAheadNotice): Promise<void>;
   ownerUnknown(notice: OwnerUnknownNotice): Promise<void>;
+  /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. */
+  finalNotice(notice: FinalNotice): Promise<void>;
   /** One DM to an owner listing all of their new hygiene findings (one per owner per sweep). */
   findings(notice: FindingsNotice): Promise<void>;
   /** Hygiene findings for the admins: daily (new ones) or weekly (with the report CSV). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone, daysBetween } from '../domain/dates';
 import { type LedgerRow, parseLedger } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
-import { plan, settleRemoval } from '../domain/planner';
+import { isNotice, plan, settleRemoval } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
 import { execute } from './execute';
 import { completeInput, type SweepDeps } from './run-sweep';
@@ -42,7 +42,9 @@ export async function deleteRowNow(
   const today = dateInZone(deps.now(), deps.timeZone);
   const dueDay = daysBetween(today, row.endDate) < 0 ? today : addDays(row.endDate, 1);
   const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => r.iamUser === row.iamUser) };
-  const input = await completeInput(accountDeps, { ...sources, ledger }, dueDay);
+  // The owner (or an admin) asked for this deletion: that is all the warning it needs.
+  const asked = { ...accountDeps, policy: { ...accountDeps.policy, finalNoticeDays: 0 } };
+  const input = await completeInput(asked, { ...sources, ledger }, dueDay);
   const planned = plan(input);
   const clicked = (rows: readonly LedgerRow[]) => rows.some((r) => r.accessKeyId === accessKeyId);
 
@@ -53,10 +55,7 @@ export async function deleteRowNow(
     ? settleRemoval(removal, await accountDeps.iam.listAccessKeys(removal.userName))
     : { actions: [], skips: [] };
   const action = [...settled.actions, ...planned.actions].find(
-    (candidate) =>
-      clicked(rowsOf(candidate)) &&
-      candidate.kind !== 'notify-week-ahead' &&
-      candidate.kind !== 'notify-owner-unknown',
+    (candidate) => clicked(rowsOf(candidate)) && !isNotice(candidate),
   );
   if (!action) {
     const skip = [...settled.skips, ...planned.skips].find(

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { dateInZone, type LocalDate } from '../domain/dates';
+import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
 import { type LedgerRow, parseLedger } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
   emailLookups,
+  type JournalViewEntry,
   journalKeysFor,
   type PlanInput,
   plan,
@@ -25,7 +26,7 @@ import type { CredentialReportSource } from '../ports/credential-report';
 import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import type { AuditLog, Journal, SweepLock } from '../ports/state';
+import type { AuditLog, Journal, JournalEntry, SweepLock } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import { errorMessage } from '../util/errors';
 import { execute, executeRemovals } from './execute';
@@ -105,10 +106,23 @@ export async function completeInput(deps: SweepDeps, sources: Sources, today: Lo
     deps.journal.getMany(journalKeysFor(scope)),
     lookUpEmails(deps.slackDirectory, emailLookups(scope)),
   ]);
+  const realToday = dateInZone(deps.now(), deps.timeZone);
   return {
     ...scope,
+    noticeDay: today > realToday ? today : realToday,
     emailToSlackId,
-    journal: new Map([...journal].map(([key, entry]) => [key, { state: entry.state, action: entry.action }])),
+    journal: new Map([...journal].map(([key, entry]) => [key, journalView(entry, deps.timeZone)])),
+  };
+}
+
+/** What the planner reads of an entry: its state, and the days a notice's warning counts from. */
+function journalView(entry: JournalEntry, timeZone: string): JournalViewEntry {
+  const deleteOn = parseIsoDate(String((entry.detail as { deleteOn?: unknown } | undefined)?.deleteOn ?? ''));
+  return {
+    state: entry.state,
+    action: entry.action,
+    ...(entry.completedAt ? { completedOn: dateInZone(new Date(entry.completedAt), timeZone) } : {}),
+    ...(deleteOn ? { deleteOn } : {}),
   };
 }
 

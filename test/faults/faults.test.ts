@@ -26,6 +26,12 @@ import {
 import { ADMIN_CHANNEL, FaultWorld, type WorldState } from './fault-world';
 
 const counts = { faulted: 0, kills: 0, badRows: 0 };
+/**
+ * These scenarios are about interrupted teardowns, so rows are deleted the day after their end
+ * date (FINAL_NOTICE_DAYS=0); the warning rule has its scenarios in destructive-guards.test.ts.
+ * The other two settings are cli-world's defaults.
+ */
+const NEXT_DAY = { KEY_MAX_AGE_DAYS: '3650', UNUSED_DAYS: '3650', FINAL_NOTICE_DAYS: '0' };
 let dynamo: EmbeddedDynamo | undefined;
 let tables = 0;
 const nextTable = () => `keywarden-faults-${++tables}`;
@@ -188,7 +194,7 @@ describe('faults', () => {
     cleanRun ??= (async () => {
       tree = transpileTree(['src'], 'keywarden-faults');
       const cli = join(tree.outDir, 'src', 'cli.js');
-      const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
+      const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), NEXT_DAY);
       try {
         const run = await world.run();
         if (run.code !== 0 || !run.report) throw new Error(`clean run failed: ${run.stderr}`);
@@ -223,7 +229,7 @@ describe('faults', () => {
   function scenario(plans: readonly KillPlan[]): Promise<RunOutcome[]> {
     return slot(async () => {
       const { cli, clean } = await setup();
-      const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
+      const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), NEXT_DAY);
       try {
         const runs = await killThenFinish(world, plans);
         await expectSameEndAsClean(world, runs, clean);
@@ -336,7 +342,7 @@ describe('faults', () => {
     () =>
       slot(async () => {
         const { cli, clean } = await setup();
-        const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
+        const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), NEXT_DAY);
         try {
           const runs = [await world.run({ at: ownerDm, applied: true })];
           const before = await world.snapshot();
@@ -410,7 +416,12 @@ describe('faults', () => {
   ): Promise<{ world: Snapshot; last: RunOutcome }> {
     return slot(async () => {
       const { cli } = await setup();
-      const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), env);
+      const world = await CliWorld.start(
+        cli,
+        await sharedDynamo(),
+        nextTable(),
+        env ? { FINAL_NOTICE_DAYS: '0', ...env } : NEXT_DAY,
+      );
       try {
         const killed = await world.run(plan);
         expect(killed.killedAt).not.toBeNull();

@@ -29,23 +29,75 @@ async function run(home: string, ...args: string[]) {
   }
 }
 
+/** Only `Date` is set: timers, I/O and the embedded services run as usual. */
+function clockAt(instant: string): void {
+  jest.useFakeTimers({
+    now: new Date(instant),
+    advanceTimers: true,
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
+}
+
 describe('keywarden sweep on the embedded demo', () => {
-  it('plans as of a given date, then applies, then has nothing left to do', async () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('warns first: the first apply sends final notices naming a date, deletes on that date, then has nothing left to do', async () => {
+    // 15:00 in Tokyo on the examples' reference day.
+    clockAt('2026-11-24T06:00:00Z');
     const home = mkdtempSync(join(tmpdir(), 'keywarden-cli-'));
-    const dry = await run(home, 'sweep', '--date', '2026-11-24');
+    const dry = await run(home, 'sweep');
     expect(dry.code).toBe(0);
     expect(dry.stderr).toContain('Seeded the demo');
     expect(dry.stdout).toContain('dry run (nothing changed; pass --apply to act)');
-    expect(dry.stdout).toMatch(/teardown-user\s+planned\s+delete IAM user ci-deploy/);
+    // Nobody was ever told about ci-deploy's end date (11/20): no teardown before a warning.
+    expect(dry.stdout).toMatch(
+      /notify-final\s+planned\s+final notice DM U02SATO: ci-deploy .* deleted on 2026\/11\/27/,
+    );
+    expect(dry.stdout).not.toMatch(/teardown-user|delete-key/);
+    expect(dry.stdout).toContain('3 keys will be deleted on 2026/11/27');
 
-    const applied = await run(home, 'sweep', '--apply', '--date', '2026-11-24', '--json');
+    const applied = await run(home, 'sweep', '--apply', '--json');
     const report = JSON.parse(applied.stdout.slice(applied.stdout.indexOf('{\n')));
     expect(report.mode).toBe('apply');
-    expect(report.results.map((r: { outcome: string }) => r.outcome)).toEqual([
-      'done',
-      'done',
-      'done',
-      'done',
+    expect(report.results.map((r: { action: { kind: string } }) => r.action.kind)).toEqual([
+      'notify-week-ahead',
+      'notify-final',
+      'notify-final',
+      'notify-owner-unknown',
+      'notify-final',
+    ]);
+    expect(report.results.every((r: { outcome: string }) => r.outcome === 'done')).toBe(true);
+    // The console stands in for the admin channel's summary, in the configured language.
+    expect(applied.stdout).toContain('[admins] 2026/11/27 に3件のアクセスキーを削除します');
+    expect(readFileSync(join(home, 'demo', 'iam-account.json'), 'utf8')).toContain('"userName": "ci-deploy"');
+
+    // The next day: the date stands, nothing is sent again, nothing is deleted yet.
+    clockAt('2026-11-25T06:00:00Z');
+    const waiting = await run(home, 'sweep', '--apply');
+    expect(waiting.stdout).toContain('Actions: none');
+    expect(waiting.stdout).toContain('3 keys will be deleted on 2026/11/27');
+
+    clockAt('2026-11-27T06:00:00Z');
+    const due = await run(home, 'sweep', '--apply', '--json');
+    const deleted = JSON.parse(due.stdout.slice(due.stdout.indexOf('{\n')));
+    expect(
+      deleted.results.map((r: { action: { kind: string }; outcome: string }) => [r.action.kind, r.outcome]),
+    ).toEqual([
+      ['teardown-user', 'done'],
+      ['delete-key', 'done'],
     ]);
     expect(readFileSync(join(home, 'demo', 'ledger.csv'), 'utf8')).toContain(
       'ci-deploy,AKIAEXAMPLECIXXX1002,',
@@ -55,8 +107,26 @@ describe('keywarden sweep on the embedded demo', () => {
       '"userName": "ci-deploy"',
     );
 
-    const again = await run(home, 'sweep', '--apply', '--date', '2026-11-24');
+    const again = await run(home, 'sweep', '--apply');
     expect(again.stdout).toContain('Actions: none');
+  });
+
+  it('FINAL_NOTICE_DAYS=0 restores plain next-day deletion', async () => {
+    clockAt('2026-11-24T06:00:00Z');
+    const home = mkdtempSync(join(tmpdir(), 'keywarden-cli-'));
+    process.env.FINAL_NOTICE_DAYS = '0';
+    try {
+      const applied = await run(home, 'sweep', '--apply', '--json');
+      const report = JSON.parse(applied.stdout.slice(applied.stdout.indexOf('{\n')));
+      expect(report.results.map((r: { action: { kind: string } }) => r.action.kind)).toEqual([
+        'notify-week-ahead',
+        'notify-owner-unknown',
+        'teardown-user',
+        'delete-key',
+      ]);
+    } finally {
+      delete process.env.FINAL_NOTICE_DAYS;
+    }
   });
 
   it('refuses --apply for a day that has not come with exit 2, doing nothing; a dry run of it is fine', async () => {

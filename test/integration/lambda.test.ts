@@ -144,6 +144,8 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
       LAMBDA_ENDPOINT: lambda.url,
       SWEEP_APPLY: 'true',
       HYGIENE_CHECKS: 'false',
+      // Plain next-day deletion: these tests are about the handlers, not the warning rule.
+      FINAL_NOTICE_DAYS: '0',
     };
     // The SDK's default credential chain reads these from the process, as on Lambda.
     Object.assign(process.env, env);

@@ -13,6 +13,7 @@ import type { SweepReport } from '../../src/domain/report';
 import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
 import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
 import type {
+  FinalNotice,
   FindingsDigest,
   FindingsNotice,
   Notifier,
@@ -33,6 +34,7 @@ export const EXAMPLES = join(__dirname, '..', '..', 'examples');
 export class RecordingNotifier implements Notifier {
   readonly weekAheadNotices: WeekAheadNotice[] = [];
   readonly ownerUnknownNotices: OwnerUnknownNotice[] = [];
+  readonly finalNotices: FinalNotice[] = [];
   readonly reports: SweepReport[] = [];
   /** One per owner DM. */
   readonly findingDms: FindingsNotice[] = [];
@@ -48,6 +50,10 @@ export class RecordingNotifier implements Notifier {
 
   async weekAhead(notice: WeekAheadNotice): Promise<void> {
     this.weekAheadNotices.push(notice);
+  }
+
+  async finalNotice(notice: FinalNotice): Promise<void> {
+    this.finalNotices.push(notice);
   }
 
   async ownerUnknown(notice: OwnerUnknownNotice): Promise<void> {
@@ -133,7 +139,8 @@ export class World {
       lock: state.lock,
       audit: state.audit,
       notifier: this.notifier,
-      policy: { noticeDays: 7, protectedUsers: new Set() },
+      // Plain next-day deletion, which most tests are about; the warning rule has its own tests.
+      policy: { noticeDays: 7, finalNoticeDays: 0, protectedUsers: new Set() },
       timeZone: 'Asia/Tokyo',
       language: 'ja',
       now: () => new Date(NOW),

@@ -4,7 +4,9 @@ import type { Ledger, LedgerRow } from '../../src/domain/ledger';
 import { PeopleDirectory } from '../../src/domain/people';
 import {
   emailLookups,
+  finalNoticeKey,
   type JournalView,
+  type JournalViewEntry,
   journalKeysFor,
   noticeKey,
   ownerUnknownKey,
@@ -57,8 +59,12 @@ interface Scenario {
   /** Defaults to: each user holds exactly the keys its ledger rows name. */
   keys?: Record<string, string[]>;
   /** Journal states by key; entries are recorded as the action that teardown keys use. */
-  journal?: Record<string, 'started' | 'completed' | { state: 'started' | 'completed'; action: string }>;
+  journal?: Record<string, 'started' | 'completed' | JournalViewEntry>;
   protectedUsers?: string[];
+  /** Defaults to 0, plain next-day deletion; the warning rule has its own tests. */
+  finalNoticeDays?: number;
+  /** The real date when it is later than `today` (a catch-up run); defaults to `today`. */
+  noticeDay?: string;
   emails?: Record<string, string | null>;
 }
 
@@ -75,6 +81,7 @@ function input(s: Scenario): PlanInput {
   };
   return {
     today: d(s.today),
+    noticeDay: d(s.noticeDay ?? s.today),
     ledger,
     iam: { accountId: ACCOUNT, users: new Map(users.map((u) => [u.userName, u])) },
     directory: new PeopleDirectory([{ slackId: 'U01YAMADA', familyName: '山田', givenName: '太郎' }]),
@@ -85,7 +92,11 @@ function input(s: Scenario): PlanInput {
         typeof entry === 'string' ? { state: entry, action: key.split('#')[0] ?? '' } : entry,
       ]),
     ) as JournalView,
-    policy: { noticeDays: 7, protectedUsers: new Set(s.protectedUsers ?? []) },
+    policy: {
+      noticeDays: 7,
+      finalNoticeDays: s.finalNoticeDays ?? 0,
+      protectedUsers: new Set(s.protectedUsers ?? []),
+    },
   };
 }
 
@@ -188,6 +199,137 @@ describe('week-ahead notices', () => {
     ]);
     const journal = { [ownerUnknownKey({ ...r, rowNumber: 2 })]: 'completed' as const };
     expect(kinds(planned({ today: '2026-12-01', rows: [r], journal }))).toEqual([]);
+  });
+});
+
+describe('no deletion without a warning (FINAL_NOTICE_DAYS)', () => {
+  const r = row({ endDate: '2026-12-01' });
+  const at2 = { ...r, rowNumber: 2 };
+  const warned = (key: string, completedOn: string) => ({
+    [key]: { state: 'completed' as const, action: key.split('#')[0] ?? '', completedOn: d(completedOn) },
+  });
+  const base = { rows: [r], finalNoticeDays: 3 };
+
+  it('a past-due row nobody was told about gets a final notice naming a date, not a teardown', () => {
+    const result = planned({ ...base, today: '2026-12-05' });
+    expect(result.actions).toEqual([
+      {
+        kind: 'notify-final',
+        key: finalNoticeKey(at2),
+        row: at2,
+        deleteOn: d('2026-12-08'),
+        to: { kind: 'owner', slackId: 'U01YAMADA' },
+      },
+    ]);
+  });
+
+  it('with no known owner the final notice goes to the admins', () => {
+    const nobody = row({ endDate: '2026-12-01', name: 'Nobody Known' });
+    const result = planned({ ...base, rows: [nobody], today: '2026-12-02' });
+    expect(result.actions).toEqual([
+      expect.objectContaining({
+        kind: 'notify-final',
+        deleteOn: d('2026-12-05'),
+        to: { kind: 'admins', reason: expect.stringContaining('not in the people table') },
+      }),
+    ]);
+  });
+
+  it('a week-ahead notice (or the admins told of no owner) at least that many days old lets the removal go ahead', () => {
+    for (const key of [noticeKey(at2), ownerUnknownKey(at2)])
+      expect(kinds(planned({ ...base, today: '2026-12-02', journal: warned(key, '2026-11-24') }))).toEqual([
+        'teardown-user',
+      ]);
+    // Exactly FINAL_NOTICE_DAYS before is enough.
+    expect(
+      kinds(planned({ ...base, today: '2026-12-02', journal: warned(noticeKey(at2), '2026-11-29') })),
+    ).toEqual(['teardown-user']);
+  });
+
+  it('a notice sent too late, a notice that may never have gone out, or one without a date does not count', () => {
+    const late = planned({ ...base, today: '2026-12-02', journal: warned(noticeKey(at2), '2026-11-30') });
+    expect(late.actions).toEqual([
+      expect.objectContaining({ kind: 'notify-final', deleteOn: d('2026-12-05') }),
+    ]);
+    for (const entry of ['started', 'completed'] as const)
+      expect(kinds(planned({ ...base, today: '2026-12-02', journal: { [noticeKey(at2)]: entry } }))).toEqual([
+        'notify-final',
+      ]);
+  });
+
+  it('keeps to the journaled date: waits until it, then removes; an unsent final notice keeps the key', () => {
+    const final = {
+      [finalNoticeKey(at2)]: {
+        state: 'completed' as const,
+        action: 'final-notice',
+        completedOn: d('2026-12-02'),
+        deleteOn: d('2026-12-05'),
+      },
+    };
+    for (const today of ['2026-12-02', '2026-12-04']) {
+      const waiting = planned({ ...base, today, journal: final });
+      expect(waiting.actions).toEqual([]);
+      expect(waiting.skips).toEqual([
+        expect.objectContaining({
+          reason: 'deletion-scheduled',
+          attention: false,
+          deleteOn: d('2026-12-05'),
+        }),
+      ]);
+    }
+    expect(kinds(planned({ ...base, today: '2026-12-05', journal: final }))).toEqual(['teardown-user']);
+
+    const unsent = planned({ ...base, today: '2026-12-09', journal: { [finalNoticeKey(at2)]: 'started' } });
+    expect(unsent.actions).toEqual([]);
+    expect(unsent.skips).toEqual([
+      expect.objectContaining({
+        reason: 'already-notified',
+        attention: true,
+        detail: expect.stringMatching(/final notice/),
+      }),
+    ]);
+  });
+
+  it('an owner who extends in the meantime wins: a new end date or a pending request stops the removal', () => {
+    const final = {
+      [finalNoticeKey(at2)]: {
+        state: 'completed' as const,
+        action: 'final-notice',
+        deleteOn: d('2026-12-05'),
+      },
+    };
+    const extended = row({ endDate: '2027-01-31', accessKeyId: r.accessKeyId });
+    expect(kinds(planned({ ...base, rows: [extended], today: '2026-12-05', journal: final }))).toEqual([]);
+    const pending = row({ endDate: '2026-12-01', accessKeyId: r.accessKeyId, status: 'extension-requested' });
+    expect(reasons(planned({ ...base, rows: [pending], today: '2026-12-05', journal: final }))).toEqual([
+      'extension-pending',
+    ]);
+  });
+
+  it('catching up a past day counts the warning from the real date, so it is never shortened', () => {
+    const result = planned({ ...base, today: '2026-12-02', noticeDay: '2026-12-04' });
+    expect(result.actions).toEqual([
+      expect.objectContaining({ kind: 'notify-final', deleteOn: d('2026-12-07') }),
+    ]);
+  });
+
+  it('a first run against a ledger full of expired rows sends final notices, all naming one date, and deletes nothing', () => {
+    const rows = ['2026-10-01', '2026-11-15', '2026-12-01'].map((endDate, i) =>
+      row({ endDate, iamUser: `old-${i}` }),
+    );
+    const result = planned({ ...base, rows, today: '2026-12-03' });
+    expect(result.actions.map((a) => [a.kind, a.kind === 'notify-final' ? a.deleteOn : null])).toEqual([
+      ['notify-final', '2026-12-06'],
+      ['notify-final', '2026-12-06'],
+      ['notify-final', '2026-12-06'],
+    ]);
+    expect(plan(input({ ...base, rows, today: '2026-12-03' })).removals).toEqual([]);
+  });
+
+  it('0 restores plain next-day deletion; a teardown a previous sweep started is finished either way', () => {
+    expect(kinds(planned({ ...base, finalNoticeDays: 0, today: '2026-12-02' }))).toEqual(['teardown-user']);
+    const journal = { [teardownKey(at2)]: { state: 'started' as const, action: 'teardown-user' } };
+    expect(kinds(planned({ ...base, today: '2026-12-02', journal }))).toEqual(['teardown-user']);
   });
 });
 
@@ -389,7 +531,7 @@ describe('what the shell must fetch', () => {
     const scenario = input({ today: '2026-11-20', rows: [far, soon, over, gone] });
     expect(plan(scenario).removals.map((removal) => removal.userName)).toEqual(['over']);
     expect(journalKeysFor(scenario)).toEqual(
-      [soon, over].flatMap((r) => [noticeKey(r), ownerUnknownKey(r), teardownKey(r)]),
+      [soon, over].flatMap((r) => [noticeKey(r), ownerUnknownKey(r), finalNoticeKey(r), teardownKey(r)]),
     );
   });
 });
