@@ -15,6 +15,7 @@ import {
   type LiveAccessKey,
   maskKeyId,
 } from './iam';
+import { contestedKeys, contestVerdict, type KeyHolder } from './key-holders';
 import type { Ledger, LedgerRow, RowProblem } from './ledger';
 import { EMAIL_TAG, type PeopleDirectory, resolveOwner } from './people';
 
@@ -43,6 +44,8 @@ export interface PlanInput {
   readonly directory: PeopleDirectory;
   readonly emailToSlackId: ReadonlyMap<string, string | null>;
   readonly journal: JournalView;
+  /** For each key rows name for different IAM users (`contestedKeys`), who holds it. */
+  readonly keyHolders: ReadonlyMap<string, KeyHolder>;
   readonly policy: SweepPolicy;
 }
 
@@ -113,7 +116,9 @@ export type SkipReason =
   | 'user-not-in-iam'
   | 'key-mismatch'
   | 'key-check-failed'
-  | 'other-account';
+  | 'other-account'
+  | 'duplicate'
+  | 'superseded';
 
 export interface Skip {
   readonly row: LedgerRow;
@@ -199,7 +204,10 @@ function skip(row: LedgerRow, reason: SkipReason, detail: string, attention: boo
   return { kind: 'skip', skip: { row, reason, detail, attention } };
 }
 
-function classify(row: LedgerRow, input: PlanInput): RowVerdict {
+/** Rows of the keys named for different users, by key. */
+type Contests = ReadonlyMap<string, readonly LedgerRow[]>;
+
+function classify(row: LedgerRow, input: PlanInput, contests: Contests): RowVerdict {
   const { today, iam, journal, policy } = input;
   const daysLeft = daysBetween(today, row.endDate);
   const past = daysLeft < 0;
@@ -233,6 +241,10 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
     return skip(row, 'extension-pending', 'extension awaiting approval', past);
 
   if (daysLeft > policy.noticeDays) return skip(row, 'not-due', `${daysLeft} days left`, false);
+
+  const rivals = contests.get(row.accessKeyId);
+  const contest = rivals ? contestVerdict(row, rivals, input.keyHolders.get(row.accessKeyId)) : null;
+  if (contest) return skip(row, contest.reason, contest.detail, true);
 
   const user = iam.users.get(row.iamUser);
   if (!user) {
@@ -366,8 +378,27 @@ export function plan(input: PlanInput): Plan {
   const actions: Action[] = [];
   const skips: Skip[] = [];
   const due = new Map<string, { user: IamUserSummary; rows: DueRow[] }>();
+  const contested = contestedKeys({
+    rows: input.ledger.rows,
+    today: input.today,
+    noticeDays: input.policy.noticeDays,
+  });
+  const contests: Contests = new Map(
+    [...contested.keys()].map((key) => [key, input.ledger.rows.filter((row) => row.accessKeyId === key)]),
+  );
+
+  for (const copy of input.ledger.duplicates)
+    skips.push({
+      row: copy.row,
+      reason: copy.kind,
+      detail:
+        copy.kind === 'duplicate'
+          ? `same key, IAM user and end date as row ${copy.governedBy}: one entry, acted on once`
+          : `superseded by row ${copy.governedBy}, which has a later end date`,
+      attention: false,
+    });
   for (const row of input.ledger.rows) {
-    const verdict = classify(row, input);
+    const verdict = classify(row, input, contests);
     if (verdict.kind === 'action') actions.push(verdict.action);
     else if (verdict.kind === 'skip') skips.push(verdict.skip);
     else {

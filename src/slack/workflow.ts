@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { dateInZone, daysBetween, type LocalDate, toLedgerText } from '../domain/dates';
 import { checkExtensionDate, suggestedExtension } from '../domain/extension';
-import { parseLedger } from '../domain/ledger';
+import { parseLedger, rowOfKey } from '../domain/ledger';
 import { ledgerWrites, type RowChange } from '../domain/report';
 import type { Language } from '../domain/status';
 import type { CaseStatus, CaseStore, NoticeCase } from '../ports/cases';
@@ -107,7 +107,7 @@ export class Workflow {
     );
     if (!notice) return SETTLED;
 
-    await this.writeLedger(notice.accessKeyId, { status: 'extension-requested' });
+    await this.writeLedger(notice, { status: 'extension-requested' });
     const m = this.deps.messages;
     const posted = await this.deps.web.chat.postMessage({
       channel: this.deps.adminChannel,
@@ -145,7 +145,7 @@ export class Workflow {
     );
     if (!notice?.request) return SETTLED;
     const until = notice.request.newEndDate;
-    await this.writeLedger(notice.accessKeyId, { status: 'extended', endDate: until });
+    await this.writeLedger(notice, { status: 'extended', endDate: until });
     const m = this.deps.messages;
     await this.showState(notice, m.state.approved(toLedgerText(until), mention(user)));
     await this.tellOwner(notice, m.ownerApproved(toLedgerText(until)));
@@ -177,7 +177,7 @@ export class Workflow {
       'open',
     );
     if (!notice) return SETTLED;
-    await this.writeLedger(notice.accessKeyId, { status: 'active' });
+    await this.writeLedger(notice, { status: 'active' });
     const m = this.deps.messages;
     const state = m.state.denied(mention(user), note);
     for (const message of notice.adminMessages)
@@ -241,10 +241,14 @@ export class Workflow {
   }
 
   /** Finds the row by its key id (rows may have moved since the notice) and writes in one request. */
-  private async writeLedger(accessKeyId: string, change: Omit<RowChange, 'rowNumber'>): Promise<void> {
+  private async writeLedger(
+    notice: Pick<NoticeCase, 'accessKeyId' | 'iamUser'>,
+    change: Omit<RowChange, 'rowNumber'>,
+  ): Promise<void> {
     const ledger = parseLedger((await this.deps.workbook.read()).ledger);
-    const row = ledger.rows.find((candidate) => candidate.accessKeyId === accessKeyId);
-    if (!row) throw new Error(`the ledger has no valid row for ${accessKeyId}; update it by hand`);
+    // The key's row for this user: another row may name the same key for someone else.
+    const row = rowOfKey(ledger, notice.accessKeyId, notice.iamUser);
+    if (!row) throw new Error(`the ledger has no valid row for ${notice.accessKeyId}; update it by hand`);
     await this.deps.workbook.write(
       ledgerWrites([{ rowNumber: row.rowNumber, ...change }], ledger.columns, this.deps.language),
     );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone, daysBetween } from '../domain/dates';
-import { type LedgerRow, parseLedger } from '../domain/ledger';
+import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import { isNotice, plan, settleRemoval } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
@@ -24,7 +24,10 @@ export async function deleteRowNow(
 ): Promise<DeleteNowResult> {
   const tables = await deps.workbook.read();
   const fullLedger = parseLedger(tables.ledger);
-  const row = fullLedger.rows.find((candidate) => candidate.accessKeyId === accessKeyId);
+  // Rows naming the key for different users all come along: the planner lets only the
+  // key's real holder act.
+  const candidates = fullLedger.rows.filter((candidate) => candidate.accessKeyId === accessKeyId);
+  const row = candidates[0];
   if (!row)
     return {
       kind: 'refused',
@@ -41,7 +44,8 @@ export async function deleteRowNow(
 
   const today = dateInZone(deps.now(), deps.timeZone);
   const dueDay = daysBetween(today, row.endDate) < 0 ? today : addDays(row.endDate, 1);
-  const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => r.iamUser === row.iamUser) };
+  const users = new Set(candidates.map((candidate) => candidate.iamUser));
+  const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => users.has(r.iamUser)) };
   // The owner (or an admin) asked for this deletion: that is all the warning it needs.
   const asked = { ...accountDeps, policy: { ...accountDeps.policy, finalNoticeDays: 0 } };
   const input = await completeInput(asked, { ...sources, ledger }, dueDay);
@@ -66,7 +70,11 @@ export async function deleteRowNow(
 
   const [result] = await execute([action], { ...accountDeps, mode: 'apply', sweepId: randomUUID(), actor });
   if (result?.outcome !== 'done') return { kind: 'failed', detail: result?.detail ?? 'not executed' };
-  const writes = ledgerWrites(deletedRows([result]), sources.ledger.columns, deps.language);
+  const writes = ledgerWrites(
+    withCopies(deletedRows([result]), sources.ledger.duplicates),
+    sources.ledger.columns,
+    deps.language,
+  );
   if (writes.length > 0) await deps.workbook.write(writes);
   return { kind: 'done', detail: result.detail };
 }

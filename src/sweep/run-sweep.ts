@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
-import { type LedgerRow, parseLedger } from '../domain/ledger';
+import { contestedKeys } from '../domain/key-holders';
+import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
   emailLookups,
@@ -31,6 +32,7 @@ import type { Workbook } from '../ports/workbook';
 import { errorMessage } from '../util/errors';
 import { execute, executeRemovals } from './execute';
 import { type HygieneSettings, runHygiene } from './hygiene';
+import { findKeyHolders } from './key-holders';
 import { lookUpEmails } from './lookups';
 
 export interface SweepDeps {
@@ -102,15 +104,18 @@ export type Sources = Pick<PlanInput, 'ledger' | 'directory' | 'iam'>;
 /** Adds what only some rows need: journal entries and Slack ids for emails. */
 export async function completeInput(deps: SweepDeps, sources: Sources, today: LocalDate): Promise<PlanInput> {
   const scope = { ...sources, today, policy: deps.policy };
-  const [journal, emailToSlackId] = await Promise.all([
+  const contested = contestedKeys({ rows: sources.ledger.rows, today, noticeDays: deps.policy.noticeDays });
+  const [journal, emailToSlackId, keyHolders] = await Promise.all([
     deps.journal.getMany(journalKeysFor(scope)),
     lookUpEmails(deps.slackDirectory, emailLookups(scope)),
+    findKeyHolders(deps.iam, contested),
   ]);
   const realToday = dateInZone(deps.now(), deps.timeZone);
   return {
     ...scope,
     noticeDay: today > realToday ? today : realToday,
     emailToSlackId,
+    keyHolders,
     journal: new Map([...journal].map(([key, entry]) => [key, journalView(entry, deps.timeZone)])),
   };
 }
@@ -179,7 +184,11 @@ async function sweep(
   skips.push(...uncovered(ledger.rows, covered, accounts));
 
   // Every account's changes go back to the ledger in one write.
-  const writes = ledgerWrites(deletedRows(results), ledger.columns, deps.language);
+  const writes = ledgerWrites(
+    withCopies(deletedRows(results), ledger.duplicates),
+    ledger.columns,
+    deps.language,
+  );
   if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
   const hygiene = accounts[0]?.hygiene;
 
@@ -223,7 +232,10 @@ async function sweepAccount(
       : row.accountId === target.id,
   );
   const accountDeps = { ...deps, iam: target.iam };
-  const sources = { ...shared, ledger: { ...shared.ledger, rows }, iam: inventory };
+  const duplicates = shared.ledger.duplicates.filter((copy) =>
+    rows.some((row) => row.rowNumber === copy.governedBy),
+  );
+  const sources = { ...shared, ledger: { ...shared.ledger, rows, duplicates }, iam: inventory };
   const input = await completeInput(accountDeps, sources, today);
   const planned = plan(input);
   const executor = { ...accountDeps, mode, sweepId, actor: `sweep:${sweepId}` };

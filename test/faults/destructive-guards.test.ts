@@ -7,6 +7,7 @@
  * The last line printed counts what was tried.
  */
 import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
@@ -188,6 +189,52 @@ describe('destructive guards through the real CLI', () => {
         for (const [channel, texts] of posts)
           if (isDm(channel))
             expect(texts.filter((t) => t.includes('最終通知')).length).toBeLessThanOrEqual(1);
+        counts.kills += 1;
+        counts.scenarios += 1;
+      } finally {
+        await w.close();
+      }
+    },
+    RUN_BUDGET_MS,
+  );
+
+  it(
+    'several rows for one key, killed mid-teardown and re-run: one teardown for the real holder, every copy written back, the typo row untouched',
+    async () => {
+      const w = await world({ ...DEFAULTS, FINAL_NOTICE_DAYS: '0' });
+      try {
+        const ledgerPath = w.env().LEDGER_CSV ?? '';
+        appendFileSync(
+          ledgerPath,
+          [
+            '佐藤 花子,CIからのデプロイ,codedeploy:web-app,ci-deploy,AKIAEXAMPLECIXXX1002,2026/04/01,2026/11/20,利用中',
+            '鈴木 一郎,負荷試験,ec2:loadtest,sandbox-suzuki,AKIAEXAMPLESBXXX1003,2026/09/01,2026/10/31,利用中',
+            '高橋 次郎,ログ転送,logs:app,log-shipper,AKIAEXAMPLEETLXX1001,2026/06/01,2026/11/28,利用中',
+            '',
+          ].join('\n'),
+        );
+        const killed = await w.run({
+          at: (tick) => tick.service === 'iam' && tick.operation === 'DeleteUser',
+          applied: true,
+        });
+        expect(killed.killedAt).not.toBeNull();
+        await w.expireLock();
+        const rerun = await w.run();
+        expect(rerun.code).toBe(0);
+
+        const rows = readFileSync(ledgerPath, 'utf8').trim().split('\n');
+        for (const n of [3, 14, 4, 15]) expect(rows[n - 1]).toMatch(/,削除済み$/);
+        expect(rows[15]).toMatch(/,利用中$/);
+        expect(w.account.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
+        expect(w.mutations.filter((m) => m.action === 'DeleteUser').map((m) => m.params.UserName)).toEqual([
+          'ci-deploy',
+        ]);
+        // Nothing touched the user the typo names, nor the key it names.
+        expect(
+          w.mutations.filter((m) => m.params.UserName === 'log-shipper' || m.params.UserName === 'etl-batch'),
+        ).toEqual([]);
+        const posts = (await w.snapshot()).posts;
+        expect(posts.get('U01YAMADA')?.filter((text) => text.includes('利用期間があと'))).toHaveLength(1);
         counts.kills += 1;
         counts.scenarios += 1;
       } finally {

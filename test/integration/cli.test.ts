@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { program } from '../../src/cli';
@@ -124,6 +124,48 @@ describe('keywarden sweep on the embedded demo', () => {
         'teardown-user',
         'delete-key',
       ]);
+    } finally {
+      delete process.env.FINAL_NOTICE_DAYS;
+    }
+  });
+
+  it('several rows for one key: acts once for the real holder, writes back to every copy, flags the typo', async () => {
+    clockAt('2026-11-24T06:00:00Z');
+    const home = mkdtempSync(join(tmpdir(), 'keywarden-cli-'));
+    await run(home, 'sweep'); // seeds the demo
+    const ledgerPath = join(home, 'demo', 'ledger.csv');
+    appendFileSync(
+      ledgerPath,
+      [
+        '佐藤 花子,CIからのデプロイ,codedeploy:web-app,ci-deploy,AKIAEXAMPLECIXXX1002,2026/04/01,2026/11/20,利用中',
+        '鈴木 一郎,負荷試験,ec2:loadtest,sandbox-suzuki,AKIAEXAMPLESBXXX1003,2026/09/01,2026/10/31,利用中',
+        '高橋 次郎,ログ転送,logs:app,log-shipper,AKIAEXAMPLEETLXX1001,2026/06/01,2026/11/28,利用中',
+        '',
+      ].join('\n'),
+    );
+    process.env.FINAL_NOTICE_DAYS = '0';
+    try {
+      const applied = await run(home, 'sweep', '--apply', '--json');
+      expect(applied.code).toBe(0);
+      const report = JSON.parse(applied.stdout.slice(applied.stdout.indexOf('{\n')));
+      expect(report.results.map((r: { action: { kind: string } }) => r.action.kind)).toEqual([
+        'notify-week-ahead',
+        'notify-owner-unknown',
+        'teardown-user',
+        'delete-key',
+      ]);
+      const skips = new Map<number, { reason: string }>(
+        report.skips.map((s: { row: { rowNumber: number }; reason: string }) => [s.row.rowNumber, s]),
+      );
+      expect([14, 15, 16].map((n) => skips.get(n)?.reason)).toEqual([
+        'duplicate',
+        'superseded',
+        'key-mismatch',
+      ]);
+      expect(report.problems.map((p: { rowNumber: number }) => p.rowNumber)).toEqual([11]);
+      const rows = readFileSync(ledgerPath, 'utf8').trim().split('\n');
+      for (const n of [3, 14, 4, 15]) expect(rows[n - 1]).toMatch(/,削除済み$/);
+      expect(rows[15]).toMatch(/,利用中$/);
     } finally {
       delete process.env.FINAL_NOTICE_DAYS;
     }

@@ -1,6 +1,7 @@
 import { dateInZone, type LocalDate } from '../../src/domain/dates';
 import type { IamUserSummary, LiveAccessKey } from '../../src/domain/iam';
-import type { Ledger, LedgerRow } from '../../src/domain/ledger';
+import { contestedKeys, type KeyHolder } from '../../src/domain/key-holders';
+import type { Ledger, LedgerRow, RowCopy } from '../../src/domain/ledger';
 import { PeopleDirectory } from '../../src/domain/people';
 import {
   emailLookups,
@@ -61,6 +62,9 @@ interface Scenario {
   /** Journal states by key; entries are recorded as the action that teardown keys use. */
   journal?: Record<string, 'started' | 'completed' | JournalViewEntry>;
   protectedUsers?: string[];
+  duplicates?: RowCopy[];
+  /** Who holds each key that rows name for different users, as the shell found out. */
+  keyHolders?: Record<string, KeyHolder>;
   /** Defaults to 0, plain next-day deletion; the warning rule has its own tests. */
   finalNoticeDays?: number;
   /** The real date when it is later than `today` (a catch-up run); defaults to `today`. */
@@ -77,6 +81,7 @@ function input(s: Scenario): PlanInput {
     headerRowNumber: 1,
     columns: { status: 7, endDate: 6 },
     rows: s.rows.map((r, i) => ({ ...r, rowNumber: i + 2 })),
+    duplicates: s.duplicates ?? [],
     problems: [],
   };
   return {
@@ -86,6 +91,7 @@ function input(s: Scenario): PlanInput {
     iam: { accountId: ACCOUNT, users: new Map(users.map((u) => [u.userName, u])) },
     directory: new PeopleDirectory([{ slackId: 'U01YAMADA', familyName: '山田', givenName: '太郎' }]),
     emailToSlackId: new Map(Object.entries(s.emails ?? {})),
+    keyHolders: new Map(Object.entries(s.keyHolders ?? {})),
     journal: new Map(
       Object.entries(s.journal ?? {}).map(([key, entry]) => [
         key,
@@ -330,6 +336,99 @@ describe('no deletion without a warning (FINAL_NOTICE_DAYS)', () => {
     expect(kinds(planned({ ...base, finalNoticeDays: 0, today: '2026-12-02' }))).toEqual(['teardown-user']);
     const journal = { [teardownKey(at2)]: { state: 'started' as const, action: 'teardown-user' } };
     expect(kinds(planned({ ...base, today: '2026-12-02', journal }))).toEqual(['teardown-user']);
+  });
+});
+
+describe('several rows for one access key', () => {
+  it('an identical copy is one entry: one notice, one teardown, and the copy is reported as a duplicate', () => {
+    const r = row({ endDate: '2026-12-01' });
+    const duplicates: RowCopy[] = [{ row: { ...r, rowNumber: 9 }, kind: 'duplicate', governedBy: 2 }];
+    const notice = planned({ today: '2026-11-24', rows: [r], duplicates });
+    expect(kinds(notice)).toEqual(['notify-week-ahead']);
+    expect(notice.skips).toEqual([
+      {
+        row: { ...r, rowNumber: 9 },
+        reason: 'duplicate',
+        detail: 'same key, IAM user and end date as row 2: one entry, acted on once',
+        attention: false,
+      },
+    ]);
+    expect(kinds(planned({ today: '2026-12-02', rows: [r], duplicates }))).toEqual(['teardown-user']);
+  });
+
+  it('a row superseded by a later end date never acts alone', () => {
+    const extended = row({ endDate: '2027-01-31' });
+    const earlier = { ...extended, rowNumber: 3, endDate: d('2026-11-01') };
+    const duplicates: RowCopy[] = [{ row: earlier, kind: 'superseded', governedBy: 2 }];
+    const result = planned({ today: '2026-12-02', rows: [extended], duplicates });
+    expect(result.actions).toEqual([]);
+    expect(result.skips).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          row: earlier,
+          reason: 'superseded',
+          detail: expect.stringContaining('superseded by row 2'),
+        }),
+      ]),
+    );
+  });
+
+  describe('rows naming one key for different IAM users', () => {
+    const key = nextKey();
+    const right = row({ endDate: '2026-12-01', accessKeyId: key, iamUser: 'etl-bot' });
+    const typo = row({ endDate: '2026-12-01', accessKeyId: key, iamUser: 'web-bot', name: '佐藤 花子' });
+    const rows = [typo, right];
+    const base = { rows, users: [user('etl-bot'), user('web-bot')] };
+
+    it('the key holder’s row gets its notice and teardown; the other is a key mismatch', () => {
+      const keyHolders = { [key]: { kind: 'found' as const, userName: 'etl-bot' } };
+      const notice = planned({ ...base, today: '2026-11-24', keyHolders });
+      expect(notice.actions).toEqual([
+        expect.objectContaining({
+          kind: 'notify-week-ahead',
+          row: expect.objectContaining({ iamUser: 'etl-bot' }),
+        }),
+      ]);
+      expect(notice.skips).toEqual([
+        expect.objectContaining({
+          reason: 'key-mismatch',
+          attention: true,
+          detail: expect.stringMatching(/belongs to etl-bot, not web-bot \(also on row 3 \(etl-bot\)\)/),
+        }),
+      ]);
+      const due = planned({ ...base, today: '2026-12-02', keyHolders });
+      expect(due.actions).toEqual([expect.objectContaining({ kind: 'teardown-user', userName: 'etl-bot' })]);
+      expect(reasons(due)).toEqual(['key-mismatch']);
+    });
+
+    it('when IAM could not be read, or no answer came, neither row acts', () => {
+      for (const keyHolders of [
+        { [key]: { kind: 'unknown' as const, reason: 'listing the keys of web-bot failed: Throttling' } },
+        {},
+      ]) {
+        const result = planned({ ...base, today: '2026-12-02', keyHolders });
+        expect(result.actions).toEqual([]);
+        expect(result.skips.map((s) => [s.reason, s.attention])).toEqual([
+          ['key-check-failed', true],
+          ['key-check-failed', true],
+        ]);
+      }
+    });
+
+    it('when neither user holds the key, both rows are key mismatches', () => {
+      const keyHolders = { [key]: { kind: 'found' as const, userName: null } };
+      const result = planned({ ...base, today: '2026-12-02', keyHolders });
+      expect(result.actions).toEqual([]);
+      expect(reasons(result)).toEqual(['key-mismatch', 'key-mismatch']);
+    });
+
+    it('only keys with a live row near its end date need IAM: deleted and far rows do not', () => {
+      const scope = { today: d('2026-11-24'), noticeDays: 7 };
+      expect(contestedKeys({ ...scope, rows })).toEqual(new Map([[key, ['web-bot', 'etl-bot']]]));
+      expect(contestedKeys({ ...scope, rows: [{ ...typo, status: 'deleted' }, right] })).toEqual(new Map());
+      const far = rows.map((r) => ({ ...r, endDate: d('2027-06-01') }));
+      expect(contestedKeys({ ...scope, rows: far })).toEqual(new Map());
+    });
   });
 });
 
