@@ -21,12 +21,14 @@ import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
 import { summaryFields } from './domain/report';
+import { sweepDateRefusal } from './domain/sweep-date';
 import { createLogger } from './log';
 import { runDigest } from './sweep/digest';
-import { runSweep } from './sweep/run-sweep';
+import { runSweep, SweepDateError } from './sweep/run-sweep';
 import { errorMessage } from './util/errors';
 
 const EXIT_FAILED = 1;
+/** A setting or an argument is wrong: nothing was done. */
 const EXIT_CONFIG = 2;
 
 function isoDate(text: string): LocalDate {
@@ -59,6 +61,13 @@ async function sweepCommand(
 ): Promise<number> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { command: 'sweep' });
+  const mode = options.apply ? 'apply' : 'dry-run';
+  // Checked here too, before the demo is seeded, so that a refused run leaves no trace at all.
+  const refusal = sweepDateRefusal(mode, options.date, dateInZone(new Date(), config.timeZone));
+  if (refusal) {
+    process.stderr.write(`keywarden: ${refusal}\n`);
+    return EXIT_CONFIG;
+  }
   const today = options.date ?? dateInZone(new Date(), config.timeZone);
   if (usesDemo(config) && (await ensureDemo(config.home, today)))
     process.stderr.write(
@@ -78,7 +87,7 @@ async function sweepCommand(
       return signalExitCode(early);
     }
     const report = await runSweep(sweepDepsOf(runtime), {
-      mode: options.apply ? 'apply' : 'dry-run',
+      mode,
       ...(options.date ? { date: options.date } : {}),
       ...(signals ? { stop: signals.signal } : {}),
     });
@@ -217,7 +226,11 @@ export function program(): Command {
       '--apply',
       'act: send notices, delete expired keys and users, write the ledger (default: dry run)',
     )
-    .option('--date <YYYY-MM-DD>', 'plan as if today were this date', isoDate)
+    .option(
+      '--date <YYYY-MM-DD>',
+      'plan as if today were this date; with --apply only today or an earlier day (catching up a missed sweep)',
+      isoDate,
+    )
     .option('--json', 'print the report as JSON')
     .action(async (options) => {
       // Only an apply run has work worth finishing; a dry run may simply die.
@@ -293,6 +306,7 @@ if (require.main === module) {
     .catch((error: unknown) => {
       const message = errorMessage(error);
       process.stderr.write(`keywarden: ${message}\n`);
-      process.exitCode = error instanceof ConfigError ? EXIT_CONFIG : EXIT_FAILED;
+      process.exitCode =
+        error instanceof ConfigError || error instanceof SweepDateError ? EXIT_CONFIG : EXIT_FAILED;
     });
 }

@@ -33,6 +33,7 @@ const schema = z
       .default('Asia/Tokyo'),
     LANGUAGE: z.enum(['ja', 'en']).default('ja'),
     NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    FINAL_NOTICE_DAYS: z.coerce.number().int().min(0).max(30).default(3),
     PROTECTED_USERS: list.default([]),
     REMOVAL: z.enum(['delete', 'deactivate-then-delete']).default('delete'),
     DELETE_AFTER_DAYS: z.coerce.number().int().min(1).max(90).default(14),
@@ -181,6 +182,8 @@ export interface Config {
   readonly timeZone: string;
   readonly language: 'ja' | 'en';
   readonly noticeDays: number;
+  /** A removal needs a notice at least this many days old (0: plain next-day deletion). */
+  readonly finalNoticeDays: number;
   readonly protectedUsers: ReadonlySet<string>;
   /** Absent: the day after the end date deletes. Present: that day deactivates, deletion follows. */
   readonly stagedRemoval?: StagedRemovalPolicy;
@@ -281,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: s.TIME_ZONE,
     language: s.LANGUAGE,
     noticeDays: s.NOTICE_DAYS,
+    finalNoticeDays: s.FINAL_NOTICE_DAYS,
     protectedUsers: new Set(s.PROTECTED_USERS),
     ...(s.REMOVAL === 'deactivate-then-delete'
       ? { stagedRemoval: { deleteAfterDays: s.DELETE_AFTER_DAYS } }

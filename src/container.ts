@@ -115,7 +115,7 @@ export async function buildRuntime(
         : [],
       ...state,
       web,
-      notifier: slack ?? new ConsoleNotifier(options.write),
+      notifier: slack ?? new ConsoleNotifier(options.write, messages(config.language)),
       ...(slack ? { slackDirectory: slack } : {}),
       embedded,
       close: () => closeAll(closers),
@@ -198,7 +198,11 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     notifier: runtime.notifier,
     ...(runtime.slackDirectory ? { slackDirectory: runtime.slackDirectory } : {}),
     ...(runtime.accounts.length > 0 ? { accounts: runtime.accounts } : {}),
-    policy: { noticeDays: config.noticeDays, protectedUsers: config.protectedUsers },
+    policy: {
+      noticeDays: config.noticeDays,
+      finalNoticeDays: config.finalNoticeDays,
+      protectedUsers: config.protectedUsers,
+    },
     ...(config.stagedRemoval ? { stagedRemoval: config.stagedRemoval } : {}),
     ...(config.hygieneChecks
       ? {

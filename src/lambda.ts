@@ -4,6 +4,7 @@ import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
 import { withSecrets } from './adapters/secrets/ssm-secrets';
 import { ConfigError, loadConfig } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
+import { parseIsoDate } from './domain/dates';
 import { summaryFields } from './domain/report';
 import { createLogger } from './log';
 import { slackAppFor } from './slack/compose';
@@ -12,12 +13,14 @@ import { runJob } from './slack/jobs';
 import { messages } from './slack/messages';
 import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
 import { type DigestResult, runDigest } from './sweep/digest';
-import { runSweep, SweepLockedError } from './sweep/run-sweep';
+import { runSweep, SweepDateError, SweepLockedError } from './sweep/run-sweep';
 
 /** The fields of an EventBridge scheduled event the sweep reads. */
 export interface ScheduledEvent {
   readonly 'detail-type'?: string;
   readonly time?: string;
+  /** A manual invoke's catch-up day (`YYYY-MM-DD`); an apply run refuses a day still to come. */
+  readonly date?: string;
 }
 
 export interface SweepSummary {
@@ -28,6 +31,8 @@ export interface SweepSummary {
   readonly skipped?: string;
   /** Why the sweep stopped before its end; the next one finishes the work. */
   readonly stopped?: string;
+  /** Why nothing was done: a bad or future `date`. Not retried: the same event fails the same way. */
+  readonly refused?: string;
 }
 
 type Runtime = Awaited<ReturnType<typeof build>>;
@@ -113,10 +118,16 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
     async sweep(event: ScheduledEvent, context?: LambdaContext): Promise<SweepSummary> {
       const { config, sweep, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
+      const date = event.date === undefined ? undefined : parseIsoDate(event.date);
+      if (date === null) {
+        logger.warn('sweep refused', { date: event.date });
+        return { refused: 'date must be YYYY-MM-DD' };
+      }
       const deadline = beforeTimeout(context);
       try {
         const report = await runSweep(sweep, {
           mode: config.sweepApply ? 'apply' : 'dry-run',
+          ...(date ? { date } : {}),
           ...(deadline.signal ? { stop: deadline.signal } : {}),
         });
         const failed = report.results.filter((r) => r.outcome === 'failed').length;
@@ -134,6 +145,10 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
           ...(report.stopped ? { stopped: report.stopped.reason } : {}),
         };
       } catch (error) {
+        if (error instanceof SweepDateError) {
+          logger.warn('sweep refused', { error: error.message });
+          return { refused: error.message };
+        }
         if (!(error instanceof SweepLockedError)) throw error;
         logger.info('sweep skipped: another sweep holds the lock', { holder: error.holder });
         return { skipped: 'locked' };

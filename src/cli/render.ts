@@ -1,7 +1,13 @@
 import { toLedgerText } from '../domain/dates';
 import { maskKeyId } from '../domain/iam';
 import type { Action } from '../domain/planner';
-import { type ActionResult, countByKind, rowsOf, type SweepReport } from '../domain/report';
+import {
+  type ActionResult,
+  countByKind,
+  rowsOf,
+  type SweepReport,
+  scheduledDeletions,
+} from '../domain/report';
 import { alignColumns } from '../util/text-table';
 
 export function describeAction(action: Action): string {
@@ -10,6 +16,8 @@ export function describeAction(action: Action): string {
       return `DM ${action.slackId}: ${action.row.iamUser} ends ${toLedgerText(action.row.endDate)} (${action.daysLeft} days left)`;
     case 'notify-owner-unknown':
       return `tell admins: no owner for ${action.row.iamUser} (${action.reason})`;
+    case 'notify-final':
+      return `final notice ${action.to.kind === 'owner' ? `DM ${action.to.slackId}` : `to admins (${action.to.reason})`}: ${action.row.iamUser} key ${maskKeyId(action.row.accessKeyId)} ended ${toLedgerText(action.row.endDate)}, deleted on ${toLedgerText(action.deleteOn)}`;
     case 'teardown-user':
       return `delete IAM user ${action.userName} and everything it holds${
         action.customerPolicyArns.length > 0 ? `, then its unused customer-managed policies` : ''
@@ -68,6 +76,17 @@ export function renderReport(report: SweepReport): string {
       '',
     );
   } else lines.push('Actions: none', '');
+
+  const scheduled = scheduledDeletions(report);
+  if (scheduled.length > 0)
+    lines.push(
+      'Scheduled deletions (final notice sent; a new end date or an extension request stops them):',
+      ...scheduled.map(
+        ({ deleteOn, count }) =>
+          `  ${count === 1 ? '1 key' : `${count} keys`} will be deleted on ${toLedgerText(deleteOn)}`,
+      ),
+      '',
+    );
 
   const attention = report.skips.filter((skip) => skip.attention);
   if (attention.length > 0)

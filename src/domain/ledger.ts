@@ -72,10 +72,26 @@ export interface RowProblem {
   readonly cells: readonly string[];
 }
 
+/**
+ * A row that names the same key for the same IAM user as a row that governs it: an identical
+ * copy (a request submitted twice) or one with an earlier end date (an extension recorded as
+ * a new row). It is never acted on alone; it gets the governing row's write-back.
+ */
+export interface RowCopy {
+  readonly row: LedgerRow;
+  readonly kind: 'duplicate' | 'superseded';
+  readonly governedBy: number;
+}
+
 export interface Ledger {
   readonly headerRowNumber: number;
   readonly columns: ColumnMap;
+  /**
+   * One row per access key and IAM user (the governing one). Rows naming one key for
+   * different users all stay here: only IAM can tell which is right, so the planner asks.
+   */
   readonly rows: readonly LedgerRow[];
+  readonly duplicates: readonly RowCopy[];
   readonly problems: readonly RowProblem[];
 }
 
@@ -152,7 +168,7 @@ export function parseLedger(grid: Grid): Ledger {
     else rows.push(parsed.row);
   }
 
-  return { headerRowNumber: headerIndex + 1, columns, ...rejectDuplicateKeys(rows, problems, grid) };
+  return { headerRowNumber: headerIndex + 1, columns, problems, ...governingRows(rows) };
 }
 
 function parseRow(
@@ -219,31 +235,48 @@ function parseRow(
   };
 }
 
-/** Two rows naming one key cannot both be right, so neither is acted on. */
-function rejectDuplicateKeys(
-  rows: readonly LedgerRow[],
-  problems: readonly RowProblem[],
-  grid: Grid,
-): { rows: LedgerRow[]; problems: RowProblem[] } {
-  const byKey = Map.groupBy(rows, (row) => row.accessKeyId);
-  const kept: LedgerRow[] = [];
-  const rejected: RowProblem[] = [];
-  for (const row of rows) {
-    const twins = (byKey.get(row.accessKeyId) ?? []).filter((other) => other !== row);
-    if (twins.length === 0) kept.push(row);
-    else
-      rejected.push({
-        rowNumber: row.rowNumber,
-        problems: [
-          `access key id ${row.accessKeyId} is also on row ${twins.map((t) => t.rowNumber).join(', ')}`,
-        ],
-        cells: (grid[row.rowNumber - 1] ?? []).map(String),
-      });
+/**
+ * Rows naming one key for one IAM user (and account) are one logical entry: the latest end
+ * date governs, the first row among equals; the others are its copies.
+ */
+function governingRows(rows: readonly LedgerRow[]): { rows: LedgerRow[]; duplicates: RowCopy[] } {
+  const groups = Map.groupBy(rows, (row) => `${row.accessKeyId}\n${row.iamUser}\n${row.accountId ?? ''}`);
+  const governing: LedgerRow[] = [];
+  const duplicates: RowCopy[] = [];
+  for (const group of groups.values()) {
+    const head = group.reduce((best, row) => (row.endDate > best.endDate ? row : best));
+    governing.push(head);
+    for (const row of group)
+      if (row !== head)
+        duplicates.push({
+          row,
+          kind: row.endDate === head.endDate ? 'duplicate' : 'superseded',
+          governedBy: head.rowNumber,
+        });
   }
+  const byRow = (a: { rowNumber: number }, b: { rowNumber: number }) => a.rowNumber - b.rowNumber;
   return {
-    rows: kept,
-    problems: [...problems, ...rejected].sort((a, b) => a.rowNumber - b.rowNumber),
+    rows: governing.sort(byRow),
+    duplicates: duplicates.sort((a, b) => byRow(a.row, b.row)),
   };
+}
+
+/** Whatever is written to a governing row is written to its copies too. */
+export function withCopies<T extends { readonly rowNumber: number }>(
+  changes: readonly T[],
+  duplicates: readonly RowCopy[],
+): T[] {
+  return changes.flatMap((change) => [
+    change,
+    ...duplicates
+      .filter((copy) => copy.governedBy === change.rowNumber)
+      .map((copy) => ({ ...change, rowNumber: copy.row.rowNumber })),
+  ]);
+}
+
+/** The ledger row a notice case is about: its key, for its IAM user. */
+export function rowOfKey(ledger: Ledger, accessKeyId: string, iamUser: string): LedgerRow | undefined {
+  return ledger.rows.find((row) => row.accessKeyId === accessKeyId && row.iamUser === iamUser);
 }
 
 function clip(text: string): string {

@@ -1,5 +1,13 @@
 import { daysBetween, type LocalDate } from './dates';
 import {
+  finalNoticeKey,
+  type NoticeEntry,
+  noticeKey,
+  ownerUnknownKey,
+  type Warning,
+  warningFor,
+} from './final-notice';
+import {
   type IamInventory,
   type IamUserSummary,
   isCustomerManagedPolicy,
@@ -7,28 +15,37 @@ import {
   type LiveAccessKey,
   maskKeyId,
 } from './iam';
+import { contestedKeys, contestVerdict, type KeyHolder } from './key-holders';
 import type { Ledger, LedgerRow, RowProblem } from './ledger';
 import { EMAIL_TAG, type PeopleDirectory, resolveOwner } from './people';
 
 export interface SweepPolicy {
   /** Notify owners this many days (inclusive) before the end date. */
   readonly noticeDays: number;
+  /** A removal needs a notice at least this many days old; 0: plain next-day deletion. */
+  readonly finalNoticeDays: number;
   readonly protectedUsers: ReadonlySet<string>;
 }
 
 /** Journal entries by idempotency key; a missing key means the action never started. */
-export type JournalView = ReadonlyMap<
-  string,
-  { readonly state: 'started' | 'completed'; readonly action: string }
->;
+export type JournalView = ReadonlyMap<string, JournalViewEntry>;
+export type JournalViewEntry = NoticeEntry & { readonly action: string };
 
 export interface PlanInput {
   readonly today: LocalDate;
+  /**
+   * The day a notice sent by this sweep reaches people: the real date, or `today` when a dry
+   * run plans a later day. A final notice's deletion date counts from it, so catching up a
+   * past day never shortens the warning.
+   */
+  readonly noticeDay: LocalDate;
   readonly ledger: Ledger;
   readonly iam: IamInventory;
   readonly directory: PeopleDirectory;
   readonly emailToSlackId: ReadonlyMap<string, string | null>;
   readonly journal: JournalView;
+  /** For each key rows name for different IAM users (`contestedKeys`), who holds it. */
+  readonly keyHolders: ReadonlyMap<string, KeyHolder>;
   readonly policy: SweepPolicy;
 }
 
@@ -46,6 +63,16 @@ export type Action =
       readonly row: LedgerRow;
       readonly reason: string;
       readonly daysLeft: number;
+    }
+  | {
+      /** Past due without a notice that counts: the last word before removal, naming its date. */
+      readonly kind: 'notify-final';
+      readonly key: string;
+      readonly row: LedgerRow;
+      readonly deleteOn: LocalDate;
+      readonly to:
+        | { readonly kind: 'owner'; readonly slackId: string }
+        | { readonly kind: 'admins'; readonly reason: string };
     }
   | {
       /** Every live key of the user is a due ledger key: remove the user and all it holds. */
@@ -99,6 +126,7 @@ export type Action =
 export type SkipReason =
   | 'not-due'
   | 'already-notified'
+  | 'deletion-scheduled'
   | 'deleted'
   | 'extended'
   | 'extension-pending'
@@ -108,7 +136,9 @@ export type SkipReason =
   | 'key-mismatch'
   | 'key-check-failed'
   | 'deactivated'
-  | 'other-account';
+  | 'other-account'
+  | 'duplicate'
+  | 'superseded';
 
 export interface Skip {
   readonly row: LedgerRow;
@@ -116,6 +146,8 @@ export interface Skip {
   readonly detail: string;
   /** Admins should look at it: the sweep would otherwise have acted. */
   readonly attention: boolean;
+  /** The date a final notice named for the removal. */
+  readonly deleteOn?: LocalDate;
 }
 
 /** A past-due row, and how far an earlier sweep got with its teardown. */
@@ -149,8 +181,7 @@ export interface Plan {
   readonly problems: readonly RowProblem[];
 }
 
-export const noticeKey = (row: LedgerRow) => `notice#${row.id}#${row.endDate}`;
-export const ownerUnknownKey = (row: LedgerRow) => `owner-unknown#${row.id}#${row.endDate}`;
+export { finalNoticeKey, noticeKey, ownerUnknownKey };
 /** One key per row for any teardown of it, whichever form it took, so completion is easy to see. */
 export const teardownKey = (row: LedgerRow) => `teardown#${row.id}#${row.endDate}`;
 
@@ -175,7 +206,9 @@ export function emailLookups(
   for (const row of input.ledger.rows) {
     const tags = input.iam.users.get(row.iamUser)?.tags ?? {};
     const email = tags[EMAIL_TAG]?.trim().toLowerCase();
-    if (!email || !inScope(row, input) || daysBetween(input.today, row.endDate) < 0) continue;
+    // Past rows need their owner too while a final notice may still be due.
+    const past = daysBetween(input.today, row.endDate) < 0;
+    if (!email || !inScope(row, input) || (past && input.policy.finalNoticeDays === 0)) continue;
     const owner = resolveOwner(row.name, input.directory, { tags, emailToSlackId: new Map() });
     if (owner.kind === 'unknown') emails.add(email);
   }
@@ -191,7 +224,10 @@ function skip(row: LedgerRow, reason: SkipReason, detail: string, attention: boo
   return { kind: 'skip', skip: { row, reason, detail, attention } };
 }
 
-function classify(row: LedgerRow, input: PlanInput): RowVerdict {
+/** Rows of the keys named for different users, by key. */
+type Contests = ReadonlyMap<string, readonly LedgerRow[]>;
+
+function classify(row: LedgerRow, input: PlanInput, contests: Contests): RowVerdict {
   const { today, iam, journal, policy } = input;
   const daysLeft = daysBetween(today, row.endDate);
   const past = daysLeft < 0;
@@ -226,6 +262,10 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
 
   if (daysLeft > policy.noticeDays) return skip(row, 'not-due', `${daysLeft} days left`, false);
 
+  const rivals = contests.get(row.accessKeyId);
+  const contest = rivals ? contestVerdict(row, rivals, input.keyHolders.get(row.accessKeyId)) : null;
+  if (contest) return skip(row, contest.reason, contest.detail, true);
+
   const user = iam.users.get(row.iamUser);
   if (!user) {
     if (teardown === 'started')
@@ -240,12 +280,24 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
   if (isProtected(user, policy.protectedUsers))
     return skip(row, 'protected', `IAM user ${user.userName} is protected`, true);
 
-  if (past)
+  if (past) {
+    // An interrupted teardown passed this check when it started.
+    const warning: Warning =
+      teardown === 'started'
+        ? { kind: 'warned' }
+        : warningFor(row, {
+            today,
+            noticeDay: input.noticeDay,
+            finalNoticeDays: policy.finalNoticeDays,
+            journal: (key) => journal.get(key),
+          });
+    if (warning.kind !== 'warned') return notWarnedYet(row, user, warning, input);
     return {
       kind: 'due',
       due: { row, interrupted: teardown === 'started' ? (teardownEntry?.action ?? null) : null },
       user,
     };
+  }
 
   const notice = journal.get(noticeKey(row))?.state;
   if (notice === 'completed')
@@ -258,10 +310,7 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
       true,
     );
 
-  const owner = resolveOwner(row.name, input.directory, {
-    tags: user.tags,
-    emailToSlackId: input.emailToSlackId,
-  });
+  const owner = ownerOf(row, user, input);
   if (owner.kind === 'slack')
     return {
       kind: 'action',
@@ -283,6 +332,64 @@ function classify(row: LedgerRow, input: PlanInput): RowVerdict {
   };
 }
 
+function ownerOf(row: LedgerRow, user: IamUserSummary, input: PlanInput) {
+  return resolveOwner(row.name, input.directory, { tags: user.tags, emailToSlackId: input.emailToSlackId });
+}
+
+/** A past-due row whose owner has not been warned long enough ago: warn, or wait. */
+function notWarnedYet(
+  row: LedgerRow,
+  user: IamUserSummary,
+  warning: Exclude<Warning, { kind: 'warned' }>,
+  input: PlanInput,
+): RowVerdict {
+  switch (warning.kind) {
+    case 'scheduled':
+      return {
+        kind: 'skip',
+        skip: {
+          row,
+          reason: 'deletion-scheduled',
+          detail: `final notice sent; deletion on ${warning.deleteOn} unless the row changes`,
+          attention: false,
+          deleteOn: warning.deleteOn,
+        },
+      };
+    case 'unsure':
+      return skip(
+        row,
+        'already-notified',
+        'a sweep stopped while sending the final notice: the owner may not have it, so the key is kept',
+        true,
+      );
+    case 'send-final': {
+      const owner = ownerOf(row, user, input);
+      return {
+        kind: 'action',
+        action: {
+          kind: 'notify-final',
+          key: finalNoticeKey(row),
+          row,
+          deleteOn: warning.deleteOn,
+          to:
+            owner.kind === 'slack'
+              ? { kind: 'owner', slackId: owner.slackId }
+              : { kind: 'admins', reason: owner.reason },
+        },
+      };
+    }
+  }
+}
+
+/** Notices tell people; everything else changes IAM or the ledger. */
+export function isNotice(action: Action): boolean {
+  return (
+    action.kind === 'notify-week-ahead' ||
+    action.kind === 'notify-owner-unknown' ||
+    action.kind === 'notify-final'
+  );
+}
+
 /**
  * Decides what one sweep does. Pure: the same input always gives the same plan, so it is
  * tested with plain data and a dry run shows exactly what an apply run would do.
@@ -291,9 +398,27 @@ export function plan(input: PlanInput): Plan {
   const actions: Action[] = [];
   const skips: Skip[] = [];
   const due = new Map<string, { user: IamUserSummary; rows: DueRow[] }>();
+  const contested = contestedKeys({
+    rows: input.ledger.rows,
+    today: input.today,
+    noticeDays: input.policy.noticeDays,
+  });
+  const contests: Contests = new Map(
+    [...contested.keys()].map((key) => [key, input.ledger.rows.filter((row) => row.accessKeyId === key)]),
+  );
 
+  for (const copy of input.ledger.duplicates)
+    skips.push({
+      row: copy.row,
+      reason: copy.kind,
+      detail:
+        copy.kind === 'duplicate'
+          ? `same key, IAM user and end date as row ${copy.governedBy}: one entry, acted on once`
+          : `superseded by row ${copy.governedBy}, which has a later end date`,
+      attention: false,
+    });
   for (const row of input.ledger.rows) {
-    const verdict = classify(row, input);
+    const verdict = classify(row, input, contests);
     if (verdict.kind === 'action') actions.push(verdict.action);
     else if (verdict.kind === 'skip') skips.push(verdict.skip);
     else {
@@ -408,5 +533,5 @@ export function journalKeysFor(input: Pick<PlanInput, 'today' | 'policy' | 'ledg
     .filter(
       (row) => row.status !== 'deleted' && daysBetween(input.today, row.endDate) <= input.policy.noticeDays,
     )
-    .flatMap((row) => [noticeKey(row), ownerUnknownKey(row), teardownKey(row)]);
+    .flatMap((row) => [noticeKey(row), ownerUnknownKey(row), finalNoticeKey(row), teardownKey(row)]);
 }

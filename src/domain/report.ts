@@ -105,6 +105,25 @@ export function deletedRows(results: readonly ActionResult[]): RowChange[] {
     );
 }
 
+/**
+ * Keys a final notice has put on a date, by date: those warned by this sweep (or, in a dry
+ * run, that would be) and those already waiting. What the admins read as "N keys will be
+ * deleted on <date>".
+ */
+export function scheduledDeletions(
+  report: Pick<SweepReport, 'results' | 'skips'>,
+): { readonly deleteOn: LocalDate; readonly count: number }[] {
+  const dates = [
+    ...report.results.flatMap(({ action, outcome }) =>
+      action.kind === 'notify-final' && outcome !== 'failed' ? [action.deleteOn] : [],
+    ),
+    ...report.skips.flatMap((skip) => (skip.deleteOn ? [skip.deleteOn] : [])),
+  ];
+  return [...Map.groupBy(dates, (date) => date)]
+    .map(([deleteOn, all]) => ({ deleteOn, count: all.length }))
+    .sort((a, b) => a.deleteOn.localeCompare(b.deleteOn));
+}
+
 export function countByKind(results: readonly ActionResult[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const { action, outcome } of results) {

@@ -23,6 +23,15 @@ export interface DeactivatedNotice {
   readonly consoleRemoved: boolean;
 }
 
+/** The last word before a removal: to the owner (copy to admins), or to the admins alone. */
+export interface FinalNotice {
+  readonly row: LedgerRow;
+  readonly deleteOn: LocalDate;
+  readonly to:
+    | { readonly kind: 'owner'; readonly slackId: string }
+    | { readonly kind: 'admins'; readonly reason: string };
+}
+
 export interface FindingsNotice {
   readonly slackId: string;
   /** The owner's findings new in their window this run, in report order; never empty. */
@@ -45,6 +54,8 @@ export interface Notifier {
   ownerUnknown(notice: OwnerUnknownNotice): Promise<void>;
   /** Tells the admins a row's keys were deactivated and when it will be deleted. */
   deactivated(notice: DeactivatedNotice): Promise<void>;
+  /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. */
+  finalNotice(notice: FinalNotice): Promise<void>;
   /** One DM to an owner listing all of their new hygiene findings (one per owner per sweep). */
   findings(notice: FindingsNotice): Promise<void>;
   /** Hygiene findings for the admins: daily (new ones) or weekly (with the report CSV). */

@@ -55,8 +55,17 @@ export function context(text: string): KnownBlock {
 
 /** The owner's DM: details and the two buttons. */
 export function ownerNotice(notice: NoticeCase, daysLeft: number, m: Messages): KnownBlock[] {
+  return noticeWithButtons(m.weekAheadTitle(daysLeft), notice, m);
+}
+
+/** The owner's last word before removal: the deletion date, and the same two buttons. */
+export function finalOwnerNotice(notice: NoticeCase, deleteOn: LocalDate, m: Messages): KnownBlock[] {
+  return noticeWithButtons(m.finalNoticeTitle(toLedgerText(deleteOn)), notice, m);
+}
+
+function noticeWithButtons(title: string, notice: NoticeCase, m: Messages): KnownBlock[] {
   return [
-    header(m.weekAheadTitle(daysLeft)),
+    header(title),
     fieldsOf(notice, m),
     {
       type: 'actions',
@@ -94,17 +103,19 @@ export function adminCopy(notice: NoticeCase, daysLeft: number, m: Messages): Kn
   return [header(m.adminCopyTitle(owner, daysLeft)), fieldsOf(notice, m)];
 }
 
+export function finalAdminCopy(notice: NoticeCase, deleteOn: LocalDate, m: Messages): KnownBlock[] {
+  const owner = notice.ownerSlackId ? mention(notice.ownerSlackId) : escapeText(notice.name);
+  return [header(m.finalAdminCopyTitle(owner, toLedgerText(deleteOn))), fieldsOf(notice, m)];
+}
+
 export function ownerUnknown(
   notice: NoticeCase,
   reason: string,
   rowNumber: number,
   m: Messages,
+  title: string = m.ownerUnknownTitle,
 ): KnownBlock[] {
-  return [
-    header(m.ownerUnknownTitle),
-    fieldsOf(notice, m),
-    context(`row ${rowNumber}: ${escapeText(reason)}`),
-  ];
+  return [header(title), fieldsOf(notice, m), context(`row ${rowNumber}: ${escapeText(reason)}`)];
 }
 
 /** Slack rejects a message of more than 50 blocks, or a section whose text is over 3000 characters. */

@@ -11,6 +11,11 @@ export interface Messages {
   readonly weekAheadTitle: (daysLeft: number) => string;
   readonly adminCopyTitle: (owner: string, daysLeft: number) => string;
   readonly ownerUnknownTitle: string;
+  /** Dates arrive as ledger text (2026/12/03). */
+  readonly finalNoticeTitle: (deleteOn: string) => string;
+  readonly finalAdminCopyTitle: (owner: string, deleteOn: string) => string;
+  readonly finalOwnerUnknownTitle: (deleteOn: string) => string;
+  readonly scheduledDeletions: (count: number, deleteOn: string) => string;
   readonly fields: {
     readonly iamUser: string;
     readonly purpose: string;
@@ -87,6 +92,12 @@ const ja: Messages = {
       : `アクセスキーの利用期間があと${daysLeft}日で終了します`,
   adminCopyTitle: (owner, daysLeft) => `${owner} さんに期限通知を送りました（残り${daysLeft}日）`,
   ownerUnknownTitle: '期限が近いアクセスキーの所有者が見つかりません',
+  finalNoticeTitle: (deleteOn) =>
+    `【最終通知】アクセスキーの利用期間は終了しています。${deleteOn} に削除します（延長する場合はその前に申請してください）`,
+  finalAdminCopyTitle: (owner, deleteOn) => `${owner} さんに最終通知を送りました（${deleteOn} に削除予定）`,
+  finalOwnerUnknownTitle: (deleteOn) =>
+    `【最終通知】利用期間が終了したアクセスキーの所有者が見つかりません。${deleteOn} に削除します`,
+  scheduledDeletions: (count, deleteOn) => `${deleteOn} に${count}件のアクセスキーを削除します`,
   fields: {
     iamUser: 'IAMユーザー',
     purpose: '利用目的',
@@ -162,6 +173,13 @@ const en: Messages = {
     daysLeft === 0 ? 'Your access key expires today' : `Your access key expires in ${daysLeft} days`,
   adminCopyTitle: (owner, daysLeft) => `Expiry notice sent to ${owner} (${daysLeft} days left)`,
   ownerUnknownTitle: 'No owner found for an access key that expires soon',
+  finalNoticeTitle: (deleteOn) =>
+    `Final notice: your access key's period has ended. It will be deleted on ${deleteOn} (extend before then if you still need it)`,
+  finalAdminCopyTitle: (owner, deleteOn) => `Final notice sent to ${owner}: deletion on ${deleteOn}`,
+  finalOwnerUnknownTitle: (deleteOn) =>
+    `Final notice: no owner found for an expired access key. It will be deleted on ${deleteOn}`,
+  scheduledDeletions: (count, deleteOn) =>
+    `${count === 1 ? '1 key' : `${count} keys`} will be deleted on ${deleteOn}`,
   fields: {
     iamUser: 'IAM user',
     purpose: 'Purpose',

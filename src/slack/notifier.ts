@@ -7,6 +7,7 @@ import type { SweepReport } from '../domain/report';
 import { type CaseStore, caseId, type MessageRef, type NoticeCase } from '../ports/cases';
 import type {
   DeactivatedNotice,
+  FinalNotice,
   FindingsDigest,
   FindingsNotice,
   Notifier,
@@ -14,7 +15,15 @@ import type {
   WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import { adminCopy, deactivatedNotice, ownerFindings, ownerNotice, ownerUnknown } from './blocks';
+import {
+  adminCopy,
+  deactivatedNotice,
+  finalAdminCopy,
+  finalOwnerNotice,
+  ownerFindings,
+  ownerNotice,
+  ownerUnknown,
+} from './blocks';
 import { caseMessages } from './case-messages';
 import type { Messages } from './messages';
 import { mention } from './mrkdwn';
@@ -65,32 +74,77 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   constructor(private readonly deps: SlackNotifierDeps) {}
 
   async weekAhead({ row, slackId, daysLeft }: WeekAheadNotice): Promise<void> {
+    const { messages: m } = this.deps;
+    await this.noticeOwner(row, slackId, {
+      owner: (notice) => [m.weekAheadTitle(daysLeft), ownerNotice(notice, daysLeft, m)],
+      admins: (notice) => [m.adminCopyTitle(mention(slackId), daysLeft), adminCopy(notice, daysLeft, m)],
+      unreachable: m.ownerUnknownTitle,
+    });
+  }
+
+  async finalNotice({ row, deleteOn, to }: FinalNotice): Promise<void> {
+    const { messages: m } = this.deps;
+    const date = toLedgerText(deleteOn);
+    if (to.kind === 'admins') {
+      const notice = { ...caseFromRow(row, null), version: 0 };
+      const title = m.finalOwnerUnknownTitle(date);
+      await this.post(
+        this.deps.adminChannel,
+        title,
+        ownerUnknown(notice, to.reason, row.rowNumber, m, title),
+      );
+      return;
+    }
+    await this.noticeOwner(row, to.slackId, {
+      owner: (notice) => [m.finalNoticeTitle(date), finalOwnerNotice(notice, deleteOn, m)],
+      admins: (notice) => [
+        m.finalAdminCopyTitle(mention(to.slackId), date),
+        finalAdminCopy(notice, deleteOn, m),
+      ],
+      unreachable: m.finalOwnerUnknownTitle(date),
+    });
+  }
+
+  /**
+   * DM with Extend/Delete, then the admins' copy, both remembered on the row's case so a click
+   * can settle them. A final notice after a week-ahead one reuses the case; the earlier DM is
+   * kept among the case's messages so it loses its buttons too.
+   */
+  private async noticeOwner(
+    row: LedgerRow,
+    slackId: string,
+    texts: {
+      readonly owner: (notice: NoticeCase) => [string, KnownBlock[]];
+      readonly admins: (notice: NoticeCase) => [string, KnownBlock[]];
+      readonly unreachable: string;
+    },
+  ): Promise<void> {
     const { cases, messages: m } = this.deps;
     const draft = caseFromRow(row, slackId);
     await cases.create(draft);
     const notice = { ...draft, version: 0 };
     let ownerMessage: MessageRef | undefined;
     try {
-      ownerMessage = await this.post(slackId, m.weekAheadTitle(daysLeft), ownerNotice(notice, daysLeft, m));
+      ownerMessage = await this.post(slackId, ...texts.owner(notice));
     } catch (error) {
       const code = slackError(error);
       if (!code || !UNREACHABLE.has(code)) throw error;
       await this.post(
         this.deps.adminChannel,
-        m.ownerUnknownTitle,
-        ownerUnknown(notice, `Slack could not DM ${slackId}: ${code}`, row.rowNumber, m),
+        texts.unreachable,
+        ownerUnknown(notice, `Slack could not DM ${slackId}: ${code}`, row.rowNumber, m, texts.unreachable),
       );
       return;
     }
-    const admin = await this.post(
-      this.deps.adminChannel,
-      m.adminCopyTitle(mention(slackId), daysLeft),
-      adminCopy(notice, daysLeft, m),
-    );
+    const admin = await this.post(this.deps.adminChannel, ...texts.admins(notice));
     await cases.transition(notice.id, ['open'], (current) => ({
       ...current,
       ...(ownerMessage ? { ownerMessage } : {}),
-      adminMessages: [...current.adminMessages, admin],
+      adminMessages: [
+        ...current.adminMessages,
+        ...(current.ownerMessage && ownerMessage ? [current.ownerMessage] : []),
+        admin,
+      ],
     }));
   }
 
@@ -172,7 +226,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   }
 
   async sweepReport(report: SweepReport): Promise<void> {
-    const { text, blocks } = sweepSummary(report);
+    const { text, blocks } = sweepSummary(report, this.deps.messages);
     await this.deps.pacer?.wait(this.deps.adminChannel);
     await this.deps.web.chat.postMessage({ channel: this.deps.adminChannel, text, blocks });
   }

@@ -1,6 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { describeAction, hygieneLines } from '../cli/render';
-import { countByKind, rowsOf, type SweepReport } from '../domain/report';
+import { toLedgerText } from '../domain/dates';
+import { countByKind, rowsOf, type SweepReport, scheduledDeletions } from '../domain/report';
+import type { Messages } from './messages';
 import { clipEscaped, escapeText } from './mrkdwn';
 
 /** Slack caps a section at 3,000 characters; long lists are cut with a count of the rest. */
@@ -16,7 +18,10 @@ function list(title: string, lines: readonly string[]): KnownBlock[] {
 }
 
 /** The admin-channel post at the end of an apply sweep. */
-export function sweepSummary(report: SweepReport): { text: string; blocks: KnownBlock[] } {
+export function sweepSummary(report: SweepReport, m: Messages): { text: string; blocks: KnownBlock[] } {
+  const scheduled = scheduledDeletions(report).map(({ deleteOn, count }) =>
+    m.scheduledDeletions(count, toLedgerText(deleteOn)),
+  );
   const attention = report.skips.filter((skip) => skip.attention);
   const problems = report.problems.filter((problem) => problem.problems.join() !== 'blank row');
   const counts = Object.entries(countByKind(report.results))
@@ -30,6 +35,9 @@ export function sweepSummary(report: SweepReport): { text: string; blocks: Known
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${text}*` } },
+      ...(scheduled.length > 0
+        ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: scheduled.join('\n') } }]
+        : []),
       ...list(
         'Actions',
         report.results.map(

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { dateInZone, type LocalDate, toLedgerText } from '../domain/dates';
 import { checkExtensionDate, suggestedExtension } from '../domain/extension';
-import { parseLedger } from '../domain/ledger';
+import { parseLedger, rowOfKey } from '../domain/ledger';
 import { ledgerWrites, type RowChange } from '../domain/report';
 import type { Language } from '../domain/status';
 import type { CaseAction, CaseStore, InFlight, MessageRef, NoticeCase, RestingStatus } from '../ports/cases';
@@ -173,8 +173,8 @@ export class Workflow {
     try {
       await allOrNothing([
         {
-          run: () => this.writeLedger(claimed.accessKeyId, { status: 'extension-requested' }),
-          undo: () => this.writeLedger(claimed.accessKeyId, { status: 'active' }),
+          run: () => this.writeLedger(claimed, { status: 'extension-requested' }),
+          undo: () => this.writeLedger(claimed, { status: 'active' }),
         },
         {
           // Without the approval request nobody can approve: it is part of the decision.
@@ -211,9 +211,7 @@ export class Workflow {
     const until = claimed.request?.newEndDate;
     if (!until) return this.rollBack(claimed, new Error(`case ${id} has no extension request`));
     try {
-      await allOrNothing([
-        { run: () => this.writeLedger(claimed.accessKeyId, { status: 'extended', endDate: until }) },
-      ]);
+      await allOrNothing([{ run: () => this.writeLedger(claimed, { status: 'extended', endDate: until }) }]);
     } catch (error) {
       return this.rollBack(claimed, error);
     }
@@ -243,7 +241,7 @@ export class Workflow {
     if ('refused' in claim) return claim.refused;
     const { claimed } = claim;
     try {
-      await allOrNothing([{ run: () => this.writeLedger(claimed.accessKeyId, { status: 'active' }) }]);
+      await allOrNothing([{ run: () => this.writeLedger(claimed, { status: 'active' }) }]);
     } catch (error) {
       return this.rollBack(claimed, error);
     }
@@ -288,8 +286,8 @@ export class Workflow {
     try {
       await allOrNothing([
         {
-          run: () => this.writeLedger(claimed.accessKeyId, { status: 'extended', endDate: newEndDate }),
-          undo: () => this.writeLedger(claimed.accessKeyId, { status: 'active', endDate: claimed.endDate }),
+          run: () => this.writeLedger(claimed, { status: 'extended', endDate: newEndDate }),
+          undo: () => this.writeLedger(claimed, { status: 'active', endDate: claimed.endDate }),
         },
         {
           run: async () => {
@@ -442,10 +440,14 @@ export class Workflow {
   }
 
   /** Finds the row by its key id (rows may have moved since the notice) and writes in one request. */
-  private async writeLedger(accessKeyId: string, change: Omit<RowChange, 'rowNumber'>): Promise<void> {
+  private async writeLedger(
+    notice: Pick<NoticeCase, 'accessKeyId' | 'iamUser'>,
+    change: Omit<RowChange, 'rowNumber'>,
+  ): Promise<void> {
     const ledger = parseLedger((await this.deps.workbook.read()).ledger);
-    const row = ledger.rows.find((candidate) => candidate.accessKeyId === accessKeyId);
-    if (!row) throw new Error(`the ledger has no valid row for ${accessKeyId}; update it by hand`);
+    // The key's row for this user: another row may name the same key for someone else.
+    const row = rowOfKey(ledger, notice.accessKeyId, notice.iamUser);
+    if (!row) throw new Error(`the ledger has no valid row for ${notice.accessKeyId}; update it by hand`);
     await this.deps.workbook.write(
       ledgerWrites([{ rowNumber: row.rowNumber, ...change }], ledger.columns, this.deps.language),
     );

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone, daysBetween } from '../domain/dates';
-import { type LedgerRow, parseLedger } from '../domain/ledger';
+import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
-import { plan, settleRemoval, teardownKey } from '../domain/planner';
+import { isNotice, plan, settleRemoval, teardownKey } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
 import { errorMessage } from '../util/errors';
 import { execute } from './execute';
@@ -27,7 +27,10 @@ export async function deleteRowNow(
 ): Promise<DeleteNowResult> {
   const tables = await deps.workbook.read();
   const fullLedger = parseLedger(tables.ledger);
-  const row = fullLedger.rows.find((candidate) => candidate.accessKeyId === accessKeyId);
+  // Rows naming the key for different users all come along: the planner lets only the
+  // key's real holder act.
+  const candidates = fullLedger.rows.filter((candidate) => candidate.accessKeyId === accessKeyId);
+  const row = candidates[0];
   if (!row)
     return {
       kind: 'refused',
@@ -49,8 +52,11 @@ export async function deleteRowNow(
 
   const today = dateInZone(deps.now(), deps.timeZone);
   const dueDay = daysBetween(today, row.endDate) < 0 ? today : addDays(row.endDate, 1);
-  const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => r.iamUser === row.iamUser) };
-  const input = await completeInput(accountDeps, { ...sources, ledger }, dueDay);
+  const users = new Set(candidates.map((candidate) => candidate.iamUser));
+  const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => users.has(r.iamUser)) };
+  // The owner (or an admin) asked for this deletion: that is all the warning it needs.
+  const asked = { ...accountDeps, policy: { ...accountDeps.policy, finalNoticeDays: 0 } };
+  const input = await completeInput(asked, { ...sources, ledger }, dueDay);
   const planned = plan(input);
   const clicked = (rows: readonly LedgerRow[]) => rows.some((r) => r.accessKeyId === accessKeyId);
 
@@ -61,10 +67,7 @@ export async function deleteRowNow(
     ? settleRemoval(removal, await accountDeps.iam.listAccessKeys(removal.userName))
     : { actions: [], skips: [] };
   const action = [...settled.actions, ...planned.actions].find(
-    (candidate) =>
-      clicked(rowsOf(candidate)) &&
-      candidate.kind !== 'notify-week-ahead' &&
-      candidate.kind !== 'notify-owner-unknown',
+    (candidate) => clicked(rowsOf(candidate)) && !isNotice(candidate),
   );
   if (!action) {
     const skip = [...settled.skips, ...planned.skips].find(
@@ -75,7 +78,11 @@ export async function deleteRowNow(
 
   const [result] = await execute([action], { ...accountDeps, mode: 'apply', sweepId: randomUUID(), actor });
   if (result?.outcome !== 'done') return { kind: 'failed', detail: result?.detail ?? 'not executed' };
-  const writes = ledgerWrites(deletedRows([result]), sources.ledger.columns, deps.language);
+  const writes = ledgerWrites(
+    withCopies(deletedRows([result]), sources.ledger.duplicates),
+    sources.ledger.columns,
+    deps.language,
+  );
   try {
     if (writes.length > 0) await deps.workbook.write(writes);
   } catch (error) {

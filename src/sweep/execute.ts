@@ -1,7 +1,7 @@
 import type { LocalDate } from '../domain/dates';
 import { isCustomerManagedPolicy, type LiveAccessKey, maskKeyId } from '../domain/iam';
 import type { LedgerRow } from '../domain/ledger';
-import { type Action, type Removal, type Skip, settleRemoval } from '../domain/planner';
+import { type Action, isNotice, type Removal, type Skip, settleRemoval } from '../domain/planner';
 import type { ActionResult, Mode } from '../domain/report';
 import {
   type Deactivation,
@@ -51,7 +51,7 @@ class Refusal extends Error {}
 export async function execute(actions: readonly Action[], deps: ExecutorDeps): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   // Notices first: they are cheap and time-sensitive, and a teardown failure must not hold them up.
-  const ordered = [...actions].sort((a, b) => Number(isDestructive(a)) - Number(isDestructive(b)));
+  const ordered = [...actions].sort((a, b) => Number(isNotice(b)) - Number(isNotice(a)));
   for (const action of ordered) {
     if (deps.stop?.aborted) break;
     if (deps.mode === 'dry-run') {
@@ -152,10 +152,6 @@ function journalRowId(row: LedgerRow, deps: ExecutorDeps): string {
   return `${row.accountId ?? deps.account ?? 'default'}/${row.id}`;
 }
 
-function isDestructive(action: Action): boolean {
-  return action.kind !== 'notify-week-ahead' && action.kind !== 'notify-owner-unknown';
-}
-
 async function executeOne(action: Action, deps: ExecutorDeps): Promise<ActionResult> {
   const actor = deps.actor;
   const target =
@@ -193,6 +189,11 @@ async function perform(action: Action, deps: ExecutorDeps): Promise<string> {
       return notifyOnce(action.key, action.row, deps, () => deps.notifier.weekAhead(action));
     case 'notify-owner-unknown':
       return notifyOnce(action.key, action.row, deps, () => deps.notifier.ownerUnknown(action));
+    case 'notify-final':
+      // The deletion date is journaled with the claim: every later sweep keeps to it.
+      return notifyOnce(action.key, action.row, deps, () => deps.notifier.finalNotice(action), {
+        deleteOn: action.deleteOn,
+      });
     case 'teardown-user':
       return teardownUser(action, deps);
     case 'delete-key':
@@ -308,9 +309,16 @@ async function notifyOnce(
   row: LedgerRow,
   deps: ExecutorDeps,
   send: () => Promise<void>,
+  detail?: unknown,
 ): Promise<string> {
   const claim = await deps.journal.begin(
-    { key, action: key.split('#')[0] ?? key, rowId: journalRowId(row, deps), sweepId: deps.sweepId },
+    {
+      key,
+      action: key.split('#')[0] ?? key,
+      rowId: journalRowId(row, deps),
+      sweepId: deps.sweepId,
+      ...(detail === undefined ? {} : { detail }),
+    },
     deps.now(),
   );
   if (!claim.created) return `already sent by sweep ${claim.existing.sweepId}`;

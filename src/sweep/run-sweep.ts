@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { dateInZone, type LocalDate } from '../domain/dates';
-import { type LedgerRow, parseLedger } from '../domain/ledger';
+import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
+import { contestedKeys } from '../domain/key-holders';
+import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
   emailLookups,
+  type JournalViewEntry,
   journalKeysFor,
   type PlanInput,
   plan,
@@ -21,15 +23,17 @@ import {
 } from '../domain/report';
 import type { StagedRemovalPolicy } from '../domain/staged-removal';
 import type { Language } from '../domain/status';
+import { sweepDateRefusal } from '../domain/sweep-date';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import type { AuditLog, Journal, LockHolder, LockProcess, SweepLock } from '../ports/state';
+import type { AuditLog, Journal, JournalEntry, LockHolder, LockProcess, SweepLock } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import { errorMessage } from '../util/errors';
 import { execute, executeRemovals } from './execute';
 import { type HygieneSettings, runHygiene } from './hygiene';
+import { findKeyHolders } from './key-holders';
 import { acquireLease, DEFAULT_LEASE, type LeaseSettings } from './lease';
 import { lookUpEmails } from './lookups';
 
@@ -95,6 +99,11 @@ export class SweepLockedError extends Error {
   }
 }
 
+/** An apply run asked for a day that has not come yet; nothing was read or changed. */
+export class SweepDateError extends Error {
+  override readonly name = 'SweepDateError';
+}
+
 export const LOCK_NAME = 'sweep';
 
 /** One line a person can judge a holder by: who, where, since when, alive or not. */
@@ -113,6 +122,8 @@ export function describeHolder(holder: LockHolder, now: Date): string {
 /** load → plan → execute → write back → report. */
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
   const started = deps.now();
+  const refusal = sweepDateRefusal(options.mode, options.date, dateInZone(started, deps.timeZone));
+  if (refusal) throw new SweepDateError(refusal);
   const sweepId = randomUUID();
   // A dry run changes nothing, so it needs no lock and may run beside a live sweep.
   if (options.mode === 'dry-run') return sweep(deps, options, sweepId, started, options.stop);
@@ -152,14 +163,30 @@ export type Sources = Pick<PlanInput, 'ledger' | 'directory' | 'iam'>;
 /** Adds what only some rows need: journal entries and Slack ids for emails. */
 export async function completeInput(deps: SweepDeps, sources: Sources, today: LocalDate): Promise<PlanInput> {
   const scope = { ...sources, today, policy: deps.policy };
-  const [journal, emailToSlackId] = await Promise.all([
+  const contested = contestedKeys({ rows: sources.ledger.rows, today, noticeDays: deps.policy.noticeDays });
+  const [journal, emailToSlackId, keyHolders] = await Promise.all([
     deps.journal.getMany(journalKeysFor(scope)),
     lookUpEmails(deps.slackDirectory, emailLookups(scope)),
+    findKeyHolders(deps.iam, contested),
   ]);
+  const realToday = dateInZone(deps.now(), deps.timeZone);
   return {
     ...scope,
+    noticeDay: today > realToday ? today : realToday,
     emailToSlackId,
-    journal: new Map([...journal].map(([key, entry]) => [key, { state: entry.state, action: entry.action }])),
+    keyHolders,
+    journal: new Map([...journal].map(([key, entry]) => [key, journalView(entry, deps.timeZone)])),
+  };
+}
+
+/** What the planner reads of an entry: its state, and the days a notice's warning counts from. */
+function journalView(entry: JournalEntry, timeZone: string): JournalViewEntry {
+  const deleteOn = parseIsoDate(String((entry.detail as { deleteOn?: unknown } | undefined)?.deleteOn ?? ''));
+  return {
+    state: entry.state,
+    action: entry.action,
+    ...(entry.completedAt ? { completedOn: dateInZone(new Date(entry.completedAt), timeZone) } : {}),
+    ...(deleteOn ? { deleteOn } : {}),
   };
 }
 
@@ -219,7 +246,11 @@ async function sweep(
   skips.push(...uncovered(ledger.rows, covered, accounts));
 
   // Every account's changes go back to the ledger in one write.
-  const writes = ledgerWrites(deletedRows(results), ledger.columns, deps.language);
+  const writes = ledgerWrites(
+    withCopies(deletedRows(results), ledger.duplicates),
+    ledger.columns,
+    deps.language,
+  );
   if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
   const hygiene = accounts[0]?.hygiene;
 
@@ -265,7 +296,10 @@ async function sweepAccount(
       : row.accountId === target.id,
   );
   const accountDeps = { ...deps, iam: target.iam };
-  const sources = { ...shared, ledger: { ...shared.ledger, rows }, iam: inventory };
+  const duplicates = shared.ledger.duplicates.filter((copy) =>
+    rows.some((row) => row.rowNumber === copy.governedBy),
+  );
+  const sources = { ...shared, ledger: { ...shared.ledger, rows, duplicates }, iam: inventory };
   const input = await completeInput(accountDeps, sources, today);
   const planned = plan(input);
   const executor = { ...accountDeps, mode, sweepId, actor: `sweep:${sweepId}`, ...(stop ? { stop } : {}) };

@@ -140,7 +140,7 @@ export class FaultWorld {
       audit: state.audit,
       notifier,
       slackDirectory: notifier,
-      policy: { noticeDays: 7, protectedUsers: new Set() },
+      policy: { noticeDays: 7, finalNoticeDays: 0, protectedUsers: new Set() },
       ...(options.hygiene === false
         ? {}
         : {

@@ -27,6 +27,12 @@ import {
 import { ADMIN_CHANNEL, FaultWorld, type WorldState } from './fault-world';
 
 const counts = { faulted: 0, kills: 0, badRows: 0 };
+/**
+ * These scenarios are about interrupted teardowns, so rows are deleted the day after their end
+ * date (FINAL_NOTICE_DAYS=0); the warning rule has its scenarios in destructive-guards.test.ts.
+ * The other two settings are cli-world's defaults.
+ */
+const NEXT_DAY = { KEY_MAX_AGE_DAYS: '3650', UNUSED_DAYS: '3650', FINAL_NOTICE_DAYS: '0' };
 let dynamo: EmbeddedDynamo | undefined;
 let tables = 0;
 const nextTable = () => `keywarden-faults-${++tables}`;
@@ -168,7 +174,7 @@ describe('faults', () => {
   beforeAll(async () => {
     tree = transpileTree(['src'], 'keywarden-faults');
     const cli = { script: join(tree.outDir, 'src', 'cli.js'), compileCache: tree.compileCache };
-    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
+    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), NEXT_DAY);
     try {
       const run = await world.run();
       if (run.code !== 0 || !run.report) throw new Error(`clean run failed: ${run.stderr}`);
@@ -207,7 +213,7 @@ describe('faults', () => {
 
   async function scenario(plans: readonly KillPlan[]): Promise<RunOutcome[]> {
     const { cli, clean } = setup();
-    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
+    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), NEXT_DAY);
     try {
       const runs = await killThenFinish(world, plans);
       await expectSameEndAsClean(world, runs, clean);
@@ -316,7 +322,7 @@ describe('faults', () => {
   it.concurrent('kill: killed as the owner’s DM is posted, its answer lost: a re-run inside the lease is refused; ' +
     'killed again as DeleteUser is applied and after every deletion but before the ledger write-back: ends as one clean run', async () => {
     const { cli, clean } = setup();
-    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable());
+    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), NEXT_DAY);
     try {
       const runs = [await world.run({ at: ownerDm, applied: true })];
       const before = await world.snapshot();
@@ -387,7 +393,12 @@ describe('faults', () => {
     env?: Record<string, string | undefined>,
   ): Promise<{ world: Snapshot; last: RunOutcome }> {
     const { cli } = setup();
-    const world = await CliWorld.start(cli, await sharedDynamo(), nextTable(), env);
+    const world = await CliWorld.start(
+      cli,
+      await sharedDynamo(),
+      nextTable(),
+      env ? { FINAL_NOTICE_DAYS: '0', ...env } : NEXT_DAY,
+    );
     try {
       const killed = await world.run(plan);
       expect(killed.killedAt).not.toBeNull();

@@ -8,7 +8,7 @@ import nock from 'nock';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
 import { shiftLedgerDates } from '../../src/demo/seed';
-import { dateInZone, daysBetween, type LocalDate } from '../../src/domain/dates';
+import { addDays, dateInZone, daysBetween, type LocalDate } from '../../src/domain/dates';
 import { IamAccount } from '../../src/embedded/iam/account';
 import { type IamServer, startIamServer } from '../../src/embedded/iam/server';
 import { createHandlers } from '../../src/lambda';
@@ -145,6 +145,8 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
       LAMBDA_ENDPOINT: lambda.url,
       SWEEP_APPLY: 'true',
       HYGIENE_CHECKS: 'false',
+      // Plain next-day deletion: these tests are about the handlers, not the warning rule.
+      FINAL_NOTICE_DAYS: '0',
     };
     // The SDK's default credential chain reads these from the process, as on Lambda.
     Object.assign(process.env, env);
@@ -222,6 +224,27 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
 
     await handlers.worker(lambda.invocations[0]?.payload as Parameters<typeof handlers.worker>[0]);
     expect(account.listUsers().map((u) => u.userName)).not.toContain('etl-batch');
+  });
+
+  it('a manual invoke may catch up a missed day but refuses one still to come, doing nothing', async () => {
+    const handlers = createHandlers(() => env);
+    const tomorrow = addDays(dateInZone(new Date(), 'Asia/Tokyo'), 1);
+    const before = account.toJSON();
+    await expect(handlers.sweep({ ...scheduledEvent, date: tomorrow })).resolves.toEqual({
+      refused: expect.stringMatching(/refusing to apply as of/),
+    });
+    await expect(handlers.sweep({ ...scheduledEvent, date: 'next week' })).resolves.toEqual({
+      refused: 'date must be YYYY-MM-DD',
+    });
+    expect(account.toJSON()).toEqual(before);
+    expect(slack.calls).toEqual([]);
+    expect(sheets.stats).toMatchObject({ reads: 0, writes: 0 });
+
+    const yesterday = addDays(dateInZone(new Date(), 'Asia/Tokyo'), -1);
+    await expect(handlers.sweep({ ...scheduledEvent, date: yesterday })).resolves.toMatchObject({
+      mode: 'apply',
+      failed: 0,
+    });
   });
 
   it('rejects a forged request with 401 and starts no work', async () => {

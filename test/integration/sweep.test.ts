@@ -2,7 +2,7 @@ import type { LocalDate } from '../../src/domain/dates';
 import { noticeKey, teardownKey } from '../../src/domain/planner';
 import { IamError } from '../../src/ports/iam';
 import type { SweepLock } from '../../src/ports/state';
-import { runSweep, SweepLockedError } from '../../src/sweep/run-sweep';
+import { runSweep, SweepDateError, SweepLockedError } from '../../src/sweep/run-sweep';
 import { World } from '../support/world';
 
 const ROW = { etl: 2, ciDeploy: 3, sandbox: 4, logShipper: 5, backup: 6, report: 7 };
@@ -218,6 +218,23 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
       ['delete-key', 'done'],
     ]);
     expect(world.iamServer.stats.faulted).toBeGreaterThan(0);
+  });
+
+  it('refuses to apply as of a day that has not come, before reading or changing anything', async () => {
+    world = await World.start();
+    const before = world.account.toJSON();
+    // NOW is 2026-11-24 in Tokyo; end dates months ahead would all be "past" on this day.
+    await expect(world.sweep('apply', {}, '2027-06-01' as LocalDate)).rejects.toThrow(SweepDateError);
+    expect(world.account.toJSON()).toEqual(before);
+    expect(world.sheets.stats).toMatchObject({ reads: 0, writes: 0 });
+    expect(world.notifier.reports).toEqual([]);
+    // The lock was never taken: a run for today goes ahead at once.
+    expect(await world.state.lock.acquire('sweep', 'probe', 60, new Date())).toBe(true);
+
+    // A dry run of that day shows what would happen; catching up yesterday applies.
+    const dry = await world.sweep('dry-run', {}, '2027-06-01' as LocalDate);
+    expect(dry.results.some((r) => r.action.kind === 'teardown-user')).toBe(true);
+    expect(world.account.toJSON()).toEqual(before);
   });
 
   it('refuses to run while another sweep holds the lock', async () => {

@@ -14,6 +14,7 @@ import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/accou
 import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
 import type {
   DeactivatedNotice,
+  FinalNotice,
   FindingsDigest,
   FindingsNotice,
   Notifier,
@@ -35,6 +36,7 @@ export class RecordingNotifier implements Notifier {
   readonly weekAheadNotices: WeekAheadNotice[] = [];
   readonly ownerUnknownNotices: OwnerUnknownNotice[] = [];
   readonly deactivatedNotices: DeactivatedNotice[] = [];
+  readonly finalNotices: FinalNotice[] = [];
   readonly reports: SweepReport[] = [];
   /** One per owner DM. */
   readonly findingDms: FindingsNotice[] = [];
@@ -54,6 +56,10 @@ export class RecordingNotifier implements Notifier {
 
   async deactivated(notice: DeactivatedNotice): Promise<void> {
     this.deactivatedNotices.push(notice);
+  }
+
+  async finalNotice(notice: FinalNotice): Promise<void> {
+    this.finalNotices.push(notice);
   }
 
   async ownerUnknown(notice: OwnerUnknownNotice): Promise<void> {
@@ -146,7 +152,8 @@ export class World {
       lock: state.lock,
       audit: state.audit,
       notifier: this.notifier,
-      policy: { noticeDays: 7, protectedUsers: new Set() },
+      // Plain next-day deletion, which most tests are about; the warning rule has its own tests.
+      policy: { noticeDays: 7, finalNoticeDays: 0, protectedUsers: new Set() },
       timeZone: 'Asia/Tokyo',
       language: 'ja',
       now: () => new Date(NOW),

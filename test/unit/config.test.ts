@@ -10,10 +10,17 @@ describe('loadConfig', () => {
       timeZone: 'Asia/Tokyo',
       language: 'ja',
       noticeDays: 7,
+      finalNoticeDays: 3,
       ledger: { kind: 'csv', ledgerPath: '.keywarden/demo/ledger.csv', embedded: true },
       iam: { kind: 'embedded' },
       state: { kind: 'embedded', dataDir: '.keywarden/dynamodb', table: 'keywarden' },
     });
+  });
+
+  it('FINAL_NOTICE_DAYS may be 0 (plain next-day deletion) up to 30, nothing else', () => {
+    expect(loadConfig({ FINAL_NOTICE_DAYS: '0' }).finalNoticeDays).toBe(0);
+    expect(() => loadConfig({ FINAL_NOTICE_DAYS: '-1' })).toThrow(/FINAL_NOTICE_DAYS/);
+    expect(() => loadConfig({ FINAL_NOTICE_DAYS: 'never' })).toThrow(/FINAL_NOTICE_DAYS/);
   });
 
   it('names every bad setting', () => {

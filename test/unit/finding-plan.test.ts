@@ -50,7 +50,7 @@ const iam = {
 function plan(findings: readonly Finding[], reported: readonly string[] = []) {
   return planFindingNotices({
     findings,
-    ledger: { headerRowNumber: 1, columns: {}, rows: [], problems: [] },
+    ledger: { headerRowNumber: 1, columns: {}, rows: [], duplicates: [], problems: [] },
     directory: new PeopleDirectory([]),
     iam,
     emailToSlackId: new Map(),
@@ -106,6 +106,7 @@ describe('planFindingNotices', () => {
       findings: [noMfa('bob-etl')],
       ledger: {
         headerRowNumber: 1,
+        duplicates: [],
         columns: {},
         rows: [row(2, '山田 太郎', 'AKIAAAAAAAAAAAAAAAA1'), row(3, '佐藤 花子', 'AKIAAAAAAAAAAAAAAAA2')],
         problems: [],

@@ -1,4 +1,4 @@
-import { type Grid, LedgerFormatError, parseLedger } from '../../src/domain/ledger';
+import { type Grid, LedgerFormatError, parseLedger, rowOfKey, withCopies } from '../../src/domain/ledger';
 
 const JA_HEADER = [
   '氏名',
@@ -91,18 +91,51 @@ describe('parseLedger', () => {
     ]);
   });
 
-  it('rejects every row that names the same access key as another', () => {
+  it('one key for one user is one entry: identical rows are duplicates, earlier end dates are superseded', () => {
+    const ledger = parseLedger([
+      JA_HEADER,
+      ['a', '', '', 'u1', KEY_A, '', '2026/02/01', ''],
+      ['a', '', '', 'u1', KEY_A, '', '2026/02/01', ''],
+      ['c', '', '', 'u3', KEY_B, '', '2026/02/01', ''],
+      ['c', '', '', 'u3', KEY_B, '', '2026/05/01', '延長済み'],
+    ]);
+    expect(ledger.problems).toEqual([]);
+    expect(ledger.rows.map((r) => [r.rowNumber, r.iamUser, r.endDate])).toEqual([
+      [2, 'u1', '2026-02-01'],
+      [5, 'u3', '2026-05-01'],
+    ]);
+    expect(ledger.duplicates.map((c) => [c.row.rowNumber, c.kind, c.governedBy])).toEqual([
+      [3, 'duplicate', 2],
+      [4, 'superseded', 5],
+    ]);
+  });
+
+  it('keeps every row that names one key for different users: only IAM can tell which is right', () => {
     const ledger = parseLedger([
       JA_HEADER,
       ['a', '', '', 'u1', KEY_A, '', '2026/02/01', ''],
       ['b', '', '', 'u2', KEY_A, '', '2026/02/01', ''],
-      ['c', '', '', 'u3', KEY_B, '', '2026/02/01', ''],
     ]);
-    expect(ledger.rows.map((r) => r.iamUser)).toEqual(['u3']);
-    expect(ledger.problems).toEqual([
-      expect.objectContaining({ rowNumber: 2, problems: [`access key id ${KEY_A} is also on row 3`] }),
-      expect.objectContaining({ rowNumber: 3, problems: [`access key id ${KEY_A} is also on row 2`] }),
+    expect(ledger.rows.map((r) => r.iamUser)).toEqual(['u1', 'u2']);
+    expect(ledger.duplicates).toEqual([]);
+    expect(ledger.problems).toEqual([]);
+  });
+
+  it('writes to a governing row go to its copies too; a row is found by key and user', () => {
+    const ledger = parseLedger([
+      JA_HEADER,
+      ['a', '', '', 'u1', KEY_A, '', '2026/01/01', ''],
+      ['a', '', '', 'u1', KEY_A, '', '2026/02/01', ''],
+      ['a', '', '', 'u1', KEY_A, '', '2026/02/01', ''],
+      ['b', '', '', 'u2', KEY_A, '', '2026/02/01', ''],
     ]);
+    expect(withCopies([{ rowNumber: 3, status: 'deleted' }], ledger.duplicates)).toEqual([
+      { rowNumber: 3, status: 'deleted' },
+      { rowNumber: 2, status: 'deleted' },
+      { rowNumber: 4, status: 'deleted' },
+    ]);
+    expect(rowOfKey(ledger, KEY_A, 'u2')?.rowNumber).toBe(5);
+    expect(rowOfKey(ledger, KEY_A, 'u1')?.rowNumber).toBe(3);
   });
 
   it('understands the Japanese status words', () => {

@@ -1,10 +1,13 @@
 import { dateInZone, type LocalDate } from '../../src/domain/dates';
 import type { IamUserSummary, LiveAccessKey } from '../../src/domain/iam';
-import type { Ledger, LedgerRow } from '../../src/domain/ledger';
+import { contestedKeys, type KeyHolder } from '../../src/domain/key-holders';
+import type { Ledger, LedgerRow, RowCopy } from '../../src/domain/ledger';
 import { PeopleDirectory } from '../../src/domain/people';
 import {
   emailLookups,
+  finalNoticeKey,
   type JournalView,
+  type JournalViewEntry,
   journalKeysFor,
   noticeKey,
   ownerUnknownKey,
@@ -57,8 +60,15 @@ interface Scenario {
   /** Defaults to: each user holds exactly the keys its ledger rows name. */
   keys?: Record<string, string[]>;
   /** Journal states by key; entries are recorded as the action that teardown keys use. */
-  journal?: Record<string, 'started' | 'completed' | { state: 'started' | 'completed'; action: string }>;
+  journal?: Record<string, 'started' | 'completed' | JournalViewEntry>;
   protectedUsers?: string[];
+  duplicates?: RowCopy[];
+  /** Who holds each key that rows name for different users, as the shell found out. */
+  keyHolders?: Record<string, KeyHolder>;
+  /** Defaults to 0, plain next-day deletion; the warning rule has its own tests. */
+  finalNoticeDays?: number;
+  /** The real date when it is later than `today` (a catch-up run); defaults to `today`. */
+  noticeDay?: string;
   emails?: Record<string, string | null>;
 }
 
@@ -71,21 +81,28 @@ function input(s: Scenario): PlanInput {
     headerRowNumber: 1,
     columns: { status: 7, endDate: 6 },
     rows: s.rows.map((r, i) => ({ ...r, rowNumber: i + 2 })),
+    duplicates: s.duplicates ?? [],
     problems: [],
   };
   return {
     today: d(s.today),
+    noticeDay: d(s.noticeDay ?? s.today),
     ledger,
     iam: { accountId: ACCOUNT, users: new Map(users.map((u) => [u.userName, u])) },
     directory: new PeopleDirectory([{ slackId: 'U01YAMADA', familyName: '山田', givenName: '太郎' }]),
     emailToSlackId: new Map(Object.entries(s.emails ?? {})),
+    keyHolders: new Map(Object.entries(s.keyHolders ?? {})),
     journal: new Map(
       Object.entries(s.journal ?? {}).map(([key, entry]) => [
         key,
         typeof entry === 'string' ? { state: entry, action: key.split('#')[0] ?? '' } : entry,
       ]),
     ) as JournalView,
-    policy: { noticeDays: 7, protectedUsers: new Set(s.protectedUsers ?? []) },
+    policy: {
+      noticeDays: 7,
+      finalNoticeDays: s.finalNoticeDays ?? 0,
+      protectedUsers: new Set(s.protectedUsers ?? []),
+    },
   };
 }
 
@@ -188,6 +205,230 @@ describe('week-ahead notices', () => {
     ]);
     const journal = { [ownerUnknownKey({ ...r, rowNumber: 2 })]: 'completed' as const };
     expect(kinds(planned({ today: '2026-12-01', rows: [r], journal }))).toEqual([]);
+  });
+});
+
+describe('no deletion without a warning (FINAL_NOTICE_DAYS)', () => {
+  const r = row({ endDate: '2026-12-01' });
+  const at2 = { ...r, rowNumber: 2 };
+  const warned = (key: string, completedOn: string) => ({
+    [key]: { state: 'completed' as const, action: key.split('#')[0] ?? '', completedOn: d(completedOn) },
+  });
+  const base = { rows: [r], finalNoticeDays: 3 };
+
+  it('a past-due row nobody was told about gets a final notice naming a date, not a teardown', () => {
+    const result = planned({ ...base, today: '2026-12-05' });
+    expect(result.actions).toEqual([
+      {
+        kind: 'notify-final',
+        key: finalNoticeKey(at2),
+        row: at2,
+        deleteOn: d('2026-12-08'),
+        to: { kind: 'owner', slackId: 'U01YAMADA' },
+      },
+    ]);
+  });
+
+  it('with no known owner the final notice goes to the admins', () => {
+    const nobody = row({ endDate: '2026-12-01', name: 'Nobody Known' });
+    const result = planned({ ...base, rows: [nobody], today: '2026-12-02' });
+    expect(result.actions).toEqual([
+      expect.objectContaining({
+        kind: 'notify-final',
+        deleteOn: d('2026-12-05'),
+        to: { kind: 'admins', reason: expect.stringContaining('not in the people table') },
+      }),
+    ]);
+  });
+
+  it('a week-ahead notice (or the admins told of no owner) at least that many days old lets the removal go ahead', () => {
+    for (const key of [noticeKey(at2), ownerUnknownKey(at2)])
+      expect(kinds(planned({ ...base, today: '2026-12-02', journal: warned(key, '2026-11-24') }))).toEqual([
+        'teardown-user',
+      ]);
+    // Exactly FINAL_NOTICE_DAYS before is enough.
+    expect(
+      kinds(planned({ ...base, today: '2026-12-02', journal: warned(noticeKey(at2), '2026-11-29') })),
+    ).toEqual(['teardown-user']);
+  });
+
+  it('a notice sent too late, a notice that may never have gone out, or one without a date does not count', () => {
+    const late = planned({ ...base, today: '2026-12-02', journal: warned(noticeKey(at2), '2026-11-30') });
+    expect(late.actions).toEqual([
+      expect.objectContaining({ kind: 'notify-final', deleteOn: d('2026-12-05') }),
+    ]);
+    for (const entry of ['started', 'completed'] as const)
+      expect(kinds(planned({ ...base, today: '2026-12-02', journal: { [noticeKey(at2)]: entry } }))).toEqual([
+        'notify-final',
+      ]);
+  });
+
+  it('keeps to the journaled date: waits until it, then removes; an unsent final notice keeps the key', () => {
+    const final = {
+      [finalNoticeKey(at2)]: {
+        state: 'completed' as const,
+        action: 'final-notice',
+        completedOn: d('2026-12-02'),
+        deleteOn: d('2026-12-05'),
+      },
+    };
+    for (const today of ['2026-12-02', '2026-12-04']) {
+      const waiting = planned({ ...base, today, journal: final });
+      expect(waiting.actions).toEqual([]);
+      expect(waiting.skips).toEqual([
+        expect.objectContaining({
+          reason: 'deletion-scheduled',
+          attention: false,
+          deleteOn: d('2026-12-05'),
+        }),
+      ]);
+    }
+    expect(kinds(planned({ ...base, today: '2026-12-05', journal: final }))).toEqual(['teardown-user']);
+
+    const unsent = planned({ ...base, today: '2026-12-09', journal: { [finalNoticeKey(at2)]: 'started' } });
+    expect(unsent.actions).toEqual([]);
+    expect(unsent.skips).toEqual([
+      expect.objectContaining({
+        reason: 'already-notified',
+        attention: true,
+        detail: expect.stringMatching(/final notice/),
+      }),
+    ]);
+  });
+
+  it('an owner who extends in the meantime wins: a new end date or a pending request stops the removal', () => {
+    const final = {
+      [finalNoticeKey(at2)]: {
+        state: 'completed' as const,
+        action: 'final-notice',
+        deleteOn: d('2026-12-05'),
+      },
+    };
+    const extended = row({ endDate: '2027-01-31', accessKeyId: r.accessKeyId });
+    expect(kinds(planned({ ...base, rows: [extended], today: '2026-12-05', journal: final }))).toEqual([]);
+    const pending = row({ endDate: '2026-12-01', accessKeyId: r.accessKeyId, status: 'extension-requested' });
+    expect(reasons(planned({ ...base, rows: [pending], today: '2026-12-05', journal: final }))).toEqual([
+      'extension-pending',
+    ]);
+  });
+
+  it('catching up a past day counts the warning from the real date, so it is never shortened', () => {
+    const result = planned({ ...base, today: '2026-12-02', noticeDay: '2026-12-04' });
+    expect(result.actions).toEqual([
+      expect.objectContaining({ kind: 'notify-final', deleteOn: d('2026-12-07') }),
+    ]);
+  });
+
+  it('a first run against a ledger full of expired rows sends final notices, all naming one date, and deletes nothing', () => {
+    const rows = ['2026-10-01', '2026-11-15', '2026-12-01'].map((endDate, i) =>
+      row({ endDate, iamUser: `old-${i}` }),
+    );
+    const result = planned({ ...base, rows, today: '2026-12-03' });
+    expect(result.actions.map((a) => [a.kind, a.kind === 'notify-final' ? a.deleteOn : null])).toEqual([
+      ['notify-final', '2026-12-06'],
+      ['notify-final', '2026-12-06'],
+      ['notify-final', '2026-12-06'],
+    ]);
+    expect(plan(input({ ...base, rows, today: '2026-12-03' })).removals).toEqual([]);
+  });
+
+  it('0 restores plain next-day deletion; a teardown a previous sweep started is finished either way', () => {
+    expect(kinds(planned({ ...base, finalNoticeDays: 0, today: '2026-12-02' }))).toEqual(['teardown-user']);
+    const journal = { [teardownKey(at2)]: { state: 'started' as const, action: 'teardown-user' } };
+    expect(kinds(planned({ ...base, today: '2026-12-02', journal }))).toEqual(['teardown-user']);
+  });
+});
+
+describe('several rows for one access key', () => {
+  it('an identical copy is one entry: one notice, one teardown, and the copy is reported as a duplicate', () => {
+    const r = row({ endDate: '2026-12-01' });
+    const duplicates: RowCopy[] = [{ row: { ...r, rowNumber: 9 }, kind: 'duplicate', governedBy: 2 }];
+    const notice = planned({ today: '2026-11-24', rows: [r], duplicates });
+    expect(kinds(notice)).toEqual(['notify-week-ahead']);
+    expect(notice.skips).toEqual([
+      {
+        row: { ...r, rowNumber: 9 },
+        reason: 'duplicate',
+        detail: 'same key, IAM user and end date as row 2: one entry, acted on once',
+        attention: false,
+      },
+    ]);
+    expect(kinds(planned({ today: '2026-12-02', rows: [r], duplicates }))).toEqual(['teardown-user']);
+  });
+
+  it('a row superseded by a later end date never acts alone', () => {
+    const extended = row({ endDate: '2027-01-31' });
+    const earlier = { ...extended, rowNumber: 3, endDate: d('2026-11-01') };
+    const duplicates: RowCopy[] = [{ row: earlier, kind: 'superseded', governedBy: 2 }];
+    const result = planned({ today: '2026-12-02', rows: [extended], duplicates });
+    expect(result.actions).toEqual([]);
+    expect(result.skips).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          row: earlier,
+          reason: 'superseded',
+          detail: expect.stringContaining('superseded by row 2'),
+        }),
+      ]),
+    );
+  });
+
+  describe('rows naming one key for different IAM users', () => {
+    const key = nextKey();
+    const right = row({ endDate: '2026-12-01', accessKeyId: key, iamUser: 'etl-bot' });
+    const typo = row({ endDate: '2026-12-01', accessKeyId: key, iamUser: 'web-bot', name: '佐藤 花子' });
+    const rows = [typo, right];
+    const base = { rows, users: [user('etl-bot'), user('web-bot')] };
+
+    it('the key holder’s row gets its notice and teardown; the other is a key mismatch', () => {
+      const keyHolders = { [key]: { kind: 'found' as const, userName: 'etl-bot' } };
+      const notice = planned({ ...base, today: '2026-11-24', keyHolders });
+      expect(notice.actions).toEqual([
+        expect.objectContaining({
+          kind: 'notify-week-ahead',
+          row: expect.objectContaining({ iamUser: 'etl-bot' }),
+        }),
+      ]);
+      expect(notice.skips).toEqual([
+        expect.objectContaining({
+          reason: 'key-mismatch',
+          attention: true,
+          detail: expect.stringMatching(/belongs to etl-bot, not web-bot \(also on row 3 \(etl-bot\)\)/),
+        }),
+      ]);
+      const due = planned({ ...base, today: '2026-12-02', keyHolders });
+      expect(due.actions).toEqual([expect.objectContaining({ kind: 'teardown-user', userName: 'etl-bot' })]);
+      expect(reasons(due)).toEqual(['key-mismatch']);
+    });
+
+    it('when IAM could not be read, or no answer came, neither row acts', () => {
+      for (const keyHolders of [
+        { [key]: { kind: 'unknown' as const, reason: 'listing the keys of web-bot failed: Throttling' } },
+        {},
+      ]) {
+        const result = planned({ ...base, today: '2026-12-02', keyHolders });
+        expect(result.actions).toEqual([]);
+        expect(result.skips.map((s) => [s.reason, s.attention])).toEqual([
+          ['key-check-failed', true],
+          ['key-check-failed', true],
+        ]);
+      }
+    });
+
+    it('when neither user holds the key, both rows are key mismatches', () => {
+      const keyHolders = { [key]: { kind: 'found' as const, userName: null } };
+      const result = planned({ ...base, today: '2026-12-02', keyHolders });
+      expect(result.actions).toEqual([]);
+      expect(reasons(result)).toEqual(['key-mismatch', 'key-mismatch']);
+    });
+
+    it('only keys with a live row near its end date need IAM: deleted and far rows do not', () => {
+      const scope = { today: d('2026-11-24'), noticeDays: 7 };
+      expect(contestedKeys({ ...scope, rows })).toEqual(new Map([[key, ['web-bot', 'etl-bot']]]));
+      expect(contestedKeys({ ...scope, rows: [{ ...typo, status: 'deleted' }, right] })).toEqual(new Map());
+      const far = rows.map((r) => ({ ...r, endDate: d('2027-06-01') }));
+      expect(contestedKeys({ ...scope, rows: far })).toEqual(new Map());
+    });
   });
 });
 
@@ -389,7 +630,7 @@ describe('what the shell must fetch', () => {
     const scenario = input({ today: '2026-11-20', rows: [far, soon, over, gone] });
     expect(plan(scenario).removals.map((removal) => removal.userName)).toEqual(['over']);
     expect(journalKeysFor(scenario)).toEqual(
-      [soon, over].flatMap((r) => [noticeKey(r), ownerUnknownKey(r), teardownKey(r)]),
+      [soon, over].flatMap((r) => [noticeKey(r), ownerUnknownKey(r), finalNoticeKey(r), teardownKey(r)]),
     );
   });
 });

@@ -1,19 +1,25 @@
 import { digestText } from '../../audit/render-findings';
 import { toLedgerText } from '../../domain/dates';
 import { maskKeyId } from '../../domain/iam';
-import type { SweepReport } from '../../domain/report';
+import { type SweepReport, scheduledDeletions } from '../../domain/report';
 import type {
   DeactivatedNotice,
+  FinalNotice,
   FindingsDigest,
   FindingsNotice,
   Notifier,
   OwnerUnknownNotice,
   WeekAheadNotice,
 } from '../../ports/notifier';
+import type { Messages } from '../../slack/messages';
 
 /** Stands in for Slack when no bot token is configured: the same notices, as lines of text. */
 export class ConsoleNotifier implements Notifier {
-  constructor(private readonly write: (line: string) => void) {}
+  constructor(
+    private readonly write: (line: string) => void,
+    /** The final notice names its deletion date in the configured language, as Slack would. */
+    private readonly m: Messages,
+  ) {}
 
   async weekAhead({ row, slackId, daysLeft }: WeekAheadNotice): Promise<void> {
     this.write(
@@ -32,6 +38,16 @@ export class ConsoleNotifier implements Notifier {
     this.write(
       `[admins] row ${row.rowNumber}: deactivated ${row.iamUser}'s key ${maskKeyId(row.accessKeyId)}` +
         `${consoleRemoved ? ' and console password' : ''}; deleted on ${toLedgerText(deleteOn)} unless reactivated`,
+    );
+  }
+
+  async finalNotice({ row, deleteOn, to }: FinalNotice): Promise<void> {
+    const date = toLedgerText(deleteOn);
+    const what = `row ${row.rowNumber}: ${row.name}, IAM user ${row.iamUser}, key ${maskKeyId(row.accessKeyId)}, ended ${toLedgerText(row.endDate)}`;
+    this.write(
+      to.kind === 'owner'
+        ? `[final notice → ${to.slackId}, copy to admins] ${this.m.finalNoticeTitle(date)} — ${what}`
+        : `[admins] ${this.m.finalOwnerUnknownTitle(date)} — ${what}: ${to.reason}`,
     );
   }
 
@@ -59,5 +75,7 @@ export class ConsoleNotifier implements Notifier {
       `[admins] sweep ${report.sweepId}: ${report.results.length} actions, ${attention} need attention, ` +
         `${report.problems.length} malformed rows`,
     );
+    for (const { deleteOn, count } of scheduledDeletions(report))
+      this.write(`[admins] ${this.m.scheduledDeletions(count, toLedgerText(deleteOn))}`);
   }
 }
