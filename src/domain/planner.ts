@@ -359,7 +359,8 @@ function notWarnedYet(
       return skip(
         row,
         'already-notified',
-        'a sweep stopped while sending the final notice: the owner may not have it, so the key is kept',
+        'a sweep stopped while sending the final notice: the owner may not have it, so the key is kept ' +
+          '(a corrected end date in the ledger starts a new notice)',
         true,
       );
     case 'send-final': {
