@@ -234,6 +234,9 @@ async function main(): Promise<void> {
     SLACK_API_URL: `${taps.slack.url}/api/`,
     SLACK_ADMIN_CHANNEL: ADMIN_CHANNEL,
     SLACK_ADMIN_USERS: 'U0ADMIN',
+    // The generated ledger has removals due on a fresh journal; measure them as in earlier runs
+    // rather than the final notices a first apply now sends (FINAL_NOTICE_DAYS defaults to 3).
+    FINAL_NOTICE_DAYS: '0',
   });
 
   const phases: Phase[] = [];
