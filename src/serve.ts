@@ -46,6 +46,8 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
   const shutdown = new AbortController();
   let sweeping: Promise<void> | null = null;
   const scheduledSweep = async () => {
+    // A tick that fires while shutting down would only start a sweep to stop it.
+    if (shutdown.signal.aborted) return;
     try {
       const report = await runSweep(sweep, {
         mode: config.sweepApply ? 'apply' : 'dry-run',

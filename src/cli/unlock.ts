@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import type { AuditLog, LockProcess, SweepLock } from '../ports/state';
-import { describeHolder, LOCK_NAME } from '../sweep/run-sweep';
+import { describeHolder, LOCK_NAME, leaseExpired } from '../sweep/run-sweep';
 
 /** Whether the holder's process still runs; null when it runs on another host, where this cannot tell. */
 function runningHere(holder: LockProcess | null): boolean | null {
@@ -39,7 +39,7 @@ export async function unlockCommand(
       write('The sweep lock is free: no sweep is running.\n');
       return 0;
     }
-    const live = new Date(holder.expiresAt).getTime() > now.getTime();
+    const live = !leaseExpired(holder, now);
     write(`The sweep lock is held: ${describeHolder(holder, now)}.\n`);
     const running = runningHere(holder.process);
     if (running === false)

@@ -106,16 +106,24 @@ export class SweepDateError extends Error {
 
 export const LOCK_NAME = 'sweep';
 
+/** The lock's own rule: a lease counts as expired once the whole second it ends in has passed. */
+export function leaseExpired(holder: LockHolder, now: Date): boolean {
+  return new Date(holder.expiresAt).getTime() / 1000 < Math.floor(now.getTime() / 1000);
+}
+
 /** One line a person can judge a holder by: who, where, since when, alive or not. */
 export function describeHolder(holder: LockHolder, now: Date): string {
   const seconds = (iso: string) => Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
   const left = -seconds(holder.expiresAt);
+  const lease = leaseExpired(holder, now)
+    ? `lease expired ${Math.max(1, -left)} s ago: its holder is gone`
+    : `lease ends in ${Math.max(0, left)} s`;
   const where = holder.process ? ` on ${holder.process.host} (pid ${holder.process.pid})` : '';
   return [
     `sweep ${holder.owner}${where}`,
     `started ${holder.acquiredAt} (${seconds(holder.acquiredAt)} s ago)`,
     `last renewed ${holder.renewedAt} (${seconds(holder.renewedAt)} s ago)`,
-    left > 0 ? `lease ends in ${left} s` : `lease expired ${-left} s ago: its holder is gone`,
+    lease,
   ].join(', ');
 }
 

@@ -19,7 +19,10 @@ import { CliWorld, type Snapshot, SWEEP_DATE } from './cli-world';
 const WORLD_ENV = { KEY_MAX_AGE_DAYS: '3650', UNUSED_DAYS: '3650', FINAL_NOTICE_DAYS: '0' };
 const SWEEP = ['sweep', '--apply', '--date', SWEEP_DATE, '--json'];
 const MUTATING_IAM = /^(Delete|Detach|Remove|Update|Deactivate)/;
-/** Each test runs the CLI three to ten times, side by side with the others on a busy machine. */
+/**
+ * Each test runs the CLI three to ten times. One test at a time: side by side they starved each
+ * other (and the kill suite) on a loaded 2-core machine.
+ */
 jest.setTimeout(180_000);
 
 let tree: TranspiledTree | undefined;
@@ -139,7 +142,7 @@ function halfDoneRemovals(snapshot: Snapshot): string[] {
 // ---------------------------------------------------------------------------------------------
 
 describe('an apply sweep, interrupted', () => {
-  it.concurrent('SIGINT inside a teardown: that teardown finishes, nothing after it starts, the lock is released, exit 130; the re-run finishes', async () => {
+  it('SIGINT inside a teardown: that teardown finishes, nothing after it starts, the lock is released, exit 130; the re-run finishes', async () => {
     const world = await newWorld();
     let child: Child | undefined;
     let interrupted = '';
@@ -174,7 +177,7 @@ describe('an apply sweep, interrupted', () => {
     }
   });
 
-  it.concurrent('SIGTERM between notices: no removal starts, no DM is sent twice, the lock is released, exit 143; the re-run finishes', async () => {
+  it('SIGTERM between notices: no removal starts, no DM is sent twice, the lock is released, exit 143; the re-run finishes', async () => {
     const world = await newWorld();
     let child: Child | undefined;
     let sent = false;
@@ -206,7 +209,7 @@ describe('an apply sweep, interrupted', () => {
     }
   });
 
-  it.concurrent('stdout closed mid-run (`| head -1`): no stack trace, the sweep finishes, the lock is released', async () => {
+  it('stdout closed mid-run (`| head -1`): no stack trace, the sweep finishes, the lock is released', async () => {
     // Without Slack the notices are printed as the sweep goes, so the reader leaves mid-run.
     const world = await newWorld({ SLACK_BOT_TOKEN: undefined });
     try {
@@ -225,7 +228,7 @@ describe('an apply sweep, interrupted', () => {
     }
   });
 
-  it.concurrent('the lease is renewed while the sweep runs (heartbeat)', async () => {
+  it('the lease is renewed while the sweep runs (heartbeat)', async () => {
     const world = await newWorld({ SWEEP_LOCK_LEASE_SECONDS: '2', SWEEP_LOCK_RENEW_SECONDS: '0.2' });
     const renewals: string[] = [];
     let renewedTwice: () => void = () => undefined;
@@ -257,7 +260,7 @@ describe('an apply sweep, interrupted', () => {
     }
   });
 
-  it.concurrent('a holder that died: the next sweep is refused while its lease runs, then takes over', async () => {
+  it('a holder that died: the next sweep is refused while its lease runs, then takes over', async () => {
     const world = await newWorld({ SWEEP_LOCK_LEASE_SECONDS: '10' });
     let child: Child | undefined;
     let killed = false;
@@ -293,7 +296,7 @@ describe('an apply sweep, interrupted', () => {
     }
   });
 
-  it.concurrent('`keywarden unlock` shows the holder of a lock left by a killed sweep, and releases it only with --force', async () => {
+  it('`keywarden unlock` shows the holder of a lock left by a killed sweep, and releases it only with --force', async () => {
     const world = await newWorld();
     try {
       const killed = await world.run({
