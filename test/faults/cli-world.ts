@@ -303,7 +303,7 @@ export class CliWorld {
     };
   }
 
-  /** A SIGKILLed sweep leaves its lock for the 30-minute lease; this is that lease running out. */
+  /** A SIGKILLed sweep leaves its lock until its lease (2 minutes by default) runs out; this is that moment. */
   async expireLock(): Promise<void> {
     await this.dynamo.client.send(
       new DeleteItemCommand({
