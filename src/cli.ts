@@ -14,14 +14,15 @@ import {
 } from './cli/interrupts';
 import { renderReport } from './cli/render';
 import { unlockCommand } from './cli/unlock';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError } from './config';
 import { buildRuntime, type EmbeddedComponents, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
-import { summaryFields } from './domain/report';
+import { failureCount, summaryFields } from './domain/report';
 import { sweepDateRefusal } from './domain/sweep-date';
+import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepDateError } from './sweep/run-sweep';
@@ -59,7 +60,7 @@ async function sweepCommand(
   options: { apply?: boolean; date?: LocalDate; json?: boolean },
   signals: SignalStop | null,
 ): Promise<number> {
-  const config = loadConfig();
+  const config = await loadConfigWithSecrets();
   const log = createLogger(config.logLevel, { command: 'sweep' });
   const mode = options.apply ? 'apply' : 'dry-run';
   // Checked here too, before the demo is seeded, so that a refused run leaves no trace at all.
@@ -92,10 +93,7 @@ async function sweepCommand(
       ...(signals ? { stop: signals.signal } : {}),
     });
     process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`);
-    const failed =
-      report.results.filter((result) => result.outcome === 'failed').length +
-      (report.accounts ?? []).filter((account) => !account.ok).length +
-      (report.hygiene && 'error' in report.hygiene ? 1 : 0);
+    const failed = failureCount(report);
     log.info('sweep finished', summaryFields(report));
     if (report.stopped) return stoppedExit(report.sweepId, report.stopped.reason, signals);
     return failed > 0 ? EXIT_FAILED : 0;
@@ -118,7 +116,7 @@ async function auditCommand(options: {
   format: FindingsFormat;
   maxPasswordAge?: number;
 }): Promise<number> {
-  const config = loadConfig();
+  const config = await loadConfigWithSecrets();
   const now = new Date();
   const offline = (csv: string, policy: HygienePolicy, generatedAt?: Date) =>
     offlineAudit(csv, {
@@ -158,7 +156,7 @@ async function auditCommand(options: {
 }
 
 async function digestCommand(): Promise<number> {
-  const config = loadConfig();
+  const config = await loadConfigWithSecrets();
   const now = new Date();
   if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
   const runtime = await buildRuntime(
@@ -183,7 +181,7 @@ async function digestCommand(): Promise<number> {
 }
 
 async function serveCommand(): Promise<number> {
-  const config = loadConfig();
+  const config = await loadConfigWithSecrets();
   const log = createLogger(config.logLevel, { command: 'serve' });
   const { serve } = require('./serve') as typeof import('./serve.js');
   const serving = await serve(config, log);
@@ -209,7 +207,7 @@ async function doctorCommand(): Promise<number> {
 }
 
 async function resetDemo(): Promise<number> {
-  const config = loadConfig();
+  const config = await loadConfigWithSecrets();
   await rm(join(config.home, 'demo'), { recursive: true, force: true });
   await rm(join(config.home, 'dynamodb'), { recursive: true, force: true });
   await ensureDemo(config.home, dateInZone(new Date(), config.timeZone));
@@ -277,7 +275,7 @@ export function program(): Command {
     .description('show who holds the sweep lock (sweep id, host, pid, age); with --force, release it')
     .option('--force', 'release the lock (only the holder shown; a running sweep then stops at a safe point)')
     .action(async (options) => {
-      const config = loadConfig();
+      const config = await loadConfigWithSecrets();
       process.exitCode = await unlockCommand(await openState(config, embeddedFor(config)), options, (text) =>
         process.stdout.write(text),
       );

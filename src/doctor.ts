@@ -1,7 +1,8 @@
-import { type Config, ConfigError, loadConfig, secretParameters } from './config';
+import { type Config, ConfigError } from './config';
 import { buildRuntime, type EmbeddedComponents, type Runtime } from './container';
 import { parseLedger } from './domain/ledger';
 import { parsePeople } from './domain/people';
+import { loadConfigWithSecrets } from './load-config';
 import { errorMessage } from './util/errors';
 
 export interface Check {
@@ -88,22 +89,11 @@ async function probes(config: Config, runtime: Runtime): Promise<Check[]> {
   return checks;
 }
 
-/**
- * The environment with the secrets its `*_PARAMETER` settings name, read from SSM, so the
- * doctor checks a deployment's own settings. The SSM client is loaded only when one is named.
- */
-async function withSecretsNamedIn(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-  if (!secretParameters(env)) return env;
-  const { withSecrets } =
-    require('./adapters/secrets/ssm-secrets') as typeof import('./adapters/secrets/ssm-secrets.js');
-  return withSecrets(env);
-}
-
 /** `keywarden doctor`: configuration first, then one probe per service. */
 export async function runDoctor(env: NodeJS.ProcessEnv, embedded?: EmbeddedComponents): Promise<Check[]> {
   let config: Config;
   try {
-    config = loadConfig(await withSecretsNamedIn(env));
+    config = await loadConfigWithSecrets(env);
   } catch (error) {
     if (!(error instanceof ConfigError))
       return [

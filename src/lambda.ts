@@ -1,11 +1,11 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
-import { withSecrets } from './adapters/secrets/ssm-secrets';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
-import { summaryFields } from './domain/report';
+import { failureCount, summaryFields } from './domain/report';
+import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
 import { slackAppFor } from './slack/compose';
 import type { Job } from './slack/jobs';
@@ -67,7 +67,7 @@ function beforeTimeout(context: LambdaContext | undefined): { signal?: AbortSign
 
 async function build(env: NodeJS.ProcessEnv) {
   // Secrets come from SSM at cold start: the template and environment carry only their names.
-  const config = loadConfig(await withSecrets(env));
+  const config = await loadConfigWithSecrets(env);
   const logger = createLogger(config.logLevel, { service: 'keywarden' });
   // No embedded components: on Lambda everything is a real AWS, Google or Slack service.
   const runtime = await buildRuntime(config, { write: (line) => logger.info(line), logger });
@@ -132,8 +132,9 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         });
         const failed = report.results.filter((r) => r.outcome === 'failed').length;
         logger.info('sweep finished', { ...summaryFields(report), scheduledAt: event.time });
-        // The alarm "no successful sweep in 26 hours" counts these lines; a sweep stopped early is not one.
-        if (!report.stopped)
+        // The alarm "no successful sweep in 26 hours" counts these lines: a sweep that stopped
+        // early or failed anywhere is not one.
+        if (!report.stopped && failureCount(report) === 0)
           process.stdout.write(
             `${sweepHeartbeat(env().AWS_LAMBDA_FUNCTION_NAME ?? 'keywarden-sweep', new Date())}\n`,
           );

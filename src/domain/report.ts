@@ -133,6 +133,19 @@ export function countByKind(results: readonly ActionResult[]): Record<string, nu
   return counts;
 }
 
+/**
+ * What counts as a failed sweep, for exit codes and the "no successful sweep" alarm alike:
+ * an action that failed, an account that could not be swept, or a credential report that
+ * could not be had.
+ */
+export function failureCount(report: SweepReport): number {
+  return (
+    report.results.filter((result) => result.outcome === 'failed').length +
+    (report.accounts ?? []).filter((account) => !account.ok).length +
+    (report.hygiene && 'error' in report.hygiene ? 1 : 0)
+  );
+}
+
 /** The one log line a sweep ends with: what happened, by kind, and how long it took. */
 export function summaryFields(report: SweepReport): Record<string, unknown> {
   return {

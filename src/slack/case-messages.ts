@@ -11,7 +11,7 @@ import {
   settled,
 } from './blocks';
 import type { Messages } from './messages';
-import { mention } from './mrkdwn';
+import { escapeText, mention } from './mrkdwn';
 
 export interface MessageView {
   readonly ref: MessageRef;
@@ -42,7 +42,7 @@ export function caseMessages(notice: NoticeCase, m: Messages, today: LocalDate):
         text: denial ?? m.weekAheadTitle(daysLeft),
         blocks: [...ownerNotice(notice, daysLeft, m), ...(denial ? [context(denial)] : [])],
       });
-      const ownerName = notice.ownerSlackId ? mention(notice.ownerSlackId) : notice.name;
+      const ownerName = notice.ownerSlackId ? mention(notice.ownerSlackId) : escapeText(notice.name);
       const adminView = (ref: MessageRef): MessageView =>
         denial
           ? { ref, text: denial, blocks: settled(notice, denial, m) }

@@ -1,6 +1,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readSecrets, withSecrets } from '../../src/adapters/secrets/ssm-secrets';
 import { ConfigError, secretParameters } from '../../src/config';
+import { loadConfigWithSecrets } from '../../src/load-config';
 import { type FakeSsm, startSsmServer } from '../fakes/ssm-server';
 
 const credentials = { AWS_ACCESS_KEY_ID: 'AKIASSMTESTSSMTEST01', AWS_SECRET_ACCESS_KEY: 'ssm-test-secret' };
@@ -43,6 +44,18 @@ describe('secrets from SSM Parameter Store', () => {
         withDecryption: true,
       },
     ]);
+  });
+
+  it('is how every entry point loads its settings: the CLI, doctor and Lambda get the Slack token SSM holds', async () => {
+    const config = await loadConfigWithSecrets({
+      AWS_REGION: 'ap-northeast-1',
+      SSM_ENDPOINT: ssm.url,
+      SLACK_BOT_TOKEN_PARAMETER: '/keywarden/prod/slack-bot-token',
+      SLACK_ADMIN_CHANNEL: 'C0ADMINS',
+      SLACK_ADMIN_USERS: 'U0ADMIN',
+    });
+    expect(config.slack?.botToken).toBe('xoxb-from-ssm');
+    expect(ssm.calls).toHaveLength(1);
   });
 
   it('leaves an environment that names no parameter alone and calls nothing', async () => {

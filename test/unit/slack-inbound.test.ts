@@ -30,6 +30,14 @@ describe('checkInbound', () => {
     expect(checkInbound(request(body), SECRET, NOW)).toEqual(expect.objectContaining({ ok: false, status }));
   });
 
+  it('refuses everything, even a body signed with the empty key, when no signing secret is configured', () => {
+    expect(checkInbound(request('payload=null', { secret: '' }), '', NOW)).toEqual({
+      ok: false,
+      status: 503,
+      reason: 'no signing secret is configured',
+    });
+  });
+
   it('checks the signature before parsing: an unsigned bad body is a 401, not a parse error', () => {
     const unsigned = { header: () => undefined, body: Buffer.from('payload=not json') };
     expect(checkInbound(unsigned, SECRET, NOW)).toEqual({

@@ -25,7 +25,7 @@ export interface ListenerDeps {
 export function register(app: App, deps: ListenerDeps): void {
   const { workflow, messages: m, dispatch } = deps;
   const guard: InputGuard = { auditLog: deps.audit.auditLog, now: deps.audit.now, messages: m };
-  // Opening a modal must happen within the trigger's 3 seconds, so those two stay inline.
+  // Opening a modal must happen within the trigger's 3 seconds, so those stay inline.
   app.action(ACTION.extend, extendClick(workflow, m, guard));
   app.action(ACTION.deny, denyClick(workflow, m, guard));
   app.action(ACTION.delete, deleteClick(dispatch, guard));

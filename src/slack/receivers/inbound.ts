@@ -30,7 +30,7 @@ export type Inbound =
   | { readonly kind: 'ssl-check' }
   | { readonly kind: 'url-verification'; readonly challenge: string };
 
-export type Refusal = { readonly status: 400 | 401 | 413; readonly reason: string };
+export type Refusal = { readonly status: 400 | 401 | 413 | 503; readonly reason: string };
 
 export type Checked = { readonly ok: true; readonly inbound: Inbound } | ({ readonly ok: false } & Refusal);
 
@@ -52,6 +52,8 @@ export function verifySignature(
   signingSecret: string,
   nowSeconds: number,
 ): Refusal | null {
+  // An empty key is one anybody can sign with: without the secret nothing can be verified.
+  if (signingSecret === '') return { status: 503, reason: 'no signing secret is configured' };
   const signature = request.header('x-slack-signature');
   const timestamp = request.header('x-slack-request-timestamp');
   if (!signature || !timestamp) return { status: 401, reason: 'unsigned request' };
