@@ -1,7 +1,15 @@
 import { parseLedgerDate } from '../../src/domain/dates';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import type { Fault, SheetsMethod } from '../fakes/sheets-server';
-import { ADMIN, ADMIN_CHANNEL, eventually, OWNER, SlackWorld } from '../support/slack-world';
+import {
+  ADMIN,
+  ADMIN_CHANNEL,
+  actionIds,
+  eventually,
+  extendValues,
+  OWNER,
+  SlackWorld,
+} from '../support/slack-world';
 import { NOW } from '../support/world';
 
 const ETL_KEY = 'AKIAEXAMPLEETLXX1001';
@@ -15,17 +23,6 @@ const TEST_MS = 90_000;
 const waitFor = <T>(probe: () => T | undefined | Promise<T | undefined>) => eventually(probe, WAIT_MS);
 
 type Message = { ts: string; text: string; blocks?: unknown[] };
-const actionIds = (message: Message | undefined): string[] =>
-  ((message?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[])
-    .filter((block) => block.type === 'actions')
-    .flatMap((block) => (block.elements ?? []).map((element) => element.action_id ?? ''));
-
-function extendValues(date: string, reason: string) {
-  return {
-    new_end_date: { date: { type: 'datepicker', selected_date: date } },
-    reason: { text: { type: 'plain_text_input', value: reason } },
-  };
-}
 
 /**
  * Sheets failing while a decision is carried out: every attempt of one method is refused

@@ -158,6 +158,20 @@ export class SlackWorld {
   }
 }
 
+/** The action ids of a message's buttons, in order: what a person can still click. */
+export const actionIds = (message: { blocks?: unknown[] } | undefined): string[] =>
+  ((message?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[])
+    .filter((block) => block.type === 'actions')
+    .flatMap((block) => (block.elements ?? []).map((element) => element.action_id ?? ''));
+
+/** The extension modal's state as Slack submits it. */
+export function extendValues(date: string, reason: string) {
+  return {
+    new_end_date: { date: { type: 'datepicker', selected_date: date } },
+    reason: { text: { type: 'plain_text_input', value: reason } },
+  };
+}
+
 /** Work after an ack happens after the HTTP response; wait for its effect instead of sleeping. */
 export async function eventually<T>(
   probe: () => T | undefined | Promise<T | undefined>,
