@@ -154,6 +154,7 @@ export function parseLedger(grid: Grid): Ledger {
   const { index: headerIndex, columns } = findHeader(grid);
   const rows: LedgerRow[] = [];
   const problems: RowProblem[] = [];
+  const cellsOf = new Map<number, readonly string[]>();
 
   for (let index = headerIndex + 1; index < grid.length; index++) {
     const cells = grid[index] ?? [];
@@ -165,10 +166,20 @@ export function parseLedger(grid: Grid): Ledger {
     }
     const parsed = parseRow(cells, columns, rowNumber);
     if ('problems' in parsed) problems.push({ rowNumber, problems: parsed.problems, cells: texts });
-    else rows.push(parsed.row);
+    else {
+      rows.push(parsed.row);
+      cellsOf.set(rowNumber, texts);
+    }
   }
 
-  return { headerRowNumber: headerIndex + 1, columns, problems, ...governingRows(rows) };
+  const entries = governingRows(rows, cellsOf);
+  return {
+    headerRowNumber: headerIndex + 1,
+    columns,
+    rows: entries.rows,
+    duplicates: entries.duplicates,
+    problems: [...problems, ...entries.ambiguous].sort((a, b) => a.rowNumber - b.rowNumber),
+  };
 }
 
 function parseRow(
@@ -236,15 +247,31 @@ function parseRow(
 }
 
 /**
- * Rows naming one key for one IAM user (and account) are one logical entry: the latest end
- * date governs, the first row among equals; the others are its copies.
+ * Rows naming one key for one IAM user are one logical entry: the latest end date governs,
+ * the first row among equals; the others are its copies. When the rows at the latest end date
+ * disagree on the status, or the rows disagree on the account, nobody can tell which one is
+ * meant: every row of the entry becomes a problem, so none acts.
  */
-function governingRows(rows: readonly LedgerRow[]): { rows: LedgerRow[]; duplicates: RowCopy[] } {
-  const groups = Map.groupBy(rows, (row) => `${row.accessKeyId}\n${row.iamUser}\n${row.accountId ?? ''}`);
+function governingRows(
+  rows: readonly LedgerRow[],
+  cellsOf: ReadonlyMap<number, readonly string[]>,
+): { rows: LedgerRow[]; duplicates: RowCopy[]; ambiguous: RowProblem[] } {
+  const groups = Map.groupBy(rows, (row) => `${row.accessKeyId}\n${row.iamUser}`);
   const governing: LedgerRow[] = [];
   const duplicates: RowCopy[] = [];
+  const ambiguous: RowProblem[] = [];
   for (const group of groups.values()) {
     const head = group.reduce((best, row) => (row.endDate > best.endDate ? row : best));
+    const conflict = entryConflict(group, head);
+    if (conflict !== null) {
+      for (const row of group)
+        ambiguous.push({
+          rowNumber: row.rowNumber,
+          problems: [conflict],
+          cells: cellsOf.get(row.rowNumber) ?? [],
+        });
+      continue;
+    }
     governing.push(head);
     for (const row of group)
       if (row !== head)
@@ -258,7 +285,28 @@ function governingRows(rows: readonly LedgerRow[]): { rows: LedgerRow[]; duplica
   return {
     rows: governing.sort(byRow),
     duplicates: duplicates.sort((a, b) => byRow(a.row, b.row)),
+    ambiguous,
   };
+}
+
+/**
+ * Why the rows of one key and user can't be one entry, if they can't. An earlier row's status
+ * is history (an extension recorded as a new row), so only the latest rows' statuses count;
+ * an access key lives in one account, so any two accounts (a blank cell is the sweep's
+ * account, which a row naming an id may or may not be) are a contradiction.
+ */
+function entryConflict(group: readonly LedgerRow[], head: LedgerRow): string | null {
+  const rows = (pair: readonly LedgerRow[]) =>
+    `rows ${pair
+      .map((row) => row.rowNumber)
+      .sort((a, b) => a - b)
+      .join(' and ')}`;
+  const status = group.find((row) => row.endDate === head.endDate && row.status !== head.status);
+  if (status) return `${rows([head, status])} name the same key for ${head.iamUser} with different statuses`;
+  const account = group.find((row) => row.accountId !== head.accountId);
+  if (account)
+    return `${rows([head, account])} name the same key for ${head.iamUser} with different AWS account ids`;
+  return null;
 }
 
 /** Whatever is written to a governing row is written to its copies too. */

@@ -51,7 +51,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     timeZone: deps.sweep.timeZone,
     maxExtensionDays: deps.maxExtensionDays,
     now: deps.sweep.now,
-    deleteRow: (accessKeyId, actor) => deleteRowNow(deps.sweep, accessKeyId, actor),
+    deleteRow: (notice, actor) => deleteRowNow(deps.sweep, notice, actor),
     reactivateRow: (notice, actor) => reactivateRow(deps.sweep, notice, actor),
   });
   const reports = new AuditReportService({

@@ -28,7 +28,7 @@ export interface WorkflowDeps {
   readonly maxExtensionDays: number;
   readonly now: () => Date;
   /** The sweep's guarded teardown of one ledger row. */
-  readonly deleteRow: (accessKeyId: string, actor: string) => Promise<DeleteNowResult>;
+  readonly deleteRow: (notice: NoticeCase, actor: string) => Promise<DeleteNowResult>;
   /** Undoes a staged removal's deactivation of the case's row; says whether the console password is gone. */
   readonly reactivateRow: (
     notice: NoticeCase,
@@ -331,7 +331,7 @@ export class Workflow {
     const { claimed } = claim;
     await this.redraw(claimed);
 
-    const result = await this.deps.deleteRow(claimed.accessKeyId, `slack:${user}`).catch(
+    const result = await this.deps.deleteRow(claimed, `slack:${user}`).catch(
       (error: unknown): DeleteNowResult => ({
         kind: 'failed',
         detail: errorMessage(error),

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone, daysBetween } from '../domain/dates';
-import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
+import { type LedgerRow, parseLedger, rowOfKey, withCopies } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import { isNotice, plan, settleRemoval, teardownKey } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
+import type { NoticeCase } from '../ports/cases';
 import { errorMessage } from '../util/errors';
 import { execute } from './execute';
 import { completeInput, type SweepDeps } from './run-sweep';
@@ -22,15 +23,15 @@ export type DeleteNowResult =
  */
 export async function deleteRowNow(
   deps: SweepDeps,
-  accessKeyId: string,
+  notice: Pick<NoticeCase, 'accessKeyId' | 'iamUser'>,
   actor: string,
 ): Promise<DeleteNowResult> {
+  const { accessKeyId, iamUser } = notice;
   const tables = await deps.workbook.read();
   const fullLedger = parseLedger(tables.ledger);
-  // Rows naming the key for different users all come along: the planner lets only the
-  // key's real holder act.
-  const candidates = fullLedger.rows.filter((candidate) => candidate.accessKeyId === accessKeyId);
-  const row = candidates[0];
+  // The case's own row: another user's row of the key (a typo, an old deleted one) must not
+  // decide the answer, the due day or the account.
+  const row = rowOfKey(fullLedger, accessKeyId, iamUser);
   if (!row)
     return {
       kind: 'refused',
@@ -52,13 +53,18 @@ export async function deleteRowNow(
 
   const today = dateInZone(deps.now(), deps.timeZone);
   const dueDay = daysBetween(today, row.endDate) < 0 ? today : addDays(row.endDate, 1);
-  const users = new Set(candidates.map((candidate) => candidate.iamUser));
+  // Rows naming the key for different users all come along: the planner lets only the
+  // key's real holder act.
+  const users = new Set(
+    fullLedger.rows.filter((candidate) => candidate.accessKeyId === accessKeyId).map((r) => r.iamUser),
+  );
   const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => users.has(r.iamUser)) };
   // The owner (or an admin) asked for this deletion: that is all the warning it needs.
   const asked = { ...accountDeps, policy: { ...accountDeps.policy, finalNoticeDays: 0 } };
   const input = await completeInput(asked, { ...sources, ledger }, dueDay);
   const planned = plan(input);
-  const clicked = (rows: readonly LedgerRow[]) => rows.some((r) => r.accessKeyId === accessKeyId);
+  const isClicked = (r: LedgerRow) => r.accessKeyId === accessKeyId && r.iamUser === iamUser;
+  const clicked = (rows: readonly LedgerRow[]) => rows.some(isClicked);
 
   // Settled as the sweep would (the whole removal, so the user's other due keys count as
   // due), but only the action for the clicked row runs.
@@ -71,7 +77,7 @@ export async function deleteRowNow(
   );
   if (!action) {
     const skip = [...settled.skips, ...planned.skips].find(
-      (candidate) => candidate.row.accessKeyId === accessKeyId,
+      (candidate) => candidate.row.rowNumber === row.rowNumber,
     );
     return { kind: 'refused', reason: skip?.detail ?? 'nothing to delete for this row' };
   }

@@ -169,4 +169,24 @@ describe('a key named for two users, through the Slack buttons', () => {
     expect(sw.world.userNames()).toContain('log-shipper');
     expect(sw.world.ledgerRow(TYPO)[STATUS]).toBe('利用中');
   });
+
+  it('Delete answers for the case’s own row when a deleted row of another user names the key first', async () => {
+    const [header = [], ...rows] = csvGrid('ledger.csv');
+    const oldRow = [
+      '高橋 次郎',
+      '旧ETL',
+      'logs:app',
+      'etl-old',
+      'AKIAEXAMPLEETLXX1001',
+      '2025/01/01',
+      '2025/06/30',
+      '削除済み',
+    ];
+    sw = await SlackWorld.start({ ledger: [header, oldRow, ...rows] });
+    const dm = await ownerDm();
+    await sw.click(OWNER, ACTION.delete, id, dm);
+    await eventually(() => sw.world.ledgerRow(ETL)[STATUS] === '削除済み' || undefined);
+    expect(sw.world.userNames()).not.toContain('etl-batch');
+    expect(sw.world.ledgerRow(TYPO)).toEqual(oldRow);
+  });
 });

@@ -110,6 +110,76 @@ describe('parseLedger', () => {
     ]);
   });
 
+  it('rows of one key and user that disagree on the status at the latest end date are ambiguous: none acts', () => {
+    for (const status of ['延長申請中', '延長済み', 'エラー', '削除済み']) {
+      const ledger = parseLedger([
+        JA_HEADER,
+        ['a', '', '', 'u1', KEY_A, '', '2026/02/01', '利用中'],
+        ['c', '', '', 'u3', KEY_B, '', '2026/02/01', ''],
+        ['a', '', '', 'u1', KEY_A, '', '2026/02/01', status],
+      ]);
+      expect(ledger.rows.map((r) => r.rowNumber)).toEqual([3]);
+      expect(ledger.duplicates).toEqual([]);
+      expect(ledger.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
+        [2, ['rows 2 and 4 name the same key for u1 with different statuses']],
+        [4, ['rows 2 and 4 name the same key for u1 with different statuses']],
+      ]);
+      expect(ledger.problems[1]?.cells).toEqual(['a', '', '', 'u1', KEY_A, '', '2026/02/01', status]);
+    }
+  });
+
+  it('the latest end date governs whatever the statuses; an earlier row’s status is history', () => {
+    for (const status of ['延長申請中', '延長済み', 'エラー']) {
+      const ledger = parseLedger([
+        JA_HEADER,
+        ['a', '', '', 'u1', KEY_A, '', '2026/02/01', '利用中'],
+        ['a', '', '', 'u1', KEY_A, '', '2026/05/01', status],
+        ['a', '', '', 'u1', KEY_A, '', '2026/05/01', status],
+      ]);
+      expect(ledger.problems).toEqual([]);
+      expect(ledger.rows.map((r) => [r.rowNumber, r.endDate])).toEqual([[3, '2026-05-01']]);
+      expect(ledger.duplicates.map((c) => [c.row.rowNumber, c.kind, c.governedBy])).toEqual([
+        [2, 'superseded', 3],
+        [4, 'duplicate', 3],
+      ]);
+    }
+    const ledger = parseLedger([
+      JA_HEADER,
+      ['a', '', '', 'u1', KEY_A, '', '2026/05/01', '利用中'],
+      ['a', '', '', 'u1', KEY_A, '', '2026/02/01', '削除済み'],
+      ['a', '', '', 'u1', KEY_A, '', '2026/03/01', 'エラー'],
+    ]);
+    expect(ledger.problems).toEqual([]);
+    expect(ledger.rows.map((r) => [r.rowNumber, r.status])).toEqual([[2, 'active']]);
+  });
+
+  it('a blank account cell and an explicit account id for one key and user are ambiguous: none acts', () => {
+    const withAccount = [...JA_HEADER, 'AWSアカウントID'];
+    for (const [first, second] of [
+      ['', '123456789012'],
+      ['123456789012', '210987654321'],
+    ]) {
+      const ledger = parseLedger([
+        withAccount,
+        ['a', '', '', 'u1', KEY_A, '', '2026/02/01', '', first ?? ''],
+        ['a', '', '', 'u1', KEY_A, '', '2026/01/01', '', second ?? ''],
+      ]);
+      expect(ledger.rows).toEqual([]);
+      expect(ledger.duplicates).toEqual([]);
+      expect(ledger.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
+        [2, ['rows 2 and 3 name the same key for u1 with different AWS account ids']],
+        [3, ['rows 2 and 3 name the same key for u1 with different AWS account ids']],
+      ]);
+    }
+    const same = parseLedger([
+      withAccount,
+      ['a', '', '', 'u1', KEY_A, '', '2026/02/01', '', '123456789012'],
+      ['a', '', '', 'u1', KEY_A, '', '2026/02/01', '', '123456789012'],
+    ]);
+    expect(same.problems).toEqual([]);
+    expect(same.duplicates.map((c) => [c.row.rowNumber, c.kind])).toEqual([[3, 'duplicate']]);
+  });
+
   it('keeps every row that names one key for different users: only IAM can tell which is right', () => {
     const ledger = parseLedger([
       JA_HEADER,

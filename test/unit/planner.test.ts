@@ -1,7 +1,7 @@
 import { dateInZone, type LocalDate } from '../../src/domain/dates';
 import type { IamUserSummary, LiveAccessKey } from '../../src/domain/iam';
 import { contestedKeys, type KeyHolder } from '../../src/domain/key-holders';
-import type { Ledger, LedgerRow, RowCopy } from '../../src/domain/ledger';
+import { type Ledger, type LedgerRow, parseLedger, type RowCopy } from '../../src/domain/ledger';
 import { PeopleDirectory } from '../../src/domain/people';
 import {
   emailLookups,
@@ -371,6 +371,64 @@ describe('several rows for one access key', () => {
         }),
       ]),
     );
+  });
+
+  describe('as the sheet states them: status and account decide which row governs', () => {
+    const HEADER = ['氏名', 'アカウント名', 'アクセスキーID', '利用終了日', '状態', 'AWSアカウントID'];
+    const KEY = 'AKIAGOVERNINGROW0001';
+    const planOf = (lines: string[][]) =>
+      plan({
+        ...input({ today: '2026-12-02', rows: [], users: [user('etl-bot')] }),
+        ledger: parseLedger([HEADER, ...lines]),
+      });
+
+    it('a later row saying extended, extension requested or error governs: the earlier active row never acts', () => {
+      for (const [status, reason] of [
+        ['延長申請中', 'extension-pending'],
+        ['延長済み', 'extended'],
+        ['エラー', 'error-status'],
+      ]) {
+        const result = planOf([
+          ['山田 太郎', 'etl-bot', KEY, '2026/12/01', '利用中', ''],
+          ['山田 太郎', 'etl-bot', KEY, '2027/01/31', status ?? '', ''],
+        ]);
+        expect(result.actions).toEqual([]);
+        expect(result.removals).toEqual([]);
+        expect(result.skips.map((s) => [s.row.rowNumber, s.reason])).toEqual([
+          [2, 'superseded'],
+          [3, reason],
+        ]);
+      }
+    });
+
+    it('rows at the same end date with different statuses are problems, and neither acts', () => {
+      for (const status of ['延長申請中', '延長済み', 'エラー']) {
+        const result = planOf([
+          ['山田 太郎', 'etl-bot', KEY, '2026/12/01', '利用中', ''],
+          ['山田 太郎', 'etl-bot', KEY, '2026/12/01', status, ''],
+        ]);
+        expect(result.actions).toEqual([]);
+        expect(result.removals).toEqual([]);
+        expect(result.skips).toEqual([]);
+        expect(result.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
+          [2, ['rows 2 and 3 name the same key for etl-bot with different statuses']],
+          [3, ['rows 2 and 3 name the same key for etl-bot with different statuses']],
+        ]);
+      }
+    });
+
+    it('a blank account cell beside an explicit account id is a problem, and neither row acts', () => {
+      const result = planOf([
+        ['山田 太郎', 'etl-bot', KEY, '2026/12/01', '利用中', ''],
+        ['山田 太郎', 'etl-bot', KEY, '2026/12/01', '利用中', ACCOUNT],
+      ]);
+      expect(result.actions).toEqual([]);
+      expect(result.removals).toEqual([]);
+      expect(result.problems.map((p) => p.problems)).toEqual([
+        ['rows 2 and 3 name the same key for etl-bot with different AWS account ids'],
+        ['rows 2 and 3 name the same key for etl-bot with different AWS account ids'],
+      ]);
+    });
   });
 
   describe('rows naming one key for different IAM users', () => {
