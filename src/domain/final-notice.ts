@@ -15,7 +15,8 @@ export const finalNoticeKey = (row: LedgerRow) => `final-notice#${row.id}#${row.
 
 /** What the planner needs of one journal entry of a notice. */
 export interface NoticeEntry {
-  readonly state: 'started' | 'completed';
+  /** `failed`: the send threw and nothing reached anyone; planned like a missing entry. */
+  readonly state: 'started' | 'completed' | 'failed';
   /** The calendar day it was completed on, in the sweep's time zone. */
   readonly completedOn?: LocalDate;
   /** A final notice's deletion date. */
@@ -29,7 +30,7 @@ export type Warning =
   | { readonly kind: 'send-final'; readonly deleteOn: LocalDate }
   /** The final notice went out; the key stays until this date. */
   | { readonly kind: 'scheduled'; readonly deleteOn: LocalDate }
-  /** A sweep stopped while sending the final notice: it may not have reached anyone. */
+  /** A sweep stopped (or Slack failed) part-way through the final notice: it may not have reached anyone. */
   | { readonly kind: 'unsure' };
 
 export interface WarningInput {
@@ -50,7 +51,8 @@ export function warningFor(row: LedgerRow, input: WarningInput): Warning {
       ? { kind: 'warned' }
       : { kind: 'scheduled', deleteOn: final.deleteOn };
 
-  // A 'started' notice may never have been sent, and one without a date proves nothing.
+  // A 'started' notice may never have been sent, a 'failed' one was not, and one without a date
+  // proves nothing. A failed final notice is sent again, naming a date counted from today.
   const warnedEarlyEnough = [noticeKey(row), ownerUnknownKey(row)].some((key) => {
     const entry = input.journal(key);
     return (

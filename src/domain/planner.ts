@@ -27,7 +27,7 @@ export interface SweepPolicy {
   readonly protectedUsers: ReadonlySet<string>;
 }
 
-/** Journal entries by idempotency key; a missing key means the action never started. */
+/** Journal entries by idempotency key; a missing key means the action never started, and a `failed` one is planned the same way. */
 export type JournalView = ReadonlyMap<string, JournalViewEntry>;
 export type JournalViewEntry = NoticeEntry & { readonly action: string };
 
@@ -306,7 +306,7 @@ function classify(row: LedgerRow, input: PlanInput, contests: Contests): RowVerd
     return skip(
       row,
       'already-notified',
-      'a sweep stopped while sending this notice: the owner may not have it',
+      'a sweep stopped while sending this notice (or Slack failed after part of it went out): the owner may not have it',
       true,
     );
 
@@ -359,7 +359,8 @@ function notWarnedYet(
       return skip(
         row,
         'already-notified',
-        'a sweep stopped while sending the final notice: the owner may not have it, so the key is kept ' +
+        'a sweep stopped while sending the final notice (or Slack failed after part of it went out): the owner ' +
+          'may not have it, so the key is kept ' +
           '(a corrected end date in the ledger starts a new notice)',
         true,
       );

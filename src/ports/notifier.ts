@@ -47,6 +47,14 @@ export interface FindingsDigest {
   readonly attachment?: { readonly filename: string; readonly csv: string };
 }
 
+/**
+ * Thrown by a notice that reached nobody (its first message failed), so the sweep may send it
+ * again later. Any other error may come after part of the notice went out.
+ */
+export class NoticeNotSent extends Error {
+  override readonly name = 'NoticeNotSent';
+}
+
 /** How people hear from Keywarden: Slack when configured, the console otherwise. */
 export interface Notifier {
   /** DM to the owner with Extend/Delete, and a copy to the admins. */

@@ -4,7 +4,11 @@
  * its re-run, or two replicas) never both believe they started the same action.
  */
 
-export type JournalState = 'started' | 'completed';
+/**
+ * `failed`: the action reported an error (not a crash) before doing anything that must not be
+ * repeated, e.g. a notice whose send threw; the next sweep may claim it again.
+ */
+export type JournalState = 'started' | 'completed' | 'failed';
 
 export interface JournalEntry {
   /** Idempotency key: `<action>#<rowId>#<date>`. */
@@ -32,8 +36,16 @@ export type BeginResult =
   | { readonly created: false; readonly existing: JournalEntry };
 
 export interface Journal {
-  /** Creates the entry in state `started` unless one exists; never overwrites. */
+  /**
+   * Creates the entry in state `started` unless one exists; never overwrites one, except a
+   * `failed` entry, which it replaces (conditionally: of two runs, one claims it).
+   */
   begin(entry: JournalBegin, now: Date): Promise<BeginResult>;
+  /**
+   * Moves an entry from `started` to `failed`, only while it is still the claim of `sweepId`;
+   * false when it is not (then it is left as it is).
+   */
+  fail(key: string, sweepId: string, now: Date, error: string): Promise<boolean>;
   /** Moves an entry to `completed`, merging `detail` when given. */
   complete(key: string, now: Date, detail?: unknown): Promise<void>;
   /** Entries for the keys that exist; absent keys are simply missing from the map. */

@@ -5,16 +5,18 @@ import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
 import { type CaseStore, caseId, type MessageRef, type NoticeCase } from '../ports/cases';
-import type {
-  DeactivatedNotice,
-  FinalNotice,
-  FindingsDigest,
-  FindingsNotice,
-  Notifier,
-  OwnerUnknownNotice,
-  WeekAheadNotice,
+import {
+  type DeactivatedNotice,
+  type FinalNotice,
+  type FindingsDigest,
+  type FindingsNotice,
+  NoticeNotSent,
+  type Notifier,
+  type OwnerUnknownNotice,
+  type WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
+import { errorMessage } from '../util/errors';
 import {
   adminCopy,
   deactivatedNotice,
@@ -69,6 +71,15 @@ function slackError(error: unknown): string | undefined {
   return (error as { data?: { error?: string } }).data?.error;
 }
 
+/** Runs the first step of a notice: if it throws, nothing reached anyone. */
+async function first<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new NoticeNotSent(errorMessage(error), { cause: error });
+  }
+}
+
 /** Posts notices and reports to Slack, and remembers every message so later clicks can edit it. */
 export class SlackNotifier implements Notifier, SlackDirectory {
   constructor(private readonly deps: SlackNotifierDeps) {}
@@ -88,10 +99,8 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     if (to.kind === 'admins') {
       const notice = { ...caseFromRow(row, null), version: 0 };
       const title = m.finalOwnerUnknownTitle(date);
-      await this.post(
-        this.deps.adminChannel,
-        title,
-        ownerUnknown(notice, to.reason, row.rowNumber, m, title),
+      await first(() =>
+        this.post(this.deps.adminChannel, title, ownerUnknown(notice, to.reason, row.rowNumber, m, title)),
       );
       return;
     }
@@ -121,18 +130,20 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   ): Promise<void> {
     const { cases, messages: m } = this.deps;
     const draft = caseFromRow(row, slackId);
-    await cases.create(draft);
+    await first(() => cases.create(draft));
     const notice = { ...draft, version: 0 };
     let ownerMessage: MessageRef | undefined;
     try {
       ownerMessage = await this.post(slackId, ...texts.owner(notice));
     } catch (error) {
       const code = slackError(error);
-      if (!code || !UNREACHABLE.has(code)) throw error;
-      await this.post(
-        this.deps.adminChannel,
-        texts.unreachable,
-        ownerUnknown(notice, `Slack could not DM ${slackId}: ${code}`, row.rowNumber, m, texts.unreachable),
+      if (!code || !UNREACHABLE.has(code)) throw new NoticeNotSent(errorMessage(error), { cause: error });
+      await first(() =>
+        this.post(
+          this.deps.adminChannel,
+          texts.unreachable,
+          ownerUnknown(notice, `Slack could not DM ${slackId}: ${code}`, row.rowNumber, m, texts.unreachable),
+        ),
       );
       return;
     }
@@ -189,10 +200,8 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   async ownerUnknown({ row, reason }: OwnerUnknownNotice): Promise<void> {
     const { messages: m } = this.deps;
     const notice = { ...caseFromRow(row, null), version: 0 };
-    await this.post(
-      this.deps.adminChannel,
-      m.ownerUnknownTitle,
-      ownerUnknown(notice, reason, row.rowNumber, m),
+    await first(() =>
+      this.post(this.deps.adminChannel, m.ownerUnknownTitle, ownerUnknown(notice, reason, row.rowNumber, m)),
     );
   }
 

@@ -19,7 +19,7 @@ import {
   userTeardownSteps,
 } from '../domain/teardown';
 import type { IamGateway } from '../ports/iam';
-import type { Notifier } from '../ports/notifier';
+import { NoticeNotSent, type Notifier } from '../ports/notifier';
 import type { AuditLog, Journal } from '../ports/state';
 import { errorMessage } from '../util/errors';
 
@@ -123,15 +123,19 @@ async function deactivationsOf(
   const keys = removals.flatMap((removal) => removal.due.map(({ row }) => deactivationKey(row)));
   const entries = await deps.journal.getMany(keys);
   return new Map(
-    [...entries].map(([key, entry]) => {
+    [...entries].flatMap(([key, entry]) => {
+      // Only notices fail; a failed entry would be one never acted on.
+      if (entry.state === 'failed') return [];
       const detail = entry.detail as Partial<DeactivationDetail> | undefined;
       return [
-        key,
-        {
-          state: entry.state,
-          on: detail?.on ?? (entry.startedAt.slice(0, 10) as LocalDate),
-          reactivated: detail?.reactivatedAt !== undefined,
-        },
+        [
+          key,
+          {
+            state: entry.state,
+            on: detail?.on ?? (entry.startedAt.slice(0, 10) as LocalDate),
+            reactivated: detail?.reactivatedAt !== undefined,
+          },
+        ] as const,
       ];
     }),
   );
@@ -302,7 +306,9 @@ async function beginDeactivation(
 
 /**
  * At most once: the claim is written before sending, so a crash between the two loses
- * one notice (the planner reports it) rather than sending it twice.
+ * one notice (the planner reports it) rather than sending it twice. A send that throws (Slack
+ * down after the client's retries) before anything reached anyone marks the claim `failed`
+ * instead, and the next sweep sends it again.
  */
 async function notifyOnce(
   key: string,
@@ -321,8 +327,19 @@ async function notifyOnce(
     },
     deps.now(),
   );
-  if (!claim.created) return `already sent by sweep ${claim.existing.sweepId}`;
-  await send();
+  if (!claim.created) return `already claimed by sweep ${claim.existing.sweepId} (${claim.existing.state})`;
+  try {
+    await send();
+  } catch (error) {
+    // Part of a notice may have gone out: only one that reached nobody is sent again.
+    if (!(error instanceof NoticeNotSent)) throw error;
+    const marked = await deps.journal.fail(key, deps.sweepId, deps.now(), error.message).catch(() => false);
+    throw new Error(
+      marked
+        ? `not sent: ${error.message}; the next sweep sends it again`
+        : `not sent: ${error.message}; recording that failed too, so the next sweep flags it as possibly sent`,
+    );
+  }
   await deps.journal.complete(key, deps.now());
   return 'sent';
 }

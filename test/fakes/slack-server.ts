@@ -45,6 +45,11 @@ export interface SlackServerOptions {
    * arrived late, followed by one on time, reaches the server closer than `intervalMs` apart.
    */
   readonly channelRate?: { readonly intervalMs: number; readonly burst: number };
+  /**
+   * Called for every Web API request after its arguments are read; true answers it HTTP 503
+   * (`service_unavailable`), as Slack does in an outage. The call is recorded with that error.
+   */
+  readonly outage?: (method: string, args: Readonly<Record<string, unknown>>) => boolean;
   /** When set, only this token is accepted (`invalid_auth` otherwise). */
   readonly token?: string;
   /** How long a `triggerId()` stays exchangeable; Slack's is 3 seconds. */
@@ -689,6 +694,11 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
           { ok: false, error: 'ratelimited' },
           { 'Retry-After': String(Math.ceil(wait / 1000)) },
         );
+        return;
+      }
+      if (options.outage?.(method, rest)) {
+        calls.push({ method, args, token, ok: false, error: 'service_unavailable' });
+        send(res, 503, { ok: false, error: 'service_unavailable' });
         return;
       }
       const handler = methods[method];

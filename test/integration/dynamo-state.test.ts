@@ -113,6 +113,42 @@ describe('DynamoDB state adapters against embedded dynalite', () => {
       expect(got.get('teardown#r2#d')).not.toHaveProperty('completedAt');
     });
 
+    it("fail marks only its own sweep's started claim; one of the racing begins takes a failed entry over", async () => {
+      const { journal } = await freshState();
+      const key = 'final-notice#r1#d';
+      await journal.begin(begin(key, { detail: { deleteOn: '2025-03-17' } }), NOW);
+      expect(await journal.fail(key, 'sweep-other', NOW, 'boom')).toBe(false);
+      expect(await journal.fail('final-notice#absent#d', 'sweep-1', NOW, 'boom')).toBe(false);
+      expect(await journal.fail(key, 'sweep-1', NOW, 'ratelimited')).toBe(true);
+      expect((await journal.getMany([key])).get(key)).toMatchObject({ state: 'failed', sweepId: 'sweep-1' });
+      // Failed once is not failable again: only a started claim moves.
+      expect(await journal.fail(key, 'sweep-1', NOW, 'again')).toBe(false);
+
+      const later = new Date(NOW.getTime() + 86_400_000);
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          journal.begin(begin(key, { sweepId: `s${i}`, detail: { deleteOn: '2025-03-18' } }), later),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const winner = `s${results.findIndex((r) => r.created)}`;
+      for (const r of results)
+        if (!r.created) expect(r.existing).toMatchObject({ state: 'started', sweepId: winner });
+      expect((await journal.getMany([key])).get(key)).toEqual({
+        key,
+        action: 'final-notice',
+        rowId: 'r1',
+        state: 'started',
+        sweepId: winner,
+        startedAt: later.toISOString(),
+        detail: { deleteOn: '2025-03-18' },
+      });
+
+      await journal.complete(key, later);
+      expect(await journal.fail(key, winner, later, 'late')).toBe(false);
+      expect((await journal.getMany([key])).get(key)).toMatchObject({ state: 'completed' });
+    });
+
     it('complete of an entry never begun is a StateStoreError', async () => {
       const { journal } = await freshState();
       await expect(journal.complete('teardown#nope#d', NOW)).rejects.toThrow(StateStoreError);

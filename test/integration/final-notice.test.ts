@@ -1,5 +1,6 @@
 import { finalNoticeKey } from '../../src/domain/final-notice';
 import type { SweepPolicy } from '../../src/domain/planner';
+import type { SweepReport } from '../../src/domain/report';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { messages } from '../../src/slack/messages';
 import { sweepSummary } from '../../src/slack/summary';
@@ -76,6 +77,71 @@ describe('no deletion without a warning, through Slack', () => {
       expect.arrayContaining([['teardown-user', 'done']]),
     );
     expect(sw.world.userNames()).not.toContain('ci-deploy');
+  });
+
+  it('a final notice Slack failed to send is recorded as failed and sent the next day, counting from that day', async () => {
+    let down = true;
+    sw = await SlackWorld.start({
+      slackOutage: (method, args) => down && method === 'chat.postMessage' && args.channel === SATO,
+    });
+    const key = finalNoticeKey({ id: CI_KEY, endDate: '2026-11-20' } as never);
+    const ciNotice = (report: SweepReport) =>
+      report.results.find((r) => r.action.kind === 'notify-final' && r.action.row.iamUser === 'ci-deploy');
+
+    const first = await sweep('2026-11-24');
+    expect(ciNotice(first)).toMatchObject({
+      outcome: 'failed',
+      detail: expect.stringMatching(/not sent: .*503.*the next sweep sends it again/),
+    });
+    expect(sw.slack.messages(SATO)).toEqual([]);
+    expect((await sw.world.state.journal.getMany([key])).get(key)).toMatchObject({ state: 'failed' });
+    // Not flagged as a notice that may have gone out, and the admins' summary lists the failure.
+    expect(first.skips.filter((s) => s.row.accessKeyId === CI_KEY)).toEqual([]);
+    const summary = (sw.slack.messages(ADMIN_CHANNEL) as Message[]).find((m) =>
+      m.text.startsWith('Keywarden sweep'),
+    );
+    expect(JSON.stringify(summary?.blocks)).toContain('not sent');
+    expect(sw.world.userNames()).toContain('ci-deploy');
+
+    down = false;
+    const second = await sweep('2026-11-25');
+    expect(ciNotice(second)?.outcome).toBe('done');
+    const [dm] = sw.slack.messages(SATO) as Message[];
+    expect(dm?.text).toContain('2026/11/28 に削除します');
+    expect((await sw.world.state.journal.getMany([key])).get(key)).toMatchObject({
+      state: 'completed',
+      detail: { deleteOn: '2026-11-28' },
+    });
+
+    // The date the failed notice would have named passes without a deletion.
+    const kept = await sweep('2026-11-27');
+    expect(kept.results.map((r) => r.action.kind)).not.toContain('teardown-user');
+    expect(kept.skips.filter((s) => s.reason === 'deletion-scheduled').map((s) => s.deleteOn)).toContain(
+      '2026-11-28',
+    );
+    expect(sw.slack.messages(SATO)).toHaveLength(1);
+    expect(sw.world.userNames()).toContain('ci-deploy');
+  });
+
+  it('a final notice that reached the owner before Slack failed is never sent twice', async () => {
+    sw = await SlackWorld.start({
+      // The admins' copy, which follows the owner's DM.
+      slackOutage: (method, args) =>
+        method === 'chat.postMessage' && String(args.text).includes('最終通知を送りました'),
+    });
+    const key = finalNoticeKey({ id: CI_KEY, endDate: '2026-11-20' } as never);
+    const first = await sweep('2026-11-24');
+    expect(
+      first.results.find((r) => r.action.kind === 'notify-final' && r.action.row.iamUser === 'ci-deploy'),
+    ).toMatchObject({ outcome: 'failed' });
+    expect(sw.slack.messages(SATO)).toHaveLength(1);
+    expect((await sw.world.state.journal.getMany([key])).get(key)).toMatchObject({ state: 'started' });
+
+    const second = await sweep('2026-11-25');
+    expect(sw.slack.messages(SATO)).toHaveLength(1);
+    expect(second.skips.filter((s) => s.row.accessKeyId === CI_KEY)).toEqual([
+      expect.objectContaining({ reason: 'already-notified', attention: true }),
+    ]);
   });
 
   it('an owner who asks to extend after the final notice keeps the key on the named day', async () => {

@@ -24,6 +24,8 @@ export const OUTSIDER = 'U02SATO';
 export interface SlackWorldOptions extends WorldOptions {
   /** The Slack fake's 429s; the app's WebClient does not retry, so each one fails its call. */
   readonly slackRateLimit?: SlackServerOptions['rateLimit'];
+  /** The Slack fake's outage (HTTP 503); not retried either. */
+  readonly slackOutage?: SlackServerOptions['outage'];
 }
 
 /** The sweep world plus the Slack fake and the Bolt app on a real HTTP receiver. */
@@ -42,6 +44,7 @@ export class SlackWorld {
     const slack = await startSlackServer({
       token: BOT_TOKEN,
       ...(options.slackRateLimit ? { rateLimit: options.slackRateLimit } : {}),
+      ...(options.slackOutage ? { outage: options.slackOutage } : {}),
     });
     slack.setUsers([
       { id: OWNER, email: 'yamada@example.com', name: 'yamada' },

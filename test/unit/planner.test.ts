@@ -60,7 +60,7 @@ interface Scenario {
   /** Defaults to: each user holds exactly the keys its ledger rows name. */
   keys?: Record<string, string[]>;
   /** Journal states by key; entries are recorded as the action that teardown keys use. */
-  journal?: Record<string, 'started' | 'completed' | JournalViewEntry>;
+  journal?: Record<string, 'started' | 'completed' | 'failed' | JournalViewEntry>;
   protectedUsers?: string[];
   duplicates?: RowCopy[];
   /** Who holds each key that rows name for different users, as the shell found out. */
@@ -175,6 +175,19 @@ describe('week-ahead notices', () => {
     ]);
   });
 
+  it('sends a notice again whose send failed, to the owner or to the admins', () => {
+    const r = row({ endDate: '2026-12-01' });
+    const failed = planned({ today: '2026-11-27', rows: [r], journal: { [noticeKey(r)]: 'failed' } });
+    expect(failed.skips).toEqual([]);
+    expect(kinds(failed)).toEqual(['notify-week-ahead']);
+
+    const nobody = row({ endDate: '2026-12-01', name: 'Nobody Known' });
+    const journal = { [ownerUnknownKey({ ...nobody, rowNumber: 2 })]: 'failed' as const };
+    const unknown = planned({ today: '2026-11-27', rows: [nobody], journal });
+    expect(unknown.skips).toEqual([]);
+    expect(kinds(unknown)).toEqual(['notify-owner-unknown']);
+  });
+
   it('crosses a month end and a leap day', () => {
     const r = row({ endDate: '2028-03-01' });
     expect(planned({ today: '2028-02-23', rows: [r] }).actions).toEqual([
@@ -257,7 +270,7 @@ describe('no deletion without a warning (FINAL_NOTICE_DAYS)', () => {
     expect(late.actions).toEqual([
       expect.objectContaining({ kind: 'notify-final', deleteOn: d('2026-12-05') }),
     ]);
-    for (const entry of ['started', 'completed'] as const)
+    for (const entry of ['started', 'completed', 'failed'] as const)
       expect(kinds(planned({ ...base, today: '2026-12-02', journal: { [noticeKey(at2)]: entry } }))).toEqual([
         'notify-final',
       ]);
@@ -293,6 +306,24 @@ describe('no deletion without a warning (FINAL_NOTICE_DAYS)', () => {
         attention: true,
         detail: expect.stringMatching(/final notice/),
       }),
+    ]);
+  });
+
+  it('a final notice whose send failed goes out again, naming a date counted from the day it is sent', () => {
+    const journal = {
+      [finalNoticeKey(at2)]: { state: 'failed' as const, action: 'final-notice', deleteOn: d('2026-12-05') },
+    };
+    const retried = planned({ ...base, today: '2026-12-03', journal });
+    expect(retried.skips).toEqual([]);
+    expect(retried.actions).toEqual([
+      expect.objectContaining({ kind: 'notify-final', key: finalNoticeKey(at2), deleteOn: d('2026-12-06') }),
+    ]);
+    // Never removed on the date the failed notice would have named.
+    expect(kinds(planned({ ...base, today: '2026-12-05', journal }))).toEqual(['notify-final']);
+    // A catch-up run counts from the real date.
+    const caughtUp = planned({ ...base, today: '2026-12-03', noticeDay: '2026-12-04', journal });
+    expect(caughtUp.actions).toEqual([
+      expect.objectContaining({ kind: 'notify-final', deleteOn: d('2026-12-07') }),
     ]);
   });
 

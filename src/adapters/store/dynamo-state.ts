@@ -131,7 +131,9 @@ export class DynamoJournal implements Journal {
         new PutItemCommand({
           TableName: this.table.tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(pk) OR #state = :failed',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':failed': { S: 'failed' satisfies JournalState } },
           // Real DynamoDB hands back the winner here and saves a read; dynalite ignores it, hence the
           // GetItem fallback below.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -143,7 +145,7 @@ export class DynamoJournal implements Journal {
       const existingItem = err.Item ?? (await this.read(entry.key));
       if (existingItem === undefined) {
         // Only possible if the entry vanished between the failed put and the read (e.g. TTL); a retry by
-        // the caller is safe because begin never overwrites.
+        // the caller is safe because begin never overwrites a live entry.
         throw this.table.fail(`journal entry ${entry.key} existed at PutItem but not at GetItem`);
       }
       return { created: false, existing: this.toEntry(existingItem) };
@@ -179,6 +181,36 @@ export class DynamoJournal implements Journal {
     } catch (err) {
       if (isConditionFailure(err)) throw this.table.fail(`cannot complete journal entry ${key}: not begun`);
       throw this.table.wrap('UpdateItem (journal complete)', err);
+    }
+  }
+
+  async fail(key: string, sweepId: string, now: Date, error: string): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: this.table.key(journalItemKey(key)),
+          UpdateExpression: 'SET #state = :failed, #failedAt = :now, #error = :error',
+          ConditionExpression: '#state = :started AND #sweepId = :sweepId',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#failedAt': 'failedAt',
+            '#error': 'error',
+            '#sweepId': 'sweepId',
+          },
+          ExpressionAttributeValues: {
+            ':failed': { S: 'failed' satisfies JournalState },
+            ':started': { S: 'started' satisfies JournalState },
+            ':sweepId': { S: sweepId },
+            ':now': { S: now.toISOString() },
+            ':error': { S: error },
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw this.table.wrap('UpdateItem (journal fail)', err);
     }
   }
 
@@ -236,7 +268,8 @@ export class DynamoJournal implements Journal {
   private toEntry(item: Item): JournalEntry {
     const r = new ItemReader(this.table, item);
     const state = r.string('state');
-    if (state !== 'started' && state !== 'completed') throw r.malformed(`unknown state ${state}`);
+    if (state !== 'started' && state !== 'completed' && state !== 'failed')
+      throw r.malformed(`unknown state ${state}`);
     const completedAt = r.optionalString('completedAt');
     const detail = mergeDetail(r.optionalJson('detail'), r.optionalJson('completedDetail'));
     return {
