@@ -24,6 +24,8 @@ export const OUTSIDER = 'U02SATO';
 export interface SlackWorldOptions extends WorldOptions {
   /** The Slack fake's 429s; the app's WebClient does not retry, so each one fails its call. */
   readonly slackRateLimit?: SlackServerOptions['rateLimit'];
+  /** Changes the sweep ports the Slack app's buttons use, e.g. to make the journal fail. */
+  readonly appSweep?: (deps: SweepDeps) => SweepDeps;
 }
 
 /** The sweep world plus the Slack fake and the Bolt app on a real HTTP receiver. */
@@ -65,7 +67,7 @@ export class SlackWorld {
       slack: config,
       web,
       cases,
-      sweep: world.deps({ notifier, slackDirectory: notifier }),
+      sweep: (options.appSweep ?? ((deps) => deps))(world.deps({ notifier, slackDirectory: notifier })),
       credentialReports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
       language: 'ja',
       maxExtensionDays: 90,
