@@ -60,8 +60,11 @@ export interface Notifier {
   /** DM to the owner with Extend/Delete, and a copy to the admins. */
   weekAhead(notice: WeekAheadNotice): Promise<void>;
   ownerUnknown(notice: OwnerUnknownNotice): Promise<void>;
-  /** Tells the admins a row's keys were deactivated and when it will be deleted. */
-  deactivated(notice: DeactivatedNotice): Promise<void>;
+  /**
+   * Tells the admins a row's keys were deactivated and when it will be deleted; rejects only
+   * when they could not be told. Resolves with what else (the owner, older messages) was missed.
+   */
+  deactivated(notice: DeactivatedNotice): Promise<readonly string[]>;
   /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. */
   finalNotice(notice: FinalNotice): Promise<void>;
   /** One DM to an owner listing all of their new hygiene findings (one per owner per sweep). */

@@ -30,6 +30,7 @@ import { caseMessages } from './case-messages';
 import type { Messages } from './messages';
 import { mention } from './mrkdwn';
 import type { ChannelPacer } from './pacer';
+import { redrawMessages } from './redraw';
 import { sweepSummary } from './summary';
 
 export interface SlackNotifierDeps {
@@ -161,9 +162,11 @@ export class SlackNotifier implements Notifier, SlackDirectory {
 
   /**
    * The admins' notice carries Reactivate; the case remembers it, so every message of the
-   * row is redrawn from then on as deactivated (the owner's buttons go).
+   * row is redrawn from then on as deactivated (the owner's buttons go). Only that notice
+   * must go out: the redraw and the owner's DM are news, and an owner who has left (the usual
+   * case by now) or a deleted message must not fail a deactivation IAM already made.
    */
-  async deactivated({ row, on, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<void> {
+  async deactivated({ row, on, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<string[]> {
     const { cases, messages: m } = this.deps;
     const draft = caseFromRow(row, null);
     await cases.create(draft);
@@ -181,20 +184,25 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       deactivation,
       adminMessages: [...c.adminMessages, posted],
     }));
-    if (!moved) return;
-    for (const view of caseMessages(moved, m, on))
-      if (view.ref.ts !== posted.ts)
-        await this.deps.web.chat.update({
-          channel: view.ref.channel,
-          ts: view.ref.ts,
-          text: view.text,
-          blocks: view.blocks,
+    if (!moved) return [];
+    const missed: string[] = [];
+    const stale = await redrawMessages(this.deps.web, caseMessages(moved, m, on), posted);
+    if (stale > 0) missed.push(`${stale} earlier message(s) of the row not updated`);
+    if (moved.ownerSlackId) {
+      const owner = moved.ownerSlackId;
+      await this.deps.pacer?.wait(owner);
+      await this.deps.web.chat
+        .postMessage({ channel: owner, text: m.ownerDeactivated(toLedgerText(deleteOn)) })
+        .catch((error: unknown) => {
+          const code = slackError(error);
+          missed.push(
+            code && UNREACHABLE.has(code)
+              ? `owner ${owner} cannot be DMed: ${code}`
+              : `the owner's DM failed: ${code ?? errorMessage(error)}`,
+          );
         });
-    if (moved.ownerSlackId)
-      await this.deps.web.chat.postMessage({
-        channel: moved.ownerSlackId,
-        text: m.ownerDeactivated(toLedgerText(deleteOn)),
-      });
+    }
+    return missed;
   }
 
   async ownerUnknown({ row, reason }: OwnerUnknownNotice): Promise<void> {

@@ -14,6 +14,7 @@ import { approvalRequest, denyModal, extendModal, INPUT, VIEW } from './blocks';
 import { caseMessages } from './case-messages';
 import type { Messages } from './messages';
 import { mention } from './mrkdwn';
+import { redrawMessages } from './redraw';
 
 export interface WorkflowDeps {
   readonly web: WebClient;
@@ -458,15 +459,8 @@ export class Workflow {
    * not leave the rest stale; the failures are counted for the clicker.
    */
   private async redraw(notice: NoticeCase, skip: MessageRef | null = null): Promise<Outcome> {
-    let failed = 0;
-    for (const view of caseMessages(notice, this.deps.messages, this.today())) {
-      if (skip && view.ref.channel === skip.channel && view.ref.ts === skip.ts) continue;
-      await this.deps.web.chat
-        .update({ channel: view.ref.channel, ts: view.ref.ts, text: view.text, blocks: view.blocks })
-        .catch(() => {
-          failed += 1;
-        });
-    }
+    const views = caseMessages(notice, this.deps.messages, this.today());
+    const failed = await redrawMessages(this.deps.web, views, skip);
     return failed === 0 ? OK : { kind: 'messages-stale', count: failed };
   }
 

@@ -19,7 +19,7 @@ import {
   userTeardownSteps,
 } from '../domain/teardown';
 import type { IamGateway } from '../ports/iam';
-import { NoticeNotSent, type Notifier } from '../ports/notifier';
+import { type DeactivatedNotice, NoticeNotSent, type Notifier } from '../ports/notifier';
 import type { AuditLog, Journal } from '../ports/state';
 import { errorMessage } from '../util/errors';
 
@@ -214,9 +214,9 @@ async function perform(action: Action, deps: ExecutorDeps): Promise<string> {
 }
 
 /**
- * The first stage of a staged removal, under the same live check as a teardown. The notice
- * follows the IAM work and precedes the journal's completion: a crash in between repeats the
- * notice rather than losing the news that someone's keys stopped working.
+ * The first stage of a staged removal, under the same live check as a teardown. The journal
+ * completes before the notices go out, so a notice that fails (or a crash before it) never
+ * makes the next sweep deactivate and announce again; the failure is the action's result.
  */
 async function deactivateUser(
   action: Extract<Action, { kind: 'deactivate-user' }>,
@@ -238,16 +238,14 @@ async function deactivateUser(
   };
   const recorded = await beginDeactivation(action.keys, action.rows, detail, deps);
   for (const step of steps) await runStep(step, action.userName, deps);
-  for (const row of action.rows)
-    await deps.notifier.deactivated({
-      row,
-      on: action.on,
-      deleteOn: action.deleteOn,
-      consoleRemoved: recorded.consoleRemoved,
-    });
   // The completion's detail replaces a Reactivate's mark: this deactivation is the current one.
   for (const key of action.keys) await deps.journal.complete(key, deps.now(), recorded);
-  return `deactivated ${action.userName} in ${steps.length} steps; deleted on ${action.deleteOn} unless reactivated`;
+  return announceDeactivation(
+    `deactivated ${action.userName} in ${steps.length} steps; deleted on ${action.deleteOn} unless reactivated`,
+    action.rows,
+    { on: action.on, deleteOn: action.deleteOn, consoleRemoved: recorded.consoleRemoved },
+    deps,
+  );
 }
 
 async function deactivateKey(
@@ -268,9 +266,39 @@ async function deactivateKey(
       row.iamUser,
       deps,
     );
-  await deps.notifier.deactivated({ row, on: action.on, deleteOn: action.deleteOn, consoleRemoved: false });
   await deps.journal.complete(action.key, deps.now(), recorded);
-  return `deactivated ${maskKeyId(row.accessKeyId)}; deleted on ${action.deleteOn} unless reactivated`;
+  return announceDeactivation(
+    `deactivated ${maskKeyId(row.accessKeyId)}; deleted on ${action.deleteOn} unless reactivated`,
+    [row],
+    { on: action.on, deleteOn: action.deleteOn, consoleRemoved: false },
+    deps,
+  );
+}
+
+/**
+ * Tells the admins of each row's deactivation (journaled already). A notice that could not
+ * go out fails the action so the admins see it in the sweep report; what else was missed
+ * (the owner's DM, older messages) is only noted in its detail.
+ */
+async function announceDeactivation(
+  done: string,
+  rows: readonly LedgerRow[],
+  notice: Omit<DeactivatedNotice, 'row'>,
+  deps: ExecutorDeps,
+): Promise<string> {
+  const notes: string[] = [];
+  let failed = false;
+  for (const row of rows) {
+    try {
+      notes.push(...(await deps.notifier.deactivated({ row, ...notice })));
+    } catch (error) {
+      notes.push(`the admins' notice for row ${row.rowNumber} failed: ${errorMessage(error)}`);
+      failed = true;
+    }
+  }
+  const detail = [done, ...notes].join('; ');
+  if (failed) throw new Error(detail);
+  return detail;
 }
 
 /**

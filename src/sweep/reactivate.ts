@@ -1,6 +1,7 @@
 import { maskKeyId } from '../domain/iam';
 import { type DeactivationDetail, deactivationKey } from '../domain/staged-removal';
 import type { NoticeCase } from '../ports/cases';
+import { errorMessage } from '../util/errors';
 import type { SweepDeps } from './run-sweep';
 
 /**
@@ -21,23 +22,30 @@ export async function reactivateRow(
     throw new Error(`Keywarden has no finished deactivation of ${maskKeyId(notice.accessKeyId)} to undo`);
   const target = deps.accounts?.find((account) => account.id !== null && account.id === notice.accountId);
   const iam = target?.iam ?? deps.iam;
-  if (detail.keys.includes(notice.accessKeyId)) {
-    const step = {
-      op: 'activate-access-key',
-      userName: notice.iamUser,
-      accessKeyId: notice.accessKeyId,
-    } as const;
-    if ((await iam.run(step)) === 'already-gone')
-      throw new Error(`${maskKeyId(notice.accessKeyId)} of ${notice.iamUser} no longer exists`);
-    await deps.audit.record({
-      at: deps.now().toISOString(),
-      actor,
-      action: step.op,
-      target: notice.iamUser,
-      outcome: 'done',
-      detail: `activate-access-key ${maskKeyId(notice.accessKeyId)}`,
-    });
+  const activated = detail.keys.includes(notice.accessKeyId);
+  const accessKey = { userName: notice.iamUser, accessKeyId: notice.accessKeyId } as const;
+  if (activated && (await iam.run({ op: 'activate-access-key', ...accessKey })) === 'already-gone')
+    throw new Error(`${maskKeyId(notice.accessKeyId)} of ${notice.iamUser} no longer exists`);
+  try {
+    if (activated)
+      await deps.audit.record({
+        at: deps.now().toISOString(),
+        actor,
+        action: 'activate-access-key',
+        target: notice.iamUser,
+        outcome: 'done',
+        detail: `activate-access-key ${maskKeyId(notice.accessKeyId)}`,
+      });
+    await deps.journal.complete(key, deps.now(), { reactivatedAt: deps.now().toISOString() });
+  } catch (error) {
+    if (!activated) throw error;
+    // The case stays deactivated, so the key must not stay on: the sweep would delete it in use.
+    const undone = await iam.run({ op: 'deactivate-access-key', ...accessKey }).then(
+      () => '',
+      (undoError: unknown) =>
+        `; turning it off again failed too, so it is Active: ${errorMessage(undoError)}`,
+    );
+    throw new Error(`${errorMessage(error)}${undone}`);
   }
-  await deps.journal.complete(key, deps.now(), { reactivatedAt: deps.now().toISOString() });
   return { consoleRemoved: detail.consoleRemoved };
 }

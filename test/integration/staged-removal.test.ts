@@ -2,7 +2,7 @@ import { renderReport } from '../../src/cli/render';
 import { parseLedgerDate } from '../../src/domain/dates';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { ADMIN, ADMIN_CHANNEL, eventually, OUTSIDER, OWNER, SlackWorld } from '../support/slack-world';
-import { World } from '../support/world';
+import { RecordingNotifier, World } from '../support/world';
 
 const ETL_KEY = 'AKIAEXAMPLEETLXX1001';
 const ETL_ROW = 2;
@@ -85,6 +85,45 @@ describe('REMOVAL=deactivate-then-delete', () => {
     TEST_MS,
   );
 
+  it(
+    "an admins' notice that fails is reported, and the deactivation it follows is not repeated",
+    async () => {
+      const world = await World.start();
+      try {
+        class SlackDown extends RecordingNotifier {
+          override async deactivated(): Promise<string[]> {
+            throw new Error('Slack is down');
+          }
+        }
+        const first = await world.sweep('apply', {
+          ...staged,
+          notifier: new SlackDown(),
+          now: on('2026-11-29'),
+        });
+        expect(
+          first.results.find((r) => r.action.kind === 'deactivate-user' && r.action.userName === 'etl-batch'),
+        ).toMatchObject({
+          outcome: 'failed',
+          detail: expect.stringMatching(
+            /^failed: deactivated etl-batch .*; the admins' notice for row 2 failed: Slack is down$/,
+          ),
+        });
+        expect(world.account.listAccessKeys('etl-batch').find((k) => k.accessKeyId === ETL_KEY)?.status).toBe(
+          'Inactive',
+        );
+
+        const next = await world.sweep('apply', { ...staged, now: on('2026-11-30') });
+        expect(next.results.filter((r) => r.action.kind === 'deactivate-user')).toEqual([]);
+        expect(next.skips.find((skip) => skip.row.rowNumber === ETL_ROW)).toMatchObject({
+          reason: 'deactivated',
+        });
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
   describe('in Slack', () => {
     let sw: SlackWorld;
     afterEach(async () => {
@@ -155,6 +194,104 @@ describe('REMOVAL=deactivate-then-delete', () => {
         // Extended now: later staged sweeps leave the row alone.
         await sw.sweep({ ...staged, now: on('2026-12-02') });
         expect(sw.world.userNames()).toContain('etl-batch');
+        expect(etlKey()?.status).toBe('Active');
+      },
+      TEST_MS,
+    );
+
+    it(
+      'an owner who has left and a deleted message do not fail the deactivation: it happens once, the deletion follows',
+      async () => {
+        sw = await SlackWorld.start();
+        await sw.sweep();
+        const dmChannel = sw.slack.dmChannel(OWNER);
+        const dm = sw.slack.messages(OWNER)[0]!;
+        const deleted = await fetch(sw.slack.responseUrl({ channel: dmChannel, ts: dm.ts }), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ delete_original: true }),
+        });
+        expect(deleted.ok).toBe(true);
+        expect(sw.slack.messages(dmChannel)).toEqual([]);
+        // The owner left the workspace: a DM to them is channel_not_found.
+        sw.slack.setUsers([
+          { id: OUTSIDER, email: 'sato@example.com', name: 'sato' },
+          { id: ADMIN, email: 'admin@example.com', name: 'admin', isAdmin: true },
+        ]);
+        const reactivateNotices = () =>
+          sw.slack.messages(ADMIN_CHANNEL).filter((m) => actionIds(m).includes(ACTION.reactivate));
+
+        const first = await sw.sweep({ ...staged, now: on('2026-11-29') });
+        const deactivation = first.results.find(
+          (r) => r.action.kind === 'deactivate-user' && r.action.userName === 'etl-batch',
+        );
+        expect(deactivation?.outcome).toBe('done');
+        expect(deactivation?.detail).toContain(`owner ${OWNER} cannot be DMed: channel_not_found`);
+        expect(deactivation?.detail).toContain('1 earlier message(s) of the row not updated');
+        expect(reactivateNotices()).toHaveLength(1);
+        expect((await sw.world.state.cases.get(id))?.status).toBe('deactivated');
+        // The admins' copy of the week-ahead notice was still redrawn without its buttons.
+        expect(sw.slack.messages(ADMIN_CHANNEL).filter((m) => actionIds(m).length > 0)).toEqual(
+          reactivateNotices(),
+        );
+
+        const next = await sw.sweep({ ...staged, now: on('2026-11-30') });
+        expect(next.results.filter((r) => r.action.kind === 'deactivate-user')).toEqual([]);
+        expect(next.skips.find((skip) => skip.row.rowNumber === ETL_ROW)).toMatchObject({
+          reason: 'deactivated',
+        });
+        expect(reactivateNotices()).toHaveLength(1);
+
+        await sw.sweep({ ...staged, now: on('2026-12-02') });
+        expect(sw.world.userNames()).not.toContain('etl-batch');
+        expect(sw.world.ledgerRow(ETL_ROW)[STATUS]).toBe('削除済み');
+      },
+      TEST_MS,
+    );
+
+    it(
+      'a Reactivate that fails after the key went back on turns it off again and leaves the row deactivated',
+      async () => {
+        let failCompletes = false;
+        sw = await SlackWorld.start({
+          appSweep: (deps) => ({
+            ...deps,
+            journal: {
+              begin: (entry, now) => deps.journal.begin(entry, now),
+              getMany: (keys) => deps.journal.getMany(keys),
+              complete: (key, now, detail) =>
+                failCompletes
+                  ? Promise.reject(new Error('journal unavailable'))
+                  : deps.journal.complete(key, now, detail),
+            },
+          }),
+        });
+        await sw.sweep();
+        await sw.sweep({ ...staged, now: on('2026-11-29') });
+        const etlKey = () =>
+          sw.world.account.listAccessKeys('etl-batch').find((k) => k.accessKeyId === ETL_KEY);
+        const values = {
+          new_end_date: { date: { type: 'datepicker', selected_date: '2026-12-28' } },
+          reason: { text: { type: 'plain_text_input', value: 'まだ必要' } },
+        };
+        failCompletes = true;
+        await sw.submit(ADMIN, VIEW.reactivate, id, values);
+        const told = await waitFor(() =>
+          sw.slack.messages(ADMIN).find((m) => m.text.includes('再有効化できませんでした')),
+        );
+        expect(told.text).toContain('journal unavailable');
+        // The key did go back on (audited) before the journal failed, and is off again.
+        const audit = await sw.world.state.audit.listDay('2026-11-24');
+        expect(audit.some((e) => e.action === 'activate-access-key' && e.outcome === 'done')).toBe(true);
+        expect(etlKey()?.status).toBe('Inactive');
+        expect((await sw.world.state.cases.get(id))?.status).toBe('deactivated');
+        // The ledger write was undone too: back to the old end date.
+        expect(sw.world.ledgerRow(ETL_ROW)[STATUS]).toBe('利用中');
+        expect(parseLedgerDate(sw.world.ledgerRow(ETL_ROW)[END]!)).toBe('2026-11-28');
+
+        failCompletes = false;
+        await sw.submit(ADMIN, VIEW.reactivate, id, values);
+        await waitFor(async () => (await sw.world.state.cases.get(id))?.status === 'extended' || undefined);
         expect(etlKey()?.status).toBe('Active');
       },
       TEST_MS,

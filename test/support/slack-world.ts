@@ -26,6 +26,8 @@ export interface SlackWorldOptions extends WorldOptions {
   readonly slackRateLimit?: SlackServerOptions['rateLimit'];
   /** The Slack fake's outage (HTTP 503); not retried either. */
   readonly slackOutage?: SlackServerOptions['outage'];
+  /** Changes the sweep ports the Slack app's buttons use, e.g. to make the journal fail. */
+  readonly appSweep?: (deps: SweepDeps) => SweepDeps;
 }
 
 /** The sweep world plus the Slack fake and the Bolt app on a real HTTP receiver. */
@@ -68,7 +70,7 @@ export class SlackWorld {
       slack: config,
       web,
       cases,
-      sweep: world.deps({ notifier, slackDirectory: notifier }),
+      sweep: (options.appSweep ?? ((deps) => deps))(world.deps({ notifier, slackDirectory: notifier })),
       credentialReports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
       language: 'ja',
       maxExtensionDays: 90,

@@ -54,8 +54,9 @@ export class RecordingNotifier implements Notifier {
     this.weekAheadNotices.push(notice);
   }
 
-  async deactivated(notice: DeactivatedNotice): Promise<void> {
+  async deactivated(notice: DeactivatedNotice): Promise<string[]> {
     this.deactivatedNotices.push(notice);
+    return [];
   }
 
   async finalNotice(notice: FinalNotice): Promise<void> {

@@ -34,11 +34,12 @@ export class ConsoleNotifier implements Notifier {
     );
   }
 
-  async deactivated({ row, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<void> {
+  async deactivated({ row, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<string[]> {
     this.write(
       `[admins] row ${row.rowNumber}: deactivated ${row.iamUser}'s key ${maskKeyId(row.accessKeyId)}` +
         `${consoleRemoved ? ' and console password' : ''}; deleted on ${toLedgerText(deleteOn)} unless reactivated`,
     );
+    return [];
   }
 
   async finalNotice({ row, deleteOn, to }: FinalNotice): Promise<void> {
