@@ -20,7 +20,8 @@ export class PeopleFormatError extends Error {
   override readonly name = 'PeopleFormatError';
 }
 
-const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
+/** A Slack user id: `U…`, or `W…` on Enterprise Grid. The one definition every layer checks ids by. */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 const HEADERS = {
   slackId: ['slackid', 'slackユーザーid', 'slackuserid', 'slack'],
   familyName: ['姓', '苗字', '名字', 'familyname', 'lastname', 'surname'],
@@ -55,7 +56,7 @@ export function parsePeople(grid: Grid): { people: Person[]; problems: string[] 
       givenName: cell(cols.given),
     };
     if (Object.values(person).every((v) => v === '')) return;
-    if (!SLACK_ID.test(person.slackId))
+    if (!SLACK_USER_ID.test(person.slackId))
       problems.push(`people row ${index + 2}: "${person.slackId}" is not a Slack user id`);
     else if (person.familyName === '' && person.givenName === '')
       problems.push(`people row ${index + 2}: no name`);
@@ -106,7 +107,7 @@ export function resolveOwner(name: string, directory: PeopleDirectory, hints: Ow
   if (byName && 'slackId' in byName) return { kind: 'slack', slackId: byName.slackId, via: 'people-table' };
 
   const tagged = hints.tags[SLACK_ID_TAG]?.trim();
-  if (tagged && SLACK_ID.test(tagged)) return { kind: 'slack', slackId: tagged, via: 'slack-id-tag' };
+  if (tagged && SLACK_USER_ID.test(tagged)) return { kind: 'slack', slackId: tagged, via: 'slack-id-tag' };
 
   const email = hints.tags[EMAIL_TAG]?.trim().toLowerCase();
   const viaEmail = email ? hints.emailToSlackId.get(email) : undefined;

@@ -1,3 +1,5 @@
+import { SLACK_USER_ID } from '../domain/people';
+
 /**
  * The one place text from the ledger, IAM, Slack users or settings is made safe for Slack.
  * Slack reads `<…>` as mentions, channel pings and links and `&` as the start of an entity,
@@ -14,9 +16,7 @@ export function clipEscaped(escaped: string, max: number): string {
   return escaped.length <= max ? escaped : escaped.slice(0, max).replace(/&[a-z]{0,3}$/, '');
 }
 
-const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
-
 /** Slack renders this as the user's name; an id that is not one shows as plain text instead. */
 export function mention(userId: string): string {
-  return USER_ID.test(userId) ? `<@${userId}>` : escapeText(userId);
+  return SLACK_USER_ID.test(userId) ? `<@${userId}>` : escapeText(userId);
 }

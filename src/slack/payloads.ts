@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type LocalDate, parseIsoDate } from '../domain/dates';
+import { SLACK_USER_ID } from '../domain/people';
 import { INPUT } from './blocks';
 
 /**
@@ -9,7 +10,7 @@ import { INPUT } from './blocks';
  */
 
 /** Slack user ids: `U…` or, on Enterprise Grid, `W…`. */
-export const userId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'not a Slack user id');
+export const userId = z.string().regex(SLACK_USER_ID, 'not a Slack user id');
 const channelId = z.string().regex(/^[CDG][A-Z0-9]{2,20}$/, 'not a Slack channel id');
 /** `<access key id>#<end date>`, what our buttons and modals carry (see `caseId`). */
 const caseId = z

@@ -30,7 +30,6 @@ export interface BatchResponse {
 }
 
 const REASON_LIMIT = 300;
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /** The admin channel's line for one failed job: what was asked, by whom, and why it stopped. */
 export function workerFailureText(body: string, m: Messages): string {
@@ -41,8 +40,8 @@ export function workerFailureText(body: string, m: Messages): string {
     return m.workerFailed('?', '?', 0, escapeText(`unreadable failure record: ${errorMessage(error)}`));
   }
   const job = record.requestPayload?.job;
-  // Payload text is data: only a well-formed Slack user id becomes a mention.
-  const user = job ? (SLACK_USER_ID.test(job.user) ? mention(job.user) : escapeText(job.user)) : '?';
+  // Payload text is data: `mention` makes a mention of a well-formed user id only.
+  const user = job ? mention(job.user) : '?';
   const error = record.responsePayload;
   const reason = error?.errorMessage
     ? `${error.errorType ?? 'Error'}: ${error.errorMessage}`
