@@ -220,8 +220,12 @@ async function sweep(
   const skips: Skip[] = [];
   const accounts: AccountOutcome[] = [];
   const covered = new Set<LedgerRow>();
+  const notReached = new Set<string>();
   for (const target of targets) {
-    if (stop?.aborted) break;
+    if (stop?.aborted) {
+      notReached.add(target.id ?? 'default');
+      continue;
+    }
     const outcome = await sweepAccount(
       deps,
       target,
@@ -251,7 +255,7 @@ async function sweep(
       ...(outcome.hygiene ? { hygiene: outcome.hygiene } : {}),
     });
   }
-  skips.push(...uncovered(ledger.rows, covered, accounts));
+  skips.push(...uncovered(ledger.rows, covered, accounts, notReached));
 
   // Every account's changes go back to the ledger in one write.
   const writes = ledgerWrites(
@@ -340,22 +344,24 @@ function uncovered(
   rows: readonly LedgerRow[],
   covered: ReadonlySet<LedgerRow>,
   accounts: readonly AccountOutcome[],
+  notReached: ReadonlySet<string>,
 ): Skip[] {
   const failed = new Map(accounts.filter((a) => !a.ok).map((a) => [a.account, a.error]));
+  const why = (account: string): string => {
+    const error = failed.get(account);
+    if (error) return `AWS account ${account} could not be swept: ${error}`;
+    if (notReached.has(account))
+      return `the sweep stopped early, before AWS account ${account}; the next sweep covers it`;
+    return `row is for AWS account ${account}, which this sweep does not cover`;
+  };
   return rows
     .filter((row) => !covered.has(row))
-    .map((row) => {
-      const account = row.accountId ?? 'default';
-      const error = failed.get(account);
-      return {
-        row,
-        reason: 'other-account' as const,
-        detail: error
-          ? `AWS account ${account} could not be swept: ${error}`
-          : `row is for AWS account ${account}, which this sweep does not cover`,
-        attention: true,
-      };
-    });
+    .map((row) => ({
+      row,
+      reason: 'other-account' as const,
+      detail: why(row.accountId ?? 'default'),
+      attention: true,
+    }));
 }
 
 /** A failed credential report must not undo or hide the ledger work: it is reported instead. */

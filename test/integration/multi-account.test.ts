@@ -2,6 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
 import { IamAccount } from '../../src/embedded/iam/account';
 import { type IamServer, startIamServer } from '../../src/embedded/iam/server';
+import { runSweep } from '../../src/sweep/run-sweep';
 import { csvGrid, World } from '../support/world';
 
 const SECOND = '222233334444';
@@ -100,6 +101,33 @@ describe('a sweep across several accounts', () => {
       reason: 'other-account',
       attention: true,
       detail: expect.stringContaining(`AWS account ${THIRD} could not be swept`),
+    });
+  });
+
+  it('a sweep stopped between accounts says which ones it did not reach, not that it does not cover them', async () => {
+    world = await World.start({ ledger: ledgerWithAccounts() });
+    const stop = new AbortController();
+    // A SIGTERM arrives while the second account's user is being deleted.
+    const second = await account(SECOND, {
+      beforeAction: (action) => {
+        if (action === 'DeleteUser') stop.abort(new Error('SIGTERM'));
+      },
+    });
+    const third = await account(THIRD);
+
+    const report = await runSweep(world.deps({ accounts: [second.target, third.target] }), {
+      mode: 'apply',
+      stop: stop.signal,
+    });
+
+    expect(report.stopped).toBeDefined();
+    // The teardown under way finished; the third account was never started.
+    expect(second.server.stats.byAction.DeleteUser).toBe(1);
+    expect(third.server.stats.requests).toBe(0);
+    expect(report.skips.find((s) => s.row.rowNumber === 15)).toMatchObject({
+      reason: 'other-account',
+      attention: true,
+      detail: `the sweep stopped early, before AWS account ${THIRD}; the next sweep covers it`,
     });
   });
 
