@@ -1,6 +1,6 @@
 import { type Config, ConfigError } from './config';
 import { buildRuntime, type EmbeddedComponents, type Runtime } from './container';
-import { parseLedger } from './domain/ledger';
+import { malformedRows, parseLedger } from './domain/ledger';
 import { parsePeople } from './domain/people';
 import { loadConfigWithSecrets } from './load-config';
 import { errorMessage } from './util/errors';
@@ -34,7 +34,7 @@ async function probes(config: Config, runtime: Runtime): Promise<Check[]> {
         const tables = await runtime.workbook.read();
         const ledger = parseLedger(tables.ledger);
         const people = parsePeople(tables.people);
-        const malformed = ledger.problems.filter((p) => p.problems.join() !== 'blank row').length;
+        const malformed = malformedRows(ledger.problems).length;
         return `${runtime.workbook.description}: ${ledger.rows.length} rows, ${malformed} malformed; ${people.people.length} people`;
       },
     ),

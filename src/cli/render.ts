@@ -1,5 +1,6 @@
 import { toLedgerText } from '../domain/dates';
 import { maskKeyId } from '../domain/iam';
+import { malformedRows } from '../domain/ledger';
 import type { Action } from '../domain/planner';
 import {
   type ActionResult,
@@ -98,7 +99,7 @@ export function renderReport(report: SweepReport): string {
       ]),
       '',
     );
-  const problems = report.problems.filter((problem) => problem.problems.join() !== 'blank row');
+  const problems = malformedRows(report.problems);
   if (problems.length > 0)
     lines.push(
       'Malformed rows (never acted on):',

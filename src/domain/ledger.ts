@@ -72,6 +72,14 @@ export interface RowProblem {
   readonly cells: readonly string[];
 }
 
+/** An empty line between rows: kept in the report (row numbers stay true), never counted as malformed. */
+const BLANK_ROW = 'blank row';
+
+/** The problems worth a person's attention: every row that could not be read, blank lines aside. */
+export function malformedRows(problems: readonly RowProblem[]): RowProblem[] {
+  return problems.filter((problem) => problem.problems.join() !== BLANK_ROW);
+}
+
 /**
  * A row that names the same key for the same IAM user as a row that governs it: an identical
  * copy (a request submitted twice) or one with an earlier end date (an extension recorded as
@@ -161,7 +169,7 @@ export function parseLedger(grid: Grid): Ledger {
     const rowNumber = index + 1;
     const texts = cells.map((cell) => String(cell));
     if (texts.every((text) => text.trim() === '')) {
-      problems.push({ rowNumber, problems: ['blank row'], cells: [] });
+      problems.push({ rowNumber, problems: [BLANK_ROW], cells: [] });
       continue;
     }
     const parsed = parseRow(cells, columns, rowNumber);

@@ -1,6 +1,6 @@
 import type { LocalDate } from './dates';
 import type { FindingKind } from './hygiene';
-import type { CellWrite, ColumnMap, LedgerRow, RowProblem } from './ledger';
+import { type CellWrite, type ColumnMap, type LedgerRow, malformedRows, type RowProblem } from './ledger';
 import type { Action, Skip } from './planner';
 import { type Language, type RowStatus, statusLabel } from './status';
 
@@ -155,7 +155,7 @@ export function summaryFields(report: SweepReport): Record<string, unknown> {
     actions: countByKind(report.results),
     failed: report.results.filter((r) => r.outcome === 'failed').length,
     attention: report.skips.filter((s) => s.attention).length,
-    malformed: report.problems.filter((p) => p.problems.join() !== 'blank row').length,
+    malformed: malformedRows(report.problems).length,
     ledgerCellsWritten: report.ledgerCellsWritten,
     durationMs: report.durationMs,
     ...(report.accounts

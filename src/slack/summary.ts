@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { describeAction, hygieneLines } from '../cli/render';
 import { toLedgerText } from '../domain/dates';
+import { malformedRows } from '../domain/ledger';
 import { countByKind, rowsOf, type SweepReport, scheduledDeletions } from '../domain/report';
 import type { Messages } from './messages';
 import { clipEscaped, escapeText } from './mrkdwn';
@@ -23,7 +24,7 @@ export function sweepSummary(report: SweepReport, m: Messages): { text: string; 
     m.scheduledDeletions(count, toLedgerText(deleteOn)),
   );
   const attention = report.skips.filter((skip) => skip.attention);
-  const problems = report.problems.filter((problem) => problem.problems.join() !== 'blank row');
+  const problems = malformedRows(report.problems);
   const counts = Object.entries(countByKind(report.results))
     .map(([key, n]) => `${key} ${n}`)
     .join(', ');
