@@ -1,8 +1,9 @@
-import type { RespondFn } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockButtonAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { z } from 'zod';
 import type { AuditLog } from '../../ports/state';
 import type { Messages } from '../messages';
-import { requesterOf } from '../payloads';
+import { buttonClick, refusalReason, requesterOf } from '../payloads';
 
 export interface InputGuard {
   readonly auditLog: AuditLog;
@@ -42,4 +43,21 @@ export async function refuseInput(guard: InputGuard, refused: Refused): Promise<
   if (who.responseUrl && refused.respond)
     await refused.respond({ response_type: 'ephemeral', replace_original: false, text });
   else if (who.user) await refused.client.chat.postMessage({ channel: who.user, text });
+}
+
+export type ClickArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * A button click checked against its schema, or null once a refused one has been audited and
+ * answered: every button listener starts here, after its ack.
+ */
+export async function checkedClick(
+  guard: InputGuard,
+  what: string,
+  { body, client, respond }: ClickArgs,
+): Promise<z.infer<typeof buttonClick> | null> {
+  const click = buttonClick.safeParse(body);
+  if (click.success) return click.data;
+  await refuseInput(guard, { what, body, reason: refusalReason(click.error), client, respond });
+  return null;
 }

@@ -1,30 +1,14 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Dispatch } from '../../jobs';
-import { buttonClick, refusalReason } from '../../payloads';
-import { type InputGuard, refuseInput } from '../refuse';
+import { type ClickArgs, checkedClick, type InputGuard } from '../refuse';
 
-export const approveClick =
-  (dispatch: Dispatch, guard: InputGuard) =>
-  async ({
-    ack,
-    body,
-    respond,
-    client,
-  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
-    await ack();
-    const click = buttonClick.safeParse(body);
-    if (!click.success)
-      return refuseInput(guard, {
-        what: 'approve',
-        body,
-        reason: refusalReason(click.error),
-        client,
-        respond,
-      });
-    await dispatch({
-      kind: 'approve',
-      caseId: click.data.actions[0].value,
-      user: click.data.user.id,
-      ...(click.data.response_url ? { responseUrl: click.data.response_url } : {}),
-    });
-  };
+export const approveClick = (dispatch: Dispatch, guard: InputGuard) => async (args: ClickArgs) => {
+  await args.ack();
+  const click = await checkedClick(guard, 'approve', args);
+  if (!click) return;
+  await dispatch({
+    kind: 'approve',
+    caseId: click.actions[0].value,
+    user: click.user.id,
+    ...(click.response_url ? { responseUrl: click.response_url } : {}),
+  });
+};

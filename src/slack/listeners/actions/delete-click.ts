@@ -1,31 +1,15 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Dispatch } from '../../jobs';
-import { buttonClick, refusalReason } from '../../payloads';
-import { type InputGuard, refuseInput } from '../refuse';
+import { type ClickArgs, checkedClick, type InputGuard } from '../refuse';
 
-export const deleteClick =
-  (dispatch: Dispatch, guard: InputGuard) =>
-  async ({
-    ack,
-    body,
-    respond,
-    client,
-  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
-    // The teardown takes longer than Slack's 3 seconds: acknowledge, then hand it off.
-    await ack();
-    const click = buttonClick.safeParse(body);
-    if (!click.success)
-      return refuseInput(guard, {
-        what: 'delete',
-        body,
-        reason: refusalReason(click.error),
-        client,
-        respond,
-      });
-    await dispatch({
-      kind: 'delete',
-      caseId: click.data.actions[0].value,
-      user: click.data.user.id,
-      ...(click.data.response_url ? { responseUrl: click.data.response_url } : {}),
-    });
-  };
+export const deleteClick = (dispatch: Dispatch, guard: InputGuard) => async (args: ClickArgs) => {
+  // The teardown takes longer than Slack's 3 seconds: acknowledge, then hand it off.
+  await args.ack();
+  const click = await checkedClick(guard, 'delete', args);
+  if (!click) return;
+  await dispatch({
+    kind: 'delete',
+    caseId: click.actions[0].value,
+    user: click.user.id,
+    ...(click.response_url ? { responseUrl: click.response_url } : {}),
+  });
+};

@@ -1,28 +1,16 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Messages } from '../../messages';
-import { buttonClick, refusalReason } from '../../payloads';
 import type { Workflow } from '../../workflow';
-import { type InputGuard, refuseInput } from '../refuse';
+import { type ClickArgs, checkedClick, type InputGuard } from '../refuse';
 import { explain } from '../reply';
 
 export const extendClick =
-  (workflow: Workflow, m: Messages, guard: InputGuard) =>
-  async ({
-    ack,
-    body,
-    respond,
-    client,
-  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
-    await ack();
-    const click = buttonClick.safeParse(body);
-    if (!click.success)
-      return refuseInput(guard, {
-        what: 'extend',
-        body,
-        reason: refusalReason(click.error),
-        client,
-        respond,
-      });
-    const { actions, user, trigger_id } = click.data;
-    await explain(await workflow.openExtend(actions[0].value, user.id, trigger_id), respond, m);
+  (workflow: Workflow, m: Messages, guard: InputGuard) => async (args: ClickArgs) => {
+    await args.ack();
+    const click = await checkedClick(guard, 'extend', args);
+    if (!click) return;
+    await explain(
+      await workflow.openExtend(click.actions[0].value, click.user.id, click.trigger_id),
+      args.respond,
+      m,
+    );
   };

@@ -1,37 +1,3 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { INPUT } from '../../blocks';
-import type { Dispatch } from '../../jobs';
-import { extendSubmission, refusalReason } from '../../payloads';
-import type { Workflow } from '../../workflow';
-import { type InputGuard, refuseInput } from '../refuse';
+import { dateSubmission } from './date-submission';
 
-export const extendSubmit =
-  (workflow: Workflow, dispatch: Dispatch, guard: InputGuard) =>
-  async ({ ack, body, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
-    const submission = extendSubmission.safeParse(body);
-    // Validation must ride on the ack itself to keep the modal open with the error shown.
-    if (!submission.success) {
-      await ack({
-        response_action: 'errors',
-        errors: { [INPUT.date.block]: guard.messages.dateErrors.notADate },
-      });
-      return refuseInput(guard, {
-        what: 'extend-submit',
-        body,
-        reason: refusalReason(submission.error),
-        client,
-        answered: true,
-      });
-    }
-    const { user, view } = submission.data;
-    const caseId = view.private_metadata;
-    const date = view.state.values[INPUT.date.block][INPUT.date.action].selected_date;
-    const reason = view.state.values[INPUT.reason.block][INPUT.reason.action].value ?? '';
-    const check = await workflow.validateExtension(caseId, date);
-    if (check.kind === 'invalid') {
-      await ack({ response_action: 'errors', errors: { ...check.errors } });
-      return;
-    }
-    await ack();
-    await dispatch({ kind: 'request-extension', caseId, user: user.id, newEndDate: date, reason });
-  };
+export const extendSubmit = dateSubmission('request-extension', 'extend-submit');
