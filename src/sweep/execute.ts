@@ -222,14 +222,7 @@ async function deactivateUser(
   action: Extract<Action, { kind: 'deactivate-user' }>,
   deps: ExecutorDeps,
 ): Promise<string> {
-  const holdings = await deps.iam.holdings(action.userName);
-  if (holdings === null) throw new Refusal(`${action.userName} no longer exists; nothing was deactivated`);
-  const expected = new Set(action.rows.map((row) => row.accessKeyId));
-  const unexpected = holdings.accessKeys.filter((key) => !expected.has(key.accessKeyId));
-  if (unexpected.length > 0)
-    throw new Refusal(
-      `${action.userName} now holds ${unexpected.map((k) => maskKeyId(k.accessKeyId)).join(', ')}, which the ledger does not list`,
-    );
+  const holdings = await liveHoldings(action.userName, action.rows, 'deactivated', deps);
   const steps = userDeactivationSteps(holdings);
   const detail: DeactivationDetail = {
     on: action.on,
@@ -372,6 +365,28 @@ async function notifyOnce(
   return 'sent';
 }
 
+/**
+ * What the user holds right now, not in the inventory read at the start of the sweep: keys
+ * may have changed since. Whole-user removals (deactivation or teardown) go ahead only while
+ * every key the user holds is one of the due rows' keys.
+ */
+async function liveHoldings(
+  userName: string,
+  rows: readonly LedgerRow[],
+  outcome: 'deleted' | 'deactivated',
+  deps: ExecutorDeps,
+): Promise<UserHoldings> {
+  const holdings = await deps.iam.holdings(userName);
+  if (holdings === null) throw new Refusal(`${userName} no longer exists; nothing was ${outcome}`);
+  const expected = new Set(rows.map((row) => row.accessKeyId));
+  const unexpected = holdings.accessKeys.filter((key) => !expected.has(key.accessKeyId));
+  if (unexpected.length > 0)
+    throw new Refusal(
+      `${userName} now holds ${unexpected.map((k) => maskKeyId(k.accessKeyId)).join(', ')}, which the ledger does not list`,
+    );
+  return holdings;
+}
+
 interface TeardownDetail {
   readonly holdings: UserHoldings;
 }
@@ -380,15 +395,7 @@ async function teardownUser(
   action: Extract<Action, { kind: 'teardown-user' }>,
   deps: ExecutorDeps,
 ): Promise<string> {
-  // Live state, not the inventory read at the start of the sweep: keys may have changed since.
-  const holdings = await deps.iam.holdings(action.userName);
-  if (holdings === null) throw new Refusal(`${action.userName} no longer exists; nothing was deleted`);
-  const expected = new Set(action.rows.map((row) => row.accessKeyId));
-  const unexpected = holdings.accessKeys.filter((key) => !expected.has(key.accessKeyId));
-  if (unexpected.length > 0)
-    throw new Refusal(
-      `${action.userName} now holds ${unexpected.map((k) => maskKeyId(k.accessKeyId)).join(', ')}, which the ledger does not list`,
-    );
+  const holdings = await liveHoldings(action.userName, action.rows, 'deleted', deps);
 
   // A resumed teardown: what the interrupted attempt already deactivated or detached is no
   // longer in the live holdings, but the snapshot it journaled still names it.
