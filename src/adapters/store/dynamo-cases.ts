@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CaseStatus, CaseStore, NoticeCase } from '../../ports/cases';
-import type { TableContext } from './dynamo-state';
+import { isConditionFailure, type TableContext } from './dynamo-state';
 import { caseItemKey } from './table';
 
 /** Cases are read-modify-written whole, guarded by a version number and the expected status. */
@@ -8,13 +8,9 @@ export class DynamoCaseStore implements CaseStore {
   constructor(private readonly table: TableContext) {}
 
   async create(notice: Omit<NoticeCase, 'version'>): Promise<boolean> {
-    try {
-      await this.put({ ...notice, version: 1 }, 'attribute_not_exists(pk)', {});
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw this.table.wrap('PutItem (case create)', error);
-    }
+    return this.table.conditional('PutItem (case create)', () =>
+      this.put({ ...notice, version: 1 }, 'attribute_not_exists(pk)', {}),
+    );
   }
 
   async get(id: string): Promise<NoticeCase | null> {
@@ -72,8 +68,4 @@ export class DynamoCaseStore implements CaseStore {
       }),
     );
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
 }

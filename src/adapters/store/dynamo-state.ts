@@ -83,6 +83,20 @@ export class TableContext {
     }
   }
 
+  /**
+   * A conditional write: true when it was made, false when its condition did not hold (the
+   * outcome the condition exists for), a StateStoreError for anything else.
+   */
+  async conditional(operation: string, write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw this.wrap(operation, err);
+    }
+  }
+
   wrap(operation: string, err: unknown): StateStoreError {
     if (err instanceof StateStoreError) return err;
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -185,8 +199,8 @@ export class DynamoJournal implements Journal {
   }
 
   async fail(key: string, sweepId: string, now: Date, error: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return this.table.conditional('UpdateItem (journal fail)', () =>
+      this.table.client.send(
         new UpdateItemCommand({
           TableName: this.table.tableName,
           Key: this.table.key(journalItemKey(key)),
@@ -206,12 +220,8 @@ export class DynamoJournal implements Journal {
             ':error': { S: error },
           },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw this.table.wrap('UpdateItem (journal fail)', err);
-    }
+      ),
+    );
   }
 
   async getMany(keys: readonly string[]): Promise<ReadonlyMap<string, JournalEntry>> {
@@ -308,8 +318,8 @@ export class DynamoSweepLock implements SweepLock {
       item.host = { S: where.host };
       item.pid = { N: String(where.pid) };
     }
-    try {
-      await this.table.client.send(
+    return this.table.conditional('PutItem (lock acquire)', () =>
+      this.table.client.send(
         new PutItemCommand({
           TableName: this.table.tableName,
           Item: item,
@@ -317,17 +327,13 @@ export class DynamoSweepLock implements SweepLock {
           ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE, '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':owner': { S: owner } },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw this.table.wrap('PutItem (lock acquire)', err);
-    }
+      ),
+    );
   }
 
   async renew(name: string, owner: string, leaseSeconds: number, now: Date): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return this.table.conditional('UpdateItem (lock renew)', () =>
+      this.table.client.send(
         new UpdateItemCommand({
           TableName: this.table.tableName,
           Key: this.table.key(lockItemKey(name)),
@@ -346,17 +352,14 @@ export class DynamoSweepLock implements SweepLock {
             ':owner': { S: owner },
           },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw this.table.wrap('UpdateItem (lock renew)', err);
-    }
+      ),
+    );
   }
 
   async release(name: string, owner: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    // False when someone else took over an expired lock (or it is already gone): theirs is not ours to delete.
+    return this.table.conditional('DeleteItem (lock release)', () =>
+      this.table.client.send(
         new DeleteItemCommand({
           TableName: this.table.tableName,
           Key: this.table.key(lockItemKey(name)),
@@ -364,13 +367,8 @@ export class DynamoSweepLock implements SweepLock {
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': { S: owner } },
         }),
-      );
-      return true;
-    } catch (err) {
-      // Someone else took over an expired lock (or it is already gone): theirs is not ours to delete.
-      if (isConditionFailure(err)) return false;
-      throw this.table.wrap('DeleteItem (lock release)', err);
-    }
+      ),
+    );
   }
 
   async holder(name: string): Promise<LockHolder | null> {
@@ -526,7 +524,7 @@ class ItemReader {
   }
 }
 
-function isConditionFailure(err: unknown): err is ConditionalCheckFailedException {
+export function isConditionFailure(err: unknown): err is ConditionalCheckFailedException {
   return (
     err instanceof ConditionalCheckFailedException ||
     (err instanceof Error && err.name === 'ConditionalCheckFailedException')
