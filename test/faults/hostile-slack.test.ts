@@ -5,7 +5,8 @@
  * Nothing may crash either, and nothing may change IAM, the ledger, the approval cases or
  * what the admins see.
  */
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,7 @@ import { ACTION, INPUT, VIEW } from '../../src/slack/blocks';
 import { MAX_BODY_BYTES } from '../../src/slack/receivers/inbound';
 import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import { lambdaEnv } from '../support/lambda-env';
 import { ADMIN, ADMIN_CHANNEL, OUTSIDER, OWNER, SIGNING_SECRET, SlackWorld } from '../support/slack-world';
 import { EXAMPLES, exampleAccount } from '../support/world';
 
@@ -669,39 +671,19 @@ async function startLambdaWorld() {
     invocations.push(JSON.parse(body.toString('utf8')));
     res.writeHead(req.headers['x-amz-invocation-type'] === 'Event' ? 202 : 400).end();
   });
-  nock('https://oauth2.googleapis.com')
-    .persist()
-    .post('/token')
-    .reply(200, { access_token: 'sa-token', expires_in: 3600, token_type: 'Bearer' });
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const env: NodeJS.ProcessEnv = {
-    LOG_LEVEL: 'error',
-    AWS_REGION: 'ap-northeast-1',
-    AWS_ACCESS_KEY_ID: 'AKIALAMBDALAMBDA0001',
-    AWS_SECRET_ACCESS_KEY: 'lambda-secret',
-    LEDGER_SOURCE: 'sheets',
-    SHEETS_SPREADSHEET_ID: SHEET,
-    SHEETS_ROOT_URL: sheets.url,
-    GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify({
-      type: 'service_account',
-      client_email: 'keywarden@project.iam.gserviceaccount.com',
-      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    }),
-    IAM_SOURCE: 'aws',
-    IAM_ENDPOINT: iam.url,
-    STATE_SOURCE: 'aws',
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DYNAMODB_TABLE: 'keywarden-hostile',
-    SLACK_BOT_TOKEN: 'xoxb-lambda',
-    SLACK_SIGNING_SECRET: LAMBDA_SECRET,
-    SLACK_ADMIN_CHANNEL: ADMIN_CHANNEL,
-    SLACK_ADMIN_USERS: ADMIN,
-    SLACK_API_URL: slack.apiUrl,
-    WORKER_FUNCTION_NAME: 'keywarden-hostile-worker',
-    LAMBDA_ENDPOINT: lambdaService.url,
-    SWEEP_APPLY: 'true',
-    HYGIENE_CHECKS: 'false',
-  };
+  const env = lambdaEnv({
+    spreadsheetId: SHEET,
+    sheetsUrl: sheets.url,
+    iamUrl: iam.url,
+    dynamoEndpoint: dynamo.endpoint,
+    table: 'keywarden-hostile',
+    slackApiUrl: slack.apiUrl,
+    signingSecret: LAMBDA_SECRET,
+    adminChannel: ADMIN_CHANNEL,
+    admins: ADMIN,
+    workerName: 'keywarden-hostile-worker',
+    lambdaUrl: lambdaService.url,
+  });
   const saved = { ...process.env };
   Object.assign(process.env, env);
   const handlers = createHandlers(() => env);

@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +16,7 @@ import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';
 import { startSsmServer } from '../fakes/ssm-server';
+import { lambdaEnv } from '../support/lambda-env';
 import { EXAMPLES, exampleAccount } from '../support/world';
 
 const SECRET = 'lambda-signing-secret';
@@ -113,41 +113,23 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     dynamo = await startEmbeddedDynamo();
     await ensureTable(dynamo.client, 'keywarden-test');
     lambda = await startLambdaService();
-    nock('https://oauth2.googleapis.com')
-      .persist()
-      .post('/token')
-      .reply(200, { access_token: 'sa-token', expires_in: 3600, token_type: 'Bearer' });
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    env = {
-      LOG_LEVEL: 'error',
-      AWS_REGION: 'ap-northeast-1',
-      AWS_ACCESS_KEY_ID: 'AKIALAMBDALAMBDA0001',
-      AWS_SECRET_ACCESS_KEY: 'lambda-secret',
-      LEDGER_SOURCE: 'sheets',
-      SHEETS_SPREADSHEET_ID: SHEET,
-      SHEETS_ROOT_URL: sheets.url,
-      GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify({
-        type: 'service_account',
-        client_email: 'keywarden@project.iam.gserviceaccount.com',
-        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      }),
-      IAM_SOURCE: 'aws',
-      IAM_ENDPOINT: iam.url,
-      STATE_SOURCE: 'aws',
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      DYNAMODB_TABLE: 'keywarden-test',
-      SLACK_BOT_TOKEN: 'xoxb-lambda',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_ADMIN_CHANNEL: 'C0ADMINS',
-      SLACK_ADMIN_USERS: 'U0ADMIN',
-      SLACK_API_URL: slack.apiUrl,
-      WORKER_FUNCTION_NAME: 'keywarden-test-worker',
-      LAMBDA_ENDPOINT: lambda.url,
-      SWEEP_APPLY: 'true',
-      HYGIENE_CHECKS: 'false',
+    env = lambdaEnv(
+      {
+        spreadsheetId: SHEET,
+        sheetsUrl: sheets.url,
+        iamUrl: iam.url,
+        dynamoEndpoint: dynamo.endpoint,
+        table: 'keywarden-test',
+        slackApiUrl: slack.apiUrl,
+        signingSecret: SECRET,
+        adminChannel: 'C0ADMINS',
+        admins: 'U0ADMIN',
+        workerName: 'keywarden-test-worker',
+        lambdaUrl: lambda.url,
+      },
       // Plain next-day deletion: these tests are about the handlers, not the warning rule.
-      FINAL_NOTICE_DAYS: '0',
-    };
+      { FINAL_NOTICE_DAYS: '0' },
+    );
     // The SDK's default credential chain reads these from the process, as on Lambda.
     Object.assign(process.env, env);
   });
