@@ -3,8 +3,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { offlineAudit } from './audit/offline-audit';
-import { FINDINGS_FORMATS, type FindingsFormat } from './audit/render-findings';
 import {
   carryOnWithoutStdout,
   type SignalStop,
@@ -12,7 +10,6 @@ import {
   stopOnSignals,
   sweepStopMessage,
 } from './cli/interrupts';
-import { renderReport } from './cli/render';
 import { unlockCommand } from './cli/unlock';
 import { type Config, ConfigError } from './config';
 import { buildRuntime, type EmbeddedComponents, openState, sweepDepsOf } from './container';
@@ -24,8 +21,11 @@ import { failureCount, summaryFields } from './domain/report';
 import { sweepDateRefusal } from './domain/sweep-date';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
+import { offlineAudit } from './reports/offline-report';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepDateError } from './sweep/run-sweep';
+import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
+import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
 
 const EXIT_FAILED = 1;

@@ -17,11 +17,11 @@ import type { Notifier } from './ports/notifier';
 import type { SlackDirectory } from './ports/slack-directory';
 import type { AuditLog, Journal, SweepLock } from './ports/state';
 import type { Workbook } from './ports/workbook';
-import { messages } from './slack/messages';
 import { SlackNotifier } from './slack/notifier';
 import { ChannelPacer } from './slack/pacer';
 import { slackLogger } from './slack/slack-logger';
 import type { AccountTarget, SweepDeps } from './sweep/run-sweep';
+import { messages } from './text/messages';
 
 export interface Runtime {
   readonly config: Config;

@@ -10,10 +10,10 @@ import { createLogger } from './log';
 import { slackAppFor } from './slack/compose';
 import type { Job } from './slack/jobs';
 import { runJob } from './slack/jobs';
-import { messages } from './slack/messages';
 import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
 import { type DigestResult, runDigest } from './sweep/digest';
 import { runSweep, SweepDateError, SweepLockedError } from './sweep/run-sweep';
+import { messages } from './text/messages';
 
 /** The fields of an EventBridge scheduled event the sweep reads. */
 export interface ScheduledEvent {

@@ -3,8 +3,8 @@ import { type LocalDate, toLedgerText } from '../domain/dates';
 import type { Finding } from '../domain/hygiene';
 import { maskKeyId } from '../domain/iam';
 import type { NoticeCase } from '../ports/cases';
-import type { Messages } from './messages';
-import { escapeText, mention } from './mrkdwn';
+import type { Messages } from '../text/messages';
+import { escapeText, mention } from '../text/mrkdwn';
 
 /** Action and view ids the listeners register; one place so blocks and listeners agree. */
 export const ACTION = {

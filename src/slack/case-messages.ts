@@ -1,6 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { daysBetween, type LocalDate, toLedgerText } from '../domain/dates';
 import type { MessageRef, NoticeCase } from '../ports/cases';
+import type { Messages } from '../text/messages';
+import { escapeText, mention } from '../text/mrkdwn';
 import {
   ACTION,
   adminCopy,
@@ -10,8 +12,6 @@ import {
   ownerNotice,
   settled,
 } from './blocks';
-import type { Messages } from './messages';
-import { escapeText, mention } from './mrkdwn';
 
 export interface MessageView {
   readonly ref: MessageRef;

@@ -1,5 +1,4 @@
 import type { WebClient } from '@slack/web-api';
-import { AuditReportService } from '../audit/reports';
 import type { SlackConfig } from '../config';
 import type { Runtime } from '../container';
 import type { HygienePolicy } from '../domain/hygiene';
@@ -7,12 +6,13 @@ import type { Language } from '../domain/status';
 import type { Logger } from '../log';
 import type { CaseStore } from '../ports/cases';
 import type { CredentialReportSource } from '../ports/credential-report';
+import { AuditReportService } from '../reports/hygiene-reports';
 import { deleteRowNow } from '../sweep/delete-now';
 import { reactivateRow } from '../sweep/reactivate';
 import type { SweepDeps } from '../sweep/run-sweep';
+import { messages } from '../text/messages';
 import { createSlackApp, type SlackApp } from './app';
 import { type Dispatch, type Job, type JobContext, runJob } from './jobs';
-import { messages } from './messages';
 import { Workflow } from './workflow';
 
 export interface SlackAppDeps {

@@ -1,10 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { LocalDate } from '../domain/dates';
+import type { Messages } from '../text/messages';
+import { clipEscaped, escapeText } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
 import { type AuditReports, parseAuditCommand } from './listeners/commands/iam-audit';
 import { outcomeText } from './listeners/reply';
-import type { Messages } from './messages';
-import { clipEscaped, escapeText } from './mrkdwn';
 import type { Outcome, Workflow } from './workflow';
 
 /**

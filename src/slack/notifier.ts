@@ -1,6 +1,5 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { digestText } from '../audit/render-findings';
 import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
@@ -16,6 +15,9 @@ import {
   type WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
+import { digestText } from '../text/findings';
+import type { Messages } from '../text/messages';
+import { mention } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
 import {
   adminCopy,
@@ -27,8 +29,6 @@ import {
   ownerUnknown,
 } from './blocks';
 import { caseMessages } from './case-messages';
-import type { Messages } from './messages';
-import { mention } from './mrkdwn';
 import type { ChannelPacer } from './pacer';
 import { redrawMessages } from './redraw';
 import { sweepSummary } from './summary';

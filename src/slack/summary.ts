@@ -1,10 +1,10 @@
 import type { KnownBlock } from '@slack/types';
-import { describeAction, hygieneLines } from '../cli/render';
 import { toLedgerText } from '../domain/dates';
 import { malformedRows } from '../domain/ledger';
 import { countByKind, rowsOf, type SweepReport, scheduledDeletions } from '../domain/report';
-import type { Messages } from './messages';
-import { clipEscaped, escapeText } from './mrkdwn';
+import type { Messages } from '../text/messages';
+import { clipEscaped, escapeText } from '../text/mrkdwn';
+import { describeAction, hygieneLines } from '../text/sweep-report';
 
 /** Slack caps a section at 3,000 characters; long lists are cut with a count of the rest. */
 const MAX_LINES = 20;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { redactText } from '../log';
+import type { Messages } from '../text/messages';
+import { escapeText, mention } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
-import type { Messages } from './messages';
-import { escapeText, mention } from './mrkdwn';
 
 /**
  * What Lambda sends to an asynchronous function's on-failure destination once it stops

@@ -9,11 +9,11 @@ import type { CaseAction, CaseStore, InFlight, MessageRef, NoticeCase, RestingSt
 import type { AuditLog } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import type { DeleteNowResult } from '../sweep/delete-now';
+import type { Messages } from '../text/messages';
+import { mention } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
 import { approvalRequest, denyModal, extendModal, INPUT, VIEW } from './blocks';
 import { caseMessages } from './case-messages';
-import type { Messages } from './messages';
-import { mention } from './mrkdwn';
 import { redrawMessages } from './redraw';
 
 export interface WorkflowDeps {

@@ -18,9 +18,9 @@ import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import type { SweepReport } from '../../src/domain/report';
 import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
 import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
-import { messages } from '../../src/slack/messages';
 import { SlackNotifier } from '../../src/slack/notifier';
 import { runSweep, type SweepDeps } from '../../src/sweep/run-sweep';
+import { messages } from '../../src/text/messages';
 import {
   type Cell,
   type FakeSheets,

@@ -4,7 +4,7 @@ import type { IamAccountFixture } from '../../src/embedded/iam/account';
 import type { MessageRef, NoticeCase } from '../../src/ports/cases';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { caseMessages } from '../../src/slack/case-messages';
-import { messages } from '../../src/slack/messages';
+import { messages } from '../../src/text/messages';
 import type { Fault, SheetsMethod } from '../fakes/sheets-server';
 import { Prng } from '../support/prng';
 import { ADMIN, actionIds, eventually, extendValues, OWNER, SlackWorld } from '../support/slack-world';

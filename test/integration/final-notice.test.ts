@@ -2,8 +2,8 @@ import { finalNoticeKey } from '../../src/domain/final-notice';
 import type { SweepPolicy } from '../../src/domain/planner';
 import type { SweepReport } from '../../src/domain/report';
 import { ACTION, VIEW } from '../../src/slack/blocks';
-import { messages } from '../../src/slack/messages';
 import { sweepSummary } from '../../src/slack/summary';
+import { messages } from '../../src/text/messages';
 import { ADMIN_CHANNEL, eventually, SlackWorld } from '../support/slack-world';
 
 const SATO = 'U02SATO';

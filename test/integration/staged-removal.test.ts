@@ -1,6 +1,6 @@
-import { renderReport } from '../../src/cli/render';
 import { parseLedgerDate } from '../../src/domain/dates';
 import { ACTION, VIEW } from '../../src/slack/blocks';
+import { renderReport } from '../../src/text/sweep-report';
 import { ADMIN, ADMIN_CHANNEL, eventually, OUTSIDER, OWNER, SlackWorld } from '../support/slack-world';
 import { RecordingNotifier, World } from '../support/world';
 

@@ -3,7 +3,7 @@ import type { LocalDate } from '../../src/domain/dates';
 import type { NoticeCase } from '../../src/ports/cases';
 import { ACTION } from '../../src/slack/blocks';
 import { caseMessages } from '../../src/slack/case-messages';
-import { messages } from '../../src/slack/messages';
+import { messages } from '../../src/text/messages';
 
 const m = messages('en');
 const today = '2026-11-24' as LocalDate;

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Finding } from '../../src/domain/hygiene';
 import { MAX_BLOCKS, MAX_SECTION_TEXT, ownerFindings } from '../../src/slack/blocks';
-import { messages } from '../../src/slack/messages';
+import { messages } from '../../src/text/messages';
 
 const noMfa = (user: string, detail = 'console password enabled without MFA'): Finding => ({
   key: `finding#no-mfa#${user}#password#2026-W48`,

@@ -1,5 +1,5 @@
-import { clipEscaped, escapeText, mention } from '../../src/slack/mrkdwn';
 import { buttonClick, extendSubmission, refusalReason, requesterOf } from '../../src/slack/payloads';
+import { clipEscaped, escapeText, mention } from '../../src/text/mrkdwn';
 
 describe('escapeText and mention', () => {
   it('escapes exactly &, < and >, once', () => {

@@ -1,5 +1,5 @@
-import { messages } from '../../src/slack/messages';
 import { reportWorkerFailures, workerFailureText } from '../../src/slack/worker-failures';
+import { messages } from '../../src/text/messages';
 
 /** The record Lambda sends to an on-failure destination, as documented for asynchronous invocation. */
 function failureRecord(job: unknown, errorMessage = 'IAM answered Throttling') {

@@ -1,4 +1,3 @@
-import { digestText } from '../../audit/render-findings';
 import { toLedgerText } from '../../domain/dates';
 import { maskKeyId } from '../../domain/iam';
 import { type SweepReport, scheduledDeletions } from '../../domain/report';
@@ -11,7 +10,8 @@ import type {
   OwnerUnknownNotice,
   WeekAheadNotice,
 } from '../../ports/notifier';
-import type { Messages } from '../../slack/messages';
+import { digestText } from '../../text/findings';
+import type { Messages } from '../../text/messages';
 
 /** Stands in for Slack when no bot token is configured: the same notices, as lines of text. */
 export class ConsoleNotifier implements Notifier {

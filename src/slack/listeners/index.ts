@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
+import type { Messages } from '../../text/messages';
 import { ACTION, VIEW } from '../blocks';
 import type { Dispatch } from '../jobs';
-import type { Messages } from '../messages';
 import type { Workflow } from '../workflow';
 import { approveClick } from './actions/approve-click';
 import { deleteClick } from './actions/delete-click';

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, RespondFn, SlackActionMiddle
 import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import type { AuditLog } from '../../ports/state';
-import type { Messages } from '../messages';
+import type { Messages } from '../../text/messages';
 import { buttonClick, refusalReason, requesterOf } from '../payloads';
 
 export interface InputGuard {

@@ -1,5 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import type { Messages } from '../messages';
+import type { Messages } from '../../text/messages';
 import type { Outcome } from '../workflow';
 
 /** What the person who clicked needs to know beyond the updated messages; null when nothing. */

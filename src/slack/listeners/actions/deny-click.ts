@@ -1,4 +1,4 @@
-import type { Messages } from '../../messages';
+import type { Messages } from '../../../text/messages';
 import type { Workflow } from '../../workflow';
 import { type ClickArgs, checkedClick, type InputGuard } from '../refuse';
 import { explain } from '../reply';

@@ -1,3 +1,3 @@
-import { dateSubmission } from './date-submission';
+import { dateSubmission } from '../date-submission';
 
 export const reactivateSubmit = dateSubmission('reactivate', 'reactivate-submit');

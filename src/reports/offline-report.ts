@@ -1,6 +1,6 @@
 import { parseCredentialReport } from '../domain/credential-report';
 import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
-import { type FindingsFormat, renderFindings } from './render-findings';
+import { type FindingsFormat, renderFindings } from '../text/findings';
 
 export interface OfflineAuditOptions {
   readonly now: Date;

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { FINDING_KINDS, type Finding, type FindingKind, summarise } from '../domain/hygiene';
-import { escapeText } from '../slack/mrkdwn';
-import { alignColumns } from '../util/text-table';
+import { escapeText } from './mrkdwn';
+import { alignColumns } from './table';
 
 /** How `keywarden audit` prints findings. */
 export const FINDINGS_FORMATS = ['table', 'json', 'csv'] as const;

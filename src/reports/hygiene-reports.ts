@@ -1,5 +1,4 @@
 import type { WebClient } from '@slack/web-api';
-import { renderReport } from '../cli/render';
 import { parseCredentialReport } from '../domain/credential-report';
 import { dateInZone, daysBetween, toLedgerText } from '../domain/dates';
 import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
@@ -8,7 +7,8 @@ import { parseLedger } from '../domain/ledger';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { AuditReports, HygieneTopic, Requester } from '../slack/listeners/commands/iam-audit';
 import { runSweep, type SweepDeps } from '../sweep/run-sweep';
-import { alignColumns } from '../util/text-table';
+import { renderReport } from '../text/sweep-report';
+import { alignColumns } from '../text/table';
 
 export interface ReportDeps {
   readonly sweep: SweepDeps;

@@ -9,7 +9,7 @@ import {
   type SweepReport,
   scheduledDeletions,
 } from '../domain/report';
-import { alignColumns } from '../util/text-table';
+import { alignColumns } from './table';
 
 export function describeAction(action: Action): string {
   switch (action.kind) {

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { INPUT } from '../../blocks';
-import type { Dispatch } from '../../jobs';
-import { extendSubmission, refusalReason } from '../../payloads';
-import type { Workflow } from '../../workflow';
-import { type InputGuard, refuseInput } from '../refuse';
+import { INPUT } from '../blocks';
+import type { Dispatch } from '../jobs';
+import { extendSubmission, refusalReason } from '../payloads';
+import type { Workflow } from '../workflow';
+import { type InputGuard, refuseInput } from './refuse';
 
 /**
  * The submit of a modal that asks for a new end date and a reason: Extend's, and Reactivate's
