@@ -21,7 +21,7 @@ import { failureCount, summaryFields } from './domain/report';
 import { sweepDateRefusal } from './domain/sweep-date';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
-import { offlineAudit } from './reports/offline-report';
+import { offlineReport } from './reports/offline-report';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepDateError } from './sweep/run-sweep';
 import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
@@ -119,7 +119,7 @@ async function auditCommand(options: {
   const config = await loadConfigWithSecrets();
   const now = new Date();
   const offline = (csv: string, policy: HygienePolicy, generatedAt?: Date) =>
-    offlineAudit(csv, {
+    offlineReport(csv, {
       now,
       timeZone: config.timeZone,
       policy,

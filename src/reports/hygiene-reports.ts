@@ -5,12 +5,29 @@ import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { maskKeyId } from '../domain/iam';
 import { parseLedger } from '../domain/ledger';
 import type { CredentialReportSource } from '../ports/credential-report';
-import type { AuditReports, HygieneTopic, Requester } from '../slack/listeners/commands/iam-audit';
 import { runSweep, type SweepDeps } from '../sweep/run-sweep';
 import { renderReport } from '../text/sweep-report';
 import { alignColumns } from '../text/table';
 
-export interface ReportDeps {
+export type HygieneTopic = 'keys' | 'passwords' | 'unused' | 'mfa';
+
+/** The reports behind `/iam-audit`; each returns text ready for a code block. */
+export interface HygieneReports {
+  ledger(days: number): Promise<string>;
+  user(name: string): Promise<string>;
+  sweepPlan(): Promise<string>;
+  hygiene(topic: HygieneTopic, days: number | undefined): Promise<string>;
+  /** Uploads the credential report CSV where account data may go; returns a line saying where. */
+  uploadReport(requester: Requester): Promise<string>;
+}
+
+/** Who typed the command, and where. */
+export interface Requester {
+  readonly user: string;
+  readonly channel: string;
+}
+
+export interface HygieneReportDeps {
   readonly sweep: SweepDeps;
   readonly credentialReports: CredentialReportSource;
   readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
@@ -27,8 +44,8 @@ const TOPICS: Readonly<Record<HygieneTopic, readonly Finding['kind'][]>> = {
 };
 
 /** What `/iam-audit` answers with; every report reads live data, none changes anything. */
-export class AuditReportService implements AuditReports {
-  constructor(private readonly deps: ReportDeps) {}
+export class HygieneReportService implements HygieneReports {
+  constructor(private readonly deps: HygieneReportDeps) {}
 
   private today() {
     return dateInZone(this.deps.sweep.now(), this.deps.sweep.timeZone);

@@ -2,7 +2,7 @@ import { parseCredentialReport } from '../domain/credential-report';
 import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { type FindingsFormat, renderFindings } from '../text/findings';
 
-export interface OfflineAuditOptions {
+export interface OfflineReportOptions {
   readonly now: Date;
   /** The calendar the day counts are in, as for the ledger. */
   readonly timeZone: string;
@@ -13,7 +13,7 @@ export interface OfflineAuditOptions {
   readonly generatedAt?: Date;
 }
 
-export interface OfflineAuditResult {
+export interface OfflineReportResult {
   readonly output: string;
   readonly findings: Finding[];
   /** Report rows that could not be read (not audited), one line each. */
@@ -21,10 +21,10 @@ export interface OfflineAuditResult {
 }
 
 /**
- * Audits a credential report saved as CSV (`keywarden audit --credential-report FILE.csv`), with
+ * The hygiene findings of a credential report saved as CSV (`keywarden audit --credential-report FILE.csv`), with
  * no AWS access. Throws `CredentialReportFormatError` when the text is not a credential report.
  */
-export function offlineAudit(csvText: string, options: OfflineAuditOptions): OfflineAuditResult {
+export function offlineReport(csvText: string, options: OfflineReportOptions): OfflineReportResult {
   const report = parseCredentialReport(csvText);
   const found = findings(report.rows, options.policy, options.now, options.timeZone);
   const problems = [...report.problems];

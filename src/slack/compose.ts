@@ -6,7 +6,7 @@ import type { Language } from '../domain/status';
 import type { Logger } from '../log';
 import type { CaseStore } from '../ports/cases';
 import type { CredentialReportSource } from '../ports/credential-report';
-import { AuditReportService } from '../reports/hygiene-reports';
+import { HygieneReportService } from '../reports/hygiene-reports';
 import { deleteRowNow } from '../sweep/delete-now';
 import { reactivateRow } from '../sweep/reactivate';
 import type { SweepDeps } from '../sweep/run-sweep';
@@ -54,7 +54,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     deleteRow: (notice, actor) => deleteRowNow(deps.sweep, notice, actor),
     reactivateRow: (notice, actor) => reactivateRow(deps.sweep, notice, actor),
   });
-  const reports = new AuditReportService({
+  const reports = new HygieneReportService({
     sweep: deps.sweep,
     credentialReports: deps.credentialReports,
     hygiene: deps.hygiene,

@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { LocalDate } from '../domain/dates';
+import type { HygieneReports } from '../reports/hygiene-reports';
 import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
-import { type AuditReports, parseAuditCommand } from './listeners/commands/iam-audit';
+import { parseAuditCommand } from './iam-audit-command';
 import { outcomeText } from './listeners/reply';
 import type { Outcome, Workflow } from './workflow';
 
@@ -48,7 +49,7 @@ export type Dispatch = (job: Job) => Promise<void>;
 
 export interface JobContext {
   readonly workflow: Workflow;
-  readonly reports: AuditReports;
+  readonly reports: HygieneReports;
   readonly messages: Messages;
   readonly web: WebClient;
   /** Set only where Slack itself is a local stand-in (tests): its host may serve response URLs too. */

@@ -80,8 +80,8 @@ export function refusalReason(error: z.ZodError): string {
     .slice(0, 300);
 }
 
-/** The bits of a refused payload that say who to answer, kept only when they look right. */
-export interface Requester {
+/** The bits of a refused payload that say who sent it and how to answer, kept only when they look right. */
+export interface PayloadSender {
   readonly user?: string;
   readonly responseUrl?: string;
 }
@@ -92,7 +92,7 @@ const loose = z.object({
   response_url: z.unknown().optional(),
 });
 
-export function requesterOf(body: unknown): Requester {
+export function senderOf(body: unknown): PayloadSender {
   const parsed = loose.safeParse(body);
   if (!parsed.success) return {};
   const id = userId.safeParse(parsed.data.user?.id ?? parsed.data.user_id);

@@ -1,4 +1,4 @@
-import { buttonClick, extendSubmission, refusalReason, requesterOf } from '../../src/slack/payloads';
+import { buttonClick, extendSubmission, refusalReason, senderOf } from '../../src/slack/payloads';
 import { clipEscaped, escapeText, mention } from '../../src/text/mrkdwn';
 
 describe('escapeText and mention', () => {
@@ -71,14 +71,14 @@ describe('payload schemas', () => {
   });
 
   it('finds who to answer in a refused payload only when it looks right', () => {
-    expect(requesterOf(click('x'))).toEqual({
+    expect(senderOf(click('x'))).toEqual({
       user: 'U01YAMADA',
       responseUrl: 'https://hooks.slack.com/actions/T1/1/x',
     });
-    expect(requesterOf({ user_id: 'U0ADMIN', response_url: 'javascript:alert(1)' })).toEqual({
+    expect(senderOf({ user_id: 'U0ADMIN', response_url: 'javascript:alert(1)' })).toEqual({
       user: 'U0ADMIN',
     });
-    expect(requesterOf(null)).toEqual({});
-    expect(requesterOf({ user: { id: '<!channel>' } })).toEqual({});
+    expect(senderOf(null)).toEqual({});
+    expect(senderOf({ user: { id: '<!channel>' } })).toEqual({});
   });
 });

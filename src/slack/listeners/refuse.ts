@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import type { AuditLog } from '../../ports/state';
 import type { Messages } from '../../text/messages';
-import { buttonClick, refusalReason, requesterOf } from '../payloads';
+import { buttonClick, refusalReason, senderOf } from '../payloads';
 
 export interface InputGuard {
   readonly auditLog: AuditLog;
@@ -29,7 +29,7 @@ export interface Refused {
  * who they are.
  */
 export async function refuseInput(guard: InputGuard, refused: Refused): Promise<void> {
-  const who = requesterOf(refused.body);
+  const who = senderOf(refused.body);
   await guard.auditLog.record({
     at: guard.now().toISOString(),
     actor: `slack:${who.user ?? 'unknown'}`,
