@@ -9,9 +9,10 @@ import {
   type SweepReport,
   scheduledDeletions,
 } from '../domain/report';
+import type { Messages } from './messages';
 import { alignColumns } from './table';
 
-export function describeAction(action: Action): string {
+function describeAction(action: Action): string {
   switch (action.kind) {
     case 'notify-week-ahead':
       return `DM ${action.slackId}: ${action.row.iamUser} ends ${toLedgerText(action.row.endDate)} (${action.daysLeft} days left)`;
@@ -36,12 +37,16 @@ export function describeAction(action: Action): string {
   }
 }
 
-function resultRow(result: ActionResult): string[] {
-  const rows = rowsOf(result.action)
+/** `12` or, for an action on several rows of one user, `12,13`. */
+function rowNumbers(action: Action): string {
+  return rowsOf(action)
     .map((row) => row.rowNumber)
     .join(',');
+}
+
+function resultRow(result: ActionResult): string[] {
   return [
-    rows,
+    rowNumbers(result.action),
     result.action.kind,
     result.outcome,
     describeAction(result.action),
@@ -49,7 +54,7 @@ function resultRow(result: ActionResult): string[] {
   ];
 }
 
-export function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>): string[] {
+function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>): string[] {
   if ('error' in hygiene) return [`IAM hygiene: not checked — ${hygiene.error}`];
   const kinds = Object.entries(hygiene.counts)
     .filter(([, n]) => n > 0)
@@ -130,4 +135,66 @@ export function renderReport(report: SweepReport): string {
       `${report.ledgerCellsWritten} ledger cells written, ${report.durationMs} ms`,
   );
   return lines.join('\n');
+}
+
+/** One titled list of the admins' sweep summary; an empty one is left out where it is shown. */
+export interface SummarySection {
+  readonly title: string;
+  readonly lines: readonly string[];
+}
+
+/**
+ * The admins' summary at the end of an apply sweep, in plain words: the Slack adapter escapes
+ * the headline, sections and footer (ledger, IAM and error text) and lays them out as blocks.
+ * `scheduled` are catalogue sentences with nothing from data but dates and counts.
+ */
+export interface SweepSummary {
+  readonly headline: string;
+  readonly scheduled: readonly string[];
+  readonly sections: readonly SummarySection[];
+  readonly footer: string;
+}
+
+export function summarizeSweep(report: SweepReport, m: Messages): SweepSummary {
+  const attention = report.skips.filter((skip) => skip.attention);
+  const problems = malformedRows(report.problems);
+  const counts = Object.entries(countByKind(report.results))
+    .map(([key, n]) => `${key} ${n}`)
+    .join(', ');
+  return {
+    headline:
+      `Keywarden sweep ${report.today}: ${report.results.length} actions` +
+      `${counts ? ` (${counts})` : ''}, ${attention.length} need attention, ${problems.length} malformed rows` +
+      `${report.stopped ? ' — stopped early' : ''}`,
+    scheduled: scheduledDeletions(report).map(({ deleteOn, count }) =>
+      m.scheduledDeletions(count, toLedgerText(deleteOn)),
+    ),
+    sections: [
+      {
+        title: 'Actions',
+        lines: report.results.map(
+          (r) =>
+            `row ${rowNumbers(r.action)}: ${describeAction(r.action)} — ${r.outcome}${r.outcome === 'failed' ? `: ${r.detail}` : ''}`,
+        ),
+      },
+      {
+        title: 'Needs attention',
+        lines: attention.map((skip) => `row ${skip.row.rowNumber} (${skip.row.iamUser}): ${skip.detail}`),
+      },
+      {
+        title: 'Malformed rows (never acted on)',
+        lines: problems.map((problem) => `row ${problem.rowNumber}: ${problem.problems.join('; ')}`),
+      },
+      {
+        title: 'Accounts not swept',
+        lines: (report.accounts ?? []).filter((a) => !a.ok).map((a) => `${a.account}: ${a.error}`),
+      },
+      { title: 'IAM hygiene', lines: report.hygiene ? hygieneLines(report.hygiene) : [] },
+      {
+        title: 'Stopped early: the next sweep does the rest',
+        lines: report.stopped ? [report.stopped.reason] : [],
+      },
+    ],
+    footer: `sweep ${report.sweepId} · ${report.ledger}`,
+  };
 }

@@ -1,6 +1,4 @@
-import { toLedgerText } from '../../domain/dates';
-import { maskKeyId } from '../../domain/iam';
-import { type SweepReport, scheduledDeletions } from '../../domain/report';
+import type { SweepReport } from '../../domain/report';
 import type {
   DeactivatedNotice,
   FinalNotice,
@@ -10,7 +8,15 @@ import type {
   OwnerUnknownNotice,
   WeekAheadNotice,
 } from '../../ports/notifier';
-import { digestText } from '../../text/findings';
+import {
+  deactivatedLine,
+  finalNoticeLine,
+  findingsDigestText,
+  findingsText,
+  ownerUnknownLine,
+  sweepReportLines,
+  weekAheadLine,
+} from '../../text/console-notices';
 import type { Messages } from '../../text/messages';
 
 /** Stands in for Slack when no bot token is configured: the same notices, as lines of text. */
@@ -21,62 +27,32 @@ export class ConsoleNotifier implements Notifier {
     private readonly m: Messages,
   ) {}
 
-  async weekAhead({ row, slackId, daysLeft }: WeekAheadNotice): Promise<void> {
-    this.write(
-      `[notice → ${slackId}, copy to admins] ${row.name}: IAM user ${row.iamUser}, key ${maskKeyId(row.accessKeyId)}, ` +
-        `ends ${toLedgerText(row.endDate)} (${daysLeft} days left). Extend or delete?`,
-    );
+  async weekAhead(notice: WeekAheadNotice): Promise<void> {
+    this.write(weekAheadLine(notice));
   }
 
-  async ownerUnknown({ row, reason }: OwnerUnknownNotice): Promise<void> {
-    this.write(
-      `[admins] row ${row.rowNumber}: no Slack user found for ${row.iamUser} ending ${toLedgerText(row.endDate)}: ${reason}`,
-    );
+  async ownerUnknown(notice: OwnerUnknownNotice): Promise<void> {
+    this.write(ownerUnknownLine(notice));
   }
 
-  async deactivated({ row, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<string[]> {
-    this.write(
-      `[admins] row ${row.rowNumber}: deactivated ${row.iamUser}'s key ${maskKeyId(row.accessKeyId)}` +
-        `${consoleRemoved ? ' and console password' : ''}; deleted on ${toLedgerText(deleteOn)} unless reactivated`,
-    );
+  async deactivated(notice: DeactivatedNotice): Promise<string[]> {
+    this.write(deactivatedLine(notice));
     return [];
   }
 
-  async finalNotice({ row, deleteOn, to }: FinalNotice): Promise<void> {
-    const date = toLedgerText(deleteOn);
-    const what = `row ${row.rowNumber}: ${row.name}, IAM user ${row.iamUser}, key ${maskKeyId(row.accessKeyId)}, ended ${toLedgerText(row.endDate)}`;
-    this.write(
-      to.kind === 'owner'
-        ? `[final notice → ${to.slackId}, copy to admins] ${this.m.finalNoticeTitle(date)} — ${what}`
-        : `[admins] ${this.m.finalOwnerUnknownTitle(date)} — ${what}: ${to.reason}`,
-    );
+  async finalNotice(notice: FinalNotice): Promise<void> {
+    this.write(finalNoticeLine(notice, this.m));
   }
 
-  async findings({ slackId, findings }: FindingsNotice): Promise<void> {
-    this.write(
-      [
-        `[notice → ${slackId}] ${findings.length} IAM hygiene finding(s):`,
-        ...findings.map((finding) => `  IAM user ${finding.user}: ${finding.detail}`),
-      ].join('\n'),
-    );
+  async findings(notice: FindingsNotice): Promise<void> {
+    this.write(findingsText(notice));
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {
-    this.write(
-      `[admins] ${digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt })}${
-        digest.attachment ? `\n[admins] attached ${digest.attachment.filename}` : ''
-      }`,
-    );
+    this.write(findingsDigestText(digest));
   }
 
-  /** The CLI prints the full report itself; this line stands for the admin-channel post. */
   async sweepReport(report: SweepReport): Promise<void> {
-    const attention = report.skips.filter((skip) => skip.attention).length;
-    this.write(
-      `[admins] sweep ${report.sweepId}: ${report.results.length} actions, ${attention} need attention, ` +
-        `${report.problems.length} malformed rows`,
-    );
-    for (const { deleteOn, count } of scheduledDeletions(report))
-      this.write(`[admins] ${this.m.scheduledDeletions(count, toLedgerText(deleteOn))}`);
+    for (const line of sweepReportLines(report, this.m)) this.write(line);
   }
 }
