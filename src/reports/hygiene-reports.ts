@@ -1,13 +1,19 @@
 import type { WebClient } from '@slack/web-api';
 import { parseCredentialReport } from '../domain/credential-report';
-import { dateInZone, daysBetween, toLedgerText } from '../domain/dates';
+import { dateInZone, daysBetween } from '../domain/dates';
 import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
-import { maskKeyId } from '../domain/iam';
 import { parseLedger } from '../domain/ledger';
 import type { CredentialReportSource } from '../ports/credential-report';
 import { runSweep, type SweepDeps } from '../sweep/run-sweep';
+import {
+  credentialReportTitle,
+  ledgerReport,
+  topicFindings,
+  type UserEntry,
+  uploadedLine,
+  userReport,
+} from '../text/hygiene-reports';
 import { renderReport } from '../text/sweep-report';
-import { alignColumns } from '../text/table';
 
 export type HygieneTopic = 'keys' | 'passwords' | 'unused' | 'mfa';
 
@@ -57,48 +63,20 @@ export class HygieneReportService implements HygieneReports {
     const upcoming = ledger.rows
       .filter((row) => row.status !== 'deleted' && daysBetween(today, row.endDate) <= days)
       .sort((a, b) => a.endDate.localeCompare(b.endDate));
-    const lines = [
-      `Ledger rows ending by ${toLedgerText(today)} + ${days} days: ${upcoming.length}`,
-      ...alignColumns([
-        ['row', 'end', 'days', 'status', 'IAM user', 'key', 'name'],
-        ...upcoming.map((row) => [
-          String(row.rowNumber),
-          toLedgerText(row.endDate),
-          String(daysBetween(today, row.endDate)),
-          row.status,
-          row.iamUser,
-          maskKeyId(row.accessKeyId),
-          row.name,
-        ]),
-      ]),
-    ];
-    if (ledger.problems.length > 0)
-      lines.push('', `${ledger.problems.length} malformed rows (see /iam-audit sweep)`);
-    return lines.join('\n');
+    return ledgerReport(upcoming, today, days, ledger.problems.length);
   }
 
   async user(name: string): Promise<string> {
     const ledger = parseLedger((await this.deps.sweep.workbook.read()).ledger);
     const rows = ledger.rows.filter((row) => row.iamUser === name || row.name.replace(/\s+/g, '') === name);
     const userNames = [...new Set([name, ...rows.map((row) => row.iamUser)])];
-    const lines: string[] = [];
+    const entries: UserEntry[] = [];
     for (const userName of userNames) {
       const holdings = await this.deps.sweep.iam.holdings(userName);
-      if (!holdings && !rows.some((row) => row.iamUser === userName)) continue;
-      lines.push(`IAM user ${userName}: ${holdings ? 'exists' : 'not in IAM'}`);
-      if (holdings)
-        lines.push(
-          `  keys: ${holdings.accessKeys.map((k) => `${maskKeyId(k.accessKeyId)} ${k.status}`).join(', ') || 'none'}`,
-          `  console password: ${holdings.loginProfile ? 'yes' : 'no'}, MFA devices: ${holdings.mfaDevices.length}`,
-          `  groups: ${holdings.groups.join(', ') || 'none'}`,
-          `  policies: ${[...holdings.attachedPolicies, ...holdings.inlinePolicies].join(', ') || 'none'}`,
-        );
-      for (const row of rows.filter((r) => r.iamUser === userName))
-        lines.push(
-          `  ledger row ${row.rowNumber}: ${row.name}, ${maskKeyId(row.accessKeyId)}, ends ${toLedgerText(row.endDate)}, ${row.status}`,
-        );
+      const own = rows.filter((row) => row.iamUser === userName);
+      if (holdings || own.length > 0) entries.push({ userName, holdings, rows: own });
     }
-    return lines.length > 0 ? lines.join('\n') : `No IAM user or ledger row matches "${name}".`;
+    return userReport(name, entries);
   }
 
   async sweepPlan(): Promise<string> {
@@ -110,12 +88,10 @@ export class HygieneReportService implements HygieneReports {
       days === undefined ? {} : topic === 'keys' ? { keyMaxAgeDays: days } : { unusedDays: days },
     );
     const kinds = TOPICS[topic];
-    const relevant = found.filter((finding) => kinds.includes(finding.kind));
-    if (relevant.length === 0) return `No ${topic} findings.`;
-    return alignColumns([
-      ['user', 'finding', 'detail'],
-      ...relevant.map((f) => [f.user, f.kind, f.detail]),
-    ]).join('\n');
+    return topicFindings(
+      topic,
+      found.filter((finding) => kinds.includes(finding.kind)),
+    );
   }
 
   /** The command may come from any channel, public ones too; the report lists every IAM user. */
@@ -128,9 +104,9 @@ export class HygieneReportService implements HygieneReports {
       channel_id: channel,
       file: Buffer.from(report.csv, 'utf8'),
       filename,
-      title: `IAM credential report (generated ${report.generatedAt.toISOString()})`,
+      title: credentialReportTitle(report.generatedAt),
     });
-    return `Uploaded ${filename} to ${inAdminChannel ? 'this channel' : 'your direct messages with Keywarden'}.`;
+    return uploadedLine(filename, inAdminChannel);
   }
 
   private async directMessage(user: string): Promise<string> {
