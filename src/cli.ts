@@ -21,7 +21,7 @@ import { failureCount, summaryFields } from './domain/report';
 import { sweepDateRefusal } from './domain/sweep-date';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
-import { offlineReport } from './reports/offline-report';
+import { findingsReport } from './reports/findings-report';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepDateError } from './sweep/run-sweep';
 import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
@@ -118,8 +118,8 @@ async function auditCommand(options: {
 }): Promise<number> {
   const config = await loadConfigWithSecrets();
   const now = new Date();
-  const offline = (csv: string, policy: HygienePolicy, generatedAt?: Date) =>
-    offlineReport(csv, {
+  const findingsOf = (csv: string, policy: HygienePolicy, generatedAt?: Date) =>
+    findingsReport(csv, {
       now,
       timeZone: config.timeZone,
       policy,
@@ -127,10 +127,10 @@ async function auditCommand(options: {
       ...(generatedAt ? { generatedAt } : {}),
     });
 
-  let result: ReturnType<typeof offline>;
+  let result: ReturnType<typeof findingsOf>;
   if (options.credentialReport) {
     // A saved report carries no password policy: passwords are audited only with PASSWORD_MAX_AGE_DAYS.
-    result = offline(await readFile(options.credentialReport, 'utf8'), {
+    result = findingsOf(await readFile(options.credentialReport, 'utf8'), {
       ...config.hygiene,
       passwordPolicy: null,
     });
@@ -146,7 +146,7 @@ async function auditCommand(options: {
         runtime.credentialReports.fetch(),
         runtime.credentialReports.passwordPolicy(),
       ]);
-      result = offline(report.csv, { ...config.hygiene, passwordPolicy }, report.generatedAt);
+      result = findingsOf(report.csv, { ...config.hygiene, passwordPolicy }, report.generatedAt);
     } finally {
       await runtime.close();
     }

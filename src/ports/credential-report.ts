@@ -12,7 +12,7 @@ export interface PasswordPolicySummary {
   readonly maxPasswordAge?: number;
 }
 
-/** Where the hygiene audit gets its input. Reads return complete data or throw `IamError`. */
+/** Where the hygiene reports get their input. Reads return complete data or throw `IamError`. */
 export interface CredentialReportSource {
   fetch(): Promise<FetchedCredentialReport>;
   /** `null` when the account has no password policy (passwords never expire). */

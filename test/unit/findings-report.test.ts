@@ -4,7 +4,7 @@ import { CredentialReportFormatError, ROOT_USER } from '../../src/domain/credent
 import { addDays, type LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY, type FindingOf, type HygienePolicy } from '../../src/domain/hygiene';
 import { IamAccount } from '../../src/embedded/iam/account';
-import { offlineReport } from '../../src/reports/offline-report';
+import { findingsReport } from '../../src/reports/findings-report';
 
 const JST = 'Asia/Tokyo';
 /** Friday 2026-05-01, 12:00 in Tokyo; ISO week 2026-W18. */
@@ -55,9 +55,9 @@ function reportText(): string {
 }
 
 const audit = (format: 'table' | 'json' | 'csv', text = reportText()) =>
-  offlineReport(text, { now: NOW, timeZone: JST, policy: POLICY, format });
+  findingsReport(text, { now: NOW, timeZone: JST, policy: POLICY, format });
 
-describe('offlineReport', () => {
+describe('findingsReport', () => {
   it('finds what is wrong in a report rendered by the IAM simulator', () => {
     const { findings, problems } = audit('table');
     expect(problems).toEqual([]);
@@ -124,7 +124,7 @@ describe('offlineReport', () => {
   });
 
   it('makes no password findings without a maximum password age', () => {
-    const { findings } = offlineReport(reportText(), {
+    const { findings } = findingsReport(reportText(), {
       now: NOW,
       timeZone: JST,
       policy: { ...POLICY, passwordPolicy: null },

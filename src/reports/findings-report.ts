@@ -2,7 +2,7 @@ import { parseCredentialReport } from '../domain/credential-report';
 import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { type FindingsFormat, renderFindings } from '../text/findings';
 
-export interface OfflineReportOptions {
+export interface FindingsReportOptions {
   readonly now: Date;
   /** The calendar the day counts are in, as for the ledger. */
   readonly timeZone: string;
@@ -13,7 +13,7 @@ export interface OfflineReportOptions {
   readonly generatedAt?: Date;
 }
 
-export interface OfflineReportResult {
+export interface FindingsReportResult {
   readonly output: string;
   readonly findings: Finding[];
   /** Report rows that could not be read (not audited), one line each. */
@@ -21,10 +21,11 @@ export interface OfflineReportResult {
 }
 
 /**
- * The hygiene findings of a credential report saved as CSV (`keywarden audit --credential-report FILE.csv`), with
- * no AWS access. Throws `CredentialReportFormatError` when the text is not a credential report.
+ * The hygiene findings of a credential report's CSV, as `keywarden audit` prints them: one just
+ * fetched, or one saved from the console (`--credential-report FILE.csv`, no AWS access).
+ * Throws `CredentialReportFormatError` when the text is not a credential report.
  */
-export function offlineReport(csvText: string, options: OfflineReportOptions): OfflineReportResult {
+export function findingsReport(csvText: string, options: FindingsReportOptions): FindingsReportResult {
   const report = parseCredentialReport(csvText);
   const found = findings(report.rows, options.policy, options.now, options.timeZone);
   const problems = [...report.problems];
