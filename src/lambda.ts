@@ -1,13 +1,13 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
+import { slackAppFor } from './compose/slack-app';
 import { ConfigError } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
 import { failureCount, summaryFields } from './domain/report';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
-import { slackAppFor } from './slack/compose';
 import type { Job } from './slack/jobs';
 import { runJob } from './slack/jobs';
 import { messages } from './slack/messages';

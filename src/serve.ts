@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
+import { slackAppFor } from './compose/slack-app';
 import type { Config } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { summaryFields } from './domain/report';
 import { embeddedComponents } from './embedded/components';
 import type { Logger } from './log';
-import { slackAppFor } from './slack/compose';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepLockedError } from './sweep/run-sweep';
 

@@ -7,13 +7,13 @@ import type { Language } from '../domain/status';
 import type { Logger } from '../log';
 import type { CaseStore } from '../ports/cases';
 import type { CredentialReportSource } from '../ports/credential-report';
+import { createSlackApp, type SlackApp } from '../slack/app';
+import { type Dispatch, type Job, type JobContext, runJob } from '../slack/jobs';
+import { messages } from '../slack/messages';
+import { Workflow } from '../slack/workflow';
 import { deleteRowNow } from '../sweep/delete-now';
 import { reactivateRow } from '../sweep/reactivate';
 import type { SweepDeps } from '../sweep/run-sweep';
-import { createSlackApp, type SlackApp } from './app';
-import { type Dispatch, type Job, type JobContext, runJob } from './jobs';
-import { messages } from './messages';
-import { Workflow } from './workflow';
 
 export interface SlackAppDeps {
   readonly slack: SlackConfig;
