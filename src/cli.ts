@@ -17,7 +17,7 @@ import { ensureDemo } from './demo/seed';
 import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
-import { failureCount, summaryFields } from './domain/report';
+import { summaryFields, sweepVerdict } from './domain/report';
 import { sweepDateRefusal } from './domain/sweep-date';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
@@ -93,10 +93,11 @@ async function sweepCommand(
       ...(signals ? { stop: signals.signal } : {}),
     });
     process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`);
-    const failed = failureCount(report);
     log.info('sweep finished', summaryFields(report));
-    if (report.stopped) return stoppedExit(report.sweepId, report.stopped.reason, signals);
-    return failed > 0 ? EXIT_FAILED : 0;
+    const verdict = sweepVerdict(report);
+    if (verdict === 'stopped' && report.stopped)
+      return stoppedExit(report.sweepId, report.stopped.reason, signals);
+    return verdict === 'failed' ? EXIT_FAILED : 0;
   } finally {
     await runtime.close();
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HygienePolicy } from './domain/hygiene';
 import type { StagedRemovalPolicy } from './domain/staged-removal';
 import { SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
+import { ConfigError } from './util/errors';
 
 const list = z.string().transform((text) =>
   text
@@ -254,9 +255,8 @@ export interface SlackConfig {
   readonly postIntervalMs: number;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+// What every entry point catches to print a setting's problem; defined below the adapters (SSM throws it too).
+export { ConfigError };
 
 function readConfigFile(path: string): Record<string, unknown> {
   try {

@@ -1,13 +1,13 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
+import { slackAppFor } from './compose/slack-app';
 import { ConfigError } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
-import { failureCount, summaryFields } from './domain/report';
+import { failureCount, summaryFields, sweepVerdict } from './domain/report';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
-import { slackAppFor } from './slack/compose';
 import type { Job } from './slack/jobs';
 import { runJob } from './slack/jobs';
 import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
@@ -27,6 +27,7 @@ export interface SweepSummary {
   readonly sweepId?: string;
   readonly mode?: string;
   readonly actions?: number;
+  /** Failed actions, accounts not swept and a missing credential report: `failureCount`. */
   readonly failed?: number;
   readonly skipped?: string;
   /** Why the sweep stopped before its end; the next one finishes the work. */
@@ -130,11 +131,9 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
           ...(date ? { date } : {}),
           ...(deadline.signal ? { stop: deadline.signal } : {}),
         });
-        const failed = report.results.filter((r) => r.outcome === 'failed').length;
         logger.info('sweep finished', { ...summaryFields(report), scheduledAt: event.time });
-        // The alarm "no successful sweep in 26 hours" counts these lines: a sweep that stopped
-        // early or failed anywhere is not one.
-        if (!report.stopped && failureCount(report) === 0)
+        // The alarm "no successful sweep in 26 hours" counts these lines.
+        if (sweepVerdict(report) === 'succeeded')
           process.stdout.write(
             `${sweepHeartbeat(env().AWS_LAMBDA_FUNCTION_NAME ?? 'keywarden-sweep', new Date())}\n`,
           );
@@ -142,7 +141,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
           sweepId: report.sweepId,
           mode: report.mode,
           actions: report.results.length,
-          failed,
+          failed: failureCount(report),
           ...(report.stopped ? { stopped: report.stopped.reason } : {}),
         };
       } catch (error) {

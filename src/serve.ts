@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
+import { slackAppFor } from './compose/slack-app';
 import type { Config } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
-import { summaryFields } from './domain/report';
+import { summaryFields, sweepVerdict } from './domain/report';
 import { embeddedComponents } from './embedded/components';
 import type { Logger } from './log';
-import { slackAppFor } from './slack/compose';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepLockedError } from './sweep/run-sweep';
 
@@ -53,10 +53,13 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
         mode: config.sweepApply ? 'apply' : 'dry-run',
         stop: shutdown.signal,
       });
-      logger.info(
-        report.stopped ? 'scheduled sweep stopped early' : 'scheduled sweep finished',
-        summaryFields(report),
-      );
+      const verdict = sweepVerdict(report);
+      if (verdict === 'failed') logger.error('scheduled sweep finished with failures', summaryFields(report));
+      else
+        logger.info(
+          verdict === 'stopped' ? 'scheduled sweep stopped early' : 'scheduled sweep finished',
+          summaryFields(report),
+        );
     } catch (error) {
       if (error instanceof SweepLockedError)
         logger.info('scheduled sweep skipped: another replica holds the lock', { holder: error.holder });

@@ -6,11 +6,12 @@ import { type Language, type RowStatus, statusLabel } from './status';
 
 export type Mode = 'dry-run' | 'apply';
 
-export type Outcome = 'planned' | 'done' | 'failed';
+/** What became of one planned action: only planned (a dry run), done, or failed. */
+export type ActionOutcome = 'planned' | 'done' | 'failed';
 
 export interface ActionResult {
   readonly action: Action;
-  readonly outcome: Outcome;
+  readonly outcome: ActionOutcome;
   /** What happened, in words an admin can act on. */
   readonly detail: string;
 }
@@ -134,9 +135,11 @@ export function countByKind(results: readonly ActionResult[]): Record<string, nu
 }
 
 /**
- * What counts as a failed sweep, for exit codes and the "no successful sweep" alarm alike:
- * an action that failed, an account that could not be swept, or a credential report that
- * could not be had.
+ * What went wrong in a sweep that ran to its end: each failed action, each account that could
+ * not be swept, and a credential report that could not be had. Each is a duty left undone (a
+ * key not torn down, an owner not warned, an account or the hygiene checks not looked at),
+ * which the next sweep retries but a person should know about. Skips and malformed rows are
+ * not failures: the sweep did what a sweep should with them, refuse and tell the admins.
  */
 export function failureCount(report: SweepReport): number {
   return (
@@ -146,14 +149,28 @@ export function failureCount(report: SweepReport): number {
   );
 }
 
+export type SweepVerdict = 'succeeded' | 'failed' | 'stopped';
+
+/**
+ * The one definition of a failed sweep, which every entry point reports from: the CLI's exit
+ * code, the Lambda's result and its "sweep succeeded" heartbeat (the alarm counts those),
+ * serve's log line. A sweep that stopped early (asked to, or its lock lost) is neither: its
+ * unstarted work is for the next sweep, and it must not count as a success either.
+ */
+export function sweepVerdict(report: SweepReport): SweepVerdict {
+  if (report.stopped) return 'stopped';
+  return failureCount(report) > 0 ? 'failed' : 'succeeded';
+}
+
 /** The one log line a sweep ends with: what happened, by kind, and how long it took. */
 export function summaryFields(report: SweepReport): Record<string, unknown> {
   return {
     sweepId: report.sweepId,
     mode: report.mode,
     today: report.today,
+    verdict: sweepVerdict(report),
     actions: countByKind(report.results),
-    failed: report.results.filter((r) => r.outcome === 'failed').length,
+    failed: failureCount(report),
     attention: report.skips.filter((s) => s.attention).length,
     malformed: malformedRows(report.problems).length,
     ledgerCellsWritten: report.ledgerCellsWritten,

@@ -5,7 +5,8 @@ import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
 import { parseAuditCommand } from './iam-audit-command';
-import { outcomeText } from './listeners/reply';
+import { explain } from './listeners/reply';
+import type { ResponseUrlPolicy } from './response-url';
 import type { Outcome, Workflow } from './workflow';
 
 /**
@@ -38,7 +39,7 @@ export type Job =
     }
   | { readonly kind: 'delete'; readonly caseId: string; readonly user: string; readonly responseUrl?: string }
   | {
-      readonly kind: 'audit';
+      readonly kind: 'hygiene-report';
       readonly text: string;
       readonly user: string;
       readonly channel: string;
@@ -52,19 +53,8 @@ export interface JobContext {
   readonly reports: HygieneReports;
   readonly messages: Messages;
   readonly web: WebClient;
-  /** Set only where Slack itself is a local stand-in (tests): its host may serve response URLs too. */
-  readonly slackApiUrl?: string;
-}
-
-/** Response URLs are Slack's (https://hooks.slack.com/…); a job never makes us call anything else. */
-function isSlackResponseUrl(url: string, slackApiUrl: string | undefined): boolean {
-  try {
-    const target = new URL(url);
-    if (target.protocol === 'https:' && target.hostname === 'hooks.slack.com') return true;
-    return slackApiUrl !== undefined && target.host === new URL(slackApiUrl).host;
-  } catch {
-    return false;
-  }
+  /** Which response URLs a job may post to (Slack's; see response-url.ts). */
+  readonly responseUrls: ResponseUrlPolicy;
 }
 
 /**
@@ -78,7 +68,7 @@ async function answer(
   body: { response_type: 'ephemeral'; replace_original?: false; text: string },
 ) {
   const url = 'responseUrl' in job ? job.responseUrl : undefined;
-  if (url && isSlackResponseUrl(url, ctx.slackApiUrl)) await postToResponseUrl(url, body);
+  if (url && ctx.responseUrls(url)) await postToResponseUrl(url, body);
   else await ctx.web.chat.postMessage({ channel: job.user, text: body.text });
 }
 
@@ -91,38 +81,29 @@ async function postToResponseUrl(url: string, body: Record<string, unknown>): Pr
   if (!response.ok) throw new Error(`Slack response_url answered ${response.status}`);
 }
 
-/** Tells the person who acted, and only them, why nothing happened. */
-async function explain(outcome: Outcome, job: Job, ctx: JobContext): Promise<void> {
-  const text = outcomeText(outcome, ctx.messages);
-  if (text) await answer(ctx, job, { response_type: 'ephemeral', replace_original: false, text });
-}
-
 export async function runJob(job: Job, ctx: JobContext): Promise<void> {
+  // Tells the person who acted, and only them, why nothing happened.
+  const tell = (outcome: Outcome) => explain(outcome, (reply) => answer(ctx, job, reply), ctx.messages);
   switch (job.kind) {
     case 'request-extension':
-      return explain(
-        await ctx.workflow.requestExtension(job.caseId, job.user, job.newEndDate, job.reason),
-        job,
-        ctx,
-      );
+      return tell(await ctx.workflow.requestExtension(job.caseId, job.user, job.newEndDate, job.reason));
     case 'approve':
-      return explain(await ctx.workflow.approve(job.caseId, job.user), job, ctx);
+      return tell(await ctx.workflow.approve(job.caseId, job.user));
     case 'deny':
-      return explain(await ctx.workflow.deny(job.caseId, job.user, job.note), job, ctx);
+      return tell(await ctx.workflow.deny(job.caseId, job.user, job.note));
     case 'delete':
-      return explain(await ctx.workflow.deleteNow(job.caseId, job.user), job, ctx);
+      return tell(await ctx.workflow.deleteNow(job.caseId, job.user));
     case 'reactivate':
-      return explain(
-        await ctx.workflow.reactivate(job.caseId, job.user, job.newEndDate, job.reason),
-        job,
-        ctx,
-      );
-    case 'audit':
-      return runAudit(job, ctx);
+      return tell(await ctx.workflow.reactivate(job.caseId, job.user, job.newEndDate, job.reason));
+    case 'hygiene-report':
+      return runHygieneReport(job, ctx);
   }
 }
 
-async function runAudit(job: Extract<Job, { kind: 'audit' }>, ctx: JobContext): Promise<void> {
+async function runHygieneReport(
+  job: Extract<Job, { kind: 'hygiene-report' }>,
+  ctx: JobContext,
+): Promise<void> {
   const parsed = parseAuditCommand(job.text);
   // Reports are ledger and IAM text and the errors echo what was typed: all of it is escaped.
   let text: string;

@@ -21,6 +21,7 @@ const triggerId = z
   .string()
   .max(100)
   .regex(/^\d+\.\d+\.[0-9a-f]+$/, 'not a trigger id');
+/** Its form only: whether we may post there is response-url.ts's rule, which knows whether Slack is a stand-in. */
 const responseUrl = z.url({ protocol: /^https?$/ }).max(500);
 /** Our modals cap reasons at 500 characters; a longer one did not come from them. */
 const reason = z.string().max(500);

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { ADMIN, ADMIN_CHANNEL, eventually, OWNER, SlackWorld } from '../support/slack-world';
 
@@ -87,5 +89,59 @@ describe('payload validation at the Slack edge', () => {
     await eventually(() => sw.slack.responses.find((r) => String(r.body.text).includes('不正な入力')));
     expect(sw.slack.files).toEqual([]);
     expect((await refusals(sw)).map((e) => [e.actor, e.action])).toEqual([[`slack:${ADMIN}`, 'iam-audit']]);
+  });
+
+  it("refuses a click whose response_url is not Slack's: nothing is posted there, the clicker hears by DM", async () => {
+    const elsewhere: string[] = [];
+    const server = createServer((req, res) => {
+      elsewhere.push(req.url ?? '');
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const dm = { channel: sw.slack.dmChannel(OWNER), ts: sw.slack.messages(OWNER)[0]!.ts };
+      const response = await sw.send({
+        type: 'block_actions',
+        team: { id: sw.slack.identity.teamId },
+        user: { id: OWNER, team_id: sw.slack.identity.teamId },
+        api_app_id: 'A0KEYWARDEN',
+        token: 'legacy',
+        trigger_id: sw.slack.triggerId(OWNER),
+        response_url: `http://127.0.0.1:${port}/hook`,
+        channel: { id: dm.channel },
+        container: { type: 'message', ...dm },
+        actions: [
+          {
+            type: 'button',
+            action_id: ACTION.delete,
+            block_id: 'keywarden_actions',
+            value: id,
+            action_ts: '1',
+          },
+        ],
+      });
+      expect(response.status).toBe(200);
+      const [refusal] = await eventually(async () =>
+        (await refusals(sw)).length > 0 ? refusals(sw) : undefined,
+      );
+      expect(refusal).toMatchObject({
+        actor: `slack:${OWNER}`,
+        action: 'delete',
+        outcome: 'skipped',
+        detail: 'refused: invalid input: response_url: not a Slack response URL',
+      });
+      const told = await eventually(() =>
+        sw.slack
+          .callsTo('chat.postMessage')
+          .find((call) => call.args.channel === OWNER && String(call.args.text).includes('不正な入力')),
+      );
+      expect(told).toBeDefined();
+      expect(elsewhere).toEqual([]);
+      expect(sw.world.userNames()).toContain('etl-batch');
+      expect(sw.world.ledgerRow(ETL_ROW)).toEqual(before);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { readSecrets, withSecrets } from '../../src/adapters/secrets/ssm-secrets';
+import { readSecrets } from '../../src/adapters/secrets/ssm-secrets';
 import { ConfigError, secretParameters } from '../../src/config';
-import { loadConfigWithSecrets } from '../../src/load-config';
+import { loadConfigWithSecrets, withSecrets } from '../../src/load-config';
 import { type FakeSsm, startSsmServer } from '../fakes/ssm-server';
 
 const credentials = { AWS_ACCESS_KEY_ID: 'AKIASSMTESTSSMTEST01', AWS_SECRET_ACCESS_KEY: 'ssm-test-secret' };

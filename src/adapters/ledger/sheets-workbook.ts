@@ -106,9 +106,12 @@ export class SheetsWorkbook implements Workbook {
     try {
       return await fn();
     } catch (error) {
-      throw new WorkbookError(`Google Sheets ${what} failed for ${this.description}: ${explain(error)}`, {
-        cause: error,
-      });
+      throw new WorkbookError(
+        `Google Sheets ${what} failed for ${this.description}: ${describeSheetsError(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }
@@ -120,7 +123,7 @@ function toGrid(values: unknown[][] | null | undefined): Cell[][] {
 }
 
 /** Google's error body says what is wrong; add what to do about the usual ones. */
-function explain(error: unknown): string {
+function describeSheetsError(error: unknown): string {
   const e = error as { status?: number; response?: { status?: number }; message?: string };
   const status = e.status ?? e.response?.status;
   const hint =

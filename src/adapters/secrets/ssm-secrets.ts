@@ -1,19 +1,27 @@
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ConfigError, type SecretParameters, secretParameters } from '../../config';
-import { errorMessage } from '../../util/errors';
+import { ConfigError, errorMessage } from '../../util/errors';
+
+/** Which SSM parameters to read, and where: the composition root maps its settings onto this. */
+export interface SsmSecretsOptions {
+  /** The setting each value is returned under → the SSM parameter that holds it. */
+  readonly names: ReadonlyMap<string, string>;
+  readonly region: string;
+  /** Only for tests: a local SSM. */
+  readonly endpoint?: string;
+}
 
 /**
- * Reads the secrets a deployment names in `<SETTING>_PARAMETER` from SSM Parameter Store
- * (SecureStrings, decrypted by SSM with `WithDecryption`) in one `GetParameters` call, so the
- * values never sit in a CloudFormation template or a function's environment.
+ * Reads the named secrets from SSM Parameter Store (SecureStrings, decrypted by SSM with
+ * `WithDecryption`) in one `GetParameters` call, so the values never sit in a CloudFormation
+ * template or a function's environment.
  */
 export async function readSecrets(
-  source: SecretParameters,
+  options: SsmSecretsOptions,
   client: SSMClient,
 ): Promise<Record<string, string>> {
   const provider = new SSMProvider({ awsSdkV3Client: client });
-  const names = [...new Set(source.names.values())];
+  const names = [...new Set(options.names.values())];
   let found: Record<string, unknown> & { _errors?: string[] };
   try {
     found = await provider.getParametersByName(Object.fromEntries(names.map((name) => [name, {}])), {
@@ -27,7 +35,7 @@ export async function readSecrets(
   if (missing.length > 0)
     throw new ConfigError(`SSM parameter(s) not found: ${missing.join(', ')} (create them as SecureString)`);
   const values: Record<string, string> = {};
-  for (const [setting, name] of source.names) {
+  for (const [setting, name] of options.names) {
     const value = found[name];
     if (typeof value !== 'string' || value === '') throw new ConfigError(`SSM parameter ${name} is empty`);
     values[setting] = value;
@@ -35,20 +43,14 @@ export async function readSecrets(
   return values;
 }
 
-/**
- * The environment with each `<SETTING>_PARAMETER` replaced by `<SETTING>` and the parameter's
- * value; the environment itself when it names no parameter. Read once per process (a Lambda
- * cold start), not per invocation: the runtime built from it is kept for the process's life.
- */
-export async function withSecrets(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-  const source = secretParameters(env);
-  if (!source) return env;
+/** `readSecrets` with a client of its own, built for the call and destroyed after it. */
+export async function fetchSecrets(options: SsmSecretsOptions): Promise<Record<string, string>> {
   const client = new SSMClient({
-    region: source.region,
-    ...(source.endpoint ? { endpoint: source.endpoint } : {}),
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   try {
-    return { ...env, ...(await readSecrets(source, client)) };
+    return await readSecrets(options, client);
   } finally {
     client.destroy();
   }

@@ -1,7 +1,7 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CaseStatus, CaseStore, NoticeCase } from '../../ports/cases';
-import { isConditionFailure, type TableContext } from './dynamo-state';
 import { caseItemKey } from './table';
+import type { TableContext } from './table-context';
 
 /** Cases are read-modify-written whole, guarded by a version number and the expected status. */
 export class DynamoCaseStore implements CaseStore {
@@ -37,14 +37,11 @@ export class DynamoCaseStore implements CaseStore {
     if (!current || !from.includes(current.status)) return null;
     if (version !== undefined && current.version !== version) return null;
     const next: NoticeCase = { ...change(current), id, version: current.version + 1 };
-    try {
-      await this.put(next, '#version = :version', { ':version': { N: String(current.version) } });
-      return next;
-    } catch (error) {
-      // Another click changed the case between our read and write: it won, we did nothing.
-      if (isConditionFailure(error)) return null;
-      throw this.table.wrap('PutItem (case transition)', error);
-    }
+    const written = await this.table.conditional('PutItem (case transition)', () =>
+      this.put(next, '#version = :version', { ':version': { N: String(current.version) } }),
+    );
+    // Not written: another click changed the case between our read and write; it won, we did nothing.
+    return written ? next : null;
   }
 
   private async put(

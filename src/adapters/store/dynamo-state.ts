@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   type AttributeValue,
   BatchGetItemCommand,
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -10,29 +9,29 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import {
-  type AuditEvent,
-  type AuditLog,
-  type BeginResult,
-  type Journal,
-  type JournalBegin,
-  type JournalEntry,
-  type JournalState,
-  type LockHolder,
-  type LockProcess,
+import type {
+  AuditEvent,
+  AuditLog,
+  BeginResult,
+  Journal,
+  JournalBegin,
+  JournalEntry,
+  JournalState,
+  LockHolder,
+  LockProcess,
   StateStoreError,
-  type SweepLock,
+  SweepLock,
 } from '../../ports/state';
 import { DynamoCaseStore } from './dynamo-cases';
 import {
   AUDIT_RETENTION_DAYS,
   auditPartitionKey,
   auditSortKey,
-  type ItemKey,
   journalItemKey,
   lockItemKey,
   TTL_ATTRIBUTE,
 } from './table';
+import { isConditionFailure, TableContext } from './table-context';
 
 type Item = Record<string, AttributeValue>;
 
@@ -62,52 +61,6 @@ export function dynamoState(
     audit: new DynamoAuditLog(table),
     cases: new DynamoCaseStore(table),
   };
-}
-
-/** The client and table name every adapter needs, plus the one place SDK errors are translated. */
-export class TableContext {
-  constructor(
-    readonly client: DynamoDBClient,
-    readonly tableName: string,
-  ) {}
-
-  key(key: ItemKey): Item {
-    return { pk: { S: key.pk }, sk: { S: key.sk } };
-  }
-
-  async run<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      throw this.wrap(operation, err);
-    }
-  }
-
-  /**
-   * A conditional write: true when it was made, false when its condition did not hold (the
-   * outcome the condition exists for), a StateStoreError for anything else.
-   */
-  async conditional(operation: string, write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw this.wrap(operation, err);
-    }
-  }
-
-  wrap(operation: string, err: unknown): StateStoreError {
-    if (err instanceof StateStoreError) return err;
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return new StateStoreError(`DynamoDB ${operation} on table ${this.tableName} failed: ${reason}`, {
-      cause: err,
-    });
-  }
-
-  fail(message: string): StateStoreError {
-    return new StateStoreError(`DynamoDB table ${this.tableName}: ${message}`);
-  }
 }
 
 const BATCH_GET_LIMIT = 100;
@@ -522,13 +475,6 @@ class ItemReader {
   malformed(reason: string): StateStoreError {
     return this.table.fail(`malformed item ${this.item.pk?.S}/${this.item.sk?.S}: ${reason}`);
   }
-}
-
-export function isConditionFailure(err: unknown): err is ConditionalCheckFailedException {
-  return (
-    err instanceof ConditionalCheckFailedException ||
-    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
-  );
 }
 
 function toJson(value: unknown): string | undefined {

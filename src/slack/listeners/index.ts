@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Messages } from '../../text/messages';
 import { ACTION, VIEW } from '../blocks';
 import type { Dispatch } from '../jobs';
+import type { ResponseUrlPolicy } from '../response-url';
 import type { Workflow } from '../workflow';
 import { approveClick } from './actions/approve-click';
 import { deleteClick } from './actions/delete-click';
@@ -20,11 +21,18 @@ export interface ListenerDeps {
   readonly audit: AuditCommandDeps;
   /** Where listeners hand slow work after their ack. */
   readonly dispatch: Dispatch;
+  /** Which response URLs Bolt's `respond` may post to (Slack's; see response-url.ts). */
+  readonly responseUrls: ResponseUrlPolicy;
 }
 
 export function register(app: App, deps: ListenerDeps): void {
   const { workflow, messages: m, dispatch } = deps;
-  const guard: InputGuard = { auditLog: deps.audit.auditLog, now: deps.audit.now, messages: m };
+  const guard: InputGuard = {
+    auditLog: deps.audit.auditLog,
+    now: deps.audit.now,
+    messages: m,
+    responseUrls: deps.responseUrls,
+  };
   // Opening a modal must happen within the trigger's 3 seconds, so those stay inline.
   app.action(ACTION.extend, extendClick(workflow, m, guard));
   app.action(ACTION.deny, denyClick(workflow, m, guard));

@@ -4,12 +4,18 @@ import type { z } from 'zod';
 import type { AuditLog } from '../../ports/state';
 import type { Messages } from '../../text/messages';
 import { buttonClick, refusalReason, senderOf } from '../payloads';
+import type { ResponseUrlPolicy } from '../response-url';
 
 export interface InputGuard {
   readonly auditLog: AuditLog;
   readonly now: () => Date;
   readonly messages: Messages;
+  /** A payload whose response_url is not Slack's is refused, and nothing is ever posted there. */
+  readonly responseUrls: ResponseUrlPolicy;
 }
+
+/** The refusal reason for a well-formed response_url that is not Slack's. */
+export const FOREIGN_RESPONSE_URL = 'response_url: not a Slack response URL';
 
 export interface Refused {
   /** The listener's name for what was attempted: `approve`, `extend-submit`, `iam-audit`… */
@@ -40,7 +46,7 @@ export async function refuseInput(guard: InputGuard, refused: Refused): Promise<
   });
   if (refused.answered) return;
   const text = guard.messages.invalidInput;
-  if (who.responseUrl && refused.respond)
+  if (who.responseUrl && guard.responseUrls(who.responseUrl) && refused.respond)
     await refused.respond({ response_type: 'ephemeral', replace_original: false, text });
   else if (who.user) await refused.client.chat.postMessage({ channel: who.user, text });
 }
@@ -57,7 +63,9 @@ export async function checkedClick(
   { body, client, respond }: ClickArgs,
 ): Promise<z.infer<typeof buttonClick> | null> {
   const click = buttonClick.safeParse(body);
-  if (click.success) return click.data;
-  await refuseInput(guard, { what, body, reason: refusalReason(click.error), client, respond });
+  if (click.success && (click.data.response_url === undefined || guard.responseUrls(click.data.response_url)))
+    return click.data;
+  const reason = click.success ? FOREIGN_RESPONSE_URL : refusalReason(click.error);
+  await refuseInput(guard, { what, body, reason, client, respond });
   return null;
 }

@@ -1,4 +1,3 @@
-import type { RespondFn } from '@slack/bolt';
 import type { Messages } from '../../text/messages';
 import type { Outcome } from '../workflow';
 
@@ -29,8 +28,22 @@ export function outcomeText(outcome: Outcome, m: Messages): string | null {
   }
 }
 
-/** Tells the clicker, and only the clicker. */
-export async function explain(outcome: Outcome, respond: RespondFn, m: Messages): Promise<void> {
+/** A reply only its addressee sees, leaving the message it answers as it is. */
+export interface PrivateReply {
+  readonly response_type: 'ephemeral';
+  readonly replace_original: false;
+  readonly text: string;
+}
+
+/**
+ * Tells the clicker, and only the clicker: `send` is Bolt's `respond` in a listener, and the
+ * job's answer (response_url, else a DM) in a worker.
+ */
+export async function explain(
+  outcome: Outcome,
+  send: (reply: PrivateReply) => Promise<unknown>,
+  m: Messages,
+): Promise<void> {
   const text = outcomeText(outcome, m);
-  if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
+  if (text) await send({ response_type: 'ephemeral', replace_original: false, text });
 }

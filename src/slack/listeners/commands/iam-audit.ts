@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import type { AuditLog } from '../../../ports/state';
 import type { Dispatch } from '../../jobs';
 import { auditCommand, refusalReason } from '../../payloads';
-import { type InputGuard, refuseInput } from '../refuse';
+import { FOREIGN_RESPONSE_URL, type InputGuard, refuseInput } from '../refuse';
 
 export interface AuditCommandDeps {
   readonly admins: ReadonlySet<string>;
@@ -25,6 +25,8 @@ export const iamAudit =
         respond,
       });
     const command = parsed.data;
+    if (!guard.responseUrls(command.response_url))
+      return refuseInput(guard, { what: 'iam-audit', body, reason: FOREIGN_RESPONSE_URL, client, respond });
     const allowed = deps.admins.has(command.user_id);
     await deps.auditLog.record({
       at: deps.now().toISOString(),
@@ -39,7 +41,7 @@ export const iamAudit =
       return;
     }
     await dispatch({
-      kind: 'audit',
+      kind: 'hygiene-report',
       text: command.text,
       user: command.user_id,
       channel: command.channel_id,

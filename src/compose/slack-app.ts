@@ -7,13 +7,14 @@ import type { Logger } from '../log';
 import type { CaseStore } from '../ports/cases';
 import type { CredentialReportSource } from '../ports/credential-report';
 import { HygieneReportService } from '../reports/hygiene-reports';
+import { createSlackApp, type SlackApp } from '../slack/app';
+import { type Dispatch, type Job, type JobContext, runJob } from '../slack/jobs';
+import { responseUrlPolicy } from '../slack/response-url';
+import { Workflow } from '../slack/workflow';
 import { deleteRowNow } from '../sweep/delete-now';
 import { reactivateRow } from '../sweep/reactivate';
 import type { SweepDeps } from '../sweep/run-sweep';
 import { messages } from '../text/messages';
-import { createSlackApp, type SlackApp } from './app';
-import { type Dispatch, type Job, type JobContext, runJob } from './jobs';
-import { Workflow } from './workflow';
 
 export interface SlackAppDeps {
   readonly slack: SlackConfig;
@@ -61,13 +62,9 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     web: deps.web,
     adminChannel: deps.slack.adminChannel,
   });
-  const jobs: JobContext = {
-    workflow,
-    reports,
-    messages: m,
-    web: deps.web,
-    ...(deps.slack.apiUrl ? { slackApiUrl: deps.slack.apiUrl } : {}),
-  };
+  // SLACK_API_URL names a stand-in Slack (tests), whose host serves its response URLs.
+  const responseUrls = responseUrlPolicy(deps.slack.apiUrl);
+  const jobs: JobContext = { workflow, reports, messages: m, web: deps.web, responseUrls };
   // Self-hosted, the ack is already on its way when the job starts: run it here.
   const dispatch = deps.lambda?.dispatch ?? ((job: Job) => runJob(job, jobs));
   const slackApp = createSlackApp(
@@ -84,6 +81,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
       workflow,
       messages: m,
       dispatch,
+      responseUrls,
       audit: { admins: deps.slack.admins, auditLog: deps.sweep.audit, now: deps.sweep.now },
     },
   );
