@@ -9,7 +9,7 @@ import { failureCount, summaryFields, sweepVerdict } from './domain/report';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
 import type { Job } from './slack/jobs';
-import { runJob } from './slack/jobs';
+import { jobFromQueue, type QueuedJob, runJob } from './slack/jobs';
 import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
 import { type DigestResult, runDigest } from './sweep/digest';
 import { runSweep, SweepDateError, SweepLockedError } from './sweep/run-sweep';
@@ -184,13 +184,14 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
     },
 
     /** Asynchronous invocations from the Slack function: the work after an ack. */
-    async worker(event: { readonly job: Job }, context?: LambdaContext): Promise<void> {
+    async worker(event: { readonly job: QueuedJob }, context?: LambdaContext): Promise<void> {
       const { slack, logger } = await get();
       if (!slack) throw new ConfigError('the worker needs Slack configured');
-      await runJob(event.job, slack.jobs);
+      const job = jobFromQueue(event.job);
+      await runJob(job, slack.jobs);
       logger.info('job done', {
-        kind: event.job.kind,
-        user: event.job.user,
+        kind: job.kind,
+        user: job.user,
         requestId: context?.awsRequestId,
       });
     },

@@ -48,6 +48,18 @@ export type Job =
 
 export type Dispatch = (job: Job) => Promise<void>;
 
+/**
+ * A job as the queue may hold it: the release before this one named the hygiene report job
+ * 'audit', and Lambda keeps async events across a deploy, so those must still run.
+ */
+export type QueuedJob =
+  | Job
+  | (Omit<Extract<Job, { kind: 'hygiene-report' }>, 'kind'> & { readonly kind: 'audit' });
+
+export function jobFromQueue(job: QueuedJob): Job {
+  return job.kind === 'audit' ? { ...job, kind: 'hygiene-report' } : job;
+}
+
 export interface JobContext {
   readonly workflow: Workflow;
   readonly reports: HygieneReports;
