@@ -8,6 +8,7 @@ import type { CaseStore } from '../ports/cases';
 import type { CredentialReportSource } from '../ports/credential-report';
 import { HygieneReportService } from '../reports/hygiene-reports';
 import { createSlackApp, type SlackApp } from '../slack/app';
+import { SlackFileShare } from '../slack/file-share';
 import { type Dispatch, type Job, type JobContext, runJob } from '../slack/jobs';
 import { responseUrlPolicy } from '../slack/response-url';
 import { Workflow } from '../slack/workflow';
@@ -59,7 +60,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     sweep: deps.sweep,
     credentialReports: deps.credentialReports,
     hygiene: deps.hygiene,
-    web: deps.web,
+    files: new SlackFileShare(deps.web, deps.slack.adminChannel),
     adminChannel: deps.slack.adminChannel,
   });
   // SLACK_API_URL names a stand-in Slack (tests), whose host serves its response URLs.

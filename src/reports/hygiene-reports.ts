@@ -1,9 +1,9 @@
-import type { WebClient } from '@slack/web-api';
 import { parseCredentialReport } from '../domain/credential-report';
 import { dateInZone, daysBetween } from '../domain/dates';
 import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { parseLedger } from '../domain/ledger';
 import type { CredentialReportSource } from '../ports/credential-report';
+import type { FileShare } from '../ports/file-share';
 import { runSweep, type SweepDeps } from '../sweep/run-sweep';
 import {
   credentialReportTitle,
@@ -37,8 +37,8 @@ export interface HygieneReportDeps {
   readonly sweep: SweepDeps;
   readonly credentialReports: CredentialReportSource;
   readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
-  readonly web: WebClient;
-  /** Files with account data go here, or to the requesting admin's DM, never elsewhere. */
+  /** Files with account data go to the admin channel, or to the requesting admin's DM, never elsewhere. */
+  readonly files: FileShare;
   readonly adminChannel: string;
 }
 
@@ -97,22 +97,13 @@ export class HygieneReportService implements HygieneReports {
   /** The command may come from any channel, public ones too; the report lists every IAM user. */
   async uploadReport(requester: Requester): Promise<string> {
     const inAdminChannel = requester.channel === this.deps.adminChannel;
-    const channel = inAdminChannel ? this.deps.adminChannel : await this.directMessage(requester.user);
     const report = await this.deps.credentialReports.fetch();
     const filename = `credential-report-${report.generatedAt.toISOString().slice(0, 10)}.csv`;
-    await this.deps.web.files.uploadV2({
-      channel_id: channel,
-      file: Buffer.from(report.csv, 'utf8'),
-      filename,
-      title: credentialReportTitle(report.generatedAt),
-    });
+    await this.deps.files.share(
+      inAdminChannel ? { kind: 'admin-channel' } : { kind: 'direct-message', user: requester.user },
+      { filename, title: credentialReportTitle(report.generatedAt), content: report.csv },
+    );
     return uploadedLine(filename, inAdminChannel);
-  }
-
-  private async directMessage(user: string): Promise<string> {
-    const opened = await this.deps.web.conversations.open({ users: user });
-    if (!opened.channel?.id) throw new Error('Slack opened no direct message channel');
-    return opened.channel.id;
   }
 
   private async findings(overrides: Partial<HygienePolicy>): Promise<Finding[]> {
