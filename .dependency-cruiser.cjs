@@ -47,6 +47,16 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'core'], pathNot: 'node_modules/(date-fns|date-fns-tz|csv-parse|zod)/' },
     },
     {
+      name: 'use-cases-through-ports',
+      comment: 'Use cases and text reach the world only through ports: no SDK, HTTP or file system.',
+      severity: 'error',
+      from: { path: '^src/(text|sweep|reports)/' },
+      to: {
+        dependencyTypes: ['npm', 'core'],
+        pathNot: ['node_modules/(date-fns|date-fns-tz|csv-parse|csv-stringify|zod)/', '^crypto$'],
+      },
+    },
+    {
       name: 'listeners-are-leaves',
       comment: 'Only the listener index registers listeners; nothing else imports one.',
       severity: 'error',
