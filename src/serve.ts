@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
+import { embeddedFor } from './compose/load-embedded';
 import type { Config } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { summaryFields } from './domain/report';
-import { embeddedComponents } from './embedded/components';
 import type { Logger } from './log';
 import { slackAppFor } from './slack/compose';
 import { runDigest } from './sweep/digest';
@@ -29,7 +29,7 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
   const runtime = await buildRuntime(
     config,
     { write: (line) => logger.info(line), logger },
-    embeddedComponents,
+    embeddedFor(config),
   );
   const sweep = sweepDepsOf(runtime);
   const composed = slackAppFor(runtime, sweep, logger);

@@ -1,10 +1,10 @@
+import { IamAccount } from '@keywarden/iam-simulator';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { offlineAudit } from '../../src/audit/offline-audit';
 import { CredentialReportFormatError, ROOT_USER } from '../../src/domain/credential-report';
 import { addDays, type LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY, type FindingOf, type HygienePolicy } from '../../src/domain/hygiene';
-import { IamAccount } from '../../src/embedded/iam/account';
 
 const JST = 'Asia/Tokyo';
 /** Friday 2026-05-01, 12:00 in Tokyo; ISO week 2026-W18. */

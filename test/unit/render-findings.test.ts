@@ -1,9 +1,9 @@
+import { IamAccount } from '@keywarden/iam-simulator';
 import { parse } from 'csv-parse/sync';
 import { digestText, FINDINGS_FORMATS, renderFindings } from '../../src/audit/render-findings';
 import { parseCredentialReport } from '../../src/domain/credential-report';
 import { addDays, type LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY, type Finding, findings, summarise } from '../../src/domain/hygiene';
-import { IamAccount } from '../../src/embedded/iam/account';
 
 const JST = 'Asia/Tokyo';
 /** Friday 2026-05-01, 12:00 in Tokyo; ISO week 2026-W18. */
