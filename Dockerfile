@@ -7,12 +7,18 @@
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The workspace package's manifest too: npm ci links it into node_modules/@keywarden.
+COPY packages/iam-simulator/package.json ./packages/iam-simulator/
 # No install scripts: nothing Keywarden runs needs them (dynalite's LevelDB binding ships
 # prebuilt), and the `node` devDependency's script would download a second Node.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages/iam-simulator/tsconfig.json packages/iam-simulator/tsconfig.build.json ./packages/iam-simulator/
+COPY packages/iam-simulator/src ./packages/iam-simulator/src
 COPY src ./src
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
+# The IAM simulator first: the embedded demo (and `doctor`) load its build, and src/ compiles against it.
+RUN node node_modules/typescript/bin/tsc -p packages/iam-simulator/tsconfig.build.json \
+ && node node_modules/typescript/bin/tsc -p tsconfig.build.json \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 # Runtime stage: Node 24 slim, the compiled code and production dependencies, not root.
@@ -26,6 +32,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# What node_modules/@keywarden/iam-simulator links to: its manifest and its build.
+COPY --from=build /app/packages/iam-simulator/package.json ./packages/iam-simulator/
+COPY --from=build /app/packages/iam-simulator/dist ./packages/iam-simulator/dist
 COPY examples ./examples
 USER node
 EXPOSE 3000

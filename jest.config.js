@@ -5,11 +5,15 @@ const cores = availableParallelism();
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/packages/iam-simulator/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
     // tsconfig sets isolatedModules, so ts-jest only transpiles: type-checking is `npm run typecheck`'s job.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+  },
+  moduleNameMapper: {
+    // The workspace package from its TypeScript source, as tsconfig.json's customConditions resolve it.
+    '^@keywarden/iam-simulator$': '<rootDir>/packages/iam-simulator/src/index.ts',
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   // Several times what any test takes on a busy 2-core machine: a hang still fails, a slow machine does not.

@@ -4,8 +4,9 @@
  * 5,000-row ledger whose end dates put a realistic share in the notice window and a few past
  * due; the people table; the Slack workspace.
  */
+
+import { IamAccount } from '@keywarden/iam-simulator';
 import { addDays, type LocalDate, toLedgerText } from '../src/domain/dates';
-import { IamAccount } from '../src/embedded/iam/account';
 import type { Cell } from '../test/fakes/sheets-server';
 import type { SlackUser } from '../test/fakes/slack-server';
 import { Prng } from '../test/support/prng';

@@ -10,10 +10,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startIamServer } from '@keywarden/iam-simulator';
 import { parse } from 'yaml';
 import { startEmbeddedDynamo } from '../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../src/adapters/store/ensure-table';
-import { startIamServer } from '../src/embedded/iam/server';
 import { startSheetsServer } from '../test/fakes/sheets-server';
 import { startSlackServer } from '../test/fakes/slack-server';
 import {

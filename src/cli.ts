@@ -11,8 +11,9 @@ import {
   sweepStopMessage,
 } from './cli/interrupts';
 import { unlockCommand } from './cli/unlock';
+import { embeddedFor, loadEmbedded } from './compose/load-embedded';
 import { type Config, ConfigError } from './config';
-import { buildRuntime, type EmbeddedComponents, openState, sweepDepsOf } from './container';
+import { buildRuntime, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
@@ -41,15 +42,6 @@ function isoDate(text: string): LocalDate {
 function positiveInt(text: string): number {
   if (!/^[1-9]\d{0,3}$/.test(text)) throw new InvalidArgumentError('expected a whole number of days');
   return Number(text);
-}
-
-/**
- * The IAM simulator and dynalite, required only when the config asks for them: like Bolt
- * (for `serve` only), they would add to every production run's startup memory for nothing.
- */
-function embeddedFor(config: Config): EmbeddedComponents | undefined {
-  if (config.iam.kind !== 'embedded' && config.state.kind !== 'embedded') return undefined;
-  return (require('./embedded/components') as typeof import('./embedded/components.js')).embeddedComponents;
 }
 
 function usesDemo(config: Config): boolean {
@@ -200,9 +192,7 @@ async function serveCommand(): Promise<number> {
 }
 
 async function doctorCommand(): Promise<number> {
-  const { embeddedComponents } =
-    require('./embedded/components') as typeof import('./embedded/components.js');
-  const checks = await runDoctor(process.env, embeddedComponents);
+  const checks = await runDoctor(process.env, loadEmbedded());
   process.stdout.write(`${renderChecks(checks)}\n`);
   return checks.every((c) => c.ok) ? 0 : EXIT_FAILED;
 }

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
+import { embeddedFor } from './compose/load-embedded';
 import { slackAppFor } from './compose/slack-app';
 import type { Config } from './config';
 import { buildRuntime, sweepDepsOf } from './container';
 import { summaryFields, sweepVerdict } from './domain/report';
-import { embeddedComponents } from './embedded/components';
 import type { Logger } from './log';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepLockedError } from './sweep/run-sweep';
@@ -29,7 +29,7 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
   const runtime = await buildRuntime(
     config,
     { write: (line) => logger.info(line), logger },
-    embeddedComponents,
+    embeddedFor(config),
   );
   const sweep = sweepDepsOf(runtime);
   const composed = slackAppFor(runtime, sweep, logger);

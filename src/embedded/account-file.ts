@@ -6,8 +6,8 @@
  * and the file is still the version it loaded.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { IamAccount } from '@keywarden/iam-simulator';
 import { type LockOptions, lock } from 'proper-lockfile';
-import { IamAccount } from './iam/account';
 
 export interface AccountFileOptions {
   /** How long to wait for another run to let go before refusing; default one minute. */

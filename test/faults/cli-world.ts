@@ -10,12 +10,17 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  IamAccount,
+  type IamAccountFixture,
+  type IamRequestParams,
+  type IamServer,
+  startIamServer,
+} from '@keywarden/iam-simulator';
 import type { EmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
 import { lockItemKey } from '../../src/adapters/store/table';
 import type { SweepReport } from '../../src/domain/report';
-import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
-import { type IamRequestParams, type IamServer, startIamServer } from '../../src/embedded/iam/server';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { startTap, type Tap, type TapRequest, type TapVerdict } from '../support/http-tap';
 import { EXAMPLES, exampleAccount, NOW } from '../support/world';

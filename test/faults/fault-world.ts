@@ -6,6 +6,13 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { auth } from '@googleapis/sheets';
+import {
+  IamAccount,
+  type IamAccountFixture,
+  type IamServer,
+  type IamServerOptions,
+  startIamServer,
+} from '@keywarden/iam-simulator';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
 import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
@@ -16,8 +23,6 @@ import { ensureTable } from '../../src/adapters/store/ensure-table';
 import type { LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import type { SweepReport } from '../../src/domain/report';
-import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
-import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
 import { SlackNotifier } from '../../src/slack/notifier';
 import { runSweep, type SweepDeps } from '../../src/sweep/run-sweep';
 import { messages } from '../../src/text/messages';

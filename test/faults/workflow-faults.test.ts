@@ -1,6 +1,6 @@
+import type { IamAccountFixture } from '@keywarden/iam-simulator';
 import type { LocalDate } from '../../src/domain/dates';
 import { parseLedgerDate } from '../../src/domain/dates';
-import type { IamAccountFixture } from '../../src/embedded/iam/account';
 import type { MessageRef, NoticeCase } from '../../src/ports/cases';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { caseMessages } from '../../src/slack/case-messages';

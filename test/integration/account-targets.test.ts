@@ -1,7 +1,6 @@
+import { IamAccount, type IamServer, startIamServer } from '@keywarden/iam-simulator';
 import { accountTargets } from '../../src/adapters/accounts/targets';
 import { loadConfig } from '../../src/config';
-import { IamAccount } from '../../src/embedded/iam/account';
-import { type IamServer, startIamServer } from '../../src/embedded/iam/server';
 import {
   assumedKeyId,
   type FakeControlPlane,

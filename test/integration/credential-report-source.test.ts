@@ -1,8 +1,13 @@
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  IamAccount,
+  type IamServer,
+  type IamServerOptions,
+  IamError as SimulatedIamError,
+  startIamServer,
+} from '@keywarden/iam-simulator';
 import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
 import { getCredentialReport } from '../../src/adapters/iam/report-content';
-import { IamAccount, IamError as SimulatedIamError } from '../../src/embedded/iam/account';
-import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
 import { IamError } from '../../src/ports/iam';
 
 const T0 = new Date('2026-05-01T03:00:00Z');

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IamAccount } from '@keywarden/iam-simulator';
 import { AccountFileBusyError, openAccountFile, StaleAccountError } from '../../src/embedded/account-file';
-import { IamAccount } from '../../src/embedded/iam/account';
 
 function accountFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'keywarden-account-')), 'iam-account.json');

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { embeddedComponents } from '../../src/compose/embedded';
 import { ensureDemo } from '../../src/demo/seed';
 import { renderChecks, runDoctor } from '../../src/doctor';
 import type { LocalDate } from '../../src/domain/dates';
-import { embeddedComponents } from '../../src/embedded/components';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { startSsmServer } from '../fakes/ssm-server';
 

@@ -1,5 +1,5 @@
+import { IamError } from '@keywarden/iam-simulator';
 import { malformedRows } from '../../src/domain/ledger';
-import { IamError } from '../../src/embedded/iam/account';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { eventually, OWNER, SlackWorld } from '../support/slack-world';
 import { csvGrid, World } from '../support/world';

@@ -1,8 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
+import { IamAccount, type IamServer, startIamServer } from '@keywarden/iam-simulator';
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
 import { userTeardownSteps } from '../../src/domain/teardown';
-import { IamAccount } from '../../src/embedded/iam/account';
-import { type IamServer, startIamServer } from '../../src/embedded/iam/server';
 import { IamError } from '../../src/ports/iam';
 import { exampleAccount, NOW } from '../support/world';
 

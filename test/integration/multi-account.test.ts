@@ -1,7 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
+import { IamAccount, type IamServer, startIamServer } from '@keywarden/iam-simulator';
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
-import { IamAccount } from '../../src/embedded/iam/account';
-import { type IamServer, startIamServer } from '../../src/embedded/iam/server';
 import { runSweep } from '../../src/sweep/run-sweep';
 import { csvGrid, World } from '../support/world';
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { embeddedComponents } from '../../src/compose/embedded';
 import { loadConfig } from '../../src/config';
 import { openState } from '../../src/container';
 import { ensureDemo } from '../../src/demo/seed';
 import { dateInZone, type LocalDate } from '../../src/domain/dates';
-import { embeddedComponents } from '../../src/embedded/components';
 import { createLogger } from '../../src/log';
 import { serve } from '../../src/serve';
 import { HEALTH_PATH } from '../../src/slack/app';

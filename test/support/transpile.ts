@@ -7,9 +7,11 @@
  * The output goes under `node_modules/.cache/`, inside the repository, so that the compiled
  * files resolve `@aws-sdk/…`, `@slack/…` and the rest from the repository's `node_modules`
  * exactly as `dist/` does, and it is always built from the sources as they are now — never a
- * stale `dist/` from an earlier `npm run build`.
+ * stale `dist/` from an earlier `npm run build`. The workspace packages (`packages/*`) are
+ * compiled too, into the tree's own `node_modules/`, where the tree finds them before the
+ * repository's links to their (possibly unbuilt) `dist/`.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 
@@ -43,15 +45,17 @@ export function transpileTree(dirs: readonly string[], name: string): Transpiled
   const outDir = mkdtempSync(join(cache, `${name}-`));
   const sources: string[] = [];
   for (const dir of dirs) walk(join(REPO_ROOT, dir), sources);
-  buildSync({
-    entryPoints: sources,
-    outdir: outDir,
-    outbase: REPO_ROOT,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node22',
-    logLevel: 'error',
-  });
+  compile(sources, outDir, REPO_ROOT);
+  for (const dir of readdirSync(join(REPO_ROOT, 'packages'))) {
+    const root = join(REPO_ROOT, 'packages', dir);
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
+    const installed = join(outDir, 'node_modules', manifest.name);
+    const packageSources: string[] = [];
+    walk(join(root, 'src'), packageSources);
+    // Laid out as the package's own build: its package.json points at dist/.
+    compile(packageSources, join(installed, 'dist'), join(root, 'src'));
+    copyFileSync(join(root, 'package.json'), join(installed, 'package.json'));
+  }
   const compileCache = join(outDir, '.node-compile-cache');
   mkdirSync(compileCache);
   return {
@@ -60,4 +64,16 @@ export function transpileTree(dirs: readonly string[], name: string): Transpiled
     compileCache,
     remove: () => rmSync(outDir, { recursive: true, force: true }),
   };
+}
+
+function compile(sources: readonly string[], outdir: string, outbase: string): void {
+  buildSync({
+    entryPoints: [...sources],
+    outdir,
+    outbase,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node22',
+    logLevel: 'error',
+  });
 }

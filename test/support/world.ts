@@ -2,6 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { auth } from '@googleapis/sheets';
+import {
+  IamAccount,
+  type IamAccountFixture,
+  type IamServer,
+  type IamServerOptions,
+  startIamServer,
+} from '@keywarden/iam-simulator';
 import { parse } from 'csv-parse/sync';
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
 import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
@@ -10,8 +17,6 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/sto
 import { ensureTable } from '../../src/adapters/store/ensure-table';
 import type { LocalDate } from '../../src/domain/dates';
 import type { SweepReport } from '../../src/domain/report';
-import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/account';
-import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
 import type {
   DeactivatedNotice,
   FinalNotice,

@@ -1,3 +1,4 @@
+import { IamAccount, CREDENTIAL_REPORT_COLUMNS as SIMULATOR_COLUMNS } from '@keywarden/iam-simulator';
 import {
   CREDENTIAL_REPORT_COLUMNS,
   CredentialReportFormatError,
@@ -5,7 +6,6 @@ import {
   parseCredentialReport,
   ROOT_USER,
 } from '../../src/domain/credential-report';
-import { IamAccount, CREDENTIAL_REPORT_COLUMNS as SIMULATOR_COLUMNS } from '../../src/embedded/iam/account';
 
 const HEADER = CREDENTIAL_REPORT_COLUMNS.join(',');
 const at = (iso: string) => new Date(iso);

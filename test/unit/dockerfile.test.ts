@@ -60,6 +60,22 @@ describe('Dockerfile', () => {
     expect(copies.some((copy) => /\bsrc\b|\.env/.test(copy))).toBe(false);
   });
 
+  it('carries the IAM simulator build, which the embedded demo and `doctor` load through its workspace link', () => {
+    const buildSteps = (build ?? []).map((i) => `${i.keyword} ${i.args}`);
+    const manifest = buildSteps.indexOf('COPY packages/iam-simulator/package.json ./packages/iam-simulator/');
+    expect(manifest).toBeGreaterThan(-1);
+    expect(manifest).toBeLessThan(buildSteps.findIndex((step) => step.startsWith('RUN npm ci')));
+    expect(args(build, 'RUN').join(' ')).toMatch(
+      /tsc -p packages\/iam-simulator\/tsconfig\.build\.json.*tsc -p tsconfig\.build\.json/s,
+    );
+    expect(args(runtime, 'COPY')).toEqual(
+      expect.arrayContaining([
+        '--from=build /app/packages/iam-simulator/package.json ./packages/iam-simulator/',
+        '--from=build /app/packages/iam-simulator/dist ./packages/iam-simulator/dist',
+      ]),
+    );
+  });
+
   it('runs as the unprivileged node user, which owns nothing it runs', () => {
     const runtimeKeywords = (runtime ?? []).map((i) => i.keyword);
     const user = runtimeKeywords.lastIndexOf('USER');

@@ -1,9 +1,9 @@
+import { IamAccount } from '@keywarden/iam-simulator';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { CredentialReportFormatError, ROOT_USER } from '../../src/domain/credential-report';
 import { addDays, type LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY, type FindingOf, type HygienePolicy } from '../../src/domain/hygiene';
-import { IamAccount } from '../../src/embedded/iam/account';
 import { findingsReport } from '../../src/reports/findings-report';
 
 const JST = 'Asia/Tokyo';

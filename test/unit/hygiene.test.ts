@@ -1,3 +1,4 @@
+import { IamAccount } from '@keywarden/iam-simulator';
 import {
   type AccessKeyInfo,
   type CredentialReportRow,
@@ -18,7 +19,6 @@ import {
   isoWeek,
   summarise,
 } from '../../src/domain/hygiene';
-import { IamAccount } from '../../src/embedded/iam/account';
 
 const JST = 'Asia/Tokyo';
 /** Friday 2026-05-01, 12:00 in Tokyo; ISO week 2026-W18. */

@@ -1,8 +1,8 @@
+import { IamAccount } from '@keywarden/iam-simulator';
 import { parse } from 'csv-parse/sync';
 import { parseCredentialReport } from '../../src/domain/credential-report';
 import { addDays, type LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY, type Finding, findings, summarise } from '../../src/domain/hygiene';
-import { IamAccount } from '../../src/embedded/iam/account';
 import { digestText, FINDINGS_FORMATS, renderFindings } from '../../src/text/findings';
 
 const JST = 'Asia/Tokyo';

@@ -10,7 +10,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorMessage } from '../../util/errors';
 import {
   type AttachedPolicy,
   type CredentialStatus,
@@ -149,7 +148,7 @@ async function serve(
     sendResult(res, requestId, action, handler(account, params));
   } catch (err) {
     if (err instanceof IamError || err instanceof QueryError) return sendError(res, requestId, err);
-    const message = errorMessage(err);
+    const message = err instanceof Error ? err.message : String(err);
     sendError(res, requestId, new QueryError('ServiceFailure', 500, message));
   }
 }

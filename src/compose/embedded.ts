@@ -1,11 +1,11 @@
 import { IAMClient } from '@aws-sdk/client-iam';
+import { startIamServer } from '@keywarden/iam-simulator';
 import { AwsIamGateway } from '../adapters/iam/aws-iam';
 import { dynamoState } from '../adapters/store/dynamo-state';
 import { startEmbeddedDynamo } from '../adapters/store/embedded-dynamo';
 import { ensureTable } from '../adapters/store/ensure-table';
 import type { EmbeddedComponents } from '../container';
-import { openAccountFile } from './account-file';
-import { startIamServer } from './iam/server';
+import { openAccountFile } from '../embedded/account-file';
 
 /** The local stand-ins `npm start` runs on: the IAM simulator and dynalite, both in-process. */
 export const embeddedComponents: EmbeddedComponents = {

@@ -46,7 +46,7 @@ import {
   type IamServer,
   type IamServerOptions,
   startIamServer,
-} from '../../src/embedded/iam';
+} from '../src';
 
 const ACCOUNT = '123456789012';
 const T0 = new Date('2025-06-01T00:00:00Z');
