@@ -15,7 +15,7 @@ import {
 import { renderReport } from './cli/render';
 import { unlockCommand } from './cli/unlock';
 import { type Config, ConfigError } from './config';
-import { buildRuntime, type EmbeddedComponents, openState, sweepDepsOf } from './container';
+import { buildRuntime, digestDepsOf, type EmbeddedComponents, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
@@ -165,11 +165,7 @@ async function digestCommand(): Promise<number> {
     embeddedFor(config),
   );
   try {
-    const result = await runDigest(
-      sweepDepsOf(runtime),
-      { reports: runtime.credentialReports, policy: config.hygiene },
-      runtime.archive,
-    );
+    const result = await runDigest(digestDepsOf(runtime));
     process.stdout.write(
       `Digest sent: ${result.total} findings from the report of ${result.generatedAt}` +
         `${result.archivedAt ? `, archived to ${result.archivedAt}` : ''}\n`,

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from './config';
-import { buildRuntime, sweepDepsOf } from './container';
+import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { summaryFields } from './domain/report';
 import { embeddedComponents } from './embedded/components';
 import type { Logger } from './log';
@@ -76,11 +76,7 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
     config.digestSchedule,
     async () => {
       try {
-        const result = await runDigest(
-          sweep,
-          { reports: runtime.credentialReports, policy: config.hygiene },
-          runtime.archive,
-        );
+        const result = await runDigest(digestDepsOf(runtime));
         logger.info('weekly digest sent', { ...result });
       } catch (error) {
         logger.error('weekly digest failed', { error });

@@ -7,7 +7,8 @@ import { maskKeyId } from '../domain/iam';
 import { parseLedger } from '../domain/ledger';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { AuditReports, HygieneTopic, Requester } from '../slack/listeners/commands/iam-audit';
-import { runSweep, type SweepDeps } from '../sweep/run-sweep';
+import type { SweepDeps } from '../sweep/deps';
+import { runSweep } from '../sweep/run-sweep';
 import { alignColumns } from '../util/text-table';
 
 export interface ReportDeps {

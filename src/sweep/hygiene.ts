@@ -1,18 +1,14 @@
 import { parseCredentialReport } from '../domain/credential-report';
 import { findingEmailLookups, planFindingNotices, type StaleKey, staleKeys } from '../domain/finding-plan';
-import { type Finding, findings, type HygienePolicy, summarise } from '../domain/hygiene';
+import { type Finding, findings, summarise } from '../domain/hygiene';
 import type { PlanInput } from '../domain/planner';
 import type { HygieneSummary, Mode } from '../domain/report';
 import type { CredentialReportSource } from '../ports/credential-report';
+import type { AccountDeps, HygieneSettings, Sources } from './deps';
 import { lookUpEmails } from './lookups';
-import type { Sources, SweepDeps } from './run-sweep';
 
-export interface HygieneSettings {
-  readonly reports: CredentialReportSource;
-  readonly policy: Omit<HygienePolicy, 'passwordPolicy'>;
-  /** Off by default: deactivating keys is a decision a team makes on purpose. */
-  readonly deactivateStaleKeys: boolean;
-}
+/** An account with a credential report to check. */
+export type HygieneDeps = AccountDeps & { readonly credentialReports: CredentialReportSource };
 
 /** The report's `last_rotated` is a key's creation time; IAM's own CreateDate may differ by rounding. */
 const SAME_KEY_TOLERANCE_MS = 1000;
@@ -24,7 +20,7 @@ const SAME_KEY_TOLERANCE_MS = 1000;
  * as teardowns.
  */
 export async function runHygiene(
-  deps: SweepDeps,
+  deps: HygieneDeps,
   settings: HygieneSettings,
   /** The ledger side's sources; its Slack ids for emails are reused, not looked up again. */
   sources: Sources & Pick<PlanInput, 'emailToSlackId'>,
@@ -34,8 +30,8 @@ export async function runHygiene(
   stop?: AbortSignal,
 ): Promise<HygieneSummary> {
   const [report, passwordPolicy] = await Promise.all([
-    settings.reports.fetch(),
-    settings.reports.passwordPolicy(),
+    deps.credentialReports.fetch(),
+    deps.credentialReports.passwordPolicy(),
   ]);
   const parsed = parseCredentialReport(report.csv);
   const found = findings(parsed.rows, { ...settings.policy, passwordPolicy }, deps.now(), deps.timeZone);
@@ -108,7 +104,7 @@ export async function runHygiene(
  */
 async function claimFindings(
   owned: readonly Finding[],
-  deps: SweepDeps,
+  deps: AccountDeps,
   sweepId: string,
 ): Promise<Finding[]> {
   const claimed: Finding[] = [];
@@ -123,7 +119,7 @@ async function claimFindings(
   return claimed;
 }
 
-async function deactivate(stale: StaleKey, deps: SweepDeps, sweepId: string): Promise<string> {
+async function deactivate(stale: StaleKey, deps: AccountDeps, sweepId: string): Promise<string> {
   const label = `${stale.userName} key ${stale.slot}`;
   // Live check: the report may be hours old and names keys only by slot.
   const live = await deps.iam.listAccessKeys(stale.userName);

@@ -20,7 +20,8 @@ import { IamAccount, type IamAccountFixture } from '../../src/embedded/iam/accou
 import { type IamServer, type IamServerOptions, startIamServer } from '../../src/embedded/iam/server';
 import { messages } from '../../src/slack/messages';
 import { SlackNotifier } from '../../src/slack/notifier';
-import { runSweep, type SweepDeps } from '../../src/sweep/run-sweep';
+import type { SweepDeps } from '../../src/sweep/deps';
+import { runSweep } from '../../src/sweep/run-sweep';
 import {
   type Cell,
   type FakeSheets,
@@ -144,8 +145,8 @@ export class FaultWorld {
       ...(options.hygiene === false
         ? {}
         : {
+            credentialReports: new AwsCredentialReportSource(iamClient, { pollMs: 10 }),
             hygiene: {
-              reports: new AwsCredentialReportSource(iamClient, { pollMs: 10 }),
               policy: DEFAULT_HYGIENE_POLICY,
               deactivateStaleKeys: false,
             },

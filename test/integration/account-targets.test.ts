@@ -1,5 +1,6 @@
 import { accountTargets } from '../../src/adapters/accounts/targets';
 import { loadConfig } from '../../src/config';
+import { accountTargetOptions } from '../../src/container';
 import { IamAccount } from '../../src/embedded/iam/account';
 import { type IamServer, startIamServer } from '../../src/embedded/iam/server';
 import {
@@ -46,7 +47,7 @@ describe('account targets', () => {
     const saved = { ...process.env };
     Object.assign(process.env, env('111122223333,222233334444'));
     try {
-      const targets = await accountTargets(loadConfig(process.env), closers);
+      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
       // The credentials' own account is the home account, not a target.
       expect(targets.map((t) => t.id)).toEqual(['222233334444']);
       const inventory = await targets[0]!.iam.inventory();
@@ -62,7 +63,7 @@ describe('account targets', () => {
     const saved = { ...process.env };
     Object.assign(process.env, env('organizations'));
     try {
-      const targets = await accountTargets(loadConfig(process.env), closers);
+      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
       expect(targets.map((t) => t.id)).toEqual(['222233334444']);
     } finally {
       process.env = saved;

@@ -9,7 +9,7 @@ import { caseId } from '../../src/ports/cases';
 import { composeSlackApp } from '../../src/slack/compose';
 import { messages } from '../../src/slack/messages';
 import { SlackNotifier } from '../../src/slack/notifier';
-import type { SweepDeps } from '../../src/sweep/run-sweep';
+import type { SweepDeps } from '../../src/sweep/deps';
 import { type FakeSlack, type SlackServerOptions, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';
 import { World, type WorldOptions } from './world';
