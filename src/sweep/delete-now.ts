@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone, daysBetween } from '../domain/dates';
+import { teardownKey } from '../domain/journal-keys';
 import { type LedgerRow, parseLedger, rowOfKey, withCopies } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
-import { isNotice, plan, settleRemoval, teardownKey } from '../domain/planner';
+import { isNotice, plan, settleRemoval } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
 import type { NoticeCase } from '../ports/cases';
 import { errorMessage } from '../util/errors';

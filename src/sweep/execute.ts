@@ -1,12 +1,12 @@
 import type { LocalDate } from '../domain/dates';
 import { isCustomerManagedPolicy, type LiveAccessKey, maskKeyId } from '../domain/iam';
+import { deactivationKey, journalKeyPrefix, parseJournalKey } from '../domain/journal-keys';
 import type { LedgerRow } from '../domain/ledger';
 import { type Action, isNotice, type Removal, type Skip, settleRemoval } from '../domain/planner';
 import type { ActionResult, Mode } from '../domain/report';
 import {
   type Deactivation,
   type DeactivationDetail,
-  deactivationKey,
   type StagedRemovalPolicy,
   stageRemoval,
   userDeactivationSteps,
@@ -325,6 +325,12 @@ async function beginDeactivation(
   return recorded;
 }
 
+/** The entry's action is the key's first word (`notice`, `final-notice`…). */
+function journalAction(key: string): string {
+  const parsed = parseJournalKey(key);
+  return parsed ? journalKeyPrefix(parsed.kind) : key;
+}
+
 /**
  * At most once: the claim is written before sending, so a crash between the two loses
  * one notice (the planner reports it) rather than sending it twice. A send that throws (Slack
@@ -341,7 +347,7 @@ async function notifyOnce(
   const claim = await deps.journal.begin(
     {
       key,
-      action: key.split('#')[0] ?? key,
+      action: journalAction(key),
       rowId: journalRowId(row, deps),
       sweepId: deps.sweepId,
       ...(detail === undefined ? {} : { detail }),

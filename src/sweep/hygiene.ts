@@ -1,6 +1,7 @@
 import { parseCredentialReport } from '../domain/credential-report';
 import { findingEmailLookups, planFindingNotices, type StaleKey, staleKeys } from '../domain/finding-plan';
 import { type Finding, findings, summarise } from '../domain/hygiene';
+import { staleKeyDeactivationKey } from '../domain/journal-keys';
 import type { PlanInput } from '../domain/planner';
 import type { HygieneSummary, Mode } from '../domain/report';
 import type { CredentialReportSource } from '../ports/credential-report';
@@ -131,7 +132,7 @@ async function deactivate(stale: StaleKey, deps: AccountDeps, sweepId: string): 
   );
   if (!key) return `${label}: not deactivated, no live key matches the report`;
   if (key.status !== 'Active') return `${label}: already inactive`;
-  const journalKey = `deactivate#${key.accessKeyId}`;
+  const journalKey = staleKeyDeactivationKey(key.accessKeyId);
   const claim = await deps.journal.begin(
     {
       key: journalKey,

@@ -1,5 +1,6 @@
 import { maskKeyId } from '../domain/iam';
-import { type DeactivationDetail, deactivationKey } from '../domain/staged-removal';
+import { deactivationKey } from '../domain/journal-keys';
+import type { DeactivationDetail } from '../domain/staged-removal';
 import type { NoticeCase } from '../ports/cases';
 import { errorMessage } from '../util/errors';
 import { depsForAccount, type SweepDeps } from './deps';
