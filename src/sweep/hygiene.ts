@@ -7,6 +7,7 @@ import type { HygieneSummary, Mode } from '../domain/report';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { AccountDeps, HygieneSettings, Sources } from './deps';
 import { lookUpEmails } from './lookups';
+import { once } from './once';
 
 /** An account with a credential report to check. */
 export type HygieneDeps = AccountDeps & { readonly credentialReports: CredentialReportSource };
@@ -79,13 +80,30 @@ export async function runHygiene(
   let notifiedFindings = 0;
   for (const notice of notices) {
     if (stop?.aborted) break;
-    const claimed = await claimFindings(notice.findings, deps, sweepId);
-    if (notice.slackId !== null && claimed.length > 0) {
-      await deps.notifier.findings({ slackId: notice.slackId, findings: claimed });
+    const { slackId } = notice;
+    const told = await once(
+      deps.journal,
+      deps.now,
+      notice.findings.map((finding) => ({
+        key: finding.key,
+        action: 'finding',
+        rowId: finding.user,
+        sweepId,
+      })),
+      async ({ keys }) => {
+        const claimed = notice.findings.filter((finding) => keys.includes(finding.key));
+        if (slackId === null || claimed.length === 0) return { value: 0 };
+        await deps.notifier.findings({ slackId, findings: claimed });
+        return { value: claimed.length };
+      },
+      // A claim that already existed belongs to a sweep that died around its DM: at most once to
+      // the owner, so it is closed here and only the digest lists it for the admins, once.
+      { resume: 'never', closeEarlier: { interrupted: true } },
+    );
+    if (told.kind === 'ran' && told.value > 0) {
       notified++;
-      notifiedFindings += claimed.length;
+      notifiedFindings += told.value;
     }
-    for (const finding of claimed) await deps.journal.complete(finding.key, deps.now());
   }
   if (fresh.length > 0)
     await deps.notifier.findingsDigest({ fresh, counts: summary.counts, generatedAt: report.generatedAt });
@@ -96,28 +114,6 @@ export async function runHygiene(
     deactivated.push(await deactivate(key, deps, sweepId));
   }
   return { ...summary, notified, notifiedFindings, deactivated };
-}
-
-/**
- * Claims every finding of one owner before their DM; returns the ones this run claimed. A claim
- * that already existed belongs to a sweep that died around its DM: at most once to the owner,
- * so it is closed here and only the digest lists it for the admins, once.
- */
-async function claimFindings(
-  owned: readonly Finding[],
-  deps: AccountDeps,
-  sweepId: string,
-): Promise<Finding[]> {
-  const claimed: Finding[] = [];
-  for (const finding of owned) {
-    const claim = await deps.journal.begin(
-      { key: finding.key, action: 'finding', rowId: finding.user, sweepId },
-      deps.now(),
-    );
-    if (claim.created) claimed.push(finding);
-    else await deps.journal.complete(finding.key, deps.now(), { interrupted: true });
-  }
-  return claimed;
 }
 
 async function deactivate(stale: StaleKey, deps: AccountDeps, sweepId: string): Promise<string> {
@@ -132,27 +128,34 @@ async function deactivate(stale: StaleKey, deps: AccountDeps, sweepId: string): 
   );
   if (!key) return `${label}: not deactivated, no live key matches the report`;
   if (key.status !== 'Active') return `${label}: already inactive`;
-  const journalKey = staleKeyDeactivationKey(key.accessKeyId);
-  const claim = await deps.journal.begin(
-    {
-      key: journalKey,
-      action: 'deactivate-key',
-      rowId: key.accessKeyId,
-      sweepId,
-      detail: { finding: stale.finding.key },
+  const claim = {
+    key: staleKeyDeactivationKey(key.accessKeyId),
+    action: 'deactivate-key',
+    rowId: key.accessKeyId,
+    sweepId,
+    detail: { finding: stale.finding.key },
+  };
+  const done = await once(
+    deps.journal,
+    deps.now,
+    [claim],
+    async () => {
+      await deps.iam.run({
+        op: 'deactivate-access-key',
+        userName: stale.userName,
+        accessKeyId: key.accessKeyId,
+      });
+      await deps.audit.record({
+        at: deps.now().toISOString(),
+        actor: `sweep:${sweepId}`,
+        action: 'deactivate-access-key',
+        target: stale.userName,
+        outcome: 'done',
+        detail: `${key.accessKeyId}: ${stale.finding.detail}`,
+      });
+      return { value: `${label}: deactivated` };
     },
-    deps.now(),
+    { resume: 'unless-completed' },
   );
-  if (!claim.created && claim.existing.state === 'completed') return `${label}: already deactivated`;
-  await deps.iam.run({ op: 'deactivate-access-key', userName: stale.userName, accessKeyId: key.accessKeyId });
-  await deps.audit.record({
-    at: deps.now().toISOString(),
-    actor: `sweep:${sweepId}`,
-    action: 'deactivate-access-key',
-    target: stale.userName,
-    outcome: 'done',
-    detail: `${key.accessKeyId}: ${stale.finding.detail}`,
-  });
-  await deps.journal.complete(journalKey, deps.now());
-  return `${label}: deactivated`;
+  return done.kind === 'ran' ? done.value : `${label}: already deactivated`;
 }
