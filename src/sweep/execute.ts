@@ -1,3 +1,4 @@
+import { HOME_ACCOUNT } from '../domain/accounts';
 import type { LocalDate } from '../domain/dates';
 import { isCustomerManagedPolicy, type LiveAccessKey, maskKeyId } from '../domain/iam';
 import { deactivationKey, journalKeyPrefix, parseJournalKey } from '../domain/journal-keys';
@@ -154,7 +155,7 @@ async function listKeys(removal: Removal, deps: ExecutorDeps): Promise<ListedKey
 
 /** `<account>/<key id>`: the journal says where an action happened, not only to which row. */
 function journalRowId(row: LedgerRow, deps: ExecutorDeps): string {
-  return `${row.accountId ?? deps.account ?? 'default'}/${row.id}`;
+  return `${row.accountId ?? deps.account ?? HOME_ACCOUNT}/${row.id}`;
 }
 
 async function executeOne(action: Action, deps: ExecutorDeps): Promise<ActionResult> {
