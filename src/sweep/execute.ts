@@ -29,8 +29,8 @@ export interface ExecutorDeps {
   readonly mode: Mode;
   /** Names the run in journal entries. */
   readonly sweepId: string;
-  /** The AWS account acted in, named in journal entries; absent for the credentials' own. */
-  readonly account?: string | null;
+  /** The AWS account acted in, named in journal entries; `null` for the credentials' own. */
+  readonly account: string | null;
   /** Who caused the actions, for the audit log: `sweep:<id>` or `slack:<user id>`. */
   readonly actor: string;
   readonly iam: IamGateway;
