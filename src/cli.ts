@@ -13,7 +13,7 @@ import {
 import { unlockCommand } from './cli/unlock';
 import { embeddedFor, loadEmbedded } from './compose/load-embedded';
 import { type Config, ConfigError } from './config';
-import { buildRuntime, openState, sweepDepsOf } from './container';
+import { buildRuntime, digestDepsOf, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
@@ -158,11 +158,7 @@ async function digestCommand(): Promise<number> {
     embeddedFor(config),
   );
   try {
-    const result = await runDigest(
-      sweepDepsOf(runtime),
-      { reports: runtime.credentialReports, policy: config.hygiene },
-      runtime.archive,
-    );
+    const result = await runDigest(digestDepsOf(runtime));
     process.stdout.write(
       `Digest sent: ${result.total} findings from the report of ${result.generatedAt}` +
         `${result.archivedAt ? `, archived to ${result.archivedAt}` : ''}\n`,

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { retryPolicies, WebClient } from '@slack/web-api';
+import type { AccountTargetOptions } from './adapters/accounts/targets';
 import { AwsIamGateway } from './adapters/iam/aws-iam';
 import { AwsCredentialReportSource } from './adapters/iam/credential-report';
 import { CsvWorkbook } from './adapters/ledger/csv-workbook';
@@ -9,6 +10,7 @@ import { ConsoleNotifier } from './adapters/notify/console-notifier';
 import { type DynamoState, dynamoState } from './adapters/store/dynamo-state';
 import { type Config, ConfigError, type SlackConfig } from './config';
 import { createLogger, type Logger } from './log';
+import type { AccountTarget } from './ports/accounts';
 import type { ReportArchive } from './ports/archive';
 import type { CaseStore } from './ports/cases';
 import type { CredentialReportSource } from './ports/credential-report';
@@ -20,7 +22,8 @@ import type { Workbook } from './ports/workbook';
 import { SlackNotifier } from './slack/notifier';
 import { ChannelPacer } from './slack/pacer';
 import { slackLogger } from './slack/slack-logger';
-import type { AccountTarget, SweepDeps } from './sweep/run-sweep';
+import type { SweepDeps } from './sweep/deps';
+import type { DigestDeps } from './sweep/digest';
 import { messages } from './text/messages';
 
 export interface Runtime {
@@ -106,13 +109,7 @@ export async function buildRuntime(
         config.iam.kind === 'embedded' ? { pollMs: 50 } : {},
       ),
       archive: config.archive ? buildArchive(config.archive, closers) : null,
-      // Required only when configured: the STS, Organizations and S3 clients add ~5 MB of
-      // startup RSS to every process, and most deployments use neither.
-      accounts: config.accounts
-        ? await (
-            require('./adapters/accounts/targets') as typeof import('./adapters/accounts/targets.js')
-          ).accountTargets(config, closers)
-        : [],
+      accounts: await buildAccounts(config, closers),
       ...state,
       web,
       notifier: slack ?? new ConsoleNotifier(options.write, messages(config.language)),
@@ -124,6 +121,30 @@ export async function buildRuntime(
     await closeAll(closers);
     throw error;
   }
+}
+
+/** The other accounts' options, when ACCOUNTS is set and IAM is AWS's own. */
+export function accountTargetOptions(config: Config): AccountTargetOptions | null {
+  const accounts = config.accounts;
+  if (!accounts || config.iam.kind !== 'aws') return null;
+  return {
+    source: accounts.source,
+    roleName: accounts.roleName,
+    region: config.iam.region,
+    ...(config.iam.endpoint ? { iamEndpoint: config.iam.endpoint } : {}),
+    ...(accounts.stsEndpoint ? { stsEndpoint: accounts.stsEndpoint } : {}),
+    ...(accounts.organizationsEndpoint ? { organizationsEndpoint: accounts.organizationsEndpoint } : {}),
+  };
+}
+
+async function buildAccounts(config: Config, closers: Closer[]): Promise<AccountTarget[]> {
+  const options = accountTargetOptions(config);
+  if (!options) return [];
+  // Required only when configured: the STS, Organizations and S3 clients add ~5 MB of
+  // startup RSS to every process, and most deployments use neither.
+  const { accountTargets } =
+    require('./adapters/accounts/targets') as typeof import('./adapters/accounts/targets.js');
+  return accountTargets(options, closers);
 }
 
 async function closeAll(closers: Closer[]): Promise<void> {
@@ -192,6 +213,7 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
   return {
     workbook: runtime.workbook,
     iam: runtime.iam,
+    credentialReports: runtime.credentialReports,
     journal: runtime.journal,
     lock: runtime.lock,
     audit: runtime.audit,
@@ -207,7 +229,6 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     ...(config.hygieneChecks
       ? {
           hygiene: {
-            reports: runtime.credentialReports,
             policy: config.hygiene,
             deactivateStaleKeys: config.deactivateStaleKeys,
           },
@@ -218,6 +239,18 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     now,
     lease: config.sweepLease,
     process: { host: hostname(), pid: process.pid },
+  };
+}
+
+/** The weekly digest's dependencies, the same for the CLI, Lambda and `serve`. */
+export function digestDepsOf(runtime: Runtime, now: () => Date = () => new Date()): DigestDeps {
+  return {
+    notifier: runtime.notifier,
+    now,
+    timeZone: runtime.config.timeZone,
+    reports: runtime.credentialReports,
+    policy: runtime.config.hygiene,
+    archive: runtime.archive,
   };
 }
 

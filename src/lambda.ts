@@ -3,7 +3,7 @@ import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambda
 import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
 import { slackAppFor } from './compose/slack-app';
 import { ConfigError } from './config';
-import { buildRuntime, sweepDepsOf } from './container';
+import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
 import { failureCount, summaryFields, sweepVerdict } from './domain/report';
 import { loadConfigWithSecrets } from './load-config';
@@ -159,12 +159,8 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 
     /** EventBridge weekly schedule → the hygiene digest. */
     async digest(_event: ScheduledEvent): Promise<DigestResult> {
-      const { config, runtime, sweep } = await get();
-      return runDigest(
-        sweep,
-        { reports: runtime.credentialReports, policy: config.hygiene },
-        runtime.archive,
-      );
+      const { runtime } = await get();
+      return runDigest(digestDepsOf(runtime));
     },
 
     /** SQS: the worker's invocations Lambda gave up on (its on-failure destination), told to the admins. */

@@ -3,7 +3,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { embeddedFor } from './compose/load-embedded';
 import { slackAppFor } from './compose/slack-app';
 import type { Config } from './config';
-import { buildRuntime, sweepDepsOf } from './container';
+import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { summaryFields, sweepVerdict } from './domain/report';
 import type { Logger } from './log';
 import { runDigest } from './sweep/digest';
@@ -79,11 +79,7 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
     config.digestSchedule,
     async () => {
       try {
-        const result = await runDigest(
-          sweep,
-          { reports: runtime.credentialReports, policy: config.hygiene },
-          runtime.archive,
-        );
+        const result = await runDigest(digestDepsOf(runtime));
         logger.info('weekly digest sent', { ...result });
       } catch (error) {
         logger.error('weekly digest failed', { error });

@@ -13,8 +13,8 @@ import { type Dispatch, type Job, type JobContext, runJob } from '../slack/jobs'
 import { responseUrlPolicy } from '../slack/response-url';
 import { Workflow } from '../slack/workflow';
 import { deleteRowNow } from '../sweep/delete-now';
+import type { SweepDeps } from '../sweep/deps';
 import { reactivateRow } from '../sweep/reactivate';
-import type { SweepDeps } from '../sweep/run-sweep';
 import { messages } from '../text/messages';
 
 export interface SlackAppDeps {

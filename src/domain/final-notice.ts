@@ -1,4 +1,5 @@
 import { addDays, daysBetween, type LocalDate } from './dates';
+import { finalNoticeKey, noticeKey, ownerUnknownKey } from './journal-keys';
 import type { LedgerRow } from './ledger';
 
 /**
@@ -8,10 +9,6 @@ import type { LedgerRow } from './ledger';
  * removes the key on it if nothing changed. A new end date makes new journal keys, so an
  * owner who extends in the meantime always wins.
  */
-
-export const noticeKey = (row: LedgerRow) => `notice#${row.id}#${row.endDate}`;
-export const ownerUnknownKey = (row: LedgerRow) => `owner-unknown#${row.id}#${row.endDate}`;
-export const finalNoticeKey = (row: LedgerRow) => `final-notice#${row.id}#${row.endDate}`;
 
 /** What the planner needs of one journal entry of a notice. */
 export interface NoticeEntry {

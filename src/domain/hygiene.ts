@@ -1,6 +1,7 @@
 import { format, parseISO } from 'date-fns';
 import type { CredentialReportRow, Slot } from './credential-report';
 import { addDays, dateInZone, daysBetween, type LocalDate } from './dates';
+import { findingKey } from './journal-keys';
 
 /**
  * IAM hygiene checks on the credential report: expiring passwords, old and unused keys,
@@ -140,10 +141,6 @@ export function isoWeek(date: LocalDate): string {
   // parseISO reads a bare date as local midnight and format reads local fields back, so the
   // host's zone cancels out and only the calendar date matters.
   return format(parseISO(date), "RRRR-'W'II");
-}
-
-function findingKey(kind: FindingKind, user: string, credential: string, window: string): string {
-  return `finding#${kind}#${user}#${credential}#${window}`;
 }
 
 const credentialId = (credential: CredentialRef) =>

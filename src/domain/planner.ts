@@ -1,12 +1,5 @@
 import { daysBetween, type LocalDate } from './dates';
-import {
-  finalNoticeKey,
-  type NoticeEntry,
-  noticeKey,
-  ownerUnknownKey,
-  type Warning,
-  warningFor,
-} from './final-notice';
+import { type NoticeEntry, type Warning, warningFor } from './final-notice';
 import {
   type IamInventory,
   type IamUserSummary,
@@ -15,6 +8,7 @@ import {
   type LiveAccessKey,
   maskKeyId,
 } from './iam';
+import { finalNoticeKey, noticeKey, ownerUnknownKey, teardownKey } from './journal-keys';
 import { contestedKeys, contestVerdict, type KeyHolder } from './key-holders';
 import type { Ledger, LedgerRow, RowProblem } from './ledger';
 import { EMAIL_TAG, type PeopleDirectory, resolveOwner } from './people';
@@ -180,10 +174,6 @@ export interface Plan {
   readonly skips: readonly Skip[];
   readonly problems: readonly RowProblem[];
 }
-
-export { finalNoticeKey, noticeKey, ownerUnknownKey };
-/** One key per row for any teardown of it, whichever form it took, so completion is easy to see. */
-export const teardownKey = (row: LedgerRow) => `teardown#${row.id}#${row.endDate}`;
 
 function belongsHere(row: LedgerRow, iam: IamInventory): boolean {
   return row.accountId === null || iam.accountId === null || row.accountId === iam.accountId;

@@ -1,5 +1,5 @@
 import { addDays, daysBetween, type LocalDate } from './dates';
-import type { LedgerRow } from './ledger';
+import { deactivationKey } from './journal-keys';
 import type { Action, Settled, Skip } from './planner';
 import type { TeardownStep, UserHoldings } from './teardown';
 
@@ -7,10 +7,6 @@ import type { TeardownStep, UserHoldings } from './teardown';
 export interface StagedRemovalPolicy {
   readonly deleteAfterDays: number;
 }
-
-/** One journal key per row and end date, like a teardown's, so a re-run resumes it. */
-export const deactivationKey = (row: Pick<LedgerRow, 'id' | 'endDate'>) =>
-  `deactivate#${row.id}#${row.endDate}`;
 
 /** What the journal says about one row's deactivation. */
 export interface Deactivation {

@@ -11,7 +11,7 @@
 export type JournalState = 'started' | 'completed' | 'failed';
 
 export interface JournalEntry {
-  /** Idempotency key: `<action>#<rowId>#<date>`. */
+  /** Idempotency key, built and read by `domain/journal-keys`. */
   readonly key: string;
   readonly action: string;
   readonly rowId: string;

@@ -4,7 +4,8 @@ import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { parseLedger } from '../domain/ledger';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { FileShare } from '../ports/file-share';
-import { runSweep, type SweepDeps } from '../sweep/run-sweep';
+import type { SweepDeps } from '../sweep/deps';
+import { runSweep } from '../sweep/run-sweep';
 import {
   credentialReportTitle,
   ledgerReport,

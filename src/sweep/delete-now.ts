@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone, daysBetween } from '../domain/dates';
+import { teardownKey } from '../domain/journal-keys';
 import { type LedgerRow, parseLedger, rowOfKey, withCopies } from '../domain/ledger';
 import { PeopleDirectory, parsePeople } from '../domain/people';
-import { isNotice, plan, settleRemoval, teardownKey } from '../domain/planner';
+import { isNotice, plan, settleRemoval } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
 import type { NoticeCase } from '../ports/cases';
 import { errorMessage } from '../util/errors';
+import { depsForAccount, executorDeps, type SweepDeps } from './deps';
 import { execute } from './execute';
-import { completeInput, type SweepDeps } from './run-sweep';
+import { completeInput } from './run-sweep';
 
 export type DeleteNowResult =
   | { readonly kind: 'done'; readonly detail: string }
@@ -43,12 +45,11 @@ export async function deleteRowNow(
       ? { kind: 'done', detail: 'the ledger already records the deletion' }
       : { kind: 'refused', reason: 'the ledger says deleted, but Keywarden did not delete it' };
   // A row of another account is torn down with that account's IAM, as the sweep would.
-  const target = deps.accounts?.find((account) => account.id !== null && account.id === row.accountId);
-  const accountDeps = target ? { ...deps, iam: target.iam } : deps;
+  const account = depsForAccount(deps, row.accountId);
   const sources = {
     ledger: fullLedger,
     directory: new PeopleDirectory(parsePeople(tables.people).people),
-    iam: await accountDeps.iam.inventory(),
+    iam: await account.iam.inventory(),
   };
 
   const today = dateInZone(deps.now(), deps.timeZone);
@@ -60,7 +61,7 @@ export async function deleteRowNow(
   );
   const ledger = { ...sources.ledger, rows: sources.ledger.rows.filter((r) => users.has(r.iamUser)) };
   // The owner (or an admin) asked for this deletion: that is all the warning it needs.
-  const asked = { ...accountDeps, policy: { ...accountDeps.policy, finalNoticeDays: 0 } };
+  const asked = { ...account, policy: { ...account.policy, finalNoticeDays: 0 } };
   const input = await completeInput(asked, { ...sources, ledger }, dueDay);
   const planned = plan(input);
   const isClicked = (r: LedgerRow) => r.accessKeyId === accessKeyId && r.iamUser === iamUser;
@@ -70,7 +71,7 @@ export async function deleteRowNow(
   // due), but only the action for the clicked row runs.
   const removal = planned.removals.find((candidate) => clicked(candidate.due.map((due) => due.row)));
   const settled = removal
-    ? settleRemoval(removal, await accountDeps.iam.listAccessKeys(removal.userName))
+    ? settleRemoval(removal, await account.iam.listAccessKeys(removal.userName))
     : { actions: [], skips: [] };
   const action = [...settled.actions, ...planned.actions].find(
     (candidate) => clicked(rowsOf(candidate)) && !isNotice(candidate),
@@ -82,7 +83,10 @@ export async function deleteRowNow(
     return { kind: 'refused', reason: skip?.detail ?? 'nothing to delete for this row' };
   }
 
-  const [result] = await execute([action], { ...accountDeps, mode: 'apply', sweepId: randomUUID(), actor });
+  const [result] = await execute(
+    [action],
+    executorDeps(account, { mode: 'apply', sweepId: randomUUID(), actor }),
+  );
   if (result?.outcome !== 'done') return { kind: 'failed', detail: result?.detail ?? 'not executed' };
   const writes = ledgerWrites(
     withCopies(deletedRows([result]), sources.ledger.duplicates),

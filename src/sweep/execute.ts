@@ -1,12 +1,13 @@
+import { HOME_ACCOUNT } from '../domain/accounts';
 import type { LocalDate } from '../domain/dates';
 import { isCustomerManagedPolicy, type LiveAccessKey, maskKeyId } from '../domain/iam';
+import { deactivationKey, journalKeyPrefix, parseJournalKey } from '../domain/journal-keys';
 import type { LedgerRow } from '../domain/ledger';
 import { type Action, isNotice, type Removal, type Skip, settleRemoval } from '../domain/planner';
 import type { ActionResult, Mode } from '../domain/report';
 import {
   type Deactivation,
   type DeactivationDetail,
-  deactivationKey,
   type StagedRemovalPolicy,
   stageRemoval,
   userDeactivationSteps,
@@ -20,15 +21,16 @@ import {
 } from '../domain/teardown';
 import type { IamGateway } from '../ports/iam';
 import { type DeactivatedNotice, NoticeNotSent, type Notifier } from '../ports/notifier';
-import type { AuditLog, Journal } from '../ports/state';
+import type { AuditLog, Journal, JournalBegin } from '../ports/state';
 import { errorMessage } from '../util/errors';
+import { once, type Ran } from './once';
 
 export interface ExecutorDeps {
   readonly mode: Mode;
   /** Names the run in journal entries. */
   readonly sweepId: string;
-  /** The AWS account acted in, named in journal entries; absent for the credentials' own. */
-  readonly account?: string | null;
+  /** The AWS account acted in, named in journal entries; `null` for the credentials' own. */
+  readonly account: string | null;
   /** Who caused the actions, for the audit log: `sweep:<id>` or `slack:<user id>`. */
   readonly actor: string;
   readonly iam: IamGateway;
@@ -153,7 +155,7 @@ async function listKeys(removal: Removal, deps: ExecutorDeps): Promise<ListedKey
 
 /** `<account>/<key id>`: the journal says where an action happened, not only to which row. */
 function journalRowId(row: LedgerRow, deps: ExecutorDeps): string {
-  return `${row.accountId ?? deps.account ?? 'default'}/${row.id}`;
+  return `${row.accountId ?? deps.account ?? HOME_ACCOUNT}/${row.id}`;
 }
 
 async function executeOne(action: Action, deps: ExecutorDeps): Promise<ActionResult> {
@@ -229,10 +231,9 @@ async function deactivateUser(
     keys: holdings.accessKeys.filter((key) => key.status === 'Active').map((key) => key.accessKeyId),
     consoleRemoved: holdings.loginProfile,
   };
-  const recorded = await beginDeactivation(action.keys, action.rows, detail, deps);
-  for (const step of steps) await runStep(step, action.userName, deps);
-  // The completion's detail replaces a Reactivate's mark: this deactivation is the current one.
-  for (const key of action.keys) await deps.journal.complete(key, deps.now(), recorded);
+  const { value: recorded } = await deactivation(action.keys, action.rows, detail, deps, async () => {
+    for (const step of steps) await runStep(step, action.userName, deps);
+  });
   return announceDeactivation(
     `deactivated ${action.userName} in ${steps.length} steps; deleted on ${action.deleteOn} unless reactivated`,
     action.rows,
@@ -252,14 +253,14 @@ async function deactivateKey(
     keys: active ? [accessKey.accessKeyId] : [],
     consoleRemoved: false,
   };
-  const recorded = await beginDeactivation([action.key], [row], detail, deps);
-  if (active)
-    await runStep(
-      { op: 'deactivate-access-key', userName: row.iamUser, accessKeyId: accessKey.accessKeyId },
-      row.iamUser,
-      deps,
-    );
-  await deps.journal.complete(action.key, deps.now(), recorded);
+  await deactivation([action.key], [row], detail, deps, async () => {
+    if (active)
+      await runStep(
+        { op: 'deactivate-access-key', userName: row.iamUser, accessKeyId: accessKey.accessKeyId },
+        row.iamUser,
+        deps,
+      );
+  });
   return announceDeactivation(
     `deactivated ${maskKeyId(row.accessKeyId)}; deleted on ${action.deleteOn} unless reactivated`,
     [row],
@@ -295,34 +296,59 @@ async function announceDeactivation(
 }
 
 /**
- * Claims the rows' deactivation keys. A resumed or repeated deactivation keeps what the first
- * attempt recorded (its keys were active then; the live holdings no longer say so), except
- * after a Reactivate, when the new attempt's own record starts over.
+ * Deactivates under the rows' deactivation keys. A resumed or repeated deactivation keeps what
+ * the first attempt recorded (its keys were active then; the live holdings no longer say so),
+ * except after a Reactivate, when the new attempt's own record starts over. The completion's
+ * detail replaces a Reactivate's mark: this deactivation is the current one.
  */
-async function beginDeactivation(
+function deactivation(
   keys: readonly string[],
   rows: readonly LedgerRow[],
   detail: DeactivationDetail,
   deps: ExecutorDeps,
-): Promise<DeactivationDetail> {
-  let recorded = detail;
-  for (const [index, key] of keys.entries()) {
+  steps: () => Promise<void>,
+): Promise<Ran<DeactivationDetail>> {
+  return once(
+    deps.journal,
+    deps.now,
+    rowClaims(keys, rows, 'deactivate', detail, deps),
+    async ({ resumed }) => {
+      let recorded = detail;
+      for (const entry of resumed) {
+        const earlier =
+          entry.state === 'started' ? (entry.detail as DeactivationDetail | undefined) : undefined;
+        if (earlier)
+          recorded = {
+            ...detail,
+            keys: [...new Set([...earlier.keys, ...detail.keys])],
+            consoleRemoved: earlier.consoleRemoved || detail.consoleRemoved,
+          };
+      }
+      await steps();
+      return { value: recorded, detail: recorded };
+    },
+    { resume: 'always' },
+  );
+}
+
+/** One claim per row of an action, its keys and rows side by side. */
+function rowClaims(
+  keys: readonly string[],
+  rows: readonly LedgerRow[],
+  action: string,
+  detail: unknown,
+  deps: ExecutorDeps,
+): JournalBegin[] {
+  return keys.flatMap((key, index) => {
     const row = rows[index];
-    if (!row) continue;
-    const claim = await deps.journal.begin(
-      { key, action: 'deactivate', rowId: journalRowId(row, deps), sweepId: deps.sweepId, detail },
-      deps.now(),
-    );
-    if (claim.created || claim.existing.state !== 'started') continue;
-    const earlier = claim.existing.detail as DeactivationDetail | undefined;
-    if (earlier)
-      recorded = {
-        ...detail,
-        keys: [...new Set([...earlier.keys, ...detail.keys])],
-        consoleRemoved: earlier.consoleRemoved || detail.consoleRemoved,
-      };
-  }
-  return recorded;
+    return row ? [{ key, action, rowId: journalRowId(row, deps), sweepId: deps.sweepId, detail }] : [];
+  });
+}
+
+/** The entry's action is the key's first word (`notice`, `final-notice`…). */
+function journalAction(key: string): string {
+  const parsed = parseJournalKey(key);
+  return parsed ? journalKeyPrefix(parsed.kind) : key;
 }
 
 /**
@@ -338,31 +364,41 @@ async function notifyOnce(
   send: () => Promise<void>,
   detail?: unknown,
 ): Promise<string> {
-  const claim = await deps.journal.begin(
-    {
-      key,
-      action: key.split('#')[0] ?? key,
-      rowId: journalRowId(row, deps),
-      sweepId: deps.sweepId,
-      ...(detail === undefined ? {} : { detail }),
+  const claim = {
+    key,
+    action: journalAction(key),
+    rowId: journalRowId(row, deps),
+    sweepId: deps.sweepId,
+    ...(detail === undefined ? {} : { detail }),
+  };
+  const sent = await once(
+    deps.journal,
+    deps.now,
+    [claim],
+    async () => {
+      await send();
+      return { value: 'sent' };
     },
-    deps.now(),
-  );
-  if (!claim.created) return `already claimed by sweep ${claim.existing.sweepId} (${claim.existing.state})`;
-  try {
-    await send();
-  } catch (error) {
     // Part of a notice may have gone out: only one that reached nobody is sent again.
-    if (!(error instanceof NoticeNotSent)) throw error;
-    const marked = await deps.journal.fail(key, deps.sweepId, deps.now(), error.message).catch(() => false);
-    throw new Error(
-      marked
-        ? `not sent: ${error.message}; the next sweep sends it again`
-        : `not sent: ${error.message}; recording that failed too, so the next sweep flags it as possibly sent`,
-    );
+    {
+      resume: 'never',
+      nothingDone: (error: unknown): error is NoticeNotSent => error instanceof NoticeNotSent,
+    },
+  );
+  switch (sent.kind) {
+    case 'ran':
+      return sent.value;
+    case 'already-done': {
+      const [existing] = sent.earlier;
+      return `already claimed by sweep ${existing.sweepId} (${existing.state})`;
+    }
+    case 'failed':
+      throw new Error(
+        sent.marked
+          ? `not sent: ${sent.error.message}; the next sweep sends it again`
+          : `not sent: ${sent.error.message}; recording that failed too, so the next sweep flags it as possibly sent`,
+      );
   }
-  await deps.journal.complete(key, deps.now());
-  return 'sent';
 }
 
 /**
@@ -397,35 +433,34 @@ async function teardownUser(
 ): Promise<string> {
   const holdings = await liveHoldings(action.userName, action.rows, 'deleted', deps);
 
-  // A resumed teardown: what the interrupted attempt already deactivated or detached is no
-  // longer in the live holdings, but the snapshot it journaled still names it.
-  let recorded: Partial<UserHoldings> = {};
-  for (const [index, key] of action.keys.entries()) {
-    const row = action.rows[index];
-    if (!row) continue;
-    const detail: TeardownDetail = { holdings };
-    const claim = await deps.journal.begin(
-      { key, action: 'teardown-user', rowId: journalRowId(row, deps), sweepId: deps.sweepId, detail },
-      deps.now(),
-    );
-    if (!claim.created)
-      recorded = (claim.existing.detail as Partial<TeardownDetail> | undefined)?.holdings ?? recorded;
-  }
-
-  const freedMfa = (recorded.mfaDevices ?? []).filter(
-    (serialNumber) => serialNumber.startsWith('arn:') && !holdings.mfaDevices.includes(serialNumber),
+  const detail: TeardownDetail = { holdings };
+  const { value } = await once(
+    deps.journal,
+    deps.now,
+    rowClaims(action.keys, action.rows, 'teardown-user', detail, deps),
+    async ({ resumed }) => {
+      // A resumed teardown: what the interrupted attempt already deactivated or detached is no
+      // longer in the live holdings, but the snapshot it journaled still names it.
+      let recorded: Partial<UserHoldings> = {};
+      for (const entry of resumed)
+        recorded = (entry.detail as Partial<TeardownDetail> | undefined)?.holdings ?? recorded;
+      const freedMfa = (recorded.mfaDevices ?? []).filter(
+        (serialNumber) => serialNumber.startsWith('arn:') && !holdings.mfaDevices.includes(serialNumber),
+      );
+      const steps: TeardownStep[] = [
+        ...freedMfa.map((serialNumber): TeardownStep => ({ op: 'delete-virtual-mfa-device', serialNumber })),
+        ...userTeardownSteps(holdings),
+      ];
+      for (const step of steps) await runStep(step, action.userName, deps);
+      const policies = await cleanUpPolicies(
+        [...new Set([...holdings.attachedPolicies, ...(recorded.attachedPolicies ?? [])])],
+        deps,
+      );
+      return { value: [`removed ${action.userName} in ${steps.length} steps`, ...policies].join('; ') };
+    },
+    { resume: 'always' },
   );
-  const steps: TeardownStep[] = [
-    ...freedMfa.map((serialNumber): TeardownStep => ({ op: 'delete-virtual-mfa-device', serialNumber })),
-    ...userTeardownSteps(holdings),
-  ];
-  for (const step of steps) await runStep(step, action.userName, deps);
-  const policies = await cleanUpPolicies(
-    [...new Set([...holdings.attachedPolicies, ...(recorded.attachedPolicies ?? [])])],
-    deps,
-  );
-  for (const key of action.keys) await deps.journal.complete(key, deps.now());
-  return [`removed ${action.userName} in ${steps.length} steps`, ...policies].join('; ');
+  return value;
 }
 
 /** The key was listed live when the removal was settled, just before this. */
@@ -434,20 +469,18 @@ async function deleteKey(
   deps: ExecutorDeps,
 ): Promise<string> {
   const { key, row, accessKey: target } = action;
-  await deps.journal.begin(
-    {
-      key,
-      action: 'delete-key',
-      rowId: journalRowId(row, deps),
-      sweepId: deps.sweepId,
-      detail: { accessKey: target },
+  const { value } = await once(
+    deps.journal,
+    deps.now,
+    rowClaims([key], [row], 'delete-key', { accessKey: target }, deps),
+    async () => {
+      for (const step of keyRemovalSteps(row.iamUser, target.accessKeyId, target.status))
+        await runStep(step, row.iamUser, deps);
+      return { value: `deleted ${maskKeyId(row.accessKeyId)}; kept ${row.iamUser}` };
     },
-    deps.now(),
+    { resume: 'always' },
   );
-  for (const step of keyRemovalSteps(row.iamUser, target.accessKeyId, target.status))
-    await runStep(step, row.iamUser, deps);
-  await deps.journal.complete(key, deps.now());
-  return `deleted ${maskKeyId(row.accessKeyId)}; kept ${row.iamUser}`;
+  return value;
 }
 
 /** The user or key is already gone; only the policies recorded in the journal may remain. */

@@ -1,18 +1,16 @@
 import { parseCredentialReport } from '../domain/credential-report';
 import { findingEmailLookups, planFindingNotices, type StaleKey, staleKeys } from '../domain/finding-plan';
-import { type Finding, findings, type HygienePolicy, summarise } from '../domain/hygiene';
+import { type Finding, findings, summarise } from '../domain/hygiene';
+import { staleKeyDeactivationKey } from '../domain/journal-keys';
 import type { PlanInput } from '../domain/planner';
 import type { HygieneSummary, Mode } from '../domain/report';
 import type { CredentialReportSource } from '../ports/credential-report';
+import type { AccountDeps, HygieneSettings, Sources } from './deps';
 import { lookUpEmails } from './lookups';
-import type { Sources, SweepDeps } from './run-sweep';
+import { once } from './once';
 
-export interface HygieneSettings {
-  readonly reports: CredentialReportSource;
-  readonly policy: Omit<HygienePolicy, 'passwordPolicy'>;
-  /** Off by default: deactivating keys is a decision a team makes on purpose. */
-  readonly deactivateStaleKeys: boolean;
-}
+/** An account with a credential report to check. */
+export type HygieneDeps = AccountDeps & { readonly credentialReports: CredentialReportSource };
 
 /** The report's `last_rotated` is a key's creation time; IAM's own CreateDate may differ by rounding. */
 const SAME_KEY_TOLERANCE_MS = 1000;
@@ -24,7 +22,7 @@ const SAME_KEY_TOLERANCE_MS = 1000;
  * as teardowns.
  */
 export async function runHygiene(
-  deps: SweepDeps,
+  deps: HygieneDeps,
   settings: HygieneSettings,
   /** The ledger side's sources; its Slack ids for emails are reused, not looked up again. */
   sources: Sources & Pick<PlanInput, 'emailToSlackId'>,
@@ -34,8 +32,8 @@ export async function runHygiene(
   stop?: AbortSignal,
 ): Promise<HygieneSummary> {
   const [report, passwordPolicy] = await Promise.all([
-    settings.reports.fetch(),
-    settings.reports.passwordPolicy(),
+    deps.credentialReports.fetch(),
+    deps.credentialReports.passwordPolicy(),
   ]);
   const parsed = parseCredentialReport(report.csv);
   const found = findings(parsed.rows, { ...settings.policy, passwordPolicy }, deps.now(), deps.timeZone);
@@ -82,13 +80,30 @@ export async function runHygiene(
   let notifiedFindings = 0;
   for (const notice of notices) {
     if (stop?.aborted) break;
-    const claimed = await claimFindings(notice.findings, deps, sweepId);
-    if (notice.slackId !== null && claimed.length > 0) {
-      await deps.notifier.findings({ slackId: notice.slackId, findings: claimed });
+    const { slackId } = notice;
+    const told = await once(
+      deps.journal,
+      deps.now,
+      notice.findings.map((finding) => ({
+        key: finding.key,
+        action: 'finding',
+        rowId: finding.user,
+        sweepId,
+      })),
+      async ({ keys }) => {
+        const claimed = notice.findings.filter((finding) => keys.includes(finding.key));
+        if (slackId === null || claimed.length === 0) return { value: 0 };
+        await deps.notifier.findings({ slackId, findings: claimed });
+        return { value: claimed.length };
+      },
+      // A claim that already existed belongs to a sweep that died around its DM: at most once to
+      // the owner, so it is closed here and only the digest lists it for the admins, once.
+      { resume: 'never', closeEarlier: { interrupted: true } },
+    );
+    if (told.kind === 'ran' && told.value > 0) {
       notified++;
-      notifiedFindings += claimed.length;
+      notifiedFindings += told.value;
     }
-    for (const finding of claimed) await deps.journal.complete(finding.key, deps.now());
   }
   if (fresh.length > 0)
     await deps.notifier.findingsDigest({ fresh, counts: summary.counts, generatedAt: report.generatedAt });
@@ -101,29 +116,7 @@ export async function runHygiene(
   return { ...summary, notified, notifiedFindings, deactivated };
 }
 
-/**
- * Claims every finding of one owner before their DM; returns the ones this run claimed. A claim
- * that already existed belongs to a sweep that died around its DM: at most once to the owner,
- * so it is closed here and only the digest lists it for the admins, once.
- */
-async function claimFindings(
-  owned: readonly Finding[],
-  deps: SweepDeps,
-  sweepId: string,
-): Promise<Finding[]> {
-  const claimed: Finding[] = [];
-  for (const finding of owned) {
-    const claim = await deps.journal.begin(
-      { key: finding.key, action: 'finding', rowId: finding.user, sweepId },
-      deps.now(),
-    );
-    if (claim.created) claimed.push(finding);
-    else await deps.journal.complete(finding.key, deps.now(), { interrupted: true });
-  }
-  return claimed;
-}
-
-async function deactivate(stale: StaleKey, deps: SweepDeps, sweepId: string): Promise<string> {
+async function deactivate(stale: StaleKey, deps: AccountDeps, sweepId: string): Promise<string> {
   const label = `${stale.userName} key ${stale.slot}`;
   // Live check: the report may be hours old and names keys only by slot.
   const live = await deps.iam.listAccessKeys(stale.userName);
@@ -135,27 +128,34 @@ async function deactivate(stale: StaleKey, deps: SweepDeps, sweepId: string): Pr
   );
   if (!key) return `${label}: not deactivated, no live key matches the report`;
   if (key.status !== 'Active') return `${label}: already inactive`;
-  const journalKey = `deactivate#${key.accessKeyId}`;
-  const claim = await deps.journal.begin(
-    {
-      key: journalKey,
-      action: 'deactivate-key',
-      rowId: key.accessKeyId,
-      sweepId,
-      detail: { finding: stale.finding.key },
+  const claim = {
+    key: staleKeyDeactivationKey(key.accessKeyId),
+    action: 'deactivate-key',
+    rowId: key.accessKeyId,
+    sweepId,
+    detail: { finding: stale.finding.key },
+  };
+  const done = await once(
+    deps.journal,
+    deps.now,
+    [claim],
+    async () => {
+      await deps.iam.run({
+        op: 'deactivate-access-key',
+        userName: stale.userName,
+        accessKeyId: key.accessKeyId,
+      });
+      await deps.audit.record({
+        at: deps.now().toISOString(),
+        actor: `sweep:${sweepId}`,
+        action: 'deactivate-access-key',
+        target: stale.userName,
+        outcome: 'done',
+        detail: `${key.accessKeyId}: ${stale.finding.detail}`,
+      });
+      return { value: `${label}: deactivated` };
     },
-    deps.now(),
+    { resume: 'unless-completed' },
   );
-  if (!claim.created && claim.existing.state === 'completed') return `${label}: already deactivated`;
-  await deps.iam.run({ op: 'deactivate-access-key', userName: stale.userName, accessKeyId: key.accessKeyId });
-  await deps.audit.record({
-    at: deps.now().toISOString(),
-    actor: `sweep:${sweepId}`,
-    action: 'deactivate-access-key',
-    target: stale.userName,
-    outcome: 'done',
-    detail: `${key.accessKeyId}: ${stale.finding.detail}`,
-  });
-  await deps.journal.complete(journalKey, deps.now());
-  return `${label}: deactivated`;
+  return done.kind === 'ran' ? done.value : `${label}: already deactivated`;
 }

@@ -1,8 +1,9 @@
 import { maskKeyId } from '../domain/iam';
-import { type DeactivationDetail, deactivationKey } from '../domain/staged-removal';
+import { deactivationKey } from '../domain/journal-keys';
+import type { DeactivationDetail } from '../domain/staged-removal';
 import type { NoticeCase } from '../ports/cases';
 import { errorMessage } from '../util/errors';
-import type { SweepDeps } from './run-sweep';
+import { depsForAccount, type SweepDeps } from './deps';
 
 /**
  * Undoes a staged removal's deactivation of one row: its key goes back on, as the journal
@@ -20,8 +21,7 @@ export async function reactivateRow(
   const detail = entry?.detail as DeactivationDetail | undefined;
   if (entry?.state !== 'completed' || !detail)
     throw new Error(`Keywarden has no finished deactivation of ${maskKeyId(notice.accessKeyId)} to undo`);
-  const target = deps.accounts?.find((account) => account.id !== null && account.id === notice.accountId);
-  const iam = target?.iam ?? deps.iam;
+  const { iam } = depsForAccount(deps, notice.accountId);
   const activated = detail.keys.includes(notice.accessKeyId);
   const accessKey = { userName: notice.iamUser, accessKeyId: notice.accessKeyId } as const;
   if (activated && (await iam.run({ op: 'activate-access-key', ...accessKey })) === 'already-gone')

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { HOME_ACCOUNT, rowsOfAccount, type Targets } from '../domain/accounts';
 import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
 import { contestedKeys } from '../domain/key-holders';
 import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
@@ -10,7 +11,6 @@ import {
   type PlanInput,
   plan,
   type Skip,
-  type SweepPolicy,
 } from '../domain/planner';
 import {
   type AccountOutcome,
@@ -21,54 +21,24 @@ import {
   type Mode,
   type SweepReport,
 } from '../domain/report';
-import type { StagedRemovalPolicy } from '../domain/staged-removal';
-import type { Language } from '../domain/status';
 import { sweepDateRefusal } from '../domain/sweep-date';
-import type { CredentialReportSource } from '../ports/credential-report';
-import type { IamGateway } from '../ports/iam';
-import type { Notifier } from '../ports/notifier';
-import type { SlackDirectory } from '../ports/slack-directory';
-import type { AuditLog, Journal, JournalEntry, LockHolder, LockProcess, SweepLock } from '../ports/state';
-import type { Workbook } from '../ports/workbook';
+import type { AccountTarget } from '../ports/accounts';
+import type { JournalEntry, LockHolder } from '../ports/state';
 import { errorMessage } from '../util/errors';
+import {
+  type AccountDeps,
+  accountDeps,
+  executorDeps,
+  type HygieneSettings,
+  type Sources,
+  type SweepDeps,
+  targetsOf,
+} from './deps';
 import { execute, executeRemovals } from './execute';
-import { type HygieneSettings, runHygiene } from './hygiene';
+import { runHygiene } from './hygiene';
 import { findKeyHolders } from './key-holders';
-import { acquireLease, DEFAULT_LEASE, type LeaseSettings } from './lease';
+import { acquireLease, DEFAULT_LEASE } from './lease';
 import { lookUpEmails } from './lookups';
-
-export interface SweepDeps {
-  readonly workbook: Workbook;
-  readonly iam: IamGateway;
-  readonly journal: Journal;
-  readonly lock: SweepLock;
-  readonly audit: AuditLog;
-  readonly notifier: Notifier;
-  /** Resolves `Email` tags to Slack users; absent when Slack is not configured. */
-  readonly slackDirectory?: SlackDirectory;
-  readonly policy: SweepPolicy;
-  /** `REMOVAL=deactivate-then-delete`; absent, the day after the end date deletes. */
-  readonly stagedRemoval?: StagedRemovalPolicy;
-  /** Other accounts, reached by assuming a role in each; absent, only the credentials' own. */
-  readonly accounts?: readonly AccountTarget[];
-  /** Credential-report checks; absent, the sweep covers the ledger only. */
-  readonly hygiene?: HygieneSettings;
-  readonly timeZone: string;
-  readonly language: Language;
-  readonly now: () => Date;
-  /** The sweep lock's lease and heartbeat; default two minutes renewed every 30 s. */
-  readonly lease?: LeaseSettings;
-  /** Recorded with the lock, so `keywarden unlock` can say where its holder runs. */
-  readonly process?: LockProcess;
-}
-
-/** One AWS account a sweep covers, beyond or instead of the credentials' own. */
-export interface AccountTarget {
-  /** `null`: the account the credentials belong to, which also takes rows without an account id. */
-  readonly id: string | null;
-  readonly iam: IamGateway;
-  readonly credentialReports?: CredentialReportSource;
-}
 
 export interface SweepOptions {
   readonly mode: Mode;
@@ -166,10 +136,12 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   }
 }
 
-export type Sources = Pick<PlanInput, 'ledger' | 'directory' | 'iam'>;
-
 /** Adds what only some rows need: journal entries and Slack ids for emails. */
-export async function completeInput(deps: SweepDeps, sources: Sources, today: LocalDate): Promise<PlanInput> {
+export async function completeInput(
+  deps: AccountDeps,
+  sources: Sources,
+  today: LocalDate,
+): Promise<PlanInput> {
   const scope = { ...sources, today, policy: deps.policy };
   const contested = contestedKeys({ rows: sources.ledger.rows, today, noticeDays: deps.policy.noticeDays });
   const [journal, emailToSlackId, keyHolders] = await Promise.all([
@@ -209,25 +181,22 @@ async function sweep(
   const tables = await deps.workbook.read();
   const ledger = parseLedger(tables.ledger);
   const directory = new PeopleDirectory(parsePeople(tables.people).people);
-  const home: AccountTarget = {
-    id: null,
-    iam: deps.iam,
-    ...(deps.hygiene ? { credentialReports: deps.hygiene.reports } : {}),
-  };
-  const targets = [home, ...(deps.accounts ?? [])];
+  const targets = targetsOf(deps);
+  const all = [targets.home, ...targets.others];
 
   const results: ActionResult[] = [];
   const skips: Skip[] = [];
   const accounts: AccountOutcome[] = [];
   const covered = new Set<LedgerRow>();
   const notReached = new Set<string>();
-  for (const target of targets) {
+  for (const target of all) {
     if (stop?.aborted) {
-      notReached.add(target.id ?? 'default');
+      notReached.add(target.id ?? HOME_ACCOUNT);
       continue;
     }
     const outcome = await sweepAccount(
       deps,
+      targets,
       target,
       { ledger, directory },
       today,
@@ -236,9 +205,9 @@ async function sweep(
       stop,
     ).catch((error: unknown) => {
       // With one account there is nothing else to do: fail loudly, before anything was written.
-      if (targets.length === 1) throw error;
+      if (all.length === 1) throw error;
       return {
-        account: target.id ?? 'default',
+        account: target.id ?? HOME_ACCOUNT,
         error: errorMessage(error),
       };
     });
@@ -276,7 +245,7 @@ async function sweep(
     problems: ledger.problems,
     ledgerCellsWritten: options.mode === 'apply' ? writes.length : 0,
     durationMs: deps.now().getTime() - started.getTime(),
-    ...(targets.length > 1 ? { accounts } : {}),
+    ...(all.length > 1 ? { accounts } : {}),
     ...(hygiene ? { hygiene } : {}),
     ...(stop?.aborted ? { stopped: { reason: errorMessage(stop.reason) } } : {}),
   };
@@ -293,6 +262,7 @@ interface AccountSweep {
 /** One account: its rows of the ledger, its own IAM, the same journal, planner and executor. */
 async function sweepAccount(
   deps: SweepDeps,
+  targets: Targets<AccountTarget>,
   target: AccountTarget,
   shared: Pick<Sources, 'ledger' | 'directory'>,
   today: LocalDate,
@@ -302,36 +272,31 @@ async function sweepAccount(
 ): Promise<AccountSweep> {
   const inventory = await target.iam.inventory();
   const accountId = target.id ?? inventory.accountId;
-  const rows = shared.ledger.rows.filter((row) =>
-    target.id === null
-      ? row.accountId === null || row.accountId === inventory.accountId
-      : row.accountId === target.id,
-  );
-  const accountDeps = { ...deps, iam: target.iam };
+  const rows = rowsOfAccount(shared.ledger.rows, targets, target, accountId);
+  const account = accountDeps(deps, target);
   const duplicates = shared.ledger.duplicates.filter((copy) =>
     rows.some((row) => row.rowNumber === copy.governedBy),
   );
   const sources = { ...shared, ledger: { ...shared.ledger, rows, duplicates }, iam: inventory };
-  const input = await completeInput(accountDeps, sources, today);
+  const input = await completeInput(account, sources, today);
   const planned = plan(input);
-  const executor = { ...accountDeps, mode, sweepId, actor: `sweep:${sweepId}`, ...(stop ? { stop } : {}) };
+  const executor = executorDeps(account, {
+    mode,
+    sweepId,
+    actor: `sweep:${sweepId}`,
+    ...(stop ? { stop } : {}),
+  });
   // Notices go out before any removal: they are time-sensitive and a removal may be slow or fail.
   const noticed = await execute(planned.actions, executor);
   const staging = deps.stagedRemoval ? { today, policy: deps.stagedRemoval } : undefined;
   const removed = await executeRemovals(planned.removals, executor, staging);
+  const reports = account.credentialReports;
   const hygiene =
-    deps.hygiene && target.credentialReports && !stop?.aborted
-      ? await hygieneOf(
-          accountDeps,
-          { ...deps.hygiene, reports: target.credentialReports },
-          input,
-          mode,
-          sweepId,
-          stop,
-        )
+    deps.hygiene && reports && !stop?.aborted
+      ? await hygieneOf({ ...account, credentialReports: reports }, deps.hygiene, input, mode, sweepId, stop)
       : undefined;
   return {
-    account: accountId ?? 'default',
+    account: accountId ?? HOME_ACCOUNT,
     rows,
     results: [...noticed, ...removed.results],
     skips: [...planned.skips, ...removed.skips],
@@ -359,14 +324,14 @@ function uncovered(
     .map((row) => ({
       row,
       reason: 'other-account' as const,
-      detail: why(row.accountId ?? 'default'),
+      detail: why(row.accountId ?? HOME_ACCOUNT),
       attention: true,
     }));
 }
 
 /** A failed credential report must not undo or hide the ledger work: it is reported instead. */
 async function hygieneOf(
-  deps: SweepDeps,
+  deps: Parameters<typeof runHygiene>[0],
   settings: HygieneSettings,
   sources: Parameters<typeof runHygiene>[2],
   mode: Mode,

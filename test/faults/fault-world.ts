@@ -24,7 +24,8 @@ import type { LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import type { SweepReport } from '../../src/domain/report';
 import { SlackNotifier } from '../../src/slack/notifier';
-import { runSweep, type SweepDeps } from '../../src/sweep/run-sweep';
+import type { SweepDeps } from '../../src/sweep/deps';
+import { runSweep } from '../../src/sweep/run-sweep';
 import { messages } from '../../src/text/messages';
 import {
   type Cell,
@@ -149,8 +150,8 @@ export class FaultWorld {
       ...(options.hygiene === false
         ? {}
         : {
+            credentialReports: new AwsCredentialReportSource(iamClient, { pollMs: 10 }),
             hygiene: {
-              reports: new AwsCredentialReportSource(iamClient, { pollMs: 10 }),
               policy: DEFAULT_HYGIENE_POLICY,
               deactivateStaleKeys: false,
             },

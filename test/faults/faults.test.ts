@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import type { LocalDate } from '../../src/domain/dates';
-import { noticeKey } from '../../src/domain/planner';
+import { noticeKey } from '../../src/domain/journal-keys';
 import type { SweepReport } from '../../src/domain/report';
 import { Prng } from '../support/prng';
 import { type TranspiledTree, transpileTree } from '../support/transpile';

@@ -1,6 +1,7 @@
 import { IamAccount, type IamServer, startIamServer } from '@keywarden/iam-simulator';
 import { accountTargets } from '../../src/adapters/accounts/targets';
 import { loadConfig } from '../../src/config';
+import { accountTargetOptions } from '../../src/container';
 import {
   assumedKeyId,
   type FakeControlPlane,
@@ -45,7 +46,7 @@ describe('account targets', () => {
     const saved = { ...process.env };
     Object.assign(process.env, env('111122223333,222233334444'));
     try {
-      const targets = await accountTargets(loadConfig(process.env), closers);
+      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
       // The credentials' own account is the home account, not a target.
       expect(targets.map((t) => t.id)).toEqual(['222233334444']);
       const inventory = await targets[0]!.iam.inventory();
@@ -61,7 +62,7 @@ describe('account targets', () => {
     const saved = { ...process.env };
     Object.assign(process.env, env('organizations'));
     try {
-      const targets = await accountTargets(loadConfig(process.env), closers);
+      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
       expect(targets.map((t) => t.id)).toEqual(['222233334444']);
     } finally {
       process.env = saved;

@@ -27,14 +27,14 @@ describe('weekly digest', () => {
   });
 
   it('posts counts, uploads the credential report CSV to the admin channel and archives it under a dated key', async () => {
-    const result = await runDigest(
-      { notifier: sw.notifier, now: () => new Date('2026-11-24T06:00:00Z'), timeZone: 'Asia/Tokyo' },
-      {
-        reports: new AwsCredentialReportSource(sw.world.iamClient, { sleep: async () => {} }),
-        policy: DEFAULT_HYGIENE_POLICY,
-      },
-      new S3ReportArchive(client, 'audit-archive'),
-    );
+    const result = await runDigest({
+      notifier: sw.notifier,
+      now: () => new Date('2026-11-24T06:00:00Z'),
+      timeZone: 'Asia/Tokyo',
+      reports: new AwsCredentialReportSource(sw.world.iamClient, { sleep: async () => {} }),
+      policy: DEFAULT_HYGIENE_POLICY,
+      archive: new S3ReportArchive(client, 'audit-archive'),
+    });
     expect(result.total).toBeGreaterThan(5);
     expect(result.archivedAt).toMatch(
       /^s3:\/\/audit-archive\/credential-reports\/2026\/11\/24\/credential-report-.*\.csv$/,
@@ -55,14 +55,14 @@ describe('weekly digest', () => {
 
   it('names the bucket when the archive fails, and sends nothing half-done', async () => {
     await expect(
-      runDigest(
-        { notifier: sw.notifier, now: () => new Date('2026-11-24T06:00:00Z'), timeZone: 'Asia/Tokyo' },
-        {
-          reports: new AwsCredentialReportSource(sw.world.iamClient, { sleep: async () => {} }),
-          policy: DEFAULT_HYGIENE_POLICY,
-        },
-        new S3ReportArchive(client, 'no-such-bucket'),
-      ),
+      runDigest({
+        notifier: sw.notifier,
+        now: () => new Date('2026-11-24T06:00:00Z'),
+        timeZone: 'Asia/Tokyo',
+        reports: new AwsCredentialReportSource(sw.world.iamClient, { sleep: async () => {} }),
+        policy: DEFAULT_HYGIENE_POLICY,
+        archive: new S3ReportArchive(client, 'no-such-bucket'),
+      }),
     ).rejects.toThrow(/s3:\/\/no-such-bucket/);
     expect(sw.slack.files).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { finalNoticeKey } from '../../src/domain/final-notice';
+import { finalNoticeKey } from '../../src/domain/journal-keys';
 import type { SweepPolicy } from '../../src/domain/planner';
 import type { SweepReport } from '../../src/domain/report';
 import { ACTION, VIEW } from '../../src/slack/blocks';

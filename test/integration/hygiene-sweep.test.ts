@@ -2,14 +2,14 @@ import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-rep
 import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import type { HygieneSummary } from '../../src/domain/report';
 import type { FindingsNotice } from '../../src/ports/notifier';
-import type { SweepDeps } from '../../src/sweep/run-sweep';
+import type { SweepDeps } from '../../src/sweep/deps';
 import { eventually, SlackWorld } from '../support/slack-world';
 import { RecordingNotifier, World } from '../support/world';
 
 function hygiene(world: World, deactivateStaleKeys = false): Partial<SweepDeps> {
   return {
+    credentialReports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
     hygiene: {
-      reports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
       policy: DEFAULT_HYGIENE_POLICY,
       deactivateStaleKeys,
     },
@@ -126,7 +126,8 @@ describe('hygiene checks in the daily sweep', () => {
     });
     const reports = new AwsCredentialReportSource(world.iamClient, { sleep: async () => {}, maxWaitMs: 10 });
     const report = await world.sweep('apply', {
-      hygiene: { reports, policy: DEFAULT_HYGIENE_POLICY, deactivateStaleKeys: true },
+      credentialReports: reports,
+      hygiene: { policy: DEFAULT_HYGIENE_POLICY, deactivateStaleKeys: true },
     });
     expect(report.hygiene).toEqual({ error: expect.stringMatching(/credential report/i) });
     expect(report.results.map((r) => r.outcome)).toEqual(['done', 'done', 'done', 'done']);

@@ -104,14 +104,14 @@ describe('text from data never becomes a mention or link in Slack', () => {
     for (const text of [...commands, '<!channel>', 'user <@U0HACKER>']) await sw.command(ADMIN, text);
     await eventually(() => (sw.slack.responses.length >= commands.length + 2 ? true : undefined), 20_000);
 
-    await runDigest(
-      { notifier: sw.notifier, now: () => new Date(NOW), timeZone: 'Asia/Tokyo' },
-      {
-        reports: new AwsCredentialReportSource(sw.world.iamClient, { sleep: async () => {} }),
-        policy: DEFAULT_HYGIENE_POLICY,
-      },
-      null,
-    );
+    await runDigest({
+      notifier: sw.notifier,
+      now: () => new Date(NOW),
+      timeZone: 'Asia/Tokyo',
+      reports: new AwsCredentialReportSource(sw.world.iamClient, { sleep: async () => {} }),
+      policy: DEFAULT_HYGIENE_POLICY,
+      archive: null,
+    });
 
     expect(violations(sw)).toEqual([]);
     // The data is shown, as text.

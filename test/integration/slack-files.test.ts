@@ -47,14 +47,14 @@ describe('files with account data go only to the admins', () => {
   });
 
   it('the digest attaches the credential report in the admin channel only', async () => {
-    await runDigest(
-      { notifier: sw.notifier, now: () => new Date(NOW), timeZone: 'Asia/Tokyo' },
-      {
-        reports: new AwsCredentialReportSource(sw.world.iamClient, { sleep: async () => {} }),
-        policy: DEFAULT_HYGIENE_POLICY,
-      },
-      null,
-    );
+    await runDigest({
+      notifier: sw.notifier,
+      now: () => new Date(NOW),
+      timeZone: 'Asia/Tokyo',
+      reports: new AwsCredentialReportSource(sw.world.iamClient, { sleep: async () => {} }),
+      policy: DEFAULT_HYGIENE_POLICY,
+      archive: null,
+    });
     expect(sw.slack.files.map((f) => [f.channel, f.completed])).toEqual([[ADMIN_CHANNEL, true]]);
   });
 });

@@ -1,5 +1,5 @@
 import type { LocalDate } from '../../src/domain/dates';
-import { noticeKey, teardownKey } from '../../src/domain/planner';
+import { noticeKey, teardownKey } from '../../src/domain/journal-keys';
 import { IamError } from '../../src/ports/iam';
 import type { SweepLock } from '../../src/ports/state';
 import { runSweep, SweepDateError, SweepLockedError } from '../../src/sweep/run-sweep';

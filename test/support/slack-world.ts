@@ -8,7 +8,7 @@ import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import { createLogger } from '../../src/log';
 import { caseId } from '../../src/ports/cases';
 import { SlackNotifier } from '../../src/slack/notifier';
-import type { SweepDeps } from '../../src/sweep/run-sweep';
+import type { SweepDeps } from '../../src/sweep/deps';
 import { messages } from '../../src/text/messages';
 import { type FakeSlack, type SlackServerOptions, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';

@@ -26,7 +26,8 @@ import type {
   OwnerUnknownNotice,
   WeekAheadNotice,
 } from '../../src/ports/notifier';
-import { runSweep, type SweepDeps } from '../../src/sweep/run-sweep';
+import type { SweepDeps } from '../../src/sweep/deps';
+import { runSweep } from '../../src/sweep/run-sweep';
 import { type FakeSheets, type SheetsServerOptions, startSheetsServer } from '../fakes/sheets-server';
 
 export const SPREADSHEET_ID = 'sheet-under-test';

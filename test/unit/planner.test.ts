@@ -1,21 +1,18 @@
 import { dateInZone, type LocalDate } from '../../src/domain/dates';
 import type { IamUserSummary, LiveAccessKey } from '../../src/domain/iam';
+import { finalNoticeKey, noticeKey, ownerUnknownKey, teardownKey } from '../../src/domain/journal-keys';
 import { contestedKeys, type KeyHolder } from '../../src/domain/key-holders';
 import { type Ledger, type LedgerRow, parseLedger, type RowCopy } from '../../src/domain/ledger';
 import { PeopleDirectory } from '../../src/domain/people';
 import {
   emailLookups,
-  finalNoticeKey,
   type JournalView,
   type JournalViewEntry,
   journalKeysFor,
-  noticeKey,
-  ownerUnknownKey,
   type Plan,
   type PlanInput,
   plan,
   settleRemoval,
-  teardownKey,
 } from '../../src/domain/planner';
 
 const ACCOUNT = '123456789012';

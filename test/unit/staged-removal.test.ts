@@ -1,8 +1,9 @@
 import { loadConfig } from '../../src/config';
 import type { LocalDate } from '../../src/domain/dates';
+import { deactivationKey, teardownKey } from '../../src/domain/journal-keys';
 import type { LedgerRow } from '../../src/domain/ledger';
-import { type Action, type Settled, teardownKey } from '../../src/domain/planner';
-import { type Deactivation, deactivationKey, stageRemoval } from '../../src/domain/staged-removal';
+import type { Action, Settled } from '../../src/domain/planner';
+import { type Deactivation, stageRemoval } from '../../src/domain/staged-removal';
 
 const day = (text: string) => text as LocalDate;
 

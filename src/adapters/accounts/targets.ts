@@ -1,14 +1,26 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Config } from '../../config';
+import type { AccountTarget } from '../../ports/accounts';
 import { IamError } from '../../ports/iam';
-import type { AccountTarget } from '../../sweep/run-sweep';
 import { AwsIamGateway } from '../iam/aws-iam';
 import { AwsCredentialReportSource } from '../iam/credential-report';
 import { toIamError } from '../iam/errors';
 
 type Closer = () => Promise<void>;
+
+/** The accounts to cover besides the credentials' own, and how to reach them. */
+export interface AccountTargetOptions {
+  readonly source:
+    | { readonly kind: 'list'; readonly ids: readonly string[] }
+    | { readonly kind: 'organizations' };
+  /** Assumed in each account. */
+  readonly roleName: string;
+  readonly region: string;
+  readonly iamEndpoint?: string;
+  readonly stsEndpoint?: string;
+  readonly organizationsEndpoint?: string;
+}
 
 /**
  * Credentials for one account: AssumeRole on first use and again when they near expiry.
@@ -38,13 +50,10 @@ function assumedRole(sts: STSClient, roleArn: string) {
   };
 }
 
-async function organizationAccounts(
-  config: NonNullable<Config['accounts']>,
-  region: string,
-): Promise<string[]> {
+async function organizationAccounts(options: AccountTargetOptions): Promise<string[]> {
   const client = new OrganizationsClient({
-    region,
-    ...(config.organizationsEndpoint ? { endpoint: config.organizationsEndpoint } : {}),
+    region: options.region,
+    ...(options.organizationsEndpoint ? { endpoint: options.organizationsEndpoint } : {}),
   });
   try {
     const ids: string[] = [];
@@ -61,29 +70,26 @@ async function organizationAccounts(
 }
 
 /** The other accounts a sweep covers, from config or AWS Organizations, each through its own role. */
-export async function accountTargets(config: Config, closers: Closer[]): Promise<AccountTarget[]> {
-  const accounts = config.accounts;
-  if (!accounts || config.iam.kind !== 'aws') return [];
-  const iamConfig = config.iam;
+export async function accountTargets(
+  options: AccountTargetOptions,
+  closers: Closer[],
+): Promise<AccountTarget[]> {
   const sts = new STSClient({
-    region: iamConfig.region,
-    ...(accounts.stsEndpoint ? { endpoint: accounts.stsEndpoint } : {}),
+    region: options.region,
+    ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
   });
   closers.push(async () => sts.destroy());
   const home = (await sts.send(new GetCallerIdentityCommand({}))).Account;
-  const ids =
-    accounts.source.kind === 'list'
-      ? accounts.source.ids
-      : await organizationAccounts(accounts, iamConfig.region);
+  const ids = options.source.kind === 'list' ? options.source.ids : await organizationAccounts(options);
   return ids
     .filter((id) => id !== home)
     .map((id) => {
       const client = new IAMClient({
-        region: iamConfig.region,
+        region: options.region,
         retryMode: 'adaptive',
         maxAttempts: 10,
-        credentials: assumedRole(sts, `arn:aws:iam::${id}:role/${accounts.roleName}`),
-        ...(iamConfig.endpoint ? { endpoint: iamConfig.endpoint } : {}),
+        credentials: assumedRole(sts, `arn:aws:iam::${id}:role/${options.roleName}`),
+        ...(options.iamEndpoint ? { endpoint: options.iamEndpoint } : {}),
       });
       closers.push(async () => client.destroy());
       return {

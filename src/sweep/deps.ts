@@ -1,0 +1,94 @@
+import { routeToAccount, type Targets } from '../domain/accounts';
+import type { HygienePolicy } from '../domain/hygiene';
+import type { PlanInput, SweepPolicy } from '../domain/planner';
+import type { StagedRemovalPolicy } from '../domain/staged-removal';
+import type { Language } from '../domain/status';
+import type { AccountTarget } from '../ports/accounts';
+import type { CredentialReportSource } from '../ports/credential-report';
+import type { IamGateway } from '../ports/iam';
+import type { Notifier } from '../ports/notifier';
+import type { SlackDirectory } from '../ports/slack-directory';
+import type { AuditLog, Journal, LockProcess, SweepLock } from '../ports/state';
+import type { Workbook } from '../ports/workbook';
+import type { ExecutorDeps } from './execute';
+import type { LeaseSettings } from './lease';
+
+export interface SweepDeps {
+  readonly workbook: Workbook;
+  /** The credentials' own account. */
+  readonly iam: IamGateway;
+  /** The credentials' own account's credential report; absent, no hygiene checks there. */
+  readonly credentialReports?: CredentialReportSource;
+  readonly journal: Journal;
+  readonly lock: SweepLock;
+  readonly audit: AuditLog;
+  readonly notifier: Notifier;
+  /** Resolves `Email` tags to Slack users; absent when Slack is not configured. */
+  readonly slackDirectory?: SlackDirectory;
+  readonly policy: SweepPolicy;
+  /** `REMOVAL=deactivate-then-delete`; absent, the day after the end date deletes. */
+  readonly stagedRemoval?: StagedRemovalPolicy;
+  /** Other accounts, reached by assuming a role in each; absent, only the credentials' own. */
+  readonly accounts?: readonly AccountTarget[];
+  /** Credential-report checks in every account that has a report source; absent, the sweep covers the ledger only. */
+  readonly hygiene?: HygieneSettings;
+  readonly timeZone: string;
+  readonly language: Language;
+  readonly now: () => Date;
+  /** The sweep lock's lease and heartbeat; default two minutes renewed every 30 s. */
+  readonly lease?: LeaseSettings;
+  /** Recorded with the lock, so `keywarden unlock` can say where its holder runs. */
+  readonly process?: LockProcess;
+}
+
+export interface HygieneSettings {
+  readonly policy: Omit<HygienePolicy, 'passwordPolicy'>;
+  /** Off by default: deactivating keys is a decision a team makes on purpose. */
+  readonly deactivateStaleKeys: boolean;
+}
+
+export type Sources = Pick<PlanInput, 'ledger' | 'directory' | 'iam'>;
+
+/**
+ * The sweep's dependencies as work in one account sees them: that account's IAM and credential
+ * report in place of the credentials' own, its id, and no other account to reach.
+ */
+export type AccountDeps = Omit<SweepDeps, 'accounts'> & {
+  /** The AWS account acted in; `null` for the credentials' own. */
+  readonly account: string | null;
+};
+
+/** Every account the sweep covers, the credentials' own as a target like the others. */
+export function targetsOf(deps: SweepDeps): Targets<AccountTarget> {
+  return {
+    home: {
+      id: null,
+      iam: deps.iam,
+      ...(deps.credentialReports ? { credentialReports: deps.credentialReports } : {}),
+    },
+    others: deps.accounts ?? [],
+  };
+}
+
+/** The one place per-account dependencies are made: sweep, Delete, Reactivate and hygiene use it. */
+export function accountDeps(deps: SweepDeps, target: AccountTarget): AccountDeps {
+  const { accounts: _others, credentialReports: _own, ...shared } = deps;
+  return {
+    ...shared,
+    iam: target.iam,
+    ...(target.credentialReports ? { credentialReports: target.credentialReports } : {}),
+    account: target.id,
+  };
+}
+
+/** The account a row or a Slack case names, by the one routing rule. */
+export function depsForAccount(deps: SweepDeps, accountId: string | null | undefined): AccountDeps {
+  return accountDeps(deps, routeToAccount(targetsOf(deps), accountId));
+}
+
+/** One run of the executor in one account: apply or dry run, under whose name. */
+export type ExecutorRun = Pick<ExecutorDeps, 'mode' | 'sweepId' | 'actor' | 'stop'>;
+
+export function executorDeps(deps: AccountDeps, run: ExecutorRun): ExecutorDeps {
+  return { ...deps, ...run };
+}

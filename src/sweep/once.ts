@@ -1,0 +1,127 @@
+import type { Journal, JournalBegin, JournalEntry } from '../ports/state';
+
+/** What the work starts from. */
+export interface Claimed {
+  /** The keys this run works on: its new claims and the ones it resumes. */
+  readonly keys: readonly string[];
+  /** The entries earlier runs left for the claims it resumes, in claim order. */
+  readonly resumed: readonly JournalEntry[];
+}
+
+export interface Done<T> {
+  readonly value: T;
+  /** Recorded with every claim as it completes. */
+  readonly detail?: unknown;
+}
+
+export interface Ran<T> {
+  readonly kind: 'ran';
+  readonly value: T;
+}
+
+/** Every claim was an earlier run's, which this work does not repeat. */
+export interface AlreadyDone {
+  readonly kind: 'already-done';
+  readonly earlier: readonly [JournalEntry, ...JournalEntry[]];
+}
+
+/** The work threw before doing anything that must not be repeated; the claims say so when `marked`. */
+export interface Failed {
+  readonly kind: 'failed';
+  readonly error: Error;
+  /** False when marking a claim `failed` did not work: it stays `started`, as if interrupted. */
+  readonly marked: boolean;
+}
+
+export type OnceResult<T> = Ran<T> | AlreadyDone | Failed;
+
+/**
+ * Which claims an earlier run left the work takes up again: `never` (at most once: a notice
+ * may have gone out), `unless-completed`, or `always` (a teardown resumes from what the
+ * interrupted attempt journaled).
+ */
+export type Resume = 'never' | 'unless-completed' | 'always';
+
+export interface OncePolicy {
+  readonly resume: Resume;
+  /** Completes a claim an earlier run left and this one does not take up, with this detail. */
+  readonly closeEarlier?: unknown;
+  /** An error the work throws before anything reached anyone: its claims are marked `failed`, to be tried again. */
+  readonly nothingDone?: (error: unknown) => error is Error;
+}
+
+/**
+ * Claim, work, complete: each claim is a conditional write, so of two runs (a crash and its
+ * re-run, or two replicas) only one believes it started the work. An error other than
+ * `nothingDone`'s leaves the claims `started`, which later runs read as interrupted.
+ */
+export function once<T>(
+  journal: Journal,
+  now: () => Date,
+  claims: readonly JournalBegin[],
+  work: (claimed: Claimed) => Promise<Done<T>>,
+  policy: { readonly resume: 'always' },
+): Promise<Ran<T>>;
+export function once<T>(
+  journal: Journal,
+  now: () => Date,
+  claims: readonly JournalBegin[],
+  work: (claimed: Claimed) => Promise<Done<T>>,
+  policy: { readonly resume: Resume; readonly closeEarlier?: unknown },
+): Promise<Ran<T> | AlreadyDone>;
+export function once<T>(
+  journal: Journal,
+  now: () => Date,
+  claims: readonly JournalBegin[],
+  work: (claimed: Claimed) => Promise<Done<T>>,
+  policy: OncePolicy,
+): Promise<OnceResult<T>>;
+export async function once<T>(
+  journal: Journal,
+  now: () => Date,
+  claims: readonly JournalBegin[],
+  work: (claimed: Claimed) => Promise<Done<T>>,
+  policy: OncePolicy,
+): Promise<OnceResult<T>> {
+  const taken: JournalBegin[] = [];
+  const resumed: JournalEntry[] = [];
+  const earlier: JournalEntry[] = [];
+  for (const claim of claims) {
+    const begun = await journal.begin(claim, now());
+    if (begun.created) taken.push(claim);
+    else if (resumes(policy.resume, begun.existing)) {
+      taken.push(claim);
+      resumed.push(begun.existing);
+    } else {
+      earlier.push(begun.existing);
+      if (policy.closeEarlier !== undefined) await journal.complete(claim.key, now(), policy.closeEarlier);
+    }
+  }
+  const [first, ...rest] = earlier;
+  if (taken.length === 0 && first) return { kind: 'already-done', earlier: [first, ...rest] };
+
+  let done: Done<T>;
+  try {
+    done = await work({ keys: taken.map((claim) => claim.key), resumed });
+  } catch (error) {
+    if (!policy.nothingDone?.(error)) throw error;
+    let marked = true;
+    for (const claim of taken)
+      if (!(await journal.fail(claim.key, claim.sweepId, now(), error.message).catch(() => false)))
+        marked = false;
+    return { kind: 'failed', error, marked };
+  }
+  for (const claim of taken) await journal.complete(claim.key, now(), done.detail);
+  return { kind: 'ran', value: done.value };
+}
+
+function resumes(resume: Resume, existing: JournalEntry): boolean {
+  switch (resume) {
+    case 'never':
+      return false;
+    case 'unless-completed':
+      return existing.state !== 'completed';
+    case 'always':
+      return true;
+  }
+}
