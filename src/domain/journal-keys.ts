@@ -55,6 +55,12 @@ export function journalKeyPrefix(kind: JournalKeyKind): string {
   return PREFIX[kind];
 }
 
+/** A journal entry's action: its key's first word (`notice`, `final-notice`…), or the key itself when it is none of ours. */
+export function journalAction(key: string): string {
+  const parsed = parseJournalKey(key);
+  return parsed ? journalKeyPrefix(parsed.kind) : key;
+}
+
 export function buildJournalKey(key: JournalKey): string {
   const prefix = PREFIX[key.kind];
   switch (key.kind) {

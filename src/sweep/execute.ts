@@ -1,7 +1,7 @@
 import { HOME_ACCOUNT } from '../domain/accounts';
 import type { LocalDate } from '../domain/dates';
 import { isCustomerManagedPolicy, type LiveAccessKey, maskKeyId } from '../domain/iam';
-import { deactivationKey, journalKeyPrefix, parseJournalKey } from '../domain/journal-keys';
+import { deactivationKey, journalAction } from '../domain/journal-keys';
 import type { LedgerRow } from '../domain/ledger';
 import { type Action, isNotice, type Removal, type Skip, settleRemoval } from '../domain/planner';
 import type { ActionResult, Mode } from '../domain/report';
@@ -343,12 +343,6 @@ function rowClaims(
     const row = rows[index];
     return row ? [{ key, action, rowId: journalRowId(row, deps), sweepId: deps.sweepId, detail }] : [];
   });
-}
-
-/** The entry's action is the key's first word (`notice`, `final-notice`…). */
-function journalAction(key: string): string {
-  const parsed = parseJournalKey(key);
-  return parsed ? journalKeyPrefix(parsed.kind) : key;
 }
 
 /**

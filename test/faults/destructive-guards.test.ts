@@ -6,12 +6,14 @@
  * - several rows for one access key id act once, for the key's real holder.
  * The last line printed counts what was tried.
  */
+
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { addDays, dateInZone } from '../../src/domain/dates';
+import { journalAction, parseJournalKey } from '../../src/domain/journal-keys';
 import { type TranspiledTree, transpileTree } from '../support/transpile';
 import { ADMIN_CHANNEL, CliWorld, type RunOutcome, SWEEP_DATE } from './cli-world';
 
@@ -35,6 +37,12 @@ async function world(env: Record<string, string | undefined> = DEFAULTS): Promis
   return CliWorld.start(join(tree.outDir, 'src', 'cli.js'), dynamo, `keywarden-guards-${++tables}`, env);
 }
 
+function rowIdOf(key: string): string {
+  const parsed = parseJournalKey(key);
+  if (!parsed || !('rowId' in parsed)) throw new Error(`not a row's journal key: ${key}`);
+  return parsed.rowId;
+}
+
 /** A notice an earlier sweep completed on `day`, written as the executor writes it. */
 async function journaled(key: string, day: string, detail?: unknown): Promise<void> {
   if (!dynamo) throw new Error('no world started');
@@ -43,8 +51,8 @@ async function journaled(key: string, day: string, detail?: unknown): Promise<vo
   await journal.begin(
     {
       key,
-      action: key.split('#')[0] ?? key,
-      rowId: `default/${key.split('#')[1]}`,
+      action: journalAction(key),
+      rowId: `default/${rowIdOf(key)}`,
       sweepId: 'earlier',
       detail,
     },

@@ -1,6 +1,12 @@
 import { dateInZone, type LocalDate } from '../../src/domain/dates';
 import type { IamUserSummary, LiveAccessKey } from '../../src/domain/iam';
-import { finalNoticeKey, noticeKey, ownerUnknownKey, teardownKey } from '../../src/domain/journal-keys';
+import {
+  finalNoticeKey,
+  journalAction,
+  noticeKey,
+  ownerUnknownKey,
+  teardownKey,
+} from '../../src/domain/journal-keys';
 import { contestedKeys, type KeyHolder } from '../../src/domain/key-holders';
 import { type Ledger, type LedgerRow, parseLedger, type RowCopy } from '../../src/domain/ledger';
 import { PeopleDirectory } from '../../src/domain/people';
@@ -92,7 +98,7 @@ function input(s: Scenario): PlanInput {
     journal: new Map(
       Object.entries(s.journal ?? {}).map(([key, entry]) => [
         key,
-        typeof entry === 'string' ? { state: entry, action: key.split('#')[0] ?? '' } : entry,
+        typeof entry === 'string' ? { state: entry, action: journalAction(key) } : entry,
       ]),
     ) as JournalView,
     policy: {
@@ -222,7 +228,7 @@ describe('no deletion without a warning (FINAL_NOTICE_DAYS)', () => {
   const r = row({ endDate: '2026-12-01' });
   const at2 = { ...r, rowNumber: 2 };
   const warned = (key: string, completedOn: string) => ({
-    [key]: { state: 'completed' as const, action: key.split('#')[0] ?? '', completedOn: d(completedOn) },
+    [key]: { state: 'completed' as const, action: journalAction(key), completedOn: d(completedOn) },
   });
   const base = { rows: [r], finalNoticeDays: 3 };
 
