@@ -173,8 +173,8 @@ function findHeader(grid: Grid): { index: number; columns: ColumnMap } {
 }
 
 function encodingHint(grid: Grid): string {
-  if (!('decodedAs' in grid)) return '';
-  const { encoding, detected } = (grid as DecodedGrid).decodedAs;
+  if (!isDecoded(grid)) return '';
+  const { encoding, detected } = grid.decodedAs;
   return detected
     ? ` (the file was read as ${encoding}; if it is in another encoding, set LEDGER_CSV_ENCODING to utf-8, cp932 or utf-16le)`
     : ` (the file was read as ${encoding}, as LEDGER_CSV_ENCODING says; check that this is its encoding)`;
@@ -186,6 +186,10 @@ const FAULTS: Readonly<Record<CsvLineFault, string>> = {
   'unclosed-quote': 'a quote that is never closed',
   other: 'not readable as CSV',
 };
+
+function isDecoded(grid: Grid): grid is DecodedGrid {
+  return 'decodedAs' in grid;
+}
 
 function isUnreadable(cells: readonly Cell[]): cells is UnreadableRow {
   return 'unreadable' in cells;

@@ -104,10 +104,11 @@ function ledgerGrid(file: CsvFile): Grid {
  * match the other one: the whole table is refused instead.
  */
 function peopleGrid(path: string, file: CsvFile): Grid {
-  const bad = file.records.find((record) => 'fault' in record);
-  if (bad)
-    throw new WorkbookError(
-      `${path} is not valid CSV at line ${bad.line} (read as ${file.decoded.encoding}); fix that line`,
-    );
-  return file.records.map((record) => ('cells' in record ? record.cells : []));
+  return file.records.map((record) => {
+    if ('fault' in record)
+      throw new WorkbookError(
+        `${path} is not valid CSV at line ${record.line} (read as ${file.decoded.encoding}); fix that line`,
+      );
+    return record.cells;
+  });
 }
