@@ -19,6 +19,20 @@ describe('parseRecords', () => {
     ]);
   });
 
+  it('ends a row at any line break, so a line added with LF to a CRLF file stays its own row', () => {
+    const text = 'a,b\r\nc,d\ne,f\r\ng,"h\r\ni"\r';
+    expect(rows(text)).toEqual([
+      [1, ['a', 'b']],
+      [2, ['c', 'd']],
+      [3, ['e', 'f']],
+      [4, ['g', 'h\r\ni']],
+    ]);
+    const file = readCsvFile(Buffer.from(text), 'auto');
+    expect(rewriteCsvFile(file, [{ rowNumber: 2, column: 1, value: 'x' }]).toString()).toBe(
+      'a,b\r\nc,x\ne,f\r\ng,"h\r\ni"\r',
+    );
+  });
+
   it('makes an unquoted =HYPERLINK("…","x") one unreadable line and reads on', () => {
     expect(rows('a,b\n=HYPERLINK("https://wiki/x","申請"),2\n3,4\n')).toEqual([
       [1, ['a', 'b']],

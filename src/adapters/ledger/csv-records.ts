@@ -47,6 +47,9 @@ export function parseRecords(text: string, delimiter: Delimiter): CsvRecord[] {
     try {
       parse(rest, {
         delimiter,
+        // Every kind at once: csv-parse otherwise keeps to the first it meets, and a line added
+        // with LF to an Excel (CRLF) file would merge into the next row, its cells shifted.
+        record_delimiter: ['\r\n', '\n', '\r'],
         // Ragged rows and blank lines are normal in hand-edited files; blank lines keep row numbers true.
         relax_column_count: true,
         skip_empty_lines: false,
