@@ -112,5 +112,9 @@ describe('CSV encodings', () => {
     const file = readCsvFile(bytes, 'auto');
     const next = rewriteCsvFile(file, [{ rowNumber: 3, column: 1, value: '削除済み' }]);
     expect(next).toEqual(Buffer.concat([bytes.subarray(0, 14), iconv.encode('山田,削除済み\r\n', 'cp932')]));
+    // Writing row 2 itself would turn that byte into something else: refused.
+    expect(() => rewriteCsvFile(file, [{ rowNumber: 2, column: 1, value: '削除済み' }])).toThrow(
+      /row 2 holds bytes that are not valid cp932/,
+    );
   });
 });

@@ -35,8 +35,8 @@ export function readCsvFile(bytes: Buffer, encoding: CsvEncodingChoice): CsvFile
 /**
  * The file's bytes with `writes` applied. Only the written rows are encoded anew; every other
  * record (a line that is not CSV too) keeps its bytes, and the BOM, the line breaks, the
- * delimiter and the encoding stay the file's own. A written row the encoding cannot hold is
- * refused before anything is written.
+ * delimiter and the encoding stay the file's own. A written row the encoding cannot hold, or
+ * whose bytes would not come back as they were, is refused before anything is written.
  */
 export function rewriteCsvFile(file: CsvFile, writes: readonly CellWrite[]): Buffer {
   const { decoded, delimiter, records } = file;
@@ -47,7 +47,13 @@ export function rewriteCsvFile(file: CsvFile, writes: readonly CellWrite[]): Buf
   const slices = recordBytes(decoded.body, decoded.encoding, records);
   const parts = records.map((record, index) => {
     const cells = changed.get(index);
-    if (cells === undefined) return slices[index] ?? Buffer.alloc(0);
+    const slice = slices[index] ?? Buffer.alloc(0);
+    if (cells === undefined) return slice;
+    if (!encodeCsv(record.raw, decoded.encoding).equals(slice))
+      throw new RangeError(
+        `row ${index + 1} holds bytes that are not valid ${decoded.encoding}, and rewriting it would ` +
+          'change them; nothing was written (if the file is in another encoding, set LEDGER_CSV_ENCODING)',
+      );
     const text = formatRecord(record, cells, delimiter);
     const char = unencodable(text, decoded.encoding);
     if (char !== null)
