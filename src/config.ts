@@ -21,6 +21,18 @@ const validTimeZone = (zone: string) => {
   }
 };
 
+/** The CSV ledger's encoding; Excel's "CSV" on Japanese Windows is CP932, which people call Shift_JIS. */
+export type CsvEncodingSetting = 'auto' | 'utf-8' | 'cp932' | 'utf-16le';
+const CSV_ENCODING_NAMES = {
+  auto: 'auto',
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  cp932: 'cp932',
+  shift_jis: 'cp932',
+  sjis: 'cp932',
+  'utf-16le': 'utf-16le',
+} as const satisfies Record<string, CsvEncodingSetting>;
+
 /**
  * Every setting, read from the environment (or a JSON file named by KEYWARDEN_CONFIG, which
  * the environment overrides). Names are the environment variables people set.
@@ -72,6 +84,12 @@ const schema = z
     LEDGER_SOURCE: z.enum(['csv', 'sheets']).default('csv'),
     LEDGER_CSV: z.string().min(1).optional(),
     PEOPLE_CSV: z.string().min(1).optional(),
+    LEDGER_CSV_ENCODING: z
+      .string()
+      .transform((value) => value.trim().toLowerCase())
+      .pipe(z.enum(Object.keys(CSV_ENCODING_NAMES) as [keyof typeof CSV_ENCODING_NAMES]))
+      .transform((value) => CSV_ENCODING_NAMES[value])
+      .default('auto'),
     SHEETS_SPREADSHEET_ID: z.string().min(1).optional(),
     SHEETS_LEDGER_SHEET: z.string().min(1).default('台帳'),
     SHEETS_PEOPLE_SHEET: z.string().min(1).default('users'),
@@ -209,6 +227,8 @@ export interface Config {
         readonly kind: 'csv';
         readonly ledgerPath: string;
         readonly peoplePath: string;
+        /** `auto`: a BOM, else UTF-8 when the bytes are valid UTF-8, else CP932. */
+        readonly encoding: CsvEncodingSetting;
         readonly embedded: boolean;
       }
     | {
@@ -329,6 +349,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             kind: 'csv',
             ledgerPath: s.LEDGER_CSV ?? `${demo}/ledger.csv`,
             peoplePath: s.PEOPLE_CSV ?? `${demo}/people.csv`,
+            encoding: s.LEDGER_CSV_ENCODING,
             embedded: s.LEDGER_CSV === undefined,
           },
     iam:

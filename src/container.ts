@@ -280,7 +280,7 @@ function buildWorkbook(config: Config, embedded: string[]): Workbook {
   const ledger = config.ledger;
   if (ledger.kind === 'csv') {
     if (ledger.embedded) embedded.push(`ledger CSV (${ledger.ledgerPath})`);
-    return new CsvWorkbook(ledger.ledgerPath, ledger.peoplePath);
+    return new CsvWorkbook(ledger.ledgerPath, ledger.peoplePath, { encoding: ledger.encoding });
   }
   // Required only for Sheets: the Google client and its auth library cost every CSV run (the
   // demo, tests' child processes) about a tenth of its start-up.

@@ -5,6 +5,30 @@ import { normaliseLabel, parseStatus, type RowStatus } from './status';
 export type Cell = string | number;
 export type Grid = readonly (readonly Cell[])[];
 
+/** Why a line of a CSV file is not CSV. */
+export type CsvLineFault = 'quote-inside-cell' | 'text-after-quote' | 'unclosed-quote' | 'other';
+
+/**
+ * A line of a CSV file that is not valid CSV, in its place so the rows after it keep their
+ * numbers. Its one cell is the line's text: read without this marker it is still malformed.
+ */
+export type UnreadableRow = readonly string[] & {
+  readonly unreadable: { readonly line: number; readonly fault: CsvLineFault };
+};
+
+export function unreadableRow(text: string, line: number, fault: CsvLineFault): UnreadableRow {
+  return Object.assign([text], { unreadable: { line, fault } });
+}
+
+/** A grid decoded from a file's bytes names the encoding: a wrong guess shows as a missing header. */
+export type DecodedGrid = Grid & {
+  readonly decodedAs: { readonly encoding: string; readonly detected: boolean };
+};
+
+export function decodedGrid(rows: Grid, encoding: string, detected: boolean): DecodedGrid {
+  return Object.assign([...rows], { decodedAs: { encoding, detected } });
+}
+
 export type LedgerField =
   | 'name'
   | 'purpose'
@@ -144,8 +168,31 @@ function findHeader(grid: Grid): { index: number; columns: ColumnMap } {
   throw new LedgerFormatError(
     `ledger header not found: missing column(s) ${missing
       .map((field) => `${field} (${HEADER_ALIASES[field].slice(0, 2).join(' / ')})`)
-      .join(', ')} in the first ${HEADER_SEARCH_ROWS} rows`,
+      .join(', ')} in the first ${HEADER_SEARCH_ROWS} rows${encodingHint(grid)}`,
   );
+}
+
+function encodingHint(grid: Grid): string {
+  if (!isDecoded(grid)) return '';
+  const { encoding, detected } = grid.decodedAs;
+  return detected
+    ? ` (the file was read as ${encoding}; if it is in another encoding, set LEDGER_CSV_ENCODING to utf-8, cp932 or utf-16le)`
+    : ` (the file was read as ${encoding}, as LEDGER_CSV_ENCODING says; check that this is its encoding)`;
+}
+
+const FAULTS: Readonly<Record<CsvLineFault, string>> = {
+  'quote-inside-cell': 'a quote inside a cell that is not quoted',
+  'text-after-quote': 'text after the closing quote of a cell',
+  'unclosed-quote': 'a quote that is never closed',
+  other: 'not readable as CSV',
+};
+
+function isDecoded(grid: Grid): grid is DecodedGrid {
+  return 'decodedAs' in grid;
+}
+
+function isUnreadable(cells: readonly Cell[]): cells is UnreadableRow {
+  return 'unreadable' in cells;
 }
 
 function cellText(row: readonly Cell[], column: number | undefined): string {
@@ -168,6 +215,15 @@ export function parseLedger(grid: Grid): Ledger {
     const cells = grid[index] ?? [];
     const rowNumber = index + 1;
     const texts = cells.map((cell) => String(cell));
+    if (isUnreadable(cells)) {
+      const { line, fault } = cells.unreadable;
+      problems.push({
+        rowNumber,
+        problems: [`line ${line} is not valid CSV: ${FAULTS[fault]}`],
+        cells: texts,
+      });
+      continue;
+    }
     if (texts.every((text) => text.trim() === '')) {
       problems.push({ rowNumber, problems: [BLANK_ROW], cells: [] });
       continue;

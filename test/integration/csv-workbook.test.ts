@@ -15,7 +15,7 @@ describe('CsvWorkbook', () => {
   it('reads both tables, with a BOM and quoted cells', async () => {
     const { workbook } = await files('\uFEFF氏名,状態\n"山田, 太郎",利用中\n');
     const tables = await workbook.read();
-    expect(tables.ledger).toEqual([
+    expect([...tables.ledger]).toEqual([
       ['氏名', '状態'],
       ['山田, 太郎', '利用中'],
     ]);
@@ -34,14 +34,15 @@ describe('CsvWorkbook', () => {
     expect((await readdir(dir)).sort()).toEqual(['ledger.csv', 'people.csv']);
   });
 
-  it('names the file when it is missing or not CSV', async () => {
+  it('names the file when it is missing, and the line of a people table that is not CSV', async () => {
     const { dir } = await files('a\n');
     await expect(new CsvWorkbook(join(dir, 'nope.csv'), join(dir, 'people.csv')).read()).rejects.toThrow(
       /cannot read .*nope\.csv/,
     );
-    await writeFile(join(dir, 'bad.csv'), 'a,"b\n');
-    await expect(new CsvWorkbook(join(dir, 'bad.csv'), join(dir, 'people.csv')).read()).rejects.toThrow(
-      WorkbookError,
+    // A person missing from the table could make a name two people share match the other one.
+    await writeFile(join(dir, 'bad.csv'), 'Slack ID,姓,名\nU01A,"山田,太郎\nU02B,山田,花子\n');
+    await expect(new CsvWorkbook(join(dir, 'ledger.csv'), join(dir, 'bad.csv')).read()).rejects.toThrow(
+      new WorkbookError(`${join(dir, 'bad.csv')} is not valid CSV at line 2 (read as utf-8); fix that line`),
     );
   });
 

@@ -37,6 +37,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('LEDGER_CSV_ENCODING: auto by default, Shift_JIS spellings mean CP932, anything else is refused', () => {
+    expect(loadConfig({}).ledger).toMatchObject({ kind: 'csv', encoding: 'auto' });
+    expect(loadConfig({ LEDGER_CSV_ENCODING: 'Shift_JIS' }).ledger).toMatchObject({ encoding: 'cp932' });
+    expect(loadConfig({ LEDGER_CSV_ENCODING: 'utf8' }).ledger).toMatchObject({ encoding: 'utf-8' });
+    expect(loadConfig({ LEDGER_CSV_ENCODING: 'UTF-16LE' }).ledger).toMatchObject({ encoding: 'utf-16le' });
+    expect(() => loadConfig({ LEDGER_CSV_ENCODING: 'euc-jp' })).toThrow(/LEDGER_CSV_ENCODING/);
+  });
+
   it('requires a spreadsheet id and credentials for Sheets, and checks the key is JSON', () => {
     expect(() => loadConfig({ LEDGER_SOURCE: 'sheets' })).toThrow(/SHEETS_SPREADSHEET_ID: required/);
     expect(() =>

@@ -1,16 +1,36 @@
 import { toLedgerText } from '../../domain/dates';
-import type { CellWrite, Grid } from '../../domain/ledger';
+import type { CellWrite } from '../../domain/ledger';
 
-/** A copy of `grid` with the writes applied, growing rows where a write lands past their end. */
-export function applyWrites(grid: Grid, writes: readonly CellWrite[]): string[][] {
-  const next = grid.map((row) => row.map(String));
+/**
+ * What a spreadsheet app opening the file would run as a formula (full-width signs too: Excel
+ * turns them into the ASCII ones); the sweep writes only statuses and dates, so one of these
+ * means something upstream went wrong, and nothing is written.
+ */
+const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/;
+
+/**
+ * The rows `writes` change, by 0-based index, as their cells after the writes; rows grow where
+ * a write lands past their end. `rows` holds null for a line that is not CSV: it is never written.
+ */
+export function applyWrites(
+  rows: readonly (readonly string[] | null)[],
+  writes: readonly CellWrite[],
+): Map<number, string[]> {
+  const changed = new Map<number, string[]>();
   for (const write of writes) {
     const { rowNumber, column } = write;
     const value = 'date' in write ? toLedgerText(write.date) : write.value;
-    const row = next[rowNumber - 1];
-    if (!row) throw new RangeError(`row ${rowNumber} is outside the ledger (${next.length} rows)`);
+    if (FORMULA_START.test(value))
+      throw new RangeError(`row ${rowNumber}: "${value}" would start a formula; nothing was written`);
+    const index = rowNumber - 1;
+    const cells = rows[index];
+    if (cells === undefined)
+      throw new RangeError(`row ${rowNumber} is outside the ledger (${rows.length} rows)`);
+    if (cells === null) throw new RangeError(`row ${rowNumber} is not valid CSV; it is left as it is`);
+    const row = changed.get(index) ?? [...cells];
     while (row.length <= column) row.push('');
     row[column] = value;
+    changed.set(index, row);
   }
-  return next;
+  return changed;
 }
