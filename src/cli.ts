@@ -189,6 +189,9 @@ async function serveCommand(): Promise<number> {
 
 async function doctorCommand(): Promise<number> {
   const checks = await runDoctor(process.env, loadEmbedded(), {
+    prepare: async (config) => {
+      if (usesDemo(config)) await ensureDemo(config.home, dateInZone(new Date(), config.timeZone));
+    },
     onCheck: (check, language) => process.stdout.write(`${renderCheck(check, language)}\n`),
   });
   return doctorExitCode(checks);

@@ -32,6 +32,8 @@ export interface DoctorOptions {
   /** Tests shorten the limits to meet a server that never answers without waiting 10 s. */
   readonly checkTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** Runs once the configuration is valid, before any client: the CLI seeds the demo here, as every command does. */
+  readonly prepare?: (config: Config) => Promise<void>;
 }
 
 class CheckTimeout extends Error {
@@ -213,6 +215,7 @@ export async function runDoctor(
   report({ name: 'configuration', ok: true, detail: t.configurationValid });
   let runtime: Runtime;
   try {
+    await options.prepare?.(config);
     runtime = await buildRuntime(
       config,
       {
@@ -234,7 +237,7 @@ export async function runDoctor(
         const detail = await withinDeadline(checkMs, probe.run);
         report(
           probe.embedded
-            ? { name: probe.name, ok: true, embedded: true, detail: `${probe.embedded}; ${detail}` }
+            ? { name: probe.name, ok: true, embedded: true, detail: t.onEmbedded(probe.embedded, detail) }
             : { name: probe.name, ok: true, detail },
         );
       } catch (error) {

@@ -43,6 +43,8 @@ export interface DoctorText {
     readonly iam: (path: string) => string;
     readonly dynamodb: (dir: string) => string;
   };
+  /** A pass on an embedded stand-in: its note first, then what the check found. */
+  readonly onEmbedded: (note: string, detail: string) => string;
   readonly timedOut: (seconds: number) => string;
   readonly kind: Readonly<Record<FailureKind, string>>;
   readonly fixLabel: string;
@@ -74,6 +76,7 @@ const ja: DoctorText = {
     iam: (path) => `組み込みシミュレーター（デモ、${path}）— 実際のアカウントには IAM_SOURCE=aws を設定`,
     dynamodb: (dir) => `組み込み dynalite（ローカル、${dir}）— DynamoDB テーブルには STATE_SOURCE=aws を設定`,
   },
+  onEmbedded: (note, detail) => `${note}。${detail}`,
   timedOut: (seconds) => `${seconds}秒以内に応答がありません`,
   kind: {
     dns: '名前解決できません',
@@ -179,6 +182,7 @@ const en: DoctorText = {
     iam: (path) => `embedded simulator (demo, ${path}) — set IAM_SOURCE=aws for the real account`,
     dynamodb: (dir) => `embedded dynalite (local, ${dir}) — set STATE_SOURCE=aws for a DynamoDB table`,
   },
+  onEmbedded: (note, detail) => `${note}; ${detail}`,
   timedOut: (seconds) => `no answer within ${seconds} s`,
   kind: {
     dns: 'DNS lookup failed',
