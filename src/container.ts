@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { retryPolicies, WebClient } from '@slack/web-api';
@@ -135,7 +136,8 @@ export async function buildRuntime(
       accounts: await buildAccounts(config, closers, timeoutMs),
       ...state,
       web,
-      notifier: slack ?? new ConsoleNotifier(options.write, messages(config.language)),
+      notifier:
+        slack ?? new ConsoleNotifier(options.write, messages(config.language), join(config.home, 'reports')),
       ...(slack ? { slackDirectory: slack } : {}),
       embedded,
       close: () => closeAll(closers),
