@@ -236,6 +236,36 @@ describe('keywarden doctor', () => {
     }
   });
 
+  it('names the scopes a bot token lacks, from the scopes Slack reports with auth.test', async () => {
+    const slackApi = await canned((_, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-oauth-scopes': 'chat:write,commands,im:write',
+      });
+      res.end(JSON.stringify({ ok: true, team: 'Acme', user: 'keywarden', team_id: 'T1', user_id: 'U1' }));
+    });
+    try {
+      const checks = await runDoctor(
+        { ...env('xoxb-right'), SLACK_API_URL: `${slackApi.url}/api/` },
+        embeddedComponents,
+      );
+      const scopes = checks.find((c) => c.name === 'Slack');
+      expect(scopes).toMatchObject({
+        ok: false,
+        failure: {
+          kind: 'permission',
+          code: 'missing_scope',
+          neededScope: 'files:write, users:read, users:read.email',
+        },
+      });
+      expect(scopes?.fix).toBe(
+        'add the scope files:write, users:read, users:read.email to the app and reinstall it',
+      );
+    } finally {
+      await slackApi.close();
+    }
+  });
+
   it('stops at the configuration when a setting is bad, with the exit status of a configuration error', async () => {
     const checks = await runDoctor({ ...env('not-a-bot-token') }, embeddedComponents);
     expect(checks).toEqual([
