@@ -66,7 +66,7 @@ interface Probe {
 }
 
 /** A check that fails on a condition it found rather than an error thrown. */
-class Finding extends Error {
+class FoundProblem extends Error {
   constructor(
     message: string,
     readonly failure: Failure,
@@ -82,7 +82,7 @@ function failed(
   t: DoctorText,
   context: FixContext,
 ): Check {
-  const failure = error instanceof Finding ? error.failure : classifyFailure(error);
+  const failure = error instanceof FoundProblem ? error.failure : classifyFailure(error);
   const detail =
     error instanceof CheckTimeout
       ? t.timedOut(context.timeoutSeconds)
@@ -165,7 +165,7 @@ function probesOf(config: Config, runtime: Runtime, t: DoctorText): Probe[] {
         const granted = auth.response_metadata?.scopes;
         const missing = granted ? missingScopes(granted) : [];
         if (missing.length > 0)
-          throw new Finding(t.slackMissingScopes(missing.join(', ')), {
+          throw new FoundProblem(t.slackMissingScopes(missing.join(', ')), {
             kind: 'permission',
             code: 'missing_scope',
             neededScope: missing.join(', '),
