@@ -15,7 +15,7 @@ import { embeddedFor, loadEmbedded } from './compose/load-embedded';
 import { type Config, ConfigError } from './config';
 import { buildRuntime, digestDepsOf, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
-import { renderChecks, runDoctor } from './doctor';
+import { doctorExitCode, renderCheck, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
 import { summaryFields, sweepVerdict } from './domain/report';
@@ -188,9 +188,13 @@ async function serveCommand(): Promise<number> {
 }
 
 async function doctorCommand(): Promise<number> {
-  const checks = await runDoctor(process.env, loadEmbedded());
-  process.stdout.write(`${renderChecks(checks)}\n`);
-  return checks.every((c) => c.ok) ? 0 : EXIT_FAILED;
+  const checks = await runDoctor(process.env, loadEmbedded(), {
+    prepare: async (config) => {
+      if (usesDemo(config)) await ensureDemo(config.home, dateInZone(new Date(), config.timeZone));
+    },
+    onCheck: (check, language) => process.stdout.write(`${renderCheck(check, language)}\n`),
+  });
+  return doctorExitCode(checks);
 }
 
 async function resetDemo(): Promise<number> {

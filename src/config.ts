@@ -34,6 +34,12 @@ const CSV_ENCODING_NAMES = {
 } as const satisfies Record<string, CsvEncodingSetting>;
 
 /**
+ * IAM is a global service: its endpoint (iam.amazonaws.com) signs for us-east-1 whatever
+ * region the rest of the deployment is in.
+ */
+export const IAM_REGION = 'us-east-1';
+
+/**
  * Every setting, read from the environment (or a JSON file named by KEYWARDEN_CONFIG, which
  * the environment overrides). Names are the environment variables people set.
  */
@@ -99,7 +105,8 @@ const schema = z
 
     IAM_SOURCE: z.enum(['embedded', 'aws']).default('embedded'),
     IAM_ENDPOINT: z.url().optional(),
-    AWS_REGION: z.string().min(1).default('us-east-1'),
+    AWS_REGION: z.string().min(1).optional(),
+    AWS_DEFAULT_REGION: z.string().min(1).optional(),
     AWS_ACCOUNT_ID: z
       .string()
       .regex(/^\d{12}$/, '12 digits')
@@ -173,6 +180,17 @@ const schema = z
         path: ['ACCOUNTS'],
         message: 'needs IAM_SOURCE=aws (roles are assumed with STS)',
       });
+    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    for (const [setting, needs] of [
+      ['STATE_SOURCE', env.STATE_SOURCE === 'aws'],
+      ['ARCHIVE_BUCKET', env.ARCHIVE_BUCKET !== undefined],
+    ] as const)
+      if (needs && !region)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AWS_REGION'],
+          message: `${setting} needs an AWS region: set AWS_REGION, AWS_DEFAULT_REGION or a region in the AWS profile`,
+        });
     if (env.SLACK_BOT_TOKEN && !env.SLACK_ADMIN_CHANNEL)
       ctx.addIssue({
         code: 'custom',
@@ -216,6 +234,8 @@ export interface Config {
   readonly digestSchedule: string;
   /** Where weekly digests archive the credential report for auditors, if anywhere. */
   readonly archive: { readonly bucket: string; readonly region: string; readonly endpoint?: string } | null;
+  /** The AWS region of the standard chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's); null when none names one. */
+  readonly region: string | null;
   /** node-cron expression, in `timeZone`, for `keywarden serve`. */
   readonly sweepSchedule: string;
   /** Whether scheduled sweeps act; off until someone decides they should. */
@@ -299,6 +319,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   const s = parsed.data;
   const demo = `${s.KEYWARDEN_HOME}/demo`;
+  // Required above wherever a regional service is used, so `?? ''` below is never taken there.
+  const region = s.AWS_REGION ?? s.AWS_DEFAULT_REGION;
   return {
     home: s.KEYWARDEN_HOME,
     timeZone: s.TIME_ZONE,
@@ -323,10 +345,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     archive: s.ARCHIVE_BUCKET
       ? {
           bucket: s.ARCHIVE_BUCKET,
-          region: s.AWS_REGION,
+          region: region ?? '',
           ...(s.S3_ENDPOINT ? { endpoint: s.S3_ENDPOINT } : {}),
         }
       : null,
+    region: region ?? null,
     sweepSchedule: s.SWEEP_SCHEDULE,
     sweepApply: s.SWEEP_APPLY,
     sweepLease: {
@@ -356,7 +379,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       s.IAM_SOURCE === 'aws'
         ? {
             kind: 'aws',
-            region: s.AWS_REGION,
+            region: IAM_REGION,
             ...(s.IAM_ENDPOINT ? { endpoint: s.IAM_ENDPOINT } : {}),
             ...(s.AWS_ACCOUNT_ID ? { accountId: s.AWS_ACCOUNT_ID } : {}),
           }
@@ -389,7 +412,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       s.STATE_SOURCE === 'aws'
         ? {
             kind: 'aws',
-            region: s.AWS_REGION,
+            region: region ?? '',
             table: s.DYNAMODB_TABLE,
             ...(s.DYNAMODB_ENDPOINT ? { endpoint: s.DYNAMODB_ENDPOINT } : {}),
           }
@@ -443,9 +466,13 @@ export function secretParameters(env: NodeJS.ProcessEnv): SecretParameters | nul
   if (problems.length > 0)
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   if (names.size === 0) return null;
+  if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION)
+    throw new ConfigError(
+      'invalid configuration:\n  AWS_REGION: the *_PARAMETER settings need an AWS region: set AWS_REGION, AWS_DEFAULT_REGION or a region in the AWS profile',
+    );
   return {
     names,
-    region: env.AWS_REGION || 'us-east-1',
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || '',
     ...(endpoint.data ? { endpoint: endpoint.data } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { retryPolicies, WebClient } from '@slack/web-api';
@@ -54,6 +55,21 @@ export interface RuntimeOptions {
   readonly write: (line: string) => void;
   /** Where the Slack WebClient's own log lines go; a JSON logger at the configured level otherwise. */
   readonly logger?: Logger;
+  /**
+   * `keywarden doctor`: every request fails after this long and is not retried, so a check
+   * answers in seconds (the SDKs' default retries take minutes to give up on a dead network).
+   */
+  readonly requestTimeoutMs?: number;
+}
+
+/** How a client built for `requestTimeoutMs` talks: one attempt, bounded in time. */
+function awsPatience(timeoutMs: number | undefined) {
+  return timeoutMs === undefined
+    ? {}
+    : {
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+      };
 }
 
 export type Closer = () => Promise<void>;
@@ -80,13 +96,21 @@ export async function buildRuntime(
   const closers: Closer[] = [];
   const embedded: string[] = [];
   try {
-    const { gateway: iam, client: iamClient } = await buildIam(config, closers, embeddedComponents, embedded);
-    const state = await buildState(config, closers, embeddedComponents, embedded);
-    const workbook = buildWorkbook(config, embedded);
+    const timeoutMs = options.requestTimeoutMs;
+    const { gateway: iam, client: iamClient } = await buildIam(
+      config,
+      closers,
+      embeddedComponents,
+      embedded,
+      timeoutMs,
+    );
+    const state = await buildState(config, closers, embeddedComponents, embedded, timeoutMs);
+    const workbook = buildWorkbook(config, embedded, timeoutMs);
     const web = config.slack
       ? slackWebClient(
           config.slack,
           options.logger ?? createLogger(config.logLevel, { service: 'keywarden' }),
+          timeoutMs,
         )
       : null;
     const slack =
@@ -108,11 +132,12 @@ export async function buildRuntime(
         iamClient,
         config.iam.kind === 'embedded' ? { pollMs: 50 } : {},
       ),
-      archive: config.archive ? buildArchive(config.archive, closers) : null,
-      accounts: await buildAccounts(config, closers),
+      archive: config.archive ? buildArchive(config.archive, closers, timeoutMs) : null,
+      accounts: await buildAccounts(config, closers, timeoutMs),
       ...state,
       web,
-      notifier: slack ?? new ConsoleNotifier(options.write, messages(config.language)),
+      notifier:
+        slack ?? new ConsoleNotifier(options.write, messages(config.language), join(config.home, 'reports')),
       ...(slack ? { slackDirectory: slack } : {}),
       embedded,
       close: () => closeAll(closers),
@@ -124,21 +149,28 @@ export async function buildRuntime(
 }
 
 /** The other accounts' options, when ACCOUNTS is set and IAM is AWS's own. */
-export function accountTargetOptions(config: Config): AccountTargetOptions | null {
+export function accountTargetOptions(config: Config, requestTimeoutMs?: number): AccountTargetOptions | null {
   const accounts = config.accounts;
   if (!accounts || config.iam.kind !== 'aws') return null;
   return {
     source: accounts.source,
     roleName: accounts.roleName,
-    region: config.iam.region,
+    iamRegion: config.iam.region,
+    // STS is regional; its global endpoint (us-east-1) serves when no region is configured.
+    stsRegion: config.region ?? config.iam.region,
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
     ...(config.iam.endpoint ? { iamEndpoint: config.iam.endpoint } : {}),
     ...(accounts.stsEndpoint ? { stsEndpoint: accounts.stsEndpoint } : {}),
     ...(accounts.organizationsEndpoint ? { organizationsEndpoint: accounts.organizationsEndpoint } : {}),
   };
 }
 
-async function buildAccounts(config: Config, closers: Closer[]): Promise<AccountTarget[]> {
-  const options = accountTargetOptions(config);
+async function buildAccounts(
+  config: Config,
+  closers: Closer[],
+  timeoutMs: number | undefined,
+): Promise<AccountTarget[]> {
+  const options = accountTargetOptions(config, timeoutMs);
   if (!options) return [];
   // Required only when configured: the STS, Organizations and S3 clients add ~5 MB of
   // startup RSS to every process, and most deployments use neither.
@@ -156,6 +188,7 @@ async function buildIam(
   closers: Closer[],
   embedded: EmbeddedComponents | undefined,
   notes: string[],
+  timeoutMs?: number,
 ): Promise<{ gateway: IamGateway; client: IAMClient }> {
   if (config.iam.kind === 'embedded') {
     if (!embedded) throw new ConfigError('IAM_SOURCE=embedded is for local runs; set IAM_SOURCE=aws here');
@@ -167,6 +200,7 @@ async function buildIam(
     region: config.iam.region,
     retryMode: 'standard',
     maxAttempts: 10,
+    ...awsPatience(timeoutMs),
     ...(config.iam.endpoint ? { endpoint: config.iam.endpoint } : {}),
   });
   closers.push(async () => client.destroy());
@@ -178,6 +212,7 @@ async function buildState(
   closers: Closer[],
   embedded: EmbeddedComponents | undefined,
   notes: string[],
+  timeoutMs?: number,
 ): Promise<DynamoState> {
   if (config.state.kind === 'embedded') {
     if (!embedded)
@@ -186,6 +221,7 @@ async function buildState(
   }
   const client = new DynamoDBClient({
     region: config.state.region,
+    ...awsPatience(timeoutMs),
     ...(config.state.endpoint ? { endpoint: config.state.endpoint } : {}),
   });
   closers.push(async () => client.destroy());
@@ -254,29 +290,39 @@ export function digestDepsOf(runtime: Runtime, now: () => Date = () => new Date(
   };
 }
 
-function buildArchive(archive: NonNullable<Config['archive']>, closers: Closer[]): ReportArchive {
+function buildArchive(
+  archive: NonNullable<Config['archive']>,
+  closers: Closer[],
+  timeoutMs: number | undefined,
+): ReportArchive {
   const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const { S3ReportArchive } =
     require('./adapters/archive/s3-archive') as typeof import('./adapters/archive/s3-archive.js');
   const client = new S3Client({
     region: archive.region,
+    ...awsPatience(timeoutMs),
     ...(archive.endpoint ? { endpoint: archive.endpoint, forcePathStyle: true } : {}),
   });
   closers.push(async () => client.destroy());
   return new S3ReportArchive(client, archive.bucket);
 }
 
-/** 429s are retried after Retry-After; a sweep waits rather than drops a notice. */
-export function slackWebClient(slack: SlackConfig, logger: Logger): WebClient {
+/**
+ * 429s are retried after Retry-After; a sweep waits rather than drops a notice. With a timeout
+ * (the doctor) nothing is retried: the WebClient's default policy retries a dead network for minutes.
+ */
+export function slackWebClient(slack: SlackConfig, logger: Logger, timeoutMs?: number): WebClient {
   return new WebClient(slack.botToken, {
-    retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+    ...(timeoutMs === undefined
+      ? { retryConfig: retryPolicies.fiveRetriesInFiveMinutes }
+      : { retryConfig: { retries: 0 }, timeout: timeoutMs, rejectRateLimitedCalls: true }),
     // Its rate-limit and retry warnings belong in the JSON log, redacted like every other line.
     logger: slackLogger(logger, 'web-api'),
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
   });
 }
 
-function buildWorkbook(config: Config, embedded: string[]): Workbook {
+function buildWorkbook(config: Config, embedded: string[], timeoutMs: number | undefined): Workbook {
   const ledger = config.ledger;
   if (ledger.kind === 'csv') {
     if (ledger.embedded) embedded.push(`ledger CSV (${ledger.ledgerPath})`);
@@ -292,7 +338,8 @@ function buildWorkbook(config: Config, embedded: string[]): Workbook {
     spreadsheetId: ledger.spreadsheetId,
     ledgerSheet: ledger.ledgerSheet,
     peopleSheet: ledger.peopleSheet,
-    auth: googleAuth(ledger.credentials),
+    auth: googleAuth(ledger.credentials, timeoutMs),
+    ...(timeoutMs === undefined ? {} : { patience: { timeoutMs, retries: 0 } }),
     ...(ledger.rootUrl ? { rootUrl: ledger.rootUrl } : {}),
   });
 }

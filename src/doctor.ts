@@ -2,136 +2,267 @@ import { type Config, ConfigError } from './config';
 import { buildRuntime, type EmbeddedComponents, type Runtime } from './container';
 import { malformedRows, parseLedger } from './domain/ledger';
 import { parsePeople } from './domain/people';
+import type { Language } from './domain/status';
 import { loadConfigWithSecrets } from './load-config';
+import { createLogger } from './log';
+import { missingScopes } from './slack/scopes';
+import { type DoctorService, type DoctorText, doctorText, type FixContext } from './text/doctor';
 import { errorMessage } from './util/errors';
+import { classifyFailure, type Failure } from './util/failure';
 
 export interface Check {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
-  /** What to do about a failure. */
+  /** Passed on an embedded stand-in (demo data, local state), not the real service. */
+  readonly embedded?: boolean;
+  readonly failure?: Failure;
+  /** What to do about a failure, for its kind: a DNS failure is not fixed by a policy. */
   readonly fix?: string;
 }
 
-async function check(name: string, fix: string, probe: () => Promise<string>): Promise<Check> {
+/** The longest any one check may take. */
+export const CHECK_TIMEOUT_MS = 10_000;
+/** Each request's own limit, below the check's so the client's error (with its host) wins. */
+const REQUEST_TIMEOUT_MS = 8_000;
+
+export interface DoctorOptions {
+  /** Called with each check as it finishes, so a terminal shows progress as it happens. */
+  readonly onCheck?: (check: Check, language: Language) => void;
+  /** Tests shorten the limits to meet a server that never answers without waiting 10 s. */
+  readonly checkTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  /** Runs once the configuration is valid, before any client: the CLI seeds the demo here, as every command does. */
+  readonly prepare?: (config: Config) => Promise<void>;
+}
+
+class CheckTimeout extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** The work, or a TimeoutError once `ms` pass; the timer never outlives the check. */
+async function withinDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CheckTimeout(`no answer within ${ms / 1000} s`)), ms);
+  });
+  const running = work();
+  // An abandoned request settles later (its client has a timeout too); nobody is left to hear it.
+  running.catch(() => {});
   try {
-    return { name, ok: true, detail: await probe() };
-  } catch (error) {
-    return { name, ok: false, detail: errorMessage(error), fix };
+    return await Promise.race([running, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** Read-only probes of everything a sweep touches; nothing is sent, changed or written. */
-async function probes(config: Config, runtime: Runtime): Promise<Check[]> {
-  const checks: Check[] = [];
-  checks.push(
-    await check(
-      'ledger',
-      config.ledger.kind === 'sheets'
-        ? 'share the spreadsheet with the service account email as Editor; check SHEETS_SPREADSHEET_ID and the sheet names'
-        : 'check LEDGER_CSV and PEOPLE_CSV',
-      async () => {
+interface Probe {
+  readonly name: string;
+  readonly service: DoctorService;
+  readonly context?: Omit<FixContext, 'timeoutSeconds'>;
+  readonly embedded?: string;
+  /** Resolves with the detail of a pass; rejects with what went wrong. */
+  readonly run: () => Promise<string>;
+}
+
+/** A check that fails on a condition it found rather than an error thrown. */
+class FoundProblem extends Error {
+  constructor(
+    message: string,
+    readonly failure: Failure,
+  ) {
+    super(message);
+  }
+}
+
+function failed(
+  name: string,
+  service: DoctorService,
+  error: unknown,
+  t: DoctorText,
+  context: FixContext,
+): Check {
+  const failure = error instanceof FoundProblem ? error.failure : classifyFailure(error);
+  const detail =
+    error instanceof CheckTimeout
+      ? t.timedOut(context.timeoutSeconds)
+      : `${t.kind[failure.kind]} (${failure.code}): ${errorMessage(error)}`;
+  return { name, ok: false, detail, failure, fix: t.fix(service, failure, context) };
+}
+
+function probesOf(config: Config, runtime: Runtime, t: DoctorText): Probe[] {
+  const ledger = config.ledger;
+  const probes: Probe[] = [
+    {
+      name: 'ledger',
+      service: ledger.kind === 'sheets' ? 'sheets' : 'ledger-csv',
+      ...(ledger.kind === 'sheets' ? { context: { endpointSetting: 'SHEETS_ROOT_URL' } } : {}),
+      ...(ledger.kind === 'csv' && ledger.embedded ? { embedded: t.demo.ledger(ledger.ledgerPath) } : {}),
+      run: async () => {
         const tables = await runtime.workbook.read();
-        const ledger = parseLedger(tables.ledger);
+        const rows = parseLedger(tables.ledger);
         const people = parsePeople(tables.people);
-        const malformed = malformedRows(ledger.problems).length;
-        return `${runtime.workbook.description}: ${ledger.rows.length} rows, ${malformed} malformed; ${people.people.length} people`;
+        return t.ledgerSummary(
+          runtime.workbook.description,
+          rows.rows.length,
+          malformedRows(rows.problems).length,
+          people.people.length,
+        );
       },
-    ),
-  );
-  checks.push(
-    await check(
-      'IAM',
-      'attach the policy from the README (serverless.yml lists the exact actions) to these credentials',
-      async () => {
+    },
+    {
+      name: 'IAM',
+      service: 'iam',
+      context: { endpointSetting: 'IAM_ENDPOINT' },
+      ...(config.iam.kind === 'embedded' ? { embedded: t.demo.iam(config.iam.accountFile) } : {}),
+      run: async () => {
         const inventory = await runtime.iam.inventory();
         const policy = await runtime.credentialReports.passwordPolicy();
-        return `account ${inventory.accountId ?? '(no users)'}: ${inventory.users.size} users; password policy ${
-          policy ? `max age ${policy.maxPasswordAge ?? 'none'}` : 'none'
-        }`;
+        return t.iamSummary(
+          inventory.accountId ?? null,
+          inventory.users.size,
+          policy ? (policy.maxPasswordAge ?? null) : undefined,
+        );
       },
-    ),
-  );
-  for (const account of runtime.accounts)
-    checks.push(
-      await check(
-        `IAM ${account.id}`,
-        `create role ${config.accounts?.roleName} in ${account.id}, trusting this account`,
-        async () => {
-          const inventory = await account.iam.inventory();
-          return `${inventory.users.size} users`;
+    },
+    ...runtime.accounts.map(
+      (account): Probe => ({
+        name: `IAM ${account.id}`,
+        service: 'iam-role',
+        context: {
+          endpointSetting: 'STS_ENDPOINT',
+          ...(account.id ? { accountId: account.id } : {}),
+          ...(config.accounts ? { roleName: config.accounts.roleName } : {}),
         },
-      ),
-    );
-  checks.push(
-    await check(
-      'DynamoDB',
-      `create table ${config.state.table} (see serverless.yml) or check DYNAMODB_TABLE`,
-      async () => {
+        run: async () => t.accountSummary((await account.iam.inventory()).users.size),
+      }),
+    ),
+    {
+      name: 'DynamoDB',
+      service: 'dynamodb',
+      context: {
+        endpointSetting: 'DYNAMODB_ENDPOINT',
+        table: config.state.table,
+        ...(config.state.kind === 'aws' ? { region: config.state.region } : {}),
+      },
+      ...(config.state.kind === 'embedded' ? { embedded: t.demo.dynamodb(config.state.dataDir) } : {}),
+      run: async () => {
         await runtime.journal.getMany(['doctor#probe']);
-        return `table ${config.state.table} readable`;
+        return t.tableReadable(config.state.table, config.state.kind === 'aws' ? config.state.region : null);
       },
-    ),
-  );
+    },
+  ];
   const web = runtime.web;
-  if (web)
-    checks.push(
-      await check(
-        'Slack',
-        'reinstall the app from manifest.yml and copy the bot token (xoxb-…)',
-        async () => {
-          const auth = await web.auth.test();
-          return `team ${auth.team ?? auth.team_id}, bot ${auth.user ?? auth.user_id}; admin channel ${config.slack?.adminChannel}`;
-        },
-      ),
-    );
-  else checks.push({ name: 'Slack', ok: true, detail: 'not configured: notices go to the console' });
-  return checks;
+  const slack = config.slack;
+  if (web && slack)
+    probes.push({
+      name: 'Slack',
+      service: 'slack',
+      context: { endpointSetting: 'SLACK_API_URL' },
+      run: async () => {
+        const auth = await web.auth.test();
+        // Slack reports the token's scopes in a header; a token without one can still pass auth.test.
+        const granted = auth.response_metadata?.scopes;
+        const missing = granted ? missingScopes(granted) : [];
+        if (missing.length > 0)
+          throw new FoundProblem(t.slackMissingScopes(missing.join(', ')), {
+            kind: 'permission',
+            code: 'missing_scope',
+            neededScope: missing.join(', '),
+          });
+        return t.slackSummary(
+          auth.team ?? auth.team_id ?? '?',
+          auth.user ?? auth.user_id ?? '?',
+          slack.adminChannel,
+        );
+      },
+    });
+  return probes;
 }
 
-/** `keywarden doctor`: configuration first, then one probe per service. */
-export async function runDoctor(env: NodeJS.ProcessEnv, embedded?: EmbeddedComponents): Promise<Check[]> {
+/**
+ * `keywarden doctor`: configuration first, then one read-only probe per service, each within
+ * its own time limit, each reported as soon as it is done. Nothing is sent, changed or written.
+ */
+export async function runDoctor(
+  env: NodeJS.ProcessEnv,
+  embedded?: EmbeddedComponents,
+  options: DoctorOptions = {},
+): Promise<Check[]> {
+  const checkMs = options.checkTimeoutMs ?? CHECK_TIMEOUT_MS;
+  const requestMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const timeoutSeconds = Math.round(checkMs / 100) / 10;
+  const checks: Check[] = [];
+  let language: Language = env.LANGUAGE === 'en' ? 'en' : 'ja';
+  const report = (check: Check) => {
+    checks.push(check);
+    options.onCheck?.(check, language);
+  };
+  let t = doctorText(language);
   let config: Config;
   try {
-    config = await loadConfigWithSecrets(env);
+    config = await withinDeadline(checkMs, () => loadConfigWithSecrets(env, requestMs));
   } catch (error) {
-    if (!(error instanceof ConfigError))
-      return [
-        {
-          name: 'secrets',
-          ok: false,
-          detail: errorMessage(error),
-          fix: 'check AWS_REGION, the credentials, and ssm:GetParameters on the *_PARAMETER names',
-        },
-      ];
-    return [
-      {
-        name: 'configuration',
-        ok: false,
-        detail: error.message,
-        fix: 'set the variables named above (README: Configuration)',
-      },
-    ];
+    report(
+      error instanceof ConfigError
+        ? { name: 'configuration', ok: false, detail: error.message, fix: t.configurationFix }
+        : failed('secrets', 'secrets', error, t, { endpointSetting: 'SSM_ENDPOINT', timeoutSeconds }),
+    );
+    return checks;
   }
-  const checks: Check[] = [{ name: 'configuration', ok: true, detail: 'all settings valid' }];
+  language = config.language;
+  t = doctorText(language);
+  report({ name: 'configuration', ok: true, detail: t.configurationValid });
   let runtime: Runtime;
   try {
-    runtime = await buildRuntime(config, { write: () => {} }, embedded);
+    await options.prepare?.(config);
+    runtime = await buildRuntime(
+      config,
+      {
+        write: () => {},
+        // The checks say what failed; the Slack client's own retry warnings would only repeat it.
+        logger: createLogger('error', { service: 'keywarden' }),
+        requestTimeoutMs: requestMs,
+      },
+      embedded,
+    );
   } catch (error) {
-    return [
-      ...checks,
-      { name: 'clients', ok: false, detail: errorMessage(error), fix: 'check the endpoints and credentials' },
-    ];
+    report(failed('clients', 'clients', error, t, { timeoutSeconds }));
+    return checks;
   }
   try {
-    return [...checks, ...(await probes(config, runtime))];
+    for (const probe of probesOf(config, runtime, t)) {
+      const context = { ...probe.context, timeoutSeconds };
+      try {
+        const detail = await withinDeadline(checkMs, probe.run);
+        report(
+          probe.embedded
+            ? { name: probe.name, ok: true, embedded: true, detail: t.onEmbedded(probe.embedded, detail) }
+            : { name: probe.name, ok: true, detail },
+        );
+      } catch (error) {
+        report(failed(probe.name, probe.service, error, t, context));
+      }
+    }
+    if (!runtime.web) report({ name: 'Slack', ok: true, detail: t.slackNotConfigured });
+    return checks;
   } finally {
     await runtime.close();
   }
 }
 
-export function renderChecks(checks: readonly Check[]): string {
-  return checks
-    .map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}${c.ok || !c.fix ? '' : `\n    fix: ${c.fix}`}`)
-    .join('\n');
+/** 2 when the configuration is wrong (like every command), 1 when a service check failed. */
+export function doctorExitCode(checks: readonly Check[]): number {
+  if (checks.some((check) => check.name === 'configuration' && !check.ok)) return 2;
+  return checks.every((check) => check.ok) ? 0 : 1;
+}
+
+export function renderCheck(check: Check, language: Language): string {
+  const mark = check.ok ? '✓' : '✗';
+  const fix = check.ok || !check.fix ? '' : `\n    ${doctorText(language).fixLabel}: ${check.fix}`;
+  return `${mark} ${check.name}: ${check.detail}${fix}`;
+}
+
+export function renderChecks(checks: readonly Check[], language: Language): string {
+  return checks.map((check) => renderCheck(check, language)).join('\n');
 }

@@ -51,9 +51,10 @@ export function findingsText({ slackId, findings }: FindingsNotice): string {
   ].join('\n');
 }
 
-export function findingsDigestText(digest: FindingsDigest): string {
-  return `[admins] ${digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt })}${
-    digest.attachment ? `\n[admins] attached ${digest.attachment.filename}` : ''
+/** Plain text, not Slack's mrkdwn; `savedTo` is where the attached report was written. */
+export function findingsDigestText(digest: FindingsDigest, m: Messages, savedTo?: string): string {
+  return `[admins] ${digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt }, 'plain')}${
+    savedTo ? `\n[admins] ${m.reportSaved(savedTo)}` : ''
   }`;
 }
 

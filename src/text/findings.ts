@@ -117,22 +117,35 @@ const DIGEST_ORDER: readonly FindingKind[] = [
 
 const DIGEST_LINES = 20;
 
+/** How the digest marks its words: Slack mrkdwn, or plain text for a terminal. */
+export type TextMarkup = 'mrkdwn' | 'plain';
+
+const MARKUP: Readonly<
+  Record<TextMarkup, { bold(text: string): string; code(text: string): string; data(text: string): string }>
+> = {
+  // The root user's name is `<root_account>`: every name and detail goes through the escaper.
+  mrkdwn: { bold: (text) => `*${text}*`, code: (text) => `\`${text}\``, data: escapeText },
+  plain: { bold: (text) => text, code: (text) => text, data: (text) => text },
+};
+
 /**
- * The weekly digest for Slack: counts by kind, then up to 20 findings, most urgent first.
- * `counts` is passed separately so a digest can list only new findings under the full counts.
+ * The weekly digest: counts by kind, then up to 20 findings, most urgent first. `counts` is
+ * passed separately so a digest can list only new findings under the full counts. The same
+ * words go to Slack (mrkdwn) and to the console (plain).
  */
 export function digestText(
   found: readonly Finding[],
   counts: Readonly<Record<FindingKind, number>>,
   options: RenderFindingsOptions = {},
+  markup: TextMarkup = 'mrkdwn',
 ): string {
-  const lines = [`*IAM hygiene digest*: ${countsLine(counts)}`];
+  const mark = MARKUP[markup];
+  const lines = [`${mark.bold('IAM hygiene digest')}: ${countsLine(counts)}`];
   if (options.generatedAt) lines.push(`credential report generated ${options.generatedAt.toISOString()}`);
   const rank = (f: Finding) => DIGEST_ORDER.indexOf(f.kind);
   // Array#sort is stable, so findings of one kind keep report order.
   const top = [...found].sort((a, b) => rank(a) - rank(b)).slice(0, DIGEST_LINES);
-  // The root user's name is `<root_account>`: every name and detail goes through the escaper.
-  for (const f of top) lines.push(`• \`${escapeText(f.user)}\` ${f.kind}: ${escapeText(f.detail)}`);
+  for (const f of top) lines.push(`• ${mark.code(mark.data(f.user))} ${f.kind}: ${mark.data(f.detail)}`);
   if (found.length > top.length) lines.push(`…and ${found.length - top.length} more`);
   const problems = options.problems?.length ?? 0;
   if (problems > 0)

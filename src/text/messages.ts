@@ -83,6 +83,8 @@ export interface Messages {
   };
   /** A job the Lambda worker gave up on; `kind`, `user` and `reason` arrive escaped for mrkdwn. */
   readonly workerFailed: (kind: string, user: string, attempts: number, reason: string) => string;
+  /** The console's stand-in for a file Slack would carry: where it was written (plain text). */
+  readonly reportSaved: (path: string) => string;
 }
 
 const ja: Messages = {
@@ -166,6 +168,7 @@ const ja: Messages = {
   },
   workerFailed: (kind, user, attempts, reason) =>
     `:warning: ${user} さんの操作（${kind}）が${attempts}回失敗し、中止されました。もう一度操作するか、原因を確認してください: ${reason}`,
+  reportSaved: (path) => `認証情報レポートを保存しました: ${path}`,
 };
 
 const en: Messages = {
@@ -249,6 +252,7 @@ const en: Messages = {
   },
   workerFailed: (kind, user, attempts, reason) =>
     `:warning: A ${kind} by ${user} failed ${attempts === 1 ? 'once' : `${attempts} times`} and was dropped. Retry it or look into the cause: ${reason}`,
+  reportSaved: (path) => `credential report saved to ${path}`,
 };
 
 export function messages(language: Language): Messages {

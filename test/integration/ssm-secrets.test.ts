@@ -67,6 +67,7 @@ describe('secrets from SSM Parameter Store', () => {
   it('names the parameters that do not exist, and never their values', async () => {
     const source = secretParameters({
       SSM_ENDPOINT: ssm.url,
+      AWS_REGION: 'ap-northeast-1',
       SLACK_BOT_TOKEN_PARAMETER: '/keywarden/prod/slack-bot-token',
       GOOGLE_SERVICE_ACCOUNT_JSON_PARAMETER: '/keywarden/prod/google-credentials',
     });

@@ -87,9 +87,25 @@ describe('loadConfig', () => {
       AWS_REGION: 'ap-northeast-1',
       AWS_ACCOUNT_ID: '111122223333',
     });
-    expect(config.iam).toEqual({ kind: 'aws', region: 'ap-northeast-1', accountId: '111122223333' });
+    // IAM is global: its endpoint signs for us-east-1 whatever the deployment's region.
+    expect(config.iam).toEqual({ kind: 'aws', region: 'us-east-1', accountId: '111122223333' });
     expect(config.state).toEqual({ kind: 'aws', region: 'ap-northeast-1', table: 'keywarden' });
+    expect(config.region).toBe('ap-northeast-1');
     expect(() => loadConfig({ AWS_ACCOUNT_ID: '1234' })).toThrow(/AWS_ACCOUNT_ID: 12 digits/);
+  });
+
+  it('takes the region from AWS_REGION, then AWS_DEFAULT_REGION, and wants one for regional services', () => {
+    expect(loadConfig({ STATE_SOURCE: 'aws', AWS_DEFAULT_REGION: 'eu-west-1' }).state).toMatchObject({
+      region: 'eu-west-1',
+    });
+    expect(
+      loadConfig({ STATE_SOURCE: 'aws', AWS_REGION: 'ap-northeast-1', AWS_DEFAULT_REGION: 'eu-west-1' })
+        .state,
+    ).toMatchObject({ region: 'ap-northeast-1' });
+    expect(() => loadConfig({ STATE_SOURCE: 'aws' })).toThrow(/AWS_REGION: STATE_SOURCE needs an AWS region/);
+    expect(() => loadConfig({ ARCHIVE_BUCKET: 'reports' })).toThrow(/ARCHIVE_BUCKET needs an AWS region/);
+    // IAM alone is global and needs none.
+    expect(loadConfig({ IAM_SOURCE: 'aws' }).region).toBeNull();
   });
 
   it('paces Slack posts per channel at Slack’s rate unless told otherwise, within bounds', () => {

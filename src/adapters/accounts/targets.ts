@@ -16,7 +16,12 @@ export interface AccountTargetOptions {
     | { readonly kind: 'organizations' };
   /** Assumed in each account. */
   readonly roleName: string;
-  readonly region: string;
+  /** IAM is global: its endpoint signs for one region whatever the deployment's. */
+  readonly iamRegion: string;
+  /** STS and Organizations. */
+  readonly stsRegion: string;
+  /** Each request fails after this long, unretried (the doctor). */
+  readonly requestTimeoutMs?: number;
   readonly iamEndpoint?: string;
   readonly stsEndpoint?: string;
   readonly organizationsEndpoint?: string;
@@ -50,9 +55,16 @@ function assumedRole(sts: STSClient, roleArn: string) {
   };
 }
 
+function patience({ requestTimeoutMs: ms }: AccountTargetOptions) {
+  return ms === undefined
+    ? {}
+    : { maxAttempts: 1, requestHandler: { connectionTimeout: ms, requestTimeout: ms } };
+}
+
 async function organizationAccounts(options: AccountTargetOptions): Promise<string[]> {
   const client = new OrganizationsClient({
-    region: options.region,
+    region: options.stsRegion,
+    ...patience(options),
     ...(options.organizationsEndpoint ? { endpoint: options.organizationsEndpoint } : {}),
   });
   try {
@@ -75,7 +87,8 @@ export async function accountTargets(
   closers: Closer[],
 ): Promise<AccountTarget[]> {
   const sts = new STSClient({
-    region: options.region,
+    region: options.stsRegion,
+    ...patience(options),
     ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
   });
   closers.push(async () => sts.destroy());
@@ -85,9 +98,10 @@ export async function accountTargets(
     .filter((id) => id !== home)
     .map((id) => {
       const client = new IAMClient({
-        region: options.region,
+        region: options.iamRegion,
         retryMode: 'adaptive',
         maxAttempts: 10,
+        ...patience(options),
         credentials: assumedRole(sts, `arn:aws:iam::${id}:role/${options.roleName}`),
         ...(options.iamEndpoint ? { endpoint: options.iamEndpoint } : {}),
       });

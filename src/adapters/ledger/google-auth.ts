@@ -74,8 +74,13 @@ class AwsFederation extends AwsClient {
  */
 export function googleAuth(
   credentials: { json: string } | { keyFile: string },
+  /** Token requests fail after this long (the doctor); no limit otherwise. */
+  timeoutMs?: number,
 ): GoogleAuth | JWT | AwsClient {
-  const transporter = new Gaxios({ fetchImplementation: fetch });
+  const transporter = new Gaxios({
+    fetchImplementation: fetch,
+    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+  });
   if ('keyFile' in credentials)
     return new GoogleAuth({ keyFile: credentials.keyFile, scopes: SCOPES, clientOptions: { transporter } });
   const parsed = parseGoogleCredentials(credentials.json);

@@ -13,6 +13,8 @@ export interface SheetsWorkbookOptions {
   readonly auth: GoogleAuthOption;
   /** Only for tests and emulators; Google's own endpoint otherwise. */
   readonly rootUrl?: string;
+  /** Per-request timeout and retries instead of five retries without a timeout (the doctor). */
+  readonly patience?: { readonly timeoutMs: number; readonly retries: number };
   /** The wait between retries; tests pass one that returns at once. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -23,8 +25,8 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * Sheets allows 60 requests a minute per user and answers 429 past that. Retrying POST is
  * safe here because batchUpdate writes absolute cells: sending it twice changes nothing.
  */
-const retry = (sleep: (ms: number) => Promise<void>): RetryConfig => ({
-  retry: 5,
+const retry = (sleep: (ms: number) => Promise<void>, retries = 5): RetryConfig => ({
+  retry: retries,
   retryDelay: 500,
   httpMethodsToRetry: ['GET', 'POST'],
   statusCodesToRetry: [
@@ -58,7 +60,8 @@ export class SheetsWorkbook implements Workbook {
     this.api = sheets({
       version: 'v4',
       auth: options.auth,
-      retryConfig: retry(options.sleep ?? wait),
+      retryConfig: retry(options.sleep ?? wait, options.patience?.retries),
+      ...(options.patience ? { timeout: options.patience.timeoutMs } : {}),
       // Node's own fetch: gaxios would otherwise import node-fetch dynamically, for nothing.
       fetchImplementation: fetch,
       ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}),

@@ -1,3 +1,5 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { SweepReport } from '../../domain/report';
 import type {
   DeactivatedNotice,
@@ -19,12 +21,16 @@ import {
 } from '../../text/console-notices';
 import type { Messages } from '../../text/messages';
 
-/** Stands in for Slack when no bot token is configured: the same notices, as lines of text. */
+/**
+ * Stands in for Slack when no bot token is configured: the same notices, as lines of plain
+ * text, and the files Slack would carry written to `filesDir` (under KEYWARDEN_HOME).
+ */
 export class ConsoleNotifier implements Notifier {
   constructor(
     private readonly write: (line: string) => void,
     /** The final notice names its deletion date in the configured language, as Slack would. */
     private readonly m: Messages,
+    private readonly filesDir: string,
   ) {}
 
   async weekAhead(notice: WeekAheadNotice): Promise<void> {
@@ -49,7 +55,20 @@ export class ConsoleNotifier implements Notifier {
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {
-    this.write(findingsDigestText(digest));
+    const file = digest.attachment;
+    this.write(
+      findingsDigestText(digest, this.m, file ? await this.save(file.filename, file.csv) : undefined),
+    );
+  }
+
+  /** Account data: readable by its owner only, like the admin channel it stands in for. */
+  private async save(filename: string, content: string): Promise<string> {
+    await mkdir(this.filesDir, { recursive: true, mode: 0o700 });
+    const path = join(this.filesDir, basename(filename));
+    await writeFile(path, content, { mode: 0o600 });
+    // An existing file keeps its mode through writeFile.
+    await chmod(path, 0o600);
+    return path;
   }
 
   async sweepReport(report: SweepReport): Promise<void> {

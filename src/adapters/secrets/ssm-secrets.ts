@@ -9,6 +9,8 @@ export interface SsmSecretsOptions {
   readonly region: string;
   /** Only for tests: a local SSM. */
   readonly endpoint?: string;
+  /** The request fails after this long, unretried (the doctor). */
+  readonly requestTimeoutMs?: number;
 }
 
 /**
@@ -45,8 +47,12 @@ export async function readSecrets(
 
 /** `readSecrets` with a client of its own, built for the call and destroyed after it. */
 export async function fetchSecrets(options: SsmSecretsOptions): Promise<Record<string, string>> {
+  const ms = options.requestTimeoutMs;
   const client = new SSMClient({
     region: options.region,
+    ...(ms === undefined
+      ? {}
+      : { maxAttempts: 1, requestHandler: { connectionTimeout: ms, requestTimeout: ms } }),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   try {
