@@ -77,6 +77,8 @@ function input(s: Scenario): PlanInput {
   const ledger: Ledger = {
     headerRowNumber: 1,
     columns: { status: 7, endDate: 6 },
+    matches: [],
+    pending: [],
     rows: s.rows.map((r, i) => ({ ...r, rowNumber: i + 2 })),
     duplicates: s.duplicates ?? [],
     problems: [],
