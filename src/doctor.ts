@@ -1,6 +1,6 @@
 import { type Config, ConfigError } from './config';
 import { buildRuntime, type EmbeddedComponents, type Runtime } from './container';
-import { malformedRows, parseLedger } from './domain/ledger';
+import { describeColumns, malformedRows, parseLedger } from './domain/ledger';
 import { parsePeople } from './domain/people';
 import { loadConfigWithSecrets } from './load-config';
 import { errorMessage } from './util/errors';
@@ -28,14 +28,17 @@ async function probes(config: Config, runtime: Runtime): Promise<Check[]> {
     await check(
       'ledger',
       config.ledger.kind === 'sheets'
-        ? 'share the spreadsheet with the service account email as Editor; check SHEETS_SPREADSHEET_ID and the sheet names'
-        : 'check LEDGER_CSV and PEOPLE_CSV',
+        ? 'share the spreadsheet with the service account email as Editor; check SHEETS_SPREADSHEET_ID, the sheet names and LEDGER_COLUMNS'
+        : 'check LEDGER_CSV, PEOPLE_CSV and LEDGER_COLUMNS',
       async () => {
         const tables = await runtime.workbook.read();
-        const ledger = parseLedger(tables.ledger);
+        const ledger = parseLedger(tables.ledger, config.ledgerColumns);
         const people = parsePeople(tables.people);
         const malformed = malformedRows(ledger.problems).length;
-        return `${runtime.workbook.description}: ${ledger.rows.length} rows, ${malformed} malformed; ${people.people.length} people`;
+        return (
+          `${runtime.workbook.description}: ${ledger.rows.length} rows, ${ledger.pending.length} pending, ` +
+          `${malformed} malformed; ${people.people.length} people\n    columns: ${describeColumns(ledger)}`
+        );
       },
     ),
   );

@@ -50,7 +50,15 @@ const iam = {
 function plan(findings: readonly Finding[], reported: readonly string[] = []) {
   return planFindingNotices({
     findings,
-    ledger: { headerRowNumber: 1, columns: {}, matches: [], rows: [], duplicates: [], pending: [], problems: [] },
+    ledger: {
+      headerRowNumber: 1,
+      columns: {},
+      matches: [],
+      rows: [],
+      duplicates: [],
+      pending: [],
+      problems: [],
+    },
     directory: new PeopleDirectory([]),
     iam,
     emailToSlackId: new Map(),
