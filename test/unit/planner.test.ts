@@ -206,6 +206,30 @@ describe('week-ahead notices', () => {
     ]);
   });
 
+  it('finds the owner through the ledger’s email column before the IAM tags, one lookup per address', () => {
+    const rows = [
+      row({ endDate: '2026-12-01', name: 'Form Person', email: 'form@example.com' }),
+      row({
+        endDate: '2026-12-02',
+        name: 'Form Person',
+        email: 'form@example.com',
+        accessKeyId: 'AKIAFORM000000000002',
+        id: 'AKIAFORM000000000002',
+      }),
+    ];
+    const users = [user('etl-bot', { tags: { Email: 'ops@example.com' } })];
+    const base = { today: '2026-11-30', rows, users };
+    expect(emailLookups(input(base))).toEqual(['form@example.com', 'ops@example.com']);
+    const result = planned({
+      ...base,
+      emails: { 'form@example.com': 'U88FORM', 'ops@example.com': 'U77OPS' },
+    });
+    expect(result.actions).toEqual([
+      expect.objectContaining({ kind: 'notify-week-ahead', slackId: 'U88FORM' }),
+      expect.objectContaining({ kind: 'notify-week-ahead', slackId: 'U88FORM' }),
+    ]);
+  });
+
   it('tells the admins, once, when nobody owns the row', () => {
     const r = row({ endDate: '2026-12-01', name: 'Nobody Known' });
     const first = planned({ today: '2026-11-30', rows: [r] });
