@@ -94,7 +94,7 @@ export function csvGrid(file: string): string[][] {
 
 export interface WorldOptions {
   readonly account?: IamAccountFixture;
-  readonly ledger?: string[][];
+  readonly ledger?: readonly (readonly (string | number)[])[];
   readonly people?: string[][];
   readonly iamServer?: IamServerOptions;
   /** SDK attempts per IAM call; 1 makes an injected crash surface at once. */
