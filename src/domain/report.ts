@@ -34,6 +34,8 @@ export interface HygieneSummary {
 
 /** Requests awaiting issuance (no IAM user or key yet): counted, never acted on. */
 export interface PendingSummary {
+  /** Every pending row, by row number. */
+  readonly rows: readonly number[];
   readonly total: number;
   /** Submitted `reportDays` or more ago. */
   readonly stale: number;

@@ -32,7 +32,12 @@ export async function remindPending(
   const stale = stalePending(pending, run.today, run.reportDays);
   const week = reminderWeek(run.today);
   const keyOf = (rowNumber: number) => pendingReminderKey(rowNumber, week);
-  const base = { total: pending.length, stale: stale.length, reportDays: run.reportDays };
+  const base = {
+    rows: pending.map((row) => row.rowNumber),
+    total: pending.length,
+    stale: stale.length,
+    reportDays: run.reportDays,
+  };
   if (stale.length === 0) return { ...base, reminded: [], outcome: 'none' };
 
   if (run.mode === 'dry-run') {

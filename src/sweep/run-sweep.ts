@@ -350,6 +350,7 @@ async function pendingOf(
     return await remindPending(deps, rows, { today, reportDays, mode, sweepId });
   } catch (error) {
     return {
+      rows: rows.map((row) => row.rowNumber),
       total: rows.length,
       stale: 0,
       reportDays,

@@ -77,7 +77,7 @@ function pendingLine(pending: NonNullable<SweepReport['pending']>): string {
         ? `; admins ${pending.outcome === 'planned' ? 'would be' : 'were'} reminded of row(s) ${pending.reminded.join(', ')}`
         : '';
   return (
-    `Pending requests (no IAM user or key yet, never acted on): ${pending.total}, ` +
+    `Pending requests (no IAM user or key yet, never acted on): ${pending.total} (row(s) ${pending.rows.join(', ')}), ` +
     `${pending.stale} submitted ${pending.reportDays}+ days ago${told}`
   );
 }

@@ -126,6 +126,7 @@ describe('a Google Form response sheet as the ledger', () => {
       row: { endDate: '2027-01-31' },
     });
     expect(report.pending).toEqual({
+      rows: [ROW.pendingOld, ROW.pendingNew],
       total: 2,
       stale: 1,
       reportDays: 7,
