@@ -41,7 +41,8 @@ const FORM = {
     'AKIAEXAMPLEETLXX1001',
     '利用中',
   ],
-  pendingOld: [46336.6, 'new.hire@example.com', '新人 花子', '分析', '', '2027/01/31', '', '', ''],
+  // A mention in a ledger cell is data: the admins' reminder shows it escaped.
+  pendingOld: [46336.6, 'new.hire@example.com', '新人 花子 <!channel>', '分析', '', '2027/01/31', '', '', ''],
   pendingNew: [46348.4, 'another@example.com', '別人 一郎', '検証', '', '2027/02/28', '', '', ''],
   badDate: [
     46143.1,
@@ -167,7 +168,7 @@ describe('a Google Form response sheet as the ledger', () => {
     );
     expect(reminders).toHaveLength(1);
     expect(JSON.stringify(reminders[0]?.args.blocks)).toContain(
-      `${ROW.pendingOld} 行目: 新人 花子 (new.hire@example.com)`,
+      `${ROW.pendingOld} 行目: 新人 花子 &lt;!channel&gt; (new.hire@example.com)`,
     );
     expect(report.pending).toMatchObject({ total: 2, stale: 1, reminded: [ROW.pendingOld], outcome: 'done' });
 
