@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { HygienePolicy } from './domain/hygiene';
+import { type ColumnSettings, isLedgerField, LEDGER_FIELDS, type LedgerField } from './domain/ledger';
+import { DEFAULT_PENDING_REPORT_DAYS } from './domain/pending';
 import type { StagedRemovalPolicy } from './domain/staged-removal';
 import { SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
 import { ConfigError } from './util/errors';
@@ -38,6 +40,34 @@ const CSV_ENCODING_NAMES = {
  * region the rest of the deployment is in.
  */
 export const IAM_REGION = 'us-east-1';
+
+/**
+ * `LEDGER_COLUMNS=endDate=有効期限,iamUser=IAMユーザー名`: a ledger field, `=`, the header
+ * that holds it (compared like aliases: case, spaces and bracketed hints don't matter).
+ * A field named twice, or one header given two fields, is a mistake, not a choice to guess at.
+ */
+const ledgerColumns = z.string().transform((text, ctx): ColumnSettings => {
+  const settings: Partial<Record<LedgerField, string>> = {};
+  const fieldOfHeader = new Map<string, LedgerField>();
+  const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+  for (const entry of text.split(',').map((item) => item.trim())) {
+    if (entry === '') continue;
+    const [first = '', ...rest] = entry.split('=');
+    const field = first.trim();
+    const header = rest.join('=').trim();
+    const sameHeader = fieldOfHeader.get(header.normalize('NFKC').toLowerCase());
+    if (rest.length === 0 || header === '') fail(`"${entry}" is not field=header`);
+    else if (!isLedgerField(field))
+      fail(`"${field}" is not a ledger field (one of ${LEDGER_FIELDS.join(', ')})`);
+    else if (settings[field] !== undefined) fail(`${field} is mapped twice`);
+    else if (sameHeader) fail(`header "${header}" is mapped to both ${sameHeader} and ${field}`);
+    else {
+      settings[field] = header;
+      fieldOfHeader.set(header.normalize('NFKC').toLowerCase(), field);
+    }
+  }
+  return settings;
+});
 
 /**
  * Every setting, read from the environment (or a JSON file named by KEYWARDEN_CONFIG, which
@@ -99,6 +129,8 @@ const schema = z
     SHEETS_SPREADSHEET_ID: z.string().min(1).optional(),
     SHEETS_LEDGER_SHEET: z.string().min(1).default('台帳'),
     SHEETS_PEOPLE_SHEET: z.string().min(1).default('users'),
+    LEDGER_COLUMNS: ledgerColumns.optional(),
+    PENDING_REPORT_DAYS: z.coerce.number().int().min(0).max(365).default(DEFAULT_PENDING_REPORT_DAYS),
     GOOGLE_SERVICE_ACCOUNT_JSON: z.string().min(1).optional(),
     GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
     SHEETS_ROOT_URL: z.url().optional(),
@@ -277,6 +309,10 @@ export interface Config {
     readonly stsEndpoint?: string;
     readonly organizationsEndpoint?: string;
   } | null;
+  /** `LEDGER_COLUMNS`: headers that mean a field in this ledger, over the aliases. */
+  readonly ledgerColumns: ColumnSettings;
+  /** A request not issued after this many days is reported to the admins (weekly). */
+  readonly pendingReportDays: number;
   readonly maxExtensionDays: number;
   readonly port: number;
   readonly state:
@@ -406,6 +442,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ...(s.ORGANIZATIONS_ENDPOINT ? { organizationsEndpoint: s.ORGANIZATIONS_ENDPOINT } : {}),
         }
       : null,
+    ledgerColumns: s.LEDGER_COLUMNS ?? {},
+    pendingReportDays: s.PENDING_REPORT_DAYS,
     maxExtensionDays: s.MAX_EXTENSION_DAYS,
     port: s.PORT,
     state:

@@ -270,6 +270,8 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
           },
         }
       : {}),
+    ledgerColumns: config.ledgerColumns,
+    pendingReportDays: config.pendingReportDays,
     timeZone: config.timeZone,
     language: config.language,
     now,

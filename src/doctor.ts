@@ -1,6 +1,6 @@
 import { type Config, ConfigError } from './config';
 import { buildRuntime, type EmbeddedComponents, type Runtime } from './container';
-import { malformedRows, parseLedger } from './domain/ledger';
+import { describeColumns, malformedRows, parseLedger } from './domain/ledger';
 import { parsePeople } from './domain/people';
 import type { Language } from './domain/status';
 import { loadConfigWithSecrets } from './load-config';
@@ -100,13 +100,15 @@ function probesOf(config: Config, runtime: Runtime, t: DoctorText): Probe[] {
       ...(ledger.kind === 'csv' && ledger.embedded ? { embedded: t.demo.ledger(ledger.ledgerPath) } : {}),
       run: async () => {
         const tables = await runtime.workbook.read();
-        const rows = parseLedger(tables.ledger);
+        const rows = parseLedger(tables.ledger, config.ledgerColumns);
         const people = parsePeople(tables.people);
         return t.ledgerSummary(
           runtime.workbook.description,
           rows.rows.length,
+          rows.pending.length,
           malformedRows(rows.problems).length,
           people.people.length,
+          describeColumns(rows),
         );
       },
     },

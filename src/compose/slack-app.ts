@@ -45,6 +45,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     web: deps.web,
     cases: deps.cases,
     workbook: deps.sweep.workbook,
+    ...(deps.sweep.ledgerColumns ? { ledgerColumns: deps.sweep.ledgerColumns } : {}),
     audit: deps.sweep.audit,
     admins: deps.slack.admins,
     adminChannel: deps.slack.adminChannel,

@@ -8,7 +8,14 @@ import { formatInTimeZone } from 'date-fns-tz';
 export type LocalDate = string & { readonly __brand: 'LocalDate' };
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
-const SLASHED = /^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$/;
+/**
+ * A calendar date, optionally followed by a time of day (a Google Form timestamp shown as text,
+ * `2026/12/31 10:00:00`, `2026-12-31T10:00`) or a weekday in brackets (`2026/12/31(木)`).
+ * The time is dropped: ledger dates are calendar days. A zone or offset (`Z`, `+09:00`) is not
+ * accepted, because it would make the day depend on where the sweep runs.
+ */
+const DATE_TEXT =
+  /^(\d{4})(?:[/.-](\d{1,2})[/.-](\d{1,2})|年(\d{1,2})月(\d{1,2})日)(?:\([^()]{1,3}\))?(?:[T ](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?)?$/;
 const MS_PER_DAY = 86_400_000;
 /** Sheets (like Lotus 1-2-3 and Excel) counts days from 1899-12-30. */
 const SHEETS_EPOCH_DAY = Date.UTC(1899, 11, 30) / MS_PER_DAY;
@@ -27,15 +34,19 @@ export function parseIsoDate(text: string): LocalDate | null {
 }
 
 /**
- * A ledger cell: `2026/01/31`, `2026-1-31`, `2026.01.31`, or a Sheets serial number
- * (what UNFORMATTED_VALUE returns for a date cell, or a number typed by hand).
+ * A ledger cell: `2026/01/31`, `2026-1-31`, `2026.01.31`, `2026年1月31日`, any of them with a
+ * time of day, full-width digits (`２０２６／０１／３１`), or a Sheets serial number (what
+ * UNFORMATTED_VALUE returns for a date cell; a fraction is the time of a date-time cell such as
+ * a Google Form's タイムスタンプ).
  */
 export function parseLedgerDate(cell: string | number): LocalDate | null {
   if (typeof cell === 'number') return fromSerial(cell);
-  const text = cell.trim().normalize('NFKC');
+  const text = cell.normalize('NFKC').trim();
   if (/^\d{5}(\.\d+)?$/.test(text)) return fromSerial(Number(text));
-  const m = SLASHED.exec(text);
-  return m ? fromParts(Number(m[1]), Number(m[2]), Number(m[3])) : null;
+  const m = DATE_TEXT.exec(text);
+  if (!m) return null;
+  const [year, month, day] = m[2] !== undefined ? [m[1], m[2], m[3]] : [m[1], m[4], m[5]];
+  return fromParts(Number(year), Number(month), Number(day));
 }
 
 function fromSerial(serial: number): LocalDate | null {

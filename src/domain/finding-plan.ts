@@ -1,7 +1,7 @@
 import type { Finding } from './hygiene';
 import { type IamInventory, isProtected } from './iam';
 import type { Ledger } from './ledger';
-import { EMAIL_TAG, type Owner, type PeopleDirectory, resolveOwner } from './people';
+import { type Owner, ownerEmails, type PeopleDirectory, resolveOwner } from './people';
 
 export interface FindingScope {
   readonly findings: readonly Finding[];
@@ -26,12 +26,15 @@ function ownersOf(
   scope: Pick<FindingScope, 'ledger' | 'directory' | 'iam' | 'emailToSlackId'>,
 ): (userName: string) => Owner {
   // The user's last ledger row names the owner; indexed once rather than searched per finding.
-  const names = new Map(scope.ledger.rows.map((row) => [row.iamUser, row.name]));
-  return (userName) =>
-    resolveOwner(names.get(userName) ?? '', scope.directory, {
+  const rows = new Map(scope.ledger.rows.map((row) => [row.iamUser, row]));
+  return (userName) => {
+    const row = rows.get(userName);
+    return resolveOwner(row?.name ?? '', scope.directory, {
       tags: scope.iam.users.get(userName)?.tags ?? {},
       emailToSlackId: scope.emailToSlackId,
+      ...(row?.email ? { ledgerEmail: row.email } : {}),
     });
+  };
 }
 
 /**
@@ -54,13 +57,14 @@ export function planFindingNotices(scope: FindingScope): OwnerFindings[] {
 
 /** Emails worth looking up for owners of new findings that neither the ledger nor a SlackId tag name. */
 export function findingEmailLookups(scope: Omit<FindingScope, 'emailToSlackId'>): string[] {
-  const ownerOf = ownersOf({ ...scope, emailToSlackId: new Map() });
+  const rows = new Map(scope.ledger.rows.map((row) => [row.iamUser, row]));
   const emails = new Set<string>();
   for (const finding of scope.findings) {
     if (scope.reported.has(finding.key)) continue;
-    const email = scope.iam.users.get(finding.user)?.tags[EMAIL_TAG]?.trim().toLowerCase();
-    if (!email) continue;
-    if (ownerOf(finding.user).kind === 'unknown') emails.add(email);
+    const row = rows.get(finding.user);
+    const tags = scope.iam.users.get(finding.user)?.tags ?? {};
+    const hints = { tags, ...(row?.email ? { ledgerEmail: row.email } : {}) };
+    for (const email of ownerEmails(row?.name ?? '', scope.directory, hints)) emails.add(email);
   }
   return [...emails].sort();
 }

@@ -13,6 +13,11 @@ export type JournalKey =
       readonly rowId: string;
       readonly endDate: LocalDate;
     }
+  /**
+   * `pending#<row number>#<week>`: the admins' reminder about a request nobody issued, once a
+   * week (the week's Monday). A pending row has no key id yet, so its row number names it.
+   */
+  | { readonly kind: 'pending-reminder'; readonly rowNumber: number; readonly week: LocalDate }
   /** `deactivate#<access key id>`: a stale key a hygiene check turned off. */
   | { readonly kind: 'stale-key-deactivation'; readonly accessKeyId: string }
   /** `finding#<finding kind>#<user>#<credential>#<window>`: one report per finding per window. */
@@ -41,6 +46,7 @@ const PREFIX: Record<JournalKeyKind, string> = {
   'row-deactivation': 'deactivate',
   'stale-key-deactivation': 'deactivate',
   finding: 'finding',
+  'pending-reminder': 'pending',
 };
 
 const ROW_KINDS: Readonly<Record<string, RowKeyKind>> = {
@@ -68,6 +74,8 @@ export function buildJournalKey(key: JournalKey): string {
       return `${prefix}#${key.accessKeyId}`;
     case 'finding':
       return `${prefix}#${key.finding}#${key.user}#${key.credential}#${key.window}`;
+    case 'pending-reminder':
+      return `${prefix}#${key.rowNumber}#${key.week}`;
     default:
       return `${prefix}#${key.rowId}#${key.endDate}`;
   }
@@ -88,6 +96,12 @@ export function parseJournalKey(text: string): JournalKey | null {
     return { kind: 'finding', finding, user: more.join('#'), credential, window };
   }
   const dated = rowAndDate(rest);
+  if (prefix === 'pending') {
+    const rowNumber = Number(dated?.rowId);
+    return dated && Number.isSafeInteger(rowNumber) && rowNumber > 0 && String(rowNumber) === dated.rowId
+      ? { kind: 'pending-reminder', rowNumber, week: dated.endDate }
+      : null;
+  }
   if (prefix === 'deactivate')
     return dated
       ? { kind: 'row-deactivation', ...dated }
@@ -122,6 +136,10 @@ export const finalNoticeKey = rowKey('final-notice');
 export const teardownKey = rowKey('teardown');
 /** A staged removal's deactivation of the row, so a re-run resumes it. */
 export const deactivationKey = rowKey('row-deactivation');
+
+/** The weekly reminder to the admins about a request not issued yet. */
+export const pendingReminderKey = (rowNumber: number, week: LocalDate) =>
+  buildJournalKey({ kind: 'pending-reminder', rowNumber, week });
 
 export const staleKeyDeactivationKey = (accessKeyId: string) =>
   buildJournalKey({ kind: 'stale-key-deactivation', accessKeyId });

@@ -38,9 +38,15 @@ export type LedgerField =
   | 'startDate'
   | 'endDate'
   | 'status'
-  | 'accountId';
+  | 'accountId'
+  | 'email'
+  | 'timestamp';
 
-/** Header spellings seen in real ledgers, compared after `normaliseLabel`. */
+/**
+ * Header spellings seen in real ledgers, compared after `headerKey` (hints in brackets dropped,
+ * NFKC, lower case, no spaces). `email` and `timestamp` are what a Google Form's response sheet
+ * adds: the collected address and when the request was submitted.
+ */
 const HEADER_ALIASES: Readonly<Record<LedgerField, readonly string[]>> = {
   name: ['氏名', '名前', '申請者', '利用者', 'name', 'fullname', 'owner', 'requester'],
   purpose: ['利用目的', '目的', 'purpose'],
@@ -60,7 +66,26 @@ const HEADER_ALIASES: Readonly<Record<LedgerField, readonly string[]>> = {
   endDate: ['利用終了日', '終了日', '有効期限', 'enddate', 'end', 'expiry', 'expires'],
   status: ['状態', 'ステータス', 'status', 'state'],
   accountId: ['AWSアカウントID', 'アカウントID', 'awsaccountid', 'accountid'],
+  email: ['メールアドレス', 'メール', 'Eメール', 'emailaddress', 'email', 'mail'],
+  timestamp: ['タイムスタンプ', '申請日時', '申請日', 'timestamp', 'submittedat'],
 };
+
+export const LEDGER_FIELDS = Object.keys(HEADER_ALIASES) as readonly LedgerField[];
+
+export function isLedgerField(text: string): text is LedgerField {
+  return (LEDGER_FIELDS as readonly string[]).includes(text);
+}
+
+/** `LEDGER_COLUMNS`: the header that means a field in this ledger, over any alias. */
+export type ColumnSettings = Readonly<Partial<Record<LedgerField, string>>>;
+
+/** How one header became a field, for `doctor`. */
+export interface ColumnMatch {
+  readonly field: LedgerField;
+  readonly column: number;
+  readonly header: string;
+  readonly via: 'alias' | 'setting';
+}
 
 const REQUIRED: readonly LedgerField[] = ['iamUser', 'accessKeyId', 'endDate', 'status'];
 /** Title rows above the header are common in hand-made sheets; look this far down for it. */
@@ -69,6 +94,8 @@ const MAX_CELL_LENGTH = 512;
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 const ACCESS_KEY_ID = /^AKIA[0-9A-Z]{16}$/;
 const ACCOUNT_ID = /^\d{12}$/;
+/** Loose on purpose: Google Forms and Slack validate addresses; this only keeps junk out of lookups. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type ColumnMap = Readonly<Partial<Record<LedgerField, number>>>;
 
@@ -87,6 +114,24 @@ export interface LedgerRow {
   readonly status: RowStatus;
   /** Absent: the default account. */
   readonly accountId: string | null;
+  /** The requester's address from the ledger's email column (a form's collected one), lower case. */
+  readonly email?: string;
+}
+
+/**
+ * A submitted request nobody has issued yet: status active or blank, no IAM user or no access
+ * key id, every filled cell valid, and a requester (a name or an email). Never acted on; the
+ * sweep counts it and tells the admins about it once it is `PENDING_REPORT_DAYS` old.
+ */
+export interface PendingRow {
+  readonly rowNumber: number;
+  readonly name: string;
+  readonly email: string;
+  readonly iamUser: string;
+  readonly accessKeyId: string;
+  /** When it was asked for: the form's timestamp, else the start date; null when neither is filled. */
+  readonly submittedOn: LocalDate | null;
+  readonly endDate: LocalDate | null;
 }
 
 export interface RowProblem {
@@ -118,12 +163,15 @@ export interface RowCopy {
 export interface Ledger {
   readonly headerRowNumber: number;
   readonly columns: ColumnMap;
+  /** Which header became which field, in column order. */
+  readonly matches: readonly ColumnMatch[];
   /**
    * One row per access key and IAM user (the governing one). Rows naming one key for
    * different users all stay here: only IAM can tell which is right, so the planner asks.
    */
   readonly rows: readonly LedgerRow[];
   readonly duplicates: readonly RowCopy[];
+  readonly pending: readonly PendingRow[];
   readonly problems: readonly RowProblem[];
 }
 
@@ -147,29 +195,117 @@ const ALIAS_TO_FIELD: ReadonlyMap<string, LedgerField> = new Map(
   ),
 );
 
-function mapHeader(cells: readonly Cell[]): ColumnMap {
-  const columns: Partial<Record<LedgerField, number>> = {};
-  cells.forEach((cell, index) => {
-    const field = ALIAS_TO_FIELD.get(normaliseLabel(String(cell)));
-    if (field !== undefined && columns[field] === undefined) columns[field] = index;
-  });
-  return columns;
+/** A hint in brackets anywhere (`（最長90日）`, `(full name)`, `【必須】`, `[任意]`), after NFKC. */
+const BRACKETED = /\([^()]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕|<[^<>]*>/g;
+/** A hint after the label: `利用終了日 ※最長90日`, `End date: max 90 days`. */
+const TRAILING = /\s*(?:※|:).*$/;
+
+/**
+ * A header as compared with aliases and settings: Google Form question titles carry hints
+ * (`利用終了日（最長90日）`, `氏名（フルネーム）`), which say nothing about the field.
+ */
+function headerKey(text: string): string {
+  const bare = text.normalize('NFKC').replace(BRACKETED, ' ').replace(TRAILING, '');
+  const key = normaliseLabel(bare);
+  return key === '' ? normaliseLabel(text) : key;
 }
 
-function findHeader(grid: Grid): { index: number; columns: ColumnMap } {
-  let best: { index: number; columns: ColumnMap } | null = null;
+interface HeaderRow {
+  readonly columns: ColumnMap;
+  readonly matches: readonly ColumnMatch[];
+  /** Fields more than one header claims: nobody can tell which is meant. */
+  readonly ambiguous: readonly { readonly field: LedgerField; readonly headers: readonly string[] }[];
+  /** Settings whose header is not in the row. */
+  readonly unmatched: readonly LedgerField[];
+}
+
+function mapHeader(cells: readonly Cell[], settings: ColumnSettings): HeaderRow {
+  const headers = cells.map((cell) => String(cell).trim());
+  const claims = new Map<LedgerField, { column: number; via: ColumnMatch['via'] }[]>();
+  const claim = (field: LedgerField, column: number, via: ColumnMatch['via']) =>
+    claims.set(field, [...(claims.get(field) ?? []), { column, via }]);
+  const taken = new Set<number>();
+  const unmatched: LedgerField[] = [];
+
+  for (const [field, wanted] of Object.entries(settings) as [LedgerField, string][]) {
+    // The header as written first; then with hints dropped, so `name=氏名` finds `氏名（フルネーム）`.
+    const exact = headers.flatMap((h, i) => (normaliseLabel(h) === normaliseLabel(wanted) ? [i] : []));
+    const loose = headers.flatMap((h, i) => (h !== '' && headerKey(h) === headerKey(wanted) ? [i] : []));
+    const found = exact.length > 0 ? exact : loose;
+    if (found.length === 0) unmatched.push(field);
+    for (const column of found) {
+      claim(field, column, 'setting');
+      taken.add(column);
+    }
+  }
+  headers.forEach((header, column) => {
+    if (header === '' || taken.has(column)) return;
+    const field = ALIAS_TO_FIELD.get(headerKey(header)) ?? ALIAS_TO_FIELD.get(normaliseLabel(header));
+    if (field !== undefined && settings[field] === undefined) claim(field, column, 'alias');
+  });
+
+  const columns: Partial<Record<LedgerField, number>> = {};
+  const matches: ColumnMatch[] = [];
+  const ambiguous: HeaderRow['ambiguous'][number][] = [];
+  for (const [field, found] of claims) {
+    const [only, ...more] = found;
+    if (only === undefined) continue;
+    if (more.length > 0) {
+      ambiguous.push({ field, headers: found.map(({ column }) => headers[column] ?? '') });
+      continue;
+    }
+    columns[field] = only.column;
+    matches.push({ field, column: only.column, header: headers[only.column] ?? '', via: only.via });
+  }
+  matches.sort((a, b) => a.column - b.column);
+  return { columns, matches, ambiguous, unmatched };
+}
+
+function findHeader(grid: Grid, settings: ColumnSettings): { index: number } & HeaderRow {
+  let best: ({ index: number } & HeaderRow) | null = null;
+  const claimed = (row: HeaderRow) => Object.keys(row.columns).length + row.ambiguous.length;
   for (let index = 0; index < Math.min(HEADER_SEARCH_ROWS, grid.length); index++) {
-    const columns = mapHeader(grid[index] ?? []);
-    if (REQUIRED.every((field) => columns[field] !== undefined)) return { index, columns };
-    if (!best || Object.keys(columns).length > Object.keys(best.columns).length) best = { index, columns };
+    const row = { index, ...mapHeader(grid[index] ?? [], settings) };
+    const has = (field: LedgerField) =>
+      row.columns[field] !== undefined || row.ambiguous.some((a) => a.field === field);
+    if (REQUIRED.every(has)) {
+      if (row.ambiguous.length > 0) throw ambiguityError(row.ambiguous, index + 1);
+      return row;
+    }
+    if (!best || claimed(row) > claimed(best)) best = row;
   }
   const found = best?.columns ?? {};
   const missing = REQUIRED.filter((field) => found[field] === undefined);
+  const unmatched = (best?.unmatched ?? []).map((field) => `${field}=${settings[field]}`);
   throw new LedgerFormatError(
     `ledger header not found: missing column(s) ${missing
-      .map((field) => `${field} (${HEADER_ALIASES[field].slice(0, 2).join(' / ')})`)
-      .join(', ')} in the first ${HEADER_SEARCH_ROWS} rows${encodingHint(grid)}`,
+      .map((field) =>
+        settings[field] !== undefined
+          ? `${field} ("${settings[field]}" from LEDGER_COLUMNS)`
+          : `${field} (${HEADER_ALIASES[field].slice(0, 2).join(' / ')})`,
+      )
+      .join(', ')} in the first ${HEADER_SEARCH_ROWS} rows` +
+      (unmatched.length > 0 ? `; LEDGER_COLUMNS names headers not found: ${unmatched.join(', ')}` : '') +
+      encodingHint(grid),
   );
+}
+
+function ambiguityError(ambiguous: HeaderRow['ambiguous'], rowNumber: number): LedgerFormatError {
+  const which = ambiguous
+    .map(({ field, headers }) => `${headers.map((h) => `"${h}"`).join(' and ')} all mean ${field}`)
+    .join('; ');
+  const example = ambiguous[0];
+  return new LedgerFormatError(
+    `ledger header (row ${rowNumber}) is ambiguous: ${which}. ` +
+      `Choose one with LEDGER_COLUMNS, e.g. LEDGER_COLUMNS=${example?.field}=${example?.headers[0]}`,
+  );
+}
+
+/** One line per mapped header, for `doctor`: which header became which field, and how. */
+export function describeColumns(ledger: Pick<Ledger, 'matches'>): string {
+  return ledger.matches
+    .map(({ field, header, via }) => `${header} → ${field}${via === 'setting' ? ' (LEDGER_COLUMNS)' : ''}`)
+    .join(', ');
 }
 
 function encodingHint(grid: Grid): string {
@@ -203,11 +339,14 @@ function cellText(row: readonly Cell[], column: number | undefined): string {
 
 /**
  * Turns a sheet into typed rows. Anything doubtful becomes a `RowProblem` with the reasons,
- * never a row: the planner only ever sees rows that are safe to act on.
+ * never a row: the planner only ever sees rows that are safe to act on. A request not issued
+ * yet is neither: it is `pending`. `settings` is `LEDGER_COLUMNS`.
  */
-export function parseLedger(grid: Grid): Ledger {
-  const { index: headerIndex, columns } = findHeader(grid);
+export function parseLedger(grid: Grid, settings: ColumnSettings = {}): Ledger {
+  const { index: headerIndex, columns, matches } = findHeader(grid, settings);
+  const headers = (grid[headerIndex] ?? []).map((cell) => String(cell).trim());
   const rows: LedgerRow[] = [];
+  const pending: PendingRow[] = [];
   const problems: RowProblem[] = [];
   const cellsOf = new Map<number, readonly string[]>();
 
@@ -228,8 +367,9 @@ export function parseLedger(grid: Grid): Ledger {
       problems.push({ rowNumber, problems: [BLANK_ROW], cells: [] });
       continue;
     }
-    const parsed = parseRow(cells, columns, rowNumber);
+    const parsed = parseRow(cells, { columns, headers }, rowNumber);
     if ('problems' in parsed) problems.push({ rowNumber, problems: parsed.problems, cells: texts });
+    else if ('pending' in parsed) pending.push(parsed.pending);
     else {
       rows.push(parsed.row);
       cellsOf.set(rowNumber, texts);
@@ -240,45 +380,58 @@ export function parseLedger(grid: Grid): Ledger {
   return {
     headerRowNumber: headerIndex + 1,
     columns,
+    matches,
     rows: entries.rows,
     duplicates: entries.duplicates,
+    pending,
     problems: [...problems, ...entries.ambiguous].sort((a, b) => a.rowNumber - b.rowNumber),
   };
 }
 
+type Parsed = { row: LedgerRow } | { pending: PendingRow } | { problems: string[] };
+
 function parseRow(
   cells: readonly Cell[],
-  columns: ColumnMap,
+  layout: { readonly columns: ColumnMap; readonly headers: readonly string[] },
   rowNumber: number,
-): { row: LedgerRow } | { problems: string[] } {
+): Parsed {
+  const { columns, headers } = layout;
   const problems: string[] = [];
+  /** Cells a request has before anyone issues it: empty ones make the row pending, not malformed. */
+  const unissued: string[] = [];
   const text = (field: LedgerField) => {
     const value = cellText(cells, columns[field]);
     if (value.length > MAX_CELL_LENGTH)
       problems.push(`${field} is longer than ${MAX_CELL_LENGTH} characters`);
     return value;
   };
+  // The column's own header with the cell as typed, so a person finds the cell at once.
+  const cellIn = (field: LedgerField, raw: Cell) =>
+    `"${clip(String(raw))}" in column ${headers[columns[field] ?? -1] ?? field}`;
+  const date = (field: 'startDate' | 'endDate' | 'timestamp', label: string) => {
+    const column = columns[field];
+    const cell = column === undefined ? undefined : cells[column];
+    if (cell === undefined || String(cell).trim() === '') return { blank: true, date: null };
+    const parsed = parseLedgerDate(cell);
+    if (parsed === null) problems.push(`${label} ${cellIn(field, cell)} is not a date`);
+    return { blank: false, date: parsed };
+  };
 
   const iamUser = text('iamUser');
-  if (iamUser === '') problems.push('IAM user is empty');
+  if (iamUser === '') unissued.push('IAM user is empty');
   else if (!IAM_USER_NAME.test(iamUser))
     problems.push(`IAM user "${clip(iamUser)}" is not a valid IAM user name`);
 
   const accessKeyId = text('accessKeyId');
-  if (accessKeyId === '') problems.push('access key id is empty');
+  if (accessKeyId === '') unissued.push('access key id is empty');
   else if (!ACCESS_KEY_ID.test(accessKeyId))
     problems.push(`access key id "${clip(accessKeyId)}" is not an AKIA… key id`);
 
-  const endCell = columns.endDate === undefined ? undefined : cells[columns.endDate];
-  const endDate = endCell === undefined || String(endCell).trim() === '' ? null : parseLedgerDate(endCell);
-  if (endDate === null) problems.push(`end date "${clip(String(endCell ?? ''))}" is not a date`);
-
-  const startCell = columns.startDate === undefined ? undefined : cells[columns.startDate];
-  const startBlank = startCell === undefined || String(startCell).trim() === '';
-  const startDate = startBlank ? null : parseLedgerDate(startCell);
-  if (!startBlank && startDate === null)
-    problems.push(`start date "${clip(String(startCell))}" is not a date`);
+  const end = date('endDate', 'end date');
+  const endDate = end.date;
+  const startDate = date('startDate', 'start date').date;
   if (startDate && endDate && startDate > endDate) problems.push('start date is after end date');
+  const submitted = date('timestamp', 'timestamp').date;
 
   const statusText = text('status');
   const status = parseStatus(statusText);
@@ -288,11 +441,21 @@ function parseRow(
   if (accountText !== '' && !ACCOUNT_ID.test(accountText))
     problems.push(`AWS account id "${clip(accountText)}" is not 12 digits`);
 
+  const email = text('email').toLowerCase();
+  if (email !== '' && !EMAIL.test(email))
+    problems.push(`email ${cellIn('email', email)} is not an email address`);
+
   const name = text('name');
   const purpose = text('purpose');
   const resource = text('resource');
 
-  if (problems.length > 0 || endDate === null || status === null) return { problems };
+  if (problems.length === 0 && unissued.length > 0 && status === 'active' && (name !== '' || email !== ''))
+    return {
+      pending: { rowNumber, name, email, iamUser, accessKeyId, submittedOn: submitted ?? startDate, endDate },
+    };
+  if (end.blank) unissued.push(`end date is empty (column ${headers[columns.endDate ?? -1] ?? 'endDate'})`);
+  if (problems.length > 0 || unissued.length > 0 || endDate === null || status === null)
+    return { problems: [...unissued, ...problems] };
   return {
     row: {
       rowNumber,
@@ -306,6 +469,7 @@ function parseRow(
       endDate,
       status,
       accountId: accountText === '' ? null : accountText,
+      ...(email !== '' ? { email } : {}),
     },
   };
 }

@@ -12,7 +12,7 @@ export type Owner =
   | {
       readonly kind: 'slack';
       readonly slackId: string;
-      readonly via: 'people-table' | 'slack-id-tag' | 'email-tag';
+      readonly via: 'people-table' | 'ledger-email' | 'slack-id-tag' | 'email-tag';
     }
   | { readonly kind: 'unknown'; readonly reason: string };
 
@@ -92,6 +92,8 @@ export class PeopleDirectory {
 }
 
 export interface OwnerHints {
+  /** The row's own email column (a Google Form's collected address), lower case. */
+  readonly ledgerEmail?: string;
   /** Tags of the row's IAM user (`SlackId`, `Email`). */
   readonly tags: Readonly<Record<string, string>>;
   /** Slack ids already looked up for emails; `null` means Slack said no such user. */
@@ -101,10 +103,18 @@ export interface OwnerHints {
 export const SLACK_ID_TAG = 'SlackId';
 export const EMAIL_TAG = 'Email';
 
-/** People table first (the ledger's own name), then the IAM user's tags. */
+/**
+ * People table first (the ledger's own name), then the ledger's email column (Slack's
+ * `users.lookupByEmail`, answered in `emailToSlackId`), then the IAM user's `SlackId` and
+ * `Email` tags. What the row says comes before what IAM says: the row is the request.
+ */
 export function resolveOwner(name: string, directory: PeopleDirectory, hints: OwnerHints): Owner {
   const byName = name === '' ? null : directory.lookup(name);
   if (byName && 'slackId' in byName) return { kind: 'slack', slackId: byName.slackId, via: 'people-table' };
+
+  const ledgerEmail = hints.ledgerEmail?.trim().toLowerCase();
+  const viaLedger = ledgerEmail ? hints.emailToSlackId.get(ledgerEmail) : undefined;
+  if (viaLedger) return { kind: 'slack', slackId: viaLedger, via: 'ledger-email' };
 
   const tagged = hints.tags[SLACK_ID_TAG]?.trim();
   if (tagged && SLACK_USER_ID.test(tagged)) return { kind: 'slack', slackId: tagged, via: 'slack-id-tag' };
@@ -113,16 +123,34 @@ export function resolveOwner(name: string, directory: PeopleDirectory, hints: Ow
   const viaEmail = email ? hints.emailToSlackId.get(email) : undefined;
   if (viaEmail) return { kind: 'slack', slackId: viaEmail, via: 'email-tag' };
 
+  const emailReason = (address: string, found: string | null | undefined, what: string) =>
+    found === null ? `no Slack user has ${what} ${address}` : `${what} ${address} was not looked up`;
   const reasons = [
     byName
       ? `name "${name}" matches ${byName.ambiguous.length} people`
       : `name "${name}" is not in the people table`,
+    ...(ledgerEmail ? [emailReason(ledgerEmail, viaLedger, 'the ledger email')] : []),
     tagged ? `tag ${SLACK_ID_TAG}="${tagged}" is not a Slack user id` : `no ${SLACK_ID_TAG} tag`,
-    email
-      ? viaEmail === null
-        ? `no Slack user has email ${email}`
-        : `email ${email} was not looked up`
-      : `no ${EMAIL_TAG} tag`,
+    email ? emailReason(email, viaEmail, 'email') : `no ${EMAIL_TAG} tag`,
   ];
   return { kind: 'unknown', reason: reasons.join('; ') };
+}
+
+/**
+ * The addresses worth a `users.lookupByEmail` for an owner the people table does not know:
+ * the ledger's, and the `Email` tag's unless a valid `SlackId` tag would answer first. Both are
+ * asked in the same batch, so a sweep makes one round of lookups, one per distinct address.
+ */
+export function ownerEmails(
+  name: string,
+  directory: PeopleDirectory,
+  hints: Omit<OwnerHints, 'emailToSlackId'>,
+): string[] {
+  const byName = name === '' ? null : directory.lookup(name);
+  if (byName && 'slackId' in byName) return [];
+  const ledgerEmail = hints.ledgerEmail?.trim().toLowerCase();
+  const tagged = hints.tags[SLACK_ID_TAG]?.trim();
+  const email =
+    tagged && SLACK_USER_ID.test(tagged) ? undefined : hints.tags[EMAIL_TAG]?.trim().toLowerCase();
+  return [ledgerEmail, email].filter((address): address is string => !!address);
 }

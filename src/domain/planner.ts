@@ -11,7 +11,7 @@ import {
 import { finalNoticeKey, noticeKey, ownerUnknownKey, teardownKey } from './journal-keys';
 import { contestedKeys, contestVerdict, type KeyHolder } from './key-holders';
 import type { Ledger, LedgerRow, RowProblem } from './ledger';
-import { EMAIL_TAG, type PeopleDirectory, resolveOwner } from './people';
+import { ownerEmails, type PeopleDirectory, resolveOwner } from './people';
 
 export interface SweepPolicy {
   /** Notify owners this many days (inclusive) before the end date. */
@@ -194,15 +194,18 @@ export function emailLookups(
 ): string[] {
   const emails = new Set<string>();
   for (const row of input.ledger.rows) {
-    const tags = input.iam.users.get(row.iamUser)?.tags ?? {};
-    const email = tags[EMAIL_TAG]?.trim().toLowerCase();
     // Past rows need their owner too while a final notice may still be due.
     const past = daysBetween(input.today, row.endDate) < 0;
-    if (!email || !inScope(row, input) || (past && input.policy.finalNoticeDays === 0)) continue;
-    const owner = resolveOwner(row.name, input.directory, { tags, emailToSlackId: new Map() });
-    if (owner.kind === 'unknown') emails.add(email);
+    if (!inScope(row, input) || (past && input.policy.finalNoticeDays === 0)) continue;
+    const tags = input.iam.users.get(row.iamUser)?.tags ?? {};
+    for (const email of ownerEmails(row.name, input.directory, { tags, ...ledgerEmailOf(row) }))
+      emails.add(email);
   }
   return [...emails].sort();
+}
+
+function ledgerEmailOf(row: LedgerRow): { ledgerEmail?: string } {
+  return row.email ? { ledgerEmail: row.email } : {};
 }
 
 type RowVerdict =
@@ -323,7 +326,11 @@ function classify(row: LedgerRow, input: PlanInput, contests: Contests): RowVerd
 }
 
 function ownerOf(row: LedgerRow, user: IamUserSummary, input: PlanInput) {
-  return resolveOwner(row.name, input.directory, { tags: user.tags, emailToSlackId: input.emailToSlackId });
+  return resolveOwner(row.name, input.directory, {
+    tags: user.tags,
+    emailToSlackId: input.emailToSlackId,
+    ...ledgerEmailOf(row),
+  });
 }
 
 /** A past-due row whose owner has not been warned long enough ago: warn, or wait. */

@@ -32,6 +32,20 @@ export interface HygieneSummary {
   readonly problems: readonly string[];
 }
 
+/** Requests awaiting issuance (no IAM user or key yet): counted, never acted on. */
+export interface PendingSummary {
+  /** Every pending row, by row number. */
+  readonly rows: readonly number[];
+  readonly total: number;
+  /** Submitted `reportDays` or more ago. */
+  readonly stale: number;
+  readonly reportDays: number;
+  /** Rows the admins were reminded of this sweep (or, in a dry run, would be). */
+  readonly reminded: readonly number[];
+  readonly outcome: 'none' | 'planned' | 'done' | 'failed';
+  readonly error?: string;
+}
+
 export interface AccountOutcome {
   readonly account: string;
   readonly ok: boolean;
@@ -47,6 +61,8 @@ export interface SweepReport {
   readonly results: readonly ActionResult[];
   readonly skips: readonly Skip[];
   readonly problems: readonly RowProblem[];
+  /** Absent when the ledger has no pending rows (and in reports made before there were any). */
+  readonly pending?: PendingSummary;
   readonly ledgerCellsWritten: number;
   readonly durationMs: number;
   readonly hygiene?: HygieneSummary | { readonly error: string };
@@ -145,7 +161,8 @@ export function failureCount(report: SweepReport): number {
   return (
     report.results.filter((result) => result.outcome === 'failed').length +
     (report.accounts ?? []).filter((account) => !account.ok).length +
-    (report.hygiene && 'error' in report.hygiene ? 1 : 0)
+    (report.hygiene && 'error' in report.hygiene ? 1 : 0) +
+    (report.pending?.outcome === 'failed' ? 1 : 0)
   );
 }
 
@@ -173,6 +190,7 @@ export function summaryFields(report: SweepReport): Record<string, unknown> {
     failed: failureCount(report),
     attention: report.skips.filter((s) => s.attention).length,
     malformed: malformedRows(report.problems).length,
+    pending: report.pending?.total ?? 0,
     ledgerCellsWritten: report.ledgerCellsWritten,
     durationMs: report.durationMs,
     ...(report.accounts

@@ -1,6 +1,7 @@
 import type { LocalDate } from '../domain/dates';
 import type { Finding, FindingKind } from '../domain/hygiene';
 import type { LedgerRow } from '../domain/ledger';
+import type { StalePending } from '../domain/pending';
 import type { SweepReport } from '../domain/report';
 
 export interface WeekAheadNotice {
@@ -30,6 +31,13 @@ export interface FinalNotice {
   readonly to:
     | { readonly kind: 'owner'; readonly slackId: string }
     | { readonly kind: 'admins'; readonly reason: string };
+}
+
+/** Requests submitted `reportDays` or more ago that still have no IAM user or key. */
+export interface PendingRequestsNotice {
+  /** The rows this reminder is the first of the week for; never empty. */
+  readonly rows: readonly StalePending[];
+  readonly reportDays: number;
 }
 
 export interface FindingsNotice {
@@ -71,6 +79,8 @@ export interface Notifier {
   findings(notice: FindingsNotice): Promise<void>;
   /** Hygiene findings for the admins: daily (new ones) or weekly (with the report CSV). */
   findingsDigest(digest: FindingsDigest): Promise<void>;
+  /** Tells the admins which requests wait for issuance (at most weekly per row). */
+  pendingRequests(notice: PendingRequestsNotice): Promise<void>;
   /** The end-of-sweep summary for the admins. */
   sweepReport(report: SweepReport): Promise<void>;
 }

@@ -59,7 +59,7 @@ export class HygieneReportService implements HygieneReports {
   }
 
   async ledger(days: number): Promise<string> {
-    const ledger = parseLedger((await this.deps.sweep.workbook.read()).ledger);
+    const ledger = parseLedger((await this.deps.sweep.workbook.read()).ledger, this.deps.sweep.ledgerColumns);
     const today = this.today();
     const upcoming = ledger.rows
       .filter((row) => row.status !== 'deleted' && daysBetween(today, row.endDate) <= days)
@@ -68,7 +68,7 @@ export class HygieneReportService implements HygieneReports {
   }
 
   async user(name: string): Promise<string> {
-    const ledger = parseLedger((await this.deps.sweep.workbook.read()).ledger);
+    const ledger = parseLedger((await this.deps.sweep.workbook.read()).ledger, this.deps.sweep.ledgerColumns);
     const rows = ledger.rows.filter((row) => row.iamUser === name || row.name.replace(/\s+/g, '') === name);
     const userNames = [...new Set([name, ...rows.map((row) => row.iamUser)])];
     const entries: UserEntry[] = [];

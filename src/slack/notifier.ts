@@ -12,12 +12,13 @@ import {
   NoticeNotSent,
   type Notifier,
   type OwnerUnknownNotice,
+  type PendingRequestsNotice,
   type WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
 import { digestText } from '../text/findings';
 import type { Messages } from '../text/messages';
-import { mention } from '../text/mrkdwn';
+import { clipEscaped, escapeText, mention } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
 import {
   adminCopy,
@@ -210,6 +211,19 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     const notice = { ...caseFromRow(row, null), version: 0 };
     await first(() =>
       this.post(this.deps.adminChannel, m.ownerUnknownTitle, ownerUnknown(notice, reason, row.rowNumber, m)),
+    );
+  }
+
+  async pendingRequests({ rows, reportDays }: PendingRequestsNotice): Promise<void> {
+    const t = this.deps.messages.pendingRequests;
+    const title = escapeText(t.title(rows.length, reportDays));
+    const lines = rows.map((pending) => `• ${escapeText(t.line(pending))}`).join('\n');
+    await first(() =>
+      this.post(this.deps.adminChannel, title, [
+        { type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } },
+        { type: 'section', text: { type: 'mrkdwn', text: clipEscaped(lines, 2900) } },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: escapeText(t.hint) }] },
+      ]),
     );
   }
 

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { dateInZone, type LocalDate, toLedgerText } from '../domain/dates';
 import { checkExtensionDate, suggestedExtension } from '../domain/extension';
-import { parseLedger, rowOfKey } from '../domain/ledger';
+import { type ColumnSettings, parseLedger, rowOfKey } from '../domain/ledger';
 import { ledgerWrites, type RowChange } from '../domain/report';
 import type { Language } from '../domain/status';
 import type { CaseAction, CaseStore, InFlight, MessageRef, NoticeCase, RestingStatus } from '../ports/cases';
@@ -20,6 +20,8 @@ export interface WorkflowDeps {
   readonly web: WebClient;
   readonly cases: CaseStore;
   readonly workbook: Workbook;
+  /** `LEDGER_COLUMNS`, as the sweep reads the ledger. */
+  readonly ledgerColumns?: ColumnSettings;
   readonly audit: AuditLog;
   readonly admins: ReadonlySet<string>;
   readonly adminChannel: string;
@@ -445,7 +447,7 @@ export class Workflow {
     notice: Pick<NoticeCase, 'accessKeyId' | 'iamUser'>,
     change: Omit<RowChange, 'rowNumber'>,
   ): Promise<void> {
-    const ledger = parseLedger((await this.deps.workbook.read()).ledger);
+    const ledger = parseLedger((await this.deps.workbook.read()).ledger, this.deps.ledgerColumns);
     // The key's row for this user: another row may name the same key for someone else.
     const row = rowOfKey(ledger, notice.accessKeyId, notice.iamUser);
     if (!row) throw new Error(`the ledger has no valid row for ${notice.accessKeyId}; update it by hand`);

@@ -30,7 +30,7 @@ export async function deleteRowNow(
 ): Promise<DeleteNowResult> {
   const { accessKeyId, iamUser } = notice;
   const tables = await deps.workbook.read();
-  const fullLedger = parseLedger(tables.ledger);
+  const fullLedger = parseLedger(tables.ledger, deps.ledgerColumns);
   // The case's own row: another user's row of the key (a typo, an old deleted one) must not
   // decide the answer, the due day or the account.
   const row = rowOfKey(fullLedger, accessKeyId, iamUser);

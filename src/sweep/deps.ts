@@ -1,5 +1,6 @@
 import { routeToAccount, type Targets } from '../domain/accounts';
 import type { HygienePolicy } from '../domain/hygiene';
+import type { ColumnSettings } from '../domain/ledger';
 import type { PlanInput, SweepPolicy } from '../domain/planner';
 import type { StagedRemovalPolicy } from '../domain/staged-removal';
 import type { Language } from '../domain/status';
@@ -32,6 +33,10 @@ export interface SweepDeps {
   readonly accounts?: readonly AccountTarget[];
   /** Credential-report checks in every account that has a report source; absent, the sweep covers the ledger only. */
   readonly hygiene?: HygieneSettings;
+  /** `LEDGER_COLUMNS`: headers that mean a field, over the aliases; absent, aliases only. */
+  readonly ledgerColumns?: ColumnSettings;
+  /** Requests awaiting issuance this many days are reported to the admins; default 7. */
+  readonly pendingReportDays?: number;
   readonly timeZone: string;
   readonly language: Language;
   readonly now: () => Date;

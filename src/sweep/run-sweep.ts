@@ -3,6 +3,7 @@ import { HOME_ACCOUNT, rowsOfAccount, type Targets } from '../domain/accounts';
 import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
 import { contestedKeys } from '../domain/key-holders';
 import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
+import { DEFAULT_PENDING_REPORT_DAYS } from '../domain/pending';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
   emailLookups,
@@ -19,6 +20,7 @@ import {
   type HygieneSummary,
   ledgerWrites,
   type Mode,
+  type PendingSummary,
   type SweepReport,
 } from '../domain/report';
 import { sweepDateRefusal } from '../domain/sweep-date';
@@ -39,6 +41,7 @@ import { runHygiene } from './hygiene';
 import { findKeyHolders } from './key-holders';
 import { acquireLease, DEFAULT_LEASE } from './lease';
 import { lookUpEmails } from './lookups';
+import { remindPending } from './pending';
 
 export interface SweepOptions {
   readonly mode: Mode;
@@ -179,7 +182,7 @@ async function sweep(
 ): Promise<SweepReport> {
   const today = options.date ?? dateInZone(started, deps.timeZone);
   const tables = await deps.workbook.read();
-  const ledger = parseLedger(tables.ledger);
+  const ledger = parseLedger(tables.ledger, deps.ledgerColumns);
   const directory = new PeopleDirectory(parsePeople(tables.people).people);
   const targets = targetsOf(deps);
   const all = [targets.home, ...targets.others];
@@ -234,6 +237,9 @@ async function sweep(
   );
   if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
   const hygiene = accounts[0]?.hygiene;
+  const pending = stop?.aborted
+    ? undefined
+    : await pendingOf(deps, ledger.pending, today, options.mode, sweepId);
 
   return {
     sweepId,
@@ -243,6 +249,7 @@ async function sweep(
     results,
     skips,
     problems: ledger.problems,
+    ...(pending ? { pending } : {}),
     ledgerCellsWritten: options.mode === 'apply' ? writes.length : 0,
     durationMs: deps.now().getTime() - started.getTime(),
     ...(all.length > 1 ? { accounts } : {}),
@@ -327,6 +334,31 @@ function uncovered(
       detail: why(row.accountId ?? HOME_ACCOUNT),
       attention: true,
     }));
+}
+
+/** A reminder that failed is reported with the sweep, never a reason to lose the sweep's report. */
+async function pendingOf(
+  deps: SweepDeps,
+  rows: Parameters<typeof remindPending>[1],
+  today: LocalDate,
+  mode: Mode,
+  sweepId: string,
+): Promise<PendingSummary | undefined> {
+  if (rows.length === 0) return undefined;
+  const reportDays = deps.pendingReportDays ?? DEFAULT_PENDING_REPORT_DAYS;
+  try {
+    return await remindPending(deps, rows, { today, reportDays, mode, sweepId });
+  } catch (error) {
+    return {
+      rows: rows.map((row) => row.rowNumber),
+      total: rows.length,
+      stale: 0,
+      reportDays,
+      reminded: [],
+      outcome: 'failed',
+      error: errorMessage(error),
+    };
+  }
 }
 
 /** A failed credential report must not undo or hide the ledger work: it is reported instead. */

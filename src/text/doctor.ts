@@ -26,7 +26,14 @@ export interface FixContext {
 export interface DoctorText {
   readonly configurationValid: string;
   readonly configurationFix: string;
-  readonly ledgerSummary: (source: string, rows: number, malformed: number, people: number) => string;
+  readonly ledgerSummary: (
+    source: string,
+    rows: number,
+    pending: number,
+    malformed: number,
+    people: number,
+    columns: string,
+  ) => string;
   readonly iamSummary: (
     account: string | null,
     users: number,
@@ -59,8 +66,8 @@ const where = (failure: Failure, context: FixContext, fallback: string) => {
 const ja: DoctorText = {
   configurationValid: 'すべての設定が有効です',
   configurationFix: '上に挙げた変数を設定してください（README: Configuration）',
-  ledgerSummary: (source, rows, malformed, people) =>
-    `${source}: ${rows}行（不正な行 ${malformed}）、人の表 ${people}人`,
+  ledgerSummary: (source, rows, pending, malformed, people, columns) =>
+    `${source}: ${rows}行（発行待ち ${pending}、不正な行 ${malformed}）、人の表 ${people}人\n    列: ${columns}`,
   iamSummary: (account, users, maxAge) =>
     `アカウント ${account ?? '（ユーザーなし）'}: ユーザー${users}人、パスワードポリシー ${
       maxAge === undefined ? 'なし' : `最長 ${maxAge ?? 'なし'} 日`
@@ -130,11 +137,11 @@ function jaServiceFix(service: DoctorService, failure: Failure, context: FixCont
         return 'スプレッドシートをサービスアカウントのメールアドレスに編集者として共有し、そのプロジェクトで Sheets API を有効にしてください';
       if (failure.kind === 'not-found')
         return 'SHEETS_SPREADSHEET_ID（スプレッドシートの URL にある ID）を確認してください';
-      return 'SHEETS_SPREADSHEET_ID とシート名（SHEETS_LEDGER_SHEET, SHEETS_PEOPLE_SHEET）を確認してください';
+      return 'SHEETS_SPREADSHEET_ID とシート名（SHEETS_LEDGER_SHEET, SHEETS_PEOPLE_SHEET）、列名（LEDGER_COLUMNS）を確認してください';
     case 'ledger-csv':
       if (failure.kind === 'not-found')
         return 'LEDGER_CSV と PEOPLE_CSV のパスにファイルがありません。パスを確認してください';
-      return 'LEDGER_CSV と PEOPLE_CSV を確認してください（UTF-8 の CSV）';
+      return 'LEDGER_CSV と PEOPLE_CSV、列名（LEDGER_COLUMNS）と文字コード（LEDGER_CSV_ENCODING）を確認してください';
     case 'iam':
       if (failure.kind === 'auth') return awsAuth;
       if (failure.kind === 'permission')
@@ -166,8 +173,8 @@ function jaServiceFix(service: DoctorService, failure: Failure, context: FixCont
 const en: DoctorText = {
   configurationValid: 'all settings valid',
   configurationFix: 'set the variables named above (README: Configuration)',
-  ledgerSummary: (source, rows, malformed, people) =>
-    `${source}: ${rows} rows, ${malformed} malformed; ${people} people`,
+  ledgerSummary: (source, rows, pending, malformed, people, columns) =>
+    `${source}: ${rows} rows, ${pending} pending, ${malformed} malformed; ${people} people\n    columns: ${columns}`,
   iamSummary: (account, users, maxAge) =>
     `account ${account ?? '(no users)'}: ${users} users; password policy ${
       maxAge === undefined ? 'none' : `max age ${maxAge ?? 'none'}`
@@ -236,10 +243,10 @@ function enServiceFix(service: DoctorService, failure: Failure, context: FixCont
         return 'share the spreadsheet with the service account’s email as Editor, and enable the Sheets API in its project';
       if (failure.kind === 'not-found')
         return 'check SHEETS_SPREADSHEET_ID (the id in the spreadsheet’s URL)';
-      return 'check SHEETS_SPREADSHEET_ID and the sheet names (SHEETS_LEDGER_SHEET, SHEETS_PEOPLE_SHEET)';
+      return 'check SHEETS_SPREADSHEET_ID, the sheet names (SHEETS_LEDGER_SHEET, SHEETS_PEOPLE_SHEET) and the column names (LEDGER_COLUMNS)';
     case 'ledger-csv':
       if (failure.kind === 'not-found') return 'no file at LEDGER_CSV or PEOPLE_CSV: check the paths';
-      return 'check LEDGER_CSV and PEOPLE_CSV (UTF-8 CSV)';
+      return 'check LEDGER_CSV and PEOPLE_CSV, the column names (LEDGER_COLUMNS) and the encoding (LEDGER_CSV_ENCODING)';
     case 'iam':
       if (failure.kind === 'auth') return awsAuth;
       if (failure.kind === 'permission')

@@ -1,6 +1,7 @@
 import type { Language } from '../domain/status';
 import type { CaseAction } from '../ports/cases';
 import { escapeText } from './mrkdwn';
+import { type PendingRequestsText, pendingRequestsText } from './pending-requests';
 
 /**
  * Every sentence a person reads in Slack, in Japanese (the default) and English. Arguments
@@ -8,6 +9,7 @@ import { escapeText } from './mrkdwn';
  * free text from people or errors (`note`, `detail`) is escaped here.
  */
 export interface Messages {
+  readonly pendingRequests: PendingRequestsText;
   readonly weekAheadTitle: (daysLeft: number) => string;
   readonly adminCopyTitle: (owner: string, daysLeft: number) => string;
   readonly ownerUnknownTitle: string;
@@ -88,6 +90,7 @@ export interface Messages {
 }
 
 const ja: Messages = {
+  pendingRequests: pendingRequestsText('ja'),
   weekAheadTitle: (daysLeft) =>
     daysLeft === 0
       ? '本日でアクセスキーの利用期間が終了します'
@@ -172,6 +175,7 @@ const ja: Messages = {
 };
 
 const en: Messages = {
+  pendingRequests: pendingRequestsText('en'),
   weekAheadTitle: (daysLeft) =>
     daysLeft === 0 ? 'Your access key expires today' : `Your access key expires in ${daysLeft} days`,
   adminCopyTitle: (owner, daysLeft) => `Expiry notice sent to ${owner} (${daysLeft} days left)`,

@@ -68,6 +68,20 @@ function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>): string[] {
   ];
 }
 
+/** Requests awaiting issuance: how many, how many are old, and whom the admins were told about. */
+function pendingLine(pending: NonNullable<SweepReport['pending']>): string {
+  const told =
+    pending.outcome === 'failed'
+      ? `; reminding the admins FAILED: ${pending.error ?? 'unknown error'}`
+      : pending.reminded.length > 0
+        ? `; admins ${pending.outcome === 'planned' ? 'would be' : 'were'} reminded of row(s) ${pending.reminded.join(', ')}`
+        : '';
+  return (
+    `Pending requests (no IAM user or key yet, never acted on): ${pending.total} (row(s) ${pending.rows.join(', ')}), ` +
+    `${pending.stale} submitted ${pending.reportDays}+ days ago${told}`
+  );
+}
+
 /** The report a person reads at the end of `keywarden sweep`. */
 export function renderReport(report: SweepReport): string {
   const lines: string[] = [
@@ -112,6 +126,8 @@ export function renderReport(report: SweepReport): string {
       '',
     );
 
+  if (report.pending) lines.push(pendingLine(report.pending), '');
+
   if (report.accounts)
     lines.push(
       'Accounts:',
@@ -132,6 +148,7 @@ export function renderReport(report: SweepReport): string {
   lines.push(
     `Summary: ${report.results.length} actions (${counts || 'none'}), ${attention.length} need attention, ` +
       `${report.skips.length - attention.length} rows left alone, ${problems.length} malformed, ` +
+      `${report.pending?.total ?? 0} pending, ` +
       `${report.ledgerCellsWritten} ledger cells written, ${report.durationMs} ms`,
   );
   return lines.join('\n');
@@ -189,6 +206,7 @@ export function summarizeSweep(report: SweepReport, m: Messages): SweepSummary {
         title: 'Accounts not swept',
         lines: (report.accounts ?? []).filter((a) => !a.ok).map((a) => `${a.account}: ${a.error}`),
       },
+      { title: 'Pending requests', lines: report.pending ? [pendingLine(report.pending)] : [] },
       { title: 'IAM hygiene', lines: report.hygiene ? hygieneLines(report.hygiene) : [] },
       {
         title: 'Stopped early: the next sweep does the rest',

@@ -290,6 +290,12 @@ describe('faults', () => {
       const listed = new Map<number, string>();
       for (const problem of report.problems) listed.set(problem.rowNumber, problem.problems.join('; '));
       for (const skip of report.skips) if (skip.attention) listed.set(skip.row.rowNumber, skip.detail);
+      // A row still waiting for its IAM user or key is a request, not an error: counted as pending.
+      for (const row of report.pending?.rows ?? []) listed.set(row, 'pending');
+      expect(report.pending?.rows.map((row) => BAD_ROWS[row - 2]?.kind)).toEqual([
+        'empty IAM user',
+        'empty key id',
+      ]);
       const unlisted = BAD_ROWS.map((bad, i) => ({ row: i + 2, kind: bad.kind })).filter(
         ({ row }) => !listed.has(row),
       );
@@ -299,10 +305,13 @@ describe('faults', () => {
       expect(after.iam).toEqual(before.iam);
       expect(after.ledger).toEqual(before.ledger);
       expect(world.sheets.stats.writes).toBe(0);
-      // Nothing to anyone but the sweep summary to the admins: no DM, no owner-unknown post.
+      // Nothing to anyone but the admins: the reminder about the two requests awaiting issuance
+      // (their start dates are long past) and the sweep summary; no DM, no owner-unknown post.
       expect(world.slack.callsTo('chat.postMessage').map((call) => call.args.channel)).toEqual([
         ADMIN_CHANNEL,
+        ADMIN_CHANNEL,
       ]);
+      expect(report.pending).toMatchObject({ outcome: 'done', reminded: report.pending?.rows });
     } finally {
       await world.close();
     }

@@ -98,6 +98,28 @@ describe('keywarden doctor', () => {
     expect(slack.calls.map((c) => c.method)).toEqual(['auth.test']);
   });
 
+  it('shows which header became which field, LEDGER_COLUMNS included', async () => {
+    const checks = await runDoctor(
+      { ...env('xoxb-right'), LEDGER_COLUMNS: 'iamUser=アカウント名' },
+      embeddedComponents,
+    );
+    const ledger = checks.find((c) => c.name === 'ledger');
+    expect(ledger?.ok).toBe(true);
+    expect(ledger?.detail).toMatch(
+      /columns: 氏名 → name, .*アカウント名 → iamUser \(LEDGER_COLUMNS\), .*利用終了日 → endDate, 状態 → status/,
+    );
+  });
+
+  it('names the LEDGER_COLUMNS header it cannot find', async () => {
+    const checks = await runDoctor(
+      { ...env('xoxb-right'), LEDGER_COLUMNS: 'endDate=有効期限（最長90日）' },
+      embeddedComponents,
+    );
+    const ledger = checks.find((c) => c.name === 'ledger');
+    expect(ledger).toMatchObject({ ok: false, fix: expect.stringContaining('LEDGER_COLUMNS') });
+    expect(ledger?.detail).toMatch(/LEDGER_COLUMNS names headers not found: endDate=有効期限（最長90日）/);
+  });
+
   it("checks a deployment's own settings: secrets named as SSM parameters are read first", async () => {
     const ssm = await startSsmServer();
     try {

@@ -24,6 +24,7 @@ import type {
   FindingsNotice,
   Notifier,
   OwnerUnknownNotice,
+  PendingRequestsNotice,
   WeekAheadNotice,
 } from '../../src/ports/notifier';
 import type { SweepDeps } from '../../src/sweep/deps';
@@ -47,6 +48,11 @@ export class RecordingNotifier implements Notifier {
   /** One per owner DM. */
   readonly findingDms: FindingsNotice[] = [];
   readonly digests: FindingsDigest[] = [];
+  readonly pendingReminders: PendingRequestsNotice[] = [];
+
+  async pendingRequests(notice: PendingRequestsNotice): Promise<void> {
+    this.pendingReminders.push(notice);
+  }
 
   async findings(notice: FindingsNotice): Promise<void> {
     this.findingDms.push(notice);
@@ -88,7 +94,7 @@ export function csvGrid(file: string): string[][] {
 
 export interface WorldOptions {
   readonly account?: IamAccountFixture;
-  readonly ledger?: string[][];
+  readonly ledger?: readonly (readonly (string | number)[])[];
   readonly people?: string[][];
   readonly iamServer?: IamServerOptions;
   /** SDK attempts per IAM call; 1 makes an injected crash surface at once. */

@@ -23,6 +23,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FINAL_NOTICE_DAYS: 'never' })).toThrow(/FINAL_NOTICE_DAYS/);
   });
 
+  it('LEDGER_COLUMNS maps headers to fields; unknown fields and duplicates are errors that say why', () => {
+    expect(loadConfig({}).ledgerColumns).toEqual({});
+    expect(
+      loadConfig({ LEDGER_COLUMNS: 'endDate=有効期限, iamUser = IAMユーザー名 ,email=連絡先=メール' })
+        .ledgerColumns,
+    ).toEqual({ endDate: '有効期限', iamUser: 'IAMユーザー名', email: '連絡先=メール' });
+    expect(() => loadConfig({ LEDGER_COLUMNS: 'expiry=有効期限' })).toThrow(
+      /LEDGER_COLUMNS: "expiry" is not a ledger field \(one of name, .*endDate/,
+    );
+    expect(() => loadConfig({ LEDGER_COLUMNS: 'endDate=期限,endDate=有効期限' })).toThrow(
+      /LEDGER_COLUMNS: endDate is mapped twice/,
+    );
+    expect(() => loadConfig({ LEDGER_COLUMNS: 'startDate=期限,endDate=期限' })).toThrow(
+      /LEDGER_COLUMNS: header "期限" is mapped to both startDate and endDate/,
+    );
+    expect(() => loadConfig({ LEDGER_COLUMNS: 'endDate' })).toThrow(
+      /LEDGER_COLUMNS: "endDate" is not field=header/,
+    );
+  });
+
+  it('PENDING_REPORT_DAYS is 7 unless set, 0 reporting every unissued request', () => {
+    expect(loadConfig({}).pendingReportDays).toBe(7);
+    expect(loadConfig({ PENDING_REPORT_DAYS: '0' }).pendingReportDays).toBe(0);
+    expect(() => loadConfig({ PENDING_REPORT_DAYS: 'week' })).toThrow(/PENDING_REPORT_DAYS/);
+  });
+
   it('names every bad setting', () => {
     expect(() =>
       loadConfig({ NOTICE_DAYS: 'soon', TIME_ZONE: 'Mars/Olympus', LEDGER_SOURCE: 'excel' }),

@@ -50,7 +50,15 @@ const iam = {
 function plan(findings: readonly Finding[], reported: readonly string[] = []) {
   return planFindingNotices({
     findings,
-    ledger: { headerRowNumber: 1, columns: {}, rows: [], duplicates: [], problems: [] },
+    ledger: {
+      headerRowNumber: 1,
+      columns: {},
+      matches: [],
+      rows: [],
+      duplicates: [],
+      pending: [],
+      problems: [],
+    },
     directory: new PeopleDirectory([]),
     iam,
     emailToSlackId: new Map(),
@@ -107,6 +115,8 @@ describe('planFindingNotices', () => {
       ledger: {
         headerRowNumber: 1,
         duplicates: [],
+        pending: [],
+        matches: [],
         columns: {},
         rows: [row(2, '山田 太郎', 'AKIAAAAAAAAAAAAAAAA1'), row(3, '佐藤 花子', 'AKIAAAAAAAAAAAAAAAA2')],
         problems: [],

@@ -9,6 +9,7 @@ import {
   noticeKey,
   ownerUnknownKey,
   parseJournalKey,
+  pendingReminderKey,
   staleKeyDeactivationKey,
   teardownKey,
 } from '../../src/domain/journal-keys';
@@ -28,6 +29,7 @@ describe('journal keys', () => {
     expect(findingKey('key-too-old', 'etl-batch', 'key-1', '2026-W48')).toBe(
       'finding#key-too-old#etl-batch#key-1#2026-W48',
     );
+    expect(pendingReminderKey(12, '2026-11-30' as LocalDate)).toBe('pending#12#2026-11-30');
   });
 
   const keys: readonly JournalKey[] = [
@@ -44,6 +46,7 @@ describe('journal keys', () => {
     { kind: 'row-deactivation', rowId: 'a#b#2026-01-01', endDate },
     { kind: 'finding', finding: 'no-mfa', user: 'odd#user#name', credential: 'mfa', window: '2026-W48' },
     { kind: 'finding', finding: 'no-mfa', user: '', credential: 'mfa', window: '2026-W48' },
+    { kind: 'pending-reminder', rowNumber: 12, week: endDate },
   ];
 
   it.each(keys.map((key) => [buildJournalKey(key), key] as const))(
@@ -76,6 +79,9 @@ describe('journal keys', () => {
       'notice#AKIAEXAMPLEETLXX1001#2026-11-28 ',
       'renamed#AKIAEXAMPLEETLXX1001#2026-11-28',
       'finding#no-mfa#alice#mfa',
+      'pending#012#2026-11-30',
+      'pending#0#2026-11-30',
+      'pending#row#2026-11-30',
     ])
       expect(parseJournalKey(text)).toBeNull();
   });

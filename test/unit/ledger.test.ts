@@ -1,4 +1,11 @@
-import { type Grid, LedgerFormatError, parseLedger, rowOfKey, withCopies } from '../../src/domain/ledger';
+import {
+  describeColumns,
+  type Grid,
+  LedgerFormatError,
+  parseLedger,
+  rowOfKey,
+  withCopies,
+} from '../../src/domain/ledger';
 
 const JA_HEADER = [
   '氏名',
@@ -82,12 +89,12 @@ describe('parseLedger', () => {
         [
           'IAM user is empty',
           'access key id "AKIA123" is not an AKIA… key id',
-          'end date "2026/02/30" is not a date',
+          'end date "2026/02/30" in column 利用終了日 is not a date',
           'status "??" is not a known status',
         ],
       ],
       [5, ['IAM user "=HYPERLINK("x")" is not a valid IAM user name', 'start date is after end date']],
-      [6, [expect.stringMatching(/^end date "9{40}…" is not a date$/)]],
+      [6, [expect.stringMatching(/^end date "9{40}…" in column 利用終了日 is not a date$/)]],
     ]);
   });
 
@@ -230,6 +237,161 @@ describe('parseLedger', () => {
       'deleted',
       'error',
       'extension-requested',
+    ]);
+  });
+});
+
+describe('headers as people write them', () => {
+  const FORM_HEADER = [
+    'タイムスタンプ',
+    'メールアドレス',
+    '氏名（フルネーム）',
+    '利用目的 ※できるだけ具体的に',
+    '利用開始日',
+    '利用終了日（最長90日）',
+    'IAMユーザー名 [管理者記入]',
+    '【管理者記入】アクセスキーID',
+    '状態',
+  ];
+
+  it('ignores bracketed and trailing hints, full-width or ASCII, and reports which header became which field', () => {
+    const ledger = parseLedger([
+      FORM_HEADER,
+      [46341.4, 'Taro@Example.com', '山田 太郎', 'ETL', '2026/11/15', '2026年12月31日', 'etl-bot', KEY_A, ''],
+    ]);
+    expect(ledger.problems).toEqual([]);
+    expect(ledger.rows[0]).toMatchObject({
+      name: '山田 太郎',
+      endDate: '2026-12-31',
+      email: 'taro@example.com',
+    });
+    expect(ledger.matches.map((m) => [m.field, m.header, m.via])).toEqual([
+      ['timestamp', 'タイムスタンプ', 'alias'],
+      ['email', 'メールアドレス', 'alias'],
+      ['name', '氏名（フルネーム）', 'alias'],
+      ['purpose', '利用目的 ※できるだけ具体的に', 'alias'],
+      ['startDate', '利用開始日', 'alias'],
+      ['endDate', '利用終了日（最長90日）', 'alias'],
+      ['iamUser', 'IAMユーザー名 [管理者記入]', 'alias'],
+      ['accessKeyId', '【管理者記入】アクセスキーID', 'alias'],
+      ['status', '状態', 'alias'],
+    ]);
+    expect(describeColumns(ledger)).toContain('利用終了日（最長90日） → endDate');
+  });
+
+  it.each([
+    ['Name (full name)', 'name'],
+    ['ＩＡＭユーザー名（例: etl-bot）', 'iamUser'],
+    ['  End Date  ', 'endDate'],
+    ['END_DATE: max 90 days', 'endDate'],
+    ['Email Address', 'email'],
+    ['Timestamp', 'timestamp'],
+  ])('%p means %p', (header, field) => {
+    const base = { accessKeyId: 'Access key id', iamUser: 'IAM user', status: 'Status', endDate: 'End date' };
+    const others = Object.entries(base).flatMap(([f, h]) => (f === field ? [] : [h]));
+    const ledger = parseLedger([[...others, header]]);
+    expect(ledger.matches.find((m) => m.header === header.trim())?.field).toBe(field);
+  });
+
+  it('LEDGER_COLUMNS maps any header to a field, over the aliases', () => {
+    const ledger = parseLedger(
+      [
+        ['期限', '終了日', 'ユーザー', 'キー', 'ステータス'],
+        ['2026/12/31', '2026/01/01', 'etl-bot', KEY_A, ''],
+      ],
+      { endDate: '期限', iamUser: 'ユーザー', accessKeyId: 'キー' },
+    );
+    expect(ledger.rows[0]).toMatchObject({ endDate: '2026-12-31', iamUser: 'etl-bot' });
+    expect(ledger.matches.find((m) => m.field === 'endDate')).toMatchObject({
+      header: '期限',
+      via: 'setting',
+    });
+    // The alias 終了日 no longer claims the end date: the setting chose.
+    expect(ledger.matches.some((m) => m.header === '終了日')).toBe(false);
+  });
+
+  it('a setting finds a hinted header, and names the headers it could not find', () => {
+    const ledger = parseLedger([['氏名（フルネーム）', ...JA_HEADER.slice(1)]], { name: '氏名' });
+    expect(ledger.columns.name).toBe(0);
+    expect(() => parseLedger([JA_HEADER], { endDate: '有効期限' })).toThrow(
+      /endDate \("有効期限" from LEDGER_COLUMNS\).*LEDGER_COLUMNS names headers not found: endDate=有効期限/,
+    );
+  });
+
+  it('two headers claiming one field are reported, never guessed', () => {
+    const grid: Grid = [[...JA_HEADER, '有効期限']];
+    expect(() => parseLedger(grid)).toThrow(LedgerFormatError);
+    expect(() => parseLedger(grid)).toThrow(
+      /"利用終了日" and "有効期限" all mean endDate.*LEDGER_COLUMNS=endDate=利用終了日/,
+    );
+    expect(parseLedger(grid, { endDate: '有効期限' }).columns.endDate).toBe(8);
+  });
+});
+
+describe('rows awaiting issuance', () => {
+  const HEADER = ['タイムスタンプ', 'メールアドレス', ...JA_HEADER];
+
+  it('a request with no IAM user or no key yet is pending, aged from its timestamp or start date', () => {
+    const ledger = parseLedger([
+      HEADER,
+      [46336.5, 'a@example.com', '山田 太郎', 'ETL', '', '', '', '2026/11/20', '2026/12/31', ''],
+      ['', '', '佐藤 花子', '', '', 'sato-bot', '', '2026/11/25', '', '利用中'],
+      [46336, 'c@example.com', '', '', '', '', '', '', '', ''],
+    ]);
+    expect(ledger.problems).toEqual([]);
+    expect(ledger.rows).toEqual([]);
+    expect(ledger.pending).toEqual([
+      {
+        rowNumber: 2,
+        name: '山田 太郎',
+        email: 'a@example.com',
+        iamUser: '',
+        accessKeyId: '',
+        submittedOn: '2026-11-10',
+        endDate: '2026-12-31',
+      },
+      {
+        rowNumber: 3,
+        name: '佐藤 花子',
+        email: '',
+        iamUser: 'sato-bot',
+        accessKeyId: '',
+        submittedOn: '2026-11-25',
+        endDate: null,
+      },
+      expect.objectContaining({ rowNumber: 4, submittedOn: '2026-11-10', name: '' }),
+    ]);
+  });
+
+  it('is malformed instead when a filled cell is wrong, the status is not active, or nobody asked', () => {
+    const ledger = parseLedger([
+      HEADER,
+      ['', 'a@example.com', '山田 太郎', '', '', '', '', '', '2026/13/45', ''],
+      ['', '', '佐藤 花子', '', '', '', '', '', '2026/12/31', '削除済み'],
+      ['', '', '', 'ETL', '', '', '', '', '2026/12/31', ''],
+      ['', 'not-an-address', '鈴木', '', '', '', '', '', '', ''],
+    ]);
+    expect(ledger.pending).toEqual([]);
+    expect(ledger.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
+      [
+        2,
+        [
+          'IAM user is empty',
+          'access key id is empty',
+          'end date "2026/13/45" in column 利用終了日 is not a date',
+        ],
+      ],
+      [3, ['IAM user is empty', 'access key id is empty']],
+      [4, ['IAM user is empty', 'access key id is empty']],
+      [
+        5,
+        [
+          'IAM user is empty',
+          'access key id is empty',
+          'end date is empty (column 利用終了日)',
+          'email "not-an-address" in column メールアドレス is not an email address',
+        ],
+      ],
     ]);
   });
 });

@@ -1,4 +1,10 @@
-import { PeopleDirectory, PeopleFormatError, parsePeople, resolveOwner } from '../../src/domain/people';
+import {
+  ownerEmails,
+  PeopleDirectory,
+  PeopleFormatError,
+  parsePeople,
+  resolveOwner,
+} from '../../src/domain/people';
 
 const table = parsePeople([
   ['Slack ID', '姓', '名'],
@@ -55,6 +61,51 @@ describe('resolveOwner', () => {
       slackId: 'U10ANN',
       via: 'email-tag',
     });
+  });
+
+  it('after the people table, the ledger’s email column, before either IAM tag', () => {
+    const emailToSlackId = new Map([
+      ['taro@example.com', 'U20TARO'],
+      ['tag@example.com', 'U21TAG'],
+    ]);
+    const tags = { SlackId: 'U09TAG', Email: 'tag@example.com' };
+    expect(
+      resolveOwner('Nobody', directory, { ledgerEmail: 'Taro@Example.com', tags, emailToSlackId }),
+    ).toEqual({
+      kind: 'slack',
+      slackId: 'U20TARO',
+      via: 'ledger-email',
+    });
+    // An address Slack does not know falls through to the tags, and is named if nothing answers.
+    expect(
+      resolveOwner('Nobody', directory, {
+        ledgerEmail: 'gone@example.com',
+        tags,
+        emailToSlackId: new Map([['gone@example.com', null]]),
+      }),
+    ).toMatchObject({ via: 'slack-id-tag' });
+    expect(
+      resolveOwner('Nobody', directory, {
+        ledgerEmail: 'gone@example.com',
+        tags: {},
+        emailToSlackId: new Map([['gone@example.com', null]]),
+      }),
+    ).toEqual({
+      kind: 'unknown',
+      reason:
+        'name "Nobody" is not in the people table; no Slack user has the ledger email gone@example.com; no SlackId tag; no Email tag',
+    });
+  });
+
+  it('asks Slack only about addresses that could decide the owner', () => {
+    const tags = { SlackId: 'U09TAG', Email: 'tag@example.com' };
+    expect(ownerEmails('Nobody', directory, { ledgerEmail: 'a@example.com', tags })).toEqual([
+      'a@example.com',
+    ]);
+    expect(
+      ownerEmails('Nobody', directory, { ledgerEmail: 'a@example.com', tags: { Email: 'tag@example.com' } }),
+    ).toEqual(['a@example.com', 'tag@example.com']);
+    expect(ownerEmails('Nobody', directory, { tags: {} })).toEqual([]);
   });
 
   it('says why nobody was found', () => {

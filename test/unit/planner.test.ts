@@ -83,6 +83,8 @@ function input(s: Scenario): PlanInput {
   const ledger: Ledger = {
     headerRowNumber: 1,
     columns: { status: 7, endDate: 6 },
+    matches: [],
+    pending: [],
     rows: s.rows.map((r, i) => ({ ...r, rowNumber: i + 2 })),
     duplicates: s.duplicates ?? [],
     problems: [],
@@ -207,6 +209,30 @@ describe('week-ahead notices', () => {
     const result = planned({ ...base, emails: { 'ops@example.com': 'U77OPS' } });
     expect(result.actions).toEqual([
       expect.objectContaining({ kind: 'notify-week-ahead', slackId: 'U77OPS' }),
+    ]);
+  });
+
+  it('finds the owner through the ledger’s email column before the IAM tags, one lookup per address', () => {
+    const rows = [
+      row({ endDate: '2026-12-01', name: 'Form Person', email: 'form@example.com' }),
+      row({
+        endDate: '2026-12-02',
+        name: 'Form Person',
+        email: 'form@example.com',
+        accessKeyId: 'AKIAFORM000000000002',
+        id: 'AKIAFORM000000000002',
+      }),
+    ];
+    const users = [user('etl-bot', { tags: { Email: 'ops@example.com' } })];
+    const base = { today: '2026-11-30', rows, users };
+    expect(emailLookups(input(base))).toEqual(['form@example.com', 'ops@example.com']);
+    const result = planned({
+      ...base,
+      emails: { 'form@example.com': 'U88FORM', 'ops@example.com': 'U77OPS' },
+    });
+    expect(result.actions).toEqual([
+      expect.objectContaining({ kind: 'notify-week-ahead', slackId: 'U88FORM' }),
+      expect.objectContaining({ kind: 'notify-week-ahead', slackId: 'U88FORM' }),
     ]);
   });
 

@@ -8,6 +8,7 @@ import type {
   FindingsNotice,
   Notifier,
   OwnerUnknownNotice,
+  PendingRequestsNotice,
   WeekAheadNotice,
 } from '../../ports/notifier';
 import {
@@ -48,6 +49,17 @@ export class ConsoleNotifier implements Notifier {
 
   async finalNotice(notice: FinalNotice): Promise<void> {
     this.write(finalNoticeLine(notice, this.m));
+  }
+
+  async pendingRequests({ rows, reportDays }: PendingRequestsNotice): Promise<void> {
+    const t = this.m.pendingRequests;
+    this.write(
+      [
+        `[admins] ${t.title(rows.length, reportDays)}`,
+        ...rows.map((p) => `  ${t.line(p)}`),
+        `  ${t.hint}`,
+      ].join('\n'),
+    );
   }
 
   async findings(notice: FindingsNotice): Promise<void> {
