@@ -4,6 +4,7 @@ import type { HygieneReports } from '../reports/hygiene-reports';
 import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
+import type { HomeTab } from './home-tab';
 import { parseAuditCommand } from './iam-audit-command';
 import { explain } from './listeners/reply';
 import type { ResponseUrlPolicy } from './response-url';
@@ -38,6 +39,8 @@ export type Job =
       readonly reason: string;
     }
   | { readonly kind: 'delete'; readonly caseId: string; readonly user: string; readonly responseUrl?: string }
+  /** Draws one person's Home tab (views.publish). */
+  | { readonly kind: 'publish-home'; readonly user: string }
   | {
       readonly kind: 'hygiene-report';
       readonly text: string;
@@ -63,6 +66,7 @@ export function jobFromQueue(job: QueuedJob): Job {
 export interface JobContext {
   readonly workflow: Workflow;
   readonly reports: HygieneReports;
+  readonly home: HomeTab;
   readonly messages: Messages;
   readonly web: WebClient;
   /** Which response URLs a job may post to (Slack's; see response-url.ts). */
@@ -107,6 +111,8 @@ export async function runJob(job: Job, ctx: JobContext): Promise<void> {
       return tell(await ctx.workflow.deleteNow(job.caseId, job.user));
     case 'reactivate':
       return tell(await ctx.workflow.reactivate(job.caseId, job.user, job.newEndDate, job.reason));
+    case 'publish-home':
+      return ctx.home.publish(job.user);
     case 'hygiene-report':
       return runHygieneReport(job, ctx);
   }
