@@ -28,6 +28,19 @@ export interface HomeTabDeps {
 export class HomeTab {
   constructor(private readonly deps: HomeTabDeps) {}
 
+  /**
+   * Redraws the tabs of the person who decided and of the case's owner. Best effort: a tab is
+   * a view, drawn again on every open, so a failure here must not fail the decision.
+   */
+  async refreshAfter(id: string, clicker: string): Promise<void> {
+    const owner = await this.deps.cases.get(id).then(
+      (notice) => notice?.ownerSlackId ?? null,
+      () => null,
+    );
+    for (const user of new Set([clicker, ...(owner ? [owner] : [])]))
+      await this.publish(user).catch(() => undefined);
+  }
+
   async publish(user: string): Promise<void> {
     const { deps } = this;
     const now = deps.now();

@@ -100,17 +100,22 @@ async function postToResponseUrl(url: string, body: Record<string, unknown>): Pr
 export async function runJob(job: Job, ctx: JobContext): Promise<void> {
   // Tells the person who acted, and only them, why nothing happened.
   const tell = (outcome: Outcome) => explain(outcome, (reply) => answer(ctx, job, reply), ctx.messages);
+  // A decision changes what the clicker's and the owner's Home tabs show.
+  const decided = async (outcome: Outcome) => {
+    await tell(outcome);
+    if ('caseId' in job) await ctx.home.refreshAfter(job.caseId, job.user);
+  };
   switch (job.kind) {
     case 'request-extension':
-      return tell(await ctx.workflow.requestExtension(job.caseId, job.user, job.newEndDate, job.reason));
+      return decided(await ctx.workflow.requestExtension(job.caseId, job.user, job.newEndDate, job.reason));
     case 'approve':
-      return tell(await ctx.workflow.approve(job.caseId, job.user));
+      return decided(await ctx.workflow.approve(job.caseId, job.user));
     case 'deny':
-      return tell(await ctx.workflow.deny(job.caseId, job.user, job.note));
+      return decided(await ctx.workflow.deny(job.caseId, job.user, job.note));
     case 'delete':
-      return tell(await ctx.workflow.deleteNow(job.caseId, job.user));
+      return decided(await ctx.workflow.deleteNow(job.caseId, job.user));
     case 'reactivate':
-      return tell(await ctx.workflow.reactivate(job.caseId, job.user, job.newEndDate, job.reason));
+      return decided(await ctx.workflow.reactivate(job.caseId, job.user, job.newEndDate, job.reason));
     case 'publish-home':
       return ctx.home.publish(job.user);
     case 'hygiene-report':

@@ -107,7 +107,7 @@ describe('the Slack Home tab', () => {
     expect(texts(blocks).join()).not.toMatch(/ci-deploy|承認待ち|最後のスイープ:/);
   });
 
-  it('takes Extend from the tab through the same checked workflow, and shows the change on the next open', async () => {
+  it("takes Extend and Approve from the tab through the same checked workflow, and redraws the owner's tab", async () => {
     await start();
     await sw.sweep();
     expect((await clickInHome(sw, OWNER, ACTION.extend, ETL)).status).toBe(200);
@@ -139,10 +139,20 @@ describe('the Slack Home tab', () => {
     await eventually(async () => (await sw.world.state.cases.get(ETL))?.status === 'extended');
     expect(sw.world.ledgerRow(2)[7]).toBe('延長済み');
 
+    // The decision redraws the owner's tab; opening it draws the same.
+    const approved = `<@${ADMIN}> さんが延長を承認しました（2026/12/28 まで）`;
+    const redrawn = await eventually(() =>
+      sw.slack
+        .callsTo('views.publish')
+        .find((c) => c.args.user_id === OWNER && JSON.stringify(c.args.view).includes(approved)),
+    );
+    const drawn = sw.slack.callsTo('views.publish').filter((c) => c.args.user_id === OWNER).length;
     await sw.openHome(OWNER);
-    const after = rowOf(await homeOf(sw, OWNER), 'etl-batch');
+    const blocks = await homeOf(sw, OWNER, drawn);
+    expect(blocks).toEqual((redrawn.args.view as { blocks: Block[] }).blocks);
+    const after = rowOf(blocks, 'etl-batch');
     expect(buttons(after)).toEqual([]);
-    expect(texts(after).join()).toContain(`<@${ADMIN}> さんが延長を承認しました（2026/12/28 まで）`);
+    expect(texts(after).join()).toContain(approved);
   });
 
   it('tells a clicker from the tab by DM when the row is already settled', async () => {
