@@ -179,7 +179,7 @@ function pendingBlocks(notice: NoticeCase, t: HomeViewText): KnownBlock[] {
 
 function upcomingLine(row: HomeRow, today: LocalDate, t: HomeViewText): string {
   const who = escapeText(row.name) || t.home.ownerUnknown;
-  const when = `${toLedgerText(row.endDate)}（${t.home.endsIn(daysBetween(today, row.endDate))}）`;
+  const when = t.home.upcomingWhen(toLedgerText(row.endDate), t.home.endsIn(daysBetween(today, row.endDate)));
   return `• ${when}  *${escapeText(row.iamUser)}*  \`${maskKeyId(row.accessKeyId)}\`  ${who}  ${statusLabel(row.status, t.language)}`;
 }
 

@@ -15,6 +15,7 @@ export interface HomeText {
   readonly noKeys: string;
   readonly endsIn: (daysLeft: number) => string;
   readonly rowLine: (endDate: string, endsIn: string, status: string) => string;
+  readonly upcomingWhen: (endDate: string, endsIn: string) => string;
   /** Rows get their buttons with their notice (the case behind Extend and Delete). */
   readonly buttonsWithNotice: (noticeDays: number) => string;
   readonly moreRows: (count: number) => string;
@@ -47,6 +48,7 @@ const ja: HomeText = {
   endsIn: (daysLeft) =>
     daysLeft > 0 ? `あと${daysLeft}日` : daysLeft === 0 ? '本日終了' : `${-daysLeft}日超過`,
   rowLine: (endDate, endsIn, status) => `利用終了日 ${endDate}（${endsIn}）・状態: ${status}`,
+  upcomingWhen: (endDate, endsIn) => `${endDate}（${endsIn}）`,
   buttonsWithNotice: (noticeDays) =>
     `延長・削除のボタンは、利用終了日の${noticeDays}日前の通知とともに表示されます。`,
   moreRows: (count) => `ほか${count}件は台帳をご覧ください。`,
@@ -82,6 +84,7 @@ const en: HomeText = {
           ? 'ends today'
           : `${-daysLeft} ${daysLeft === -1 ? 'day' : 'days'} overdue`,
   rowLine: (endDate, endsIn, status) => `Ends ${endDate} (${endsIn}) · status: ${status}`,
+  upcomingWhen: (endDate, endsIn) => `${endDate} (${endsIn})`,
   buttonsWithNotice: (noticeDays) =>
     `Extend and Delete appear with the notice, ${noticeDays} days before the end date.`,
   moreRows: (count) => `…and ${count} more: see the ledger.`,

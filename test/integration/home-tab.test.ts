@@ -228,9 +228,16 @@ describe('the Slack Home tab', () => {
     await sw.sweep();
     expect((await sw.openHome(OWNER, 'home', { secret: 'not-the-secret' })).status).toBe(401);
     expect((await sw.openHome(OWNER, 'messages')).status).toBe(200);
+    // Signed, but not a user id Slack would send: audited and dropped.
+    expect((await sw.openHome('<!channel>')).status).toBe(200);
     // A signed Home open afterwards is drawn: the two before it would have been drawn first.
     await sw.openHome(OUTSIDER);
     await homeOf(sw, OUTSIDER);
     expect(sw.slack.callsTo('views.publish').map((c) => c.args.user_id)).toEqual([OUTSIDER]);
+    const refused = (await sw.world.state.audit.listDay('2026-11-24')).filter(
+      (event) => event.action === 'app-home-opened',
+    );
+    expect(refused).toEqual([expect.objectContaining({ outcome: 'skipped', actor: 'slack:unknown' })]);
+    expect(refused[0]?.detail).toMatch(/^refused: invalid input: user: not a Slack user id/);
   });
 });
