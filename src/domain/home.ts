@@ -2,7 +2,14 @@ import { addDays, type LocalDate } from './dates';
 import { type LedgerRow, malformedRows } from './ledger';
 import { type PeopleDirectory, resolveOwner } from './people';
 import type { PlanInput } from './planner';
-import { countByKind, failureCount, type SweepReport, type SweepVerdict, sweepVerdict } from './report';
+import {
+  countByKind,
+  failureCount,
+  type RowChange,
+  type SweepReport,
+  type SweepVerdict,
+  sweepVerdict,
+} from './report';
 import type { RowStatus } from './status';
 
 /**
@@ -60,14 +67,17 @@ export function ownerByNameOnly(row: LedgerRow, directory: PeopleDirectory): str
   return owner.kind === 'slack' ? owner.slackId : null;
 }
 
+/** The ledger as the sweep leaves it: the rows it read, with the changes it wrote back. */
 export function homeSnapshot(
   rows: readonly LedgerRow[],
+  changes: readonly RowChange[],
   owners: ReadonlyMap<LedgerRow, string | null>,
   report: SweepReport,
   finishedAt: Date,
   noticeDays: number,
 ): HomeSnapshot {
   const oldest = addDays(report.today, -DELETED_ROWS_KEPT_DAYS);
+  const changed = new Map(changes.map((change) => [change.rowNumber, change]));
   return {
     summary: {
       sweepId: report.sweepId,
@@ -81,15 +91,20 @@ export function homeSnapshot(
       noticeDays,
     },
     rows: rows
-      .filter((row) => row.status !== 'deleted' || row.endDate >= oldest)
       .map((row) => ({
+        row,
+        status: changed.get(row.rowNumber)?.status ?? row.status,
+        endDate: changed.get(row.rowNumber)?.endDate ?? row.endDate,
+      }))
+      .filter(({ status, endDate }) => status !== 'deleted' || endDate >= oldest)
+      .map(({ row, status, endDate }) => ({
         rowNumber: row.rowNumber,
         name: row.name,
         iamUser: row.iamUser,
         accessKeyId: row.accessKeyId,
         accountId: row.accountId,
-        endDate: row.endDate,
-        status: row.status,
+        endDate,
+        status,
         ownerSlackId: owners.get(row) ?? null,
       })),
   };

@@ -230,11 +230,8 @@ async function sweep(
   skips.push(...uncovered(ledger.rows, covered, accounts, notReached));
 
   // Every account's changes go back to the ledger in one write.
-  const writes = ledgerWrites(
-    withCopies(deletedRows(results), ledger.duplicates),
-    ledger.columns,
-    deps.language,
-  );
+  const changes = withCopies(deletedRows(results), ledger.duplicates);
+  const writes = ledgerWrites(changes, ledger.columns, deps.language);
   if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
   const hygiene = accounts[0]?.hygiene;
 
@@ -254,10 +251,8 @@ async function sweep(
   };
   if (options.mode === 'apply' && deps.homeSnapshots) {
     for (const row of ledger.rows) if (!owners.has(row)) owners.set(row, ownerByNameOnly(row, directory));
-    await saveHomeSnapshot(
-      deps,
-      homeSnapshot(ledger.rows, owners, report, deps.now(), deps.policy.noticeDays),
-    );
+    const snapshot = homeSnapshot(ledger.rows, changes, owners, report, deps.now(), deps.policy.noticeDays);
+    await saveHomeSnapshot(deps, snapshot);
   }
   return report;
 }

@@ -4,6 +4,7 @@ import { ensureTable } from '../../src/adapters/store/ensure-table';
 import { CHUNK_BYTES, chunkRows } from '../../src/adapters/store/home-snapshots';
 import type { LocalDate } from '../../src/domain/dates';
 import type { HomeRow, HomeSummary } from '../../src/domain/home';
+import { deletedRows } from '../../src/domain/report';
 import { World } from '../support/world';
 
 const summary = (sweepId: string): HomeSummary => ({
@@ -85,6 +86,11 @@ describe('the Home tab snapshot in DynamoDB', () => {
         endDate: '2026-11-28',
         status: 'active',
       });
+      // The rows the sweep tore down show as it wrote them back, not as it read them.
+      const torn = deletedRows(report.results).map((change) => change.rowNumber);
+      expect(torn.length).toBeGreaterThan(0);
+      for (const rowNumber of torn)
+        expect(snapshot?.rows.find((row) => row.rowNumber === rowNumber)?.status).toBe('deleted');
       // 削除済み 24 days before: still shown (for DELETED_ROWS_KEPT_DAYS), as deleted.
       expect(snapshot?.rows.find((row) => row.iamUser === 'legacy-migrate')?.status).toBe('deleted');
     } finally {

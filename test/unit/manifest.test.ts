@@ -1,6 +1,7 @@
 import { globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,7 +64,7 @@ describe('manifest.yml', () => {
     const schema = JSON.parse(
       readFileSync(join(ROOT, 'test/fixtures/slack-manifest.schema.1.0.0.json'), 'utf8'),
     );
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const validate = addFormats(new Ajv({ allErrors: true, strict: false })).compile(schema);
     expect(validate(manifest) ? [] : validate.errors).toEqual([]);
   });
 
