@@ -15,6 +15,7 @@ import type { AccountTarget } from './ports/accounts';
 import type { ReportArchive } from './ports/archive';
 import type { CaseStore } from './ports/cases';
 import type { CredentialReportSource } from './ports/credential-report';
+import type { HomeSnapshotStore } from './ports/home';
 import type { IamGateway } from './ports/iam';
 import type { Notifier } from './ports/notifier';
 import type { SlackDirectory } from './ports/slack-directory';
@@ -38,6 +39,8 @@ export interface Runtime {
   readonly lock: SweepLock;
   readonly audit: AuditLog;
   readonly cases: CaseStore;
+  /** The last apply sweep's ledger, for the Slack Home tab. */
+  readonly homeSnapshots: HomeSnapshotStore;
   /** Accounts swept besides the credentials' own (ACCOUNTS). */
   readonly accounts: readonly AccountTarget[];
   readonly notifier: Notifier;
@@ -254,6 +257,8 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     lock: runtime.lock,
     audit: runtime.audit,
     notifier: runtime.notifier,
+    // Only Slack has a Home tab to read it.
+    ...(runtime.web ? { homeSnapshots: runtime.homeSnapshots } : {}),
     ...(runtime.slackDirectory ? { slackDirectory: runtime.slackDirectory } : {}),
     ...(runtime.accounts.length > 0 ? { accounts: runtime.accounts } : {}),
     policy: {

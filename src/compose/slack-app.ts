@@ -6,21 +6,26 @@ import type { Language } from '../domain/status';
 import type { Logger } from '../log';
 import type { CaseStore } from '../ports/cases';
 import type { CredentialReportSource } from '../ports/credential-report';
+import type { HomeSnapshotStore } from '../ports/home';
 import { HygieneReportService } from '../reports/hygiene-reports';
 import { createSlackApp, type SlackApp } from '../slack/app';
 import { SlackFileShare } from '../slack/file-share';
+import { HomeTab } from '../slack/home-tab';
 import { type Dispatch, type Job, type JobContext, runJob } from '../slack/jobs';
 import { responseUrlPolicy } from '../slack/response-url';
 import { Workflow } from '../slack/workflow';
 import { deleteRowNow } from '../sweep/delete-now';
 import type { SweepDeps } from '../sweep/deps';
 import { reactivateRow } from '../sweep/reactivate';
+import { homeText } from '../text/home';
 import { messages } from '../text/messages';
 
 export interface SlackAppDeps {
   readonly slack: SlackConfig;
   readonly web: WebClient;
   readonly cases: CaseStore;
+  /** The last sweep's ledger, for the Home tab. */
+  readonly homeSnapshots: HomeSnapshotStore;
   readonly sweep: SweepDeps;
   readonly credentialReports: CredentialReportSource;
   readonly language: Language;
@@ -66,7 +71,18 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
   });
   // SLACK_API_URL names a stand-in Slack (tests), whose host serves its response URLs.
   const responseUrls = responseUrlPolicy(deps.slack.apiUrl);
-  const jobs: JobContext = { workflow, reports, messages: m, web: deps.web, responseUrls };
+  const home = new HomeTab({
+    web: deps.web,
+    cases: deps.cases,
+    snapshots: deps.homeSnapshots,
+    admins: deps.slack.admins,
+    messages: m,
+    text: homeText(deps.language),
+    language: deps.language,
+    timeZone: deps.sweep.timeZone,
+    now: deps.sweep.now,
+  });
+  const jobs: JobContext = { workflow, reports, home, messages: m, web: deps.web, responseUrls };
   // Self-hosted, the ack is already on its way when the job starts: run it here.
   const dispatch = deps.lambda?.dispatch ?? ((job: Job) => runJob(job, jobs));
   const slackApp = createSlackApp(
@@ -103,6 +119,7 @@ export function slackAppFor(
     slack: config.slack,
     web: runtime.web,
     cases: runtime.cases,
+    homeSnapshots: runtime.homeSnapshots,
     sweep,
     credentialReports: runtime.credentialReports,
     language: config.language,

@@ -89,6 +89,8 @@ export interface CaseStore {
   /** Stores a new case; false when one with that id exists already. */
   create(notice: Omit<NoticeCase, 'version'>): Promise<boolean>;
   get(id: string): Promise<NoticeCase | null>;
+  /** The cases among `ids` that exist, by id (the Home tab reads a person's in one go). */
+  getMany(ids: readonly string[]): Promise<ReadonlyMap<string, NoticeCase>>;
   /**
    * Applies `change` if the case is in one of `from` (and, when `version` is given, still at
    * that version); returns the updated case, or null when someone else moved it first (the

@@ -122,12 +122,12 @@ export function ownerUnknown(
 export const MAX_BLOCKS = 50;
 export const MAX_SECTION_TEXT = 3000;
 
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Lines into as few groups as fit `max` characters each, joined by newlines; order kept. */
-function packLines(lines: readonly string[], max: number): string[][] {
+export function packLines(lines: readonly string[], max: number): string[][] {
   const groups: string[][] = [];
   let current: string[] = [];
   let length = 0;

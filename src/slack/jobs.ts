@@ -4,6 +4,7 @@ import type { HygieneReports } from '../reports/hygiene-reports';
 import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
+import type { HomeTab } from './home-tab';
 import { parseAuditCommand } from './iam-audit-command';
 import { explain } from './listeners/reply';
 import type { ResponseUrlPolicy } from './response-url';
@@ -38,6 +39,8 @@ export type Job =
       readonly reason: string;
     }
   | { readonly kind: 'delete'; readonly caseId: string; readonly user: string; readonly responseUrl?: string }
+  /** Draws one person's Home tab (views.publish). */
+  | { readonly kind: 'publish-home'; readonly user: string }
   | {
       readonly kind: 'hygiene-report';
       readonly text: string;
@@ -63,6 +66,7 @@ export function jobFromQueue(job: QueuedJob): Job {
 export interface JobContext {
   readonly workflow: Workflow;
   readonly reports: HygieneReports;
+  readonly home: HomeTab;
   readonly messages: Messages;
   readonly web: WebClient;
   /** Which response URLs a job may post to (Slack's; see response-url.ts). */
@@ -96,17 +100,24 @@ async function postToResponseUrl(url: string, body: Record<string, unknown>): Pr
 export async function runJob(job: Job, ctx: JobContext): Promise<void> {
   // Tells the person who acted, and only them, why nothing happened.
   const tell = (outcome: Outcome) => explain(outcome, (reply) => answer(ctx, job, reply), ctx.messages);
+  // A decision changes what the clicker's and the owner's Home tabs show.
+  const decided = async (outcome: Outcome) => {
+    await tell(outcome);
+    if ('caseId' in job) await ctx.home.refreshAfter(job.caseId, job.user);
+  };
   switch (job.kind) {
     case 'request-extension':
-      return tell(await ctx.workflow.requestExtension(job.caseId, job.user, job.newEndDate, job.reason));
+      return decided(await ctx.workflow.requestExtension(job.caseId, job.user, job.newEndDate, job.reason));
     case 'approve':
-      return tell(await ctx.workflow.approve(job.caseId, job.user));
+      return decided(await ctx.workflow.approve(job.caseId, job.user));
     case 'deny':
-      return tell(await ctx.workflow.deny(job.caseId, job.user, job.note));
+      return decided(await ctx.workflow.deny(job.caseId, job.user, job.note));
     case 'delete':
-      return tell(await ctx.workflow.deleteNow(job.caseId, job.user));
+      return decided(await ctx.workflow.deleteNow(job.caseId, job.user));
     case 'reactivate':
-      return tell(await ctx.workflow.reactivate(job.caseId, job.user, job.newEndDate, job.reason));
+      return decided(await ctx.workflow.reactivate(job.caseId, job.user, job.newEndDate, job.reason));
+    case 'publish-home':
+      return ctx.home.publish(job.user);
     case 'hygiene-report':
       return runHygieneReport(job, ctx);
   }

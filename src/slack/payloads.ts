@@ -65,6 +65,12 @@ export const extendSubmission = viewOf(
 
 export const denySubmission = viewOf(reasonBlock);
 
+/** `app_home_opened`: whose tab, and which tab (`home` or `messages`). */
+export const homeOpened = z.object({
+  user: userId,
+  tab: z.string().max(20).optional(),
+});
+
 export const auditCommand = z.object({
   user_id: userId,
   channel_id: channelId,

@@ -6,6 +6,7 @@ import type { StagedRemovalPolicy } from '../domain/staged-removal';
 import type { Language } from '../domain/status';
 import type { AccountTarget } from '../ports/accounts';
 import type { CredentialReportSource } from '../ports/credential-report';
+import type { HomeSnapshotStore } from '../ports/home';
 import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
@@ -24,6 +25,8 @@ export interface SweepDeps {
   readonly lock: SweepLock;
   readonly audit: AuditLog;
   readonly notifier: Notifier;
+  /** Where an apply sweep leaves the ledger as it read it, for the Slack Home tab; absent, nowhere. */
+  readonly homeSnapshots?: HomeSnapshotStore;
   /** Resolves `Email` tags to Slack users; absent when Slack is not configured. */
   readonly slackDirectory?: SlackDirectory;
   readonly policy: SweepPolicy;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HOME_ACCOUNT, rowsOfAccount, type Targets } from '../domain/accounts';
 import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
+import { type HomeSnapshot, homeSnapshot, ownerByNameOnly, ownerSlackIdOf } from '../domain/home';
 import { contestedKeys } from '../domain/key-holders';
 import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
 import { DEFAULT_PENDING_REPORT_DAYS } from '../domain/pending';
@@ -191,6 +192,7 @@ async function sweep(
   const skips: Skip[] = [];
   const accounts: AccountOutcome[] = [];
   const covered = new Set<LedgerRow>();
+  const owners = new Map<LedgerRow, string | null>();
   const notReached = new Set<string>();
   for (const target of all) {
     if (stop?.aborted) {
@@ -219,6 +221,7 @@ async function sweep(
       continue;
     }
     for (const row of outcome.rows) covered.add(row);
+    for (const [row, owner] of outcome.owners) owners.set(row, owner);
     results.push(...outcome.results);
     skips.push(...outcome.skips);
     accounts.push({
@@ -230,18 +233,15 @@ async function sweep(
   skips.push(...uncovered(ledger.rows, covered, accounts, notReached));
 
   // Every account's changes go back to the ledger in one write.
-  const writes = ledgerWrites(
-    withCopies(deletedRows(results), ledger.duplicates),
-    ledger.columns,
-    deps.language,
-  );
+  const changes = withCopies(deletedRows(results), ledger.duplicates);
+  const writes = ledgerWrites(changes, ledger.columns, deps.language);
   if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
   const hygiene = accounts[0]?.hygiene;
   const pending = stop?.aborted
     ? undefined
     : await pendingOf(deps, ledger.pending, today, options.mode, sweepId);
 
-  return {
+  const report: SweepReport = {
     sweepId,
     mode: options.mode,
     today,
@@ -256,11 +256,35 @@ async function sweep(
     ...(hygiene ? { hygiene } : {}),
     ...(stop?.aborted ? { stopped: { reason: errorMessage(stop.reason) } } : {}),
   };
+  if (options.mode === 'apply' && deps.homeSnapshots) {
+    for (const row of ledger.rows) if (!owners.has(row)) owners.set(row, ownerByNameOnly(row, directory));
+    const snapshot = homeSnapshot(ledger.rows, changes, owners, report, deps.now(), deps.policy.noticeDays);
+    await saveHomeSnapshot(deps, snapshot);
+  }
+  return report;
+}
+
+/** The Home tab is a view: a snapshot that cannot be stored is audited, never a failed sweep. */
+async function saveHomeSnapshot(deps: SweepDeps, snapshot: HomeSnapshot): Promise<void> {
+  const store = deps.homeSnapshots;
+  if (!store) return;
+  await store.save(snapshot).catch((error: unknown) =>
+    deps.audit.record({
+      at: deps.now().toISOString(),
+      actor: `sweep:${snapshot.summary.sweepId}`,
+      action: 'home-snapshot',
+      target: 'slack home tab',
+      outcome: 'failed',
+      detail: errorMessage(error),
+    }),
+  );
 }
 
 interface AccountSweep {
   readonly account: string;
   readonly rows: readonly LedgerRow[];
+  /** Each row's owner as this account's sweep resolves it (for the Home tab). */
+  readonly owners: ReadonlyMap<LedgerRow, string | null>;
   readonly results: readonly ActionResult[];
   readonly skips: readonly Skip[];
   readonly hygiene?: HygieneSummary | { readonly error: string };
@@ -305,6 +329,7 @@ async function sweepAccount(
   return {
     account: accountId ?? HOME_ACCOUNT,
     rows,
+    owners: new Map(rows.map((row) => [row, ownerSlackIdOf(row, input)])),
     results: [...noticed, ...removed.results],
     skips: [...planned.skips, ...removed.skips],
     ...(hygiene ? { hygiene } : {}),

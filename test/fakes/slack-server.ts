@@ -11,7 +11,8 @@
  * - every syntactically valid `C…`/`G…` channel id exists and has the bot as a member; a DM
  *   exists only for a user in the directory (`setUsers`), as Slack's `channel_not_found` for a
  *   mistyped user id is exactly what the app has to cope with;
- * - Block Kit is checked only for shape (an array of at most 50 objects with a `type`);
+ * - Block Kit is checked only for shape (an array of at most 50 objects with a `type`; a
+ *   Home tab's at most 100, with unique block ids and Slack's text lengths);
  *   `thread_ts` is not checked against existing messages;
  * - message `ts` values come from a counter, not the wall clock, so they are deterministic;
  * - uploaded bytes are stored as received and not compared with the declared `length`;
@@ -148,6 +149,8 @@ export interface FakeSlack {
   readonly files: SlackFile[];
   /** Every view opened, in its current state, as copies. */
   readonly views: SlackView[];
+  /** The Home tab last published for a user (`views.publish`), as a copy; undefined if none. */
+  homeView(user: string): Record<string, unknown> | undefined;
   /** A fresh trigger id to put in a signed interaction payload; `views.open` exchanges it once. */
   triggerId(user?: string): string;
   /**
@@ -180,6 +183,7 @@ const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 /** Fields Slack decodes from JSON when they arrive as strings in a form or multipart body. */
 const JSON_FIELDS = ['blocks', 'attachments', 'view', 'files', 'metadata'];
 const MAX_BLOCKS = 50;
+const MAX_HOME_BLOCKS = 100;
 const MAX_TEXT = 40_000;
 /** 2024-11-24T00:00:00Z: a plausible epoch for `ts` values that tests can read at a glance. */
 const FIRST_TS_MICROS = 1_732_406_400_000_000;
@@ -207,15 +211,32 @@ function decodeJsonFields(args: Args): void {
   }
 }
 
-function blocksArg(args: Args): unknown[] | undefined {
+function blocksArg(args: Args, max: number = MAX_BLOCKS): unknown[] | undefined {
   const blocks = args.blocks;
   if (blocks === undefined) return undefined;
   if (!Array.isArray(blocks) || !blocks.every((b) => isRecord(b) && typeof b.type === 'string')) {
     throw fail('invalid_blocks_format');
   }
-  if (blocks.length > MAX_BLOCKS)
-    throw fail('invalid_blocks', `[ERROR] must provide at most ${MAX_BLOCKS} items`);
+  if (blocks.length > max) throw fail('invalid_blocks', `[ERROR] must provide at most ${max} items`);
   return blocks;
+}
+
+/** Slack's Home tab limits: 100 blocks, 250 KB, unique block ids, section and header text lengths. */
+function homeViewArg(args: Args): Result {
+  const view = args.view;
+  if (!isRecord(view)) throw fail('invalid_arguments', '[ERROR] missing required field: view');
+  if (view.type !== 'home') throw fail('invalid_arguments', '[ERROR] view.type must be `home`');
+  if (Buffer.byteLength(JSON.stringify(view)) > 250_000) throw fail('view_too_large');
+  const blocks = (blocksArg({ blocks: view.blocks }, MAX_HOME_BLOCKS) ?? []) as Result[];
+  const ids = blocks.flatMap((b) => (typeof b.block_id === 'string' ? [b.block_id] : []));
+  if (new Set(ids).size !== ids.length) throw fail('invalid_blocks', '[ERROR] block_id must be unique');
+  for (const block of blocks) {
+    const text = isRecord(block.text) ? str(block.text.text) : undefined;
+    const limit = block.type === 'header' ? 150 : 3000;
+    if (text !== undefined && text.length > limit)
+      throw fail('invalid_blocks', `[ERROR] text must be at most ${limit} characters`);
+  }
+  return view;
 }
 
 function attachmentsArg(args: Args): unknown[] | undefined {
@@ -327,6 +348,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   const triggers = new Map<string, { issuedAt: number; user: string | null; exchanged: boolean }>();
   const views = new Map<string, { id: string; hash: string; view: Result; user: string | null }>();
   const responseUrls = new Map<string, ResponseOrigin | null>();
+  const homeViews = new Map<string, Result>();
 
   /** Per channel: posts the bucket holds and when it last refilled. */
   const buckets = new Map<string, { tokens: number; at: number }>();
@@ -564,6 +586,19 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       const hash = newHash();
       const view = fullView(id, hash, given, id);
       views.set(id, { id, hash, view, user: trigger.user });
+      return { view };
+    },
+
+    'views.publish': (args) => {
+      const user = str(args.user_id);
+      if (user === undefined || !users.has(user)) throw fail('user_not_found');
+      const view = {
+        ...structuredClone(homeViewArg(args)),
+        id: nextId('V'),
+        team_id: teamId,
+        hash: newHash(),
+      };
+      homeViews.set(user, view);
       return { view };
     },
 
@@ -862,6 +897,10 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     },
     get views(): SlackView[] {
       return [...views.values()].map((v) => structuredClone(v));
+    },
+    homeView(user) {
+      const view = homeViews.get(user);
+      return view === undefined ? undefined : structuredClone(view);
     },
     triggerId(user) {
       const id = `${Date.now()}.${Math.floor(Math.random() * 1e10)}.${hex(16)}`;

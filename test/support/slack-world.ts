@@ -70,6 +70,7 @@ export class SlackWorld {
       slack: config,
       web,
       cases,
+      homeSnapshots: world.state.homeSnapshots,
       sweep: (options.appSweep ?? ((deps) => deps))(world.deps({ notifier, slackDirectory: notifier })),
       credentialReports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
       language: 'ja',
@@ -87,6 +88,7 @@ export class SlackWorld {
     return this.world.sweep('apply', {
       notifier: this.notifier,
       slackDirectory: this.notifier,
+      homeSnapshots: this.world.state.homeSnapshots,
       ...overrides,
     });
   }
@@ -150,6 +152,22 @@ export class SlackWorld {
       api_app_id: 'A0KEYWARDEN',
       token: 'legacy',
     });
+  }
+
+  /** Slack's `app_home_opened` event for a user, as an Events API callback. */
+  openHome(user: string, tab: 'home' | 'messages' = 'home', options: { secret?: string } = {}) {
+    return this.send(
+      {
+        type: 'event_callback',
+        token: 'legacy',
+        team_id: this.slack.identity.teamId,
+        api_app_id: 'A0KEYWARDEN',
+        event: { type: 'app_home_opened', user, channel: 'D0HOME', tab, event_ts: '1764482400.000100' },
+        event_id: `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+        event_time: 1764482400,
+      },
+      options,
+    );
   }
 
   static caseOf(accessKeyId: string, endDate: string): string {

@@ -1,5 +1,6 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CaseStatus, CaseStore, NoticeCase } from '../../ports/cases';
+import { batchGetItems } from './batch-items';
 import { caseItemKey } from './table';
 import type { TableContext } from './table-context';
 
@@ -25,6 +26,13 @@ export class DynamoCaseStore implements CaseStore {
     );
     const data = out.Item?.data?.S;
     return data ? (JSON.parse(data) as NoticeCase) : null;
+  }
+
+  async getMany(ids: readonly string[]): Promise<ReadonlyMap<string, NoticeCase>> {
+    const keys = [...new Set(ids)].map((id) => this.table.key(caseItemKey(id)));
+    const items = await batchGetItems(this.table, keys, 'BatchGetItem (cases)');
+    const found = items.flatMap((item) => (item.data?.S ? [JSON.parse(item.data.S) as NoticeCase] : []));
+    return new Map(found.map((notice) => [notice.id, notice]));
   }
 
   async transition(

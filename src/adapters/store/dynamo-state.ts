@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AttributeValue,
-  BatchGetItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -22,7 +21,9 @@ import type {
   StateStoreError,
   SweepLock,
 } from '../../ports/state';
+import { type BatchRetry, batchGetItems, DEFAULT_BATCH_RETRY } from './batch-items';
 import { DynamoCaseStore } from './dynamo-cases';
+import { DynamoHomeSnapshots } from './home-snapshots';
 import {
   AUDIT_RETENTION_DAYS,
   auditPartitionKey,
@@ -47,6 +48,7 @@ export interface DynamoState {
   readonly lock: DynamoSweepLock;
   readonly audit: DynamoAuditLog;
   readonly cases: DynamoCaseStore;
+  readonly homeSnapshots: DynamoHomeSnapshots;
 }
 
 export function dynamoState(
@@ -60,23 +62,22 @@ export function dynamoState(
     lock: new DynamoSweepLock(table),
     audit: new DynamoAuditLog(table),
     cases: new DynamoCaseStore(table),
+    homeSnapshots: new DynamoHomeSnapshots(table),
   };
 }
 
-const BATCH_GET_LIMIT = 100;
-
 export class DynamoJournal implements Journal {
-  private readonly maxAttempts: number;
-  private readonly backoffBaseMs: number;
-  private readonly backoffMaxMs: number;
+  private readonly retry: BatchRetry;
 
   constructor(
     private readonly table: TableContext,
     options: DynamoStateOptions = {},
   ) {
-    this.maxAttempts = Math.max(1, options.batchGetMaxAttempts ?? 8);
-    this.backoffBaseMs = options.backoffBaseMs ?? 50;
-    this.backoffMaxMs = options.backoffMaxMs ?? 2_000;
+    this.retry = {
+      maxAttempts: Math.max(1, options.batchGetMaxAttempts ?? DEFAULT_BATCH_RETRY.maxAttempts),
+      backoffBaseMs: options.backoffBaseMs ?? DEFAULT_BATCH_RETRY.backoffBaseMs,
+      backoffMaxMs: options.backoffMaxMs ?? DEFAULT_BATCH_RETRY.backoffMaxMs,
+    };
   }
 
   async begin(entry: JournalBegin, now: Date): Promise<BeginResult> {
@@ -179,40 +180,9 @@ export class DynamoJournal implements Journal {
 
   async getMany(keys: readonly string[]): Promise<ReadonlyMap<string, JournalEntry>> {
     // BatchGetItem rejects a request that names the same key twice.
-    const unique = [...new Set(keys)];
-    const found = new Map<string, JournalEntry>();
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      const chunk = unique.slice(i, i + BATCH_GET_LIMIT).map((k) => this.table.key(journalItemKey(k)));
-      for (const item of await this.batchGet(chunk)) {
-        const entry = this.toEntry(item);
-        found.set(entry.key, entry);
-      }
-    }
-    return found;
-  }
-
-  private async batchGet(keys: Item[]): Promise<Item[]> {
-    const tableName = this.table.tableName;
-    const items: Item[] = [];
-    let pending = keys;
-    for (let attempt = 1; ; attempt++) {
-      const out = await this.table.run('BatchGetItem (journal getMany)', () =>
-        this.table.client.send(
-          new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-        ),
-      );
-      items.push(...(out.Responses?.[tableName] ?? []));
-      pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      if (pending.length === 0) return items;
-      if (attempt >= this.maxAttempts) {
-        throw this.table.fail(
-          `BatchGetItem (journal getMany) left ${pending.length} keys unprocessed after ${attempt} attempts`,
-        );
-      }
-      // Unprocessed keys mean throttling or a response over 16 MB; full jitter spreads replicas apart.
-      const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 1));
-      await sleep(Math.random() * ceiling);
-    }
+    const unique = [...new Set(keys)].map((k) => this.table.key(journalItemKey(k)));
+    const items = await batchGetItems(this.table, unique, 'BatchGetItem (journal getMany)', this.retry);
+    return new Map(items.map((item) => this.toEntry(item)).map((entry) => [entry.key, entry]));
   }
 
   private async read(key: string): Promise<Item | undefined> {
@@ -494,8 +464,4 @@ export function mergeDetail(begun: unknown, completed: unknown): unknown {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -32,6 +32,8 @@ export const KEY_PREFIX = {
   audit: 'AUDIT#',
   /** One expiry notice, its Slack messages and its extension request. */
   case: 'CASE#',
+  /** The Slack Home tab's copy of the last sweep's ledger (home-snapshots.ts). */
+  home: 'HOME#',
 } as const;
 
 export const AUDIT_RETENTION_DAYS = 400;

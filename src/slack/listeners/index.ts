@@ -10,6 +10,7 @@ import { denyClick } from './actions/deny-click';
 import { extendClick } from './actions/extend-click';
 import { reactivateClick } from './actions/reactivate-click';
 import { type AuditCommandDeps, iamAudit } from './commands/iam-audit';
+import { appHomeOpened } from './events/app-home-opened';
 import type { InputGuard } from './refuse';
 import { denySubmit } from './views/deny-submit';
 import { extendSubmit } from './views/extend-submit';
@@ -43,4 +44,5 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action(ACTION.reactivate, reactivateClick(workflow, m, guard));
   app.view(VIEW.reactivate, reactivateSubmit(workflow, dispatch, guard));
   app.command('/iam-audit', iamAudit(deps.audit, dispatch, guard));
+  app.event('app_home_opened', appHomeOpened(dispatch, guard));
 }

@@ -1,3 +1,5 @@
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Messages } from '../../text/messages';
 import type { Outcome } from '../workflow';
 
@@ -46,4 +48,18 @@ export async function explain(
 ): Promise<void> {
   const text = outcomeText(outcome, m);
   if (text) await send({ response_type: 'ephemeral', replace_original: false, text });
+}
+
+/**
+ * Where a click's private answer goes: Bolt's `respond` when the click came with a
+ * response_url (a message's buttons), else a DM, as for the Home tab's buttons, which Slack
+ * sends without one.
+ */
+export function privateReplyTo(
+  click: { readonly user: { readonly id: string }; readonly response_url?: string | undefined },
+  args: { readonly respond: RespondFn; readonly client: WebClient },
+): (reply: PrivateReply) => Promise<unknown> {
+  return click.response_url
+    ? args.respond
+    : (reply) => args.client.chat.postMessage({ channel: click.user.id, text: reply.text });
 }

@@ -1,7 +1,7 @@
 import type { Messages } from '../../../text/messages';
 import type { Workflow } from '../../workflow';
 import { type ClickArgs, checkedClick, type InputGuard } from '../refuse';
-import { explain } from '../reply';
+import { explain, privateReplyTo } from '../reply';
 
 export const denyClick = (workflow: Workflow, m: Messages, guard: InputGuard) => async (args: ClickArgs) => {
   await args.ack();
@@ -9,7 +9,7 @@ export const denyClick = (workflow: Workflow, m: Messages, guard: InputGuard) =>
   if (!click) return;
   await explain(
     await workflow.openDeny(click.actions[0].value, click.user.id, click.trigger_id),
-    args.respond,
+    privateReplyTo(click, args),
     m,
   );
 };

@@ -1,7 +1,7 @@
 import type { Messages } from '../../../text/messages';
 import type { Workflow } from '../../workflow';
 import { type ClickArgs, checkedClick, type InputGuard } from '../refuse';
-import { explain } from '../reply';
+import { explain, privateReplyTo } from '../reply';
 
 export const extendClick =
   (workflow: Workflow, m: Messages, guard: InputGuard) => async (args: ClickArgs) => {
@@ -10,7 +10,7 @@ export const extendClick =
     if (!click) return;
     await explain(
       await workflow.openExtend(click.actions[0].value, click.user.id, click.trigger_id),
-      args.respond,
+      privateReplyTo(click, args),
       m,
     );
   };

@@ -1,7 +1,7 @@
 import type { Messages } from '../../../text/messages';
 import type { Workflow } from '../../workflow';
 import { type ClickArgs, checkedClick, type InputGuard } from '../refuse';
-import { explain } from '../reply';
+import { explain, privateReplyTo } from '../reply';
 
 /** Inline, like Extend: the modal must open within the trigger's 3 seconds. */
 export const reactivateClick =
@@ -11,7 +11,7 @@ export const reactivateClick =
     if (!click) return;
     await explain(
       await workflow.openReactivate(click.actions[0].value, click.user.id, click.trigger_id),
-      args.respond,
+      privateReplyTo(click, args),
       m,
     );
   };
