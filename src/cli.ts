@@ -26,6 +26,7 @@ import { findingsReport } from './reports/findings-report';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepDateError } from './sweep/run-sweep';
 import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
+import { messages } from './text/messages';
 import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
 
@@ -84,7 +85,9 @@ async function sweepCommand(
       ...(options.date ? { date: options.date } : {}),
       ...(signals ? { stop: signals.signal } : {}),
     });
-    process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`);
+    process.stdout.write(
+      `${options.json ? JSON.stringify(report, null, 2) : renderReport(report, messages(config.language))}\n`,
+    );
     log.info('sweep finished', summaryFields(report));
     const verdict = sweepVerdict(report);
     if (verdict === 'stopped' && report.stopped)
@@ -117,6 +120,7 @@ async function auditCommand(options: {
       timeZone: config.timeZone,
       policy,
       format: options.format,
+      messages: messages(config.language),
       ...(generatedAt ? { generatedAt } : {}),
     });
 

@@ -51,8 +51,8 @@ export function findingsText({ slackId, findings }: FindingsNotice): string {
   ].join('\n');
 }
 
-export function findingsDigestText(digest: FindingsDigest): string {
-  return `[admins] ${digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt })}${
+export function findingsDigestText(digest: FindingsDigest, m: Messages): string {
+  return `[admins] ${digestText(digest.fresh, digest.counts, m, { generatedAt: digest.generatedAt })}${
     digest.attachment ? `\n[admins] attached ${digest.attachment.filename}` : ''
   }`;
 }
