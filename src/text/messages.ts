@@ -1,6 +1,7 @@
 import type { Language } from '../domain/status';
 import type { CaseAction } from '../ports/cases';
 import { type AuditTexts, auditEn, auditJa } from './messages-audit';
+import { type CliTexts, cliEn, cliJa } from './messages-cli';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
 import { type SweepTexts, sweepEn, sweepJa } from './messages-sweep';
 import { escapeText } from './mrkdwn';
@@ -9,7 +10,7 @@ import { escapeText } from './mrkdwn';
  * Every sentence a person reads, in Slack or on the console, in Japanese (the default) and
  * English: the one catalogue, chosen by `LANGUAGE`. The top level holds the Slack notices and
  * the approval workflow; larger surfaces have their own section in a sibling module
- * (`findings`, `sweep`, `audit`). Arguments named `owner`, `by` or `requester` are mrkdwn
+ * (`findings`, `sweep`, `audit`, `cli`). Arguments named `owner`, `by` or `requester` are mrkdwn
  * already (a mention, or escaped text); free text from people or errors (`note`, `detail`,
  * `reason`) is escaped here. Both languages must have the same keys: test/unit/catalogue.test.ts.
  */
@@ -100,6 +101,7 @@ export interface Messages {
   readonly findings: FindingTexts;
   readonly sweep: SweepTexts;
   readonly audit: AuditTexts;
+  readonly cli: CliTexts;
 }
 
 /** The worker's job kinds (src/slack/jobs.ts) as the admins read them; an unknown one shows as sent. */
@@ -200,6 +202,7 @@ const ja: Messages = {
   findings: findingsJa,
   sweep: sweepJa,
   audit: auditJa,
+  cli: cliJa,
 };
 
 const en: Messages = {
@@ -289,6 +292,7 @@ const en: Messages = {
   findings: findingsEn,
   sweep: sweepEn,
   audit: auditEn,
+  cli: cliEn,
 };
 
 export function messages(language: Language): Messages {

@@ -85,7 +85,7 @@ describe('two embedded-demo applies at once', () => {
     const first = start(home, 'sweep', '--apply');
     // The banner prints once the runtime is built: the first run holds the demo account now. Paused
     // there (well within the lock's stale time), it cannot finish before the second one starts.
-    await first.stderrShows(/Embedded:/);
+    await first.stderrShows(/組み込み:/);
     first.child.kill('SIGSTOP');
     const second = start(home, 'sweep', '--apply');
     await second.stderrShows(/another keywarden process is using .*iam-account\.json; waiting/);

@@ -65,7 +65,7 @@ describe('keywarden sweep on the embedded demo', () => {
       const home = mkdtempSync(join(tmpdir(), 'keywarden-cli-'));
       const dry = await run(home, 'sweep');
       expect(dry.code).toBe(0);
-      expect(dry.stderr).toContain('Seeded the demo');
+      expect(dry.stderr).toContain('デモのアカウントと台帳を');
       expect(dry.stdout).toContain('ドライラン（変更なし。実行するには --apply）');
       // Nobody was ever told about ci-deploy's end date (11/20): no teardown before a warning.
       expect(dry.stdout).toMatch(

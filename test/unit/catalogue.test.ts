@@ -34,6 +34,7 @@ import {
   userReport,
 } from '../../src/text/hygiene-reports';
 import { type Messages, messages } from '../../src/text/messages';
+import type { LockHolderView } from '../../src/text/messages-cli';
 import { renderReport } from '../../src/text/sweep-report';
 
 const ja = messages('ja');
@@ -89,6 +90,8 @@ const ERROR_TEXT = {
   /** Lambda's record of the same error, its type first. */
   lambda: 'Error: AccessDenied: User is not authorized to perform: iam:DeleteUser',
   json: `Unexpected token 'o', "not json" is not valid JSON`,
+  /** Why a sweep stopped, as the signal handler says it. */
+  signal: 'SIGINT received',
 } as const;
 
 /** What the admin typed after `/iam-audit`, echoed back in the refusal. */
@@ -112,6 +115,9 @@ const DOMAIN_DETAILS = {
   /** The executor's account of what it did or why it failed (also the audit log's detail). */
   executed: 'IAM work was already done; recording it in the ledger',
   failed: 'failed: AccessDenied: User is not authorized to perform: iam:DeleteUser',
+  /** What the composition root says it runs in-process. */
+  embeddedLedger: 'ledger CSV (/home/yamada/.keywarden/demo/ledger.csv)',
+  embeddedIam: 'IAM simulator (/home/yamada/.keywarden/demo/iam-account.json)',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -319,7 +325,7 @@ const results = (outcome: ActionResult['outcome']): ActionResult[] =>
 
 function report(mode: SweepReport['mode']): SweepReport {
   return {
-    sweepId: '3845c5ae-fb82-46c6-8402-8b2d851ce434',
+    sweepId: SWEEP_ID,
     mode,
     today: date('2026-11-30'),
     ledger: 'ledger.csv',
@@ -345,6 +351,19 @@ function report(mode: SweepReport['mode']): SweepReport {
     stopped: { reason: ERROR_TEXT.stop },
   };
 }
+
+const SWEEP_ID = '3845c5ae-fb82-46c6-8402-8b2d851ce434';
+const DEMO = '/home/yamada/.keywarden/demo';
+
+const holderView = (expired: boolean): LockHolderView => ({
+  owner: SWEEP_ID,
+  process: { host: 'ip-10-0-1-23', pid: 4242 },
+  acquiredAt: '2026-11-30T00:00:05.000Z',
+  startedSecondsAgo: 95,
+  renewedAt: '2026-11-30T00:01:05.000Z',
+  renewedSecondsAgo: 35,
+  lease: expired ? { expired: true, secondsAgo: 12 } : { expired: false, secondsLeft: 85 },
+});
 
 const holdings: UserHoldings = {
   userName: 'etl-batch',
@@ -476,6 +495,22 @@ function surfaces(m: Messages): Record<string, string[]> {
       }),
       renderFindings([], 'table', m),
     ],
+    'keywarden sweep, unlock and demo-reset notes': [
+      m.cli.seededDemo(DEMO),
+      m.cli.embedded([DOMAIN_DETAILS.embeddedLedger, DOMAIN_DETAILS.embeddedIam]),
+      m.cli.signalBeforeSweep('SIGINT'),
+      m.cli.stoppedEarly(SWEEP_ID, ERROR_TEXT.signal),
+      m.cli.demoReseeded(DEMO),
+      m.cli.lockFree,
+      m.cli.lockHeld(holderView(false)),
+      m.cli.lockHeld(holderView(true)),
+      m.cli.holderDead('4242'),
+      m.cli.nothingReleased(true),
+      m.cli.nothingReleased(false),
+      m.cli.lockChangedHands,
+      m.cli.released(SWEEP_ID, true),
+      m.cli.released(SWEEP_ID, false),
+    ],
   };
 }
 
@@ -494,8 +529,12 @@ const ALLOWED_PATTERNS: readonly RegExp[] = [
   /\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, // ISO timestamps (the credential report's own clock)
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, // sweep ids
   /\/iam-audit( (help|ledger|keys|passwords|unused|mfa|user|report|sweep))?/g, // the slash command
-  /\bkeywarden (audit|sweep)\b/g, // CLI commands
-  /--apply\b/g, // CLI option
+  /\bkeywarden (audit|sweep|unlock)\b/g, // CLI commands
+  /--(apply|force)\b/g, // CLI options
+  /^keywarden:/gm, // the CLI's prefix on what it tells the terminal
+  /\bSIG(INT|TERM)\b/g, // signal names
+  /\bip-[\d-]+\b/g, // host names
+  /[\w.~-]*(?:\/[\w.~-]*)+/g, // file system paths, examples/ included
   /aws iam create-login-profile --user-name \S+ --password-reset-required/g, // a command to copy
   /:warning:/g, // emoji code
   /&lt;root_account&gt;|<root_account>/g, // IAM's name for the root user
