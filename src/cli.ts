@@ -158,10 +158,12 @@ async function digestCommand(): Promise<number> {
   );
   try {
     const result = await runDigest(digestDepsOf(runtime));
-    process.stdout.write(
-      `Digest sent: ${result.total} findings from the report of ${result.generatedAt}` +
-        `${result.archivedAt ? `, archived to ${result.archivedAt}` : ''}\n`,
+    const told = messages(config.language).cli.digestSent(
+      result.total,
+      result.generatedAt,
+      result.archivedAt ?? null,
     );
+    process.stdout.write(`${told}\n`);
     return 0;
   } finally {
     await runtime.close();

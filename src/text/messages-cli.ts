@@ -22,6 +22,8 @@ export interface CliTexts {
   readonly signalBeforeSweep: (signal: string) => string;
   readonly stoppedEarly: (sweepId: string, reason: string) => string;
   readonly demoReseeded: (path: string) => string;
+  /** `generatedAt` is the credential report's ISO time; `archivedAt` an s3:// URL, or null. */
+  readonly digestSent: (total: number, generatedAt: string, archivedAt: string | null) => string;
   readonly lockFree: string;
   readonly lockHeld: (holder: LockHolderView) => string;
   readonly holderDead: (pid: string) => string;
@@ -38,6 +40,8 @@ export const cliJa: CliTexts = {
   stoppedEarly: (sweepId, reason) =>
     `keywarden: スイープ ${sweepId} は途中で停止しました（${reason}）。ロックは解放済みです。続きはスイープをもう一度実行してください。`,
   demoReseeded: (path) => `デモのデータを ${path} に用意し直しました。`,
+  digestSent: (total, generatedAt, archivedAt) =>
+    `まとめを送りました: 指摘事項${total}件（認証情報レポート ${generatedAt}）${archivedAt ? `、${archivedAt} に保管しました` : ''}`,
   lockFree: 'スイープのロックは空いています。実行中のスイープはありません。',
   lockHeld: (h) =>
     `スイープのロックは使用中です: スイープ ${h.owner}${h.process ? `（${h.process.host} のプロセス ${h.process.pid}）` : ''}、` +
@@ -63,6 +67,8 @@ export const cliEn: CliTexts = {
   stoppedEarly: (sweepId, reason) =>
     `keywarden: sweep ${sweepId} stopped early (${reason}); its lock is released. Run the sweep again to finish.`,
   demoReseeded: (path) => `Demo data re-seeded under ${path}.`,
+  digestSent: (total, generatedAt, archivedAt) =>
+    `Digest sent: ${total} findings from the report of ${generatedAt}${archivedAt ? `, archived to ${archivedAt}` : ''}`,
   lockFree: 'The sweep lock is free: no sweep is running.',
   lockHeld: (h) =>
     `The sweep lock is held: sweep ${h.owner}${h.process ? ` on ${h.process.host} (pid ${h.process.pid})` : ''}, ` +

@@ -501,6 +501,12 @@ function surfaces(m: Messages): Record<string, string[]> {
       m.cli.signalBeforeSweep('SIGINT'),
       m.cli.stoppedEarly(SWEEP_ID, ERROR_TEXT.signal),
       m.cli.demoReseeded(DEMO),
+      m.cli.digestSent(
+        10,
+        '2026-11-30T00:12:00.000Z',
+        's3://audit-archive/credential-reports/2026/11/30/x.csv',
+      ),
+      m.cli.digestSent(10, '2026-11-30T00:12:00.000Z', null),
       m.cli.lockFree,
       m.cli.lockHeld(holderView(false)),
       m.cli.lockHeld(holderView(true)),
