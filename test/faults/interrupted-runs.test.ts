@@ -287,7 +287,7 @@ describe('an apply sweep, interrupted', () => {
       for (;;) {
         const shown = await spawnCli(world, ['unlock']).done;
         expect(shown.code).toBe(0);
-        if (/lease expired \d+ s ago/.test(shown.stdout)) break;
+        if (/リースは\d+秒前に切れています/.test(shown.stdout)) break;
       }
       await expectFinishedLikeClean(world);
     } finally {
