@@ -26,6 +26,7 @@ import { findingsReport } from './reports/findings-report';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepDateError } from './sweep/run-sweep';
 import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
+import { messages } from './text/messages';
 import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
 
@@ -61,11 +62,10 @@ async function sweepCommand(
     process.stderr.write(`keywarden: ${refusal}\n`);
     return EXIT_CONFIG;
   }
+  const m = messages(config.language);
   const today = options.date ?? dateInZone(new Date(), config.timeZone);
   if (usesDemo(config) && (await ensureDemo(config.home, today)))
-    process.stderr.write(
-      `Seeded the demo account and ledger under ${join(config.home, 'demo')} from examples/.\n`,
-    );
+    process.stderr.write(`${m.cli.seededDemo(join(config.home, 'demo'))}\n`);
 
   const runtime = await buildRuntime(
     config,
@@ -73,10 +73,10 @@ async function sweepCommand(
     embeddedFor(config),
   );
   try {
-    if (runtime.embedded.length > 0) process.stderr.write(`Embedded: ${runtime.embedded.join(', ')}\n`);
+    if (runtime.embedded.length > 0) process.stderr.write(`${m.cli.embedded(runtime.embedded)}\n`);
     const early = signals?.received();
     if (early) {
-      process.stderr.write(`keywarden: ${early} before the sweep began: nothing was done.\n`);
+      process.stderr.write(`${m.cli.signalBeforeSweep(early)}\n`);
       return signalExitCode(early);
     }
     const report = await runSweep(sweepDepsOf(runtime), {
@@ -84,11 +84,11 @@ async function sweepCommand(
       ...(options.date ? { date: options.date } : {}),
       ...(signals ? { stop: signals.signal } : {}),
     });
-    process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`);
+    process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report, m)}\n`);
     log.info('sweep finished', summaryFields(report));
     const verdict = sweepVerdict(report);
     if (verdict === 'stopped' && report.stopped)
-      return stoppedExit(report.sweepId, report.stopped.reason, signals);
+      return stoppedExit(m.cli.stoppedEarly(report.sweepId, report.stopped.reason), signals);
     return verdict === 'failed' ? EXIT_FAILED : 0;
   } finally {
     await runtime.close();
@@ -96,10 +96,8 @@ async function sweepCommand(
 }
 
 /** An apply sweep that stopped early: 130/143 when a signal asked it to, 1 when it lost its lock. */
-function stoppedExit(sweepId: string, reason: string, signals: SignalStop | null): number {
-  process.stderr.write(
-    `keywarden: sweep ${sweepId} stopped early (${reason}); its lock is released. Run the sweep again to finish.\n`,
-  );
+function stoppedExit(told: string, signals: SignalStop | null): number {
+  process.stderr.write(`${told}\n`);
   const signal = signals?.received();
   return signal ? signalExitCode(signal) : EXIT_FAILED;
 }
@@ -117,6 +115,7 @@ async function auditCommand(options: {
       timeZone: config.timeZone,
       policy,
       format: options.format,
+      messages: messages(config.language),
       ...(generatedAt ? { generatedAt } : {}),
     });
 
@@ -159,10 +158,12 @@ async function digestCommand(): Promise<number> {
   );
   try {
     const result = await runDigest(digestDepsOf(runtime));
-    process.stdout.write(
-      `Digest sent: ${result.total} findings from the report of ${result.generatedAt}` +
-        `${result.archivedAt ? `, archived to ${result.archivedAt}` : ''}\n`,
+    const told = messages(config.language).cli.digestSent(
+      result.total,
+      result.generatedAt,
+      result.archivedAt ?? null,
     );
+    process.stdout.write(`${told}\n`);
     return 0;
   } finally {
     await runtime.close();
@@ -202,7 +203,7 @@ async function resetDemo(): Promise<number> {
   await rm(join(config.home, 'demo'), { recursive: true, force: true });
   await rm(join(config.home, 'dynamodb'), { recursive: true, force: true });
   await ensureDemo(config.home, dateInZone(new Date(), config.timeZone));
-  process.stdout.write(`Demo data re-seeded under ${join(config.home, 'demo')}.\n`);
+  process.stdout.write(`${messages(config.language).cli.demoReseeded(join(config.home, 'demo'))}\n`);
   return 0;
 }
 
@@ -267,8 +268,11 @@ export function program(): Command {
     .option('--force', 'release the lock (only the holder shown; a running sweep then stops at a safe point)')
     .action(async (options) => {
       const config = await loadConfigWithSecrets();
-      process.exitCode = await unlockCommand(await openState(config, embeddedFor(config)), options, (text) =>
-        process.stdout.write(text),
+      process.exitCode = await unlockCommand(
+        await openState(config, embeddedFor(config)),
+        options,
+        (text) => process.stdout.write(text),
+        messages(config.language),
       );
     });
   cli

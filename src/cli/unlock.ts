@@ -1,6 +1,8 @@
 import { hostname, userInfo } from 'node:os';
-import type { AuditLog, LockProcess, SweepLock } from '../ports/state';
+import type { AuditLog, LockHolder, LockProcess, SweepLock } from '../ports/state';
 import { describeHolder, LOCK_NAME, leaseExpired } from '../sweep/run-sweep';
+import type { Messages } from '../text/messages';
+import type { LockHolderView } from '../text/messages-cli';
 
 /** Whether the holder's process still runs; null when it runs on another host, where this cannot tell. */
 function runningHere(holder: LockProcess | null): boolean | null {
@@ -12,6 +14,23 @@ function runningHere(holder: LockProcess | null): boolean | null {
     // EPERM: it exists, under another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The figures `describeHolder` words for the audit trail, for the catalogue to word for a person. */
+function holderView(holder: LockHolder, now: Date): LockHolderView {
+  const seconds = (iso: string) => Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
+  const left = -seconds(holder.expiresAt);
+  return {
+    owner: holder.owner,
+    process: holder.process ? { host: holder.process.host, pid: holder.process.pid } : null,
+    acquiredAt: holder.acquiredAt,
+    startedSecondsAgo: seconds(holder.acquiredAt),
+    renewedAt: holder.renewedAt,
+    renewedSecondsAgo: seconds(holder.renewedAt),
+    lease: leaseExpired(holder, now)
+      ? { expired: true, secondsAgo: Math.max(1, -left) }
+      : { expired: false, secondsLeft: Math.max(0, left) },
+  };
 }
 
 function whoAmI(): string {
@@ -31,27 +50,22 @@ export async function unlockCommand(
   opened: { readonly state: { readonly lock: SweepLock; readonly audit: AuditLog }; close(): Promise<void> },
   options: { readonly force?: boolean },
   write: (text: string) => void,
+  m: Messages,
 ): Promise<number> {
+  const t = m.cli;
   try {
     const now = new Date();
     const holder = await opened.state.lock.holder(LOCK_NAME);
     if (!holder) {
-      write('The sweep lock is free: no sweep is running.\n');
+      write(`${t.lockFree}\n`);
       return 0;
     }
     const live = !leaseExpired(holder, now);
-    write(`The sweep lock is held: ${describeHolder(holder, now)}.\n`);
+    write(`${t.lockHeld(holderView(holder, now))}\n`);
     const running = runningHere(holder.process);
-    if (running === false)
-      write(`Its process (pid ${holder.process?.pid}) is not running on this host: that sweep died.\n`);
+    if (running === false) write(`${t.holderDead(String(holder.process?.pid))}\n`);
     if (!options.force) {
-      write(
-        live && running !== false
-          ? 'Nothing released. That sweep renewed its lease recently and may still be running; if you are sure ' +
-              'it is not, `keywarden unlock --force` releases the lock.\n'
-          : 'Nothing released. Its holder no longer renews it, so the next sweep takes it over once the lease ' +
-              'has run out; `keywarden unlock --force` releases it now.\n',
-      );
+      write(`${t.nothingReleased(live && running !== false)}\n`);
       return 0;
     }
     // Conditional on the holder shown: a sweep that took over since is not released by accident.
@@ -65,13 +79,10 @@ export async function unlockCommand(
       detail: describeHolder(holder, now),
     });
     if (!released) {
-      write('Nothing released: the lock changed hands meanwhile. Run `keywarden unlock` again.\n');
+      write(`${t.lockChangedHands}\n`);
       return 1;
     }
-    write(
-      `Released the lock of sweep ${holder.owner}.` +
-        `${live ? ' If that sweep is still running, it notices at its next renewal and stops at a safe point.' : ''}\n`,
-    );
+    write(`${t.released(holder.owner, live)}\n`);
     return 0;
   } finally {
     await opened.close();

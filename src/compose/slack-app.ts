@@ -68,6 +68,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     hygiene: deps.hygiene,
     files: new SlackFileShare(deps.web, deps.slack.adminChannel),
     adminChannel: deps.slack.adminChannel,
+    messages: m,
   });
   // SLACK_API_URL names a stand-in Slack (tests), whose host serves its response URLs.
   const responseUrls = responseUrlPolicy(deps.slack.apiUrl);

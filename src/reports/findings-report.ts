@@ -1,6 +1,7 @@
 import { parseCredentialReport } from '../domain/credential-report';
 import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { type FindingsFormat, renderFindings } from '../text/findings';
+import type { Messages } from '../text/messages';
 
 export interface FindingsReportOptions {
   readonly now: Date;
@@ -9,6 +10,7 @@ export interface FindingsReportOptions {
   /** Includes the account password policy, which a saved report does not carry. */
   readonly policy: HygienePolicy;
   readonly format: FindingsFormat;
+  readonly messages: Messages;
   /** When IAM generated the report, if known; a saved CSV does not say. */
   readonly generatedAt?: Date;
 }
@@ -29,7 +31,7 @@ export function findingsReport(csvText: string, options: FindingsReportOptions):
   const report = parseCredentialReport(csvText);
   const found = findings(report.rows, options.policy, options.now, options.timeZone);
   const problems = [...report.problems];
-  const output = renderFindings(found, options.format, {
+  const output = renderFindings(found, options.format, options.messages, {
     problems,
     ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
   });

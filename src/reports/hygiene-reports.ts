@@ -8,15 +8,17 @@ import type { SweepDeps } from '../sweep/deps';
 import { runSweep } from '../sweep/run-sweep';
 import {
   credentialReportTitle,
+  type HygieneTopic,
   ledgerReport,
   topicFindings,
   type UserEntry,
   uploadedLine,
   userReport,
 } from '../text/hygiene-reports';
+import type { Messages } from '../text/messages';
 import { renderReport } from '../text/sweep-report';
 
-export type HygieneTopic = 'keys' | 'passwords' | 'unused' | 'mfa';
+export type { HygieneTopic } from '../text/hygiene-reports';
 
 /** The reports behind `/iam-audit`; each returns text ready for a code block. */
 export interface HygieneReports {
@@ -41,6 +43,7 @@ export interface HygieneReportDeps {
   /** Files with account data go to the admin channel, or to the requesting admin's DM, never elsewhere. */
   readonly files: FileShare;
   readonly adminChannel: string;
+  readonly messages: Messages;
 }
 
 const TOPICS: Readonly<Record<HygieneTopic, readonly Finding['kind'][]>> = {
@@ -64,7 +67,7 @@ export class HygieneReportService implements HygieneReports {
     const upcoming = ledger.rows
       .filter((row) => row.status !== 'deleted' && daysBetween(today, row.endDate) <= days)
       .sort((a, b) => a.endDate.localeCompare(b.endDate));
-    return ledgerReport(upcoming, today, days, ledger.problems.length);
+    return ledgerReport(upcoming, today, days, ledger.problems.length, this.deps.messages);
   }
 
   async user(name: string): Promise<string> {
@@ -77,11 +80,11 @@ export class HygieneReportService implements HygieneReports {
       const own = rows.filter((row) => row.iamUser === userName);
       if (holdings || own.length > 0) entries.push({ userName, holdings, rows: own });
     }
-    return userReport(name, entries);
+    return userReport(name, entries, this.deps.messages);
   }
 
   async sweepPlan(): Promise<string> {
-    return renderReport(await runSweep(this.deps.sweep, { mode: 'dry-run' }));
+    return renderReport(await runSweep(this.deps.sweep, { mode: 'dry-run' }), this.deps.messages);
   }
 
   async hygiene(topic: HygieneTopic, days: number | undefined): Promise<string> {
@@ -92,6 +95,7 @@ export class HygieneReportService implements HygieneReports {
     return topicFindings(
       topic,
       found.filter((finding) => kinds.includes(finding.kind)),
+      this.deps.messages,
     );
   }
 
@@ -102,9 +106,9 @@ export class HygieneReportService implements HygieneReports {
     const filename = `credential-report-${report.generatedAt.toISOString().slice(0, 10)}.csv`;
     await this.deps.files.share(
       inAdminChannel ? { kind: 'admin-channel' } : { kind: 'direct-message', user: requester.user },
-      { filename, title: credentialReportTitle(report.generatedAt), content: report.csv },
+      { filename, title: credentialReportTitle(report.generatedAt, this.deps.messages), content: report.csv },
     );
-    return uploadedLine(filename, inAdminChannel);
+    return uploadedLine(filename, inAdminChannel, this.deps.messages);
   }
 
   private async findings(overrides: Partial<HygienePolicy>): Promise<Finding[]> {

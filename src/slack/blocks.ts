@@ -115,7 +115,7 @@ export function ownerUnknown(
   m: Messages,
   title: string = m.ownerUnknownTitle,
 ): KnownBlock[] {
-  return [header(title), fieldsOf(notice, m), context(`row ${rowNumber}: ${escapeText(reason)}`)];
+  return [header(title), fieldsOf(notice, m), context(m.ownerUnknownRow(rowNumber, reason))];
 }
 
 /** Slack rejects a message of more than 50 blocks, or a section whose text is over 3000 characters. */
@@ -152,7 +152,7 @@ export function packLines(lines: readonly string[], max: number): string[][] {
  */
 export function ownerFindings(findings: readonly Finding[], m: Messages): KnownBlock[] {
   const lines = findings.map((finding) =>
-    clip(m.findingLine(escapeText(finding.user), escapeText(finding.detail)), MAX_SECTION_TEXT),
+    clip(m.findingLine(escapeText(finding.user), escapeText(m.findings.detail(finding))), MAX_SECTION_TEXT),
   );
   const sections = packLines(lines, MAX_SECTION_TEXT);
   // The header takes one block; when lines are left over, their count takes another.

@@ -127,7 +127,7 @@ async function runHygieneReport(
   job: Extract<Job, { kind: 'hygiene-report' }>,
   ctx: JobContext,
 ): Promise<void> {
-  const parsed = parseAuditCommand(job.text);
+  const parsed = parseAuditCommand(job.text, ctx.messages);
   // Reports are ledger and IAM text and the errors echo what was typed: all of it is escaped.
   let text: string;
   if ('error' in parsed) text = escapeText(parsed.error);
@@ -137,7 +137,7 @@ async function runHygieneReport(
       // Slack takes 40,000 characters of text; escaping comes first so the cut counts what is sent.
       text = `\`\`\`\n${clipEscaped(escapeText(report), 38_000)}\n\`\`\``;
     } catch (error) {
-      text = escapeText(`/iam-audit ${job.text.trim()} failed: ${errorMessage(error)}`);
+      text = escapeText(ctx.messages.audit.failed(job.text.trim(), errorMessage(error)));
     }
   }
   await answer(ctx, job, { response_type: 'ephemeral', text });

@@ -144,7 +144,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
         this.post(
           this.deps.adminChannel,
           texts.unreachable,
-          ownerUnknown(notice, `Slack could not DM ${slackId}: ${code}`, row.rowNumber, m, texts.unreachable),
+          ownerUnknown(notice, m.couldNotDm(slackId, code), row.rowNumber, m, texts.unreachable),
         ),
       );
       return;
@@ -244,7 +244,9 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {
-    const text = digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt });
+    const text = digestText(digest.fresh, digest.counts, this.deps.messages, {
+      generatedAt: digest.generatedAt,
+    });
     await this.deps.pacer?.wait(this.deps.adminChannel);
     await this.deps.web.chat.postMessage({ channel: this.deps.adminChannel, text });
     if (digest.attachment)

@@ -8,10 +8,10 @@ import { summarizeSweep } from '../text/sweep-report';
 const MAX_LINES = 20;
 
 /** Every line is ledger, IAM or error text: escaped whole, since none carries a mention. */
-function list(title: string, lines: readonly string[]): KnownBlock[] {
+function list(title: string, lines: readonly string[], m: Messages): KnownBlock[] {
   if (lines.length === 0) return [];
   const shown = lines.slice(0, MAX_LINES).map((line) => escapeText(line.slice(0, 500)));
-  const more = lines.length > MAX_LINES ? `\n…and ${lines.length - MAX_LINES} more` : '';
+  const more = lines.length > MAX_LINES ? `\n${m.sweep.more(lines.length - MAX_LINES)}` : '';
   const text = `*${title}*\n${shown.map((line) => `• ${line}`).join('\n')}${more}`;
   return [{ type: 'section', text: { type: 'mrkdwn', text: clipEscaped(text, 2900) } }];
 }
@@ -32,7 +32,7 @@ export function sweepSummary(report: SweepReport, m: Messages): { text: string; 
             },
           ]
         : []),
-      ...summary.sections.flatMap((section) => list(section.title, section.lines)),
+      ...summary.sections.flatMap((section) => list(section.title, section.lines, m)),
       { type: 'context', elements: [{ type: 'mrkdwn', text: escapeText(summary.footer) }] },
     ],
   };

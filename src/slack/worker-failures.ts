@@ -37,7 +37,7 @@ export function workerFailureText(body: string, m: Messages): string {
   try {
     record = invocationRecord.parse(JSON.parse(body));
   } catch (error) {
-    return m.workerFailed('?', '?', 0, escapeText(`unreadable failure record: ${errorMessage(error)}`));
+    return m.workerFailed('?', '?', 0, escapeText(m.unreadableFailureRecord(errorMessage(error))));
   }
   const job = record.requestPayload?.job;
   // Payload text is data: `mention` makes a mention of a well-formed user id only.

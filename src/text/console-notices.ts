@@ -53,7 +53,7 @@ export function findingsText({ slackId, findings }: FindingsNotice): string {
 
 /** Plain text, not Slack's mrkdwn; `savedTo` is where the attached report was written. */
 export function findingsDigestText(digest: FindingsDigest, m: Messages, savedTo?: string): string {
-  return `[admins] ${digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt }, 'plain')}${
+  return `[admins] ${digestText(digest.fresh, digest.counts, m, { generatedAt: digest.generatedAt }, 'plain')}${
     savedTo ? `\n[admins] ${m.reportSaved(savedTo)}` : ''
   }`;
 }

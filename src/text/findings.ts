@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { FINDING_KINDS, type Finding, type FindingKind, summarise } from '../domain/hygiene';
+import type { Messages } from './messages';
 import { escapeText } from './mrkdwn';
 import { alignColumns } from './table';
 
@@ -34,32 +35,31 @@ export function credentialOf(finding: Finding): string {
 }
 
 /** `3 findings: 2 key-too-old, 1 no-mfa`, kinds in FINDING_KINDS order, zero counts left out. */
-function countsLine(counts: Readonly<Record<FindingKind, number>>): string {
+function countsLine(counts: Readonly<Record<FindingKind, number>>, m: Messages): string {
   const total = FINDING_KINDS.reduce((sum, kind) => sum + counts[kind], 0);
-  if (total === 0) return 'no findings';
-  const parts = FINDING_KINDS.filter((kind) => counts[kind] > 0).map((kind) => `${counts[kind]} ${kind}`);
-  return `${total} ${total === 1 ? 'finding' : 'findings'}: ${parts.join(', ')}`;
+  if (total === 0) return m.findings.noFindings;
+  const parts = FINDING_KINDS.filter((kind) => counts[kind] > 0).map((kind) =>
+    m.findings.kindCount(counts[kind], m.findings.kind[kind]),
+  );
+  return m.findings.counts(total, parts);
 }
 
-function renderTable(found: readonly Finding[], options: RenderFindingsOptions): string {
+function renderTable(found: readonly Finding[], m: Messages, options: RenderFindingsOptions): string {
+  const t = m.findings;
   const lines: string[] = [];
-  if (options.generatedAt) lines.push(`Credential report generated ${options.generatedAt.toISOString()}`, '');
+  if (options.generatedAt) lines.push(t.reportGenerated(options.generatedAt.toISOString()), '');
   if (found.length > 0)
     lines.push(
       ...alignColumns([
-        ['user', 'kind', 'credential', 'detail'],
-        ...found.map((f) => [f.user, f.kind, credentialOf(f), f.detail]),
+        t.tableHeader,
+        ...found.map((f) => [f.user, t.kind[f.kind], t.credential(credentialOf(f)), t.detail(f)]),
       ]),
       '',
     );
-  lines.push(countsLine(summarise(found)));
+  lines.push(countsLine(summarise(found), m));
   const problems = options.problems ?? [];
   if (problems.length > 0)
-    lines.push(
-      '',
-      `Report rows not audited (${problems.length}):`,
-      ...problems.map((problem) => `  ${problem}`),
-    );
+    lines.push('', t.rowsNotAudited(problems.length), ...problems.map((problem) => `  ${problem}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -90,11 +90,12 @@ function renderCsv(found: readonly Finding[]): string {
 export function renderFindings(
   found: readonly Finding[],
   format: FindingsFormat,
+  m: Messages,
   options: RenderFindingsOptions = {},
 ): string {
   switch (format) {
     case 'table':
-      return renderTable(found, options);
+      return renderTable(found, m, options);
     case 'json':
       return renderJson(found, options);
     case 'csv':
@@ -136,21 +137,22 @@ const MARKUP: Readonly<
 export function digestText(
   found: readonly Finding[],
   counts: Readonly<Record<FindingKind, number>>,
+  m: Messages,
   options: RenderFindingsOptions = {},
   markup: TextMarkup = 'mrkdwn',
 ): string {
+  const t = m.findings;
   const mark = MARKUP[markup];
-  const lines = [`${mark.bold('IAM hygiene digest')}: ${countsLine(counts)}`];
-  if (options.generatedAt) lines.push(`credential report generated ${options.generatedAt.toISOString()}`);
+  const lines = [`${mark.bold(t.digestTitle)}: ${countsLine(counts, m)}`];
+  if (options.generatedAt) lines.push(t.digestGenerated(options.generatedAt.toISOString()));
   const rank = (f: Finding) => DIGEST_ORDER.indexOf(f.kind);
   // Array#sort is stable, so findings of one kind keep report order.
   const top = [...found].sort((a, b) => rank(a) - rank(b)).slice(0, DIGEST_LINES);
-  for (const f of top) lines.push(`• ${mark.code(mark.data(f.user))} ${f.kind}: ${mark.data(f.detail)}`);
-  if (found.length > top.length) lines.push(`…and ${found.length - top.length} more`);
+  // The root user's name is `<root_account>`: every name and detail goes through the markup's data rule.
+  for (const f of top)
+    lines.push(`• ${mark.code(mark.data(f.user))} ${t.kind[f.kind]}: ${mark.data(t.detail(f))}`);
+  if (found.length > top.length) lines.push(t.digestMore(found.length - top.length));
   const problems = options.problems?.length ?? 0;
-  if (problems > 0)
-    lines.push(
-      `${problems} report ${problems === 1 ? 'row' : 'rows'} could not be read and ${problems === 1 ? 'was' : 'were'} not audited`,
-    );
+  if (problems > 0) lines.push(t.digestUnreadRows(problems));
   return lines.join('\n');
 }

@@ -3,7 +3,11 @@ import type { Finding } from '../domain/hygiene';
 import { maskKeyId } from '../domain/iam';
 import type { LedgerRow } from '../domain/ledger';
 import type { UserHoldings } from '../domain/teardown';
+import type { Messages } from './messages';
 import { alignColumns } from './table';
+
+/** The finding topics `/iam-audit` reports on. */
+export type HygieneTopic = 'keys' | 'passwords' | 'unused' | 'mfa';
 
 // The answers of `/iam-audit`, as plain text: the Slack adapter escapes them into a code block.
 
@@ -13,23 +17,25 @@ export function ledgerReport(
   today: LocalDate,
   days: number,
   malformed: number,
+  m: Messages,
 ): string {
+  const t = m.audit;
   const lines = [
-    `Ledger rows ending by ${toLedgerText(today)} + ${days} days: ${upcoming.length}`,
+    t.ledgerHeading(toLedgerText(today), days, upcoming.length),
     ...alignColumns([
-      ['row', 'end', 'days', 'status', 'IAM user', 'key', 'name'],
+      t.ledgerColumns,
       ...upcoming.map((row) => [
         String(row.rowNumber),
         toLedgerText(row.endDate),
         String(daysBetween(today, row.endDate)),
-        row.status,
+        t.rowStatus(row.status),
         row.iamUser,
         maskKeyId(row.accessKeyId),
         row.name,
       ]),
     ]),
   ];
-  if (malformed > 0) lines.push('', `${malformed} malformed rows (see /iam-audit sweep)`);
+  if (malformed > 0) lines.push('', t.ledgerMalformed(malformed));
   return lines.join('\n');
 }
 
@@ -42,38 +48,50 @@ export interface UserEntry {
 }
 
 /** `/iam-audit user <name>`; `name` is what was typed, for the answer when nothing matches. */
-export function userReport(name: string, entries: readonly UserEntry[]): string {
+export function userReport(name: string, entries: readonly UserEntry[], m: Messages): string {
+  const t = m.audit;
   const lines: string[] = [];
   for (const { userName, holdings, rows } of entries) {
-    lines.push(`IAM user ${userName}: ${holdings ? 'exists' : 'not in IAM'}`);
+    lines.push(t.userHeading(userName, holdings !== null));
     if (holdings)
       lines.push(
-        `  keys: ${holdings.accessKeys.map((k) => `${maskKeyId(k.accessKeyId)} ${k.status}`).join(', ') || 'none'}`,
-        `  console password: ${holdings.loginProfile ? 'yes' : 'no'}, MFA devices: ${holdings.mfaDevices.length}`,
-        `  groups: ${holdings.groups.join(', ') || 'none'}`,
-        `  policies: ${[...holdings.attachedPolicies, ...holdings.inlinePolicies].join(', ') || 'none'}`,
+        t.userKeys(
+          holdings.accessKeys.map((k) => `${maskKeyId(k.accessKeyId)} ${t.keyStatus(k.status)}`).join(', ') ||
+            t.none,
+        ),
+        t.userConsole(holdings.loginProfile, holdings.mfaDevices.length),
+        t.userGroups(holdings.groups.join(', ') || t.none),
+        t.userPolicies([...holdings.attachedPolicies, ...holdings.inlinePolicies].join(', ') || t.none),
       );
     for (const row of rows)
       lines.push(
-        `  ledger row ${row.rowNumber}: ${row.name}, ${maskKeyId(row.accessKeyId)}, ends ${toLedgerText(row.endDate)}, ${row.status}`,
+        t.userLedgerRow(
+          row.rowNumber,
+          row.name,
+          maskKeyId(row.accessKeyId),
+          toLedgerText(row.endDate),
+          t.rowStatus(row.status),
+        ),
       );
   }
-  return lines.length > 0 ? lines.join('\n') : `No IAM user or ledger row matches "${name}".`;
+  return lines.length > 0 ? lines.join('\n') : t.noUser(name);
 }
 
 /** `/iam-audit keys|passwords|unused|mfa`: the findings of that topic. */
-export function topicFindings(topic: string, found: readonly Finding[]): string {
-  if (found.length === 0) return `No ${topic} findings.`;
-  return alignColumns([['user', 'finding', 'detail'], ...found.map((f) => [f.user, f.kind, f.detail])]).join(
-    '\n',
-  );
+export function topicFindings(topic: HygieneTopic, found: readonly Finding[], m: Messages): string {
+  const t = m.audit;
+  if (found.length === 0) return t.noTopicFindings(t.topicNames[topic]);
+  return alignColumns([
+    t.topicColumns,
+    ...found.map((f) => [f.user, m.findings.kind[f.kind], m.findings.detail(f)]),
+  ]).join('\n');
 }
 
 /** The title Slack shows on the uploaded credential report. */
-export function credentialReportTitle(generatedAt: Date): string {
-  return `IAM credential report (generated ${generatedAt.toISOString()})`;
+export function credentialReportTitle(generatedAt: Date, m: Messages): string {
+  return m.audit.credentialReportTitle(generatedAt.toISOString());
 }
 
-export function uploadedLine(filename: string, inAdminChannel: boolean): string {
-  return `Uploaded ${filename} to ${inAdminChannel ? 'this channel' : 'your direct messages with Keywarden'}.`;
+export function uploadedLine(filename: string, inAdminChannel: boolean, m: Messages): string {
+  return m.audit.uploaded(filename, inAdminChannel);
 }

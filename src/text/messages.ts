@@ -1,12 +1,19 @@
 import type { Language } from '../domain/status';
 import type { CaseAction } from '../ports/cases';
+import { type AuditTexts, auditEn, auditJa } from './messages-audit';
+import { type CliTexts, cliEn, cliJa } from './messages-cli';
+import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
+import { type SweepTexts, sweepEn, sweepJa } from './messages-sweep';
 import { escapeText } from './mrkdwn';
 import { type PendingRequestsText, pendingRequestsText } from './pending-requests';
 
 /**
- * Every sentence a person reads in Slack, in Japanese (the default) and English. Arguments
- * named `owner`, `by` or `requester` are mrkdwn already (a mention, or escaped text);
- * free text from people or errors (`note`, `detail`) is escaped here.
+ * Every sentence a person reads, in Slack or on the console, in Japanese (the default) and
+ * English: the one catalogue, chosen by `LANGUAGE`. The top level holds the Slack notices and
+ * the approval workflow; larger surfaces have their own section in a sibling module
+ * (`findings`, `sweep`, `audit`, `cli`). Arguments named `owner`, `by` or `requester` are mrkdwn
+ * already (a mention, or escaped text); free text from people or errors (`note`, `detail`,
+ * `reason`) is escaped here. Both languages must have the same keys: test/unit/catalogue.test.ts.
  */
 export interface Messages {
   readonly pendingRequests: PendingRequestsText;
@@ -87,7 +94,30 @@ export interface Messages {
   readonly workerFailed: (kind: string, user: string, attempts: number, reason: string) => string;
   /** The console's stand-in for a file Slack would carry: where it was written (plain text). */
   readonly reportSaved: (path: string) => string;
+  /** Plain text; escaped where it is shown. */
+  readonly unreadableFailureRecord: (error: string) => string;
+  /** The context line under an owner-unknown notice. */
+  readonly ownerUnknownRow: (rowNumber: number, reason: string) => string;
+  /** Why an owner-unknown notice went to the admins instead of a DM; plain text. */
+  readonly couldNotDm: (slackId: string, code: string) => string;
+
+  // Sections: each surface's words in its own module.
+  readonly findings: FindingTexts;
+  readonly sweep: SweepTexts;
+  readonly audit: AuditTexts;
+  readonly cli: CliTexts;
 }
+
+/** The worker's job kinds (src/slack/jobs.ts) as the admins read them; an unknown one shows as sent. */
+const JOB_KINDS_JA: Readonly<Record<string, string>> = {
+  'request-extension': '延長申請',
+  approve: '承認',
+  deny: '却下',
+  reactivate: '再有効化',
+  delete: '削除',
+  'hygiene-report': '/iam-audit',
+  audit: '/iam-audit',
+};
 
 const ja: Messages = {
   pendingRequests: pendingRequestsText('ja'),
@@ -170,8 +200,15 @@ const ja: Messages = {
     inPast: '今日以降の日付を選んでください',
   },
   workerFailed: (kind, user, attempts, reason) =>
-    `:warning: ${user} さんの操作（${kind}）が${attempts}回失敗し、中止されました。もう一度操作するか、原因を確認してください: ${reason}`,
+    `:warning: ${user} さんの操作（${JOB_KINDS_JA[kind] ?? kind}）が${attempts}回失敗し、中止されました。もう一度操作するか、原因を確認してください: ${reason}`,
   reportSaved: (path) => `認証情報レポートを保存しました: ${path}`,
+  unreadableFailureRecord: (error) => `失敗の記録を読み取れません: ${error}`,
+  ownerUnknownRow: (rowNumber, reason) => `${rowNumber}行目: ${escapeText(reason)}`,
+  couldNotDm: (slackId, code) => `Slack で ${slackId} さんに DM を送れませんでした: ${code}`,
+  findings: findingsJa,
+  sweep: sweepJa,
+  audit: auditJa,
+  cli: cliJa,
 };
 
 const en: Messages = {
@@ -257,6 +294,13 @@ const en: Messages = {
   workerFailed: (kind, user, attempts, reason) =>
     `:warning: A ${kind} by ${user} failed ${attempts === 1 ? 'once' : `${attempts} times`} and was dropped. Retry it or look into the cause: ${reason}`,
   reportSaved: (path) => `credential report saved to ${path}`,
+  unreadableFailureRecord: (error) => `unreadable failure record: ${error}`,
+  ownerUnknownRow: (rowNumber, reason) => `row ${rowNumber}: ${escapeText(reason)}`,
+  couldNotDm: (slackId, code) => `Slack could not DM ${slackId}: ${code}`,
+  findings: findingsEn,
+  sweep: sweepEn,
+  audit: auditEn,
+  cli: cliEn,
 };
 
 export function messages(language: Language): Messages {

@@ -1,41 +1,16 @@
 import { toLedgerText } from '../domain/dates';
-import { maskKeyId } from '../domain/iam';
+import { FINDING_KINDS } from '../domain/hygiene';
 import { malformedRows } from '../domain/ledger';
 import type { Action } from '../domain/planner';
 import {
+  type ActionOutcome,
   type ActionResult,
-  countByKind,
   rowsOf,
   type SweepReport,
   scheduledDeletions,
 } from '../domain/report';
 import type { Messages } from './messages';
 import { alignColumns } from './table';
-
-function describeAction(action: Action): string {
-  switch (action.kind) {
-    case 'notify-week-ahead':
-      return `DM ${action.slackId}: ${action.row.iamUser} ends ${toLedgerText(action.row.endDate)} (${action.daysLeft} days left)`;
-    case 'notify-owner-unknown':
-      return `tell admins: no owner for ${action.row.iamUser} (${action.reason})`;
-    case 'notify-final':
-      return `final notice ${action.to.kind === 'owner' ? `DM ${action.to.slackId}` : `to admins (${action.to.reason})`}: ${action.row.iamUser} key ${maskKeyId(action.row.accessKeyId)} ended ${toLedgerText(action.row.endDate)}, deleted on ${toLedgerText(action.deleteOn)}`;
-    case 'teardown-user':
-      return `delete IAM user ${action.userName} and everything it holds${
-        action.customerPolicyArns.length > 0 ? `, then its unused customer-managed policies` : ''
-      }`;
-    case 'delete-key':
-      return `delete key ${maskKeyId(action.row.accessKeyId)} only (${action.keptBecause})`;
-    case 'deactivate-user':
-      return `deactivate the keys and console password of ${action.userName}; delete it on ${toLedgerText(action.deleteOn)}`;
-    case 'deactivate-key':
-      return `deactivate key ${maskKeyId(action.row.accessKeyId)}; delete it on ${toLedgerText(action.deleteOn)}`;
-    case 'finish-teardown':
-      return `finish the interrupted teardown of ${action.row.iamUser}`;
-    case 'record-deleted':
-      return `mark row deleted (IAM work already done for ${action.row.iamUser})`;
-  }
-}
 
 /** `12` or, for an action on several rows of one user, `12,13`. */
 function rowNumbers(action: Action): string {
@@ -44,112 +19,122 @@ function rowNumbers(action: Action): string {
     .join(',');
 }
 
-function resultRow(result: ActionResult): string[] {
+function resultRow(result: ActionResult, m: Messages): string[] {
   return [
     rowNumbers(result.action),
-    result.action.kind,
-    result.outcome,
-    describeAction(result.action),
+    m.sweep.actionKind[result.action.kind],
+    m.sweep.outcome[result.outcome],
+    m.sweep.describe(result.action),
     result.outcome === 'planned' ? '' : result.detail,
   ];
 }
 
-function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>): string[] {
-  if ('error' in hygiene) return [`IAM hygiene: not checked — ${hygiene.error}`];
-  const kinds = Object.entries(hygiene.counts)
-    .filter(([, n]) => n > 0)
-    .map(([kind, n]) => `${n} ${kind}`)
-    .join(', ');
+/** How many actions of each kind ended how, in the order each pair first occurs. */
+function outcomeCounts(
+  results: readonly ActionResult[],
+): { readonly kind: Action['kind']; readonly outcome: ActionOutcome; readonly count: number }[] {
+  const counts = new Map<string, { kind: Action['kind']; outcome: ActionOutcome; count: number }>();
+  for (const { action, outcome } of results) {
+    const key = `${action.kind}:${outcome}`;
+    const seen = counts.get(key) ?? { kind: action.kind, outcome, count: 0 };
+    counts.set(key, { ...seen, count: seen.count + 1 });
+  }
+  return [...counts.values()];
+}
+
+function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>, m: Messages): string[] {
+  const t = m.sweep;
+  if ('error' in hygiene) return [t.hygieneNotChecked(hygiene.error)];
+  const kinds = FINDING_KINDS.filter((kind) => hygiene.counts[kind] > 0).map((kind) =>
+    t.hygieneKindCount(hygiene.counts[kind], m.findings.kind[kind]),
+  );
   return [
-    `IAM hygiene (credential report of ${hygiene.generatedAt}): ${hygiene.total} findings${kinds ? ` (${kinds})` : ''}, ` +
-      `${hygiene.fresh} new this window, ${hygiene.notified} owner DMs (${hygiene.notifiedFindings} findings); details: keywarden audit`,
-    ...hygiene.deactivated.map((line) => `  stale key ${line}`),
-    ...hygiene.problems.map((problem) => `  credential report ${problem}`),
+    t.hygieneLine({ ...hygiene, kinds }),
+    ...hygiene.deactivated.map(t.staleKey),
+    ...hygiene.problems.map(t.reportProblem),
   ];
 }
 
 /** Requests awaiting issuance: how many, how many are old, and whom the admins were told about. */
-function pendingLine(pending: NonNullable<SweepReport['pending']>): string {
-  const told =
-    pending.outcome === 'failed'
-      ? `; reminding the admins FAILED: ${pending.error ?? 'unknown error'}`
-      : pending.reminded.length > 0
-        ? `; admins ${pending.outcome === 'planned' ? 'would be' : 'were'} reminded of row(s) ${pending.reminded.join(', ')}`
-        : '';
-  return (
-    `Pending requests (no IAM user or key yet, never acted on): ${pending.total} (row(s) ${pending.rows.join(', ')}), ` +
-    `${pending.stale} submitted ${pending.reportDays}+ days ago${told}`
-  );
+function pendingLine(pending: NonNullable<SweepReport['pending']>, m: Messages): string {
+  return m.sweep.pendingLine({
+    total: pending.total,
+    rows: pending.rows,
+    stale: pending.stale,
+    reportDays: pending.reportDays,
+    reminded: pending.reminded,
+    outcome: pending.outcome,
+    error: pending.error ?? null,
+  });
 }
 
 /** The report a person reads at the end of `keywarden sweep`. */
-export function renderReport(report: SweepReport): string {
+export function renderReport(report: SweepReport, m: Messages): string {
+  const t = m.sweep;
   const lines: string[] = [
-    `Keywarden sweep ${report.sweepId} — ${report.mode === 'apply' ? 'APPLY' : 'dry run (nothing changed; pass --apply to act)'}`,
-    `today ${report.today}, ledger ${report.ledger}`,
+    t.title(report.sweepId, report.mode),
+    t.todayAndLedger(report.today, report.ledger),
     '',
   ];
   if (report.results.length > 0) {
     lines.push(
-      'Actions:',
-      ...alignColumns([['row', 'action', 'outcome', 'what', 'detail'], ...report.results.map(resultRow)]),
+      t.actionsHeading,
+      ...alignColumns([t.actionColumns, ...report.results.map((result) => resultRow(result, m))]),
       '',
     );
-  } else lines.push('Actions: none', '');
+  } else lines.push(t.actionsNone, '');
 
   const scheduled = scheduledDeletions(report);
   if (scheduled.length > 0)
     lines.push(
-      'Scheduled deletions (final notice sent; a new end date or an extension request stops them):',
-      ...scheduled.map(
-        ({ deleteOn, count }) =>
-          `  ${count === 1 ? '1 key' : `${count} keys`} will be deleted on ${toLedgerText(deleteOn)}`,
-      ),
+      t.scheduledHeading,
+      ...scheduled.map(({ deleteOn, count }) => `  ${m.scheduledDeletions(count, toLedgerText(deleteOn))}`),
       '',
     );
 
   const attention = report.skips.filter((skip) => skip.attention);
   if (attention.length > 0)
     lines.push(
-      'Needs attention (not acted on):',
+      t.attentionHeading,
       ...alignColumns([
-        ['row', 'reason', 'detail'],
-        ...attention.map((skip) => [String(skip.row.rowNumber), skip.reason, skip.detail]),
+        t.attentionColumns,
+        ...attention.map((skip) => [String(skip.row.rowNumber), t.skipReason[skip.reason], skip.detail]),
       ]),
       '',
     );
   const problems = malformedRows(report.problems);
   if (problems.length > 0)
     lines.push(
-      'Malformed rows (never acted on):',
-      ...problems.map((problem) => `  row ${problem.rowNumber}: ${problem.problems.join('; ')}`),
+      t.malformedHeading,
+      ...problems.map((problem) => t.malformedLine(problem.rowNumber, problem.problems)),
       '',
     );
 
-  if (report.pending) lines.push(pendingLine(report.pending), '');
+  if (report.pending) lines.push(pendingLine(report.pending, m), '');
 
   if (report.accounts)
     lines.push(
-      'Accounts:',
-      ...report.accounts.map((a) => `  ${a.account}: ${a.ok ? 'swept' : `FAILED — ${a.error}`}`),
+      t.accountsHeading,
+      ...report.accounts.map((a) => t.accountLine(a.account, a.ok ? null : (a.error ?? ''))),
       '',
     );
-  if (report.hygiene) lines.push(...hygieneLines(report.hygiene), '');
-  if (report.stopped)
-    lines.push(
-      `STOPPED EARLY: ${report.stopped.reason}.`,
-      'Actions not listed above were not started; the next sweep does them (the journal remembers what is done).',
-      '',
-    );
+  if (report.hygiene) lines.push(...hygieneLines(report.hygiene, m), '');
+  if (report.stopped) lines.push(...t.stoppedEarly(report.stopped.reason), '');
 
-  const counts = Object.entries(countByKind(report.results))
-    .map(([key, n]) => `${key}=${n}`)
+  const counts = outcomeCounts(report.results)
+    .map(({ kind, outcome, count }) => t.reportCount(kind, outcome, count))
     .join(' ');
   lines.push(
-    `Summary: ${report.results.length} actions (${counts || 'none'}), ${attention.length} need attention, ` +
-      `${report.skips.length - attention.length} rows left alone, ${problems.length} malformed, ` +
-      `${report.pending?.total ?? 0} pending, ` +
-      `${report.ledgerCellsWritten} ledger cells written, ${report.durationMs} ms`,
+    t.summaryLine({
+      actions: report.results.length,
+      counts,
+      attention: attention.length,
+      leftAlone: report.skips.length - attention.length,
+      malformed: problems.length,
+      pending: report.pending?.total ?? 0,
+      cellsWritten: report.ledgerCellsWritten,
+      durationMs: report.durationMs,
+    }),
   );
   return lines.join('\n');
 }
@@ -175,44 +160,47 @@ export interface SweepSummary {
 export function summarizeSweep(report: SweepReport, m: Messages): SweepSummary {
   const attention = report.skips.filter((skip) => skip.attention);
   const problems = malformedRows(report.problems);
-  const counts = Object.entries(countByKind(report.results))
-    .map(([key, n]) => `${key} ${n}`)
-    .join(', ');
+  const t = m.sweep;
+  const counts = outcomeCounts(report.results).map(({ kind, outcome, count }) =>
+    t.headlineCount(kind, outcome, count),
+  );
   return {
-    headline:
-      `Keywarden sweep ${report.today}: ${report.results.length} actions` +
-      `${counts ? ` (${counts})` : ''}, ${attention.length} need attention, ${problems.length} malformed rows` +
-      `${report.stopped ? ' — stopped early' : ''}`,
+    headline: t.headline({
+      today: report.today,
+      actions: report.results.length,
+      counts,
+      attention: attention.length,
+      malformed: problems.length,
+      stopped: report.stopped !== undefined,
+    }),
     scheduled: scheduledDeletions(report).map(({ deleteOn, count }) =>
       m.scheduledDeletions(count, toLedgerText(deleteOn)),
     ),
     sections: [
       {
-        title: 'Actions',
-        lines: report.results.map(
-          (r) =>
-            `row ${rowNumbers(r.action)}: ${describeAction(r.action)} — ${r.outcome}${r.outcome === 'failed' ? `: ${r.detail}` : ''}`,
+        title: t.sections.actions,
+        lines: report.results.map((r) =>
+          t.actionLine(
+            rowNumbers(r.action),
+            t.describe(r.action),
+            t.outcome[r.outcome],
+            r.outcome === 'failed' ? r.detail : null,
+          ),
         ),
       },
+      { title: t.sections.attention, lines: attention.map(t.attentionLine) },
       {
-        title: 'Needs attention',
-        lines: attention.map((skip) => `row ${skip.row.rowNumber} (${skip.row.iamUser}): ${skip.detail}`),
+        title: t.sections.malformed,
+        lines: problems.map((problem) => t.malformedLine(problem.rowNumber, problem.problems).trimStart()),
       },
       {
-        title: 'Malformed rows (never acted on)',
-        lines: problems.map((problem) => `row ${problem.rowNumber}: ${problem.problems.join('; ')}`),
-      },
-      {
-        title: 'Accounts not swept',
+        title: t.sections.accounts,
         lines: (report.accounts ?? []).filter((a) => !a.ok).map((a) => `${a.account}: ${a.error}`),
       },
-      { title: 'Pending requests', lines: report.pending ? [pendingLine(report.pending)] : [] },
-      { title: 'IAM hygiene', lines: report.hygiene ? hygieneLines(report.hygiene) : [] },
-      {
-        title: 'Stopped early: the next sweep does the rest',
-        lines: report.stopped ? [report.stopped.reason] : [],
-      },
+      { title: t.sections.pending, lines: report.pending ? [pendingLine(report.pending, m)] : [] },
+      { title: t.sections.hygiene, lines: report.hygiene ? hygieneLines(report.hygiene, m) : [] },
+      { title: t.sections.stopped, lines: report.stopped ? [report.stopped.reason] : [] },
     ],
-    footer: `sweep ${report.sweepId} · ${report.ledger}`,
+    footer: t.footer(report.sweepId, report.ledger),
   };
 }

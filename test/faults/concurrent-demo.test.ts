@@ -85,7 +85,7 @@ describe('two embedded-demo applies at once', () => {
     const first = start(home, 'sweep', '--apply');
     // The banner prints once the runtime is built: the first run holds the demo account now. Paused
     // there (well within the lock's stale time), it cannot finish before the second one starts.
-    await first.stderrShows(/Embedded:/);
+    await first.stderrShows(/組み込み:/);
     first.child.kill('SIGSTOP');
     const second = start(home, 'sweep', '--apply');
     await second.stderrShows(/another keywarden process is using .*iam-account\.json; waiting/);
@@ -93,10 +93,10 @@ describe('two embedded-demo applies at once', () => {
 
     const [a, b] = await Promise.all([first.done, second.done]);
     expect({ code: a.code, stderr: a.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
-    expect(a.stdout).toMatch(/teardown-user\s+done/);
+    expect(a.stdout).toMatch(/ユーザー削除\s+完了/);
     expect({ code: b.code, stdout: b.stdout }).toEqual({
       code: 0,
-      stdout: expect.stringContaining('Actions: none'),
+      stdout: expect.stringContaining('操作: なし'),
     });
     expect(demoUsers(home)).not.toContain('ci-deploy');
   });
@@ -105,9 +105,9 @@ describe('two embedded-demo applies at once', () => {
     const runs = [start(home, 'sweep', '--apply'), start(home, 'sweep', '--apply')];
     const results = await Promise.all(runs.map((run) => run.done));
     expect(results.map((result) => result.code)).toEqual([0, 0]);
-    expect(results.filter((result) => /teardown-user\s+done/.test(result.stdout))).toHaveLength(1);
+    expect(results.filter((result) => /ユーザー削除\s+完了/.test(result.stdout))).toHaveLength(1);
     expect(demoUsers(home)).not.toContain('ci-deploy');
     const after = await start(home, 'sweep', '--apply').done;
-    expect(after.stdout).toContain('Actions: none');
+    expect(after.stdout).toContain('操作: なし');
   });
 });

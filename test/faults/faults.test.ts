@@ -445,7 +445,7 @@ describe('faults', () => {
     expect(findingDms.filter(([, count]) => count !== 1)).toEqual([]);
     expect(findingDms.map(([channel]) => channel)).not.toContain('U06WATANABE');
     const admins = (world.posts.get(ADMIN_CHANNEL) ?? []).join('\n');
-    expect(admins).toMatch(/`ml-train` key-too-old/);
-    expect(admins).toMatch(/`ml-train` unused-credentials/);
+    expect(admins).toMatch(/`ml-train` 古いアクセスキー/);
+    expect(admins).toMatch(/`ml-train` 未使用の認証情報/);
   }, 120_000);
 });

@@ -159,7 +159,7 @@ describe('an apply sweep, interrupted', () => {
       expect(interrupted).not.toBe('');
       expect(run.code).toBe(130);
       expect(run.stderr).toContain('SIGINT: stopping at the next safe point');
-      expect(run.stderr).toMatch(/stopped early \(SIGINT received\); its lock is released/);
+      expect(run.stderr).toMatch(/途中で停止しました（SIGINT received）。ロックは解放済みです/);
       expect(run.stderr).not.toMatch(STACK_TRACE);
       const report = reportOf(run.stdout);
       expect(report.stopped).toEqual({ reason: 'SIGINT received' });
@@ -287,7 +287,7 @@ describe('an apply sweep, interrupted', () => {
       for (;;) {
         const shown = await spawnCli(world, ['unlock']).done;
         expect(shown.code).toBe(0);
-        if (/lease expired \d+ s ago/.test(shown.stdout)) break;
+        if (/リースは\d+秒前に切れています/.test(shown.stdout)) break;
       }
       await expectFinishedLikeClean(world);
     } finally {
@@ -309,23 +309,21 @@ describe('an apply sweep, interrupted', () => {
 
       const shown = await spawnCli(world, ['unlock']).done;
       expect(shown.code).toBe(0);
-      expect(shown.stdout).toContain(`The sweep lock is held: sweep ${holder.owner} on `);
-      expect(shown.stdout).toMatch(
-        /started \S+ \(\d+ s ago\), last renewed \S+ \(\d+ s ago\), lease ends in \d+ s/,
-      );
+      expect(shown.stdout).toContain(`スイープのロックは使用中です: スイープ ${holder.owner}（`);
+      expect(shown.stdout).toMatch(/開始 \S+（\d+秒前）、最終更新 \S+（\d+秒前）、リースの残り\d+秒/);
       expect(holder.process?.pid).toEqual(expect.any(Number));
       expect(shown.stdout).toContain(
-        `Its process (pid ${holder.process?.pid}) is not running on this host: that sweep died.`,
+        `そのプロセス（${holder.process?.pid}）はこのホストで動いていません。そのスイープは停止しています。`,
       );
-      expect(shown.stdout).toContain('Nothing released.');
+      expect(shown.stdout).toContain('解放していません。');
       expect(await lockHolder(world)).toEqual(holder);
 
       const released = await spawnCli(world, ['unlock', '--force']).done;
       expect(released.code).toBe(0);
-      expect(released.stdout).toContain(`Released the lock of sweep ${holder.owner}.`);
+      expect(released.stdout).toContain(`スイープ ${holder.owner} のロックを解放しました。`);
       expect(await lockHolder(world)).toBeNull();
       const free = await spawnCli(world, ['unlock']).done;
-      expect(free.stdout).toContain('The sweep lock is free');
+      expect(free.stdout).toContain('スイープのロックは空いています');
 
       await expectFinishedLikeClean(world);
     } finally {

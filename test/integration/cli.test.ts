@@ -65,14 +65,14 @@ describe('keywarden sweep on the embedded demo', () => {
       const home = mkdtempSync(join(tmpdir(), 'keywarden-cli-'));
       const dry = await run(home, 'sweep');
       expect(dry.code).toBe(0);
-      expect(dry.stderr).toContain('Seeded the demo');
-      expect(dry.stdout).toContain('dry run (nothing changed; pass --apply to act)');
+      expect(dry.stderr).toContain('デモのアカウントと台帳を');
+      expect(dry.stdout).toContain('ドライラン（変更なし。実行するには --apply）');
       // Nobody was ever told about ci-deploy's end date (11/20): no teardown before a warning.
       expect(dry.stdout).toMatch(
-        /notify-final\s+planned\s+final notice DM U02SATO: ci-deploy .* deleted on 2026\/11\/27/,
+        /最終通知\s+予定\s+最終通知（U02SATO に DM）: ci-deploy のキー .*、2026\/11\/27 に削除/,
       );
-      expect(dry.stdout).not.toMatch(/teardown-user|delete-key/);
-      expect(dry.stdout).toContain('3 keys will be deleted on 2026/11/27');
+      expect(dry.stdout).not.toMatch(/ユーザー削除|キー削除/);
+      expect(dry.stdout).toContain('2026/11/27 に3件のアクセスキーを削除します');
 
       const applied = await run(home, 'sweep', '--apply', '--json');
       const report = JSON.parse(applied.stdout.slice(applied.stdout.indexOf('{\n')));
@@ -94,8 +94,8 @@ describe('keywarden sweep on the embedded demo', () => {
       // The next day: the date stands, nothing is sent again, nothing is deleted yet.
       clockAt('2026-11-25T06:00:00Z');
       const waiting = await run(home, 'sweep', '--apply');
-      expect(waiting.stdout).toContain('Actions: none');
-      expect(waiting.stdout).toContain('3 keys will be deleted on 2026/11/27');
+      expect(waiting.stdout).toContain('操作: なし');
+      expect(waiting.stdout).toContain('2026/11/27 に3件のアクセスキーを削除します');
 
       clockAt('2026-11-27T06:00:00Z');
       const due = await run(home, 'sweep', '--apply', '--json');
@@ -115,7 +115,7 @@ describe('keywarden sweep on the embedded demo', () => {
       );
 
       const again = await run(home, 'sweep', '--apply');
-      expect(again.stdout).toContain('Actions: none');
+      expect(again.stdout).toContain('操作: なし');
     },
     SEVERAL_RUNS_MS,
   );
@@ -202,7 +202,7 @@ describe('keywarden sweep on the embedded demo', () => {
 
       const dry = await run(home, 'sweep', '--date', tomorrow);
       expect(dry.code).toBe(0);
-      expect(dry.stdout).toContain('dry run');
+      expect(dry.stdout).toContain('ドライラン');
     },
     SEVERAL_RUNS_MS,
   );

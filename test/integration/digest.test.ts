@@ -41,9 +41,9 @@ describe('weekly digest', () => {
     );
 
     const digest = await eventually(() =>
-      sw.slack.messages(ADMIN_CHANNEL).find((m) => m.text.includes('IAM hygiene digest')),
+      sw.slack.messages(ADMIN_CHANNEL).find((m) => m.text.includes('IAM 点検のまとめ')),
     );
-    expect(digest.text).toContain(`${result.total} findings`);
+    expect(digest.text).toContain(`指摘事項${result.total}件`);
     const file = await eventually(() => sw.slack.files.find((f) => f.completed));
     expect(file).toMatchObject({ channel: ADMIN_CHANNEL, filename: 'credential-report-2026-11-24.csv' });
     expect(file.bytes?.toString('utf8')).toMatch(/^user,arn,/);

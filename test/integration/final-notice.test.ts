@@ -50,7 +50,7 @@ describe('no deletion without a warning, through Slack', () => {
     expect(admin.map((m) => m.text)).toEqual(
       expect.arrayContaining([`<@${SATO}> さんに最終通知を送りました（2026/11/27 に削除予定）`]),
     );
-    const summary = admin.find((m) => m.text.startsWith('Keywarden sweep'));
+    const summary = admin.find((m) => m.text.startsWith('Keywarden スイープ'));
     expect(JSON.stringify(summary?.blocks)).toMatch(/2026\/11\/27 に\d+件のアクセスキーを削除します/);
     expect(sweepSummary(report, messages('en')).blocks[1]).toMatchObject({
       text: { text: expect.stringMatching(/^\d+ keys will be deleted on 2026\/11\/27$/) },
@@ -98,7 +98,7 @@ describe('no deletion without a warning, through Slack', () => {
     // Not flagged as a notice that may have gone out, and the admins' summary lists the failure.
     expect(first.skips.filter((s) => s.row.accessKeyId === CI_KEY)).toEqual([]);
     const summary = (sw.slack.messages(ADMIN_CHANNEL) as Message[]).find((m) =>
-      m.text.startsWith('Keywarden sweep'),
+      m.text.startsWith('Keywarden スイープ'),
     );
     expect(JSON.stringify(summary?.blocks)).toContain('not sent');
     expect(sw.world.userNames()).toContain('ci-deploy');

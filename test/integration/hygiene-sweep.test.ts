@@ -155,9 +155,9 @@ describe('hygiene findings in Slack', () => {
       'IAMユーザーの点検結果: 対応が必要な項目が2件あります',
     ]);
     const body = JSON.stringify(watanabe[0]?.args.blocks);
-    expect(body).toContain('IAMユーザー `ml-train`: access key 1 is');
-    expect(body).toContain('IAMユーザー `ml-train`: access key 1 not used for');
-    await eventually(() => sw.slack.messages('C0ADMINS').find((m) => m.text.includes('IAM hygiene digest')));
+    expect(body).toContain('IAMユーザー `ml-train`: アクセスキー1は作成から');
+    expect(body).toContain('IAMユーザー `ml-train`: アクセスキー1が');
+    await eventually(() => sw.slack.messages('C0ADMINS').find((m) => m.text.includes('IAM 点検のまとめ')));
     await run();
     expect(dms()).toHaveLength(first.length);
   });

@@ -263,7 +263,7 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     const result = await handlers.failures({ Records: [{ messageId: 'm1', body: JSON.stringify(record) }] });
     expect(result).toEqual({ batchItemFailures: [] });
     expect(slack.messages('C0ADMINS').map((message) => message.text)).toEqual([
-      expect.stringMatching(/<@U01YAMADA> さんの操作（delete）が3回失敗.*IAM answered Throttling/),
+      expect.stringMatching(/<@U01YAMADA> さんの操作（削除）が3回失敗.*IAM answered Throttling/),
     ]);
   });
 

@@ -113,8 +113,8 @@ describe('keywarden serve', () => {
     }
     const summary = slack
       .callsTo('chat.postMessage')
-      .find((call) => String(call.args.text).startsWith('Keywarden sweep'));
-    expect(String(summary?.args.text)).toContain('stopped early');
+      .find((call) => String(call.args.text).startsWith('Keywarden スイープ'));
+    expect(String(summary?.args.text)).toContain('途中で停止');
     expect(JSON.stringify(summary?.args.blocks)).toContain('keywarden serve is shutting down');
     // No teardown began after the stop, and the lock is free for the next sweep.
     expect(readFileSync(join(home, 'demo', 'iam-account.json'), 'utf8')).toContain('"userName": "ci-deploy"');

@@ -167,7 +167,9 @@ describe('the Slack app, end to end over signed HTTP', () => {
     expect(sw.world.ledgerRow(ETL_ROW)[STATUS]).toBe('延長申請中');
 
     await sw.command(OWNER, 'ledger');
-    await eventually(() => sw.slack.responses.find((r) => String(r.body.text).includes('admins only')));
+    await eventually(() =>
+      sw.slack.responses.find((r) => String(r.body.text).includes('管理者だけが使えます')),
+    );
     const refusals = (await sw.world.state.audit.listDay('2026-11-24')).filter(
       (e) => e.outcome === 'skipped',
     );
@@ -205,7 +207,7 @@ describe('the Slack app, end to end over signed HTTP', () => {
     expect(String(ledger.body.text)).toContain('2026/11/28');
 
     await sw.command(ADMIN, 'sweep');
-    await eventually(() => sw.slack.responses.find((r) => String(r.body.text).includes('dry run')));
+    await eventually(() => sw.slack.responses.find((r) => String(r.body.text).includes('ドライラン')));
     expect(sw.world.userNames()).toContain('ci-deploy');
 
     await sw.command(ADMIN, 'report');
@@ -215,22 +217,22 @@ describe('the Slack app, end to end over signed HTTP', () => {
 
     await sw.command(ADMIN, 'keys');
     const keys = await eventually(() =>
-      sw.slack.responses.find((r) => String(r.body.text).includes('key-too-old')),
+      sw.slack.responses.find((r) => String(r.body.text).includes('古いアクセスキー')),
     );
     expect(String(keys.body.text)).toContain('etl-batch');
 
     await sw.command(ADMIN, 'user ci-deploy');
     const user = await eventually(() =>
-      sw.slack.responses.find((r) => String(r.body.text).includes('IAM user ci-deploy: exists')),
+      sw.slack.responses.find((r) => String(r.body.text).includes('IAMユーザー ci-deploy: あり')),
     );
-    expect(String(user.body.text)).toMatch(/groups: deployers[\s\S]*ledger row 3/);
+    expect(String(user.body.text)).toMatch(/グループ: deployers[\s\S]*台帳 3行目/);
 
     await sw.command(ADMIN, 'mfa');
-    await eventually(() => sw.slack.responses.find((r) => String(r.body.text).includes('no-mfa')));
+    await eventually(() => sw.slack.responses.find((r) => String(r.body.text).includes('MFA 未設定')));
 
     await sw.command(ADMIN, 'frobnicate');
     await eventually(() =>
-      sw.slack.responses.find((r) => String(r.body.text).includes('unknown subcommand')),
+      sw.slack.responses.find((r) => String(r.body.text).includes('不明なサブコマンドです')),
     );
   });
 });

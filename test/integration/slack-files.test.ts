@@ -32,10 +32,10 @@ describe('files with account data go only to the admins', () => {
     expect(file.channel).toBe(sw.slack.dmChannel(ADMIN));
     expect(file.bytes?.toString('utf8')).toMatch(/^user,arn/);
     const reply = await eventually(() =>
-      sw.slack.responses.find((r) => String(r.body.text).includes('Uploaded')),
+      sw.slack.responses.find((r) => String(r.body.text).includes('アップロードしました')),
     );
     expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
-    expect(String(reply.body.text)).toContain('direct messages');
+    expect(String(reply.body.text)).toContain('Keywarden との DM');
     expect(sw.slack.messages(PUBLIC_CHANNEL)).toEqual([]);
   });
 
@@ -43,7 +43,7 @@ describe('files with account data go only to the admins', () => {
     await report(ADMIN_CHANNEL);
     const file = await eventually(() => sw.slack.files.find((f) => f.completed));
     expect(file.channel).toBe(ADMIN_CHANNEL);
-    await eventually(() => sw.slack.responses.find((r) => String(r.body.text).includes('this channel')));
+    await eventually(() => sw.slack.responses.find((r) => String(r.body.text).includes('このチャンネル')));
   });
 
   it('the digest attaches the credential report in the admin channel only', async () => {

@@ -1,5 +1,6 @@
 import { parseLedgerDate } from '../../src/domain/dates';
 import { ACTION, VIEW } from '../../src/slack/blocks';
+import { messages } from '../../src/text/messages';
 import { renderReport } from '../../src/text/sweep-report';
 import { ADMIN, ADMIN_CHANNEL, eventually, OUTSIDER, OWNER, SlackWorld } from '../support/slack-world';
 import { RecordingNotifier, World } from '../support/world';
@@ -35,7 +36,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
           dry.results.find((r) => r.action.kind === 'deactivate-user' && r.action.userName === 'etl-batch'),
         ).toMatchObject({ outcome: 'planned', action: { on: '2026-11-29', deleteOn: '2026-12-02' } });
         expect(dry.results.some((r) => r.action.kind === 'teardown-user')).toBe(false);
-        expect(renderReport(dry)).toContain(
+        expect(renderReport(dry, messages('en'))).toContain(
           'deactivate the keys and console password of etl-batch; delete it on 2026/12/02',
         );
         expect(etlKey()?.status).toBe('Active');

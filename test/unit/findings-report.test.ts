@@ -5,6 +5,7 @@ import { CredentialReportFormatError, ROOT_USER } from '../../src/domain/credent
 import { addDays, type LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY, type FindingOf, type HygienePolicy } from '../../src/domain/hygiene';
 import { findingsReport } from '../../src/reports/findings-report';
+import { messages } from '../../src/text/messages';
 
 const JST = 'Asia/Tokyo';
 /** Friday 2026-05-01, 12:00 in Tokyo; ISO week 2026-W18. */
@@ -55,7 +56,7 @@ function reportText(): string {
 }
 
 const audit = (format: 'table' | 'json' | 'csv', text = reportText()) =>
-  findingsReport(text, { now: NOW, timeZone: JST, policy: POLICY, format });
+  findingsReport(text, { now: NOW, timeZone: JST, policy: POLICY, format, messages: messages('en') });
 
 describe('findingsReport', () => {
   it('finds what is wrong in a report rendered by the IAM simulator', () => {
@@ -129,6 +130,7 @@ describe('findingsReport', () => {
       timeZone: JST,
       policy: { ...POLICY, passwordPolicy: null },
       format: 'json',
+      messages: messages('en'),
     });
     expect(findings.map((f) => f.kind)).not.toContain('password-expiring');
   });

@@ -3,6 +3,9 @@ import type { Finding } from '../../src/domain/hygiene';
 import type { LedgerRow } from '../../src/domain/ledger';
 import type { UserHoldings } from '../../src/domain/teardown';
 import { ledgerReport, topicFindings, userReport } from '../../src/text/hygiene-reports';
+import { messages } from '../../src/text/messages';
+
+const en = messages('en');
 
 const date = (text: string) => text as LocalDate;
 
@@ -37,7 +40,7 @@ const holdings: UserHoldings = {
 
 describe('/iam-audit answers', () => {
   it('lists ledger rows ending soon with aligned columns and the malformed count', () => {
-    expect(ledgerReport([row(2, 'etl-batch', '2026-12-03')], date('2026-11-30'), 30, 1)).toBe(
+    expect(ledgerReport([row(2, 'etl-batch', '2026-12-03')], date('2026-11-30'), 30, 1, en)).toBe(
       [
         'Ledger rows ending by 2026/11/30 + 30 days: 1',
         'row  end         days  status  IAM user   key        name',
@@ -50,10 +53,14 @@ describe('/iam-audit answers', () => {
 
   it('shows a user with what IAM holds and its ledger rows, and says when nothing matches', () => {
     expect(
-      userReport('etl-batch', [
-        { userName: 'etl-batch', holdings, rows: [row(2, 'etl-batch', '2026-12-03')] },
-        { userName: 'gone', holdings: null, rows: [row(3, 'gone', '2026-10-01')] },
-      ]),
+      userReport(
+        'etl-batch',
+        [
+          { userName: 'etl-batch', holdings, rows: [row(2, 'etl-batch', '2026-12-03')] },
+          { userName: 'gone', holdings: null, rows: [row(3, 'gone', '2026-10-01')] },
+        ],
+        en,
+      ),
     ).toBe(
       [
         'IAM user etl-batch: exists',
@@ -66,7 +73,7 @@ describe('/iam-audit answers', () => {
         '  ledger row 3: 山田 太郎, AKIA…0003, ends 2026/10/01, active',
       ].join('\n'),
     );
-    expect(userReport('nobody', [])).toBe('No IAM user or ledger row matches "nobody".');
+    expect(userReport('nobody', [], en)).toBe('No IAM user or ledger row matches "nobody".');
   });
 
   it('tabulates a topic of findings, or says there are none', () => {
@@ -76,9 +83,9 @@ describe('/iam-audit answers', () => {
       detail: 'console password without MFA',
       kind: 'no-mfa',
     };
-    expect(topicFindings('mfa', [finding])).toBe(
+    expect(topicFindings('mfa', [finding], en)).toBe(
       ['user  finding  detail', 'ops   no-mfa   console password without MFA'].join('\n'),
     );
-    expect(topicFindings('keys', [])).toBe('No keys findings.');
+    expect(topicFindings('keys', [], en)).toBe('No keys findings.');
   });
 });

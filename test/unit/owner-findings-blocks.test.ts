@@ -20,13 +20,19 @@ function texts(blocks: readonly KnownBlock[]): string[] {
 }
 
 describe("an owner's hygiene DM", () => {
-  const two = [noMfa('ci-deploy'), noMfa('<root_account>', 'root user has no MFA device')];
+  const rootNoMfa: Finding = {
+    key: 'finding#root-no-mfa#<root_account>#mfa#2026-W48',
+    user: '<root_account>',
+    detail: 'root user has no MFA device',
+    kind: 'root-no-mfa',
+  };
+  const two = [noMfa('ci-deploy'), rootNoMfa];
 
   it('has a header and one line per finding, in Japanese', () => {
     expect(texts(ownerFindings(two, messages('ja')))).toEqual([
       '*IAMユーザーの点検結果: 対応が必要な項目が2件あります*',
-      '• IAMユーザー `ci-deploy`: console password enabled without MFA\n' +
-        '• IAMユーザー `&lt;root_account&gt;`: root user has no MFA device',
+      '• IAMユーザー `ci-deploy`: コンソールのパスワードが MFA なしで有効です\n' +
+        '• IAMユーザー `&lt;root_account&gt;`: ルートユーザーに MFA デバイスがありません',
     ]);
   });
 
@@ -54,7 +60,7 @@ describe("an owner's hygiene DM", () => {
   });
 
   it('clips a single line longer than a section may be', () => {
-    const blocks = ownerFindings([noMfa('ci-deploy', 'y'.repeat(5000))], messages('ja'));
+    const blocks = ownerFindings([noMfa('ci-deploy', 'y'.repeat(5000))], messages('en'));
     const line = texts(blocks)[1] ?? '';
     expect(line).toHaveLength(MAX_SECTION_TEXT);
     expect(line.endsWith('…')).toBe(true);

@@ -4,6 +4,9 @@ import { parseCredentialReport } from '../../src/domain/credential-report';
 import { addDays, type LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY, type Finding, findings, summarise } from '../../src/domain/hygiene';
 import { digestText, FINDINGS_FORMATS, renderFindings } from '../../src/text/findings';
+import { messages } from '../../src/text/messages';
+
+const en = messages('en');
 
 const JST = 'Asia/Tokyo';
 /** Friday 2026-05-01, 12:00 in Tokyo; ISO week 2026-W18. */
@@ -32,7 +35,9 @@ const PROBLEMS = ['line 7 (carol): mfa_active is "yes", expected true or false']
 
 describe('renderFindings as a table', () => {
   it('aligns user, kind, credential and detail, then counts by kind and lists unread rows', () => {
-    expect(renderFindings(sampleFindings(), 'table', { generatedAt: GENERATED, problems: PROBLEMS })).toBe(
+    expect(
+      renderFindings(sampleFindings(), 'table', en, { generatedAt: GENERATED, problems: PROBLEMS }),
+    ).toBe(
       [
         'Credential report generated 2026-05-01T01:30:00.000Z',
         '',
@@ -53,7 +58,7 @@ describe('renderFindings as a table', () => {
   });
 
   it('says so when there is nothing to report', () => {
-    expect(renderFindings([], 'table')).toBe('no findings\n');
+    expect(renderFindings([], 'table', en)).toBe('no findings\n');
   });
 
   it('names the credential of each kind of finding', () => {
@@ -68,7 +73,7 @@ describe('renderFindings as a table', () => {
     });
     const report = parseCredentialReport(iam.renderCredentialReport());
     const policy = { ...DEFAULT_HYGIENE_POLICY, passwordPolicy: { maxPasswordAge: 90 } };
-    const table = renderFindings(findings(report.rows, policy, NOW, JST), 'table');
+    const table = renderFindings(findings(report.rows, policy, NOW, JST), 'table', en);
     const rows = table.split('\n').map((line) =>
       line
         .split(/\s{2,}/)
@@ -91,7 +96,7 @@ describe('renderFindings as JSON', () => {
   it('gives generatedAt, counts for every kind, the findings with ISO dates, and the problems', () => {
     const found = sampleFindings();
     const document = JSON.parse(
-      renderFindings(found, 'json', { generatedAt: GENERATED, problems: PROBLEMS }),
+      renderFindings(found, 'json', en, { generatedAt: GENERATED, problems: PROBLEMS }),
     ) as Record<string, unknown>;
     expect(document).toEqual({
       generatedAt: '2026-05-01T01:30:00.000Z',
@@ -120,7 +125,7 @@ describe('renderFindings as JSON', () => {
       NOW,
       JST,
     );
-    const document = JSON.parse(renderFindings(found, 'json')) as {
+    const document = JSON.parse(renderFindings(found, 'json', en)) as {
       generatedAt: unknown;
       findings: { usedAt?: unknown }[];
       problems: unknown;
@@ -133,7 +138,7 @@ describe('renderFindings as JSON', () => {
 
 describe('renderFindings as CSV', () => {
   it('writes a header and one row per finding', () => {
-    const text = renderFindings(sampleFindings(), 'csv', { problems: PROBLEMS });
+    const text = renderFindings(sampleFindings(), 'csv', en, { problems: PROBLEMS });
     const rows = parse(text) as string[][];
     expect(rows[0]).toEqual(['user', 'kind', 'credential', 'detail', 'key']);
     expect(rows).toHaveLength(6);
@@ -154,23 +159,23 @@ describe('renderFindings as CSV', () => {
   });
 
   it('keeps a user name that looks like a formula from running in a spreadsheet', () => {
-    const rows = parse(renderFindings(sampleFindings(), 'csv')) as string[][];
+    const rows = parse(renderFindings(sampleFindings(), 'csv', en)) as string[][];
     expect(rows[2]?.[0]).toBe("'+bob");
   });
 
   it('writes only the header when there is nothing to report', () => {
-    expect(renderFindings([], 'csv')).toBe('user,kind,credential,detail,key\n');
+    expect(renderFindings([], 'csv', en)).toBe('user,kind,credential,detail,key\n');
   });
 
   it('knows every format it claims', () => {
-    for (const format of FINDINGS_FORMATS) expect(typeof renderFindings([], format)).toBe('string');
+    for (const format of FINDINGS_FORMATS) expect(typeof renderFindings([], format, en)).toBe('string');
   });
 });
 
 describe('digestText', () => {
   it('counts by kind, then lists findings most urgent first, escaped for Slack', () => {
     const found = sampleFindings();
-    expect(digestText(found, summarise(found), { generatedAt: GENERATED })).toBe(
+    expect(digestText(found, summarise(found), en, { generatedAt: GENERATED })).toBe(
       [
         '*IAM hygiene digest*: 5 findings: 2 key-too-old, 1 unused-credentials, 1 no-mfa, 1 root-no-mfa',
         'credential report generated 2026-05-01T01:30:00.000Z',
@@ -197,7 +202,7 @@ describe('digestText', () => {
       JST,
     );
     expect(found).toHaveLength(25);
-    const text = digestText(found.slice(0, 22), summarise(found), { problems: PROBLEMS });
+    const text = digestText(found.slice(0, 22), summarise(found), en, { problems: PROBLEMS });
     const lines = text.split('\n');
     expect(lines[0]).toBe('*IAM hygiene digest*: 25 findings: 25 no-mfa');
     expect(lines.filter((line) => line.startsWith('• '))).toHaveLength(20);
@@ -206,6 +211,6 @@ describe('digestText', () => {
   });
 
   it('is one line when all is well', () => {
-    expect(digestText([], summarise([]))).toBe('*IAM hygiene digest*: no findings');
+    expect(digestText([], summarise([]), en)).toBe('*IAM hygiene digest*: no findings');
   });
 });

@@ -28,7 +28,7 @@ describe('worker failures for the admins', () => {
     );
     expect(
       workerFailureText(failureRecord({ kind: 'approve', caseId: 'AKIA1', user: 'U0ADMIN' }), messages('ja')),
-    ).toMatch(/<@U0ADMIN> さんの操作（approve）が3回失敗/);
+    ).toMatch(/<@U0ADMIN> さんの操作（承認）が3回失敗/);
   });
 
   it('treats the payload as data: no mentions, links or secrets from it reach Slack', () => {

@@ -37,7 +37,7 @@ export const iamAudit =
       ...(allowed ? {} : { detail: 'refused: not an admin' }),
     });
     if (!allowed) {
-      await respond({ response_type: 'ephemeral', text: '/iam-audit is for Keywarden admins only.' });
+      await respond({ response_type: 'ephemeral', text: guard.messages.audit.adminsOnly });
       return;
     }
     await dispatch({

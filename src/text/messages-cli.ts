@@ -1,0 +1,90 @@
+/** The sweep lock's holder, as `keywarden unlock` shows it. */
+export interface LockHolderView {
+  readonly owner: string;
+  readonly process: { readonly host: string; readonly pid: number } | null;
+  readonly acquiredAt: string;
+  readonly startedSecondsAgo: number;
+  readonly renewedAt: string;
+  readonly renewedSecondsAgo: number;
+  readonly lease:
+    | { readonly expired: true; readonly secondsAgo: number }
+    | { readonly expired: false; readonly secondsLeft: number };
+}
+
+/**
+ * What the CLI tells the person at the terminal besides its reports, once settings are read
+ * (before that, `LANGUAGE` is not known and errors stay English). Part of the catalogue
+ * (`Messages.cli`).
+ */
+export interface CliTexts {
+  readonly seededDemo: (path: string) => string;
+  readonly embedded: (parts: readonly string[]) => string;
+  readonly signalBeforeSweep: (signal: string) => string;
+  readonly stoppedEarly: (sweepId: string, reason: string) => string;
+  readonly demoReseeded: (path: string) => string;
+  /** `generatedAt` is the credential report's ISO time; `archivedAt` an s3:// URL, or null. */
+  readonly digestSent: (total: number, generatedAt: string, archivedAt: string | null) => string;
+  readonly lockFree: string;
+  readonly lockHeld: (holder: LockHolderView) => string;
+  readonly holderDead: (pid: string) => string;
+  /** Without --force; `live`: the holder renewed its lease recently and may still run. */
+  readonly nothingReleased: (live: boolean) => string;
+  readonly lockChangedHands: string;
+  readonly released: (sweepId: string, live: boolean) => string;
+}
+
+export const cliJa: CliTexts = {
+  seededDemo: (path) => `デモのアカウントと台帳を examples/ から ${path} に用意しました。`,
+  embedded: (parts) => `組み込み: ${parts.join('、')}`,
+  signalBeforeSweep: (signal) => `keywarden: スイープ開始前に ${signal} を受け取りました。何もしていません。`,
+  stoppedEarly: (sweepId, reason) =>
+    `keywarden: スイープ ${sweepId} は途中で停止しました（${reason}）。ロックは解放済みです。続きはスイープをもう一度実行してください。`,
+  demoReseeded: (path) => `デモのデータを ${path} に用意し直しました。`,
+  digestSent: (total, generatedAt, archivedAt) =>
+    `まとめを送りました: 指摘事項${total}件（認証情報レポート ${generatedAt}）${archivedAt ? `、${archivedAt} に保管しました` : ''}`,
+  lockFree: 'スイープのロックは空いています。実行中のスイープはありません。',
+  lockHeld: (h) =>
+    `スイープのロックは使用中です: スイープ ${h.owner}${h.process ? `（${h.process.host} のプロセス ${h.process.pid}）` : ''}、` +
+    `開始 ${h.acquiredAt}（${h.startedSecondsAgo}秒前）、最終更新 ${h.renewedAt}（${h.renewedSecondsAgo}秒前）、` +
+    (h.lease.expired
+      ? `リースは${h.lease.secondsAgo}秒前に切れています。保持者はもういません`
+      : `リースの残り${h.lease.secondsLeft}秒`),
+  holderDead: (pid) => `そのプロセス（${pid}）はこのホストで動いていません。そのスイープは停止しています。`,
+  nothingReleased: (live) =>
+    live
+      ? '解放していません。そのスイープは最近リースを更新しており、まだ実行中かもしれません。実行中でないと確実な場合は `keywarden unlock --force` で解放できます。'
+      : '解放していません。保持者はリースを更新していないため、リースが切れると次回のスイープが引き継ぎます。すぐに解放するには `keywarden unlock --force`。',
+  lockChangedHands:
+    '解放していません。その間にロックの保持者が変わりました。`keywarden unlock` をもう一度実行してください。',
+  released: (sweepId, live) =>
+    `スイープ ${sweepId} のロックを解放しました。${live ? 'そのスイープがまだ実行中なら、次のリース更新で気づき、安全な地点で停止します。' : ''}`,
+};
+
+export const cliEn: CliTexts = {
+  seededDemo: (path) => `Seeded the demo account and ledger under ${path} from examples/.`,
+  embedded: (parts) => `Embedded: ${parts.join(', ')}`,
+  signalBeforeSweep: (signal) => `keywarden: ${signal} before the sweep began: nothing was done.`,
+  stoppedEarly: (sweepId, reason) =>
+    `keywarden: sweep ${sweepId} stopped early (${reason}); its lock is released. Run the sweep again to finish.`,
+  demoReseeded: (path) => `Demo data re-seeded under ${path}.`,
+  digestSent: (total, generatedAt, archivedAt) =>
+    `Digest sent: ${total} findings from the report of ${generatedAt}${archivedAt ? `, archived to ${archivedAt}` : ''}`,
+  lockFree: 'The sweep lock is free: no sweep is running.',
+  lockHeld: (h) =>
+    `The sweep lock is held: sweep ${h.owner}${h.process ? ` on ${h.process.host} (pid ${h.process.pid})` : ''}, ` +
+    `started ${h.acquiredAt} (${h.startedSecondsAgo} s ago), last renewed ${h.renewedAt} (${h.renewedSecondsAgo} s ago), ` +
+    (h.lease.expired
+      ? `lease expired ${h.lease.secondsAgo} s ago: its holder is gone.`
+      : `lease ends in ${h.lease.secondsLeft} s.`),
+  holderDead: (pid) => `Its process (pid ${pid}) is not running on this host: that sweep died.`,
+  nothingReleased: (live) =>
+    live
+      ? 'Nothing released. That sweep renewed its lease recently and may still be running; if you are sure ' +
+        'it is not, `keywarden unlock --force` releases the lock.'
+      : 'Nothing released. Its holder no longer renews it, so the next sweep takes it over once the lease ' +
+        'has run out; `keywarden unlock --force` releases it now.',
+  lockChangedHands: 'Nothing released: the lock changed hands meanwhile. Run `keywarden unlock` again.',
+  released: (sweepId, live) =>
+    `Released the lock of sweep ${sweepId}.` +
+    `${live ? ' If that sweep is still running, it notices at its next renewal and stops at a safe point.' : ''}`,
+};
