@@ -6,7 +6,8 @@ import type { Language } from './domain/status';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
 import { missingScopes } from './slack/scopes';
-import { type DoctorService, type DoctorText, doctorText, type FixContext } from './text/doctor';
+import type { DoctorService, DoctorText, FixContext } from './text/doctor';
+import { messages } from './text/messages';
 import { errorMessage } from './util/errors';
 import { classifyFailure, type Failure } from './util/failure';
 
@@ -200,7 +201,7 @@ export async function runDoctor(
     checks.push(check);
     options.onCheck?.(check, language);
   };
-  let t = doctorText(language);
+  let t = messages(language).doctor;
   let config: Config;
   try {
     config = await withinDeadline(checkMs, () => loadConfigWithSecrets(env, requestMs));
@@ -213,7 +214,7 @@ export async function runDoctor(
     return checks;
   }
   language = config.language;
-  t = doctorText(language);
+  t = messages(language).doctor;
   report({ name: 'configuration', ok: true, detail: t.configurationValid });
   let runtime: Runtime;
   try {
@@ -261,7 +262,7 @@ export function doctorExitCode(checks: readonly Check[]): number {
 
 export function renderCheck(check: Check, language: Language): string {
   const mark = check.ok ? '✓' : '✗';
-  const fix = check.ok || !check.fix ? '' : `\n    ${doctorText(language).fixLabel}: ${check.fix}`;
+  const fix = check.ok || !check.fix ? '' : `\n    ${messages(language).doctor.fixLabel}: ${check.fix}`;
   return `${mark} ${check.name}: ${check.detail}${fix}`;
 }
 

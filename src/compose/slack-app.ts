@@ -17,7 +17,6 @@ import { Workflow } from '../slack/workflow';
 import { deleteRowNow } from '../sweep/delete-now';
 import type { SweepDeps } from '../sweep/deps';
 import { reactivateRow } from '../sweep/reactivate';
-import { homeText } from '../text/home';
 import { messages } from '../text/messages';
 
 export interface SlackAppDeps {
@@ -78,7 +77,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     snapshots: deps.homeSnapshots,
     admins: deps.slack.admins,
     messages: m,
-    text: homeText(deps.language),
+    text: m.home,
     language: deps.language,
     timeZone: deps.sweep.timeZone,
     now: deps.sweep.now,

@@ -1,5 +1,7 @@
 import type { Language } from '../domain/status';
 import type { CaseAction } from '../ports/cases';
+import { type DoctorText, doctorText } from './doctor';
+import { type HomeText, homeText } from './home';
 import { type AuditTexts, auditEn, auditJa } from './messages-audit';
 import { type CliTexts, cliEn, cliJa } from './messages-cli';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
@@ -106,6 +108,8 @@ export interface Messages {
   readonly sweep: SweepTexts;
   readonly audit: AuditTexts;
   readonly cli: CliTexts;
+  readonly home: HomeText;
+  readonly doctor: DoctorText;
 }
 
 /** The worker's job kinds (src/slack/jobs.ts) as the admins read them; an unknown one shows as sent. */
@@ -209,6 +213,8 @@ const ja: Messages = {
   sweep: sweepJa,
   audit: auditJa,
   cli: cliJa,
+  home: homeText('ja'),
+  doctor: doctorText('ja'),
 };
 
 const en: Messages = {
@@ -301,6 +307,8 @@ const en: Messages = {
   sweep: sweepEn,
   audit: auditEn,
   cli: cliEn,
+  home: homeText('en'),
+  doctor: doctorText('en'),
 };
 
 export function messages(language: Language): Messages {
