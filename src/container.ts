@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { AccountTargetOptions } from './adapters/accounts/targets';
 import { AwsIamGateway } from './adapters/iam/aws-iam';
+import { iamClient } from './adapters/iam/client';
 import { AwsCredentialReportSource } from './adapters/iam/credential-report';
 import { CsvWorkbook } from './adapters/ledger/csv-workbook';
 import { ConsoleNotifier } from './adapters/notify/console-notifier';
@@ -161,12 +162,8 @@ async function buildIam(
     if (!embedded) throw new ConfigError('IAM_SOURCE=embedded is for local runs; set IAM_SOURCE=aws here');
     return embedded.iam(config.iam.accountFile, closers, notes);
   }
-  // Standard retries (exponential backoff, 10 attempts) ride out Throttling; adaptive mode's
-  // client-side rate limiter made a lightly throttled sweep four times slower (test/faults).
-  const client = new IAMClient({
+  const client = iamClient({
     region: config.iam.region,
-    retryMode: 'standard',
-    maxAttempts: 10,
     ...(config.iam.endpoint ? { endpoint: config.iam.endpoint } : {}),
   });
   closers.push(async () => client.destroy());

@@ -1,9 +1,9 @@
-import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AccountTarget } from '../../ports/accounts';
 import { IamError } from '../../ports/iam';
 import { AwsIamGateway } from '../iam/aws-iam';
+import { iamClient } from '../iam/client';
 import { AwsCredentialReportSource } from '../iam/credential-report';
 import { toIamError } from '../iam/errors';
 
@@ -84,10 +84,8 @@ export async function accountTargets(
   return ids
     .filter((id) => id !== home)
     .map((id) => {
-      const client = new IAMClient({
+      const client = iamClient({
         region: options.region,
-        retryMode: 'adaptive',
-        maxAttempts: 10,
         credentials: assumedRole(sts, `arn:aws:iam::${id}:role/${options.roleName}`),
         ...(options.iamEndpoint ? { endpoint: options.iamEndpoint } : {}),
       });
