@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HygienePolicy } from './domain/hygiene';
 import type { StagedRemovalPolicy } from './domain/staged-removal';
 import { SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from './sweep/deps';
 import { ConfigError } from './util/errors';
 
 const list = z.string().transform((text) =>
@@ -118,6 +119,7 @@ const schema = z
       .string()
       .regex(/^[\w+=,.@/-]{1,64}$/, 'an IAM role name')
       .default('KeywardenAccess'),
+    ACCOUNT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_ACCOUNT_CONCURRENCY),
     STS_ENDPOINT: z.url().optional(),
     ORGANIZATIONS_ENDPOINT: z.url().optional(),
 
@@ -237,6 +239,8 @@ export interface Config {
     readonly stsEndpoint?: string;
     readonly organizationsEndpoint?: string;
   } | null;
+  /** Accounts swept side by side. */
+  readonly accountConcurrency: number;
   readonly maxExtensionDays: number;
   readonly port: number;
   readonly state:
@@ -362,6 +366,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ...(s.ORGANIZATIONS_ENDPOINT ? { organizationsEndpoint: s.ORGANIZATIONS_ENDPOINT } : {}),
         }
       : null,
+    accountConcurrency: s.ACCOUNT_CONCURRENCY,
     maxExtensionDays: s.MAX_EXTENSION_DAYS,
     port: s.PORT,
     state:

@@ -217,6 +217,7 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     notifier: runtime.notifier,
     ...(runtime.slackDirectory ? { slackDirectory: runtime.slackDirectory } : {}),
     ...(runtime.accounts.length > 0 ? { accounts: runtime.accounts } : {}),
+    accountConcurrency: config.accountConcurrency,
     policy: {
       noticeDays: config.noticeDays,
       finalNoticeDays: config.finalNoticeDays,
