@@ -21,7 +21,7 @@ import type { SlackDirectory } from './ports/slack-directory';
 import type { AuditLog, Journal, SweepLock } from './ports/state';
 import type { Workbook } from './ports/workbook';
 import { SlackNotifier } from './slack/notifier';
-import { ChannelPacer } from './slack/pacer';
+import { channelPacer } from './slack/pacer';
 import { slackLogger } from './slack/slack-logger';
 import type { SweepDeps } from './sweep/deps';
 import type { DigestDeps } from './sweep/digest';
@@ -97,7 +97,7 @@ export async function buildRuntime(
             cases: state.cases,
             adminChannel: config.slack.adminChannel,
             messages: messages(config.language),
-            pacer: new ChannelPacer(config.slack.postIntervalMs),
+            pacer: channelPacer(web, config.slack.postIntervalMs),
           })
         : null;
     return {
