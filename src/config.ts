@@ -5,6 +5,7 @@ import { type ColumnSettings, isLedgerField, LEDGER_FIELDS, type LedgerField } f
 import { DEFAULT_PENDING_REPORT_DAYS } from './domain/pending';
 import type { StagedRemovalPolicy } from './domain/staged-removal';
 import { SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from './sweep/deps';
 import { ConfigError } from './util/errors';
 
 const list = z.string().transform((text) =>
@@ -175,6 +176,7 @@ const schema = z
       .string()
       .regex(/^[\w+=,.@/-]{1,64}$/, 'an IAM role name')
       .default('KeywardenAccess'),
+    ACCOUNT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_ACCOUNT_CONCURRENCY),
     STS_ENDPOINT: z.url().optional(),
     ORGANIZATIONS_ENDPOINT: z.url().optional(),
 
@@ -313,6 +315,8 @@ export interface Config {
   readonly ledgerColumns: ColumnSettings;
   /** A request not issued after this many days is reported to the admins (weekly). */
   readonly pendingReportDays: number;
+  /** Accounts swept side by side. */
+  readonly accountConcurrency: number;
   readonly maxExtensionDays: number;
   readonly port: number;
   readonly state:
@@ -444,6 +448,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     ledgerColumns: s.LEDGER_COLUMNS ?? {},
     pendingReportDays: s.PENDING_REPORT_DAYS,
+    accountConcurrency: s.ACCOUNT_CONCURRENCY,
     maxExtensionDays: s.MAX_EXTENSION_DAYS,
     port: s.PORT,
     state:

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { AccountTargetOptions } from './adapters/accounts/targets';
 import { AwsIamGateway } from './adapters/iam/aws-iam';
+import { iamClient } from './adapters/iam/client';
 import { AwsCredentialReportSource } from './adapters/iam/credential-report';
 import { CsvWorkbook } from './adapters/ledger/csv-workbook';
 import { ConsoleNotifier } from './adapters/notify/console-notifier';
@@ -22,7 +23,7 @@ import type { SlackDirectory } from './ports/slack-directory';
 import type { AuditLog, Journal, SweepLock } from './ports/state';
 import type { Workbook } from './ports/workbook';
 import { SlackNotifier } from './slack/notifier';
-import { ChannelPacer } from './slack/pacer';
+import { channelPacer } from './slack/pacer';
 import { slackLogger } from './slack/slack-logger';
 import type { SweepDeps } from './sweep/deps';
 import type { DigestDeps } from './sweep/digest';
@@ -123,7 +124,7 @@ export async function buildRuntime(
             cases: state.cases,
             adminChannel: config.slack.adminChannel,
             messages: messages(config.language),
-            pacer: new ChannelPacer(config.slack.postIntervalMs),
+            pacer: channelPacer(web, config.slack.postIntervalMs),
           })
         : null;
     return {
@@ -197,13 +198,9 @@ async function buildIam(
     if (!embedded) throw new ConfigError('IAM_SOURCE=embedded is for local runs; set IAM_SOURCE=aws here');
     return embedded.iam(config.iam.accountFile, closers, notes);
   }
-  // Standard retries (exponential backoff, 10 attempts) ride out Throttling; adaptive mode's
-  // client-side rate limiter made a lightly throttled sweep four times slower (test/faults).
-  const client = new IAMClient({
+  const client = iamClient({
     region: config.iam.region,
-    retryMode: 'standard',
-    maxAttempts: 10,
-    ...awsPatience(timeoutMs),
+    ...(timeoutMs === undefined ? {} : { requestTimeoutMs: timeoutMs }),
     ...(config.iam.endpoint ? { endpoint: config.iam.endpoint } : {}),
   });
   closers.push(async () => client.destroy());
@@ -261,6 +258,7 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     ...(runtime.web ? { homeSnapshots: runtime.homeSnapshots } : {}),
     ...(runtime.slackDirectory ? { slackDirectory: runtime.slackDirectory } : {}),
     ...(runtime.accounts.length > 0 ? { accounts: runtime.accounts } : {}),
+    accountConcurrency: config.accountConcurrency,
     policy: {
       noticeDays: config.noticeDays,
       finalNoticeDays: config.finalNoticeDays,

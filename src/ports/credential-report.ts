@@ -14,6 +14,11 @@ export interface PasswordPolicySummary {
 
 /** Where the hygiene reports get their input. Reads return complete data or throw `IamError`. */
 export interface CredentialReportSource {
+  /**
+   * Asks IAM to start generating the report, so a later `fetch` finds it ready. Never throws:
+   * whatever went wrong, `fetch` meets it again and reports it.
+   */
+  request(): Promise<void>;
   fetch(): Promise<FetchedCredentialReport>;
   /** `null` when the account has no password policy (passwords never expire). */
   passwordPolicy(): Promise<PasswordPolicySummary | null>;

@@ -191,17 +191,16 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     if (stale > 0) missed.push(`${stale} earlier message(s) of the row not updated`);
     if (moved.ownerSlackId) {
       const owner = moved.ownerSlackId;
-      await this.deps.pacer?.wait(owner);
-      await this.deps.web.chat
-        .postMessage({ channel: owner, text: m.ownerDeactivated(toLedgerText(deleteOn)) })
-        .catch((error: unknown) => {
-          const code = slackError(error);
-          missed.push(
-            code && UNREACHABLE.has(code)
-              ? `owner ${owner} cannot be DMed: ${code}`
-              : `the owner's DM failed: ${code ?? errorMessage(error)}`,
-          );
-        });
+      await this.paced(owner, () =>
+        this.deps.web.chat.postMessage({ channel: owner, text: m.ownerDeactivated(toLedgerText(deleteOn)) }),
+      ).catch((error: unknown) => {
+        const code = slackError(error);
+        missed.push(
+          code && UNREACHABLE.has(code)
+            ? `owner ${owner} cannot be DMed: ${code}`
+            : `the owner's DM failed: ${code ?? errorMessage(error)}`,
+        );
+      });
     }
     return missed;
   }
@@ -229,13 +228,14 @@ export class SlackNotifier implements Notifier, SlackDirectory {
 
   async findings({ slackId, findings }: FindingsNotice): Promise<void> {
     const { messages: m } = this.deps;
-    await this.deps.pacer?.wait(slackId);
     try {
-      await this.deps.web.chat.postMessage({
-        channel: slackId,
-        text: m.findingsTitle(findings.length),
-        blocks: ownerFindings(findings, m),
-      });
+      await this.paced(slackId, () =>
+        this.deps.web.chat.postMessage({
+          channel: slackId,
+          text: m.findingsTitle(findings.length),
+          blocks: ownerFindings(findings, m),
+        }),
+      );
     } catch (error) {
       const code = slackError(error);
       // The admin digest lists every new finding, so an owner we cannot DM loses nothing.
@@ -247,21 +247,24 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     const text = digestText(digest.fresh, digest.counts, this.deps.messages, {
       generatedAt: digest.generatedAt,
     });
-    await this.deps.pacer?.wait(this.deps.adminChannel);
-    await this.deps.web.chat.postMessage({ channel: this.deps.adminChannel, text });
-    if (digest.attachment)
-      await this.deps.web.files.uploadV2({
-        channel_id: this.deps.adminChannel,
-        file: Buffer.from(digest.attachment.csv, 'utf8'),
-        filename: digest.attachment.filename,
-        title: digest.attachment.filename,
-      });
+    const { web, adminChannel } = this.deps;
+    // The upload shares a message into the channel too, so the next post waits for it as well.
+    await this.paced(adminChannel, async () => {
+      await web.chat.postMessage({ channel: adminChannel, text });
+      if (digest.attachment)
+        await web.files.uploadV2({
+          channel_id: adminChannel,
+          file: Buffer.from(digest.attachment.csv, 'utf8'),
+          filename: digest.attachment.filename,
+          title: digest.attachment.filename,
+        });
+    });
   }
 
   async sweepReport(report: SweepReport): Promise<void> {
     const { text, blocks } = sweepSummary(report, this.deps.messages);
-    await this.deps.pacer?.wait(this.deps.adminChannel);
-    await this.deps.web.chat.postMessage({ channel: this.deps.adminChannel, text, blocks });
+    const { web, adminChannel } = this.deps;
+    await this.paced(adminChannel, () => web.chat.postMessage({ channel: adminChannel, text, blocks }));
   }
 
   async lookupByEmail(email: string): Promise<string | null> {
@@ -274,9 +277,13 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     }
   }
 
+  /** Through the channel's pacer when there is one, so posts to one channel go one after another. */
+  private paced<T>(channel: string, post: () => Promise<T>): Promise<T> {
+    return this.deps.pacer ? this.deps.pacer.run(channel, post) : post();
+  }
+
   private async post(channel: string, text: string, blocks: KnownBlock[]): Promise<MessageRef> {
-    await this.deps.pacer?.wait(channel);
-    const posted = await this.deps.web.chat.postMessage({ channel, text, blocks });
+    const posted = await this.paced(channel, () => this.deps.web.chat.postMessage({ channel, text, blocks }));
     if (!posted.channel || !posted.ts)
       throw new Error(`Slack chat.postMessage to ${channel} returned no channel/ts`);
     return { channel: posted.channel, ts: posted.ts };

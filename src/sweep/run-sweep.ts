@@ -27,10 +27,12 @@ import {
 import { sweepDateRefusal } from '../domain/sweep-date';
 import type { AccountTarget } from '../ports/accounts';
 import type { JournalEntry, LockHolder } from '../ports/state';
+import { mapWithConcurrency } from '../util/concurrency';
 import { errorMessage } from '../util/errors';
 import {
   type AccountDeps,
   accountDeps,
+  DEFAULT_ACCOUNT_CONCURRENCY,
   executorDeps,
   type HygieneSettings,
   type Sources,
@@ -188,46 +190,59 @@ async function sweep(
   const targets = targetsOf(deps);
   const all = [targets.home, ...targets.others];
 
+  const concurrency = deps.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
+  // IAM takes seconds to generate a credential report: asked for in every account first, the
+  // reports generate side by side while accounts are swept, and each account's poll finds its own ready.
+  if (deps.hygiene && !stop?.aborted)
+    await mapWithConcurrency(all, concurrency, async (target) => target.credentialReports?.request());
+  const runs = await mapWithConcurrency(all, concurrency, async (target): Promise<AccountRun> => {
+    const account = target.id ?? HOME_ACCOUNT;
+    // A stopped run starts no new account; those under way stop at their next safe point.
+    if (stop?.aborted) return { kind: 'not-reached', account };
+    try {
+      const swept = await sweepAccount(
+        deps,
+        targets,
+        target,
+        { ledger, directory },
+        today,
+        options.mode,
+        sweepId,
+        stop,
+      );
+      return { kind: 'swept', swept };
+    } catch (error) {
+      // With one account there is nothing else to do: fail loudly, before anything was written.
+      if (all.length === 1) throw error;
+      return { kind: 'failed', account, error: errorMessage(error) };
+    }
+  });
+
+  // Folded in account order, whichever account finished first.
   const results: ActionResult[] = [];
   const skips: Skip[] = [];
   const accounts: AccountOutcome[] = [];
   const covered = new Set<LedgerRow>();
   const owners = new Map<LedgerRow, string | null>();
   const notReached = new Set<string>();
-  for (const target of all) {
-    if (stop?.aborted) {
-      notReached.add(target.id ?? HOME_ACCOUNT);
+  for (const run of runs) {
+    if (run.kind === 'not-reached') {
+      notReached.add(run.account);
       continue;
     }
-    const outcome = await sweepAccount(
-      deps,
-      targets,
-      target,
-      { ledger, directory },
-      today,
-      options.mode,
-      sweepId,
-      stop,
-    ).catch((error: unknown) => {
-      // With one account there is nothing else to do: fail loudly, before anything was written.
-      if (all.length === 1) throw error;
-      return {
-        account: target.id ?? HOME_ACCOUNT,
-        error: errorMessage(error),
-      };
-    });
-    if ('error' in outcome) {
-      accounts.push({ account: outcome.account, ok: false, error: outcome.error });
+    if (run.kind === 'failed') {
+      accounts.push({ account: run.account, ok: false, error: run.error });
       continue;
     }
-    for (const row of outcome.rows) covered.add(row);
-    for (const [row, owner] of outcome.owners) owners.set(row, owner);
-    results.push(...outcome.results);
-    skips.push(...outcome.skips);
+    const { swept } = run;
+    for (const row of swept.rows) covered.add(row);
+    for (const [row, owner] of swept.owners) owners.set(row, owner);
+    results.push(...swept.results);
+    skips.push(...swept.skips);
     accounts.push({
-      account: outcome.account,
+      account: swept.account,
       ok: true,
-      ...(outcome.hygiene ? { hygiene: outcome.hygiene } : {}),
+      ...(swept.hygiene ? { hygiene: swept.hygiene } : {}),
     });
   }
   skips.push(...uncovered(ledger.rows, covered, accounts, notReached));
@@ -279,6 +294,11 @@ async function saveHomeSnapshot(deps: SweepDeps, snapshot: HomeSnapshot): Promis
     }),
   );
 }
+
+type AccountRun =
+  | { readonly kind: 'swept'; readonly swept: AccountSweep }
+  | { readonly kind: 'failed'; readonly account: string; readonly error: string }
+  | { readonly kind: 'not-reached'; readonly account: string };
 
 interface AccountSweep {
   readonly account: string;

@@ -47,6 +47,13 @@ export interface SlackServerOptions {
    */
   readonly channelRate?: { readonly intervalMs: number; readonly burst: number };
   /**
+   * Real posts arrive late and their answers come back late: each Web API request waits a random
+   * 0..`jitterMs` before it counts as arrived (which is when `channelRate` judges it) and another
+   * before its answer is sent. A sender that spaces posts by when it sent them, not by when the
+   * previous one was answered, then meets 429s.
+   */
+  readonly jitterMs?: number;
+  /**
    * Called for every Web API request after its arguments are read; true answers it HTTP 503
    * (`service_unavailable`), as Slack does in an outage. The call is recorded with that error.
    */
@@ -366,6 +373,11 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       return 0;
     }
     return (1 - bucket.tokens) * rate.intervalMs;
+  };
+
+  const jitter = async (): Promise<void> => {
+    const most = options.jitterMs ?? 0;
+    if (most > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * most));
   };
 
   let clock = FIRST_TS_MICROS;
@@ -703,8 +715,10 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     url: URL,
     raw: Buffer,
   ): Promise<void> => {
+    await jitter();
     const retryAfter = options.rateLimit?.(method, n) ?? null;
     if (retryAfter !== null) {
+      await jitter();
       rateLimited += 1;
       // WebClient reads Retry-After with parseInt, so it must be whole seconds.
       send(res, 429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(Math.ceil(retryAfter)) });
@@ -722,6 +736,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       if (options.token !== undefined && token !== options.token) throw fail('invalid_auth');
       const wait = method === 'chat.postMessage' ? channelWait(String(rest.channel ?? '')) : 0;
       if (wait > 0) {
+        await jitter();
         rateLimited += 1;
         send(
           res,
@@ -751,6 +766,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       ok: payload.ok === true,
       ...(error === undefined ? {} : { error }),
     });
+    await jitter();
     send(res, 200, payload);
   };
 

@@ -1,10 +1,10 @@
 /**
- * The sweep in-process, wired as production wires it (adaptive IAM retries, the Sheets
+ * The sweep in-process, wired as production wires it (the one IAM client factory's retries, the Sheets
  * adapter's retry policy, the Slack notifier on a real WebClient), against local servers
  * that inject the faults real services produce: IAM `Throttling`, Sheets 429/503 with and
  * without `Retry-After`, Slack 429 with `Retry-After`.
  */
-import { IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { auth } from '@googleapis/sheets';
 import {
   IamAccount,
@@ -15,6 +15,7 @@ import {
 } from '@keywarden/iam-simulator';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
+import { iamClient as makeIamClient } from '../../src/adapters/iam/client';
 import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
 import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
@@ -63,8 +64,6 @@ export interface FaultPlan {
 export interface FaultWorldOptions {
   readonly faults?: FaultPlan;
   readonly ledger?: readonly (readonly Cell[])[];
-  /** Production's is adaptive (the container's choice); standard only to compare. */
-  readonly iamRetryMode?: 'adaptive' | 'standard';
   /** The credential-report checks, on as in production unless false. */
   readonly hygiene?: boolean;
 }
@@ -95,13 +94,11 @@ export class FaultWorld {
     await ensureTable(dynamo.client, table);
     const account = IamAccount.fromJSON(exampleAccount(), { clock: () => new Date(NOW) });
     const iamServer = await startIamServer(account, faults.iam ? { fault: faults.iam } : {});
-    // As the container builds it for AWS: adaptive retries that back off on Throttling.
-    const iamClient = new IAMClient({
+    // Built as production builds every account's client: standard retries that back off on Throttling.
+    const iamClient = makeIamClient({
       region: 'us-east-1',
       endpoint: iamServer.url,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      retryMode: options.iamRetryMode ?? 'adaptive',
-      maxAttempts: 10,
     });
     const sheets = await startSheetsServer({
       requireAuth: true,

@@ -1,6 +1,9 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IamAccount, type IamServer, startIamServer } from '@keywarden/iam-simulator';
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
+import { iamClient } from '../../src/adapters/iam/client';
+import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
+import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import { runSweep } from '../../src/sweep/run-sweep';
 import { csvGrid, World } from '../support/world';
 
@@ -15,6 +18,21 @@ function secondAccount(accountId: string) {
       {
         userName: 'analytics-ro',
         accessKeys: [{ accessKeyId: 'AKIASECONDACCOUNT001', createDate: '2026-06-01T00:00:00Z' }],
+      },
+    ],
+  });
+}
+
+const keyOf = (accountId: string) => `AKIA${accountId}ROW1`;
+
+/** An account with one user whose one key the ledger names. */
+function accountWithKey(accountId: string) {
+  return IamAccount.fromJSON({
+    accountId,
+    users: [
+      {
+        userName: 'analytics-ro',
+        accessKeys: [{ accessKeyId: keyOf(accountId), createDate: '2026-06-01T00:00:00Z' }],
       },
     ],
   });
@@ -114,7 +132,9 @@ describe('a sweep across several accounts', () => {
     });
     const third = await account(THIRD);
 
-    const report = await runSweep(world.deps({ accounts: [second.target, third.target] }), {
+    // One account at a time, so "between accounts" is a moment the test can name.
+    const deps = world.deps({ accounts: [second.target, third.target], accountConcurrency: 1 });
+    const report = await runSweep(deps, {
       mode: 'apply',
       stop: stop.signal,
     });
@@ -128,6 +148,115 @@ describe('a sweep across several accounts', () => {
       attention: true,
       detail: `the sweep stopped early, before AWS account ${THIRD}; the next sweep covers it`,
     });
+  });
+
+  it('sweeps accounts side by side, credential reports asked for first; results, write-back and report as one', async () => {
+    const [A, B, C, D] = ['300000000001', '300000000002', '300000000003', '300000000004'] as const;
+    const ids = ['home', A, B, C, D];
+    // Every request of every account, in arrival order, as `account:Action`.
+    const arrivals: string[] = [];
+    // Each account's first inventory request is held until all five accounts have one in flight:
+    // only a sweep that runs them side by side gets past it (one at a time would wait forever).
+    const inventoried = new Set<string>();
+    let allInFlight!: () => void;
+    const together = new Promise<void>((resolve) => {
+      allInFlight = resolve;
+    });
+    const hold = (id: string) => async (action: string) => {
+      arrivals.push(`${id}:${action}`);
+      if (action !== 'GetAccountAuthorizationDetails') return;
+      inventoried.add(id);
+      if (inventoried.size === ids.length) allInFlight();
+      await together;
+    };
+    const ledger = csvGrid('ledger.csv').map((row) => [...row, '']);
+    ledger[0]![8] = 'AWSアカウントID';
+    for (const id of [A, B, C, D])
+      ledger.push([
+        '田中 三郎',
+        '分析',
+        'athena',
+        'analytics-ro',
+        keyOf(id),
+        '2026/06/01',
+        '2026/11/10',
+        '利用中',
+        id,
+      ]);
+    world = await World.start({ ledger, iamServer: { hold: hold('home') } });
+
+    const member = async (id: string, options: Parameters<typeof startIamServer>[1], attempts?: number) => {
+      const server = await startIamServer(accountWithKey(id), { ...options, hold: hold(id) });
+      const settings = {
+        region: 'us-east-1',
+        endpoint: server.url,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      };
+      // Production's client (standard retries), or one attempt for the account that keeps failing.
+      const used = attempts ? new IAMClient({ ...settings, maxAttempts: attempts }) : iamClient(settings);
+      extra.push({ server, client: used });
+      return {
+        server,
+        target: {
+          id,
+          iam: new AwsIamGateway(used, id),
+          credentialReports: new AwsCredentialReportSource(used, { sleep: async () => {} }),
+        },
+      };
+    };
+    let throttled = 0;
+    const accounts = [
+      await member(A, {}),
+      await member(B, { fault: () => 'Throttling' }, 1),
+      // Throttled twice, then ridden out by the standard retries.
+      await member(C, {
+        fault: (action) =>
+          action === 'GetAccountAuthorizationDetails' && throttled++ < 2 ? 'Throttling' : null,
+      }),
+      await member(D, {}),
+    ];
+
+    const report = await world.sweep('apply', {
+      accounts: accounts.map((a) => a.target),
+      credentialReports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
+      hygiene: { policy: DEFAULT_HYGIENE_POLICY, deactivateStaleKeys: false },
+    });
+
+    expect(inventoried.size).toBe(ids.length);
+    expect(throttled).toBe(3);
+    // In account order, whichever finished first.
+    expect(report.accounts?.map(({ account, ok }) => [account, ok])).toEqual([
+      ['123456789012', true],
+      [A, true],
+      [B, false],
+      [C, true],
+      [D, true],
+    ]);
+    expect(report.accounts?.[2]).toMatchObject({ error: expect.stringContaining('Throttling') });
+    const torn = report.results.flatMap((r) =>
+      r.action.kind === 'teardown-user' && r.outcome === 'done'
+        ? r.action.rows.map((row) => row.accountId ?? 'home')
+        : [],
+    );
+    expect(torn.filter((id) => id !== 'home')).toEqual([A, C, D]);
+    expect(torn.indexOf(A)).toBeGreaterThan(torn.lastIndexOf('home'));
+    for (const i of [0, 2, 3]) expect(accounts[i]!.server.stats.byAction.DeleteUser).toBe(1);
+    expect(accounts[1]!.server.stats.byAction.DeleteUser).toBeUndefined();
+    // One read and one write-back for every account's rows.
+    expect(world.sheets.stats).toMatchObject({ reads: 1, writes: 1 });
+    expect([14, 15, 16, 17].map((n) => world.ledgerRow(n)[7])).toEqual([
+      '削除済み',
+      '利用中',
+      '削除済み',
+      '削除済み',
+    ]);
+    // Every account was asked for its credential report before any account's sweep began.
+    const firstInventory = arrivals.findIndex((a) => a.endsWith(':GetAccountAuthorizationDetails'));
+    for (const id of ids) {
+      const asked = arrivals.indexOf(`${id}:GenerateCredentialReport`);
+      expect(asked).toBeGreaterThanOrEqual(0);
+      expect(asked).toBeLessThan(firstInventory);
+    }
   });
 
   it('flags rows of accounts the sweep does not cover', async () => {

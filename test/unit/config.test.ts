@@ -146,6 +146,14 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ ...slack, SLACK_POST_INTERVAL_MS: bad })).toThrow(/SLACK_POST_INTERVAL_MS/);
   });
 
+  it('sweeps 8 accounts side by side unless told otherwise, from 1 to 64', () => {
+    expect(loadConfig({}).accountConcurrency).toBe(8);
+    expect(loadConfig({ ACCOUNT_CONCURRENCY: '1' }).accountConcurrency).toBe(1);
+    expect(loadConfig({ ACCOUNT_CONCURRENCY: '64' }).accountConcurrency).toBe(64);
+    for (const bad of ['0', '-1', '2.5', 'many', '65'])
+      expect(() => loadConfig({ ACCOUNT_CONCURRENCY: bad })).toThrow(/ACCOUNT_CONCURRENCY/);
+  });
+
   it('leases the sweep lock for 2 minutes renewed every 30 s, or a quarter of a shorter lease', () => {
     expect(loadConfig({}).sweepLease).toEqual({ leaseSeconds: 120, renewSeconds: 30 });
     expect(loadConfig({ SWEEP_LOCK_LEASE_SECONDS: '20' }).sweepLease).toEqual({

@@ -48,6 +48,11 @@ export interface IamServerOptions {
    * transient and retries unless `maxAttempts` is 1).
    */
   readonly beforeAction?: (action: string, params: IamRequestParams) => void;
+  /**
+   * Awaited as each request arrives, before anything else: a test can hold requests to prove
+   * that others are in flight at the same time (counting, not timing).
+   */
+  readonly hold?: (action: string) => Promise<void>;
 }
 
 export interface IamServerStats {
@@ -123,6 +128,7 @@ async function serve(
   const form = await readForm(req);
   const action = form.get('Action') ?? '';
   stats.byAction[action] = (stats.byAction[action] ?? 0) + 1;
+  await options.hold?.(action);
   if (options.latencyMs) await sleep(options.latencyMs);
 
   if (options.fault?.(action, n) === 'Throttling') {

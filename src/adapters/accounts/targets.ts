@@ -1,9 +1,9 @@
-import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AccountTarget } from '../../ports/accounts';
 import { IamError } from '../../ports/iam';
 import { AwsIamGateway } from '../iam/aws-iam';
+import { iamClient } from '../iam/client';
 import { AwsCredentialReportSource } from '../iam/credential-report';
 import { toIamError } from '../iam/errors';
 
@@ -97,11 +97,9 @@ export async function accountTargets(
   return ids
     .filter((id) => id !== home)
     .map((id) => {
-      const client = new IAMClient({
+      const client = iamClient({
         region: options.iamRegion,
-        retryMode: 'adaptive',
-        maxAttempts: 10,
-        ...patience(options),
+        ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
         credentials: assumedRole(sts, `arn:aws:iam::${id}:role/${options.roleName}`),
         ...(options.iamEndpoint ? { endpoint: options.iamEndpoint } : {}),
       });

@@ -165,6 +165,10 @@ export class AwsCredentialReportSource implements CredentialReportSource {
     }
   }
 
+  async request(): Promise<void> {
+    await this.client.send(new GenerateCredentialReportCommand({})).catch(() => undefined);
+  }
+
   async passwordPolicy(): Promise<PasswordPolicySummary | null> {
     try {
       const { PasswordPolicy: policy } = await this.client.send(new GetAccountPasswordPolicyCommand({}));
