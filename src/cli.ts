@@ -122,10 +122,11 @@ async function auditCommand(options: {
 
   let result: ReturnType<typeof findingsOf>;
   if (options.credentialReport) {
-    // A saved report carries no password policy: passwords are audited only with PASSWORD_MAX_AGE_DAYS.
+    // A saved report carries no password policy: its own password_next_rotation says when a
+    // password expires, and --max-password-age fills in for rows written before the policy had one.
     result = findingsOf(await readFile(options.credentialReport, 'utf8'), {
       ...config.hygiene,
-      passwordPolicy: null,
+      passwordPolicy: options.maxPasswordAge ? { maxPasswordAge: options.maxPasswordAge } : null,
     });
   } else {
     if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
@@ -234,7 +235,7 @@ export function program(): Command {
     .option('--credential-report <file.csv>', 'audit a credential report downloaded from the console')
     .option(
       '--max-password-age <days>',
-      'with --credential-report: the account password policy max age',
+      'with --credential-report: the account password policy max age, for rows without password_next_rotation',
       positiveInt,
     )
     .addOption(
