@@ -1,6 +1,7 @@
 import type { Language } from '../domain/status';
 import type { CaseAction } from '../ports/cases';
 import { escapeText } from './mrkdwn';
+import { enMutes, jaMutes, type MuteMessages } from './mutes';
 
 /**
  * Every sentence a person reads in Slack, in Japanese (the default) and English. Arguments
@@ -83,6 +84,8 @@ export interface Messages {
   };
   /** A job the Lambda worker gave up on; `kind`, `user` and `reason` arrive escaped for mrkdwn. */
   readonly workerFailed: (kind: string, user: string, attempts: number, reason: string) => string;
+  /** Muted hygiene findings (text/mutes.ts). */
+  readonly mutes: MuteMessages;
 }
 
 const ja: Messages = {
@@ -166,6 +169,7 @@ const ja: Messages = {
   },
   workerFailed: (kind, user, attempts, reason) =>
     `:warning: ${user} さんの操作（${kind}）が${attempts}回失敗し、中止されました。もう一度操作するか、原因を確認してください: ${reason}`,
+  mutes: jaMutes,
 };
 
 const en: Messages = {
@@ -249,6 +253,7 @@ const en: Messages = {
   },
   workerFailed: (kind, user, attempts, reason) =>
     `:warning: A ${kind} by ${user} failed ${attempts === 1 ? 'once' : `${attempts} times`} and was dropped. Retry it or look into the cause: ${reason}`,
+  mutes: enMutes,
 };
 
 export function messages(language: Language): Messages {
