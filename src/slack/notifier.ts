@@ -15,7 +15,7 @@ import {
   type WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import { digestText } from '../text/findings';
+import { digestOptions, digestText } from '../text/findings';
 import type { Messages } from '../text/messages';
 import { mention } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
@@ -230,7 +230,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {
-    const text = digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt });
+    const text = digestText(digest.fresh, digest.counts, digestOptions(digest, this.deps.messages));
     await this.deps.pacer?.wait(this.deps.adminChannel);
     await this.deps.web.chat.postMessage({ channel: this.deps.adminChannel, text });
     if (digest.attachment)

@@ -9,7 +9,7 @@ import type {
   OwnerUnknownNotice,
   WeekAheadNotice,
 } from '../ports/notifier';
-import { digestText } from './findings';
+import { digestOptions, digestText } from './findings';
 import type { Messages } from './messages';
 
 /**
@@ -51,8 +51,8 @@ export function findingsText({ slackId, findings }: FindingsNotice): string {
   ].join('\n');
 }
 
-export function findingsDigestText(digest: FindingsDigest): string {
-  return `[admins] ${digestText(digest.fresh, digest.counts, { generatedAt: digest.generatedAt })}${
+export function findingsDigestText(digest: FindingsDigest, m: Messages): string {
+  return `[admins] ${digestText(digest.fresh, digest.counts, digestOptions(digest, m))}${
     digest.attachment ? `\n[admins] attached ${digest.attachment.filename}` : ''
   }`;
 }

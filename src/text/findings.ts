@@ -1,6 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
+import type { LocalDate } from '../domain/dates';
 import { FINDING_KINDS, type Finding, type FindingKind, summarise } from '../domain/hygiene';
+import type { ExpiredMute, Mute, MutedFinding, MuteTagProblem, UnreadMuteTag } from '../domain/mutes';
+import type { FindingsDigest } from '../ports/notifier';
+import type { Messages } from './messages';
 import { escapeText } from './mrkdwn';
+import { type MuteMessages, silenceText } from './mutes';
 import { alignColumns } from './table';
 
 /** How `keywarden audit` prints findings. */
@@ -12,6 +17,17 @@ export interface RenderFindingsOptions {
   readonly generatedAt?: Date;
   /** Report rows that could not be read, and so were not audited. */
   readonly problems?: readonly string[];
+  /** Which findings are muted or had a mute run out, and the words for it. */
+  readonly mutes?: MuteListing;
+}
+
+export interface MuteListing {
+  readonly muted: readonly MutedFinding[];
+  readonly expired: readonly ExpiredMute[];
+  readonly unread: readonly UnreadMuteTag[];
+  readonly text: MuteMessages;
+  /** `audit --date`: the day the findings were computed for. */
+  readonly asOf?: LocalDate;
 }
 
 /** What a finding is about: `password`, `key-1`, `key-2` or `mfa`. */
@@ -43,15 +59,45 @@ function countsLine(counts: Readonly<Record<FindingKind, number>>): string {
 
 function renderTable(found: readonly Finding[], options: RenderFindingsOptions): string {
   const lines: string[] = [];
-  if (options.generatedAt) lines.push(`Credential report generated ${options.generatedAt.toISOString()}`, '');
-  if (found.length > 0)
+  const mutes = options.mutes;
+  if (mutes?.asOf) lines.push(mutes.text.asOf(mutes.asOf));
+  if (options.generatedAt) lines.push(`Credential report generated ${options.generatedAt.toISOString()}`);
+  if (lines.length > 0) lines.push('');
+  const quiet = new Map(mutes?.muted.map((m) => [m.finding.key, m.silence]));
+  const loud = found.filter((f) => !quiet.has(f.key));
+  if (loud.length > 0)
     lines.push(
       ...alignColumns([
         ['user', 'kind', 'credential', 'detail'],
-        ...found.map((f) => [f.user, f.kind, credentialOf(f), f.detail]),
+        ...loud.map((f) => [f.user, f.kind, credentialOf(f), f.detail]),
       ]),
       '',
     );
+  if (mutes && mutes.muted.length > 0)
+    lines.push(
+      `${mutes.text.mutedHeading(mutes.muted.length)}:`,
+      ...alignColumns(
+        mutes.muted.map(({ finding: f, silence }) => [
+          f.user,
+          f.kind,
+          credentialOf(f),
+          f.detail,
+          mutes.text.silence(silenceText(silence)),
+        ]),
+      ).map((line) => `  ${line}`),
+      '',
+    );
+  if (mutes && mutes.expired.length > 0)
+    lines.push(
+      `${mutes.text.expiredHeading(mutes.expired.length)}:`,
+      ...mutes.expired.map(
+        ({ finding: f, mute }) => `  ${f.user} ${f.kind}: ${mutes.text.expiredOn(mute.until, mute.reason)}`,
+      ),
+      '',
+    );
+  for (const tag of mutes?.unread ?? [])
+    lines.push(mutes?.text.unreadTag(tag.user, tag.key, tag.problem) ?? '');
+  if (mutes && mutes.unread.length > 0) lines.push('');
   lines.push(countsLine(summarise(found)));
   const problems = options.problems ?? [];
   if (problems.length > 0)
@@ -65,21 +111,41 @@ function renderTable(found: readonly Finding[], options: RenderFindingsOptions):
 
 function renderJson(found: readonly Finding[], options: RenderFindingsOptions): string {
   // Dates serialise through Date#toJSON, i.e. as ISO strings.
+  const mutes = options.mutes;
   const document = {
     generatedAt: options.generatedAt?.toISOString() ?? null,
+    ...(mutes?.asOf ? { asOf: mutes.asOf } : {}),
     counts: summarise(found),
     findings: found,
+    muted: (mutes?.muted ?? []).map(({ finding, silence }) => ({
+      key: finding.key,
+      ...(silence.kind === 'protected' ? { protected: true } : muteFields(silence.mute)),
+    })),
+    expiredMutes: (mutes?.expired ?? []).map(({ finding, mute }) => ({
+      key: finding.key,
+      ...muteFields(mute),
+    })),
+    unreadMuteTags: mutes?.unread ?? [],
     problems: options.problems ?? [],
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-function renderCsv(found: readonly Finding[]): string {
+const muteFields = (mute: Mute) => ({ until: mute.until, reason: mute.reason, source: mute.source });
+
+function renderCsv(found: readonly Finding[], options: RenderFindingsOptions): string {
+  const quiet = new Map(options.mutes?.muted.map((m) => [m.finding.key, m.silence]));
+  const muteCells = (f: Finding): [string, string] => {
+    const silence = quiet.get(f.key);
+    if (!silence) return ['', ''];
+    return silence.kind === 'protected' ? ['protected', ''] : [silence.mute.until, silence.mute.reason];
+  };
   return stringify(
-    found.map((f) => [f.user, f.kind, credentialOf(f), f.detail, f.key]),
+    found.map((f) => [f.user, f.kind, credentialOf(f), f.detail, f.key, ...muteCells(f)]),
     {
       header: true,
-      columns: ['user', 'kind', 'credential', 'detail', 'key'],
+      // muted_until: the mute's last day, or `protected` for a protected user; empty when loud.
+      columns: ['user', 'kind', 'credential', 'detail', 'key', 'muted_until', 'mute_reason'],
       // IAM user names may start with + - = @; a spreadsheet opening the file must not run them.
       escape_formulas: true,
     },
@@ -98,7 +164,7 @@ export function renderFindings(
     case 'json':
       return renderJson(found, options);
     case 'csv':
-      return renderCsv(found);
+      return renderCsv(found, options);
   }
 }
 
@@ -134,10 +200,62 @@ export function digestText(
   // The root user's name is `<root_account>`: every name and detail goes through the escaper.
   for (const f of top) lines.push(`• \`${escapeText(f.user)}\` ${f.kind}: ${escapeText(f.detail)}`);
   if (found.length > top.length) lines.push(`…and ${found.length - top.length} more`);
+  if (options.mutes) lines.push(...digestMuteLines(options.mutes));
   const problems = options.problems?.length ?? 0;
   if (problems > 0)
     lines.push(
       `${problems} report ${problems === 1 ? 'row' : 'rows'} could not be read and ${problems === 1 ? 'was' : 'were'} not audited`,
     );
   return lines.join('\n');
+}
+
+/** The digest's muted findings (with reason and until-date), run-out mutes and unread mute tags. */
+function digestMuteLines({ muted, expired, unread, text }: MuteListing): string[] {
+  const lines: string[] = [];
+  const cap = <T>(items: readonly T[], line: (item: T) => string) => [
+    ...items.slice(0, DIGEST_LINES).map(line),
+    ...(items.length > DIGEST_LINES ? [`…and ${items.length - DIGEST_LINES} more`] : []),
+  ];
+  if (muted.length > 0)
+    lines.push(
+      `*${text.mutedHeading(muted.length)}*`,
+      ...cap(
+        muted,
+        ({ finding: f, silence }) =>
+          `• \`${escapeText(f.user)}\` ${f.kind}: ${escapeText(f.detail)} — ${text.silence(silenceText(silence, escapeText))}`,
+      ),
+    );
+  if (expired.length > 0)
+    lines.push(
+      `*${text.expiredHeading(expired.length)}*`,
+      ...cap(
+        expired,
+        ({ finding: f, mute }) =>
+          `• \`${escapeText(f.user)}\` ${f.kind}: ${text.expiredOn(mute.until, escapeText(mute.reason))}`,
+      ),
+    );
+  lines.push(
+    ...unread.map(
+      (tag) => `• ${text.unreadTag(escapeText(tag.user), escapeText(tag.key), escapedProblem(tag.problem))}`,
+    ),
+  );
+  return lines;
+}
+
+function escapedProblem(problem: MuteTagProblem): MuteTagProblem {
+  if (problem.kind === 'date') return { kind: 'date', text: escapeText(problem.text) };
+  if (problem.kind === 'kinds') return { kind: 'kinds', unknown: problem.unknown.map(escapeText) };
+  return problem;
+}
+
+/** How a notifier words a digest: the report's time and, when any, its muted findings. */
+export function digestOptions(digest: FindingsDigest, m: Messages): RenderFindingsOptions {
+  const muted = digest.muted ?? [];
+  const expired = digest.expiredMutes ?? [];
+  const unread = digest.unreadMuteTags ?? [];
+  const any = muted.length + expired.length + unread.length > 0;
+  return {
+    generatedAt: digest.generatedAt,
+    ...(any ? { mutes: { muted, expired, unread, text: m.mutes } } : {}),
+  };
 }

@@ -10,6 +10,7 @@ import {
   scheduledDeletions,
 } from '../domain/report';
 import type { Messages } from './messages';
+import { enMutes } from './mutes';
 import { alignColumns } from './table';
 
 function describeAction(action: Action): string {
@@ -62,9 +63,12 @@ function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>): string[] {
     .join(', ');
   return [
     `IAM hygiene (credential report of ${hygiene.generatedAt}): ${hygiene.total} findings${kinds ? ` (${kinds})` : ''}, ` +
-      `${hygiene.fresh} new this window, ${hygiene.notified} owner DMs (${hygiene.notifiedFindings} findings); details: keywarden audit`,
+      `${hygiene.fresh} new this window, ${hygiene.notified} owner DMs (${hygiene.notifiedFindings} findings), ` +
+      `${hygiene.muted} muted; details: keywarden audit`,
     ...hygiene.deactivated.map((line) => `  stale key ${line}`),
     ...hygiene.problems.map((problem) => `  credential report ${problem}`),
+    // English like the rest of this report until it takes a language; the words live in the catalogue.
+    ...hygiene.unreadMuteTags.map((tag) => `  ${enMutes.unreadTag(tag.user, tag.key, tag.problem)}`),
   ];
 }
 

@@ -49,7 +49,7 @@ export class ConsoleNotifier implements Notifier {
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {
-    this.write(findingsDigestText(digest));
+    this.write(findingsDigestText(digest, this.m));
   }
 
   async sweepReport(report: SweepReport): Promise<void> {
