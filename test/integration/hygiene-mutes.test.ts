@@ -163,3 +163,25 @@ describe('muted hygiene findings', () => {
     expect(described(dm?.findings)).toEqual(['ml-train key-too-old', 'ml-train unused-credentials']);
   });
 });
+
+describe('sweep --date and the hygiene checks', () => {
+  let world: World;
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('a dry run computes them as of the date; an apply run catching up a day keeps today’s windows', async () => {
+    world = await World.start();
+    const later = summaryOf(await world.sweep('dry-run', hygiene(world), '2027-01-05' as LocalDate));
+    const now = summaryOf(await world.sweep('dry-run', hygiene(world)));
+    expect(later.counts['key-too-old']).toBeGreaterThan(now.counts['key-too-old']);
+
+    await world.sweep('apply', hygiene(world), '2026-11-17' as LocalDate);
+    const weeks = (world.notifier.digests[0]?.fresh ?? [])
+      .map((f) => f.key.split('#').at(-1) ?? '')
+      .filter((window) => window.includes('-W'));
+    expect(weeks.length).toBeGreaterThan(0);
+    // NOW (2026-11-24) is in ISO week 48; the 17th, in week 47, is only the ledger's day.
+    expect(new Set(weeks)).toEqual(new Set(['2026-W48']));
+  });
+});
