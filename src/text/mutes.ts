@@ -12,8 +12,6 @@ export interface MuteMessages {
   readonly expiredHeading: (count: number) => string;
   readonly expiredOn: (until: string, reason: string) => string;
   readonly unreadTag: (user: string, key: string, problem: MuteTagProblem) => string;
-  /** One line in the sweep summary. */
-  readonly sweepMuted: (count: number) => string;
   /** `keywarden audit --date` with a value that is not a date. */
   readonly badDate: (text: string) => string;
   /** `keywarden audit --date`: the header line. */
@@ -62,7 +60,6 @@ export const jaMutes: MuteMessages = {
             : `不明な指摘の種類: ${problem.unknown.join(', ')}`;
     return `IAMユーザー ${user} のタグ ${key} を読めないため無視しました: ${why}`;
   },
-  sweepMuted: (count) => `  ミュート・保護対象で通知しなかった指摘: ${count}件`,
   badDate: (text) => `--date ${text}: YYYY-MM-DD 形式の日付を指定してください`,
   asOf: (date) => `${date} 時点の監査`,
 };
@@ -86,7 +83,6 @@ export const enMutes: MuteMessages = {
             : `unknown finding kind(s) ${problem.unknown.join(', ')}`;
     return `IAM user ${user}, tag ${key} ignored: ${why}`;
   },
-  sweepMuted: (count) => `  ${count} findings muted or of protected users (not DMed)`,
   badDate: (text) => `--date ${text}: expected a date as YYYY-MM-DD`,
   asOf: (date) => `Audited as of ${date}`,
 };
