@@ -95,9 +95,8 @@ function renderTable(found: readonly Finding[], options: RenderFindingsOptions):
       ),
       '',
     );
-  for (const tag of mutes?.unread ?? [])
-    lines.push(mutes?.text.unreadTag(tag.user, tag.key, tag.problem) ?? '');
-  if (mutes && mutes.unread.length > 0) lines.push('');
+  if (mutes && mutes.unread.length > 0)
+    lines.push(...mutes.unread.map((tag) => mutes.text.unreadTag(tag.user, tag.key, tag.problem)), '');
   lines.push(countsLine(summarise(found)));
   const problems = options.problems ?? [];
   if (problems.length > 0)
