@@ -18,8 +18,10 @@ import { ensureDemo } from './demo/seed';
 import { doctorExitCode, renderCheck, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
+import type { IamInventory } from './domain/iam';
+import { mutingFor } from './domain/mutes';
 import { summaryFields, sweepVerdict } from './domain/report';
-import { sweepDateRefusal } from './domain/sweep-date';
+import { instantOn, sweepDateRefusal } from './domain/sweep-date';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
 import { findingsReport } from './reports/findings-report';
@@ -106,26 +108,44 @@ async function auditCommand(options: {
   credentialReport?: string;
   format: FindingsFormat;
   maxPasswordAge?: number;
+  date?: string;
 }): Promise<number> {
   const config = await loadConfigWithSecrets();
-  const now = new Date();
-  const findingsOf = (csv: string, policy: HygienePolicy, generatedAt?: Date) =>
-    findingsReport(csv, {
+  const text = messages(config.language).mutes;
+  // Checked here rather than by commander, so that a bad date exits 2 like any bad argument.
+  const asOf = options.date === undefined ? undefined : parseIsoDate(options.date);
+  if (asOf === null) {
+    process.stderr.write(`keywarden: ${text.badDate(options.date ?? '')}\n`);
+    return EXIT_CONFIG;
+  }
+  const now = asOf ? instantOn(asOf, new Date(), config.timeZone) : new Date();
+  const findingsOf = (csv: string, policy: HygienePolicy, iam: IamInventory | null, generatedAt?: Date) => {
+    const { muting, problems } = mutingFor(config.hygieneMutes, config.protectedUsers, iam);
+    return findingsReport(csv, {
       now,
       timeZone: config.timeZone,
       policy,
       format: options.format,
       messages: messages(config.language),
+      mutes: { muting, unread: problems, text },
+      ...(asOf ? { asOf } : {}),
       ...(generatedAt ? { generatedAt } : {}),
     });
+  };
 
   let result: ReturnType<typeof findingsOf>;
   if (options.credentialReport) {
-    // A saved report carries no password policy: passwords are audited only with PASSWORD_MAX_AGE_DAYS.
-    result = findingsOf(await readFile(options.credentialReport, 'utf8'), {
-      ...config.hygiene,
-      passwordPolicy: null,
-    });
+    // A saved report carries no password policy: its own password_next_rotation says when a
+    // password expires, and --max-password-age fills in for rows written before the policy had one.
+    // Nor IAM tags: only HYGIENE_MUTES and PROTECTED_USERS mute findings here.
+    result = findingsOf(
+      await readFile(options.credentialReport, 'utf8'),
+      {
+        ...config.hygiene,
+        passwordPolicy: options.maxPasswordAge ? { maxPasswordAge: options.maxPasswordAge } : null,
+      },
+      null,
+    );
   } else {
     if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
     const runtime = await buildRuntime(
@@ -134,11 +154,12 @@ async function auditCommand(options: {
       embeddedFor(config),
     );
     try {
-      const [report, passwordPolicy] = await Promise.all([
+      const [report, passwordPolicy, inventory] = await Promise.all([
         runtime.credentialReports.fetch(),
         runtime.credentialReports.passwordPolicy(),
+        runtime.iam.inventory(),
       ]);
-      result = findingsOf(report.csv, { ...config.hygiene, passwordPolicy }, report.generatedAt);
+      result = findingsOf(report.csv, { ...config.hygiene, passwordPolicy }, inventory, report.generatedAt);
     } finally {
       await runtime.close();
     }
@@ -239,11 +260,15 @@ export function program(): Command {
     .option('--credential-report <file.csv>', 'audit a credential report downloaded from the console')
     .option(
       '--max-password-age <days>',
-      'with --credential-report: the account password policy max age',
+      'with --credential-report: the account password policy max age, for rows without password_next_rotation',
       positiveInt,
     )
     .addOption(
       new Option('--format <format>', 'output format').choices([...FINDINGS_FORMATS]).default('table'),
+    )
+    .option(
+      '--date <YYYY-MM-DD>',
+      'audit as of this day (ages, windows and expiries counted to it), e.g. the day a saved report was downloaded',
     )
     .action(async (options) => {
       process.exitCode = await auditCommand(options);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { HygienePolicy } from './domain/hygiene';
+import { parseIsoDate } from './domain/dates';
+import { FINDING_KINDS, type FindingKind, type HygienePolicy } from './domain/hygiene';
 import { type ColumnSettings, isLedgerField, LEDGER_FIELDS, type LedgerField } from './domain/ledger';
+import type { Mute } from './domain/mutes';
 import { DEFAULT_PENDING_REPORT_DAYS } from './domain/pending';
 import type { StagedRemovalPolicy } from './domain/staged-removal';
 import { SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
@@ -69,6 +71,38 @@ const ledgerColumns = z.string().transform((text, ctx): ColumnSettings => {
   }
   return settings;
 });
+const findingKind = z.enum([...FINDING_KINDS, '*']);
+
+/**
+ * HYGIENE_MUTES: a JSON array, because a reason is free text (commas, spaces, Japanese) that a
+ * compact `a,b;c` format would have to escape. In the KEYWARDEN_CONFIG file it may be the array itself.
+ */
+const mutes = z.preprocess(
+  (value, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is not JSON (expected [{"user", "kind", "until", "reason"}, …])',
+      });
+      return z.NEVER;
+    }
+  },
+  z.array(
+    z.strictObject({
+      user: z.string().trim().min(1).max(64),
+      kind: z.union([findingKind, z.array(findingKind).min(1)]),
+      until: z.string().transform((text, ctx) => {
+        const date = parseIsoDate(text);
+        if (!date) ctx.addIssue({ code: 'custom', message: 'a date as YYYY-MM-DD' });
+        return date ?? z.NEVER;
+      }),
+      reason: z.string().trim().min(1, 'say why the finding is accepted').max(500),
+    }),
+  ),
+);
 
 /**
  * Every setting, read from the environment (or a JSON file named by KEYWARDEN_CONFIG, which
@@ -93,6 +127,7 @@ const schema = z
     KEY_NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(10),
     UNUSED_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     ROOT_RECENT_USE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    HYGIENE_MUTES: mutes.default([]),
     HYGIENE_CHECKS: z
       .enum(['true', 'false'])
       .default('true')
@@ -261,6 +296,8 @@ export interface Config {
   readonly logLevel: Settings['LOG_LEVEL'];
   /** Credential-report thresholds; the account password policy is read from IAM. */
   readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
+  /** Accepted hygiene findings (HYGIENE_MUTES); IAM tags add more at run time. */
+  readonly hygieneMutes: readonly Mute[];
   /** Credential-report checks in the daily sweep; off leaves the ledger sweep alone. */
   readonly hygieneChecks: boolean;
   readonly deactivateStaleKeys: boolean;
@@ -379,6 +416,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       unusedDays: s.UNUSED_DAYS,
       rootRecentUseDays: s.ROOT_RECENT_USE_DAYS,
     },
+    hygieneMutes: s.HYGIENE_MUTES.map(({ user, kind, until, reason }): Mute => {
+      const kinds = Array.isArray(kind) ? kind : [kind];
+      return {
+        user,
+        kinds: kinds.includes('*') ? '*' : kinds.filter((k): k is FindingKind => k !== '*'),
+        until,
+        reason,
+        source: 'settings',
+      };
+    }),
     hygieneChecks: s.HYGIENE_CHECKS,
     deactivateStaleKeys: s.DEACTIVATE_STALE_KEYS,
     digestSchedule: s.DIGEST_SCHEDULE,

@@ -270,6 +270,7 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
           hygiene: {
             policy: config.hygiene,
             deactivateStaleKeys: config.deactivateStaleKeys,
+            mutes: config.hygieneMutes,
           },
         }
       : {}),
@@ -292,6 +293,11 @@ export function digestDepsOf(runtime: Runtime, now: () => Date = () => new Date(
     reports: runtime.credentialReports,
     policy: runtime.config.hygiene,
     archive: runtime.archive,
+    muting: {
+      mutes: runtime.config.hygieneMutes,
+      protectedUsers: runtime.config.protectedUsers,
+      iam: runtime.iam,
+    },
   };
 }
 

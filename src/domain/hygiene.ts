@@ -149,17 +149,20 @@ const credentialId = (credential: CredentialRef) =>
 const days = (n: number) => `${n} ${Math.abs(n) === 1 ? 'day' : 'days'}`;
 
 /**
- * When the current password expires, if it does. IAM's own `password_next_rotation` wins; a
- * report generated before the policy got its maximum age lacks it, so the due time is then
+ * When the current password expires, if it does. IAM's own `password_next_rotation` wins
+ * whenever the report has it, policy or not: IAM writes it only while the account's policy has
+ * a maximum age, and a saved report (`audit --credential-report`) comes with no policy at all.
+ * A report generated before the policy got its maximum age lacks it, so the due time is then
  * worked out as IAM does, from when the password was last set. `password_last_used` says nothing
  * about expiry: a password used yesterday may still have been set a year ago, and vice versa.
  */
 function passwordDueAt(row: CredentialReportRow, policy: HygienePolicy): Date | null {
-  const maxAge = policy.passwordPolicy?.maxPasswordAge;
-  if (!row.password.enabled || maxAge === undefined || maxAge <= 0) return null;
+  if (!row.password.enabled) return null;
   if (row.password.nextRotation) return row.password.nextRotation;
+  const maxAge = policy.passwordPolicy?.maxPasswordAge;
   const changed = row.password.lastChanged;
-  return changed ? new Date(changed.getTime() + maxAge * MS_PER_DAY) : null;
+  if (maxAge === undefined || maxAge <= 0 || !changed) return null;
+  return new Date(changed.getTime() + maxAge * MS_PER_DAY);
 }
 
 function passwordFindings(row: CredentialReportRow, policy: HygienePolicy, clock: Clock): Finding[] {

@@ -1,6 +1,7 @@
 import type { LocalDate } from './dates';
 import type { FindingKind } from './hygiene';
 import { type CellWrite, type ColumnMap, type LedgerRow, malformedRows, type RowProblem } from './ledger';
+import type { UnreadMuteTag } from './mutes';
 import type { Action, Skip } from './planner';
 import { type Language, type RowStatus, statusLabel } from './status';
 
@@ -21,8 +22,10 @@ export interface HygieneSummary {
   readonly generatedAt: string;
   readonly counts: Readonly<Record<FindingKind, number>>;
   readonly total: number;
-  /** New in their window this run. */
+  /** New in their window this run (muted ones not counted). */
   readonly fresh: number;
+  /** Muted, or of protected users: no DM, no admin ping. */
+  readonly muted: number;
   /** Owner DMs sent: one per owner, however many findings it lists. */
   readonly notified: number;
   /** Findings those DMs listed. */
@@ -30,6 +33,8 @@ export interface HygieneSummary {
   readonly deactivated: readonly string[];
   /** Report rows that could not be read. */
   readonly problems: readonly string[];
+  /** `keywarden:mute` tags that could not be read (they mute nothing). */
+  readonly unreadMuteTags: readonly UnreadMuteTag[];
 }
 
 /** Requests awaiting issuance (no IAM user or key yet): counted, never acted on. */

@@ -1,3 +1,4 @@
+import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { type LocalDate, toLedgerText } from './dates';
 import type { Mode } from './report';
 
@@ -17,4 +18,13 @@ export function sweepDateRefusal(
     `refusing to apply as of ${toLedgerText(requested)}: today is ${toLedgerText(today)} in this time zone. ` +
     'An apply run may catch up a missed day, never act on one that has not come; a dry run may plan any day.'
   );
+}
+
+/**
+ * The instant a run "as of" `date` stands for: this moment's time of day on that date, in the
+ * configured zone. A dry run as of tomorrow then sees what tomorrow's run at this hour would, and
+ * one as of today is exactly today's run. Hygiene windows, ages and expiries all follow from it.
+ */
+export function instantOn(date: LocalDate, now: Date, timeZone: string): Date {
+  return fromZonedTime(`${date}T${formatInTimeZone(now, timeZone, 'HH:mm:ss.SSS')}`, timeZone);
 }

@@ -1,6 +1,7 @@
 import type { LocalDate } from '../domain/dates';
 import type { Finding, FindingKind } from '../domain/hygiene';
 import type { LedgerRow } from '../domain/ledger';
+import type { ExpiredMute, MutedFinding, UnreadMuteTag } from '../domain/mutes';
 import type { StalePending } from '../domain/pending';
 import type { SweepReport } from '../domain/report';
 
@@ -51,6 +52,12 @@ export interface FindingsDigest {
   readonly fresh: readonly Finding[];
   readonly counts: Readonly<Record<FindingKind, number>>;
   readonly generatedAt: Date;
+  /** Kept out of DMs and pings (mutes, protected users); the weekly digest lists them as muted. */
+  readonly muted?: readonly MutedFinding[];
+  /** Findings in `fresh` whose mute has run out: the digest says it expired. */
+  readonly expiredMutes?: readonly ExpiredMute[];
+  /** `keywarden:mute` tags that could not be read, so muted nothing. */
+  readonly unreadMuteTags?: readonly UnreadMuteTag[];
   /** The weekly digest attaches the whole credential report. */
   readonly attachment?: { readonly filename: string; readonly csv: string };
 }

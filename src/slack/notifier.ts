@@ -16,7 +16,7 @@ import {
   type WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
-import { digestText } from '../text/findings';
+import { digestOptions, digestText } from '../text/findings';
 import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText, mention } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
@@ -244,9 +244,12 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {
-    const text = digestText(digest.fresh, digest.counts, this.deps.messages, {
-      generatedAt: digest.generatedAt,
-    });
+    const text = digestText(
+      digest.fresh,
+      digest.counts,
+      this.deps.messages,
+      digestOptions(digest, this.deps.messages),
+    );
     const { web, adminChannel } = this.deps;
     // The upload shares a message into the channel too, so the next post waits for it as well.
     await this.paced(adminChannel, async () => {

@@ -1,6 +1,7 @@
 import { routeToAccount, type Targets } from '../domain/accounts';
 import type { HygienePolicy } from '../domain/hygiene';
 import type { ColumnSettings } from '../domain/ledger';
+import type { Mute } from '../domain/mutes';
 import type { PlanInput, SweepPolicy } from '../domain/planner';
 import type { StagedRemovalPolicy } from '../domain/staged-removal';
 import type { Language } from '../domain/status';
@@ -62,6 +63,8 @@ export interface HygieneSettings {
   readonly policy: Omit<HygienePolicy, 'passwordPolicy'>;
   /** Off by default: deactivating keys is a decision a team makes on purpose. */
   readonly deactivateStaleKeys: boolean;
+  /** HYGIENE_MUTES; each account's `keywarden:mute` tags add to them. */
+  readonly mutes?: readonly Mute[];
 }
 
 export type Sources = Pick<PlanInput, 'ledger' | 'directory' | 'iam'>;

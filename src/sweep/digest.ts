@@ -1,7 +1,10 @@
 import { parseCredentialReport } from '../domain/credential-report';
+import { dateInZone } from '../domain/dates';
 import { findings, summarise } from '../domain/hygiene';
+import { type Mute, mutingFor, screenFindings } from '../domain/mutes';
 import type { ReportArchive } from '../ports/archive';
 import type { CredentialReportSource } from '../ports/credential-report';
+import type { IamGateway } from '../ports/iam';
 import type { Notifier } from '../ports/notifier';
 import type { HygieneSettings } from './deps';
 
@@ -14,10 +17,18 @@ export interface DigestDeps {
   readonly policy: HygieneSettings['policy'];
   /** Where the credential report is kept; null when not configured. */
   readonly archive: ReportArchive | null;
+  /** Mutes and protected users; the account's `keywarden:mute` tags are read through `iam`. */
+  readonly muting?: {
+    readonly mutes: readonly Mute[];
+    readonly protectedUsers: ReadonlySet<string>;
+    readonly iam: Pick<IamGateway, 'inventory'>;
+  };
 }
 
 export interface DigestResult {
   readonly total: number;
+  /** Of `total`, those listed as muted. */
+  readonly muted: number;
   readonly generatedAt: string;
   readonly archivedAt?: string;
 }
@@ -30,7 +41,15 @@ export async function runDigest(deps: DigestDeps): Promise<DigestResult> {
   const { archive } = deps;
   const [report, passwordPolicy] = await Promise.all([deps.reports.fetch(), deps.reports.passwordPolicy()]);
   const parsed = parseCredentialReport(report.csv);
-  const found = findings(parsed.rows, { ...deps.policy, passwordPolicy }, deps.now(), deps.timeZone);
+  const now = deps.now();
+  const found = findings(parsed.rows, { ...deps.policy, passwordPolicy }, now, deps.timeZone);
+  const inventory = deps.muting ? await deps.muting.iam.inventory() : null;
+  const { muting, problems } = mutingFor(
+    deps.muting?.mutes ?? [],
+    deps.muting?.protectedUsers ?? new Set(),
+    inventory,
+  );
+  const screened = screenFindings(found, muting, dateInZone(now, deps.timeZone));
   const stamp = report.generatedAt.toISOString();
   const day = stamp.slice(0, 10);
   const archivedAt = archive
@@ -40,11 +59,20 @@ export async function runDigest(deps: DigestDeps): Promise<DigestResult> {
         'text/csv',
       )
     : undefined;
+  // Every finding, the muted ones listed apart with their reason and until-date.
   await deps.notifier.findingsDigest({
-    fresh: found,
+    fresh: screened.loud,
     counts: summarise(found),
     generatedAt: report.generatedAt,
+    muted: screened.muted,
+    expiredMutes: screened.expired,
+    unreadMuteTags: problems,
     attachment: { filename: `credential-report-${day}.csv`, csv: report.csv },
   });
-  return { total: found.length, generatedAt: stamp, ...(archivedAt ? { archivedAt } : {}) };
+  return {
+    total: found.length,
+    muted: screened.muted.length,
+    generatedAt: stamp,
+    ...(archivedAt ? { archivedAt } : {}),
+  };
 }

@@ -1,7 +1,9 @@
 import { parseCredentialReport } from '../domain/credential-report';
+import { dateInZone } from '../domain/dates';
 import { findingEmailLookups, planFindingNotices, type StaleKey, staleKeys } from '../domain/finding-plan';
 import { type Finding, findings, summarise } from '../domain/hygiene';
 import { staleKeyDeactivationKey } from '../domain/journal-keys';
+import { mutingFor, screenFindings } from '../domain/mutes';
 import type { PlanInput } from '../domain/planner';
 import type { HygieneSummary, Mode } from '../domain/report';
 import type { CredentialReportSource } from '../ports/credential-report';
@@ -15,34 +17,49 @@ export type HygieneDeps = AccountDeps & { readonly credentialReports: Credential
 /** The report's `last_rotated` is a key's creation time; IAM's own CreateDate may differ by rounding. */
 const SAME_KEY_TOLERANCE_MS = 1000;
 
+export interface HygieneRun {
+  readonly mode: Mode;
+  readonly sweepId: string;
+  /** Checked between owners' DMs and between deactivations, as the executor does between actions. */
+  readonly stop?: AbortSignal;
+  /** A dry run as of another day (`sweep --date`): the instant the findings are computed at. */
+  readonly asOf?: Date;
+}
+
 /**
  * Hygiene part of a sweep: one credential report, findings DMed to owners at most once per
  * finding per window (journal keys) in one DM per owner, the new ones listed for the admins,
  * and, only when the policy says so, stale keys deactivated under the same guards and journal
- * as teardowns.
+ * as teardowns. Muted findings and protected users' are left out of all three.
  */
 export async function runHygiene(
   deps: HygieneDeps,
   settings: HygieneSettings,
   /** The ledger side's sources; its Slack ids for emails are reused, not looked up again. */
   sources: Sources & Pick<PlanInput, 'emailToSlackId'>,
-  mode: Mode,
-  sweepId: string,
-  /** Checked between owners' DMs and between deactivations, as the executor does between actions. */
-  stop?: AbortSignal,
+  run: HygieneRun,
 ): Promise<HygieneSummary> {
+  const { mode, sweepId, stop } = run;
   const [report, passwordPolicy] = await Promise.all([
     deps.credentialReports.fetch(),
     deps.credentialReports.passwordPolicy(),
   ]);
   const parsed = parseCredentialReport(report.csv);
-  const found = findings(parsed.rows, { ...settings.policy, passwordPolicy }, deps.now(), deps.timeZone);
-  const entries = await deps.journal.getMany(found.map((f) => f.key));
+  const now = run.asOf ?? deps.now();
+  const found = findings(parsed.rows, { ...settings.policy, passwordPolicy }, now, deps.timeZone);
+  const { muting, problems: unreadMuteTags } = mutingFor(
+    settings.mutes ?? [],
+    deps.policy.protectedUsers,
+    sources.iam,
+  );
+  const screened = screenFindings(found, muting, dateInZone(now, deps.timeZone));
+  const loud = screened.loud;
+  const entries = await deps.journal.getMany(loud.map((f) => f.key));
   // Only completed ones: a finding claimed by a sweep that died before the DM is listed for the admins again.
   const reported = new Set(
     [...entries].filter(([, entry]) => entry.state === 'completed').map(([key]) => key),
   );
-  const scope = { ...sources, findings: found, reported };
+  const scope = { ...sources, findings: loud, reported };
   const known = sources.emailToSlackId;
   const looked = await lookUpEmails(
     deps.slackDirectory,
@@ -50,15 +67,16 @@ export async function runHygiene(
   );
   const emailToSlackId = new Map([...known, ...looked]);
   const notices = planFindingNotices({ ...scope, emailToSlackId });
-  const fresh = found.filter((finding) => !reported.has(finding.key));
+  const fresh = loud.filter((finding) => !reported.has(finding.key));
   const createdAtOf = (finding: Finding) => {
     if (finding.kind !== 'unused-credentials' || finding.credential.type !== 'access-key') return null;
     const slot = finding.credential.slot;
     const row = parsed.rows.find((r) => r.user === finding.user);
     return row?.accessKeys.find((key) => key.slot === slot)?.lastRotated ?? null;
   };
+  // An accepted exception is not acted on either: a muted unused key stays active.
   const stale = settings.deactivateStaleKeys
-    ? staleKeys(found, sources.iam, deps.policy.protectedUsers, createdAtOf)
+    ? staleKeys(loud, sources.iam, deps.policy.protectedUsers, createdAtOf)
     : [];
 
   const summary = {
@@ -66,7 +84,9 @@ export async function runHygiene(
     counts: summarise(found),
     total: found.length,
     fresh: fresh.length,
+    muted: screened.muted.length,
     problems: parsed.problems,
+    unreadMuteTags,
   };
   if (mode === 'dry-run')
     return {
@@ -105,8 +125,15 @@ export async function runHygiene(
       notifiedFindings += told.value;
     }
   }
-  if (fresh.length > 0)
-    await deps.notifier.findingsDigest({ fresh, counts: summary.counts, generatedAt: report.generatedAt });
+  if (fresh.length > 0) {
+    const expiredMutes = screened.expired.filter((expired) => fresh.includes(expired.finding));
+    await deps.notifier.findingsDigest({
+      fresh,
+      counts: summary.counts,
+      generatedAt: report.generatedAt,
+      ...(expiredMutes.length > 0 ? { expiredMutes } : {}),
+    });
+  }
 
   const deactivated: string[] = [];
   for (const key of stale) {

@@ -24,7 +24,7 @@ import {
   type PendingSummary,
   type SweepReport,
 } from '../domain/report';
-import { sweepDateRefusal } from '../domain/sweep-date';
+import { instantOn, sweepDateRefusal } from '../domain/sweep-date';
 import type { AccountTarget } from '../ports/accounts';
 import type { JournalEntry, LockHolder } from '../ports/state';
 import { mapWithConcurrency } from '../util/concurrency';
@@ -40,7 +40,7 @@ import {
   targetsOf,
 } from './deps';
 import { execute, executeRemovals } from './execute';
-import { runHygiene } from './hygiene';
+import { type HygieneRun, runHygiene } from './hygiene';
 import { findKeyHolders } from './key-holders';
 import { acquireLease, DEFAULT_LEASE } from './lease';
 import { lookUpEmails } from './lookups';
@@ -342,9 +342,15 @@ async function sweepAccount(
   const staging = deps.stagedRemoval ? { today, policy: deps.stagedRemoval } : undefined;
   const removed = await executeRemovals(planned.removals, executor, staging);
   const reports = account.credentialReports;
+  // Only a dry run looks at another day's hygiene: an apply run DMs now, in today's windows.
+  const asOf =
+    mode === 'dry-run' && today !== dateInZone(deps.now(), deps.timeZone)
+      ? instantOn(today, deps.now(), deps.timeZone)
+      : undefined;
+  const run = { mode, sweepId, ...(stop ? { stop } : {}), ...(asOf ? { asOf } : {}) };
   const hygiene =
     deps.hygiene && reports && !stop?.aborted
-      ? await hygieneOf({ ...account, credentialReports: reports }, deps.hygiene, input, mode, sweepId, stop)
+      ? await hygieneOf({ ...account, credentialReports: reports }, deps.hygiene, input, run)
       : undefined;
   return {
     account: accountId ?? HOME_ACCOUNT,
@@ -411,12 +417,10 @@ async function hygieneOf(
   deps: Parameters<typeof runHygiene>[0],
   settings: HygieneSettings,
   sources: Parameters<typeof runHygiene>[2],
-  mode: Mode,
-  sweepId: string,
-  stop: AbortSignal | undefined,
+  run: HygieneRun,
 ): Promise<HygieneSummary | { readonly error: string }> {
   try {
-    return await runHygiene(deps, settings, sources, mode, sweepId, stop);
+    return await runHygiene(deps, settings, sources, run);
   } catch (error) {
     return { error: errorMessage(error) };
   }

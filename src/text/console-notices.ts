@@ -9,7 +9,7 @@ import type {
   OwnerUnknownNotice,
   WeekAheadNotice,
 } from '../ports/notifier';
-import { digestText } from './findings';
+import { digestOptions, digestText } from './findings';
 import type { Messages } from './messages';
 
 /**
@@ -53,7 +53,7 @@ export function findingsText({ slackId, findings }: FindingsNotice): string {
 
 /** Plain text, not Slack's mrkdwn; `savedTo` is where the attached report was written. */
 export function findingsDigestText(digest: FindingsDigest, m: Messages, savedTo?: string): string {
-  return `[admins] ${digestText(digest.fresh, digest.counts, m, { generatedAt: digest.generatedAt }, 'plain')}${
+  return `[admins] ${digestText(digest.fresh, digest.counts, m, digestOptions(digest, m), 'plain')}${
     savedTo ? `\n[admins] ${m.reportSaved(savedTo)}` : ''
   }`;
 }

@@ -1,7 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
+import type { LocalDate } from '../domain/dates';
 import { FINDING_KINDS, type Finding, type FindingKind, summarise } from '../domain/hygiene';
+import type { ExpiredMute, Mute, MutedFinding, MuteTagProblem, UnreadMuteTag } from '../domain/mutes';
+import type { FindingsDigest } from '../ports/notifier';
 import type { Messages } from './messages';
 import { escapeText } from './mrkdwn';
+import { type MuteMessages, silenceText } from './mutes';
 import { alignColumns } from './table';
 
 /** How `keywarden audit` prints findings. */
@@ -13,6 +17,17 @@ export interface RenderFindingsOptions {
   readonly generatedAt?: Date;
   /** Report rows that could not be read, and so were not audited. */
   readonly problems?: readonly string[];
+  /** Which findings are muted or had a mute run out, and the words for it. */
+  readonly mutes?: MuteListing;
+}
+
+export interface MuteListing {
+  readonly muted: readonly MutedFinding[];
+  readonly expired: readonly ExpiredMute[];
+  readonly unread: readonly UnreadMuteTag[];
+  readonly text: MuteMessages;
+  /** `audit --date`: the day the findings were computed for. */
+  readonly asOf?: LocalDate;
 }
 
 /** What a finding is about: `password`, `key-1`, `key-2` or `mfa`. */
@@ -47,15 +62,45 @@ function countsLine(counts: Readonly<Record<FindingKind, number>>, m: Messages):
 function renderTable(found: readonly Finding[], m: Messages, options: RenderFindingsOptions): string {
   const t = m.findings;
   const lines: string[] = [];
-  if (options.generatedAt) lines.push(t.reportGenerated(options.generatedAt.toISOString()), '');
-  if (found.length > 0)
+  const mutes = options.mutes;
+  if (mutes?.asOf) lines.push(mutes.text.asOf(mutes.asOf));
+  if (options.generatedAt) lines.push(t.reportGenerated(options.generatedAt.toISOString()));
+  if (lines.length > 0) lines.push('');
+  const quiet = new Map(mutes?.muted.map((muted) => [muted.finding.key, muted.silence]));
+  const loud = found.filter((f) => !quiet.has(f.key));
+  if (loud.length > 0)
     lines.push(
       ...alignColumns([
         t.tableHeader,
-        ...found.map((f) => [f.user, t.kind[f.kind], t.credential(credentialOf(f)), t.detail(f)]),
+        ...loud.map((f) => [f.user, t.kind[f.kind], t.credential(credentialOf(f)), t.detail(f)]),
       ]),
       '',
     );
+  if (mutes && mutes.muted.length > 0)
+    lines.push(
+      `${mutes.text.mutedHeading(mutes.muted.length)}:`,
+      ...alignColumns(
+        mutes.muted.map(({ finding: f, silence }) => [
+          f.user,
+          t.kind[f.kind],
+          t.credential(credentialOf(f)),
+          t.detail(f),
+          mutes.text.silence(silenceText(silence)),
+        ]),
+      ).map((line) => `  ${line}`),
+      '',
+    );
+  if (mutes && mutes.expired.length > 0)
+    lines.push(
+      `${mutes.text.expiredHeading(mutes.expired.length)}:`,
+      ...mutes.expired.map(
+        ({ finding: f, mute }) =>
+          `  ${f.user} ${t.kind[f.kind]}: ${mutes.text.expiredOn(mute.until, mute.reason)}`,
+      ),
+      '',
+    );
+  if (mutes && mutes.unread.length > 0)
+    lines.push(...mutes.unread.map((tag) => mutes.text.unreadTag(tag.user, tag.key, tag.problem)), '');
   lines.push(countsLine(summarise(found), m));
   const problems = options.problems ?? [];
   if (problems.length > 0)
@@ -65,21 +110,41 @@ function renderTable(found: readonly Finding[], m: Messages, options: RenderFind
 
 function renderJson(found: readonly Finding[], options: RenderFindingsOptions): string {
   // Dates serialise through Date#toJSON, i.e. as ISO strings.
+  const mutes = options.mutes;
   const document = {
     generatedAt: options.generatedAt?.toISOString() ?? null,
+    ...(mutes?.asOf ? { asOf: mutes.asOf } : {}),
     counts: summarise(found),
     findings: found,
+    muted: (mutes?.muted ?? []).map(({ finding, silence }) => ({
+      key: finding.key,
+      ...(silence.kind === 'protected' ? { protected: true } : muteFields(silence.mute)),
+    })),
+    expiredMutes: (mutes?.expired ?? []).map(({ finding, mute }) => ({
+      key: finding.key,
+      ...muteFields(mute),
+    })),
+    unreadMuteTags: mutes?.unread ?? [],
     problems: options.problems ?? [],
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-function renderCsv(found: readonly Finding[]): string {
+const muteFields = (mute: Mute) => ({ until: mute.until, reason: mute.reason, source: mute.source });
+
+function renderCsv(found: readonly Finding[], options: RenderFindingsOptions): string {
+  const quiet = new Map(options.mutes?.muted.map((m) => [m.finding.key, m.silence]));
+  const muteCells = (f: Finding): [string, string] => {
+    const silence = quiet.get(f.key);
+    if (!silence) return ['', ''];
+    return silence.kind === 'protected' ? ['protected', ''] : [silence.mute.until, silence.mute.reason];
+  };
   return stringify(
-    found.map((f) => [f.user, f.kind, credentialOf(f), f.detail, f.key]),
+    found.map((f) => [f.user, f.kind, credentialOf(f), f.detail, f.key, ...muteCells(f)]),
     {
       header: true,
-      columns: ['user', 'kind', 'credential', 'detail', 'key'],
+      // muted_until: the mute's last day, or `protected` for a protected user; empty when loud.
+      columns: ['user', 'kind', 'credential', 'detail', 'key', 'muted_until', 'mute_reason'],
       // IAM user names may start with + - = @; a spreadsheet opening the file must not run them.
       escape_formulas: true,
     },
@@ -99,7 +164,7 @@ export function renderFindings(
     case 'json':
       return renderJson(found, options);
     case 'csv':
-      return renderCsv(found);
+      return renderCsv(found, options);
   }
 }
 
@@ -121,9 +186,13 @@ const DIGEST_LINES = 20;
 /** How the digest marks its words: Slack mrkdwn, or plain text for a terminal. */
 export type TextMarkup = 'mrkdwn' | 'plain';
 
-const MARKUP: Readonly<
-  Record<TextMarkup, { bold(text: string): string; code(text: string): string; data(text: string): string }>
-> = {
+interface Markup {
+  bold(text: string): string;
+  code(text: string): string;
+  data(text: string): string;
+}
+
+const MARKUP: Readonly<Record<TextMarkup, Markup>> = {
   // The root user's name is `<root_account>`: every name and detail goes through the escaper.
   mrkdwn: { bold: (text) => `*${text}*`, code: (text) => `\`${text}\``, data: escapeText },
   plain: { bold: (text) => text, code: (text) => text, data: (text) => text },
@@ -152,7 +221,61 @@ export function digestText(
   for (const f of top)
     lines.push(`• ${mark.code(mark.data(f.user))} ${t.kind[f.kind]}: ${mark.data(t.detail(f))}`);
   if (found.length > top.length) lines.push(t.digestMore(found.length - top.length));
+  if (options.mutes) lines.push(...digestMuteLines(options.mutes, m, mark));
   const problems = options.problems?.length ?? 0;
   if (problems > 0) lines.push(t.digestUnreadRows(problems));
   return lines.join('\n');
+}
+
+/** The digest's muted findings (with reason and until-date), run-out mutes and unread mute tags. */
+function digestMuteLines({ muted, expired, unread, text }: MuteListing, m: Messages, mark: Markup): string[] {
+  const t = m.findings;
+  const lines: string[] = [];
+  const cap = <T>(items: readonly T[], line: (item: T) => string) => [
+    ...items.slice(0, DIGEST_LINES).map(line),
+    ...(items.length > DIGEST_LINES ? [t.digestMore(items.length - DIGEST_LINES)] : []),
+  ];
+  if (muted.length > 0)
+    lines.push(
+      mark.bold(text.mutedHeading(muted.length)),
+      ...cap(
+        muted,
+        ({ finding: f, silence }) =>
+          `• ${mark.code(mark.data(f.user))} ${t.kind[f.kind]}: ${mark.data(t.detail(f))} — ${text.silence(silenceText(silence, mark.data))}`,
+      ),
+    );
+  if (expired.length > 0)
+    lines.push(
+      mark.bold(text.expiredHeading(expired.length)),
+      ...cap(
+        expired,
+        ({ finding: f, mute }) =>
+          `• ${mark.code(mark.data(f.user))} ${t.kind[f.kind]}: ${text.expiredOn(mute.until, mark.data(mute.reason))}`,
+      ),
+    );
+  lines.push(
+    ...unread.map(
+      (tag) =>
+        `• ${text.unreadTag(mark.data(tag.user), mark.data(tag.key), dataProblem(tag.problem, mark.data))}`,
+    ),
+  );
+  return lines;
+}
+
+function dataProblem(problem: MuteTagProblem, data: (text: string) => string): MuteTagProblem {
+  if (problem.kind === 'date') return { kind: 'date', text: data(problem.text) };
+  if (problem.kind === 'kinds') return { kind: 'kinds', unknown: problem.unknown.map(data) };
+  return problem;
+}
+
+/** How a notifier words a digest: the report's time and, when any, its muted findings. */
+export function digestOptions(digest: FindingsDigest, m: Messages): RenderFindingsOptions {
+  const muted = digest.muted ?? [];
+  const expired = digest.expiredMutes ?? [];
+  const unread = digest.unreadMuteTags ?? [];
+  const any = muted.length + expired.length + unread.length > 0;
+  return {
+    generatedAt: digest.generatedAt,
+    ...(any ? { mutes: { muted, expired, unread, text: m.mutes } } : {}),
+  };
 }

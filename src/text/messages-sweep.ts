@@ -41,6 +41,7 @@ export interface SweepTexts {
     readonly fresh: number;
     readonly notified: number;
     readonly notifiedFindings: number;
+    readonly muted: number;
   }) => string;
   readonly hygieneKindCount: (count: number, kind: string) => string;
   readonly staleKey: (line: string) => string;
@@ -195,7 +196,7 @@ export const sweepJa: SweepTexts = {
   hygieneNotChecked: (error) => `IAM 点検: 未実施 — ${error}`,
   hygieneLine: (h) =>
     `IAM 点検（認証情報レポート ${h.generatedAt}）: 指摘事項${h.total}件${h.kinds.length > 0 ? `（${h.kinds.join('、')}）` : ''}、` +
-    `今回新規${h.fresh}件、所有者への DM ${h.notified}件（指摘事項${h.notifiedFindings}件）。詳細は keywarden audit`,
+    `今回新規${h.fresh}件、所有者への DM ${h.notified}件（指摘事項${h.notifiedFindings}件）、ミュート${h.muted}件。詳細は keywarden audit`,
   hygieneKindCount: (count, kind) => `${kind} ${count}件`,
   staleKey: (line) => `  古いキー ${line}`,
   reportProblem: (problem) => `  認証情報レポート ${problem}`,
@@ -294,7 +295,7 @@ export const sweepEn: SweepTexts = {
   hygieneNotChecked: (error) => `IAM hygiene: not checked — ${error}`,
   hygieneLine: (h) =>
     `IAM hygiene (credential report of ${h.generatedAt}): ${h.total} findings${h.kinds.length > 0 ? ` (${h.kinds.join(', ')})` : ''}, ` +
-    `${h.fresh} new this window, ${h.notified} owner DMs (${h.notifiedFindings} findings); details: keywarden audit`,
+    `${h.fresh} new this window, ${h.notified} owner DMs (${h.notifiedFindings} findings), ${h.muted} muted; details: keywarden audit`,
   hygieneKindCount: (count, kind) => `${count} ${kind}`,
   staleKey: (line) => `  stale key ${line}`,
   reportProblem: (problem) => `  credential report ${problem}`,

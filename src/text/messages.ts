@@ -7,6 +7,7 @@ import { type CliTexts, cliEn, cliJa } from './messages-cli';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
 import { type SweepTexts, sweepEn, sweepJa } from './messages-sweep';
 import { escapeText } from './mrkdwn';
+import { enMutes, jaMutes, type MuteMessages } from './mutes';
 import { type PendingRequestsText, pendingRequestsText } from './pending-requests';
 
 /**
@@ -110,6 +111,8 @@ export interface Messages {
   readonly cli: CliTexts;
   readonly home: HomeText;
   readonly doctor: DoctorText;
+  /** Muted hygiene findings (text/mutes.ts). */
+  readonly mutes: MuteMessages;
 }
 
 /** The worker's job kinds (src/slack/jobs.ts) as the admins read them; an unknown one shows as sent. */
@@ -215,6 +218,7 @@ const ja: Messages = {
   cli: cliJa,
   home: homeText('ja'),
   doctor: doctorText('ja'),
+  mutes: jaMutes,
 };
 
 const en: Messages = {
@@ -309,6 +313,7 @@ const en: Messages = {
   cli: cliEn,
   home: homeText('en'),
   doctor: doctorText('en'),
+  mutes: enMutes,
 };
 
 export function messages(language: Language): Messages {

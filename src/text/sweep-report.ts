@@ -52,6 +52,7 @@ function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>, m: Messages)
     t.hygieneLine({ ...hygiene, kinds }),
     ...hygiene.deactivated.map(t.staleKey),
     ...hygiene.problems.map(t.reportProblem),
+    ...hygiene.unreadMuteTags.map((tag) => `  ${m.mutes.unreadTag(tag.user, tag.key, tag.problem)}`),
   ];
 }
 

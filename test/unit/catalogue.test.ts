@@ -342,6 +342,8 @@ function report(mode: SweepReport['mode']): SweepReport {
       notified: 2,
       notifiedFindings: 5,
       deactivated: [],
+      muted: 0,
+      unreadMuteTags: [],
       problems: [],
     },
     accounts: [

@@ -49,6 +49,40 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PENDING_REPORT_DAYS: 'week' })).toThrow(/PENDING_REPORT_DAYS/);
   });
 
+  it('reads HYGIENE_MUTES as JSON (env) or as an array (config file), one kind, several or *', () => {
+    const entries = [
+      {
+        user: 'ci-bot',
+        kind: 'no-mfa',
+        until: '2026-12-31',
+        reason: 'no console use, password kept for audits',
+      },
+      { user: 'etl', kind: ['key-too-old', 'unused-credentials'], until: '2027-01-15', reason: '移行中' },
+      { user: 'legacy', kind: '*', until: '2026-06-30', reason: 'decommissioning' },
+    ];
+    const expected = [
+      { user: 'ci-bot', kinds: ['no-mfa'], until: '2026-12-31', source: 'settings' },
+      { user: 'etl', kinds: ['key-too-old', 'unused-credentials'], until: '2027-01-15', reason: '移行中' },
+      { user: 'legacy', kinds: '*', until: '2026-06-30' },
+    ];
+    expect(loadConfig({ HYGIENE_MUTES: JSON.stringify(entries) }).hygieneMutes).toMatchObject(expected);
+    const dir = mkdtempSync(join(tmpdir(), 'keywarden-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ HYGIENE_MUTES: entries }));
+    expect(loadConfig({ KEYWARDEN_CONFIG: file }).hygieneMutes).toMatchObject(expected);
+    expect(loadConfig({}).hygieneMutes).toEqual([]);
+  });
+
+  it.each([
+    ['not json', /HYGIENE_MUTES: is not JSON/],
+    ['[{"user":"a","kind":"no-mfa","until":"2026-02-30","reason":"x"}]', /HYGIENE_MUTES\.0\.until: a date/],
+    ['[{"user":"a","kind":"no-mfa","until":"2026-12-31","reason":" "}]', /HYGIENE_MUTES\.0\.reason/],
+    ['[{"user":"a","kind":"mfa","until":"2026-12-31","reason":"x"}]', /HYGIENE_MUTES\.0\.kind/],
+    ['[{"user":"a","kinds":"no-mfa","until":"2026-12-31","reason":"x"}]', /HYGIENE_MUTES\.0/],
+  ])('refuses HYGIENE_MUTES=%p, naming the entry', (value, message) => {
+    expect(() => loadConfig({ HYGIENE_MUTES: value })).toThrow(message);
+  });
+
   it('names every bad setting', () => {
     expect(() =>
       loadConfig({ NOTICE_DAYS: 'soon', TIME_ZONE: 'Mars/Olympus', LEDGER_SOURCE: 'excel' }),

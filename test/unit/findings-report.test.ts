@@ -124,7 +124,7 @@ describe('findingsReport', () => {
     expect(output).toContain('Report rows not audited (1):\n  line 8: 3 fields');
   });
 
-  it('makes no password findings without a maximum password age', () => {
+  it('reads expiry from the report’s password_next_rotation when no policy comes with it (a saved report)', () => {
     const { findings } = findingsReport(reportText(), {
       now: NOW,
       timeZone: JST,
@@ -132,7 +132,30 @@ describe('findingsReport', () => {
       format: 'json',
       messages: messages('en'),
     });
-    expect(findings.map((f) => f.kind)).not.toContain('password-expiring');
+    expect(findings.filter((f) => f.kind === 'password-expiring')).toEqual([
+      expect.objectContaining({ user: 'carol', daysLeft: 5, dueDate: '2026-05-06' }),
+    ]);
+  });
+
+  it('works expiry out from the given maximum age only when the report has no next rotation', () => {
+    const iam = new IamAccount({ clock: () => NOW, createDate: daysAgo(3000) });
+    iam.setRootAccount({ mfaActive: true });
+    iam.createUser({ userName: 'carol', createDate: daysAgo(500), passwordLastUsed: daysAgo(1) });
+    iam.createLoginProfile('carol', { createDate: daysAgo(85) });
+    iam.createVirtualMfaDevice('carol', { userName: 'carol' });
+    const text = iam.renderCredentialReport(); // no policy: password_next_rotation is N/A
+    const of = (passwordPolicy: HygienePolicy['passwordPolicy']) =>
+      findingsReport(text, {
+        now: NOW,
+        timeZone: JST,
+        policy: { ...POLICY, passwordPolicy },
+        format: 'json',
+        messages: messages('en'),
+      }).findings;
+    expect(of(null)).toEqual([]);
+    expect(of({ maxPasswordAge: 90 })).toEqual([
+      expect.objectContaining({ kind: 'password-expiring', user: 'carol', daysLeft: 5 }),
+    ]);
   });
 
   it('refuses a file that is not a credential report', () => {

@@ -124,10 +124,20 @@ describe('password expiry', () => {
   const due = (nextRotation: Date, policy = WITH_MAX_AGE, now = NOW, timeZone = JST) =>
     run([user('alice', { password: { nextRotation } })], { policy, now, timeZone });
 
-  it('is never reported without a password policy or without a maximum age', () => {
-    expect(due(daysAhead(1), DEFAULT_HYGIENE_POLICY)).toEqual([]);
-    expect(due(daysAgo(1), { ...WITH_MAX_AGE, passwordPolicy: {} })).toEqual([]);
-    expect(due(daysAgo(1), { ...WITH_MAX_AGE, passwordPolicy: null })).toEqual([]);
+  it('honours the report’s next rotation without a password policy (a saved report has none)', () => {
+    // IAM writes password_next_rotation only while the policy has a maximum age: the column is the policy.
+    expect(one(due(daysAhead(4), DEFAULT_HYGIENE_POLICY), 'password-expiring')).toMatchObject({
+      daysLeft: 4,
+      dueDate: '2026-05-05',
+    });
+    expect(kinds(due(daysAgo(1), { ...WITH_MAX_AGE, passwordPolicy: {} }))).toEqual(['password-expired']);
+    expect(kinds(due(daysAhead(30), { ...WITH_MAX_AGE, passwordPolicy: null }))).toEqual([]);
+  });
+
+  it('works nothing out from the last change without a maximum age', () => {
+    const old = [user('alice', { password: { lastChanged: daysAgo(400), nextRotation: null } })];
+    expect(run(old, { policy: DEFAULT_HYGIENE_POLICY })).toEqual([]);
+    expect(run(old, { policy: { ...WITH_MAX_AGE, passwordPolicy: {} } })).toEqual([]);
   });
 
   it.each([

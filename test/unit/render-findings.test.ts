@@ -3,8 +3,10 @@ import { parse } from 'csv-parse/sync';
 import { parseCredentialReport } from '../../src/domain/credential-report';
 import { addDays, type LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY, type Finding, findings, summarise } from '../../src/domain/hygiene';
-import { digestText, FINDINGS_FORMATS, renderFindings } from '../../src/text/findings';
+import { type Mute, screenFindings } from '../../src/domain/mutes';
+import { digestText, FINDINGS_FORMATS, type MuteListing, renderFindings } from '../../src/text/findings';
 import { messages } from '../../src/text/messages';
+import { enMutes, jaMutes } from '../../src/text/mutes';
 
 const en = messages('en');
 
@@ -102,6 +104,9 @@ describe('renderFindings as JSON', () => {
       generatedAt: '2026-05-01T01:30:00.000Z',
       counts: summarise(found),
       findings: expect.any(Array),
+      muted: [],
+      expiredMutes: [],
+      unreadMuteTags: [],
       problems: PROBLEMS,
     });
     expect(document.findings).toHaveLength(5);
@@ -140,7 +145,7 @@ describe('renderFindings as CSV', () => {
   it('writes a header and one row per finding', () => {
     const text = renderFindings(sampleFindings(), 'csv', en, { problems: PROBLEMS });
     const rows = parse(text) as string[][];
-    expect(rows[0]).toEqual(['user', 'kind', 'credential', 'detail', 'key']);
+    expect(rows[0]).toEqual(['user', 'kind', 'credential', 'detail', 'key', 'muted_until', 'mute_reason']);
     expect(rows).toHaveLength(6);
     expect(rows[1]).toEqual([
       '<root_account>',
@@ -148,6 +153,8 @@ describe('renderFindings as CSV', () => {
       'mfa',
       'root user has no MFA device',
       'finding#root-no-mfa#<root_account>#mfa#2026-W18',
+      '',
+      '',
     ]);
     expect(rows[5]).toEqual([
       'alice',
@@ -155,6 +162,8 @@ describe('renderFindings as CSV', () => {
       'mfa',
       'console password enabled without MFA',
       'finding#no-mfa#alice#mfa#2026-W18',
+      '',
+      '',
     ]);
   });
 
@@ -164,7 +173,7 @@ describe('renderFindings as CSV', () => {
   });
 
   it('writes only the header when there is nothing to report', () => {
-    expect(renderFindings([], 'csv', en)).toBe('user,kind,credential,detail,key\n');
+    expect(renderFindings([], 'csv', en)).toBe('user,kind,credential,detail,key,muted_until,mute_reason\n');
   });
 
   it('knows every format it claims', () => {
@@ -212,5 +221,87 @@ describe('digestText', () => {
 
   it('is one line when all is well', () => {
     expect(digestText([], summarise([]), en)).toBe('*IAM hygiene digest*: no findings');
+  });
+});
+
+describe('muted findings', () => {
+  const mute: Mute = {
+    user: 'alice',
+    kinds: ['no-mfa'],
+    until: '2026-06-30' as LocalDate,
+    reason: 'hardware key on order <@U0EVIL> *urgent*',
+    source: 'tag',
+  };
+  const ended: Mute = {
+    ...mute,
+    user: '+bob',
+    kinds: '*',
+    until: '2026-04-30' as LocalDate,
+    reason: 'vendor',
+  };
+  const listing = (text = enMutes): MuteListing => {
+    const screened = screenFindings(
+      sampleFindings(),
+      { mutes: [mute, ended], isProtected: (user) => user === '<root_account>' },
+      TODAY,
+    );
+    return {
+      muted: screened.muted,
+      expired: screened.expired,
+      unread: [{ user: 'carol', key: 'keywarden:mute', problem: { kind: 'date', text: 'soon' } }],
+      text,
+    };
+  };
+
+  it('are listed apart in the table, with reason and until-date, and expired mutes are named', () => {
+    const text = renderFindings(sampleFindings(), 'table', en, { mutes: { ...listing(), asOf: TODAY } });
+    expect(text).toContain('Audited as of 2026-05-01\n');
+    expect(text).toMatch(
+      /Muted \(2; no DM, no ping\):\n {2}<root_account> +root-no-mfa +mfa +root user has no MFA device +protected user\n {2}alice +no-mfa +mfa +console password enabled without MFA +muted until 2026-06-30 \(IAM tag\): hardware key/,
+    );
+    expect(text).toContain(
+      'Mutes that expired (2; these ping again):\n  +bob key-too-old: mute ended 2026-04-30: vendor',
+    );
+    expect(text).toContain(
+      'IAM user carol, tag keywarden:mute ignored: until=soon is not a date as YYYY-MM-DD',
+    );
+    const main = text.slice(0, text.indexOf('Muted'));
+    expect(main).not.toMatch(/alice +no-mfa/);
+    expect(text).toContain('5 findings:');
+  });
+
+  it('carry their mute in JSON and CSV', () => {
+    const document = JSON.parse(renderFindings(sampleFindings(), 'json', en, { mutes: listing() }));
+    expect(document.muted).toEqual([
+      { key: 'finding#root-no-mfa#<root_account>#mfa#2026-W18', protected: true },
+      { key: 'finding#no-mfa#alice#mfa#2026-W18', until: '2026-06-30', reason: mute.reason, source: 'tag' },
+    ]);
+    expect(document.expiredMutes).toHaveLength(2);
+    const rows = parse(renderFindings(sampleFindings(), 'csv', en, { mutes: listing() })) as string[][];
+    expect(rows.map((row) => row.slice(5))).toEqual([
+      ['muted_until', 'mute_reason'],
+      ['protected', ''],
+      ['', ''],
+      ['', ''],
+      ['', ''],
+      ['2026-06-30', mute.reason],
+    ]);
+  });
+
+  it('are listed as muted in the digest, reasons escaped for Slack, in the configured language', () => {
+    const found = sampleFindings();
+    const english = digestText(found, summarise(found), en, { mutes: listing() });
+    expect(english).toContain('*Muted (2; no DM, no ping)*');
+    expect(english).toContain(
+      '• `alice` no-mfa: console password enabled without MFA — muted until 2026-06-30 (IAM tag): hardware key on order &lt;@U0EVIL&gt; *urgent*',
+    );
+    expect(english).not.toContain('<@U0EVIL>');
+    expect(english).toContain(
+      '*Mutes that expired (2; these ping again)*\n• `+bob` key-too-old: mute ended 2026-04-30: vendor',
+    );
+    const ja = digestText(found, summarise(found), messages('ja'), { mutes: listing(jaMutes) });
+    expect(ja).toContain('*ミュート中の指摘（2件、DM・通知なし）*');
+    expect(ja).toContain('— 保護対象ユーザー');
+    expect(ja).toContain('ミュートは 2026-04-30 で終了しました: vendor');
   });
 });

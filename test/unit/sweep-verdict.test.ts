@@ -19,10 +19,12 @@ const hygiene: HygieneSummary = {
   counts: {} as HygieneSummary['counts'],
   total: 0,
   fresh: 0,
+  muted: 0,
   notified: 0,
   notifiedFindings: 0,
   deactivated: [],
   problems: [],
+  unreadMuteTags: [],
 };
 
 function report(overrides: Partial<SweepReport> = {}): SweepReport {

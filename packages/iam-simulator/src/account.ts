@@ -385,6 +385,31 @@ function documentText(document: PolicyDocumentInput | undefined): string {
   return typeof document === 'string' ? document : JSON.stringify(document);
 }
 
+// IAM's Tag shape: a key of 1-128 and a value of 0-256 characters, both from letters, digits,
+// spaces and `_.:/=+-@` (no comma, no `*`, nothing XML would have to escape).
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const MAX_TAG_KEY = 128;
+const MAX_TAG_VALUE = 256;
+
+function checkTag(tag: Tag): void {
+  const length = (text: string) => [...text].length;
+  const problems = [
+    ...(length(tag.key) < 1 || length(tag.key) > MAX_TAG_KEY
+      ? [`Member must have length between 1 and ${MAX_TAG_KEY} (key)`]
+      : []),
+    ...(TAG_TEXT.test(tag.key) ? [] : ['Member must satisfy regular expression pattern (key)']),
+    ...(length(tag.value) > MAX_TAG_VALUE
+      ? [`Member must have length less than or equal to ${MAX_TAG_VALUE} (value)`]
+      : []),
+    ...(TAG_TEXT.test(tag.value) ? [] : ['Member must satisfy regular expression pattern (value)']),
+  ];
+  if (problems.length > 0)
+    throw new IamError(
+      'ValidationError',
+      `Tag ${tag.key} failed to satisfy constraint: ${problems.join('; ')}: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`,
+    );
+}
+
 function tagList(tags: TagsInput | undefined): Tag[] {
   if (tags === undefined) return [];
   if (Array.isArray(tags)) return tags.map((t: Tag) => ({ key: t.key, value: t.value }));
@@ -507,7 +532,9 @@ export class IamAccount {
 
   tagUser(userName: string, tags: TagsInput): void {
     const user = this.user(userName);
-    for (const tag of tagList(tags)) {
+    const list = tagList(tags);
+    for (const tag of list) checkTag(tag);
+    for (const tag of list) {
       const existing = user.tags.findIndex((t) => t.key === tag.key);
       if (existing >= 0) user.tags[existing] = tag;
       else user.tags.push(tag);
