@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 
-import { readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   carryOnWithoutStdout,
   type SignalStop,
@@ -10,6 +11,9 @@ import {
   stopOnSignals,
   sweepStopMessage,
 } from './cli/interrupts';
+import { startProgress } from './cli/progress';
+import { resetDemo } from './cli/reset-demo';
+import { layoutOf } from './cli/terminal';
 import { unlockCommand } from './cli/unlock';
 import { embeddedFor, loadEmbedded } from './compose/load-embedded';
 import { type Config, ConfigError } from './config';
@@ -18,7 +22,7 @@ import { ensureDemo } from './demo/seed';
 import { renderChecks, runDoctor } from './doctor';
 import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
-import { summaryFields, sweepVerdict } from './domain/report';
+import { type SweepReport, summaryFields, sweepVerdict } from './domain/report';
 import { sweepDateRefusal } from './domain/sweep-date';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
@@ -32,6 +36,22 @@ import { errorMessage } from './util/errors';
 const EXIT_FAILED = 1;
 /** A setting or an argument is wrong: nothing was done. */
 const EXIT_CONFIG = 2;
+/** `audit` ran and found something, as security scanners exit (a CI step fails on it). */
+const EXIT_FINDINGS = 3;
+
+/**
+ * The version of `sweep --json`'s document. Field names are stable within a version; a change
+ * that removes or renames a field, or changes its meaning, bumps it.
+ */
+export const SWEEP_SCHEMA_VERSION = 1;
+
+/** The package's version, from its package.json next to `dist/` (or `src/`). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
 
 function isoDate(text: string): LocalDate {
   const date = parseIsoDate(text);
@@ -53,7 +73,7 @@ async function sweepCommand(
   signals: SignalStop | null,
 ): Promise<number> {
   const config = await loadConfigWithSecrets();
-  const log = createLogger(config.logLevel, { command: 'sweep' });
+  const log = createLogger(config.logLevel, { command: 'sweep' }, config.logFormat);
   const mode = options.apply ? 'apply' : 'dry-run';
   // Checked here too, before the demo is seeded, so that a refused run leaves no trace at all.
   const refusal = sweepDateRefusal(mode, options.date, dateInZone(new Date(), config.timeZone));
@@ -67,13 +87,18 @@ async function sweepCommand(
       `Seeded the demo account and ledger under ${join(config.home, 'demo')} from examples/.\n`,
     );
 
+  const progress = startProgress(process.stderr, 'sweep', config.language);
   const runtime = await buildRuntime(
     config,
-    { write: (line) => process.stdout.write(`${line}\n`) },
+    { write: (line) => progress.above(() => process.stdout.write(`${line}\n`)) },
     embeddedFor(config),
-  );
+  ).catch((error: unknown) => {
+    progress.stop();
+    throw error;
+  });
   try {
-    if (runtime.embedded.length > 0) process.stderr.write(`Embedded: ${runtime.embedded.join(', ')}\n`);
+    if (runtime.embedded.length > 0)
+      progress.above(() => process.stderr.write(`Embedded: ${runtime.embedded.join(', ')}\n`));
     const early = signals?.received();
     if (early) {
       process.stderr.write(`keywarden: ${early} before the sweep began: nothing was done.\n`);
@@ -84,15 +109,24 @@ async function sweepCommand(
       ...(options.date ? { date: options.date } : {}),
       ...(signals ? { stop: signals.signal } : {}),
     });
-    process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`);
+    progress.stop();
+    process.stdout.write(
+      `${options.json ? sweepJson(report) : renderReport(report, { ...layoutOf(process.stdout, process.env), timeZone: config.timeZone })}\n`,
+    );
     log.info('sweep finished', summaryFields(report));
     const verdict = sweepVerdict(report);
     if (verdict === 'stopped' && report.stopped)
       return stoppedExit(report.sweepId, report.stopped.reason, signals);
     return verdict === 'failed' ? EXIT_FAILED : 0;
   } finally {
+    progress.stop();
     await runtime.close();
   }
+}
+
+/** `sweep --json`: the report under its schema version. */
+function sweepJson(report: SweepReport): string {
+  return JSON.stringify({ schemaVersion: SWEEP_SCHEMA_VERSION, ...report }, null, 2);
 }
 
 /** An apply sweep that stopped early: 130/143 when a signal asked it to, 1 when it lost its lock. */
@@ -107,6 +141,7 @@ function stoppedExit(sweepId: string, reason: string, signals: SignalStop | null
 async function auditCommand(options: {
   credentialReport?: string;
   format: FindingsFormat;
+  json?: boolean;
   maxPasswordAge?: number;
 }): Promise<number> {
   const config = await loadConfigWithSecrets();
@@ -116,7 +151,8 @@ async function auditCommand(options: {
       now,
       timeZone: config.timeZone,
       policy,
-      format: options.format,
+      format: options.json ? 'json' : options.format,
+      layout: layoutOf(process.stdout, process.env),
       ...(generatedAt ? { generatedAt } : {}),
     });
 
@@ -129,49 +165,60 @@ async function auditCommand(options: {
     });
   } else {
     if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
-    const runtime = await buildRuntime(
-      config,
-      { write: (line) => process.stderr.write(`${line}\n`) },
-      embeddedFor(config),
-    );
+    const progress = startProgress(process.stderr, 'credential-report', config.language);
     try {
-      const [report, passwordPolicy] = await Promise.all([
-        runtime.credentialReports.fetch(),
-        runtime.credentialReports.passwordPolicy(),
-      ]);
-      result = findingsOf(report.csv, { ...config.hygiene, passwordPolicy }, report.generatedAt);
+      const runtime = await buildRuntime(
+        config,
+        { write: (line) => progress.above(() => process.stderr.write(`${line}\n`)) },
+        embeddedFor(config),
+      );
+      try {
+        const [report, passwordPolicy] = await Promise.all([
+          runtime.credentialReports.fetch(),
+          runtime.credentialReports.passwordPolicy(),
+        ]);
+        result = findingsOf(report.csv, { ...config.hygiene, passwordPolicy }, report.generatedAt);
+      } finally {
+        await runtime.close();
+      }
     } finally {
-      await runtime.close();
+      progress.stop();
     }
   }
   process.stdout.write(`${result.output}\n`);
-  return 0;
+  return result.findings.length > 0 ? EXIT_FINDINGS : 0;
 }
 
 async function digestCommand(): Promise<number> {
   const config = await loadConfigWithSecrets();
   const now = new Date();
   if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
+  const progress = startProgress(process.stderr, 'digest', config.language);
   const runtime = await buildRuntime(
     config,
-    { write: (line) => process.stdout.write(`${line}\n`) },
+    { write: (line) => progress.above(() => process.stdout.write(`${line}\n`)) },
     embeddedFor(config),
-  );
+  ).catch((error: unknown) => {
+    progress.stop();
+    throw error;
+  });
   try {
     const result = await runDigest(digestDepsOf(runtime));
+    progress.stop();
     process.stdout.write(
       `Digest sent: ${result.total} findings from the report of ${result.generatedAt}` +
         `${result.archivedAt ? `, archived to ${result.archivedAt}` : ''}\n`,
     );
     return 0;
   } finally {
+    progress.stop();
     await runtime.close();
   }
 }
 
 async function serveCommand(): Promise<number> {
   const config = await loadConfigWithSecrets();
-  const log = createLogger(config.logLevel, { command: 'serve' });
+  const log = createLogger(config.logLevel, { command: 'serve' }, config.logFormat);
   const { serve } = require('./serve') as typeof import('./serve.js');
   const serving = await serve(config, log);
   const signals = stopOnSignals((signal, first) =>
@@ -193,17 +240,12 @@ async function doctorCommand(): Promise<number> {
   return checks.every((c) => c.ok) ? 0 : EXIT_FAILED;
 }
 
-async function resetDemo(): Promise<number> {
-  const config = await loadConfigWithSecrets();
-  await rm(join(config.home, 'demo'), { recursive: true, force: true });
-  await rm(join(config.home, 'dynamodb'), { recursive: true, force: true });
-  await ensureDemo(config.home, dateInZone(new Date(), config.timeZone));
-  process.stdout.write(`Demo data re-seeded under ${join(config.home, 'demo')}.\n`);
-  return 0;
-}
-
 export function program(): Command {
-  const cli = new Command('keywarden').description('Keeps AWS IAM access keys from outliving their purpose.');
+  const cli = new Command('keywarden')
+    .description('Keeps AWS IAM access keys from outliving their purpose.')
+    .version(packageVersion())
+    // Usage errors throw (and exit 2 in main) instead of commander ending the process with 1.
+    .exitOverride();
   cli
     .command('sweep')
     .description('plan (and with --apply, carry out) notices and teardowns from the key-request ledger')
@@ -240,6 +282,7 @@ export function program(): Command {
     .addOption(
       new Option('--format <format>', 'output format').choices([...FINDINGS_FORMATS]).default('table'),
     )
+    .addOption(new Option('--json', 'same as --format json').conflicts('format'))
     .action(async (options) => {
       process.exitCode = await auditCommand(options);
     });
@@ -279,19 +322,34 @@ export function program(): Command {
     .command('demo-reset')
     .description('re-seed the embedded demo (ledger, people, IAM account, state) from examples/')
     .action(async () => {
-      process.exitCode = await resetDemo();
+      const config = await loadConfigWithSecrets();
+      const demo = await resetDemo(config.home, dateInZone(new Date(), config.timeZone));
+      process.stdout.write(`Demo data re-seeded under ${demo}.\n`);
+      process.exitCode = 0;
     });
   return cli;
 }
 
-if (require.main === module) {
-  carryOnWithoutStdout();
-  program()
-    .parseAsync(process.argv)
-    .catch((error: unknown) => {
-      const message = errorMessage(error);
-      process.stderr.write(`keywarden: ${message}\n`);
-      process.exitCode =
-        error instanceof ConfigError || error instanceof SweepDateError ? EXIT_CONFIG : EXIT_FAILED;
-    });
+/** The exit code of an error that ended a command. */
+function exitCodeOf(error: unknown): number {
+  // Help and --version end with exit code 0; anything else commander rejects is a usage error.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_CONFIG;
+  return error instanceof ConfigError || error instanceof SweepDateError ? EXIT_CONFIG : EXIT_FAILED;
 }
+
+/** Runs the CLI on `argv` (`bin/keywarden.js` calls this once it has checked the Node version). */
+export function main(argv: readonly string[]): Promise<void> {
+  carryOnWithoutStdout();
+  return program()
+    .parseAsync([...argv])
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        // Commander has already printed its own usage errors, help and version.
+        if (!(error instanceof CommanderError)) process.stderr.write(`keywarden: ${errorMessage(error)}\n`);
+        process.exitCode = exitCodeOf(error);
+      },
+    );
+}
+
+if (require.main === module) void main(process.argv);

@@ -1,6 +1,7 @@
 import { parseCredentialReport } from '../domain/credential-report';
 import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { type FindingsFormat, renderFindings } from '../text/findings';
+import type { Layout } from '../text/style';
 
 export interface FindingsReportOptions {
   readonly now: Date;
@@ -11,6 +12,8 @@ export interface FindingsReportOptions {
   readonly format: FindingsFormat;
   /** When IAM generated the report, if known; a saved CSV does not say. */
   readonly generatedAt?: Date;
+  /** The table's width and colour on a terminal. */
+  readonly layout?: Layout;
 }
 
 export interface FindingsReportResult {
@@ -31,6 +34,8 @@ export function findingsReport(csvText: string, options: FindingsReportOptions):
   const problems = [...report.problems];
   const output = renderFindings(found, options.format, {
     problems,
+    timeZone: options.timeZone,
+    ...(options.layout ? { layout: options.layout } : {}),
     ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
   });
   return { output, findings: found, problems };

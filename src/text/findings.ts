@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
+import { localTime } from '../domain/dates';
 import { FINDING_KINDS, type Finding, type FindingKind, summarise } from '../domain/hygiene';
 import { escapeText } from './mrkdwn';
+import { type Layout, PLAIN_LAYOUT } from './style';
 import { alignColumns } from './table';
 
 /** How `keywarden audit` prints findings. */
@@ -12,7 +14,17 @@ export interface RenderFindingsOptions {
   readonly generatedAt?: Date;
   /** Report rows that could not be read, and so were not audited. */
   readonly problems?: readonly string[];
+  /** The table's width and colour on a terminal. */
+  readonly layout?: Layout;
+  /** Shows `generatedAt` in the ledger's time zone in the table (JSON keeps the ISO instant). */
+  readonly timeZone?: string;
 }
+
+/**
+ * The version of `audit --format json`'s document. Field names are stable within a version; a
+ * change that removes or renames a field, or changes its meaning, bumps it.
+ */
+export const FINDINGS_SCHEMA_VERSION = 1;
 
 /** What a finding is about: `password`, `key-1`, `key-2` or `mfa`. */
 export function credentialOf(finding: Finding): string {
@@ -42,14 +54,27 @@ function countsLine(counts: Readonly<Record<FindingKind, number>>): string {
 }
 
 function renderTable(found: readonly Finding[], options: RenderFindingsOptions): string {
+  const { paint, columns } = options.layout ?? PLAIN_LAYOUT;
   const lines: string[] = [];
-  if (options.generatedAt) lines.push(`Credential report generated ${options.generatedAt.toISOString()}`, '');
+  if (options.generatedAt) {
+    const when = options.timeZone
+      ? localTime(options.generatedAt, options.timeZone)
+      : options.generatedAt.toISOString();
+    lines.push(`Credential report generated ${when}`, '');
+  }
   if (found.length > 0)
     lines.push(
-      ...alignColumns([
-        ['user', 'kind', 'credential', 'detail'],
-        ...found.map((f) => [f.user, f.kind, credentialOf(f), f.detail]),
-      ]),
+      ...alignColumns(
+        [
+          ['user', 'kind', 'credential', 'detail'],
+          ...found.map((f) => [f.user, f.kind, credentialOf(f), f.detail]),
+        ],
+        {
+          ...(columns ? { maxWidth: columns } : {}),
+          flexible: [0, 3],
+          style: (text, row) => (row === 0 ? paint('heading', text) : text),
+        },
+      ),
       '',
     );
   lines.push(countsLine(summarise(found)));
@@ -66,6 +91,7 @@ function renderTable(found: readonly Finding[], options: RenderFindingsOptions):
 function renderJson(found: readonly Finding[], options: RenderFindingsOptions): string {
   // Dates serialise through Date#toJSON, i.e. as ISO strings.
   const document = {
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
     generatedAt: options.generatedAt?.toISOString() ?? null,
     counts: summarise(found),
     findings: found,

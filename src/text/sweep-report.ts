@@ -1,8 +1,9 @@
-import { toLedgerText } from '../domain/dates';
+import { localTime, toLedgerText } from '../domain/dates';
 import { maskKeyId } from '../domain/iam';
 import { malformedRows } from '../domain/ledger';
 import type { Action } from '../domain/planner';
 import {
+  type ActionOutcome,
   type ActionResult,
   countByKind,
   rowsOf,
@@ -10,6 +11,7 @@ import {
   scheduledDeletions,
 } from '../domain/report';
 import type { Messages } from './messages';
+import { type Layout, PLAIN_LAYOUT, type Tone } from './style';
 import { alignColumns } from './table';
 
 function describeAction(action: Action): string {
@@ -54,39 +56,74 @@ function resultRow(result: ActionResult): string[] {
   ];
 }
 
-function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>): string[] {
+/** When the credential report was generated: in `timeZone` on a console, as recorded elsewhere. */
+function reportTime(generatedAt: string, timeZone: string | undefined): string {
+  const instant = new Date(generatedAt);
+  return timeZone && !Number.isNaN(instant.getTime()) ? localTime(instant, timeZone) : generatedAt;
+}
+
+function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>, timeZone?: string): string[] {
   if ('error' in hygiene) return [`IAM hygiene: not checked — ${hygiene.error}`];
   const kinds = Object.entries(hygiene.counts)
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${n} ${kind}`)
     .join(', ');
   return [
-    `IAM hygiene (credential report of ${hygiene.generatedAt}): ${hygiene.total} findings${kinds ? ` (${kinds})` : ''}, ` +
+    `IAM hygiene (credential report of ${reportTime(hygiene.generatedAt, timeZone)}): ${hygiene.total} findings${kinds ? ` (${kinds})` : ''}, ` +
       `${hygiene.fresh} new this window, ${hygiene.notified} owner DMs (${hygiene.notifiedFindings} findings); details: keywarden audit`,
     ...hygiene.deactivated.map((line) => `  stale key ${line}`),
     ...hygiene.problems.map((problem) => `  credential report ${problem}`),
   ];
 }
 
+/** How a console report is laid out; the time zone shows IAM's timestamps as the ledger's people read them. */
+export interface ReportLayout extends Layout {
+  readonly timeZone?: string;
+}
+
+const OUTCOME_TONE: Readonly<Record<ActionOutcome, Tone>> = { failed: 'bad', done: 'good', planned: 'dim' };
+
 /** The report a person reads at the end of `keywarden sweep`. */
-export function renderReport(report: SweepReport): string {
+export function renderReport(report: SweepReport, layout: ReportLayout = PLAIN_LAYOUT): string {
+  const { paint } = layout;
+  const title = (text: string) => paint('heading', text);
+  // The header row in bold; the long columns give way on a narrow terminal.
+  const table = (
+    rows: readonly (readonly string[])[],
+    flexible: readonly number[],
+    tone: (row: number, column: number) => Tone | null = () => null,
+  ) =>
+    alignColumns(rows, {
+      ...(layout.columns ? { maxWidth: layout.columns } : {}),
+      flexible,
+      style: (text, row, column) => {
+        const toned = row === 0 ? 'heading' : tone(row - 1, column);
+        return toned ? paint(toned, text) : text;
+      },
+    });
   const lines: string[] = [
-    `Keywarden sweep ${report.sweepId} — ${report.mode === 'apply' ? 'APPLY' : 'dry run (nothing changed; pass --apply to act)'}`,
+    title(
+      `Keywarden sweep ${report.sweepId} — ${report.mode === 'apply' ? 'APPLY' : 'dry run (nothing changed; pass --apply to act)'}`,
+    ),
     `today ${report.today}, ledger ${report.ledger}`,
     '',
   ];
   if (report.results.length > 0) {
+    const rows = [['row', 'action', 'outcome', 'what', 'detail'], ...report.results.map(resultRow)];
     lines.push(
-      'Actions:',
-      ...alignColumns([['row', 'action', 'outcome', 'what', 'detail'], ...report.results.map(resultRow)]),
+      title('Actions:'),
+      ...table(rows, [3, 4], (row, column) => {
+        const outcome = report.results[row]?.outcome;
+        return column === 2 && outcome ? OUTCOME_TONE[outcome] : null;
+      }),
       '',
     );
-  } else lines.push('Actions: none', '');
+  } else lines.push(`${title('Actions:')} none`, '');
 
   const scheduled = scheduledDeletions(report);
   if (scheduled.length > 0)
     lines.push(
-      'Scheduled deletions (final notice sent; a new end date or an extension request stops them):',
+      title('Scheduled deletions (final notice sent; a new end date or an extension request stops them):'),
       ...scheduled.map(
         ({ deleteOn, count }) =>
           `  ${count === 1 ? '1 key' : `${count} keys`} will be deleted on ${toLedgerText(deleteOn)}`,
@@ -97,31 +134,36 @@ export function renderReport(report: SweepReport): string {
   const attention = report.skips.filter((skip) => skip.attention);
   if (attention.length > 0)
     lines.push(
-      'Needs attention (not acted on):',
-      ...alignColumns([
-        ['row', 'reason', 'detail'],
-        ...attention.map((skip) => [String(skip.row.rowNumber), skip.reason, skip.detail]),
-      ]),
+      paint('warn', 'Needs attention (not acted on):'),
+      ...table(
+        [
+          ['row', 'reason', 'detail'],
+          ...attention.map((skip) => [String(skip.row.rowNumber), skip.reason, skip.detail]),
+        ],
+        [2],
+      ),
       '',
     );
   const problems = malformedRows(report.problems);
   if (problems.length > 0)
     lines.push(
-      'Malformed rows (never acted on):',
+      paint('warn', 'Malformed rows (never acted on):'),
       ...problems.map((problem) => `  row ${problem.rowNumber}: ${problem.problems.join('; ')}`),
       '',
     );
 
   if (report.accounts)
     lines.push(
-      'Accounts:',
-      ...report.accounts.map((a) => `  ${a.account}: ${a.ok ? 'swept' : `FAILED — ${a.error}`}`),
+      title('Accounts:'),
+      ...report.accounts.map(
+        (a) => `  ${a.account}: ${a.ok ? 'swept' : paint('bad', `FAILED — ${a.error}`)}`,
+      ),
       '',
     );
-  if (report.hygiene) lines.push(...hygieneLines(report.hygiene), '');
+  if (report.hygiene) lines.push(...hygieneLines(report.hygiene, layout.timeZone), '');
   if (report.stopped)
     lines.push(
-      `STOPPED EARLY: ${report.stopped.reason}.`,
+      paint('bad', `STOPPED EARLY: ${report.stopped.reason}.`),
       'Actions not listed above were not started; the next sweep does them (the journal remembers what is done).',
       '',
     );

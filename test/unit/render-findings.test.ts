@@ -88,12 +88,13 @@ describe('renderFindings as a table', () => {
 });
 
 describe('renderFindings as JSON', () => {
-  it('gives generatedAt, counts for every kind, the findings with ISO dates, and the problems', () => {
+  it('gives its schema version, generatedAt, counts for every kind, the findings with ISO dates, and the problems', () => {
     const found = sampleFindings();
     const document = JSON.parse(
       renderFindings(found, 'json', { generatedAt: GENERATED, problems: PROBLEMS }),
     ) as Record<string, unknown>;
     expect(document).toEqual({
+      schemaVersion: 1,
       generatedAt: '2026-05-01T01:30:00.000Z',
       counts: summarise(found),
       findings: expect.any(Array),
