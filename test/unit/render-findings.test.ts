@@ -52,6 +52,14 @@ describe('renderFindings as a table', () => {
     );
   });
 
+  it("shows when the report was generated in the ledger's time zone", () => {
+    const table = renderFindings(sampleFindings(), 'table', {
+      generatedAt: GENERATED,
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(table.split('\n')[0]).toBe('Credential report generated 2026/05/01 10:30 (+09:00)');
+  });
+
   it('says so when there is nothing to report', () => {
     expect(renderFindings([], 'table')).toBe('no findings\n');
   });
