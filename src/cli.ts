@@ -20,7 +20,7 @@ import { type Config, ConfigError } from './config';
 import { buildRuntime, digestDepsOf, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { renderChecks, runDoctor } from './doctor';
-import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
+import { dateInZone, type LocalDate, localTime, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
 import { type SweepReport, summaryFields, sweepVerdict } from './domain/report';
 import { sweepDateRefusal } from './domain/sweep-date';
@@ -206,7 +206,7 @@ async function digestCommand(): Promise<number> {
     const result = await runDigest(digestDepsOf(runtime));
     progress.stop();
     process.stdout.write(
-      `Digest sent: ${result.total} findings from the report of ${result.generatedAt}` +
+      `Digest sent: ${result.total} findings from the report of ${localTime(new Date(result.generatedAt), config.timeZone)}` +
         `${result.archivedAt ? `, archived to ${result.archivedAt}` : ''}\n`,
     );
     return 0;
@@ -218,7 +218,12 @@ async function digestCommand(): Promise<number> {
 
 async function serveCommand(): Promise<number> {
   const config = await loadConfigWithSecrets();
-  const log = createLogger(config.logLevel, { command: 'serve' }, config.logFormat);
+  // A long-running service's log is its only output: on a terminal it is text, but at LOG_LEVEL.
+  const log = createLogger(
+    config.logLevel,
+    { command: 'serve' },
+    config.logFormat ?? (process.stderr.isTTY ? 'text' : 'json'),
+  );
   const { serve } = require('./serve') as typeof import('./serve.js');
   const serving = await serve(config, log);
   const signals = stopOnSignals((signal, first) =>
