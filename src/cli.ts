@@ -30,6 +30,7 @@ import { findingsReport } from './reports/findings-report';
 import { runDigest } from './sweep/digest';
 import { runSweep, SweepDateError } from './sweep/run-sweep';
 import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
+import { accountStep } from './text/progress';
 import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
 
@@ -108,6 +109,9 @@ async function sweepCommand(
       mode,
       ...(options.date ? { date: options.date } : {}),
       ...(signals ? { stop: signals.signal } : {}),
+      onAccount: ({ account, n, of }) => {
+        if (of > 1) progress.step(accountStep(account, n, of, config.language));
+      },
     });
     progress.stop();
     process.stdout.write(

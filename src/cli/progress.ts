@@ -8,6 +8,8 @@ type Stream = Pick<NodeJS.WriteStream, 'isTTY' | 'write'>;
 export interface Progress {
   /** Prints something else (a console notice) above the line: clears it, prints, draws it again. */
   above(print: () => void): void;
+  /** What the work is at now (e.g. which account), shown beside what it is. */
+  step(text: string): void;
   /** Clears the line for good. */
   stop(): void;
 }
@@ -18,10 +20,13 @@ export interface Progress {
  * nothing.
  */
 export function startProgress(stream: Stream, work: Work, language: Language): Progress {
-  if (!stream.isTTY) return { above: (print) => print(), stop: () => undefined };
+  if (!stream.isTTY) return { above: (print) => print(), step: () => undefined, stop: () => undefined };
   const started = Date.now();
+  let step: string | undefined;
   const show = () =>
-    stream.write(`${CLEAR_LINE}${progressLine(work, Math.floor((Date.now() - started) / 1000), language)}`);
+    stream.write(
+      `${CLEAR_LINE}${progressLine(work, Math.floor((Date.now() - started) / 1000), language, step)}`,
+    );
   show();
   const ticker = setInterval(show, 1000);
   // The line must never keep the process alive by itself.
@@ -33,6 +38,10 @@ export function startProgress(stream: Stream, work: Work, language: Language): P
       stream.write(CLEAR_LINE);
       print();
       show();
+    },
+    step: (text) => {
+      step = text;
+      if (!stopped) show();
     },
     stop: () => {
       if (stopped) return;

@@ -50,6 +50,12 @@ export interface SweepOptions {
    * writes back what it did, reports and releases the lock. The reason is shown as the cause.
    */
   readonly stop?: AbortSignal;
+  /** Told as each account's sweep begins (1-based), for a progress line over many accounts. */
+  readonly onAccount?: (progress: {
+    readonly account: string;
+    readonly n: number;
+    readonly of: number;
+  }) => void;
 }
 
 export class SweepLockedError extends Error {
@@ -189,11 +195,12 @@ async function sweep(
   const accounts: AccountOutcome[] = [];
   const covered = new Set<LedgerRow>();
   const notReached = new Set<string>();
-  for (const target of all) {
+  for (const [index, target] of all.entries()) {
     if (stop?.aborted) {
       notReached.add(target.id ?? HOME_ACCOUNT);
       continue;
     }
+    options.onAccount?.({ account: target.id ?? HOME_ACCOUNT, n: index + 1, of: all.length });
     const outcome = await sweepAccount(
       deps,
       targets,

@@ -16,7 +16,12 @@ const WORK: Readonly<Record<Language, Readonly<Record<Work, string>>>> = {
   },
 };
 
-/** `reading the ledger and IAM, planning and acting… 12 s` */
-export function progressLine(work: Work, seconds: number, language: Language): string {
-  return `${WORK[language][work]}… ${seconds} s`;
+/** `reading the ledger and IAM, planning and acting (account 3/12: 111122223333)… 12 s` */
+export function progressLine(work: Work, seconds: number, language: Language, step?: string): string {
+  return `${WORK[language][work]}${step ? ` (${step})` : ''}… ${seconds} s`;
+}
+
+/** Which of several accounts a sweep is at. */
+export function accountStep(account: string, n: number, of: number, language: Language): string {
+  return language === 'ja' ? `アカウント ${n}/${of}: ${account}` : `account ${n}/${of}: ${account}`;
 }

@@ -1,6 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IamAccount, type IamServer, startIamServer } from '@keywarden/iam-simulator';
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
+import { HOME_ACCOUNT } from '../../src/domain/accounts';
 import { runSweep } from '../../src/sweep/run-sweep';
 import { csvGrid, World } from '../support/world';
 
@@ -114,12 +115,20 @@ describe('a sweep across several accounts', () => {
     });
     const third = await account(THIRD);
 
+    const begun: { account: string; n: number; of: number }[] = [];
     const report = await runSweep(world.deps({ accounts: [second.target, third.target] }), {
       mode: 'apply',
       stop: stop.signal,
+      onAccount: (progress) => begun.push(progress),
     });
 
     expect(report.stopped).toBeDefined();
+    // The progress line heard of the accounts begun, and only those.
+    expect(begun).toEqual([
+      // The home account's id is known only once its sweep has begun.
+      { account: HOME_ACCOUNT, n: 1, of: 3 },
+      { account: SECOND, n: 2, of: 3 },
+    ]);
     // The teardown under way finished; the third account was never started.
     expect(second.server.stats.byAction.DeleteUser).toBe(1);
     expect(third.server.stats.requests).toBe(0);

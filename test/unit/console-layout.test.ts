@@ -9,6 +9,7 @@ import { resetDemo } from '../../src/cli/reset-demo';
 import { columnsOf, layoutOf, wantsColour } from '../../src/cli/terminal';
 import type { LocalDate } from '../../src/domain/dates';
 import { createLogger, logOutput } from '../../src/log';
+import { accountStep } from '../../src/text/progress';
 import { alignColumns, truncate } from '../../src/text/table';
 
 const TODAY = '2026-11-24' as LocalDate;
@@ -159,6 +160,18 @@ describe('the progress line', () => {
     progress.stop();
     expect(writes.at(-1)).toBe('\r\u001b[2K');
     expect(writes).toHaveLength(4);
+  });
+
+  it('shows what the work is at, e.g. which of several accounts', () => {
+    const { writes, stream } = fakeStream(true);
+    const progress = startProgress(stream, 'sweep', 'ja');
+    progress.step(accountStep('111122223333', 2, 3, 'ja'));
+    expect(writes.at(-1)).toBe(
+      '\r\u001b[2K台帳と IAM を読み、計画・実行しています (アカウント 2/3: 111122223333)… 0 s',
+    );
+    progress.stop();
+    progress.step('late');
+    expect(writes.at(-1)).toBe('\r\u001b[2K');
   });
 
   it('into a pipe: nothing at all, and other output passes straight through', () => {
