@@ -28,11 +28,10 @@ const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 
 beforeAll(() => {
   tree = transpileTree(['src'], 'keywarden-terminal');
-  // Laid out as the repository after `npm run build`: bin/ beside dist/, package.json above.
+  // Laid out as the repository after `npm run build`: bin/ beside dist/.
   mkdirSync(join(tree.outDir, 'bin'));
   copyFileSync(join(REPO_ROOT, 'bin', 'keywarden.js'), join(tree.outDir, 'bin', 'keywarden.js'));
   symlinkSync(join(tree.outDir, 'src'), join(tree.outDir, 'dist'));
-  copyFileSync(join(REPO_ROOT, 'package.json'), join(tree.outDir, 'package.json'));
   cpSync(join(REPO_ROOT, 'examples'), join(tree.outDir, 'examples'), { recursive: true });
   home = mkdtempSync(join(tmpdir(), 'keywarden-terminal-'));
   writeFileSync(
