@@ -53,7 +53,11 @@ module.exports = {
       from: { path: '^src/(text|sweep|reports)/' },
       to: {
         dependencyTypes: ['npm', 'core'],
-        pathNot: ['node_modules/(date-fns|date-fns-tz|csv-parse|csv-stringify|zod)/', '^crypto$'],
+        // string-width: the terminal columns a text takes, for the console tables.
+        pathNot: [
+          'node_modules/(date-fns|date-fns-tz|csv-parse|csv-stringify|string-width|zod)/',
+          '^crypto$',
+        ],
       },
     },
     {

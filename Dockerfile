@@ -36,9 +36,11 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/packages/iam-simulator/package.json ./packages/iam-simulator/
 COPY --from=build /app/packages/iam-simulator/dist ./packages/iam-simulator/dist
 COPY examples ./examples
+# The command's entry: it checks the Node version, then loads dist/cli.js.
+COPY bin ./bin
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "dist/cli.js"]
+ENTRYPOINT ["node", "bin/keywarden.js"]
 CMD ["serve"]

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 
-import { readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   carryOnWithoutStdout,
   type SignalStop,
@@ -10,17 +11,20 @@ import {
   stopOnSignals,
   sweepStopMessage,
 } from './cli/interrupts';
+import { startProgress } from './cli/progress';
+import { resetDemo } from './cli/reset-demo';
+import { layoutOf } from './cli/terminal';
 import { unlockCommand } from './cli/unlock';
 import { embeddedFor, loadEmbedded } from './compose/load-embedded';
 import { type Config, ConfigError } from './config';
 import { buildRuntime, digestDepsOf, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { doctorExitCode, renderCheck, runDoctor } from './doctor';
-import { dateInZone, type LocalDate, parseIsoDate } from './domain/dates';
+import { dateInZone, type LocalDate, localTime, parseIsoDate } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
 import type { IamInventory } from './domain/iam';
 import { mutingFor } from './domain/mutes';
-import { summaryFields, sweepVerdict } from './domain/report';
+import { type SweepReport, summaryFields, sweepVerdict } from './domain/report';
 import { instantOn, sweepDateRefusal } from './domain/sweep-date';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
@@ -29,12 +33,29 @@ import { runDigest } from './sweep/digest';
 import { runSweep, SweepDateError } from './sweep/run-sweep';
 import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
 import { messages } from './text/messages';
+import { accountStep } from './text/progress';
 import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
 
 const EXIT_FAILED = 1;
 /** A setting or an argument is wrong: nothing was done. */
 const EXIT_CONFIG = 2;
+/** `audit` ran and found something, as security scanners exit (a CI step fails on it). */
+const EXIT_FINDINGS = 3;
+
+/**
+ * The version of `sweep --json`'s document. Field names are stable within a version; a change
+ * that removes or renames a field, or changes its meaning, bumps it.
+ */
+export const SWEEP_SCHEMA_VERSION = 1;
+
+/** The package's version, from its package.json next to `dist/` (or `src/`). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
 
 function isoDate(text: string): LocalDate {
   const date = parseIsoDate(text);
@@ -56,7 +77,7 @@ async function sweepCommand(
   signals: SignalStop | null,
 ): Promise<number> {
   const config = await loadConfigWithSecrets();
-  const log = createLogger(config.logLevel, { command: 'sweep' });
+  const log = createLogger(config.logLevel, { command: 'sweep' }, config.logFormat);
   const mode = options.apply ? 'apply' : 'dry-run';
   // Checked here too, before the demo is seeded, so that a refused run leaves no trace at all.
   const refusal = sweepDateRefusal(mode, options.date, dateInZone(new Date(), config.timeZone));
@@ -69,13 +90,18 @@ async function sweepCommand(
   if (usesDemo(config) && (await ensureDemo(config.home, today)))
     process.stderr.write(`${m.cli.seededDemo(join(config.home, 'demo'))}\n`);
 
+  const progress = startProgress(process.stderr, 'sweep', config.language);
   const runtime = await buildRuntime(
     config,
-    { write: (line) => process.stdout.write(`${line}\n`) },
+    { write: (line) => progress.above(() => process.stdout.write(`${line}\n`)) },
     embeddedFor(config),
-  );
+  ).catch((error: unknown) => {
+    progress.stop();
+    throw error;
+  });
   try {
-    if (runtime.embedded.length > 0) process.stderr.write(`${m.cli.embedded(runtime.embedded)}\n`);
+    if (runtime.embedded.length > 0)
+      progress.above(() => process.stderr.write(`${m.cli.embedded(runtime.embedded)}\n`));
     const early = signals?.received();
     if (early) {
       process.stderr.write(`${m.cli.signalBeforeSweep(early)}\n`);
@@ -85,16 +111,28 @@ async function sweepCommand(
       mode,
       ...(options.date ? { date: options.date } : {}),
       ...(signals ? { stop: signals.signal } : {}),
+      onAccount: ({ account, n, of }) => {
+        if (of > 1) progress.step(accountStep(account, n, of, config.language));
+      },
     });
-    process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderReport(report, m)}\n`);
+    progress.stop();
+    process.stdout.write(
+      `${options.json ? sweepJson(report) : renderReport(report, m, { ...layoutOf(process.stdout, process.env), timeZone: config.timeZone })}\n`,
+    );
     log.info('sweep finished', summaryFields(report));
     const verdict = sweepVerdict(report);
     if (verdict === 'stopped' && report.stopped)
       return stoppedExit(m.cli.stoppedEarly(report.sweepId, report.stopped.reason), signals);
     return verdict === 'failed' ? EXIT_FAILED : 0;
   } finally {
+    progress.stop();
     await runtime.close();
   }
+}
+
+/** `sweep --json`: the report under its schema version. */
+function sweepJson(report: SweepReport): string {
+  return JSON.stringify({ schemaVersion: SWEEP_SCHEMA_VERSION, ...report }, null, 2);
 }
 
 /** An apply sweep that stopped early: 130/143 when a signal asked it to, 1 when it lost its lock. */
@@ -107,6 +145,7 @@ function stoppedExit(told: string, signals: SignalStop | null): number {
 async function auditCommand(options: {
   credentialReport?: string;
   format: FindingsFormat;
+  json?: boolean;
   maxPasswordAge?: number;
   date?: string;
 }): Promise<number> {
@@ -125,7 +164,8 @@ async function auditCommand(options: {
       now,
       timeZone: config.timeZone,
       policy,
-      format: options.format,
+      format: options.json ? 'json' : options.format,
+      layout: layoutOf(process.stdout, process.env),
       messages: messages(config.language),
       mutes: { muting, unread: problems, text },
       ...(asOf ? { asOf } : {}),
@@ -148,52 +188,68 @@ async function auditCommand(options: {
     );
   } else {
     if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
-    const runtime = await buildRuntime(
-      config,
-      { write: (line) => process.stderr.write(`${line}\n`) },
-      embeddedFor(config),
-    );
+    const progress = startProgress(process.stderr, 'credential-report', config.language);
     try {
-      const [report, passwordPolicy, inventory] = await Promise.all([
-        runtime.credentialReports.fetch(),
-        runtime.credentialReports.passwordPolicy(),
-        runtime.iam.inventory(),
-      ]);
-      result = findingsOf(report.csv, { ...config.hygiene, passwordPolicy }, inventory, report.generatedAt);
+      const runtime = await buildRuntime(
+        config,
+        { write: (line) => progress.above(() => process.stderr.write(`${line}\n`)) },
+        embeddedFor(config),
+      );
+      try {
+        const [report, passwordPolicy, inventory] = await Promise.all([
+          runtime.credentialReports.fetch(),
+          runtime.credentialReports.passwordPolicy(),
+          runtime.iam.inventory(),
+        ]);
+        result = findingsOf(report.csv, { ...config.hygiene, passwordPolicy }, inventory, report.generatedAt);
+      } finally {
+        await runtime.close();
+      }
     } finally {
-      await runtime.close();
+      progress.stop();
     }
   }
   process.stdout.write(`${result.output}\n`);
-  return 0;
+  return result.findings.length > 0 ? EXIT_FINDINGS : 0;
 }
 
 async function digestCommand(): Promise<number> {
   const config = await loadConfigWithSecrets();
   const now = new Date();
   if (usesDemo(config)) await ensureDemo(config.home, dateInZone(now, config.timeZone));
+  const progress = startProgress(process.stderr, 'digest', config.language);
   const runtime = await buildRuntime(
     config,
-    { write: (line) => process.stdout.write(`${line}\n`) },
+    { write: (line) => progress.above(() => process.stdout.write(`${line}\n`)) },
     embeddedFor(config),
-  );
+  ).catch((error: unknown) => {
+    progress.stop();
+    throw error;
+  });
   try {
     const result = await runDigest(digestDepsOf(runtime));
+    progress.stop();
     const told = messages(config.language).cli.digestSent(
       result.total,
-      result.generatedAt,
+      localTime(new Date(result.generatedAt), config.timeZone),
       result.archivedAt ?? null,
     );
     process.stdout.write(`${told}\n`);
     return 0;
   } finally {
+    progress.stop();
     await runtime.close();
   }
 }
 
 async function serveCommand(): Promise<number> {
   const config = await loadConfigWithSecrets();
-  const log = createLogger(config.logLevel, { command: 'serve' });
+  // A long-running service's log is its only output: on a terminal it is text, but at LOG_LEVEL.
+  const log = createLogger(
+    config.logLevel,
+    { command: 'serve' },
+    config.logFormat ?? (process.stderr.isTTY ? 'text' : 'json'),
+  );
   const { serve } = require('./serve') as typeof import('./serve.js');
   const serving = await serve(config, log);
   const signals = stopOnSignals((signal, first) =>
@@ -219,17 +275,12 @@ async function doctorCommand(): Promise<number> {
   return doctorExitCode(checks);
 }
 
-async function resetDemo(): Promise<number> {
-  const config = await loadConfigWithSecrets();
-  await rm(join(config.home, 'demo'), { recursive: true, force: true });
-  await rm(join(config.home, 'dynamodb'), { recursive: true, force: true });
-  await ensureDemo(config.home, dateInZone(new Date(), config.timeZone));
-  process.stdout.write(`${messages(config.language).cli.demoReseeded(join(config.home, 'demo'))}\n`);
-  return 0;
-}
-
 export function program(): Command {
-  const cli = new Command('keywarden').description('Keeps AWS IAM access keys from outliving their purpose.');
+  const cli = new Command('keywarden')
+    .description('Keeps AWS IAM access keys from outliving their purpose.')
+    .version(packageVersion())
+    // Usage errors throw (and exit 2 in main) instead of commander ending the process with 1.
+    .exitOverride();
   cli
     .command('sweep')
     .description('plan (and with --apply, carry out) notices and teardowns from the key-request ledger')
@@ -270,6 +321,7 @@ export function program(): Command {
       '--date <YYYY-MM-DD>',
       'audit as of this day (ages, windows and expiries counted to it), e.g. the day a saved report was downloaded',
     )
+    .addOption(new Option('--json', 'same as --format json').conflicts('format'))
     .action(async (options) => {
       process.exitCode = await auditCommand(options);
     });
@@ -312,19 +364,34 @@ export function program(): Command {
     .command('demo-reset')
     .description('re-seed the embedded demo (ledger, people, IAM account, state) from examples/')
     .action(async () => {
-      process.exitCode = await resetDemo();
+      const config = await loadConfigWithSecrets();
+      const demo = await resetDemo(config.home, dateInZone(new Date(), config.timeZone));
+      process.stdout.write(`${messages(config.language).cli.demoReseeded(demo)}\n`);
+      process.exitCode = 0;
     });
   return cli;
 }
 
-if (require.main === module) {
-  carryOnWithoutStdout();
-  program()
-    .parseAsync(process.argv)
-    .catch((error: unknown) => {
-      const message = errorMessage(error);
-      process.stderr.write(`keywarden: ${message}\n`);
-      process.exitCode =
-        error instanceof ConfigError || error instanceof SweepDateError ? EXIT_CONFIG : EXIT_FAILED;
-    });
+/** The exit code of an error that ended a command. */
+function exitCodeOf(error: unknown): number {
+  // Help and --version end with exit code 0; anything else commander rejects is a usage error.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_CONFIG;
+  return error instanceof ConfigError || error instanceof SweepDateError ? EXIT_CONFIG : EXIT_FAILED;
 }
+
+/** Runs the CLI on `argv` (`bin/keywarden.js` calls this once it has checked the Node version). */
+export function main(argv: readonly string[]): Promise<void> {
+  carryOnWithoutStdout();
+  return program()
+    .parseAsync([...argv])
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        // Commander has already printed its own usage errors, help and version.
+        if (!(error instanceof CommanderError)) process.stderr.write(`keywarden: ${errorMessage(error)}\n`);
+        process.exitCode = exitCodeOf(error);
+      },
+    );
+}
+
+if (require.main === module) void main(process.argv);

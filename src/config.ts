@@ -122,6 +122,7 @@ const schema = z
     REMOVAL: z.enum(['delete', 'deactivate-then-delete']).default('delete'),
     DELETE_AFTER_DAYS: z.coerce.number().int().min(1).max(90).default(14),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    LOG_FORMAT: z.enum(['json', 'text']).optional(),
     PASSWORD_NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     KEY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     KEY_NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(10),
@@ -294,6 +295,8 @@ export interface Config {
   /** Absent: the day after the end date deletes. Present: that day deactivates, deletion follows. */
   readonly stagedRemoval?: StagedRemovalPolicy;
   readonly logLevel: Settings['LOG_LEVEL'];
+  /** Unset: JSON logs, or text on a terminal (`logOutput` in src/log.ts). */
+  readonly logFormat?: 'json' | 'text';
   /** Credential-report thresholds; the account password policy is read from IAM. */
   readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
   /** Accepted hygiene findings (HYGIENE_MUTES); IAM tags add more at run time. */
@@ -409,6 +412,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { stagedRemoval: { deleteAfterDays: s.DELETE_AFTER_DAYS } }
       : {}),
     logLevel: s.LOG_LEVEL,
+    ...(s.LOG_FORMAT ? { logFormat: s.LOG_FORMAT } : {}),
     hygiene: {
       passwordNoticeDays: s.PASSWORD_NOTICE_DAYS,
       keyMaxAgeDays: s.KEY_MAX_AGE_DAYS,

@@ -113,7 +113,7 @@ export async function buildRuntime(
     const web = config.slack
       ? slackWebClient(
           config.slack,
-          options.logger ?? createLogger(config.logLevel, { service: 'keywarden' }),
+          options.logger ?? createLogger(config.logLevel, { service: 'keywarden' }, config.logFormat),
           timeoutMs,
         )
       : null;

@@ -69,7 +69,7 @@ function beforeTimeout(context: LambdaContext | undefined): { signal?: AbortSign
 async function build(env: NodeJS.ProcessEnv) {
   // Secrets come from SSM at cold start: the template and environment carry only their names.
   const config = await loadConfigWithSecrets(env);
-  const logger = createLogger(config.logLevel, { service: 'keywarden' });
+  const logger = createLogger(config.logLevel, { service: 'keywarden' }, config.logFormat);
   // No embedded components: on Lambda everything is a real AWS, Google or Slack service.
   const runtime = await buildRuntime(config, { write: (line) => logger.info(line), logger });
   const sweep = sweepDepsOf(runtime);

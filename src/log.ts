@@ -41,12 +41,46 @@ const redaction = winston.format((info) => {
   return info;
 });
 
-/** JSON lines on stderr: stdout belongs to the CLI's report. */
-export function createLogger(level: string, context: Record<string, string> = {}): Logger {
+export type LogFormat = 'json' | 'text';
+
+/** `level: message key=value …`, for a person at a terminal; no timestamp, the terminal's clock is theirs. */
+const humanLine = winston.format.printf(({ level, message, timestamp: _timestamp, ...fields }) => {
+  const extra = Object.entries(fields)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  return `${level}: ${String(message)}${extra ? ` ${extra}` : ''}`;
+});
+
+/**
+ * What the logs look like: `LOG_FORMAT` when set; otherwise JSON lines for machines (a pipe, a
+ * file, Lambda, a service manager) and text on a terminal, where lines below `warn` are left out
+ * because the command's own output already says what they would.
+ */
+export function logOutput(
+  level: string,
+  format: LogFormat | undefined,
+  stderrIsTTY: boolean,
+): { readonly format: LogFormat; readonly level: string } {
+  if (format) return { format, level };
+  if (!stderrIsTTY) return { format: 'json', level };
+  return { format: 'text', level: level === 'error' ? 'error' : 'warn' };
+}
+
+/** Log lines on stderr (stdout belongs to the CLI's report), redacted, in the format `logOutput` picks. */
+export function createLogger(
+  level: string,
+  context: Record<string, string> = {},
+  format?: LogFormat,
+  stderrIsTTY = process.stderr.isTTY === true,
+): Logger {
+  const output = logOutput(level, format, stderrIsTTY);
   return winston.createLogger({
-    level,
+    level: output.level,
     defaultMeta: context,
-    format: winston.format.combine(redaction(), winston.format.timestamp(), winston.format.json()),
+    format: winston.format.combine(
+      redaction(),
+      ...(output.format === 'json' ? [winston.format.timestamp(), winston.format.json()] : [humanLine]),
+    ),
     transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })],
   });
 }

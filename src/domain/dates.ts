@@ -87,3 +87,8 @@ export function toSheetsSerial(date: LocalDate): number {
 export function toLedgerText(date: LocalDate): string {
   return date.replaceAll('-', '/');
 }
+
+/** An instant as people in `timeZone` read it, offset shown: `2026/11/24 15:00 (+09:00)`. */
+export function localTime(instant: Date, timeZone: string): string {
+  return formatInTimeZone(instant, timeZone, 'yyyy/MM/dd HH:mm (XXX)');
+}

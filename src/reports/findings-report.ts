@@ -5,6 +5,7 @@ import { type MutedFinding, type Muting, screenFindings, type UnreadMuteTag } fr
 import { type FindingsFormat, renderFindings } from '../text/findings';
 import type { Messages } from '../text/messages';
 import type { MuteMessages } from '../text/mutes';
+import type { Layout } from '../text/style';
 
 export interface FindingsReportOptions {
   /** The instant audited: now, or this time of day on the `--date` day. */
@@ -25,6 +26,8 @@ export interface FindingsReportOptions {
   };
   /** `audit --date`: named in the output. */
   readonly asOf?: LocalDate;
+  /** The table's width and colour on a terminal. */
+  readonly layout?: Layout;
 }
 
 export interface FindingsReportResult {
@@ -52,6 +55,8 @@ export function findingsReport(csvText: string, options: FindingsReportOptions):
     : { muted: [], expired: [] };
   const output = renderFindings(found, options.format, options.messages, {
     problems,
+    timeZone: options.timeZone,
+    ...(options.layout ? { layout: options.layout } : {}),
     ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
     ...(mutes
       ? {

@@ -56,6 +56,12 @@ export interface SweepOptions {
    * writes back what it did, reports and releases the lock. The reason is shown as the cause.
    */
   readonly stop?: AbortSignal;
+  /** Told as each account's sweep begins (1-based), for a progress line over many accounts. */
+  readonly onAccount?: (progress: {
+    readonly account: string;
+    readonly n: number;
+    readonly of: number;
+  }) => void;
 }
 
 export class SweepLockedError extends Error {
@@ -195,10 +201,12 @@ async function sweep(
   // reports generate side by side while accounts are swept, and each account's poll finds its own ready.
   if (deps.hygiene && !stop?.aborted)
     await mapWithConcurrency(all, concurrency, async (target) => target.credentialReports?.request());
+  let begun = 0;
   const runs = await mapWithConcurrency(all, concurrency, async (target): Promise<AccountRun> => {
     const account = target.id ?? HOME_ACCOUNT;
     // A stopped run starts no new account; those under way stop at their next safe point.
     if (stop?.aborted) return { kind: 'not-reached', account };
+    options.onAccount?.({ account, n: ++begun, of: all.length });
     try {
       const swept = await sweepAccount(
         deps,

@@ -1,11 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
-import type { LocalDate } from '../domain/dates';
+import { type LocalDate, localTime } from '../domain/dates';
 import { FINDING_KINDS, type Finding, type FindingKind, summarise } from '../domain/hygiene';
 import type { ExpiredMute, Mute, MutedFinding, MuteTagProblem, UnreadMuteTag } from '../domain/mutes';
 import type { FindingsDigest } from '../ports/notifier';
 import type { Messages } from './messages';
 import { escapeText } from './mrkdwn';
 import { type MuteMessages, silenceText } from './mutes';
+import { type Layout, PLAIN_LAYOUT } from './style';
 import { alignColumns } from './table';
 
 /** How `keywarden audit` prints findings. */
@@ -19,7 +20,17 @@ export interface RenderFindingsOptions {
   readonly problems?: readonly string[];
   /** Which findings are muted or had a mute run out, and the words for it. */
   readonly mutes?: MuteListing;
+  /** The table's width and colour on a terminal. */
+  readonly layout?: Layout;
+  /** Shows `generatedAt` in the ledger's time zone in the table (JSON keeps the ISO instant). */
+  readonly timeZone?: string;
 }
+
+/**
+ * The version of `audit --format json`'s document. Field names are stable within a version; a
+ * change that removes or renames a field, or changes its meaning, bumps it.
+ */
+export const FINDINGS_SCHEMA_VERSION = 1;
 
 export interface MuteListing {
   readonly muted: readonly MutedFinding[];
@@ -61,19 +72,34 @@ function countsLine(counts: Readonly<Record<FindingKind, number>>, m: Messages):
 
 function renderTable(found: readonly Finding[], m: Messages, options: RenderFindingsOptions): string {
   const t = m.findings;
+  const { paint, columns } = options.layout ?? PLAIN_LAYOUT;
   const lines: string[] = [];
   const mutes = options.mutes;
   if (mutes?.asOf) lines.push(mutes.text.asOf(mutes.asOf));
-  if (options.generatedAt) lines.push(t.reportGenerated(options.generatedAt.toISOString()));
+  if (options.generatedAt)
+    lines.push(
+      t.reportGenerated(
+        options.timeZone
+          ? localTime(options.generatedAt, options.timeZone)
+          : options.generatedAt.toISOString(),
+      ),
+    );
   if (lines.length > 0) lines.push('');
   const quiet = new Map(mutes?.muted.map((muted) => [muted.finding.key, muted.silence]));
   const loud = found.filter((f) => !quiet.has(f.key));
   if (loud.length > 0)
     lines.push(
-      ...alignColumns([
-        t.tableHeader,
-        ...loud.map((f) => [f.user, t.kind[f.kind], t.credential(credentialOf(f)), t.detail(f)]),
-      ]),
+      ...alignColumns(
+        [
+          t.tableHeader,
+          ...loud.map((f) => [f.user, t.kind[f.kind], t.credential(credentialOf(f)), t.detail(f)]),
+        ],
+        {
+          ...(columns ? { maxWidth: columns } : {}),
+          flexible: [0, 3],
+          style: (text, row) => (row === 0 ? paint('heading', text) : text),
+        },
+      ),
       '',
     );
   if (mutes && mutes.muted.length > 0)
@@ -112,6 +138,7 @@ function renderJson(found: readonly Finding[], options: RenderFindingsOptions): 
   // Dates serialise through Date#toJSON, i.e. as ISO strings.
   const mutes = options.mutes;
   const document = {
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
     generatedAt: options.generatedAt?.toISOString() ?? null,
     ...(mutes?.asOf ? { asOf: mutes.asOf } : {}),
     counts: summarise(found),

@@ -1,4 +1,4 @@
-import { toLedgerText } from '../domain/dates';
+import { localTime, toLedgerText } from '../domain/dates';
 import { FINDING_KINDS } from '../domain/hygiene';
 import { malformedRows } from '../domain/ledger';
 import type { Action } from '../domain/planner';
@@ -10,6 +10,7 @@ import {
   scheduledDeletions,
 } from '../domain/report';
 import type { Messages } from './messages';
+import { type Layout, PLAIN_LAYOUT, type Tone } from './style';
 import { alignColumns } from './table';
 
 /** `12` or, for an action on several rows of one user, `12,13`. */
@@ -42,14 +43,24 @@ function outcomeCounts(
   return [...counts.values()];
 }
 
-function hygieneLines(hygiene: NonNullable<SweepReport['hygiene']>, m: Messages): string[] {
+/** When the credential report was generated: in `timeZone` on a console, as recorded elsewhere. */
+function reportTime(generatedAt: string, timeZone: string | undefined): string {
+  const instant = new Date(generatedAt);
+  return timeZone && !Number.isNaN(instant.getTime()) ? localTime(instant, timeZone) : generatedAt;
+}
+
+function hygieneLines(
+  hygiene: NonNullable<SweepReport['hygiene']>,
+  m: Messages,
+  timeZone?: string,
+): string[] {
   const t = m.sweep;
   if ('error' in hygiene) return [t.hygieneNotChecked(hygiene.error)];
   const kinds = FINDING_KINDS.filter((kind) => hygiene.counts[kind] > 0).map((kind) =>
     t.hygieneKindCount(hygiene.counts[kind], m.findings.kind[kind]),
   );
   return [
-    t.hygieneLine({ ...hygiene, kinds }),
+    t.hygieneLine({ ...hygiene, generatedAt: reportTime(hygiene.generatedAt, timeZone), kinds }),
     ...hygiene.deactivated.map(t.staleKey),
     ...hygiene.problems.map(t.reportProblem),
     ...hygiene.unreadMuteTags.map((tag) => `  ${m.mutes.unreadTag(tag.user, tag.key, tag.problem)}`),
@@ -69,26 +80,56 @@ function pendingLine(pending: NonNullable<SweepReport['pending']>, m: Messages):
   });
 }
 
+/** How a console report is laid out; the time zone shows IAM's timestamps as the ledger's people read them. */
+export interface ReportLayout extends Layout {
+  readonly timeZone?: string;
+}
+
+const OUTCOME_TONE: Readonly<Record<ActionOutcome, Tone>> = { failed: 'bad', done: 'good', planned: 'dim' };
+
 /** The report a person reads at the end of `keywarden sweep`. */
-export function renderReport(report: SweepReport, m: Messages): string {
+export function renderReport(report: SweepReport, m: Messages, layout: ReportLayout = PLAIN_LAYOUT): string {
   const t = m.sweep;
+  const { paint } = layout;
+  const title = (text: string) => paint('heading', text);
+  // The header row in bold; the long columns give way on a narrow terminal.
+  const table = (
+    rows: readonly (readonly string[])[],
+    flexible: readonly number[],
+    tone: (row: number, column: number) => Tone | null = () => null,
+  ) =>
+    alignColumns(rows, {
+      ...(layout.columns ? { maxWidth: layout.columns } : {}),
+      flexible,
+      style: (text, row, column) => {
+        const toned = row === 0 ? 'heading' : tone(row - 1, column);
+        return toned ? paint(toned, text) : text;
+      },
+    });
   const lines: string[] = [
-    t.title(report.sweepId, report.mode),
+    title(t.title(report.sweepId, report.mode)),
     t.todayAndLedger(report.today, report.ledger),
     '',
   ];
   if (report.results.length > 0) {
     lines.push(
-      t.actionsHeading,
-      ...alignColumns([t.actionColumns, ...report.results.map((result) => resultRow(result, m))]),
+      title(t.actionsHeading),
+      ...table(
+        [t.actionColumns, ...report.results.map((result) => resultRow(result, m))],
+        [3, 4],
+        (row, column) => {
+          const outcome = report.results[row]?.outcome;
+          return column === 2 && outcome ? OUTCOME_TONE[outcome] : null;
+        },
+      ),
       '',
     );
-  } else lines.push(t.actionsNone, '');
+  } else lines.push(title(t.actionsNone), '');
 
   const scheduled = scheduledDeletions(report);
   if (scheduled.length > 0)
     lines.push(
-      t.scheduledHeading,
+      title(t.scheduledHeading),
       ...scheduled.map(({ deleteOn, count }) => `  ${m.scheduledDeletions(count, toLedgerText(deleteOn))}`),
       '',
     );
@@ -96,17 +137,20 @@ export function renderReport(report: SweepReport, m: Messages): string {
   const attention = report.skips.filter((skip) => skip.attention);
   if (attention.length > 0)
     lines.push(
-      t.attentionHeading,
-      ...alignColumns([
-        t.attentionColumns,
-        ...attention.map((skip) => [String(skip.row.rowNumber), t.skipReason[skip.reason], skip.detail]),
-      ]),
+      paint('warn', t.attentionHeading),
+      ...table(
+        [
+          t.attentionColumns,
+          ...attention.map((skip) => [String(skip.row.rowNumber), t.skipReason[skip.reason], skip.detail]),
+        ],
+        [2],
+      ),
       '',
     );
   const problems = malformedRows(report.problems);
   if (problems.length > 0)
     lines.push(
-      t.malformedHeading,
+      paint('warn', t.malformedHeading),
       ...problems.map((problem) => t.malformedLine(problem.rowNumber, problem.problems)),
       '',
     );
@@ -115,12 +159,18 @@ export function renderReport(report: SweepReport, m: Messages): string {
 
   if (report.accounts)
     lines.push(
-      t.accountsHeading,
-      ...report.accounts.map((a) => t.accountLine(a.account, a.ok ? null : (a.error ?? ''))),
+      title(t.accountsHeading),
+      ...report.accounts.map((a) => {
+        const line = t.accountLine(a.account, a.ok ? null : (a.error ?? ''));
+        return a.ok ? line : paint('bad', line);
+      }),
       '',
     );
-  if (report.hygiene) lines.push(...hygieneLines(report.hygiene, m), '');
-  if (report.stopped) lines.push(...t.stoppedEarly(report.stopped.reason), '');
+  if (report.hygiene) lines.push(...hygieneLines(report.hygiene, m, layout.timeZone), '');
+  if (report.stopped) {
+    const [first = '', ...rest] = t.stoppedEarly(report.stopped.reason);
+    lines.push(paint('bad', first), ...rest, '');
+  }
 
   const counts = outcomeCounts(report.results)
     .map(({ kind, outcome, count }) => t.reportCount(kind, outcome, count))

@@ -3,6 +3,7 @@ import { IamAccount, type IamServer, startIamServer } from '@keywarden/iam-simul
 import { AwsIamGateway } from '../../src/adapters/iam/aws-iam';
 import { iamClient } from '../../src/adapters/iam/client';
 import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
+import { HOME_ACCOUNT } from '../../src/domain/accounts';
 import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import { runSweep } from '../../src/sweep/run-sweep';
 import { csvGrid, World } from '../support/world';
@@ -134,12 +135,20 @@ describe('a sweep across several accounts', () => {
 
     // One account at a time, so "between accounts" is a moment the test can name.
     const deps = world.deps({ accounts: [second.target, third.target], accountConcurrency: 1 });
+    const begun: { account: string; n: number; of: number }[] = [];
     const report = await runSweep(deps, {
       mode: 'apply',
       stop: stop.signal,
+      onAccount: (progress) => begun.push(progress),
     });
 
     expect(report.stopped).toBeDefined();
+    // The progress line heard of the accounts begun, and only those.
+    expect(begun).toEqual([
+      // The home account's id is known only once its sweep has begun.
+      { account: HOME_ACCOUNT, n: 1, of: 3 },
+      { account: SECOND, n: 2, of: 3 },
+    ]);
     // The teardown under way finished; the third account was never started.
     expect(second.server.stats.byAction.DeleteUser).toBe(1);
     expect(third.server.stats.requests).toBe(0);

@@ -46,6 +46,8 @@ export function transpileTree(dirs: readonly string[], name: string): Transpiled
   const sources: string[] = [];
   for (const dir of dirs) walk(join(REPO_ROOT, dir), sources);
   compile(sources, outDir, REPO_ROOT);
+  // Where the CLI reads its version (`--version`), as dist/../package.json in a build.
+  copyFileSync(join(REPO_ROOT, 'package.json'), join(outDir, 'package.json'));
   for (const dir of readdirSync(join(REPO_ROOT, 'packages'))) {
     const root = join(REPO_ROOT, 'packages', dir);
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };

@@ -59,6 +59,14 @@ describe('renderFindings as a table', () => {
     );
   });
 
+  it("shows when the report was generated in the ledger's time zone", () => {
+    const table = renderFindings(sampleFindings(), 'table', en, {
+      generatedAt: GENERATED,
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(table.split('\n')[0]).toBe('Credential report generated 2026/05/01 10:30 (+09:00)');
+  });
+
   it('says so when there is nothing to report', () => {
     expect(renderFindings([], 'table', en)).toBe('no findings\n');
   });
@@ -95,12 +103,13 @@ describe('renderFindings as a table', () => {
 });
 
 describe('renderFindings as JSON', () => {
-  it('gives generatedAt, counts for every kind, the findings with ISO dates, and the problems', () => {
+  it('gives its schema version, generatedAt, counts for every kind, the findings with ISO dates, and the problems', () => {
     const found = sampleFindings();
     const document = JSON.parse(
       renderFindings(found, 'json', en, { generatedAt: GENERATED, problems: PROBLEMS }),
     ) as Record<string, unknown>;
     expect(document).toEqual({
+      schemaVersion: 1,
       generatedAt: '2026-05-01T01:30:00.000Z',
       counts: summarise(found),
       findings: expect.any(Array),
