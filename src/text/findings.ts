@@ -113,6 +113,8 @@ function renderTable(found: readonly Finding[], m: Messages, options: RenderFind
           t.detail(f),
           mutes.text.silence(silenceText(silence)),
         ]),
+        // Indented by two, so two columns fewer; the detail gives way before the reason.
+        { ...(columns ? { maxWidth: columns - 2 } : {}), flexible: [0, 3] },
       ).map((line) => `  ${line}`),
       '',
     );

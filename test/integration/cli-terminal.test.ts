@@ -2,6 +2,7 @@
  * The built CLI as people run it: `bin/keywarden.js` in a child process, on a pipe and on a
  * pseudo-terminal (util-linux `script`), checking what reaches the screen and the exit codes.
  */
+
 import { execFileSync, spawn } from 'node:child_process';
 import {
   copyFileSync,
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
+import { messages } from '../../src/text/messages';
 import { REPO_ROOT, type TranspiledTree, transpileTree } from '../support/transpile';
 
 let tree: TranspiledTree;
@@ -192,7 +194,9 @@ describe('keywarden on the embedded demo', () => {
     expect(lines.join('\n')).not.toContain('台帳と IAM を読み');
     // No log line in JSON, although the sweep logs its summary (at info, below what a terminal shows).
     expect(lines.filter((line) => line.trimStart().startsWith('{'))).toEqual([]);
-    const table = lines.slice(lines.findIndex((line) => line.includes('Actions:')) + 1);
+    const heading = lines.findIndex((line) => line.includes(messages('ja').sweep.actionsHeading));
+    expect(heading).toBeGreaterThanOrEqual(0);
+    const table = lines.slice(heading + 1);
     const rows = table.slice(
       0,
       table.findIndex((line) => line.trim() === ''),
@@ -242,7 +246,11 @@ describe('keywarden on the embedded demo', () => {
   });
 
   it('audit shows when the credential report was generated in TIME_ZONE, not as a UTC instant', async () => {
-    const { code, stdout } = await run(process.execPath, ['audit'], { LOG_LEVEL: 'error', COLUMNS: '70' });
+    const { code, stdout } = await run(process.execPath, ['audit'], {
+      LOG_LEVEL: 'error',
+      COLUMNS: '70',
+      LANGUAGE: 'en',
+    });
     expect(code).toBe(3);
     expect(stdout).toMatch(/^Credential report generated \d{4}\/\d\d\/\d\d \d\d:\d\d \(\+09:00\)$/m);
     expect(stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);

@@ -95,7 +95,8 @@ describe('keywarden audit on a saved credential report', () => {
       '--format',
       'json',
     );
-    expect(asOf.code).toBe(0);
+    // Findings were found: exit 3, as a scanner's.
+    expect(asOf.code).toBe(3);
     const document = JSON.parse(asOf.stdout);
     expect(document.asOf).toBe('2026-05-01');
     expect(document.findings).toEqual(

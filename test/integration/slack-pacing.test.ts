@@ -54,7 +54,7 @@ describe('Slack pacing under jitter', () => {
 
   /** The ledger row each admin-channel message is about, in the channel's order. */
   const posted = () =>
-    slack.messages(ADMINS).map((m) => Number(/row (\d+):/.exec(JSON.stringify(m.blocks))?.[1]));
+    slack.messages(ADMINS).map((m) => Number(/(\d+)行目/.exec(JSON.stringify(m.blocks))?.[1]));
 
   const production = () =>
     slackWebClient(
