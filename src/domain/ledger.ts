@@ -449,7 +449,9 @@ function parseRow(
   const purpose = text('purpose');
   const resource = text('resource');
 
-  if (problems.length === 0 && unissued.length > 0 && status === 'active' && (name !== '' || email !== ''))
+  // Awaiting issuance means no key yet: a key id without its IAM user names a key that exists,
+  // which only a person can match to its user, so that row stays malformed.
+  if (problems.length === 0 && accessKeyId === '' && status === 'active' && (name !== '' || email !== ''))
     return {
       pending: { rowNumber, name, email, iamUser, accessKeyId, submittedOn: submitted ?? startDate, endDate },
     };

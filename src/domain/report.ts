@@ -167,6 +167,9 @@ export function failureCount(report: SweepReport): number {
     report.results.filter((result) => result.outcome === 'failed').length +
     (report.accounts ?? []).filter((account) => !account.ok).length +
     (report.hygiene && 'error' in report.hygiene ? 1 : 0) +
+    // The first account's checks are `report.hygiene` above; a member account's count here.
+    (report.accounts ?? []).slice(1).filter((account) => account.hygiene && 'error' in account.hygiene)
+      .length +
     (report.pending?.outcome === 'failed' ? 1 : 0)
   );
 }

@@ -206,8 +206,8 @@ async function sweep(
     const account = target.id ?? HOME_ACCOUNT;
     // A stopped run starts no new account; those under way stop at their next safe point.
     if (stop?.aborted) return { kind: 'not-reached', account };
-    options.onAccount?.({ account, n: ++begun, of: all.length });
     try {
+      options.onAccount?.({ account, n: ++begun, of: all.length });
       const swept = await sweepAccount(
         deps,
         targets,

@@ -39,7 +39,8 @@ export function silenceText(silence: Silence, shown: (text: string) => string = 
       };
 }
 
-const FORMAT = '<kind>[/<kind>…] until=YYYY-MM-DD reason=<text>';
+// No angle brackets: Slack reads `<kind>` as a link, and this hint goes into the digest as it is.
+const FORMAT = 'KIND[/KIND…] until=YYYY-MM-DD reason=TEXT';
 
 export const jaMutes: MuteMessages = {
   mutedHeading: (count) => `ミュート中の指摘（${count}件、DM・通知なし）`,

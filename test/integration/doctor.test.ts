@@ -37,12 +37,12 @@ async function canned(answer: (req: IncomingMessage, res: ServerResponse) => voi
   };
 }
 
-/** A port nothing listens on: a server is started there and closed. */
-async function refusedUrl(): Promise<string> {
-  const server = await canned(() => {});
-  await server.close();
-  return server.url;
-}
+/**
+ * Port 2: below the ephemeral range every test server's port 0 is drawn from, so nothing of
+ * this run listens there (a port just closed may be handed to another test's server first);
+ * and not on the fetch standard's bad-port list, as port 1 is.
+ */
+const REFUSED_URL = 'http://127.0.0.1:2';
 
 const scopeOf = (authorization: string) =>
   /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(authorization)?.slice(1);
@@ -176,7 +176,7 @@ describe('keywarden doctor', () => {
     });
     try {
       const base = { ...env('xoxb-right'), IAM_SOURCE: 'aws', AWS_REGION: 'ap-northeast-1' };
-      const refused = await runDoctor({ ...base, IAM_ENDPOINT: await refusedUrl() }, embeddedComponents);
+      const refused = await runDoctor({ ...base, IAM_ENDPOINT: REFUSED_URL }, embeddedComponents);
       const unreachable = refused.find((c) => c.name === 'IAM');
       expect(unreachable).toMatchObject({ ok: false, failure: { kind: 'refused', code: 'ECONNREFUSED' } });
       expect(unreachable?.fix).toMatch(/nothing accepts connections at 127\.0\.0\.1 \(IAM_ENDPOINT\)/);

@@ -67,6 +67,17 @@ describe('the verdict on a sweep', () => {
     expect(summaryFields(everything)).toMatchObject({ verdict: 'failed', failed: 4 });
   });
 
+  it("fails when a member account's credential report could not be had, though its account was swept", () => {
+    const member = report({
+      accounts: [
+        { account: 'default', ok: true, hygiene },
+        { account: '222222222222', ok: true, hygiene: { error: 'AccessDenied: GenerateCredentialReport' } },
+      ],
+    });
+    expect(sweepVerdict(member)).toBe('failed');
+    expect(failureCount(member)).toBe(1);
+  });
+
   it('calls a sweep that stopped early stopped, even with failures: neither a success nor the failure', () => {
     const stopped = report({ results: [teardown('failed')], stopped: { reason: 'SIGTERM' } });
     expect(sweepVerdict(stopped)).toBe('stopped');
