@@ -125,6 +125,7 @@ export async function buildRuntime(
             adminChannel: config.slack.adminChannel,
             messages: messages(config.language),
             pacer: channelPacer(web, config.slack.postIntervalMs),
+            timeZone: config.timeZone,
           })
         : null;
     return {

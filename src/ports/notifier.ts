@@ -52,6 +52,8 @@ export interface FindingsDigest {
   readonly fresh: readonly Finding[];
   readonly counts: Readonly<Record<FindingKind, number>>;
   readonly generatedAt: Date;
+  /** The ledger's zone, in which people read `generatedAt`. */
+  readonly timeZone: string;
   /** Kept out of DMs and pings (mutes, protected users); the weekly digest lists them as muted. */
   readonly muted?: readonly MutedFinding[];
   /** Findings in `fresh` whose mute has run out: the digest says it expired. */

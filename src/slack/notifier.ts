@@ -41,6 +41,8 @@ export interface SlackNotifierDeps {
   readonly messages: Messages;
   /** Spaces posts per channel within Slack's rate; absent, posts go out as fast as they come. */
   readonly pacer?: ChannelPacer;
+  /** The ledger's zone, in which the sweep summary shows IAM's timestamps. */
+  readonly timeZone?: string;
 }
 
 /** Errors that mean "this person cannot get a DM", as opposed to Slack being unwell. */
@@ -265,7 +267,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   }
 
   async sweepReport(report: SweepReport): Promise<void> {
-    const { text, blocks } = sweepSummary(report, this.deps.messages);
+    const { text, blocks } = sweepSummary(report, this.deps.messages, this.deps.timeZone);
     const { web, adminChannel } = this.deps;
     await this.paced(adminChannel, () => web.chat.postMessage({ channel: adminChannel, text, blocks }));
   }

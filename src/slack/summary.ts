@@ -17,8 +17,12 @@ function list(title: string, lines: readonly string[], m: Messages): KnownBlock[
 }
 
 /** The admin-channel post at the end of an apply sweep. */
-export function sweepSummary(report: SweepReport, m: Messages): { text: string; blocks: KnownBlock[] } {
-  const summary = summarizeSweep(report, m);
+export function sweepSummary(
+  report: SweepReport,
+  m: Messages,
+  timeZone?: string,
+): { text: string; blocks: KnownBlock[] } {
+  const summary = summarizeSweep(report, m, timeZone);
   const text = escapeText(summary.headline);
   return {
     text,

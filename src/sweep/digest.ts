@@ -64,6 +64,7 @@ export async function runDigest(deps: DigestDeps): Promise<DigestResult> {
     fresh: screened.loud,
     counts: summarise(found),
     generatedAt: report.generatedAt,
+    timeZone: deps.timeZone,
     muted: screened.muted,
     expiredMutes: screened.expired,
     unreadMuteTags: problems,

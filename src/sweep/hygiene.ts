@@ -131,6 +131,7 @@ export async function runHygiene(
       fresh,
       counts: summary.counts,
       generatedAt: report.generatedAt,
+      timeZone: deps.timeZone,
       ...(expiredMutes.length > 0 ? { expiredMutes } : {}),
     });
   }

@@ -242,7 +242,14 @@ export function digestText(
   const t = m.findings;
   const mark = MARKUP[markup];
   const lines = [`${mark.bold(t.digestTitle)}: ${countsLine(counts, m)}`];
-  if (options.generatedAt) lines.push(t.digestGenerated(options.generatedAt.toISOString()));
+  if (options.generatedAt)
+    lines.push(
+      t.digestGenerated(
+        options.timeZone
+          ? localTime(options.generatedAt, options.timeZone)
+          : options.generatedAt.toISOString(),
+      ),
+    );
   const rank = (f: Finding) => DIGEST_ORDER.indexOf(f.kind);
   // Array#sort is stable, so findings of one kind keep report order.
   const top = [...found].sort((a, b) => rank(a) - rank(b)).slice(0, DIGEST_LINES);
@@ -305,6 +312,7 @@ export function digestOptions(digest: FindingsDigest, m: Messages): RenderFindin
   const any = muted.length + expired.length + unread.length > 0;
   return {
     generatedAt: digest.generatedAt,
+    timeZone: digest.timeZone,
     ...(any ? { mutes: { muted, expired, unread, text: m.mutes } } : {}),
   };
 }

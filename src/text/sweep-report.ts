@@ -208,7 +208,7 @@ export interface SweepSummary {
   readonly footer: string;
 }
 
-export function summarizeSweep(report: SweepReport, m: Messages): SweepSummary {
+export function summarizeSweep(report: SweepReport, m: Messages, timeZone?: string): SweepSummary {
   const attention = report.skips.filter((skip) => skip.attention);
   const problems = malformedRows(report.problems);
   const t = m.sweep;
@@ -249,7 +249,7 @@ export function summarizeSweep(report: SweepReport, m: Messages): SweepSummary {
         lines: (report.accounts ?? []).filter((a) => !a.ok).map((a) => `${a.account}: ${a.error}`),
       },
       { title: t.sections.pending, lines: report.pending ? [pendingLine(report.pending, m)] : [] },
-      { title: t.sections.hygiene, lines: report.hygiene ? hygieneLines(report.hygiene, m) : [] },
+      { title: t.sections.hygiene, lines: report.hygiene ? hygieneLines(report.hygiene, m, timeZone) : [] },
       { title: t.sections.stopped, lines: report.stopped ? [report.stopped.reason] : [] },
     ],
     footer: t.footer(report.sweepId, report.ledger),

@@ -27,12 +27,16 @@ describe('the console notifier', () => {
       fresh: found,
       counts: summarise(found),
       generatedAt: new Date('2026-11-30T00:00:00Z'),
+      timeZone: 'Asia/Tokyo',
       attachment: { filename: 'credential-report-2026-11-30.csv', csv: ROOT_CSV },
     });
     const text = lines.join('\n');
     expect(text).toContain('[admins] IAM hygiene digest: 1 finding: 1 root-no-mfa');
     expect(text).toContain('• <root_account> root-no-mfa: the root user has no MFA & a password');
     expect(text).not.toMatch(/&lt;|&gt;|&amp;|\*IAM|`/);
+    // IAM's instant, as the ledger's people read it: Tokyo time, not UTC.
+    expect(text).toContain('2026/11/30 09:00 (+09:00)');
+    expect(text).not.toContain('2026-11-30T00:00:00');
     const path = join(home, 'reports', 'credential-report-2026-11-30.csv');
     expect(text).toContain(`[admins] credential report saved to ${path}`);
     expect(readFileSync(path, 'utf8')).toBe(ROOT_CSV);
