@@ -1,5 +1,6 @@
 import { toLedgerText } from '../domain/dates';
 import { maskKeyId } from '../domain/iam';
+import { malformedRows } from '../domain/ledger';
 import { type SweepReport, scheduledDeletions } from '../domain/report';
 import type {
   DeactivatedNotice,
@@ -63,7 +64,7 @@ export function sweepReportLines(report: SweepReport, m: Messages): string[] {
   const attention = report.skips.filter((skip) => skip.attention).length;
   return [
     `[admins] sweep ${report.sweepId}: ${report.results.length} actions, ${attention} need attention, ` +
-      `${report.problems.length} malformed rows`,
+      `${malformedRows(report.problems).length} malformed rows`,
     ...scheduledDeletions(report).map(
       ({ deleteOn, count }) => `[admins] ${m.scheduledDeletions(count, toLedgerText(deleteOn))}`,
     ),
