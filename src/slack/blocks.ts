@@ -1,4 +1,4 @@
-import type { KnownBlock, View } from '@slack/types';
+import type { Button, KnownBlock, View } from '@slack/types';
 import { type LocalDate, toLedgerText } from '../domain/dates';
 import type { Finding } from '../domain/hygiene';
 import { maskKeyId } from '../domain/iam';
@@ -67,32 +67,37 @@ function noticeWithButtons(title: string, notice: NoticeCase, m: Messages): Know
   return [
     header(title),
     fieldsOf(notice, m),
+    { type: 'actions', block_id: 'keywarden_actions', elements: noticeButtons(notice, m) },
+  ];
+}
+
+/**
+ * Extend and Delete (with its confirmation) for an open notice: the DM and the Home tab carry
+ * the same action ids and values, so a click from either takes the one checked path.
+ */
+export function noticeButtons(notice: NoticeCase, m: Messages): Button[] {
+  return [
     {
-      type: 'actions',
-      block_id: 'keywarden_actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION.extend,
-          style: 'primary',
-          text: { type: 'plain_text', text: m.extend },
-          value: notice.id,
-        },
-        {
-          type: 'button',
-          action_id: ACTION.delete,
-          style: 'danger',
-          text: { type: 'plain_text', text: m.delete },
-          value: notice.id,
-          confirm: {
-            title: { type: 'plain_text', text: m.confirmDeleteTitle },
-            text: { type: 'plain_text', text: m.confirmDeleteText(notice.iamUser) },
-            confirm: { type: 'plain_text', text: m.confirmDeleteYes },
-            deny: { type: 'plain_text', text: m.cancel },
-            style: 'danger',
-          },
-        },
-      ],
+      type: 'button',
+      action_id: ACTION.extend,
+      style: 'primary',
+      text: { type: 'plain_text', text: m.extend },
+      value: notice.id,
+    },
+    {
+      type: 'button',
+      action_id: ACTION.delete,
+      style: 'danger',
+      text: { type: 'plain_text', text: m.delete },
+      value: notice.id,
+      confirm: {
+        title: { type: 'plain_text', text: m.confirmDeleteTitle },
+        // Slack refuses a confirmation text over 300 characters.
+        text: { type: 'plain_text', text: m.confirmDeleteText(notice.iamUser).slice(0, 300) },
+        confirm: { type: 'plain_text', text: m.confirmDeleteYes },
+        deny: { type: 'plain_text', text: m.cancel },
+        style: 'danger',
+      },
     },
   ];
 }

@@ -7,7 +7,7 @@ import { caseId, type NoticeCase } from '../ports/cases';
 import type { HomeText } from '../text/home';
 import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText, mention } from '../text/mrkdwn';
-import { ACTION, MAX_SECTION_TEXT, packLines } from './blocks';
+import { ACTION, MAX_SECTION_TEXT, noticeButtons, packLines } from './blocks';
 
 /** Slack refuses a Home tab view of more than 100 blocks. */
 export const MAX_HOME_BLOCKS = 100;
@@ -97,30 +97,7 @@ function caseButtons(notice: NoticeCase, m: Messages): Button[] {
         value: notice.id,
       },
     ];
-  if (notice.status !== 'open') return [];
-  return [
-    {
-      type: 'button',
-      action_id: ACTION.extend,
-      style: 'primary',
-      text: { type: 'plain_text', text: m.extend },
-      value: notice.id,
-    },
-    {
-      type: 'button',
-      action_id: ACTION.delete,
-      style: 'danger',
-      text: { type: 'plain_text', text: m.delete },
-      value: notice.id,
-      confirm: {
-        title: { type: 'plain_text', text: m.confirmDeleteTitle },
-        text: { type: 'plain_text', text: m.confirmDeleteText(notice.iamUser).slice(0, 300) },
-        confirm: { type: 'plain_text', text: m.confirmDeleteYes },
-        deny: { type: 'plain_text', text: m.cancel },
-        style: 'danger',
-      },
-    },
-  ];
+  return notice.status === 'open' ? noticeButtons(notice, m) : [];
 }
 
 /** One row: a section, and its buttons when its case takes a click from this viewer. */

@@ -60,6 +60,11 @@ export function credentialOf(finding: Finding): string {
   }
 }
 
+/** When IAM generated the report: in the ledger's zone when one is given, else the ISO instant. */
+function shownTime(generatedAt: Date, timeZone: string | undefined): string {
+  return timeZone ? localTime(generatedAt, timeZone) : generatedAt.toISOString();
+}
+
 /** `3 findings: 2 key-too-old, 1 no-mfa`, kinds in FINDING_KINDS order, zero counts left out. */
 function countsLine(counts: Readonly<Record<FindingKind, number>>, m: Messages): string {
   const total = FINDING_KINDS.reduce((sum, kind) => sum + counts[kind], 0);
@@ -76,14 +81,7 @@ function renderTable(found: readonly Finding[], m: Messages, options: RenderFind
   const lines: string[] = [];
   const mutes = options.mutes;
   if (mutes?.asOf) lines.push(mutes.text.asOf(mutes.asOf));
-  if (options.generatedAt)
-    lines.push(
-      t.reportGenerated(
-        options.timeZone
-          ? localTime(options.generatedAt, options.timeZone)
-          : options.generatedAt.toISOString(),
-      ),
-    );
+  if (options.generatedAt) lines.push(t.reportGenerated(shownTime(options.generatedAt, options.timeZone)));
   if (lines.length > 0) lines.push('');
   const quiet = new Map(mutes?.muted.map((muted) => [muted.finding.key, muted.silence]));
   const loud = found.filter((f) => !quiet.has(f.key));
@@ -242,14 +240,7 @@ export function digestText(
   const t = m.findings;
   const mark = MARKUP[markup];
   const lines = [`${mark.bold(t.digestTitle)}: ${countsLine(counts, m)}`];
-  if (options.generatedAt)
-    lines.push(
-      t.digestGenerated(
-        options.timeZone
-          ? localTime(options.generatedAt, options.timeZone)
-          : options.generatedAt.toISOString(),
-      ),
-    );
+  if (options.generatedAt) lines.push(t.digestGenerated(shownTime(options.generatedAt, options.timeZone)));
   const rank = (f: Finding) => DIGEST_ORDER.indexOf(f.kind);
   // Array#sort is stable, so findings of one kind keep report order.
   const top = [...found].sort((a, b) => rank(a) - rank(b)).slice(0, DIGEST_LINES);
