@@ -1,53 +1,10 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { program } from '../../src/cli';
 import { addDays, dateInZone } from '../../src/domain/dates';
+import { clockAt, runCli } from '../support/cli-in-process';
 
-/** Runs the CLI in-process with its own KEYWARDEN_HOME; returns what it printed and its exit code. */
-async function run(home: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  const saved = { ...process.env };
-  process.env.KEYWARDEN_HOME = home;
-  process.env.LOG_LEVEL = 'error';
-  process.exitCode = 0;
-  try {
-    await program().parseAsync(['node', 'keywarden', ...args]);
-    return { stdout: out.join(''), stderr: err.join(''), code: process.exitCode };
-  } finally {
-    process.env = saved;
-    process.exitCode = 0;
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
-
-/** Only `Date` is set: timers, I/O and the embedded services run as usual. */
-function clockAt(instant: string): void {
-  jest.useFakeTimers({
-    now: new Date(instant),
-    advanceTimers: true,
-    doNotFake: [
-      'nextTick',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
-}
+const run = (home: string, ...args: string[]) => runCli(home, {}, ...args);
 
 /** Several whole CLI runs with embedded IAM and dynalite each: minutes, not seconds, on a busy machine. */
 const SEVERAL_RUNS_MS = 120_000;

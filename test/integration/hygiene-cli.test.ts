@@ -2,51 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IamAccount } from '@keywarden/iam-simulator';
-import { program } from '../../src/cli';
+import { clockAt, runCli } from '../support/cli-in-process';
 
-/** Runs the CLI in-process with its own KEYWARDEN_HOME and settings; returns its output and exit code. */
-async function run(home: string, env: Record<string, string>, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  const saved = { ...process.env };
-  Object.assign(process.env, { KEYWARDEN_HOME: home, LOG_LEVEL: 'error', LANGUAGE: 'en', ...env });
-  process.exitCode = 0;
-  try {
-    await program().parseAsync(['node', 'keywarden', ...args]);
-    return { stdout: out.join(''), stderr: err.join(''), code: process.exitCode };
-  } finally {
-    process.env = saved;
-    process.exitCode = 0;
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
-
-/** Only `Date` is set: timers, I/O and the embedded services run as usual. */
-function clockAt(instant: string): void {
-  jest.useFakeTimers({
-    now: new Date(instant),
-    advanceTimers: true,
-    doNotFake: [
-      'nextTick',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
-}
+/** The CLI in English, as these tests read its words. */
+const run = (home: string, env: Record<string, string>, ...args: string[]) =>
+  runCli(home, { LANGUAGE: 'en', ...env }, ...args);
 
 /**
  * A credential report downloaded from the console on 2026-05-01 (12:00 in Tokyo): carol's
