@@ -1,4 +1,5 @@
 import type { LocalDate } from '../domain/dates';
+import type { NoticeKind } from './notifier';
 
 /**
  * One expiry notice and everything that follows from it: the messages it produced and the
@@ -85,6 +86,35 @@ export interface NoticeCase {
   readonly version: number;
 }
 
+/** The ledger's words for a row, as a line of a grouped message shows them. */
+export type NoticeFields = Pick<
+  NoticeCase,
+  'accessKeyId' | 'accountId' | 'iamUser' | 'name' | 'purpose' | 'resource' | 'startDate' | 'endDate'
+>;
+
+/** One line of the admins' grouped message: a case's (drawn from its state) or one only the admins were told of. */
+export type GroupLine =
+  | { readonly kind: 'case'; readonly caseId: string; readonly notice: NoticeKind }
+  | {
+      readonly kind: 'admins-only';
+      readonly fields: NoticeFields;
+      readonly rowNumber: number;
+      readonly reason: string;
+      readonly notice: NoticeKind;
+    };
+
+/**
+ * The admins' message that lists one account's notices of a sweep (or one part of them: Slack
+ * caps a message's blocks). Kept so that a click on any of its cases redraws every line.
+ */
+export interface AdminGroup {
+  readonly ref: MessageRef;
+  readonly account: string | null;
+  readonly part: number;
+  readonly parts: number;
+  readonly lines: readonly GroupLine[];
+}
+
 export interface CaseStore {
   /** Stores a new case; false when one with that id exists already. */
   create(notice: Omit<NoticeCase, 'version'>): Promise<boolean>;
@@ -102,6 +132,14 @@ export interface CaseStore {
     change: (current: NoticeCase) => Omit<NoticeCase, 'version'>,
     version?: number,
   ): Promise<NoticeCase | null>;
+  /**
+   * Stores a grouped message as posted, and adds it to the groups of each of its cases. Kept
+   * apart from the cases: adding a group must not move a case's version under a click's claim.
+   */
+  saveGroup(group: AdminGroup): Promise<void>;
+  getGroup(ref: MessageRef): Promise<AdminGroup | null>;
+  /** The grouped messages with a line for the case, oldest first. */
+  groupsOf(caseId: string): Promise<readonly MessageRef[]>;
 }
 
 export function caseId(accessKeyId: string, endDate: LocalDate): string {

@@ -64,6 +64,42 @@ export interface FindingsDigest {
   readonly attachment?: { readonly filename: string; readonly csv: string };
 }
 
+/** Which notice an admins' copy is of: its title differs, and a final notice names its date. */
+export type NoticeKind =
+  | { readonly kind: 'week-ahead'; readonly daysLeft: number }
+  | { readonly kind: 'final'; readonly deleteOn: LocalDate };
+
+/**
+ * What the admins are told of one notice. An account's copies go out together
+ * (`Notifier.adminCopies`), after its notices: one admin post per notice cannot keep up with
+ * Slack's one post a second per channel across an Organization.
+ */
+export type AdminCopy =
+  /** The owner has the DM; the admins' line shows the notice's case (`caseId`) from then on. */
+  | {
+      readonly kind: 'owner-told';
+      readonly row: LedgerRow;
+      readonly slackId: string;
+      readonly caseId: string;
+      readonly notice: NoticeKind;
+    }
+  /** Nobody else hears of it (no known owner, or the DM could not be delivered): the admins must act. */
+  | {
+      readonly kind: 'admins-only';
+      readonly row: LedgerRow;
+      readonly reason: string;
+      readonly notice: NoticeKind;
+    };
+
+/**
+ * How many of the copies, in order, reached the admins: posting stops at the first failure,
+ * whose message is `error`.
+ */
+export interface AdminCopiesPosted {
+  readonly posted: number;
+  readonly error?: string;
+}
+
 /**
  * Thrown by a notice that reached nobody (its first message failed), so the sweep may send it
  * again later. Any other error may come after part of the notice went out.
@@ -74,16 +110,26 @@ export class NoticeNotSent extends Error {
 
 /** How people hear from Keywarden: Slack when configured, the console otherwise. */
 export interface Notifier {
-  /** DM to the owner with Extend/Delete, and a copy to the admins. */
-  weekAhead(notice: WeekAheadNotice): Promise<void>;
-  ownerUnknown(notice: OwnerUnknownNotice): Promise<void>;
+  /**
+   * DM to the owner with Extend/Delete; resolves with the admins' copy, which goes out with
+   * the account's other copies (`adminCopies`). An owner who cannot be DMed makes it `admins-only`.
+   */
+  weekAhead(notice: WeekAheadNotice): Promise<AdminCopy>;
+  /** Only the admins hear of it: resolves with their copy (Slack sends nothing before `adminCopies`). */
+  ownerUnknown(notice: OwnerUnknownNotice): Promise<AdminCopy>;
   /**
    * Tells the admins a row's keys were deactivated and when it will be deleted; rejects only
    * when they could not be told. Resolves with what else (the owner, older messages) was missed.
    */
   deactivated(notice: DeactivatedNotice): Promise<readonly string[]>;
-  /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. */
-  finalNotice(notice: FinalNotice): Promise<void>;
+  /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. Like `weekAhead`. */
+  finalNotice(notice: FinalNotice): Promise<AdminCopy>;
+  /**
+   * The admins' copies of one account's notices, grouped into as few messages as Slack takes;
+   * every later click on one of them redraws its line. `account` names the group (null: the
+   * credentials' own account, whose id the rows need not carry).
+   */
+  adminCopies(copies: readonly AdminCopy[], account: string | null): Promise<AdminCopiesPosted>;
   /** One DM to an owner listing all of their new hygiene findings (one per owner per sweep). */
   findings(notice: FindingsNotice): Promise<void>;
   /** Hygiene findings for the admins: daily (new ones) or weekly (with the report CSV). */

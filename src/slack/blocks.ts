@@ -108,21 +108,6 @@ export function adminCopy(notice: NoticeCase, daysLeft: number, m: Messages): Kn
   return [header(m.adminCopyTitle(owner, daysLeft)), fieldsOf(notice, m)];
 }
 
-export function finalAdminCopy(notice: NoticeCase, deleteOn: LocalDate, m: Messages): KnownBlock[] {
-  const owner = notice.ownerSlackId ? mention(notice.ownerSlackId) : escapeText(notice.name);
-  return [header(m.finalAdminCopyTitle(owner, toLedgerText(deleteOn))), fieldsOf(notice, m)];
-}
-
-export function ownerUnknown(
-  notice: NoticeCase,
-  reason: string,
-  rowNumber: number,
-  m: Messages,
-  title: string = m.ownerUnknownTitle,
-): KnownBlock[] {
-  return [header(title), fieldsOf(notice, m), context(m.ownerUnknownRow(rowNumber, reason))];
-}
-
 /** Slack rejects a message of more than 50 blocks, or a section whose text is over 3000 characters. */
 export const MAX_BLOCKS = 50;
 export const MAX_SECTION_TEXT = 3000;

@@ -3,12 +3,15 @@ import type { WebClient } from '@slack/web-api';
 import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
-import { type CaseStore, caseId, type MessageRef, type NoticeCase } from '../ports/cases';
+import { type CaseStore, caseId, type GroupLine, type MessageRef, type NoticeCase } from '../ports/cases';
 import {
+  type AdminCopiesPosted,
+  type AdminCopy,
   type DeactivatedNotice,
   type FinalNotice,
   type FindingsDigest,
   type FindingsNotice,
+  type NoticeKind,
   NoticeNotSent,
   type Notifier,
   type OwnerUnknownNotice,
@@ -18,20 +21,12 @@ import {
 import type { SlackDirectory } from '../ports/slack-directory';
 import { digestOptions, digestText } from '../text/findings';
 import type { Messages } from '../text/messages';
-import { clipEscaped, escapeText, mention } from '../text/mrkdwn';
+import { clipEscaped, escapeText } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
-import {
-  adminCopy,
-  deactivatedNotice,
-  finalAdminCopy,
-  finalOwnerNotice,
-  ownerFindings,
-  ownerNotice,
-  ownerUnknown,
-} from './blocks';
-import { caseMessages } from './case-messages';
+import { groupMessage, splitLines } from './admin-groups';
+import { deactivatedNotice, finalOwnerNotice, ownerFindings, ownerNotice } from './blocks';
 import type { ChannelPacer } from './pacer';
-import { redrawMessages } from './redraw';
+import { redrawCase } from './redraw';
 import { sweepSummary } from './summary';
 
 export interface SlackNotifierDeps {
@@ -71,6 +66,28 @@ export function caseFromRow(row: LedgerRow, ownerSlackId: string | null): Omit<N
   };
 }
 
+/** A copy as its grouped message keeps it: a case the line follows, or the row's words for the admins alone. */
+function groupLine(copy: AdminCopy): GroupLine {
+  if (copy.kind === 'owner-told') return { kind: 'case', caseId: copy.caseId, notice: copy.notice };
+  const { row } = copy;
+  return {
+    kind: 'admins-only',
+    fields: {
+      accessKeyId: row.accessKeyId,
+      ...(row.accountId ? { accountId: row.accountId } : {}),
+      iamUser: row.iamUser,
+      name: row.name,
+      purpose: row.purpose,
+      resource: row.resource,
+      startDate: row.startDate,
+      endDate: row.endDate,
+    },
+    rowNumber: row.rowNumber,
+    reason: copy.reason,
+    notice: copy.notice,
+  };
+}
+
 function slackError(error: unknown): string | undefined {
   return (error as { data?: { error?: string } }).data?.error;
 }
@@ -88,79 +105,81 @@ async function first<T>(step: () => Promise<T>): Promise<T> {
 export class SlackNotifier implements Notifier, SlackDirectory {
   constructor(private readonly deps: SlackNotifierDeps) {}
 
-  async weekAhead({ row, slackId, daysLeft }: WeekAheadNotice): Promise<void> {
+  async weekAhead({ row, slackId, daysLeft }: WeekAheadNotice): Promise<AdminCopy> {
     const { messages: m } = this.deps;
-    await this.noticeOwner(row, slackId, {
-      owner: (notice) => [m.weekAheadTitle(daysLeft), ownerNotice(notice, daysLeft, m)],
-      admins: (notice) => [m.adminCopyTitle(mention(slackId), daysLeft), adminCopy(notice, daysLeft, m)],
-      unreachable: m.ownerUnknownTitle,
-    });
+    return this.noticeOwner(row, slackId, { kind: 'week-ahead', daysLeft }, (notice) => [
+      m.weekAheadTitle(daysLeft),
+      ownerNotice(notice, daysLeft, m),
+    ]);
   }
 
-  async finalNotice({ row, deleteOn, to }: FinalNotice): Promise<void> {
+  async finalNotice({ row, deleteOn, to }: FinalNotice): Promise<AdminCopy> {
     const { messages: m } = this.deps;
-    const date = toLedgerText(deleteOn);
-    if (to.kind === 'admins') {
-      const notice = { ...caseFromRow(row, null), version: 0 };
-      const title = m.finalOwnerUnknownTitle(date);
-      await first(() =>
-        this.post(this.deps.adminChannel, title, ownerUnknown(notice, to.reason, row.rowNumber, m, title)),
-      );
-      return;
-    }
-    await this.noticeOwner(row, to.slackId, {
-      owner: (notice) => [m.finalNoticeTitle(date), finalOwnerNotice(notice, deleteOn, m)],
-      admins: (notice) => [
-        m.finalAdminCopyTitle(mention(to.slackId), date),
-        finalAdminCopy(notice, deleteOn, m),
-      ],
-      unreachable: m.finalOwnerUnknownTitle(date),
-    });
+    const notice = { kind: 'final', deleteOn } as const;
+    if (to.kind === 'admins') return { kind: 'admins-only', row, reason: to.reason, notice };
+    return this.noticeOwner(row, to.slackId, notice, (draft) => [
+      m.finalNoticeTitle(toLedgerText(deleteOn)),
+      finalOwnerNotice(draft, deleteOn, m),
+    ]);
   }
 
   /**
-   * DM with Extend/Delete, then the admins' copy, both remembered on the row's case so a click
-   * can settle them. A final notice after a week-ahead one reuses the case; the earlier DM is
-   * kept among the case's messages so it loses its buttons too.
+   * DM with Extend/Delete, remembered on the row's case so a click can settle it; the admins'
+   * copy goes out later with the account's others (`adminCopies`). A final notice after a
+   * week-ahead one reuses the case; the earlier DM is kept among the case's messages so it
+   * loses its buttons too. An owner Slack cannot DM makes the copy the admins' alone.
    */
   private async noticeOwner(
     row: LedgerRow,
     slackId: string,
-    texts: {
-      readonly owner: (notice: NoticeCase) => [string, KnownBlock[]];
-      readonly admins: (notice: NoticeCase) => [string, KnownBlock[]];
-      readonly unreachable: string;
-    },
-  ): Promise<void> {
+    kind: NoticeKind,
+    owner: (notice: NoticeCase) => [string, KnownBlock[]],
+  ): Promise<AdminCopy> {
     const { cases, messages: m } = this.deps;
     const draft = caseFromRow(row, slackId);
     await first(() => cases.create(draft));
     const notice = { ...draft, version: 0 };
-    let ownerMessage: MessageRef | undefined;
+    let ownerMessage: MessageRef;
     try {
-      ownerMessage = await this.post(slackId, ...texts.owner(notice));
+      ownerMessage = await this.post(slackId, ...owner(notice));
     } catch (error) {
       const code = slackError(error);
       if (!code || !UNREACHABLE.has(code)) throw new NoticeNotSent(errorMessage(error), { cause: error });
-      await first(() =>
-        this.post(
-          this.deps.adminChannel,
-          texts.unreachable,
-          ownerUnknown(notice, m.couldNotDm(slackId, code), row.rowNumber, m, texts.unreachable),
-        ),
-      );
-      return;
+      return { kind: 'admins-only', row, reason: m.couldNotDm(slackId, code), notice: kind };
     }
-    const admin = await this.post(this.deps.adminChannel, ...texts.admins(notice));
     await cases.transition(notice.id, ['open'], (current) => ({
       ...current,
-      ...(ownerMessage ? { ownerMessage } : {}),
-      adminMessages: [
-        ...current.adminMessages,
-        ...(current.ownerMessage && ownerMessage ? [current.ownerMessage] : []),
-        admin,
-      ],
+      ownerMessage,
+      adminMessages: [...current.adminMessages, ...(current.ownerMessage ? [current.ownerMessage] : [])],
     }));
+    return { kind: 'owner-told', row, slackId, caseId: notice.id, notice: kind };
+  }
+
+  /**
+   * One message per account (more when Slack's block limits split it) instead of one per
+   * notice: Slack takes about one post a second per channel. Each part is stored with the cases
+   * its lines show, so a click on any of them redraws the part with that line's new state.
+   */
+  async adminCopies(copies: readonly AdminCopy[], account: string | null): Promise<AdminCopiesPosted> {
+    const { cases, messages: m, adminChannel } = this.deps;
+    const lines = copies.map(groupLine);
+    const ids = lines.flatMap((line) => (line.kind === 'case' ? [line.caseId] : []));
+    const current = ids.length > 0 ? await cases.getMany(ids) : new Map<string, NoticeCase>();
+    const parts = splitLines(lines, current, m);
+    let posted = 0;
+    for (const [index, part] of parts.entries()) {
+      const group = { account, part: index + 1, parts: parts.length, lines: part };
+      const { text, blocks } = groupMessage(group, current, m);
+      let ref: MessageRef;
+      try {
+        ref = await this.post(adminChannel, text, blocks);
+      } catch (error) {
+        return { posted, error: errorMessage(error) };
+      }
+      await cases.saveGroup({ ref, ...group });
+      posted += part.length;
+    }
+    return { posted };
   }
 
   /**
@@ -189,7 +208,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     }));
     if (!moved) return [];
     const missed: string[] = [];
-    const stale = await redrawMessages(this.deps.web, caseMessages(moved, m, on), posted);
+    const stale = await redrawCase(this.deps, moved, on, posted);
     if (stale > 0) missed.push(`${stale} earlier message(s) of the row not updated`);
     if (moved.ownerSlackId) {
       const owner = moved.ownerSlackId;
@@ -207,12 +226,8 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     return missed;
   }
 
-  async ownerUnknown({ row, reason }: OwnerUnknownNotice): Promise<void> {
-    const { messages: m } = this.deps;
-    const notice = { ...caseFromRow(row, null), version: 0 };
-    await first(() =>
-      this.post(this.deps.adminChannel, m.ownerUnknownTitle, ownerUnknown(notice, reason, row.rowNumber, m)),
-    );
+  async ownerUnknown({ row, reason, daysLeft }: OwnerUnknownNotice): Promise<AdminCopy> {
+    return { kind: 'admins-only', row, reason, notice: { kind: 'week-ahead', daysLeft } };
   }
 
   async pendingRequests({ rows, reportDays }: PendingRequestsNotice): Promise<void> {

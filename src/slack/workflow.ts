@@ -13,8 +13,7 @@ import type { Messages } from '../text/messages';
 import { mention } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
 import { approvalRequest, denyModal, extendModal, INPUT, VIEW } from './blocks';
-import { caseMessages } from './case-messages';
-import { redrawMessages } from './redraw';
+import { redrawCase } from './redraw';
 
 export interface WorkflowDeps {
   readonly web: WebClient;
@@ -457,12 +456,12 @@ export class Workflow {
   }
 
   /**
-   * Every message of the case shows its state. Each update stands alone, so one failure does
+   * Every message of the case shows its state, its line in the admins' grouped messages too.
+   * Each update stands alone, so one failure does
    * not leave the rest stale; the failures are counted for the clicker.
    */
   private async redraw(notice: NoticeCase, skip: MessageRef | null = null): Promise<Outcome> {
-    const views = caseMessages(notice, this.deps.messages, this.today());
-    const failed = await redrawMessages(this.deps.web, views, skip);
+    const failed = await redrawCase(this.deps, notice, this.today(), skip);
     return failed === 0 ? OK : { kind: 'messages-stale', count: failed };
   }
 

@@ -20,10 +20,16 @@ import {
   userTeardownSteps,
 } from '../domain/teardown';
 import type { IamGateway } from '../ports/iam';
-import { type DeactivatedNotice, NoticeNotSent, type Notifier } from '../ports/notifier';
+import {
+  type AdminCopiesPosted,
+  type AdminCopy,
+  type DeactivatedNotice,
+  NoticeNotSent,
+  type Notifier,
+} from '../ports/notifier';
 import type { AuditLog, Journal, JournalBegin } from '../ports/state';
 import { errorMessage } from '../util/errors';
-import { once, type Ran } from './once';
+import { claimOnce, once, type Ran, settleClaim } from './once';
 
 export interface ExecutorDeps {
   readonly mode: Mode;
@@ -48,18 +54,18 @@ class Refusal extends Error {}
 /**
  * Runs a plan. In dry-run mode nothing is sent, changed or journaled. In apply mode every
  * action first claims its journal key with a conditional write, so a re-run after a crash
- * resumes teardowns and never repeats a DM.
+ * resumes teardowns and never repeats a DM. Notices go first, and their admins' copies go out
+ * together once the last notice is sent, before anything else runs.
  */
 export async function execute(actions: readonly Action[], deps: ExecutorDeps): Promise<ActionResult[]> {
-  const results: ActionResult[] = [];
   // Notices first: they are cheap and time-sensitive, and a teardown failure must not hold them up.
-  const ordered = [...actions].sort((a, b) => Number(isNotice(b)) - Number(isNotice(a)));
-  for (const action of ordered) {
+  const notices = actions.filter(isNoticeAction);
+  const others = actions.filter((action): action is Exclude<Action, NoticeAction> => !isNoticeAction(action));
+  if (deps.mode === 'dry-run')
+    return [...notices, ...others].map((action) => ({ action, outcome: 'planned', detail: 'dry run' }));
+  const results = await executeNotices(notices, deps);
+  for (const action of others) {
     if (deps.stop?.aborted) break;
-    if (deps.mode === 'dry-run') {
-      results.push({ action, outcome: 'planned', detail: 'dry run' });
-      continue;
-    }
     results.push(await executeOne(action, deps));
   }
   return results;
@@ -158,48 +164,41 @@ function journalRowId(row: LedgerRow, deps: ExecutorDeps): string {
   return `${row.accountId ?? deps.account ?? HOME_ACCOUNT}/${row.id}`;
 }
 
-async function executeOne(action: Action, deps: ExecutorDeps): Promise<ActionResult> {
-  const actor = deps.actor;
-  const target =
-    action.kind === 'teardown-user' || action.kind === 'deactivate-user'
-      ? action.userName
-      : `row ${action.row.rowNumber}`;
+function targetOf(action: Action): string {
+  return action.kind === 'teardown-user' || action.kind === 'deactivate-user'
+    ? action.userName
+    : `row ${action.row.rowNumber}`;
+}
+
+async function executeOne(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps): Promise<ActionResult> {
   try {
-    const detail = await perform(action, deps);
-    await deps.audit.record({
-      at: deps.now().toISOString(),
-      actor,
-      action: action.kind,
-      target,
-      outcome: 'done',
-      detail,
-    });
-    return { action, outcome: 'done', detail };
+    return await recorded(action, 'done', await perform(action, deps), deps);
   } catch (error) {
     const detail = error instanceof Refusal ? `refused: ${error.message}` : `failed: ${errorMessage(error)}`;
-    await deps.audit.record({
-      at: deps.now().toISOString(),
-      actor,
-      action: action.kind,
-      target,
-      outcome: 'failed',
-      detail,
-    });
-    return { action, outcome: 'failed', detail };
+    return recorded(action, 'failed', detail, deps);
   }
 }
 
-async function perform(action: Action, deps: ExecutorDeps): Promise<string> {
+/** The action's result, in the audit log too. */
+async function recorded(
+  action: Action,
+  outcome: 'done' | 'failed',
+  detail: string,
+  deps: ExecutorDeps,
+): Promise<ActionResult> {
+  await deps.audit.record({
+    at: deps.now().toISOString(),
+    actor: deps.actor,
+    action: action.kind,
+    target: targetOf(action),
+    outcome,
+    detail,
+  });
+  return { action, outcome, detail };
+}
+
+async function perform(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps): Promise<string> {
   switch (action.kind) {
-    case 'notify-week-ahead':
-      return notifyOnce(action.key, action.row, deps, () => deps.notifier.weekAhead(action));
-    case 'notify-owner-unknown':
-      return notifyOnce(action.key, action.row, deps, () => deps.notifier.ownerUnknown(action));
-    case 'notify-final':
-      // The deletion date is journaled with the claim: every later sweep keeps to it.
-      return notifyOnce(action.key, action.row, deps, () => deps.notifier.finalNotice(action), {
-        deleteOn: action.deleteOn,
-      });
     case 'teardown-user':
       return teardownUser(action, deps);
     case 'delete-key':
@@ -345,54 +344,124 @@ function rowClaims(
   });
 }
 
-/**
- * At most once: the claim is written before sending, so a crash between the two loses
- * one notice (the planner reports it) rather than sending it twice. A send that throws (Slack
- * down after the client's retries) before anything reached anyone marks the claim `failed`
- * instead, and the next sweep sends it again.
- */
-async function notifyOnce(
-  key: string,
-  row: LedgerRow,
-  deps: ExecutorDeps,
-  send: () => Promise<void>,
-  detail?: unknown,
-): Promise<string> {
-  const claim = {
-    key,
-    action: journalAction(key),
-    rowId: journalRowId(row, deps),
+type NoticeAction = Extract<Action, { kind: 'notify-week-ahead' | 'notify-owner-unknown' | 'notify-final' }>;
+
+function isNoticeAction(action: Action): action is NoticeAction {
+  return isNotice(action);
+}
+
+/** The notice's claim: the row's notice key; a final notice journals its deletion date, which every later sweep keeps to. */
+function noticeClaim(action: NoticeAction, deps: ExecutorDeps): JournalBegin {
+  return {
+    key: action.key,
+    action: journalAction(action.key),
+    rowId: journalRowId(action.row, deps),
     sweepId: deps.sweepId,
-    ...(detail === undefined ? {} : { detail }),
+    ...(action.kind === 'notify-final' ? { detail: { deleteOn: action.deleteOn } } : {}),
   };
-  const sent = await once(
-    deps.journal,
-    deps.now,
-    [claim],
-    async () => {
-      await send();
-      return { value: 'sent' };
-    },
-    // Part of a notice may have gone out: only one that reached nobody is sent again.
-    {
-      resume: 'never',
-      nothingDone: (error: unknown): error is NoticeNotSent => error instanceof NoticeNotSent,
-    },
-  );
-  switch (sent.kind) {
-    case 'ran':
-      return sent.value;
-    case 'already-done': {
-      const [existing] = sent.earlier;
-      return `already claimed by sweep ${existing.sweepId} (${existing.state})`;
-    }
-    case 'failed':
-      throw new Error(
-        sent.marked
-          ? `not sent: ${sent.error.message}; the next sweep sends it again`
-          : `not sent: ${sent.error.message}; recording that failed too, so the next sweep flags it as possibly sent`,
-      );
+}
+
+function sendNotice(action: NoticeAction, notifier: Notifier): Promise<AdminCopy> {
+  switch (action.kind) {
+    case 'notify-week-ahead':
+      return notifier.weekAhead(action);
+    case 'notify-owner-unknown':
+      return notifier.ownerUnknown(action);
+    case 'notify-final':
+      return notifier.finalNotice(action);
   }
+}
+
+interface Sent {
+  readonly action: NoticeAction;
+  readonly claim: JournalBegin;
+  readonly copy: AdminCopy;
+  /** Where its result goes among the notices' results. */
+  readonly index: number;
+}
+
+/**
+ * At most once, and complete only when both the owner and the admins have it: each notice's
+ * claim is written before its DM, and completed once the admins' grouped copy is posted. A
+ * crash in between leaves the claims `started`, so no later sweep counts them as a warning
+ * (a removal waits for a final notice) and every later report flags them to the admins. A
+ * notice that reached nobody (Slack down before the DM; an admins-only notice whose grouped
+ * message failed) is marked `failed`, and the next sweep sends it again.
+ */
+async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDeps): Promise<ActionResult[]> {
+  const results: (ActionResult | null)[] = [];
+  const sent: Sent[] = [];
+  for (const action of notices) {
+    if (deps.stop?.aborted) break;
+    const claim = noticeClaim(action, deps);
+    const index = results.length;
+    results.push(null);
+    try {
+      const claimed = await claimOnce(deps.journal, deps.now, claim);
+      if (claimed.kind === 'already-done') {
+        const [existing] = claimed.earlier;
+        results[index] = await recorded(
+          action,
+          'done',
+          `already claimed by sweep ${existing.sweepId} (${existing.state})`,
+          deps,
+        );
+        continue;
+      }
+    } catch (error) {
+      results[index] = await recorded(action, 'failed', `failed: ${errorMessage(error)}`, deps);
+      continue;
+    }
+    try {
+      sent.push({ action, claim, copy: await sendNotice(action, deps.notifier), index });
+    } catch (error) {
+      results[index] = await recorded(action, 'failed', await notSent(claim, error, deps), deps);
+    }
+  }
+  if (sent.length > 0) {
+    const account = sent[0]?.action.row.accountId ?? deps.account;
+    const posted = await deps.notifier
+      .adminCopies(
+        sent.map(({ copy }) => copy),
+        account,
+      )
+      .catch((error: unknown) => ({ posted: 0, error: errorMessage(error), unsure: true }));
+    for (const [n, { action, claim, copy, index }] of sent.entries()) {
+      results[index] =
+        n < posted.posted
+          ? await settleClaim(deps.journal, deps.now, claim, { done: true }).then(
+              () => recorded(action, 'done', 'sent', deps),
+              (error: unknown) =>
+                recorded(action, 'failed', `sent; recording it failed: ${errorMessage(error)}`, deps),
+            )
+          : await recorded(action, 'failed', await copyNotPosted(claim, copy, posted, deps), deps);
+    }
+  }
+  return results.filter((result): result is ActionResult => result !== null);
+}
+
+async function notSent(claim: JournalBegin, error: unknown, deps: ExecutorDeps): Promise<string> {
+  // Part of a notice may have gone out: only one that reached nobody is sent again.
+  if (!(error instanceof NoticeNotSent)) return `failed: ${errorMessage(error)}`;
+  return (await settleClaim(deps.journal, deps.now, claim, { nothingDone: error }))
+    ? `not sent: ${error.message}; the next sweep sends it again`
+    : `not sent: ${error.message}; recording that failed too, so the next sweep flags it as possibly sent`;
+}
+
+/**
+ * The admins' grouped copy did not go out. An owner who has the DM keeps it and the claim
+ * stays `started` (flagged from now on); a notice for the admins alone reached nobody.
+ */
+async function copyNotPosted(
+  claim: JournalBegin,
+  copy: AdminCopy,
+  posted: AdminCopiesPosted & { readonly unsure?: boolean },
+  deps: ExecutorDeps,
+): Promise<string> {
+  const why = posted.error ?? 'not posted';
+  if (copy.kind === 'owner-told' || posted.unsure)
+    return `the admins' grouped copy failed (${why}); the owner may have the DM, so the next sweep flags it instead of sending it again`;
+  return notSent(claim, new NoticeNotSent(`the admins' grouped message failed: ${why}`), deps);
 }
 
 /**

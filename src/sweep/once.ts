@@ -125,3 +125,33 @@ function resumes(resume: Resume, existing: JournalEntry): boolean {
       return true;
   }
 }
+
+/**
+ * `once` in two halves, at most once, for a notice whose work ends after the account's other
+ * notices (the admins' copies go out together): `claimOnce` takes the claim (an earlier run's,
+ * whatever its state, is never taken up), `settleClaim` completes it or, when nothing reached
+ * anyone, marks it `failed`. A claim never settled stays `started`, which later runs read as
+ * interrupted: a notice that may have reached only part of its people is flagged, not resent.
+ */
+export async function claimOnce(
+  journal: Journal,
+  now: () => Date,
+  claim: JournalBegin,
+): Promise<{ readonly kind: 'claimed' } | AlreadyDone> {
+  const begun = await journal.begin(claim, now());
+  return begun.created ? { kind: 'claimed' } : { kind: 'already-done', earlier: [begun.existing] };
+}
+
+/** Ends a claim `claimOnce` took; `failed` says whether marking it worked (see `Failed.marked`). */
+export async function settleClaim(
+  journal: Journal,
+  now: () => Date,
+  claim: JournalBegin,
+  outcome: { readonly done: true } | { readonly nothingDone: Error },
+): Promise<boolean> {
+  if ('done' in outcome) {
+    await journal.complete(claim.key, now());
+    return true;
+  }
+  return journal.fail(claim.key, claim.sweepId, now(), outcome.nothingDone.message).catch(() => false);
+}

@@ -103,6 +103,11 @@ export interface Messages {
   readonly ownerUnknownRow: (rowNumber: number, reason: string) => string;
   /** Why an owner-unknown notice went to the admins instead of a DM; plain text. */
   readonly couldNotDm: (slackId: string, code: string) => string;
+  /**
+   * The heading of the admins' grouped message of one account's notices; `account` is an AWS
+   * account id (escaped here), null for the credentials' own. `part`/`parts`: a group Slack's limits split.
+   */
+  readonly adminGroupTitle: (account: string | null, count: number, part: number, parts: number) => string;
 
   // Sections: each surface's words in its own module.
   readonly findings: FindingTexts;
@@ -212,6 +217,8 @@ const ja: Messages = {
   unreadableFailureRecord: (error) => `失敗の記録を読み取れません: ${error}`,
   ownerUnknownRow: (rowNumber, reason) => `${rowNumber}行目: ${escapeText(reason)}`,
   couldNotDm: (slackId, code) => `Slack で ${slackId} さんに DM を送れませんでした: ${code}`,
+  adminGroupTitle: (account, count, part, parts) =>
+    `${account === null ? '' : `AWSアカウント ${escapeText(account)} の`}アクセスキーの期限に関する通知 ${count}件${parts > 1 ? `（${part}/${parts}）` : ''}`,
   findings: findingsJa,
   sweep: sweepJa,
   audit: auditJa,
@@ -307,6 +314,8 @@ const en: Messages = {
   unreadableFailureRecord: (error) => `unreadable failure record: ${error}`,
   ownerUnknownRow: (rowNumber, reason) => `row ${rowNumber}: ${escapeText(reason)}`,
   couldNotDm: (slackId, code) => `Slack could not DM ${slackId}: ${code}`,
+  adminGroupTitle: (account, count, part, parts) =>
+    `${account === null ? '' : `AWS account ${escapeText(account)}: `}${count === 1 ? '1 access key expiry notice' : `${count} access key expiry notices`}${parts > 1 ? ` (${part}/${parts})` : ''}`,
   findings: findingsEn,
   sweep: sweepEn,
   audit: auditEn,

@@ -188,11 +188,15 @@ describe('the Slack app when the ledger fails mid-decision', () => {
       await audited('extension-approved');
       const bodies = updates();
       const approved = await caseOf();
+      // The case's own messages, and the admins' grouped message its notice has a line in.
+      const groups = (await sw.world.state.cases.groupsOf(id)).map((m) => m.ts);
+      expect(groups).toHaveLength(1);
       expect(bodies.map((body) => body.ts).sort()).toEqual(
-        [approved?.ownerMessage?.ts, ...(approved?.adminMessages ?? []).map((m) => m.ts)].sort(),
+        [approved?.ownerMessage?.ts, ...(approved?.adminMessages ?? []).map((m) => m.ts), ...groups].sort(),
       );
       for (const body of bodies) {
-        expect(String(body.text)).toContain('延長を承認しました（2026/12/28 まで）');
+        const shown = groups.includes(String(body.ts)) ? JSON.stringify(body.blocks) : String(body.text);
+        expect(shown).toContain('延長を承認しました（2026/12/28 まで）');
         expect(actionIds(body as Message)).toEqual([]);
       }
     },

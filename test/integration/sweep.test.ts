@@ -276,7 +276,7 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
       if (holder) await state.lock.release('sweep', holder.owner);
       await lost;
       await new Promise((resolve) => setImmediate(resolve));
-      await weekAhead(notice);
+      return weekAhead(notice);
     };
     const report = await runSweep(world.deps({ lock, lease: { leaseSeconds: 60, renewSeconds: 0.05 } }), {
       mode: 'apply',

@@ -17,7 +17,10 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/sto
 import { ensureTable } from '../../src/adapters/store/ensure-table';
 import type { LocalDate } from '../../src/domain/dates';
 import type { SweepReport } from '../../src/domain/report';
+import { caseId } from '../../src/ports/cases';
 import type {
+  AdminCopiesPosted,
+  AdminCopy,
   DeactivatedNotice,
   FinalNotice,
   FindingsDigest,
@@ -49,6 +52,8 @@ export class RecordingNotifier implements Notifier {
   readonly findingDms: FindingsNotice[] = [];
   readonly digests: FindingsDigest[] = [];
   readonly pendingReminders: PendingRequestsNotice[] = [];
+  /** One per account whose sweep sent notices: their admins' copies, together. */
+  readonly adminGroups: { readonly account: string | null; readonly copies: readonly AdminCopy[] }[] = [];
 
   async pendingRequests(notice: PendingRequestsNotice): Promise<void> {
     this.pendingReminders.push(notice);
@@ -62,8 +67,11 @@ export class RecordingNotifier implements Notifier {
     this.digests.push(digest);
   }
 
-  async weekAhead(notice: WeekAheadNotice): Promise<void> {
+  async weekAhead(notice: WeekAheadNotice): Promise<AdminCopy> {
     this.weekAheadNotices.push(notice);
+    const { row, slackId, daysLeft } = notice;
+    const id = caseId(row.accessKeyId, row.endDate);
+    return { kind: 'owner-told', row, slackId, caseId: id, notice: { kind: 'week-ahead', daysLeft } };
   }
 
   async deactivated(notice: DeactivatedNotice): Promise<string[]> {
@@ -71,12 +79,30 @@ export class RecordingNotifier implements Notifier {
     return [];
   }
 
-  async finalNotice(notice: FinalNotice): Promise<void> {
+  async finalNotice(notice: FinalNotice): Promise<AdminCopy> {
     this.finalNotices.push(notice);
+    const { row, deleteOn, to } = notice;
+    const kind = { kind: 'final', deleteOn } as const;
+    return to.kind === 'owner'
+      ? {
+          kind: 'owner-told',
+          row,
+          slackId: to.slackId,
+          caseId: caseId(row.accessKeyId, row.endDate),
+          notice: kind,
+        }
+      : { kind: 'admins-only', row, reason: to.reason, notice: kind };
   }
 
-  async ownerUnknown(notice: OwnerUnknownNotice): Promise<void> {
+  async ownerUnknown(notice: OwnerUnknownNotice): Promise<AdminCopy> {
     this.ownerUnknownNotices.push(notice);
+    const { row, reason, daysLeft } = notice;
+    return { kind: 'admins-only', row, reason, notice: { kind: 'week-ahead', daysLeft } };
+  }
+
+  async adminCopies(copies: readonly AdminCopy[], account: string | null): Promise<AdminCopiesPosted> {
+    this.adminGroups.push({ account, copies });
+    return { posted: copies.length };
   }
 
   async sweepReport(report: SweepReport): Promise<void> {

@@ -5,18 +5,17 @@ import type { LedgerRow } from '../../src/domain/ledger';
 import type { Action, Skip } from '../../src/domain/planner';
 import type { ActionResult, SweepReport } from '../../src/domain/report';
 import type { UserHoldings } from '../../src/domain/teardown';
-import type { NoticeCase } from '../../src/ports/cases';
+import type { GroupLine, NoticeCase } from '../../src/ports/cases';
+import { groupMessage } from '../../src/slack/admin-groups';
 import {
   adminCopy,
   approvalRequest,
   deactivatedNotice,
   denyModal,
   extendModal,
-  finalAdminCopy,
   finalOwnerNotice,
   ownerFindings,
   ownerNotice,
-  ownerUnknown,
   VIEW,
 } from '../../src/slack/blocks';
 import { caseMessages } from '../../src/slack/case-messages';
@@ -439,8 +438,37 @@ function surfaces(m: Messages): Record<string, string[]> {
     'owner DM': blocks(ownerNotice(notice, 4, m)),
     'owner final notice': blocks(finalOwnerNotice(notice, date('2026-12-03'), m)),
     'admin copy': blocks(adminCopy(notice, 4, m)),
-    'admin copy of a final notice': blocks(finalAdminCopy(notice, date('2026-12-03'), m)),
-    'owner-unknown notice': blocks(ownerUnknown(notice, m.couldNotDm('U01YAMADA', 'user_disabled'), 2, m)),
+    "admins' grouped notices, every line in every state": (() => {
+      const lines: GroupLine[] = [
+        ...states.map(
+          (state, n): GroupLine => ({
+            kind: 'case',
+            caseId: `${state.id}-${n}`,
+            notice:
+              n % 2 === 0
+                ? { kind: 'week-ahead', daysLeft: 4 }
+                : { kind: 'final', deleteOn: date('2026-12-03') },
+          }),
+        ),
+        {
+          kind: 'admins-only',
+          fields: notice,
+          rowNumber: 2,
+          reason: m.couldNotDm('U01YAMADA', 'user_disabled'),
+          notice: { kind: 'week-ahead', daysLeft: 4 },
+        },
+        {
+          kind: 'admins-only',
+          fields: notice,
+          rowNumber: 2,
+          reason: m.couldNotDm('U02SATO', 'user_disabled'),
+          notice: { kind: 'final', deleteOn: date('2026-12-03') },
+        },
+      ];
+      const cases = new Map(states.map((state, n) => [`${state.id}-${n}`, state]));
+      const drawn = groupMessage({ account: '123456789012', part: 1, parts: 2, lines }, cases, m);
+      return [drawn.text, ...blocks(drawn.blocks)];
+    })(),
     'approval request': blocks(approvalRequest({ ...notice, status: 'extension-requested', request }, m)),
     'deactivation notice': blocks(
       deactivatedNotice(deactivated, m.state.deactivated('2026/11/30', '2026/12/07', true), m),

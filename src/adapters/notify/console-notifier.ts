@@ -1,11 +1,16 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { LedgerRow } from '../../domain/ledger';
 import type { SweepReport } from '../../domain/report';
+import { caseId } from '../../ports/cases';
 import type {
+  AdminCopiesPosted,
+  AdminCopy,
   DeactivatedNotice,
   FinalNotice,
   FindingsDigest,
   FindingsNotice,
+  NoticeKind,
   Notifier,
   OwnerUnknownNotice,
   PendingRequestsNotice,
@@ -22,6 +27,10 @@ import {
 } from '../../text/console-notices';
 import type { Messages } from '../../text/messages';
 
+function ownerTold(row: LedgerRow, slackId: string, notice: NoticeKind): AdminCopy {
+  return { kind: 'owner-told', row, slackId, caseId: caseId(row.accessKeyId, row.endDate), notice };
+}
+
 /**
  * Stands in for Slack when no bot token is configured: the same notices, as lines of plain
  * text, and the files Slack would carry written to `filesDir` (under KEYWARDEN_HOME).
@@ -34,12 +43,15 @@ export class ConsoleNotifier implements Notifier {
     private readonly filesDir: string,
   ) {}
 
-  async weekAhead(notice: WeekAheadNotice): Promise<void> {
+  async weekAhead(notice: WeekAheadNotice): Promise<AdminCopy> {
     this.write(weekAheadLine(notice));
+    return ownerTold(notice.row, notice.slackId, { kind: 'week-ahead', daysLeft: notice.daysLeft });
   }
 
-  async ownerUnknown(notice: OwnerUnknownNotice): Promise<void> {
+  async ownerUnknown(notice: OwnerUnknownNotice): Promise<AdminCopy> {
     this.write(ownerUnknownLine(notice));
+    const { row, reason, daysLeft } = notice;
+    return { kind: 'admins-only', row, reason, notice: { kind: 'week-ahead', daysLeft } };
   }
 
   async deactivated(notice: DeactivatedNotice): Promise<string[]> {
@@ -47,8 +59,18 @@ export class ConsoleNotifier implements Notifier {
     return [];
   }
 
-  async finalNotice(notice: FinalNotice): Promise<void> {
+  async finalNotice(notice: FinalNotice): Promise<AdminCopy> {
     this.write(finalNoticeLine(notice, this.m));
+    const { row, deleteOn, to } = notice;
+    const kind = { kind: 'final', deleteOn } as const;
+    return to.kind === 'owner'
+      ? ownerTold(row, to.slackId, kind)
+      : { kind: 'admins-only', row, reason: to.reason, notice: kind };
+  }
+
+  /** Each notice's line already names the admins: the console has no channel to group them in. */
+  async adminCopies(copies: readonly AdminCopy[]): Promise<AdminCopiesPosted> {
+    return { posted: copies.length };
   }
 
   async pendingRequests({ rows, reportDays }: PendingRequestsNotice): Promise<void> {

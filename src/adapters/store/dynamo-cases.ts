@@ -1,7 +1,7 @@
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { CaseStatus, CaseStore, NoticeCase } from '../../ports/cases';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { AdminGroup, CaseStatus, CaseStore, MessageRef, NoticeCase } from '../../ports/cases';
 import { batchGetItems } from './batch-items';
-import { caseItemKey } from './table';
+import { caseGroupsItemKey, caseItemKey, groupItemKey } from './table';
 import type { TableContext } from './table-context';
 
 /** Cases are read-modify-written whole, guarded by a version number and the expected status. */
@@ -50,6 +50,70 @@ export class DynamoCaseStore implements CaseStore {
     );
     // Not written: another click changed the case between our read and write; it won, we did nothing.
     return written ? next : null;
+  }
+
+  async saveGroup(group: AdminGroup): Promise<void> {
+    await this.table.run('PutItem (admin group)', () =>
+      this.table.client.send(
+        new PutItemCommand({
+          TableName: this.table.tableName,
+          Item: {
+            ...this.table.key(groupItemKey(group.ref.channel, group.ref.ts)),
+            kind: { S: 'group' },
+            data: { S: JSON.stringify(group) },
+          },
+        }),
+      ),
+    );
+    const ref = `${group.ref.channel}/${group.ref.ts}`;
+    for (const line of group.lines) {
+      if (line.kind !== 'case') continue;
+      // ADD to a set: concurrent groups of one case both land, and adding one twice is harmless.
+      await this.table.run('UpdateItem (case groups)', () =>
+        this.table.client.send(
+          new UpdateItemCommand({
+            TableName: this.table.tableName,
+            Key: this.table.key(caseGroupsItemKey(line.caseId)),
+            UpdateExpression: 'ADD #refs :ref SET #kind = :kind',
+            ExpressionAttributeNames: { '#refs': 'refs', '#kind': 'kind' },
+            ExpressionAttributeValues: { ':ref': { SS: [ref] }, ':kind': { S: 'case-groups' } },
+          }),
+        ),
+      );
+    }
+  }
+
+  async groupsOf(caseId: string): Promise<readonly MessageRef[]> {
+    const out = await this.table.run('GetItem (case groups)', () =>
+      this.table.client.send(
+        new GetItemCommand({
+          TableName: this.table.tableName,
+          Key: this.table.key(caseGroupsItemKey(caseId)),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    // A set has no order; Slack's ts values sort as posted.
+    return (out.Item?.refs?.SS ?? [])
+      .map((ref): MessageRef => {
+        const at = ref.indexOf('/');
+        return { channel: ref.slice(0, at), ts: ref.slice(at + 1) };
+      })
+      .sort((a, b) => Number(a.ts) - Number(b.ts));
+  }
+
+  async getGroup(ref: MessageRef): Promise<AdminGroup | null> {
+    const out = await this.table.run('GetItem (admin group)', () =>
+      this.table.client.send(
+        new GetItemCommand({
+          TableName: this.table.tableName,
+          Key: this.table.key(groupItemKey(ref.channel, ref.ts)),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const data = out.Item?.data?.S;
+    return data ? (JSON.parse(data) as AdminGroup) : null;
   }
 
   private async put(

@@ -32,6 +32,8 @@ export const KEY_PREFIX = {
   audit: 'AUDIT#',
   /** One expiry notice, its Slack messages and its extension request. */
   case: 'CASE#',
+  /** The admins' grouped message of a sweep's notices for one account: which case each line is. */
+  group: 'GROUP#',
   /** The Slack Home tab's copy of the last sweep's ledger (home-snapshots.ts). */
   home: 'HOME#',
 } as const;
@@ -49,6 +51,16 @@ export function journalItemKey(key: string): ItemKey {
 
 export function caseItemKey(id: string): ItemKey {
   return { pk: `${KEY_PREFIX.case}${id}`, sk: 'CASE' };
+}
+
+/** A grouped message by where Slack keeps it: `<channel>/<ts>`. */
+export function groupItemKey(channel: string, ts: string): ItemKey {
+  return { pk: `${KEY_PREFIX.group}${channel}/${ts}`, sk: 'GROUP' };
+}
+
+/** The grouped messages a case has a line in. */
+export function caseGroupsItemKey(caseId: string): ItemKey {
+  return { pk: `${KEY_PREFIX.case}${caseId}`, sk: 'GROUPS' };
 }
 
 export function lockItemKey(name: string): ItemKey {

@@ -1,0 +1,232 @@
+import type { Button, KnownBlock } from '@slack/types';
+import { toLedgerText } from '../domain/dates';
+import { maskKeyId } from '../domain/iam';
+import type { AdminGroup, CaseStore, GroupLine, MessageRef, NoticeCase, NoticeFields } from '../ports/cases';
+import type { NoticeKind } from '../ports/notifier';
+import type { Messages } from '../text/messages';
+import { clipEscaped, escapeText, mention } from '../text/mrkdwn';
+import { ACTION, clip, context, MAX_BLOCKS, MAX_SECTION_TEXT } from './blocks';
+import type { MessageView } from './case-messages';
+
+/**
+ * Slack counts every text of a message's blocks together and refuses more than about 12,000
+ * characters "with a buffer for block containers" (msg_blocks_too_long; slackapi/bolt-js#2509,
+ * #2867 saw a refusal at 11,341): a grouped message keeps under this.
+ */
+export const MAX_BLOCKS_TEXT = 10_000;
+/** Ledger words in a line are cut here, so that one long cell cannot crowd out the others. */
+const MAX_VALUE = 200;
+/** A line's state (a denial's note is a person's free text) is cut here. */
+const MAX_STATE = 600;
+/**
+ * What a line may grow by when a click redraws it, so a message that fitted when posted fits
+ * after every redraw: the state's context block, a button, and their text.
+ */
+const GROWTH_BLOCKS = 2;
+const GROWTH_TEXT = MAX_STATE + 100;
+
+interface LineView {
+  readonly title: string;
+  readonly fields: NoticeFields;
+  readonly state: string | null;
+  readonly buttons: readonly Button[];
+}
+
+function details(fields: NoticeFields, m: Messages): string {
+  const value = (text: string) => clipEscaped(escapeText(text), MAX_VALUE) || '—';
+  const account = fields.accountId ? ` (${escapeText(fields.accountId)})` : '';
+  const period = `${fields.startDate ? toLedgerText(fields.startDate) : '—'} 〜 ${toLedgerText(fields.endDate)}`;
+  return [
+    `*${m.fields.iamUser}* ${value(fields.iamUser)}${account}`,
+    `*${m.fields.accessKey}* \`${maskKeyId(fields.accessKeyId)}\``,
+    `*${m.fields.purpose}* ${value(fields.purpose)}`,
+    `*${m.fields.resource}* ${value(fields.resource)}`,
+    `*${m.fields.period}* ${period}`,
+    `*${m.fields.owner}* ${value(fields.name)}`,
+  ].join('  ·  ');
+}
+
+function noticeTitle(notice: NoticeKind, owner: string, m: Messages): string {
+  return notice.kind === 'final'
+    ? m.finalAdminCopyTitle(owner, toLedgerText(notice.deleteOn))
+    : m.adminCopyTitle(owner, notice.daysLeft);
+}
+
+/** Where the case stands, as every other message of the case says it (case-messages.ts). */
+function caseState(notice: NoticeCase, m: Messages): { state: string | null; buttons: Button[] } {
+  const by = mention(notice.decision?.by ?? notice.inFlight?.by ?? '');
+  switch (notice.status) {
+    case 'open':
+      return {
+        state: notice.decision?.outcome === 'denied' ? m.state.denied(by, notice.decision.note ?? '') : null,
+        buttons: [],
+      };
+    case 'extension-requested':
+      return {
+        state: notice.request ? m.state.requested(toLedgerText(notice.request.newEndDate)) : null,
+        buttons: [],
+      };
+    case 'deactivated': {
+      const d = notice.deactivation;
+      return {
+        state: d ? m.state.deactivated(toLedgerText(d.on), toLedgerText(d.deleteOn), d.consoleRemoved) : null,
+        buttons: [],
+      };
+    }
+    case 'extended': {
+      const until = toLedgerText(notice.request?.newEndDate ?? notice.endDate);
+      return {
+        state:
+          notice.decision?.outcome === 'reactivated'
+            ? m.state.reactivated(until, by)
+            : m.state.approved(until, by),
+        buttons: [],
+      };
+    }
+    case 'deleted-unrecorded':
+      return {
+        state: m.state.deletedUnrecorded(by),
+        buttons: [
+          {
+            type: 'button',
+            action_id: ACTION.delete,
+            text: { type: 'plain_text', text: m.recordDeleted },
+            value: notice.id,
+          },
+        ],
+      };
+    case 'deleted':
+      return { state: m.state.deleted(by), buttons: [] };
+    case 'in-flight':
+      // Only a deletion is slow enough to show; the others look as they did until they commit.
+      return notice.inFlight?.action === 'delete'
+        ? { state: m.state.deleting(by), buttons: [] }
+        : caseState({ ...notice, status: notice.inFlight?.from ?? 'open' }, m);
+  }
+}
+
+function lineView(line: GroupLine, cases: ReadonlyMap<string, NoticeCase>, m: Messages): LineView | null {
+  if (line.kind === 'admins-only') {
+    const title =
+      line.notice.kind === 'final'
+        ? m.finalOwnerUnknownTitle(toLedgerText(line.notice.deleteOn))
+        : m.ownerUnknownTitle;
+    return { title, fields: line.fields, state: m.ownerUnknownRow(line.rowNumber, line.reason), buttons: [] };
+  }
+  const notice = cases.get(line.caseId);
+  if (!notice) return null;
+  const owner = notice.ownerSlackId ? mention(notice.ownerSlackId) : escapeText(notice.name);
+  return { title: noticeTitle(line.notice, owner, m), fields: notice, ...caseState(notice, m) };
+}
+
+function lineBlocks(view: LineView, m: Messages): KnownBlock[] {
+  return [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(`*${view.title}*\n${details(view.fields, m)}`, MAX_SECTION_TEXT) },
+    },
+    ...(view.state ? [context(clipEscaped(view.state, MAX_STATE))] : []),
+    ...(view.buttons.length > 0 ? [{ type: 'actions', elements: [...view.buttons] } as KnownBlock] : []),
+  ];
+}
+
+/** Every text Slack counts towards a message's total: section, field, context and button texts. */
+export function blocksTextLength(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + blocksTextLength(item), 0);
+  if (typeof value !== 'object' || value === null) return 0;
+  return Object.entries(value).reduce(
+    (n, [key, item]) =>
+      n + (key === 'text' && typeof item === 'string' ? item.length : blocksTextLength(item)),
+    0,
+  );
+}
+
+function heading(
+  account: string | null,
+  count: number,
+  part: number,
+  parts: number,
+  m: Messages,
+): KnownBlock {
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: `*${m.adminGroupTitle(account, count, part, parts)}*` },
+  };
+}
+
+/**
+ * The lines of one account's notices, split into messages within Slack's limits (50 blocks,
+ * the total text), each line counted with room to grow when a click adds its state and button.
+ */
+export function splitLines(
+  lines: readonly GroupLine[],
+  cases: ReadonlyMap<string, NoticeCase>,
+  m: Messages,
+): GroupLine[][] {
+  // The heading's block and text, with the widest part numbers.
+  const headingText = blocksTextLength([
+    heading('0'.repeat(12), lines.length, lines.length, lines.length, m),
+  ]);
+  const parts: GroupLine[][] = [];
+  let current: GroupLine[] = [];
+  let blocks = 1;
+  let text = headingText;
+  for (const line of lines) {
+    const view = lineView(line, cases, m);
+    const drawn = view ? lineBlocks(view, m) : [];
+    const lineBlockCount = drawn.length + GROWTH_BLOCKS;
+    const lineText = blocksTextLength(drawn) + GROWTH_TEXT;
+    if (current.length > 0 && (blocks + lineBlockCount > MAX_BLOCKS || text + lineText > MAX_BLOCKS_TEXT)) {
+      parts.push(current);
+      current = [];
+      blocks = 1;
+      text = headingText;
+    }
+    current.push(line);
+    blocks += lineBlockCount;
+    text += lineText;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
+
+/** A grouped message drawn from its cases' state now: the same words and buttons each case's own messages show. */
+export function groupMessage(
+  group: Omit<AdminGroup, 'ref'>,
+  cases: ReadonlyMap<string, NoticeCase>,
+  m: Messages,
+): { text: string; blocks: KnownBlock[] } {
+  const views = group.lines.flatMap((line) => {
+    const view = lineView(line, cases, m);
+    return view ? [view] : [];
+  });
+  const title = m.adminGroupTitle(group.account, group.lines.length, group.part, group.parts);
+  return {
+    // The fallback Slack shows in notifications: the heading and each notice's title.
+    text: clip([title, ...views.map((view) => `• ${view.title}`)].join('\n'), MAX_SECTION_TEXT),
+    blocks: [
+      heading(group.account, group.lines.length, group.part, group.parts, m),
+      ...views.flatMap((view) => lineBlocks(view, m)),
+    ],
+  };
+}
+
+/**
+ * The grouped messages with a line for `notice`, drawn with `notice` as it is now and the other
+ * lines from their cases' state: only this notice's line differs from what Slack shows.
+ */
+export async function groupViews(cases: CaseStore, notice: NoticeCase, m: Messages): Promise<MessageView[]> {
+  const refs: readonly MessageRef[] = await cases.groupsOf(notice.id);
+  const views: MessageView[] = [];
+  for (const ref of refs) {
+    const group = await cases.getGroup(ref);
+    if (!group) continue;
+    const others = group.lines.flatMap((line) =>
+      line.kind === 'case' && line.caseId !== notice.id ? [line.caseId] : [],
+    );
+    const members = new Map(others.length > 0 ? await cases.getMany(others) : []);
+    members.set(notice.id, notice);
+    views.push({ ref, ...groupMessage(group, members, m) });
+  }
+  return views;
+}
