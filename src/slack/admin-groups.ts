@@ -19,10 +19,11 @@ const MAX_VALUE = 200;
 /** A line's state (a denial's note is a person's free text) is cut here. */
 const MAX_STATE = 600;
 /**
- * What a line may grow by when a click redraws it, so a message that fitted when posted fits
- * after every redraw: the state's context block, a button, and their text.
+ * What a case's line may take when a click redraws it, so a message that fitted when posted
+ * fits after every redraw: a section, the state's context and a button's actions block, and
+ * the state's and button's text. A line for the admins alone never changes.
  */
-const GROWTH_BLOCKS = 2;
+const CASE_LINE_BLOCKS = 3;
 const GROWTH_TEXT = MAX_STATE + 100;
 
 interface LineView {
@@ -174,8 +175,9 @@ export function splitLines(
   for (const line of lines) {
     const view = lineView(line, cases, m);
     const drawn = view ? lineBlocks(view, m) : [];
-    const lineBlockCount = drawn.length + GROWTH_BLOCKS;
-    const lineText = blocksTextLength(drawn) + GROWTH_TEXT;
+    const grows = line.kind === 'case';
+    const lineBlockCount = grows ? CASE_LINE_BLOCKS : drawn.length;
+    const lineText = blocksTextLength(drawn) + (grows ? GROWTH_TEXT : 0);
     if (current.length > 0 && (blocks + lineBlockCount > MAX_BLOCKS || text + lineText > MAX_BLOCKS_TEXT)) {
       parts.push(current);
       current = [];

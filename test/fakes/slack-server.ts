@@ -12,7 +12,8 @@
  *   exists only for a user in the directory (`setUsers`), as Slack's `channel_not_found` for a
  *   mistyped user id is exactly what the app has to cope with;
  * - Block Kit is checked only for shape (an array of at most 50 objects with a `type`; a
- *   Home tab's at most 100, with unique block ids and Slack's text lengths);
+ *   Home tab's at most 100, with unique block ids and Slack's text lengths) and, for a message,
+ *   Slack's text lengths: a section's, its fields', and the cumulative 12,000;
  *   `thread_ts` is not checked against existing messages;
  * - message `ts` values come from a counter, not the wall clock, so they are deterministic;
  * - uploaded bytes are stored as received and not compared with the declared `length`;
@@ -225,6 +226,38 @@ function blocksArg(args: Args, max: number = MAX_BLOCKS): unknown[] | undefined 
     throw fail('invalid_blocks_format');
   }
   if (blocks.length > max) throw fail('invalid_blocks', `[ERROR] must provide at most ${max} items`);
+  return blocks;
+}
+
+/** Every text Slack counts towards a message's cumulative limit, however deep in the blocks. */
+function textLength(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + textLength(item), 0);
+  if (!isRecord(value)) return 0;
+  return Object.entries(value).reduce(
+    (n, [key, item]) => n + (key === 'text' && typeof item === 'string' ? item.length : textLength(item)),
+    0,
+  );
+}
+
+/**
+ * A message's blocks under Slack's documented limits (Block Kit reference: a section's text at
+ * most 3,000 characters, at most 10 fields of 2,000) and its cumulative one: maintainers put it
+ * at 12,000 characters of text (slackapi/bolt-js#2509), counted here without Slack's container
+ * overhead, so this fake is the more lenient of the two.
+ */
+function messageBlocksArg(args: Args): unknown[] | undefined {
+  const blocks = blocksArg(args) as Result[] | undefined;
+  for (const block of blocks ?? []) {
+    const text = isRecord(block.text) ? str(block.text.text) : undefined;
+    if (text !== undefined && text.length > 3000)
+      throw fail('invalid_blocks', '[ERROR] must be less than 3001 characters [json-pointer:/text/text]');
+    const fields = Array.isArray(block.fields) ? block.fields : [];
+    if (fields.length > 10) throw fail('invalid_blocks', '[ERROR] must provide at most 10 items');
+    for (const field of fields)
+      if (isRecord(field) && typeof field.text === 'string' && field.text.length > 2000)
+        throw fail('invalid_blocks', '[ERROR] must be less than 2001 characters');
+  }
+  if (blocks && textLength(blocks) > 12_000) throw fail('msg_blocks_too_long');
   return blocks;
 }
 
@@ -492,7 +525,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     'chat.postMessage': (args) => {
       const channel = postChannel(args.channel);
       const text = textArg(args);
-      const blocks = blocksArg(args);
+      const blocks = messageBlocksArg(args);
       const attachments = attachmentsArg(args);
       if (text === undefined && blocks === undefined && attachments === undefined) throw fail('no_text');
       const threadTs = str(args.thread_ts);
@@ -517,7 +550,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       const message = ts === undefined ? undefined : store.get(channel)?.find((m) => m.ts === ts);
       if (message === undefined) throw fail('message_not_found');
       const text = textArg(args);
-      const blocks = blocksArg(args);
+      const blocks = messageBlocksArg(args);
       const attachments = attachmentsArg(args);
       if (text === undefined && blocks === undefined && attachments === undefined) throw fail('no_text');
       // Slack keeps whatever the update leaves out; an empty array is how blocks are removed.

@@ -1,0 +1,236 @@
+import { WebClient } from '@slack/web-api';
+import type { LedgerRow } from '../../src/domain/ledger';
+import type { AdminCopy } from '../../src/ports/notifier';
+import { blocksTextLength, MAX_BLOCKS_TEXT } from '../../src/slack/admin-groups';
+import { ACTION, VIEW } from '../../src/slack/blocks';
+import { SlackNotifier } from '../../src/slack/notifier';
+import { messages } from '../../src/text/messages';
+import {
+  ADMIN,
+  ADMIN_CHANNEL,
+  actionIds,
+  BOT_TOKEN,
+  eventually,
+  extendValues,
+  OWNER,
+  SlackWorld,
+} from '../support/slack-world';
+
+type Block = { type: string; text?: { text: string }; elements?: { text?: string; action_id?: string }[] };
+type Message = { ts: string; text: string; blocks?: unknown[] };
+
+const ETL_KEY = 'AKIAEXAMPLEETLXX1001';
+const id = SlackWorld.caseOf(ETL_KEY, '2026-11-28');
+const GROUP_TITLE = /^アクセスキーの期限に関する通知 \d+件/;
+
+/** A grouped message's lines: each starts at a section after the heading and runs to the next. */
+function linesOf(message: Message | undefined): Block[][] {
+  const blocks = (message?.blocks ?? []) as Block[];
+  const lines: Block[][] = [];
+  for (const block of blocks.slice(1)) {
+    if (block.type === 'section') lines.push([block]);
+    else lines.at(-1)?.push(block);
+  }
+  return lines;
+}
+
+const lineOf = (lines: Block[][], iamUser: string) =>
+  lines.findIndex((line) => line[0]?.text?.text.includes(`*IAMユーザー* ${iamUser}`));
+
+describe("the admins' grouped notices", () => {
+  let sw: SlackWorld;
+  afterEach(async () => {
+    await sw.close();
+  });
+
+  const groups = () =>
+    (sw.slack.messages(ADMIN_CHANNEL) as Message[]).filter((m) => GROUP_TITLE.test(m.text));
+  const groupNow = (ts: string) => (sw.slack.messages(ADMIN_CHANNEL) as Message[]).find((m) => m.ts === ts);
+
+  it("one admin post for an account's notices; each click redraws that notice's line and no other", async () => {
+    sw = await SlackWorld.start();
+    const report = await sw.sweep();
+    const notices = report.results.filter((r) => r.action.kind.startsWith('notify-'));
+    expect(notices.length).toBeGreaterThanOrEqual(2);
+    expect(notices.every((r) => r.outcome === 'done')).toBe(true);
+
+    // One grouped post instead of one per notice; besides it, only the sweep summary.
+    const adminPosts = sw.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ADMIN_CHANNEL);
+    expect(groups()).toHaveLength(1);
+    expect(adminPosts).toHaveLength(2);
+    const [group] = groups();
+    const before = linesOf(group);
+    expect(before).toHaveLength(notices.length);
+    expect(group?.text).toMatch(`アクセスキーの期限に関する通知 ${notices.length}件`);
+    // Nothing for the admins to click while owners decide.
+    expect(actionIds(group)).toEqual([]);
+    const etl = lineOf(before, 'etl-batch');
+    expect(before[etl]?.[0]?.text?.text).toContain(`*<@${OWNER}> さんに期限通知を送りました（残り4日）*`);
+    expect(before[etl]).toHaveLength(1);
+
+    // The owner asks for more time from the DM: the group's etl-batch line says so, the rest stay.
+    const [dm] = sw.slack.messages(OWNER);
+    await sw.click(OWNER, ACTION.extend, id, { channel: sw.slack.dmChannel(OWNER), ts: dm!.ts });
+    await eventually(() => sw.slack.callsTo('views.open')[0]);
+    await sw.submit(OWNER, VIEW.extend, id, extendValues('2026-12-28', 'リリースまで'));
+    const requested = await eventually(() => {
+      const lines = linesOf(groupNow(group!.ts));
+      return lines[etl]?.length === 2 ? lines : undefined;
+    });
+    expect(requested[etl]?.[1]?.elements?.[0]?.text).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
+    expect(requested.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
+
+    // An admin approves from the approval request: the line shows who approved, still no buttons.
+    const approval = await eventually(() =>
+      (sw.slack.messages(ADMIN_CHANNEL) as Message[]).find((m) => actionIds(m).includes(ACTION.approve)),
+    );
+    await sw.click(ADMIN, ACTION.approve, id, { channel: ADMIN_CHANNEL, ts: approval.ts });
+    const approved = await eventually(() => {
+      const lines = linesOf(groupNow(group!.ts));
+      return lines[etl]?.[1]?.elements?.[0]?.text?.includes('承認しました') ? lines : undefined;
+    });
+    expect(approved[etl]?.[1]?.elements?.[0]?.text).toBe(
+      `<@${ADMIN}> さんが延長を承認しました（2026/12/28 まで）`,
+    );
+    expect(approved.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
+    expect(actionIds(groupNow(group!.ts))).toEqual([]);
+    // Still one grouped message: a redraw edits it, never posts another.
+    expect(groups()).toHaveLength(1);
+  });
+
+  it('an owner who deletes from the DM: the line shows the deletion, the others are untouched', async () => {
+    sw = await SlackWorld.start();
+    await sw.sweep();
+    const [group] = groups();
+    const before = linesOf(group);
+    const etl = lineOf(before, 'etl-batch');
+    const [dm] = sw.slack.messages(OWNER);
+    await sw.click(OWNER, ACTION.delete, id, { channel: sw.slack.dmChannel(OWNER), ts: dm!.ts });
+    const after = await eventually(() => {
+      const lines = linesOf(groupNow(group!.ts));
+      return lines[etl]?.[1]?.elements?.[0]?.text?.includes('削除しました') ? lines : undefined;
+    });
+    expect(after[etl]?.[1]?.elements?.[0]?.text).toBe(`<@${OWNER}> さんの操作で削除しました`);
+    expect(after.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
+  });
+
+  describe('split within Slack’s limits', () => {
+    it('short lines: a part holds as many as 50 blocks allow, and the rest go on', async () => {
+      sw = await SlackWorld.start();
+      const m = messages('ja');
+      const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
+      const notifier = new SlackNotifier({
+        web,
+        cases: sw.world.state.cases,
+        adminChannel: ADMIN_CHANNEL,
+        messages: m,
+      });
+      const copies: AdminCopy[] = Array.from({ length: 30 }, (_, n) => ({
+        kind: 'admins-only',
+        row: { ...row(n), name: `n${n}`, purpose: 'p', resource: 'r' },
+        reason: `reason ${n}`,
+        notice: { kind: 'week-ahead', daysLeft: 4 },
+      }));
+      expect(await notifier.adminCopies(copies, null)).toEqual({ posted: 30 });
+      const posted = sw.slack.messages(ADMIN_CHANNEL) as Message[];
+      // A heading and two blocks a line: 24 lines fill 49 blocks, the other 6 make the second part.
+      expect(posted.map((message) => message.blocks?.length)).toEqual([49, 13]);
+      expect(posted.map((message) => linesOf(message).length)).toEqual([24, 6]);
+      expect((posted[1]?.blocks?.[0] as Block | undefined)?.text?.text).toBe(
+        `*${m.adminGroupTitle(null, 6, 2, 2)}*`,
+      );
+    });
+
+    /** A row with every free-text cell at the ledger's worst: long, and full of Slack control sequences. */
+    const row = (n: number): LedgerRow =>
+      ({
+        rowNumber: n + 2,
+        id: `AKIAEXAMPLEGRP${String(n).padStart(6, '0')}`,
+        accessKeyId: `AKIAEXAMPLEGRP${String(n).padStart(6, '0')}`,
+        iamUser: `svc-${n}`,
+        name: `<!channel> 名前${n}`,
+        purpose: `${'<@U0HACKER> & '.repeat(40)}目的`,
+        resource: 'r'.repeat(1_000),
+        startDate: '2026-01-01',
+        endDate: '2026-11-28',
+      }) as unknown as LedgerRow;
+
+    it.each(['ja', 'en'] as const)(
+      '%s: 60 notices → parts of at most 50 blocks and the text budget, every notice once, in order',
+      async (language) => {
+        sw = await SlackWorld.start();
+        const m = messages(language);
+        const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
+        const notifier = new SlackNotifier({
+          web,
+          cases: sw.world.state.cases,
+          adminChannel: ADMIN_CHANNEL,
+          messages: m,
+        });
+        const copies: AdminCopy[] = Array.from({ length: 60 }, (_, n) => ({
+          kind: 'admins-only',
+          row: row(n),
+          reason: `<!here> reason ${n}`,
+          notice:
+            n % 2 === 0
+              ? { kind: 'week-ahead', daysLeft: 4 }
+              : { kind: 'final', deleteOn: '2026-12-03' as never },
+        }));
+
+        expect(await notifier.adminCopies(copies, '123456789012')).toEqual({ posted: 60 });
+
+        const posted = sw.slack.messages(ADMIN_CHANNEL) as Message[];
+        expect(posted.length).toBeGreaterThan(1);
+        expect(posted.length).toBeLessThan(30);
+        for (const [n, message] of posted.entries()) {
+          expect(message.blocks?.length).toBeLessThanOrEqual(50);
+          expect(blocksTextLength(message.blocks)).toBeLessThanOrEqual(MAX_BLOCKS_TEXT);
+          const heading = (message.blocks?.[0] as Block | undefined)?.text?.text;
+          expect(heading).toBe(
+            `*${m.adminGroupTitle('123456789012', linesOf(message).length, n + 1, posted.length)}*`,
+          );
+        }
+        const users = posted.flatMap((message) =>
+          linesOf(message).map((line) => /svc-\d+/.exec(line[0]?.text?.text ?? '')?.[0]),
+        );
+        expect(users).toEqual(copies.map((copy) => copy.row.iamUser));
+        // Every line carries its row and reason, escaped: no ping, mention or link from the ledger.
+        const texts = JSON.stringify(posted.map((message) => message.blocks));
+        expect(texts).not.toMatch(/<!|<@U0HACKER/);
+        expect(texts).toContain(m.ownerUnknownRow(2, '<!here> reason 0'));
+        expect(texts).toContain(m.ownerUnknownTitle);
+        expect(texts).toContain(m.finalOwnerUnknownTitle('2026/12/03'));
+      },
+    );
+  });
+
+  it('Slack refusing the group: what was posted is counted, the rest reported', async () => {
+    sw = await SlackWorld.start({
+      slackOutage: (method, args) => method === 'chat.postMessage' && GROUP_TITLE.test(String(args.text)),
+    });
+    const report = await sw.sweep();
+    const notices = report.results.filter((r) => r.action.kind.startsWith('notify-'));
+    expect(new Set(notices.map((r) => r.action.kind))).toEqual(
+      new Set(['notify-week-ahead', 'notify-owner-unknown']),
+    );
+    for (const notice of notices) {
+      expect(notice.outcome).toBe('failed');
+      expect(notice.detail).toMatch(/grouped/);
+    }
+    // An owner who has the DM is not sent it again (flagged instead); a notice for the admins alone is.
+    const keyOf = (r: (typeof notices)[number]) => ('key' in r.action ? r.action.key : '');
+    const journal = await sw.world.state.journal.getMany(notices.map(keyOf));
+    for (const notice of notices)
+      expect([notice.action.kind, journal.get(keyOf(notice))?.state]).toEqual([
+        notice.action.kind,
+        notice.action.kind === 'notify-week-ahead' ? 'started' : 'failed',
+      ]);
+    expect(sw.slack.messages(OWNER)).toHaveLength(1);
+    const next = await sw.sweep();
+    expect(next.skips.find((s) => s.row.iamUser === 'etl-batch')).toMatchObject({
+      attention: true,
+      detail: expect.stringMatching(/stopped while sending/),
+    });
+    expect(next.results.map((r) => [r.action.kind, r.outcome])).toEqual([['notify-owner-unknown', 'failed']]);
+  });
+});
