@@ -15,6 +15,7 @@ import {
   OWNER,
   SlackWorld,
 } from '../support/slack-world';
+import { csvGrid, exampleAccount } from '../support/world';
 
 type Block = { type: string; text?: { text: string }; elements?: { text?: string; action_id?: string }[] };
 type Message = { ts: string; text: string; blocks?: unknown[] };
@@ -112,6 +113,54 @@ describe("the admins' grouped notices", () => {
     });
     expect(after[etl]?.[1]?.elements?.[0]?.text).toBe(`<@${OWNER}> さんの操作で削除しました`);
     expect(after.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
+  });
+
+  it('a many-notice sweep: 40 more notices, still a handful of admin posts', async () => {
+    const account = exampleAccount();
+    const extra = Array.from({ length: 40 }, (_, n) => ({
+      userName: `svc-${n}`,
+      key: `AKIAEXAMPLEMANY${String(n).padStart(5, '0')}`,
+      // Half for an owner in the people table, half for a name nobody knows.
+      name: n % 2 === 0 ? '山田 太郎' : `名無し ${n}`,
+    }));
+    const ledger = [
+      ...csvGrid('ledger.csv'),
+      ...extra.map((e) => [
+        e.name,
+        '集計',
+        's3://bucket',
+        e.userName,
+        e.key,
+        '2026/05/01',
+        '2026/11/28',
+        '利用中',
+      ]),
+    ];
+    sw = await SlackWorld.start({
+      account: {
+        ...account,
+        users: [
+          ...(account.users ?? []),
+          ...extra.map((e) => ({
+            userName: e.userName,
+            createDate: '2026-05-01T01:00:00Z',
+            accessKeys: [{ accessKeyId: e.key, createDate: '2026-05-01T01:00:00Z' }],
+          })),
+        ],
+      },
+      ledger,
+    });
+    const report = await sw.sweep();
+    const notices = report.results.filter((r) => r.action.kind.startsWith('notify-'));
+    expect(notices.length).toBeGreaterThanOrEqual(42);
+    expect(notices.every((r) => r.outcome === 'done')).toBe(true);
+    const adminPosts = sw.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ADMIN_CHANNEL);
+    // The grouped notices in a few parts, and the sweep summary: not one post per notice.
+    const parts = groups();
+    expect(parts.map((part) => linesOf(part).length).reduce((a, b) => a + b, 0)).toBe(notices.length);
+    expect(adminPosts).toHaveLength(parts.length + 1);
+    expect(parts.length).toBeLessThanOrEqual(4);
+    expect(sw.slack.messages(OWNER)).toHaveLength(21);
   });
 
   describe('split within Slack’s limits', () => {
