@@ -18,8 +18,8 @@ const INTERVAL_MS = 110;
 const JITTER_MS = 60;
 
 /**
- * A burst of admin-channel posts, as accounts swept side by side make: one owner-unknown notice
- * per ledger row, all asked for at once, through production's WebClient (its 429 retries) and
+ * A burst of admin-channel posts, as accounts swept side by side make: one grouped message (of
+ * one owner-unknown notice) per ledger row, all asked for at once, through production's WebClient (its 429 retries) and
  * pacer, against a Slack fake that holds the channel to its rate by when posts arrive.
  */
 describe('Slack pacing under jitter', () => {
@@ -47,7 +47,19 @@ describe('Slack pacing under jitter', () => {
     });
     const asked = rows();
     await Promise.allSettled(
-      asked.map((row) => notifier.ownerUnknown({ row, reason: 'no Slack user', daysLeft: 7 })),
+      asked.map((row) =>
+        notifier.adminCopies(
+          [
+            {
+              kind: 'admins-only',
+              row,
+              reason: 'no Slack user',
+              notice: { kind: 'week-ahead', daysLeft: 7 },
+            },
+          ],
+          null,
+        ),
+      ),
     );
     return asked.map((row) => row.rowNumber);
   }
