@@ -69,4 +69,29 @@ describe('DynamoCaseStore', () => {
       version: 4,
     });
   });
+
+  it("keeps the admins' grouped messages: each group's lines, and each case's groups in posting order, without touching the case", async () => {
+    const id = 'AKIAEXAMPLEGRPXX1005#2026-11-28';
+    await cases.create({ ...base, id });
+    const line = { kind: 'case', caseId: id, notice: { kind: 'week-ahead', daysLeft: 4 } } as const;
+    const later = {
+      ref: { channel: 'C0ADMINS', ts: '1732406400.000900' },
+      account: null,
+      part: 1,
+      parts: 1,
+      lines: [line],
+    };
+    const earlier = {
+      ...later,
+      ref: { channel: 'C0ADMINS', ts: '1732406400.000100' },
+      account: '123456789012',
+    };
+    // Saved side by side, as two accounts' sweeps may: both land.
+    await Promise.all([cases.saveGroup(later), cases.saveGroup(earlier)]);
+    expect(await cases.getGroup(earlier.ref)).toEqual(earlier);
+    expect(await cases.getGroup({ channel: 'C0ADMINS', ts: '1.2' })).toBeNull();
+    expect(await cases.groupsOf(id)).toEqual([earlier.ref, later.ref]);
+    expect(await cases.groupsOf('none')).toEqual([]);
+    expect((await cases.get(id))?.version).toBe(1);
+  });
 });
