@@ -3,7 +3,14 @@ import type { WebClient } from '@slack/web-api';
 import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
-import { type CaseStore, caseId, type GroupLine, type MessageRef, type NoticeCase } from '../ports/cases';
+import {
+  type AdminGroup,
+  type CaseStore,
+  caseId,
+  type GroupLine,
+  type MessageRef,
+  type NoticeCase,
+} from '../ports/cases';
 import {
   type AdminCopiesPosted,
   type AdminCopy,
@@ -26,7 +33,7 @@ import { errorMessage } from '../util/errors';
 import { groupMessage, splitLines } from './admin-groups';
 import { deactivatedNotice, finalOwnerNotice, ownerFindings, ownerNotice } from './blocks';
 import type { ChannelPacer } from './pacer';
-import { redrawCase } from './redraw';
+import { redrawCase, redrawMessages } from './redraw';
 import { sweepSummary } from './summary';
 
 export interface SlackNotifierDeps {
@@ -178,8 +185,29 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       }
       await cases.saveGroup({ ref, ...group });
       posted += part.length;
+      await this.catchUp({ ref, ...group }, current);
     }
     return { posted };
+  }
+
+  /**
+   * A click that committed after the group was drawn and before it was saved redrew the
+   * case's other messages but could not find the group: drawn again if any of its cases moved.
+   * A click after the save finds the group itself. Only news: a failure here leaves the line
+   * for the next click to redraw.
+   */
+  private async catchUp(group: AdminGroup, drawn: ReadonlyMap<string, NoticeCase>): Promise<void> {
+    const ids = group.lines.flatMap((line) => (line.kind === 'case' ? [line.caseId] : []));
+    if (ids.length === 0) return;
+    try {
+      const now = await this.deps.cases.getMany(ids);
+      if (ids.every((id) => now.get(id)?.version === drawn.get(id)?.version)) return;
+      await redrawMessages(this.deps.web, [
+        { ref: group.ref, ...groupMessage(group, now, this.deps.messages) },
+      ]);
+    } catch {
+      // The next click on any of the group's notices redraws it.
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { WebClient } from '@slack/web-api';
-import type { LedgerRow } from '../../src/domain/ledger';
+import { type LedgerRow, parseLedger } from '../../src/domain/ledger';
+import type { CaseStore } from '../../src/ports/cases';
 import type { AdminCopy } from '../../src/ports/notifier';
 import { blocksTextLength, MAX_BLOCKS_TEXT } from '../../src/slack/admin-groups';
 import { ACTION, VIEW } from '../../src/slack/blocks';
@@ -161,6 +162,35 @@ describe("the admins' grouped notices", () => {
     expect(adminPosts).toHaveLength(parts.length + 1);
     expect(parts.length).toBeLessThanOrEqual(4);
     expect(sw.slack.messages(OWNER)).toHaveLength(21);
+  });
+
+  it('a click that lands between drawing the group and storing it still shows in the group', async () => {
+    sw = await SlackWorld.start();
+    const store = sw.world.state.cases;
+    // The owner's Extend commits while the grouped message is on its way.
+    const cases: CaseStore = {
+      create: (notice) => store.create(notice),
+      get: (caseId) => store.get(caseId),
+      getMany: (ids) => store.getMany(ids),
+      transition: (...args) => store.transition(...args),
+      getGroup: (ref) => store.getGroup(ref),
+      groupsOf: (caseId) => store.groupsOf(caseId),
+      saveGroup: async (group) => {
+        await store.transition(id, ['open'], (c) => ({
+          ...c,
+          status: 'extension-requested',
+          request: { newEndDate: '2026-12-28' as never, reason: 'r', requestedBy: OWNER, requestedAt: 'now' },
+        }));
+        await store.saveGroup(group);
+      },
+    };
+    const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
+    const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: messages('ja') });
+    const [row] = parseLedger(csvGrid('ledger.csv')).rows;
+    const copy = await notifier.weekAhead({ row: row!, slackId: OWNER, daysLeft: 4 });
+    expect(await notifier.adminCopies([copy], null)).toEqual({ posted: 1 });
+    const [group] = groups();
+    expect(linesOf(group)[0]?.[1]?.elements?.[0]?.text).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
   });
 
   describe('split within Slack’s limits', () => {
