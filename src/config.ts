@@ -6,6 +6,7 @@ import { type ColumnSettings, isLedgerField, LEDGER_FIELDS, type LedgerField } f
 import type { Mute } from './domain/mutes';
 import { DEFAULT_PENDING_REPORT_DAYS } from './domain/pending';
 import type { StagedRemovalPolicy } from './domain/staged-removal';
+import type { Language } from './domain/status';
 import { SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from './sweep/deps';
 import { ConfigError } from './util/errors';
@@ -104,6 +105,9 @@ const mutes = z.preprocess(
   ),
 );
 
+const LANGUAGES = ['ja', 'en'] as const satisfies readonly Language[];
+const DEFAULT_LANGUAGE: Language = 'ja';
+
 /**
  * Every setting, read from the environment (or a JSON file named by KEYWARDEN_CONFIG, which
  * the environment overrides). Names are the environment variables people set.
@@ -115,7 +119,7 @@ const schema = z
       .string()
       .refine(validTimeZone, 'not an IANA time zone (e.g. Asia/Tokyo)')
       .default('Asia/Tokyo'),
-    LANGUAGE: z.enum(['ja', 'en']).default('ja'),
+    LANGUAGE: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
     NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     FINAL_NOTICE_DAYS: z.coerce.number().int().min(0).max(30).default(3),
     PROTECTED_USERS: list.default([]),
@@ -287,7 +291,7 @@ export type Settings = z.infer<typeof schema>;
 export interface Config {
   readonly home: string;
   readonly timeZone: string;
-  readonly language: 'ja' | 'en';
+  readonly language: Language;
   readonly noticeDays: number;
   /** A removal needs a notice at least this many days old (0: plain next-day deletion). */
   readonly finalNoticeDays: number;
@@ -377,6 +381,28 @@ export interface SlackConfig {
 
 // What every entry point catches to print a setting's problem; defined below the adapters (SSM throws it too).
 export { ConfigError };
+
+/**
+ * The language of what is said before the settings are read or when they are wrong (`--help`, a
+ * settings error): LANGUAGE from the environment, else from the KEYWARDEN_CONFIG file, else the
+ * default, as `loadConfig` would choose. English when that cannot be told: the file unreadable,
+ * or a value that is no language.
+ */
+export function settingsLanguage(env: NodeJS.ProcessEnv = process.env): Language {
+  const asLanguage = (value: unknown): Language =>
+    value === undefined || value === ''
+      ? DEFAULT_LANGUAGE
+      : (LANGUAGES.find((language) => language === value) ?? 'en');
+  if (env.LANGUAGE || !env.KEYWARDEN_CONFIG) return asLanguage(env.LANGUAGE);
+  try {
+    const file: unknown = JSON.parse(readFileSync(env.KEYWARDEN_CONFIG, 'utf8'));
+    return file !== null && typeof file === 'object'
+      ? asLanguage((file as Record<string, unknown>).LANGUAGE)
+      : 'en';
+  } catch {
+    return 'en';
+  }
+}
 
 function readConfigFile(path: string): Record<string, unknown> {
   try {

@@ -5,6 +5,7 @@ import { type HomeText, homeText } from './home';
 import { type AuditTexts, auditEn, auditJa } from './messages-audit';
 import { type CliTexts, cliEn, cliJa } from './messages-cli';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
+import { type HelpTexts, helpEn, helpJa } from './messages-help';
 import { type SweepTexts, sweepEn, sweepJa } from './messages-sweep';
 import { escapeText } from './mrkdwn';
 import { enMutes, jaMutes, type MuteMessages } from './mutes';
@@ -109,6 +110,8 @@ export interface Messages {
   readonly sweep: SweepTexts;
   readonly audit: AuditTexts;
   readonly cli: CliTexts;
+  /** `--help` of the CLI and its commands. */
+  readonly help: HelpTexts;
   readonly home: HomeText;
   readonly doctor: DoctorText;
   /** Muted hygiene findings (text/mutes.ts). */
@@ -216,6 +219,7 @@ const ja: Messages = {
   sweep: sweepJa,
   audit: auditJa,
   cli: cliJa,
+  help: helpJa,
   home: homeText('ja'),
   doctor: doctorText('ja'),
   mutes: jaMutes,
@@ -311,6 +315,7 @@ const en: Messages = {
   sweep: sweepEn,
   audit: auditEn,
   cli: cliEn,
+  help: helpEn,
   home: homeText('en'),
   doctor: doctorText('en'),
   mutes: enMutes,
