@@ -4,6 +4,7 @@ import { type DoctorText, doctorText } from './doctor';
 import { type HomeText, homeText } from './home';
 import { type AuditTexts, auditEn, auditJa } from './messages-audit';
 import { type CliTexts, cliEn, cliJa } from './messages-cli';
+import { type ConfigTexts, configEn, configJa } from './messages-config';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
 import { type HelpTexts, helpEn, helpJa } from './messages-help';
 import { type SweepTexts, sweepEn, sweepJa } from './messages-sweep';
@@ -112,6 +113,8 @@ export interface Messages {
   readonly cli: CliTexts;
   /** `--help` of the CLI and its commands. */
   readonly help: HelpTexts;
+  /** Settings that cannot be read or are wrong. */
+  readonly config: ConfigTexts;
   readonly home: HomeText;
   readonly doctor: DoctorText;
   /** Muted hygiene findings (text/mutes.ts). */
@@ -220,6 +223,7 @@ const ja: Messages = {
   audit: auditJa,
   cli: cliJa,
   help: helpJa,
+  config: configJa,
   home: homeText('ja'),
   doctor: doctorText('ja'),
   mutes: jaMutes,
@@ -316,6 +320,7 @@ const en: Messages = {
   audit: auditEn,
   cli: cliEn,
   help: helpEn,
+  config: configEn,
   home: homeText('en'),
   doctor: doctorText('en'),
   mutes: enMutes,
