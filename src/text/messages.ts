@@ -3,6 +3,7 @@ import type { CaseAction } from '../ports/cases';
 import { type DoctorText, doctorText } from './doctor';
 import { type HomeText, homeText } from './home';
 import { type AuditTexts, auditEn, auditJa } from './messages-audit';
+import { type BootTexts, bootEn, bootJa } from './messages-boot';
 import { type CliTexts, cliEn, cliJa } from './messages-cli';
 import { type ConfigTexts, configEn, configJa } from './messages-config';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
@@ -113,6 +114,8 @@ export interface Messages {
   readonly cli: CliTexts;
   /** `--help` of the CLI and its commands. */
   readonly help: HelpTexts;
+  /** `bin/keywarden.js` before the CLI is loaded. */
+  readonly boot: BootTexts;
   /** Settings that cannot be read or are wrong. */
   readonly config: ConfigTexts;
   readonly home: HomeText;
@@ -223,6 +226,7 @@ const ja: Messages = {
   audit: auditJa,
   cli: cliJa,
   help: helpJa,
+  boot: bootJa,
   config: configJa,
   home: homeText('ja'),
   doctor: doctorText('ja'),
@@ -320,6 +324,7 @@ const en: Messages = {
   audit: auditEn,
   cli: cliEn,
   help: helpEn,
+  boot: bootEn,
   config: configEn,
   home: homeText('en'),
   doctor: doctorText('en'),
