@@ -21,7 +21,7 @@ import { type Config, ConfigError, settingsLanguage } from './config';
 import { buildRuntime, digestDepsOf, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { doctorExitCode, renderCheck, runDoctor } from './doctor';
-import { dateInZone, type LocalDate, localTime, parseIsoDate } from './domain/dates';
+import { dateInZone, type LocalDate, localTime, parseIsoDate, toLedgerText } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
 import type { IamInventory } from './domain/iam';
 import { mutingFor } from './domain/mutes';
@@ -73,11 +73,14 @@ async function sweepCommand(
   const mode = options.apply ? 'apply' : 'dry-run';
   // Checked here too, before the demo is seeded, so that a refused run leaves no trace at all.
   const refusal = sweepDateRefusal(mode, options.date, dateInZone(new Date(), config.timeZone));
+  const m = messages(config.language);
   if (refusal) {
-    process.stderr.write(`keywarden: ${refusal}\n`);
+    const { requested, today } = refusal;
+    process.stderr.write(
+      `keywarden: ${m.cli.applyDateRefused(toLedgerText(requested), toLedgerText(today))}\n`,
+    );
     return EXIT_CONFIG;
   }
-  const m = messages(config.language);
   const today = options.date ?? dateInZone(new Date(), config.timeZone);
   if (usesDemo(config) && (await ensureDemo(config.home, today)))
     process.stderr.write(`${m.cli.seededDemo(join(config.home, 'demo'))}\n`);

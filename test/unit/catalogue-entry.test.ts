@@ -103,6 +103,8 @@ async function helpTexts(language: Language): Promise<string[]> {
     for (const command of COMMANDS) runs.push(await runCli(home, { LANGUAGE: language }, command, '--help'));
     runs.push(await runCli(home, { LANGUAGE: language }, 'audit', '--max-password-age', 'soon'));
     runs.push(await runCli(home, { LANGUAGE: language }, 'sweep', '--date', 'tomorrow'));
+    runs.push(await runCli(home, { LANGUAGE: language }, 'sweep', '--apply', '--date', '2999-01-01'));
+    runs.push(await runCli(home, { LANGUAGE: language }, 'sweep', '--apply', '--date', '2999-01-01'));
     return runs.map((run) => run.stdout + run.stderr);
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -247,7 +249,7 @@ function leaks(text: string): string[] {
 async function surfaces(language: Language): Promise<Record<string, string[]>> {
   return {
     'Home tab of an admin, with the last sweep counted': homeTab(language),
-    'keywarden --help, each command and an argument refused': await helpTexts(language),
+    'keywarden --help, each command, an argument and a run refused': await helpTexts(language),
     'settings errors, before the settings are read': settingsErrors(language),
     'bin/keywarden.js on an old Node': [bootText(language).nodeTooOld('22.12', '20.20.2', '/usr/bin/node')],
   };
@@ -263,7 +265,7 @@ describe('Japanese output outside the reports has no English in it', () => {
 
   it.each([
     'Home tab of an admin, with the last sweep counted',
-    'keywarden --help, each command and an argument refused',
+    'keywarden --help, each command, an argument and a run refused',
     'settings errors, before the settings are read',
     'bin/keywarden.js on an old Node',
   ])('%s', (surface) => {
