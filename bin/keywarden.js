@@ -16,16 +16,22 @@ function tooOld(version) {
   return major < REQUIRED[0] || (major === REQUIRED[0] && minor < REQUIRED[1]);
 }
 
-const cli = join(__dirname, '..', 'dist', 'cli.js');
-if (tooOld(process.versions.node)) {
-  process.stderr.write(
-    `keywarden: Node ${REQUIRED.join('.')} or later is required; this is Node ${process.versions.node} ` +
-      `(${process.execPath}).\n` +
-      'In the repository, `npm ci` installs Node 24 into node_modules/.bin and `npx keywarden …` runs\n' +
-      'with it. Elsewhere install Node 22 or later, e.g. `nvm install 24` or `volta install node@24`.\n',
-  );
+const dist = join(__dirname, '..', 'dist');
+const cli = join(dist, 'cli.js');
+if (!existsSync(cli)) {
+  // No build, so no catalogue (dist/text/) to word this: both languages here, chosen as
+  // dist/text/messages-boot.js chooses (Japanese unless LANGUAGE says otherwise).
+  const notBuilt = {
+    ja: 'keywarden: まだビルドされていません。先に `npm run build` を実行してください（`npm ci` のあとで）。\n',
+    en: 'keywarden: not built yet: run `npm run build` first (after `npm ci`).\n',
+  };
+  const language = process.env.LANGUAGE;
+  process.stderr.write(notBuilt[!language || language === 'ja' ? 'ja' : 'en']);
   process.exitCode = EXIT_CONFIG;
-} else if (!existsSync(cli)) {
-  process.stderr.write('keywarden: not built yet: run `npm run build` first (after `npm ci`).\n');
+} else if (tooOld(process.versions.node)) {
+  const { bootText } = require(join(dist, 'text', 'messages-boot.js'));
+  process.stderr.write(
+    bootText(process.env.LANGUAGE).nodeTooOld(REQUIRED.join('.'), process.versions.node, process.execPath),
+  );
   process.exitCode = EXIT_CONFIG;
 } else require(cli).main(process.argv);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import stringWidth from 'string-width';
 import {
   carryOnWithoutStdout,
   type SignalStop,
@@ -16,15 +17,16 @@ import { resetDemo } from './cli/reset-demo';
 import { layoutOf } from './cli/terminal';
 import { unlockCommand } from './cli/unlock';
 import { embeddedFor, loadEmbedded } from './compose/load-embedded';
-import { type Config, ConfigError } from './config';
+import { type Config, ConfigError, settingsLanguage } from './config';
 import { buildRuntime, digestDepsOf, openState, sweepDepsOf } from './container';
 import { ensureDemo } from './demo/seed';
 import { doctorExitCode, renderCheck, runDoctor } from './doctor';
-import { dateInZone, type LocalDate, localTime, parseIsoDate } from './domain/dates';
+import { dateInZone, type LocalDate, localTime, parseIsoDate, toLedgerText } from './domain/dates';
 import type { HygienePolicy } from './domain/hygiene';
 import type { IamInventory } from './domain/iam';
 import { mutingFor } from './domain/mutes';
 import { type SweepReport, summaryFields, sweepVerdict } from './domain/report';
+import type { Language } from './domain/status';
 import { instantOn, sweepDateRefusal } from './domain/sweep-date';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
@@ -33,6 +35,7 @@ import { runDigest } from './sweep/digest';
 import { runSweep, SweepDateError } from './sweep/run-sweep';
 import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
 import { messages } from './text/messages';
+import { HELP_TITLES, type HelpTitle } from './text/messages-help';
 import { accountStep } from './text/progress';
 import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
@@ -57,17 +60,6 @@ function packageVersion(): string {
   return manifest.version;
 }
 
-function isoDate(text: string): LocalDate {
-  const date = parseIsoDate(text);
-  if (!date) throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
-  return date;
-}
-
-function positiveInt(text: string): number {
-  if (!/^[1-9]\d{0,3}$/.test(text)) throw new InvalidArgumentError('expected a whole number of days');
-  return Number(text);
-}
-
 function usesDemo(config: Config): boolean {
   return config.iam.kind === 'embedded' || (config.ledger.kind === 'csv' && config.ledger.embedded);
 }
@@ -81,11 +73,14 @@ async function sweepCommand(
   const mode = options.apply ? 'apply' : 'dry-run';
   // Checked here too, before the demo is seeded, so that a refused run leaves no trace at all.
   const refusal = sweepDateRefusal(mode, options.date, dateInZone(new Date(), config.timeZone));
+  const m = messages(config.language);
   if (refusal) {
-    process.stderr.write(`keywarden: ${refusal}\n`);
+    const { requested, today } = refusal;
+    process.stderr.write(
+      `keywarden: ${m.cli.applyDateRefused(toLedgerText(requested), toLedgerText(today))}\n`,
+    );
     return EXIT_CONFIG;
   }
-  const m = messages(config.language);
   const today = options.date ?? dateInZone(new Date(), config.timeZone);
   if (usesDemo(config) && (await ensureDemo(config.home, today)))
     process.stderr.write(`${m.cli.seededDemo(join(config.home, 'demo'))}\n`);
@@ -275,25 +270,63 @@ async function doctorCommand(): Promise<number> {
   return doctorExitCode(checks);
 }
 
-export function program(): Command {
-  const cli = new Command('keywarden')
-    .description('Keeps AWS IAM access keys from outliving their purpose.')
-    .version(packageVersion())
+/**
+ * Commander's help in the catalogue's words: its headings, the usage line and each option's
+ * choices and default. Flags and command names are left as they are typed.
+ */
+function localizedHelp(cli: Command, language: Language, usage: string): Command {
+  const h = messages(language).help;
+  return cli
+    .usage(usage)
+    .helpOption('-h, --help', h.helpOption)
+    .configureHelp({
+      // Commander wraps only at spaces, which Japanese has only around Latin words: breaking
+      // there splits a sentence mid-phrase, so the terminal wraps it instead.
+      ...(language === 'ja' ? { boxWrap: (text: string) => text } : {}),
+      // Terminal columns: a Japanese character takes two, so descriptions stay aligned.
+      displayWidth: (text) => stringWidth(text),
+      subcommandTerm: (sub) =>
+        [
+          sub.name(),
+          ...(sub.options.length > 0 ? [h.usage.command] : []),
+          ...sub.registeredArguments.map((arg) => (arg.required ? `<${arg.name()}>` : `[${arg.name()}]`)),
+        ].join(' '),
+      styleTitle: (title) =>
+        (HELP_TITLES as readonly string[]).includes(title) ? h.titles[title as HelpTitle] : title,
+      optionDescription: (option) => {
+        const defaultValue = typeof option.defaultValue === 'string' ? option.defaultValue : null;
+        const choices = option.argChoices ?? [];
+        return choices.length > 0 || defaultValue !== null
+          ? `${option.description}${h.optionExtras(choices, defaultValue)}`
+          : option.description;
+      },
+    });
+}
+
+/** The CLI; its help in `language` (by default the one the settings choose, read before them). */
+export function program(language: Language = settingsLanguage()): Command {
+  const h = messages(language).help;
+  const isoDate = (text: string): LocalDate => {
+    const date = parseIsoDate(text);
+    if (!date) throw new InvalidArgumentError(h.badDate);
+    return date;
+  };
+  const positiveInt = (text: string): number => {
+    if (!/^[1-9]\d{0,3}$/.test(text)) throw new InvalidArgumentError(h.badDays);
+    return Number(text);
+  };
+  const command = (name: string, description: string) =>
+    localizedHelp(cli.command(name), language, h.usage.command).description(description);
+  const cli = localizedHelp(new Command('keywarden'), language, h.usage.program)
+    .description(h.program)
+    .version(packageVersion(), '-V, --version', h.versionOption)
+    .helpCommand(`help [${h.placeholders.command}]`, h.helpCommand)
     // Usage errors throw (and exit 2 in main) instead of commander ending the process with 1.
     .exitOverride();
-  cli
-    .command('sweep')
-    .description('plan (and with --apply, carry out) notices and teardowns from the key-request ledger')
-    .option(
-      '--apply',
-      'act: send notices, delete expired keys and users, write the ledger (default: dry run)',
-    )
-    .option(
-      '--date <YYYY-MM-DD>',
-      'plan as if today were this date; with --apply only today or an earlier day (catching up a missed sweep)',
-      isoDate,
-    )
-    .option('--json', 'print the report as JSON')
+  command('sweep', h.sweep.description)
+    .option('--apply', h.sweep.apply)
+    .option('--date <YYYY-MM-DD>', h.sweep.date, isoDate)
+    .option('--json', h.sweep.json)
     .action(async (options) => {
       // Only an apply run has work worth finishing; a dry run may simply die.
       const signals = options.apply
@@ -305,44 +338,27 @@ export function program(): Command {
         signals?.dispose();
       }
     });
-  cli
-    .command('audit')
-    .description('IAM hygiene findings from the credential report (live, or a saved CSV with no AWS access)')
-    .option('--credential-report <file.csv>', 'audit a credential report downloaded from the console')
-    .option(
-      '--max-password-age <days>',
-      'with --credential-report: the account password policy max age, for rows without password_next_rotation',
-      positiveInt,
-    )
+  command('audit', h.audit.description)
+    .option('--credential-report <file.csv>', h.audit.credentialReport)
+    .option(`--max-password-age <${h.placeholders.days}>`, h.audit.maxPasswordAge, positiveInt)
     .addOption(
-      new Option('--format <format>', 'output format').choices([...FINDINGS_FORMATS]).default('table'),
+      new Option(`--format <${h.placeholders.format}>`, h.audit.format)
+        .choices([...FINDINGS_FORMATS])
+        .default('table'),
     )
-    .option(
-      '--date <YYYY-MM-DD>',
-      'audit as of this day (ages, windows and expiries counted to it), e.g. the day a saved report was downloaded',
-    )
-    .addOption(new Option('--json', 'same as --format json').conflicts('format'))
+    .option('--date <YYYY-MM-DD>', h.audit.date)
+    .addOption(new Option('--json', h.audit.json).conflicts('format'))
     .action(async (options) => {
       process.exitCode = await auditCommand(options);
     });
-  cli
-    .command('digest')
-    .description(
-      'send the weekly hygiene digest to the admins, with the credential report attached (and archived)',
-    )
-    .action(async () => {
-      process.exitCode = await digestCommand();
-    });
-  cli
-    .command('serve')
-    .description('run the Slack app (Socket Mode or HTTP) and the scheduled sweep until stopped')
-    .action(async () => {
-      process.exitCode = await serveCommand();
-    });
-  cli
-    .command('unlock')
-    .description('show who holds the sweep lock (sweep id, host, pid, age); with --force, release it')
-    .option('--force', 'release the lock (only the holder shown; a running sweep then stops at a safe point)')
+  command('digest', h.digest).action(async () => {
+    process.exitCode = await digestCommand();
+  });
+  command('serve', h.serve).action(async () => {
+    process.exitCode = await serveCommand();
+  });
+  command('unlock', h.unlock.description)
+    .option('--force', h.unlock.force)
     .action(async (options) => {
       const config = await loadConfigWithSecrets();
       process.exitCode = await unlockCommand(
@@ -352,23 +368,15 @@ export function program(): Command {
         messages(config.language),
       );
     });
-  cli
-    .command('doctor')
-    .description(
-      'check configuration, the ledger, IAM permissions, the DynamoDB table and Slack, changing nothing',
-    )
-    .action(async () => {
-      process.exitCode = await doctorCommand();
-    });
-  cli
-    .command('demo-reset')
-    .description('re-seed the embedded demo (ledger, people, IAM account, state) from examples/')
-    .action(async () => {
-      const config = await loadConfigWithSecrets();
-      const demo = await resetDemo(config.home, dateInZone(new Date(), config.timeZone));
-      process.stdout.write(`${messages(config.language).cli.demoReseeded(demo)}\n`);
-      process.exitCode = 0;
-    });
+  command('doctor', h.doctor).action(async () => {
+    process.exitCode = await doctorCommand();
+  });
+  command('demo-reset', h.demoReset).action(async () => {
+    const config = await loadConfigWithSecrets();
+    const demo = await resetDemo(config.home, dateInZone(new Date(), config.timeZone));
+    process.stdout.write(`${messages(config.language).cli.demoReseeded(demo)}\n`);
+    process.exitCode = 0;
+  });
   return cli;
 }
 

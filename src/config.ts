@@ -6,9 +6,12 @@ import { type ColumnSettings, isLedgerField, LEDGER_FIELDS, type LedgerField } f
 import type { Mute } from './domain/mutes';
 import { DEFAULT_PENDING_REPORT_DAYS } from './domain/pending';
 import type { StagedRemovalPolicy } from './domain/staged-removal';
+import type { Language } from './domain/status';
 import { SLACK_CHANNEL_INTERVAL_MS } from './slack/pacer';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from './sweep/deps';
-import { ConfigError } from './util/errors';
+import { messages } from './text/messages';
+import { type ConfigProblem, issueLine, problemParams } from './text/messages-config';
+import { ConfigError, errorMessage } from './util/errors';
 
 const list = z.string().transform((text) =>
   text
@@ -52,18 +55,17 @@ export const IAM_REGION = 'us-east-1';
 const ledgerColumns = z.string().transform((text, ctx): ColumnSettings => {
   const settings: Partial<Record<LedgerField, string>> = {};
   const fieldOfHeader = new Map<string, LedgerField>();
-  const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+  const fail = (problem: ConfigProblem) => ctx.addIssue({ code: 'custom', ...problemParams(problem) });
   for (const entry of text.split(',').map((item) => item.trim())) {
     if (entry === '') continue;
     const [first = '', ...rest] = entry.split('=');
     const field = first.trim();
     const header = rest.join('=').trim();
     const sameHeader = fieldOfHeader.get(header.normalize('NFKC').toLowerCase());
-    if (rest.length === 0 || header === '') fail(`"${entry}" is not field=header`);
-    else if (!isLedgerField(field))
-      fail(`"${field}" is not a ledger field (one of ${LEDGER_FIELDS.join(', ')})`);
-    else if (settings[field] !== undefined) fail(`${field} is mapped twice`);
-    else if (sameHeader) fail(`header "${header}" is mapped to both ${sameHeader} and ${field}`);
+    if (rest.length === 0 || header === '') fail({ kind: 'not-field-header', entry });
+    else if (!isLedgerField(field)) fail({ kind: 'not-ledger-field', field, fields: LEDGER_FIELDS });
+    else if (settings[field] !== undefined) fail({ kind: 'field-mapped-twice', field });
+    else if (sameHeader) fail({ kind: 'header-mapped-twice', header, first: sameHeader, second: field });
     else {
       settings[field] = header;
       fieldOfHeader.set(header.normalize('NFKC').toLowerCase(), field);
@@ -83,10 +85,7 @@ const mutes = z.preprocess(
     try {
       return JSON.parse(value);
     } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'is not JSON (expected [{"user", "kind", "until", "reason"}, …])',
-      });
+      ctx.addIssue({ code: 'custom', ...problemParams({ kind: 'mutes-not-json' }) });
       return z.NEVER;
     }
   },
@@ -96,13 +95,20 @@ const mutes = z.preprocess(
       kind: z.union([findingKind, z.array(findingKind).min(1)]),
       until: z.string().transform((text, ctx) => {
         const date = parseIsoDate(text);
-        if (!date) ctx.addIssue({ code: 'custom', message: 'a date as YYYY-MM-DD' });
+        if (!date) ctx.addIssue({ code: 'custom', ...problemParams({ kind: 'mute-until' }) });
         return date ?? z.NEVER;
       }),
-      reason: z.string().trim().min(1, 'say why the finding is accepted').max(500),
+      reason: z
+        .string()
+        .trim()
+        .refine((text) => text !== '', problemParams({ kind: 'mute-reason' }))
+        .max(500),
     }),
   ),
 );
+
+const LANGUAGES = ['ja', 'en'] as const satisfies readonly Language[];
+const DEFAULT_LANGUAGE: Language = 'ja';
 
 /**
  * Every setting, read from the environment (or a JSON file named by KEYWARDEN_CONFIG, which
@@ -113,9 +119,9 @@ const schema = z
     KEYWARDEN_HOME: z.string().min(1).default('.keywarden'),
     TIME_ZONE: z
       .string()
-      .refine(validTimeZone, 'not an IANA time zone (e.g. Asia/Tokyo)')
+      .refine(validTimeZone, problemParams({ kind: 'time-zone' }))
       .default('Asia/Tokyo'),
-    LANGUAGE: z.enum(['ja', 'en']).default('ja'),
+    LANGUAGE: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
     NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     FINAL_NOTICE_DAYS: z.coerce.number().int().min(0).max(30).default(3),
     PROTECTED_USERS: list.default([]),
@@ -139,13 +145,13 @@ const schema = z
       .transform((value) => value === 'true'),
     DIGEST_SCHEDULE: z
       .string()
-      .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression such as "0 9 * * 1"')
+      .regex(/^(\S+\s+){4,5}\S+$/)
       .default('0 9 * * 1'),
     ARCHIVE_BUCKET: z.string().min(3).optional(),
     S3_ENDPOINT: z.url().optional(),
     SWEEP_SCHEDULE: z
       .string()
-      .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression such as "0 15 * * *"')
+      .regex(/^(\S+\s+){4,5}\S+$/)
       .default('0 15 * * *'),
     SWEEP_APPLY: z
       .enum(['true', 'false'])
@@ -178,21 +184,21 @@ const schema = z
     AWS_DEFAULT_REGION: z.string().min(1).optional(),
     AWS_ACCOUNT_ID: z
       .string()
-      .regex(/^\d{12}$/, '12 digits')
+      .regex(/^\d{12}$/)
       .optional(),
 
     SLACK_BOT_TOKEN: z
       .string()
-      .regex(/^xoxb-/, 'a bot token starts with xoxb-')
+      .regex(/^xoxb-/)
       .optional(),
     SLACK_SIGNING_SECRET: z.string().min(8).optional(),
     SLACK_APP_TOKEN: z
       .string()
-      .regex(/^xapp-/, 'an app-level token starts with xapp-')
+      .regex(/^xapp-/)
       .optional(),
     SLACK_ADMIN_CHANNEL: z
       .string()
-      .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id like C0123ABCD (not a #name)')
+      .regex(/^[CG][A-Z0-9]{2,}$/)
       .optional(),
     SLACK_ADMIN_USERS: list.default([]),
     SLACK_API_URL: z.url().optional(),
@@ -203,14 +209,11 @@ const schema = z
 
     ACCOUNTS: z
       .string()
-      .regex(
-        /^(organizations|\d{12}(\s*,\s*\d{12})*)$/,
-        '"organizations" or comma-separated 12-digit account ids',
-      )
+      .regex(/^(organizations|\d{12}(\s*,\s*\d{12})*)$/)
       .optional(),
     ASSUME_ROLE_NAME: z
       .string()
-      .regex(/^[\w+=,.@/-]{1,64}$/, 'an IAM role name')
+      .regex(/^[\w+=,.@/-]{1,64}$/)
       .default('KeywardenAccess'),
     ACCOUNT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_ACCOUNT_CONCURRENCY),
     STS_ENDPOINT: z.url().optional(),
@@ -226,13 +229,13 @@ const schema = z
         ctx.addIssue({
           code: 'custom',
           path: ['SHEETS_SPREADSHEET_ID'],
-          message: 'required when LEDGER_SOURCE=sheets',
+          ...problemParams({ kind: 'required-for-sheets' }),
         });
       if (!env.GOOGLE_SERVICE_ACCOUNT_JSON && !env.GOOGLE_APPLICATION_CREDENTIALS)
         ctx.addIssue({
           code: 'custom',
           path: ['GOOGLE_SERVICE_ACCOUNT_JSON'],
-          message: 'LEDGER_SOURCE=sheets needs GOOGLE_SERVICE_ACCOUNT_JSON or GOOGLE_APPLICATION_CREDENTIALS',
+          ...problemParams({ kind: 'sheets-credentials' }),
         });
     }
     if (
@@ -242,13 +245,13 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['SWEEP_LOCK_RENEW_SECONDS'],
-        message: 'at most half of SWEEP_LOCK_LEASE_SECONDS, so one late renewal does not lose the lock',
+        ...problemParams({ kind: 'renew-too-long' }),
       });
     if (env.ACCOUNTS && env.IAM_SOURCE !== 'aws')
       ctx.addIssue({
         code: 'custom',
         path: ['ACCOUNTS'],
-        message: 'needs IAM_SOURCE=aws (roles are assumed with STS)',
+        ...problemParams({ kind: 'accounts-need-aws' }),
       });
     const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     for (const [setting, needs] of [
@@ -259,25 +262,29 @@ const schema = z
         ctx.addIssue({
           code: 'custom',
           path: ['AWS_REGION'],
-          message: `${setting} needs an AWS region: set AWS_REGION, AWS_DEFAULT_REGION or a region in the AWS profile`,
+          ...problemParams({ kind: 'needs-region', setting }),
         });
     if (env.SLACK_BOT_TOKEN && !env.SLACK_ADMIN_CHANNEL)
       ctx.addIssue({
         code: 'custom',
         path: ['SLACK_ADMIN_CHANNEL'],
-        message: 'required when SLACK_BOT_TOKEN is set',
+        ...problemParams({ kind: 'required-with-slack' }),
       });
     if (env.SLACK_BOT_TOKEN && env.SLACK_ADMIN_USERS.length === 0)
       ctx.addIssue({
         code: 'custom',
         path: ['SLACK_ADMIN_USERS'],
-        message: 'required when SLACK_BOT_TOKEN is set: the Slack user ids allowed to approve and audit',
+        ...problemParams({ kind: 'admins-required' }),
       });
     if (env.GOOGLE_SERVICE_ACCOUNT_JSON) {
       try {
         JSON.parse(env.GOOGLE_SERVICE_ACCOUNT_JSON);
       } catch {
-        ctx.addIssue({ code: 'custom', path: ['GOOGLE_SERVICE_ACCOUNT_JSON'], message: 'is not JSON' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['GOOGLE_SERVICE_ACCOUNT_JSON'],
+          ...problemParams({ kind: 'not-json' }),
+        });
       }
     }
   });
@@ -287,7 +294,7 @@ export type Settings = z.infer<typeof schema>;
 export interface Config {
   readonly home: string;
   readonly timeZone: string;
-  readonly language: 'ja' | 'en';
+  readonly language: Language;
   readonly noticeDays: number;
   /** A removal needs a notice at least this many days old (0: plain next-day deletion). */
   readonly finalNoticeDays: number;
@@ -378,25 +385,51 @@ export interface SlackConfig {
 // What every entry point catches to print a setting's problem; defined below the adapters (SSM throws it too).
 export { ConfigError };
 
-function readConfigFile(path: string): Record<string, unknown> {
+/** A LANGUAGE setting as the settings would take it; English for a value that is no language. */
+const asLanguage = (value: unknown): Language =>
+  value === undefined || value === ''
+    ? DEFAULT_LANGUAGE
+    : (LANGUAGES.find((language) => language === value) ?? 'en');
+
+/**
+ * The language of what is said before the settings are read or when they are wrong (`--help`, a
+ * settings error): LANGUAGE from the environment, else from the KEYWARDEN_CONFIG file, else the
+ * default, as `loadConfig` would choose. English when that cannot be told: the file unreadable,
+ * or a value that is no language.
+ */
+export function settingsLanguage(env: NodeJS.ProcessEnv = process.env): Language {
+  if (env.LANGUAGE || !env.KEYWARDEN_CONFIG) return asLanguage(env.LANGUAGE);
+  try {
+    const file: unknown = JSON.parse(readFileSync(env.KEYWARDEN_CONFIG, 'utf8'));
+    return file !== null && typeof file === 'object'
+      ? asLanguage((file as Record<string, unknown>).LANGUAGE)
+      : 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+function readConfigFile(path: string, language: Language): Record<string, unknown> {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new ConfigError(`KEYWARDEN_CONFIG: cannot read ${path}: ${(error as Error).message}`);
+    throw new ConfigError(messages(language).config.unreadableFile(path, errorMessage(error)));
   }
 }
 
 /** Parses and checks every setting at start, so a bad one fails now with its name, not mid-sweep. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const fromFile = env.KEYWARDEN_CONFIG ? readConfigFile(env.KEYWARDEN_CONFIG) : {};
+  // Unreadable, the file cannot say which language: only the environment can.
+  const fromFile = env.KEYWARDEN_CONFIG ? readConfigFile(env.KEYWARDEN_CONFIG, settingsLanguage(env)) : {};
   const merged = Object.fromEntries(
     Object.entries({ ...fromFile, ...env }).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = schema.safeParse(merged);
-  if (!parsed.success)
-    throw new ConfigError(
-      `invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
-    );
+  if (!parsed.success) {
+    // In the language the settings ask for, even when other settings are wrong.
+    const { config } = messages(asLanguage(merged.LANGUAGE));
+    throw new ConfigError(config.invalid(parsed.error.issues.map((issue) => issueLine(issue, config))));
+  }
   const s = parsed.data;
   const demo = `${s.KEYWARDEN_HOME}/demo`;
   // Required above wherever a regional service is used, so `?? ''` below is never taken there.
@@ -529,44 +562,45 @@ export interface SecretParameters {
   readonly region: string;
   /** Only for tests: a local SSM. */
   readonly endpoint?: string;
+  /** Of what is said when a secret cannot be had. */
+  readonly language: Language;
 }
 
 // SSM's own rule for a parameter name: letters, digits, `_.-/`, a path when it starts with `/`.
-const parameterName = z
-  .string()
-  .regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'an SSM parameter name such as /keywarden/prod/slack-bot-token');
+const PARAMETER_NAME = /^\/?[A-Za-z0-9_.\-/]{1,1011}$/;
 
 /**
  * Which secrets the environment names as SSM parameters rather than holding, so a deployment
  * carries parameter names in its template and environment and never the values; null when none.
  */
 export function secretParameters(env: NodeJS.ProcessEnv): SecretParameters | null {
+  const language = settingsLanguage(env);
+  const { config: text } = messages(language);
   const names = new Map<SecretSetting, string>();
   const problems: string[] = [];
   for (const setting of SECRET_SETTINGS) {
     const name = env[`${setting}_PARAMETER`];
     if (!name) continue;
-    const parsed = parameterName.safeParse(name);
-    if (!parsed.success) problems.push(`${setting}_PARAMETER: ${parsed.error.issues[0]?.message}`);
+    if (!PARAMETER_NAME.test(name)) problems.push(`${setting}_PARAMETER: ${text.pattern.PARAMETER}`);
     else if (env[setting])
-      problems.push(`${setting}_PARAMETER: set either ${setting} or ${setting}_PARAMETER`);
-    else names.set(setting, parsed.data);
+      problems.push(`${setting}_PARAMETER: ${text.problem({ kind: 'parameter-and-value', setting })}`);
+    else names.set(setting, name);
   }
   const endpoint = z
     .url()
     .optional()
     .safeParse(env.SSM_ENDPOINT || undefined);
-  if (!endpoint.success) problems.push('SSM_ENDPOINT: not a URL');
-  if (problems.length > 0)
-    throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (!endpoint.success) problems.push(`SSM_ENDPOINT: ${text.problem({ kind: 'not-a-url' })}`);
+  if (problems.length > 0) throw new ConfigError(text.invalid(problems));
   if (names.size === 0) return null;
   if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION)
     throw new ConfigError(
-      'invalid configuration:\n  AWS_REGION: the *_PARAMETER settings need an AWS region: set AWS_REGION, AWS_DEFAULT_REGION or a region in the AWS profile',
+      text.invalid([`AWS_REGION: ${text.problem({ kind: 'needs-region', setting: '*_PARAMETER' })}`]),
     );
   return {
     names,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || '',
+    language,
     ...(endpoint.data ? { endpoint: endpoint.data } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { type Config, ConfigError } from './config';
+import { type Config, ConfigError, settingsLanguage } from './config';
 import { buildRuntime, type EmbeddedComponents, type Runtime } from './container';
 import { describeColumns, malformedRows, parseLedger } from './domain/ledger';
 import { parsePeople } from './domain/people';
@@ -196,7 +196,7 @@ export async function runDoctor(
   const requestMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const timeoutSeconds = Math.round(checkMs / 100) / 10;
   const checks: Check[] = [];
-  let language: Language = env.LANGUAGE === 'en' ? 'en' : 'ja';
+  let language: Language = settingsLanguage(env);
   const report = (check: Check) => {
     checks.push(check);
     options.onCheck?.(check, language);

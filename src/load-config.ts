@@ -17,6 +17,7 @@ export async function withSecrets(
   const options: SsmSecretsOptions = {
     names: source.names,
     region: source.region,
+    language: source.language,
     ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
     ...(source.endpoint ? { endpoint: source.endpoint } : {}),
   };

@@ -106,6 +106,8 @@ export type Finding = FindingBase &
         readonly slot: Slot;
         readonly createdOn: LocalDate;
         readonly ageDays: number;
+        /** The policy's maximum age the key is past. */
+        readonly limitDays: number;
       }
     | {
         readonly kind: 'unused-credentials';
@@ -116,11 +118,19 @@ export type Finding = FindingBase &
       }
     | { readonly kind: 'no-mfa' }
     | { readonly kind: 'root-no-mfa' }
-    | { readonly kind: 'root-access-keys'; readonly slot: Slot; readonly lastUsed: Date | null }
+    | {
+        readonly kind: 'root-access-keys';
+        readonly slot: Slot;
+        readonly lastUsed: Date | null;
+        /** `lastUsed` as a day in the configured time zone. */
+        readonly lastUsedOn: LocalDate | null;
+      }
     | {
         readonly kind: 'root-recent-use';
         readonly credential: CredentialRef;
         readonly usedAt: Date;
+        /** `usedAt` as a day in the configured time zone. */
+        readonly usedOn: LocalDate;
         readonly daysAgo: number;
       }
   );
@@ -216,6 +226,7 @@ function keyAgeFindings(row: CredentialReportRow, policy: HygienePolicy, clock: 
             slot: key.slot,
             createdOn,
             ageDays,
+            limitDays: policy.keyMaxAgeDays,
             detail: `access key ${key.slot} is ${days(ageDays)} old (created ${createdOn}); the limit is ${days(policy.keyMaxAgeDays)}: rotate it`,
           },
         ];
@@ -323,17 +334,18 @@ function rootFindings(row: CredentialReportRow, policy: HygienePolicy, clock: Cl
       user: row.user,
       detail: 'root user has no MFA device',
     });
-  for (const key of row.accessKeys.filter((k) => k.active))
+  for (const key of row.accessKeys.filter((k) => k.active)) {
+    const lastUsedOn = key.lastUsed ? dateInZone(key.lastUsed, clock.timeZone) : null;
     found.push({
       kind: 'root-access-keys',
       key: findingKey('root-access-keys', row.user, `key-${key.slot}`, clock.week),
       user: row.user,
       slot: key.slot,
       lastUsed: key.lastUsed,
-      detail: `root user has active access key ${key.slot} (${
-        key.lastUsed ? `last used ${dateInZone(key.lastUsed, clock.timeZone)}` : 'never used'
-      }): delete it`,
+      lastUsedOn,
+      detail: `root user has active access key ${key.slot} (${lastUsedOn ? `last used ${lastUsedOn}` : 'never used'}): delete it`,
     });
+  }
 
   const uses: [CredentialRef, Date | null, string][] = [
     [{ type: 'password' }, row.password.lastUsed instanceof Date ? row.password.lastUsed : null, 'password'],
@@ -355,6 +367,7 @@ function rootFindings(row: CredentialReportRow, policy: HygienePolicy, clock: Cl
       user: row.user,
       credential,
       usedAt,
+      usedOn,
       daysAgo,
       detail: `root user's ${what} was used ${daysAgo === 0 ? 'today' : `${days(daysAgo)} ago`}, on ${usedOn}`,
     });

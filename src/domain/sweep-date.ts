@@ -1,5 +1,5 @@
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
-import { type LocalDate, toLedgerText } from './dates';
+import type { LocalDate } from './dates';
 import type { Mode } from './report';
 
 /**
@@ -12,12 +12,15 @@ export function sweepDateRefusal(
   mode: Mode,
   requested: LocalDate | undefined,
   today: LocalDate,
-): string | null {
+): SweepDateRefusal | null {
   if (mode !== 'apply' || requested === undefined || requested <= today) return null;
-  return (
-    `refusing to apply as of ${toLedgerText(requested)}: today is ${toLedgerText(today)} in this time zone. ` +
-    'An apply run may catch up a missed day, never act on one that has not come; a dry run may plan any day.'
-  );
+  return { requested, today };
+}
+
+/** An apply run asked for `requested`, a day after `today` (worded by the catalogue's `cli.applyDateRefused`). */
+export interface SweepDateRefusal {
+  readonly requested: LocalDate;
+  readonly today: LocalDate;
 }
 
 /**

@@ -160,6 +160,22 @@ function upcomingLine(row: HomeRow, today: LocalDate, t: HomeViewText): string {
   return `• ${when}  *${escapeText(row.iamUser)}*  \`${maskKeyId(row.accessKeyId)}\`  ${who}  ${statusLabel(row.status, t.language)}`;
 }
 
+const isKeyOf = <K extends string>(record: Readonly<Record<K, string>>, key: string): key is K =>
+  Object.hasOwn(record, key);
+
+/**
+ * One `<action kind>:<outcome>` count of the stored summary, in the reader's words. A snapshot
+ * written by another version may hold a kind this one does not know: shown as stored.
+ */
+function actionCount(key: string, count: number, m: Messages): string {
+  const colon = key.lastIndexOf(':');
+  const kind = key.slice(0, colon);
+  const outcome = key.slice(colon + 1);
+  return colon > 0 && isKeyOf(m.sweep.actionKind, kind) && isKeyOf(m.sweep.outcome, outcome)
+    ? m.sweep.headlineCount(kind, outcome, count)
+    : `${escapeText(key)}: ${count}`;
+}
+
 function adminBlocks(input: HomeViewInput, t: HomeViewText): KnownBlock[] {
   const admin = input.admin;
   if (!admin) return [];
@@ -186,7 +202,7 @@ function adminBlocks(input: HomeViewInput, t: HomeViewText): KnownBlock[] {
     const { summary } = input.summary;
     const actions = Object.entries(summary.actions)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([kind, count]) => `• ${escapeText(kind)}: ${count}`);
+      .map(([key, count]) => `• ${actionCount(key, count, t.messages)}`);
     blocks.push(
       { type: 'divider' },
       heading(`${t.home.lastSweepTitle}: ${t.home.verdict(summary.verdict)}`),

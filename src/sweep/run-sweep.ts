@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HOME_ACCOUNT, rowsOfAccount, type Targets } from '../domain/accounts';
-import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
+import { dateInZone, type LocalDate, parseIsoDate, toLedgerText } from '../domain/dates';
 import { type HomeSnapshot, homeSnapshot, ownerByNameOnly, ownerSlackIdOf } from '../domain/home';
 import { contestedKeys } from '../domain/key-holders';
 import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
@@ -27,6 +27,7 @@ import {
 import { instantOn, sweepDateRefusal } from '../domain/sweep-date';
 import type { AccountTarget } from '../ports/accounts';
 import type { JournalEntry, LockHolder } from '../ports/state';
+import { messages } from '../text/messages';
 import { mapWithConcurrency } from '../util/concurrency';
 import { errorMessage } from '../util/errors';
 import {
@@ -113,7 +114,13 @@ export function describeHolder(holder: LockHolder, now: Date): string {
 export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
   const started = deps.now();
   const refusal = sweepDateRefusal(options.mode, options.date, dateInZone(started, deps.timeZone));
-  if (refusal) throw new SweepDateError(refusal);
+  if (refusal)
+    throw new SweepDateError(
+      messages(deps.language).cli.applyDateRefused(
+        toLedgerText(refusal.requested),
+        toLedgerText(refusal.today),
+      ),
+    );
   const sweepId = randomUUID();
   // A dry run changes nothing, so it needs no lock and may run beside a live sweep.
   if (options.mode === 'dry-run') return sweep(deps, options, sweepId, started, options.stop);

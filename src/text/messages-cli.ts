@@ -17,6 +17,8 @@ export interface LockHolderView {
  * (`Messages.cli`).
  */
 export interface CliTexts {
+  /** `sweep --apply --date` of a day that has not come; dates as the ledger writes them. */
+  readonly applyDateRefused: (requested: string, today: string) => string;
   readonly seededDemo: (path: string) => string;
   readonly embedded: (parts: readonly string[]) => string;
   readonly signalBeforeSweep: (signal: string) => string;
@@ -34,6 +36,9 @@ export interface CliTexts {
 }
 
 export const cliJa: CliTexts = {
+  applyDateRefused: (requested, today) =>
+    `${requested} の時点では実行できません: このタイムゾーンでは今日は ${today} です。` +
+    '--apply は実行し損ねた日を取り戻すことはできても、まだ来ていない日には実行しません（試行ならどの日でも計画できます）。',
   seededDemo: (path) => `デモのアカウントと台帳を examples/ から ${path} に用意しました。`,
   embedded: (parts) => `組み込み: ${parts.join('、')}`,
   signalBeforeSweep: (signal) => `keywarden: スイープ開始前に ${signal} を受け取りました。何もしていません。`,
@@ -61,6 +66,9 @@ export const cliJa: CliTexts = {
 };
 
 export const cliEn: CliTexts = {
+  applyDateRefused: (requested, today) =>
+    `refusing to apply as of ${requested}: today is ${today} in this time zone. ` +
+    'An apply run may catch up a missed day, never act on one that has not come; a dry run may plan any day.',
   seededDemo: (path) => `Seeded the demo account and ledger under ${path} from examples/.`,
   embedded: (parts) => `Embedded: ${parts.join(', ')}`,
   signalBeforeSweep: (signal) => `keywarden: ${signal} before the sweep began: nothing was done.`,

@@ -44,7 +44,7 @@ function jaDetail(f: Finding): string {
     case 'password-expiring':
       return `コンソールのパスワードの期限は ${toLedgerText(f.dueDate)} です（${f.daysLeft === 0 ? '本日' : `あと${days(f.daysLeft)}`}）`;
     case 'key-too-old':
-      return `アクセスキー${f.slot}は作成から${days(f.ageDays)}経過しています（${toLedgerText(f.createdOn)} 作成）。上限を超えているのでローテーションしてください`;
+      return `アクセスキー${f.slot}は作成から${days(f.ageDays)}経過しています（${toLedgerText(f.createdOn)} 作成）。上限の${days(f.limitDays)}を超えているのでローテーションしてください`;
     case 'key-expiring':
       return `アクセスキー${f.slot}は作成から${days(f.ageDays)}経過しています（${toLedgerText(f.createdOn)} 作成）。${toLedgerText(f.dueDate)} までに（あと${days(f.daysLeft)}）ローテーションしてください`;
     case 'unused-credentials':
@@ -54,9 +54,9 @@ function jaDetail(f: Finding): string {
     case 'root-no-mfa':
       return 'ルートユーザーに MFA デバイスがありません';
     case 'root-access-keys':
-      return `ルートユーザーに有効なアクセスキー${f.slot}があります（${f.lastUsed ? '使用履歴あり' : '未使用'}）。削除してください`;
+      return `ルートユーザーに有効なアクセスキー${f.slot}があります（${f.lastUsedOn ? `最終使用 ${toLedgerText(f.lastUsedOn)}` : '未使用'}）。削除してください`;
     case 'root-recent-use':
-      return `ルートユーザーの${jaCredential(f.credential)}が${f.daysAgo === 0 ? '本日' : `${days(f.daysAgo)}前に`}使われました`;
+      return `ルートユーザーの${jaCredential(f.credential)}が${f.daysAgo === 0 ? '本日' : `${days(f.daysAgo)}前`}（${toLedgerText(f.usedOn)}）に使われました`;
   }
 }
 

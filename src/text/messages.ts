@@ -3,8 +3,11 @@ import type { CaseAction } from '../ports/cases';
 import { type DoctorText, doctorText } from './doctor';
 import { type HomeText, homeText } from './home';
 import { type AuditTexts, auditEn, auditJa } from './messages-audit';
+import { type BootTexts, bootEn, bootJa } from './messages-boot';
 import { type CliTexts, cliEn, cliJa } from './messages-cli';
+import { type ConfigTexts, configEn, configJa } from './messages-config';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
+import { type HelpTexts, helpEn, helpJa } from './messages-help';
 import { type SweepTexts, sweepEn, sweepJa } from './messages-sweep';
 import { escapeText } from './mrkdwn';
 import { enMutes, jaMutes, type MuteMessages } from './mutes';
@@ -114,6 +117,12 @@ export interface Messages {
   readonly sweep: SweepTexts;
   readonly audit: AuditTexts;
   readonly cli: CliTexts;
+  /** `--help` of the CLI and its commands. */
+  readonly help: HelpTexts;
+  /** `bin/keywarden.js` before the CLI is loaded. */
+  readonly boot: BootTexts;
+  /** Settings that cannot be read or are wrong. */
+  readonly config: ConfigTexts;
   readonly home: HomeText;
   readonly doctor: DoctorText;
   /** Muted hygiene findings (text/mutes.ts). */
@@ -223,6 +232,9 @@ const ja: Messages = {
   sweep: sweepJa,
   audit: auditJa,
   cli: cliJa,
+  help: helpJa,
+  boot: bootJa,
+  config: configJa,
   home: homeText('ja'),
   doctor: doctorText('ja'),
   mutes: jaMutes,
@@ -320,6 +332,9 @@ const en: Messages = {
   sweep: sweepEn,
   audit: auditEn,
   cli: cliEn,
+  help: helpEn,
+  boot: bootEn,
+  config: configEn,
   home: homeText('en'),
   doctor: doctorText('en'),
   mutes: enMutes,

@@ -96,7 +96,7 @@ describe('destructive guards through the real CLI', () => {
         for (const day of [addDays(today, 1), addDays(today, 200)]) {
           const refused = await cli(w, '--apply', '--date', day);
           expect(refused.code).toBe(2);
-          expect(refused.stderr).toMatch(/refusing to apply as of/);
+          expect(refused.stderr).toMatch(/の時点では実行できません/);
           counts.refusals += 1;
         }
         const after = await w.snapshot();

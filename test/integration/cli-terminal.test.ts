@@ -163,10 +163,36 @@ describe('the keywarden command', () => {
     expect(stderr).toMatch(/NOTICE_DAYS/);
   });
 
+  it('before a build: says so in the language LANGUAGE asks for, and exits 2', async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'keywarden-unbuilt-'));
+    try {
+      mkdirSync(join(bare, 'bin'));
+      copyFileSync(join(REPO_ROOT, 'bin', 'keywarden.js'), join(bare, 'bin', 'keywarden.js'));
+      const unbuilt = (extra: Record<string, string>) =>
+        new Promise<Exit>((resolve) => {
+          const child = spawn(process.execPath, [join(bare, 'bin', 'keywarden.js'), 'sweep'], {
+            env: envOf(extra),
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let stderr = '';
+          child.stderr.on('data', (chunk: Buffer) => {
+            stderr += chunk.toString('utf8');
+          });
+          child.once('close', (code) => resolve({ code, stdout: '', stderr }));
+        });
+      const ja = await unbuilt({});
+      expect(ja).toMatchObject({ code: 2, stderr: expect.stringContaining('まだビルドされていません') });
+      const en = await unbuilt({ LANGUAGE: 'en' });
+      expect(en).toMatchObject({ code: 2, stderr: expect.stringContaining('not built yet') });
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
   it.each(OLD_NODES)(
     'on %s: says how to get Node 22.12+ and exits 2 before loading the CLI',
     async (_name, node, extra) => {
-      const { code, stdout, stderr } = await run(node, ['sweep'], extra);
+      const { code, stdout, stderr } = await run(node, ['sweep'], { ...extra, LANGUAGE: 'en' });
       expect(code).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/Node 22\.12 or later is required; this is Node 20\./);
@@ -175,6 +201,11 @@ describe('the keywarden command', () => {
       // Nothing else ran: no demo seeded, no stack trace.
       expect(stderr).not.toMatch(/Seeded|at .*\.js:\d+/);
       expect(existsSync(join(home, 'demo'))).toBe(false);
+      // In Japanese when LANGUAGE does not say otherwise, from the built catalogue.
+      const ja = await run(node, ['sweep'], extra);
+      expect(ja.code).toBe(2);
+      expect(ja.stderr).toMatch(/Node 22\.12 以降が必要です。これは Node 20\./);
+      expect(ja.stderr).toContain('npx keywarden');
     },
   );
 });

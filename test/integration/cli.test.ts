@@ -152,7 +152,7 @@ describe('keywarden sweep on the embedded demo', () => {
       const tomorrow = addDays(dateInZone(new Date(), 'Asia/Tokyo'), 1);
       const refused = await run(home, 'sweep', '--apply', '--date', tomorrow);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/refusing to apply as of .*: today is/);
+      expect(refused.stderr).toMatch(/の時点では実行できません: このタイムゾーンでは今日は .* です/);
       expect(refused.stdout).toBe('');
       // Not even the demo was seeded.
       expect(existsSync(join(home, 'demo'))).toBe(false);

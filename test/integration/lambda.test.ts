@@ -212,7 +212,7 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     const tomorrow = addDays(dateInZone(new Date(), 'Asia/Tokyo'), 1);
     const before = account.toJSON();
     await expect(handlers.sweep({ ...scheduledEvent, date: tomorrow })).resolves.toEqual({
-      refused: expect.stringMatching(/refusing to apply as of/),
+      refused: expect.stringMatching(/の時点では実行できません/),
     });
     await expect(handlers.sweep({ ...scheduledEvent, date: 'next week' })).resolves.toEqual({
       refused: 'date must be YYYY-MM-DD',

@@ -66,6 +66,7 @@ describe('secrets from SSM Parameter Store', () => {
 
   it('names the parameters that do not exist, and never their values', async () => {
     const source = secretParameters({
+      LANGUAGE: 'en',
       SSM_ENDPOINT: ssm.url,
       AWS_REGION: 'ap-northeast-1',
       SLACK_BOT_TOKEN_PARAMETER: '/keywarden/prod/slack-bot-token',
@@ -86,11 +87,12 @@ describe('secrets from SSM Parameter Store', () => {
   it('refuses a secret given both as a value and as a parameter, or a malformed name', () => {
     expect(() =>
       secretParameters({
+        LANGUAGE: 'en',
         SLACK_BOT_TOKEN: 'xoxb-1',
         SLACK_BOT_TOKEN_PARAMETER: '/keywarden/prod/slack-bot-token',
       }),
     ).toThrow(/SLACK_BOT_TOKEN_PARAMETER: set either SLACK_BOT_TOKEN or SLACK_BOT_TOKEN_PARAMETER/);
-    expect(() => secretParameters({ SLACK_SIGNING_SECRET_PARAMETER: 'has spaces' })).toThrow(
+    expect(() => secretParameters({ LANGUAGE: 'en', SLACK_SIGNING_SECRET_PARAMETER: 'has spaces' })).toThrow(
       /SLACK_SIGNING_SECRET_PARAMETER: an SSM parameter name/,
     );
   });

@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import { program } from '../../src/cli';
 
 export interface CliRun {
@@ -8,7 +9,8 @@ export interface CliRun {
 
 /**
  * Runs the CLI in-process with its own KEYWARDEN_HOME and any further settings; returns what
- * it printed and its exit code. The environment and exit code are restored afterwards.
+ * it printed and its exit code (commander's for help, a version or a usage error). The
+ * environment and exit code are restored afterwards.
  */
 export async function runCli(home: string, env: Record<string, string>, ...args: string[]): Promise<CliRun> {
   const out: string[] = [];
@@ -23,8 +25,16 @@ export async function runCli(home: string, env: Record<string, string>, ...args:
   Object.assign(process.env, { KEYWARDEN_HOME: home, LOG_LEVEL: 'error', ...env });
   process.exitCode = 0;
   try {
-    await program().parseAsync(['node', 'keywarden', ...args]);
-    return { stdout: out.join(''), stderr: err.join(''), code: process.exitCode };
+    const code = await program()
+      .parseAsync(['node', 'keywarden', ...args])
+      .then(
+        () => process.exitCode ?? undefined,
+        (error: unknown) => {
+          if (error instanceof CommanderError) return error.exitCode;
+          throw error;
+        },
+      );
+    return { stdout: out.join(''), stderr: err.join(''), code };
   } finally {
     process.env = saved;
     process.exitCode = 0;

@@ -209,6 +209,7 @@ const FINDINGS: readonly Finding[] = [
     slot: 2,
     createdOn: date('2026-03-01'),
     ageDays: 274,
+    limitDays: 90,
     detail: 'access key 2 is 274 days old (created 2026-03-01); the limit is 90 days: rotate it',
   },
   {
@@ -240,6 +241,7 @@ const FINDINGS: readonly Finding[] = [
     user: '<root_account>',
     slot: 1,
     lastUsed: null,
+    lastUsedOn: null,
     detail: 'root user has active access key 1 (never used): delete it',
   },
   {
@@ -248,6 +250,7 @@ const FINDINGS: readonly Finding[] = [
     user: '<root_account>',
     credential: { type: 'password' },
     usedAt: new Date('2026-11-29T03:00:00Z'),
+    usedOn: date('2026-11-29'),
     daysAgo: 1,
     detail: "root user's password was used 1 day ago, on 2026-11-29",
   },

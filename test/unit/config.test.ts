@@ -1,11 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig as load } from '../../src/config';
+
+/** Settings errors are worded in LANGUAGE; these tests read the English ones. */
+const loadConfig = (env: NodeJS.ProcessEnv) => load({ LANGUAGE: 'en', ...env });
 
 describe('loadConfig', () => {
   it('defaults to the embedded demo in Tokyo', () => {
-    const config = loadConfig({});
+    const config = load({});
     expect(config).toMatchObject({
       timeZone: 'Asia/Tokyo',
       language: 'ja',

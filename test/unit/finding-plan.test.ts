@@ -20,6 +20,7 @@ const tooOld = (user: string): Finding => ({
   slot: 1,
   createdOn: '2026-07-27' as LocalDate,
   ageDays: 120,
+  limitDays: 90,
 });
 
 function user(userName: string, tags: Record<string, string> = {}): [string, IamUserSummary] {

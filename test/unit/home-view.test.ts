@@ -111,4 +111,42 @@ describe('homeView', () => {
     );
     expect(JSON.stringify(view.blocks)).not.toContain(ACTION.extend);
   });
+
+  describe("the admin's last-sweep counts", () => {
+    const counts: HomeSummary = {
+      ...summary,
+      actions: { 'notify-week-ahead:done': 3, 'teardown-user:failed': 1, 'retired-kind:done': 2 },
+    };
+    const lastSweep = (language: 'ja' | 'en') =>
+      (
+        homeView(
+          {
+            viewer: VIEWER,
+            today: TODAY,
+            summary: { summary: counts, when: '2026/11/24 15:00' },
+            own: [],
+            cases: new Map(),
+            admin: { upcoming: [], pending: [] },
+          },
+          { home: homeText(language), messages: messages(language), language },
+        ).blocks as Block[]
+      )
+        .map((b) => b.text?.text ?? '')
+        .find((text) => text.startsWith('2026/11/24 ·'))
+        ?.split('\n')
+        .slice(1);
+
+    it("name each action and outcome in the reader's language", () => {
+      expect(lastSweep('ja')).toEqual([
+        '• 期限通知・完了 3件',
+        '• retired-kind:done: 2',
+        '• ユーザー削除・失敗 1件',
+      ]);
+      expect(lastSweep('en')).toEqual([
+        '• notify-week-ahead:done 3',
+        '• retired-kind:done: 2',
+        '• teardown-user:failed 1',
+      ]);
+    });
+  });
 });

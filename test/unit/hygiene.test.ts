@@ -479,6 +479,7 @@ describe('root', () => {
         user: ROOT_USER,
         slot: 1,
         lastUsed: null,
+        lastUsedOn: null,
         detail: 'root user has active access key 1 (never used): delete it',
       },
     ]);
@@ -495,7 +496,12 @@ describe('root', () => {
 
   it('describes a recent root sign-in and keys it by the day of use', () => {
     const found = one(run([root({ passwordLastUsed: daysAgo(3) })]), 'root-recent-use');
-    expect(found).toMatchObject({ credential: { type: 'password' }, daysAgo: 3, usedAt: daysAgo(3) });
+    expect(found).toMatchObject({
+      credential: { type: 'password' },
+      daysAgo: 3,
+      usedAt: daysAgo(3),
+      usedOn: addDays(TODAY, -3),
+    });
     expect(found.key).toBe(`finding#root-recent-use#${ROOT_USER}#password#2026-04-28`);
     expect(found.detail).toBe("root user's password was used 3 days ago, on 2026-04-28");
     // The same use seen a week later is the same finding.

@@ -26,6 +26,7 @@ const tooOld = (user: string): Finding => ({
   slot: 1,
   createdOn: date('2025-01-01'),
   ageDays: 485,
+  limitDays: 90,
   detail: 'access key 1 is 485 days old',
 });
 

@@ -126,6 +126,7 @@ describe('renderFindings as JSON', () => {
       slot: 1,
       createdOn: '2026-01-26',
       ageDays: 95,
+      limitDays: 90,
       detail: 'access key 1 is 95 days old (created 2026-01-26); the limit is 90 days: rotate it',
     });
   });

@@ -11,9 +11,10 @@ describe('which day a sweep may act on', () => {
   });
 
   it('an apply run refuses a day that has not come, naming both days', () => {
-    expect(sweepDateRefusal('apply', '2026-11-25' as LocalDate, today)).toMatch(
-      /refusing to apply as of 2026\/11\/25: today is 2026\/11\/24/,
-    );
+    expect(sweepDateRefusal('apply', '2026-11-25' as LocalDate, today)).toEqual({
+      requested: '2026-11-25',
+      today,
+    });
   });
 
   it('a dry run may plan any day', () => {

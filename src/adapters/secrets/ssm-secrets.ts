@@ -1,5 +1,7 @@
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Language } from '../../domain/status';
+import { messages } from '../../text/messages';
 import { ConfigError, errorMessage } from '../../util/errors';
 
 /** Which SSM parameters to read, and where: the composition root maps its settings onto this. */
@@ -11,6 +13,8 @@ export interface SsmSecretsOptions {
   readonly endpoint?: string;
   /** The request fails after this long, unretried (the doctor). */
   readonly requestTimeoutMs?: number;
+  /** Of what is said when a secret cannot be had: the settings are not read yet. */
+  readonly language: Language;
 }
 
 /**
@@ -22,6 +26,7 @@ export async function readSecrets(
   options: SsmSecretsOptions,
   client: SSMClient,
 ): Promise<Record<string, string>> {
+  const text = messages(options.language).config;
   const provider = new SSMProvider({ awsSdkV3Client: client });
   const names = [...new Set(options.names.values())];
   let found: Record<string, unknown> & { _errors?: string[] };
@@ -31,15 +36,14 @@ export async function readSecrets(
       throwOnError: false,
     });
   } catch (error) {
-    throw new Error(`cannot read the secrets from SSM Parameter Store: ${errorMessage(error)}`);
+    throw new Error(text.ssmUnreadable(errorMessage(error)));
   }
   const missing = found._errors ?? [];
-  if (missing.length > 0)
-    throw new ConfigError(`SSM parameter(s) not found: ${missing.join(', ')} (create them as SecureString)`);
+  if (missing.length > 0) throw new ConfigError(text.ssmNotFound(missing));
   const values: Record<string, string> = {};
   for (const [setting, name] of options.names) {
     const value = found[name];
-    if (typeof value !== 'string' || value === '') throw new ConfigError(`SSM parameter ${name} is empty`);
+    if (typeof value !== 'string' || value === '') throw new ConfigError(text.ssmEmpty(name));
     values[setting] = value;
   }
   return values;
