@@ -100,6 +100,11 @@ const mutes = z.preprocess(
         return date ?? z.NEVER;
       }),
       reason: z.string().trim().min(1, 'say why the finding is accepted').max(500),
+      /** Only in this account; absent, in every account the sweep covers. */
+      account: z
+        .string()
+        .regex(/^\d{12}$/, '12 digits')
+        .optional(),
     }),
   ),
 );
@@ -420,7 +425,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       unusedDays: s.UNUSED_DAYS,
       rootRecentUseDays: s.ROOT_RECENT_USE_DAYS,
     },
-    hygieneMutes: s.HYGIENE_MUTES.map(({ user, kind, until, reason }): Mute => {
+    hygieneMutes: s.HYGIENE_MUTES.map(({ user, kind, until, reason, account }): Mute => {
       const kinds = Array.isArray(kind) ? kind : [kind];
       return {
         user,
@@ -428,6 +433,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         until,
         reason,
         source: 'settings',
+        ...(account ? { account } : {}),
       };
     }),
     hygieneChecks: s.HYGIENE_CHECKS,
