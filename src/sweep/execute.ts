@@ -21,7 +21,7 @@ import {
 } from '../domain/teardown';
 import type { IamGateway } from '../ports/iam';
 import { type DeactivatedNotice, NoticeNotSent, type Notifier } from '../ports/notifier';
-import type { AuditLog, Journal, JournalBegin } from '../ports/state';
+import type { AuditLog, Journal, JournalBatch, JournalBegin } from '../ports/state';
 import { errorMessage } from '../util/errors';
 import { once, type Ran } from './once';
 
@@ -40,6 +40,8 @@ export interface ExecutorDeps {
   readonly now: () => Date;
   /** Once aborted, no further action starts; the one running finishes, every step of it. */
   readonly stop?: AbortSignal;
+  /** Where notices queue their completions; absent, each completes as it is sent. */
+  readonly completions?: JournalBatch;
 }
 
 /** Raised inside an action when live IAM state no longer matches the plan. */
@@ -54,15 +56,62 @@ export async function execute(actions: readonly Action[], deps: ExecutorDeps): P
   const results: ActionResult[] = [];
   // Notices first: they are cheap and time-sensitive, and a teardown failure must not hold them up.
   const ordered = [...actions].sort((a, b) => Number(isNotice(b)) - Number(isNotice(a)));
+  const completions = new QueuedCompletions(deps.journal.batch());
   for (const action of ordered) {
     if (deps.stop?.aborted) break;
     if (deps.mode === 'dry-run') {
       results.push({ action, outcome: 'planned', detail: 'dry run' });
       continue;
     }
-    results.push(await executeOne(action, deps));
+    results.push(await executeOne(action, { ...deps, completions }));
+    if (completions.full) await completions.flushInto(results);
   }
+  // Before the ledger is written back and the admins' summary goes out.
+  await completions.flushInto(results);
   return results;
+}
+
+/**
+ * The notices' completions, written a batch at a time. A batch that cannot be written leaves
+ * its notices `started`: sent, so never sent again, but flagged by the next sweep as possibly
+ * unsent; their results say so now.
+ */
+class QueuedCompletions implements JournalBatch {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly batch: JournalBatch) {}
+
+  get full(): boolean {
+    return this.batch.full;
+  }
+
+  complete(held: Parameters<JournalBatch['complete']>[0], now: Date, detail?: unknown): void {
+    for (const entry of held) this.keys.add(entry.key);
+    this.batch.complete(held, now, detail);
+  }
+
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+
+  async flushInto(results: ActionResult[]): Promise<void> {
+    if (this.keys.size === 0) return;
+    try {
+      await this.batch.flush();
+    } catch (error) {
+      for (const [i, result] of results.entries()) {
+        const key = 'key' in result.action ? result.action.key : undefined;
+        if (result.outcome === 'done' && key !== undefined && this.keys.has(key))
+          results[i] = {
+            ...result,
+            outcome: 'failed',
+            detail: `${result.detail}, but the journal could not record it (${errorMessage(error)}); the next sweep flags it as possibly unsent`,
+          };
+      }
+    } finally {
+      this.keys.clear();
+    }
+  }
 }
 
 export interface RemovalOutcome {
@@ -377,6 +426,7 @@ async function notifyOnce(
     {
       resume: 'never',
       nothingDone: (error: unknown): error is NoticeNotSent => error instanceof NoticeNotSent,
+      ...(deps.completions ? { completions: deps.completions } : {}),
     },
   );
   switch (sent.kind) {

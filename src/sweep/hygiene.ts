@@ -109,33 +109,42 @@ export async function runHygiene(
   const named = run.account === undefined ? {} : { account: run.account };
   let notified = 0;
   let notifiedFindings = 0;
-  for (const notice of notices) {
-    if (stop?.aborted) break;
-    const { slackId } = notice;
-    const told = await once(
-      deps.journal,
-      deps.now,
-      notice.findings.map((finding) => ({
-        key: finding.key,
-        action: 'finding',
-        // `<account>/<user>` in a member account, as the executor's row ids say where they acted.
-        rowId: finding.account === undefined ? finding.user : `${finding.account}/${finding.user}`,
-        sweepId,
-      })),
-      async ({ keys }) => {
-        const claimed = notice.findings.filter((finding) => keys.includes(finding.key));
-        if (slackId === null || claimed.length === 0) return { value: 0 };
-        await deps.notifier.findings({ slackId, findings: claimed, ...named });
-        return { value: claimed.length };
-      },
-      // A claim that already existed belongs to a sweep that died around its DM: at most once to
-      // the owner, so it is closed here and only the digest lists it for the admins, once.
-      { resume: 'never', closeEarlier: { interrupted: true } },
-    );
-    if (told.kind === 'ran' && told.value > 0) {
-      notified++;
-      notifiedFindings += told.value;
+  // A finding DM is at most once: its completions are written a batch at a time (see JournalBatch).
+  const completions = deps.journal.batch();
+  try {
+    for (const notice of notices) {
+      if (stop?.aborted) break;
+      if (completions.full) await completions.flush();
+      const { slackId } = notice;
+      const told = await once(
+        deps.journal,
+        deps.now,
+        notice.findings.map((finding) => ({
+          key: finding.key,
+          action: 'finding',
+          // `<account>/<user>` in a member account, as the executor's row ids say where they acted.
+          rowId: finding.account === undefined ? finding.user : `${finding.account}/${finding.user}`,
+          sweepId,
+        })),
+        async ({ keys }) => {
+          const claimed = notice.findings.filter((finding) => keys.includes(finding.key));
+          if (slackId === null || claimed.length === 0) return { value: 0 };
+          await deps.notifier.findings({ slackId, findings: claimed, ...named });
+          return { value: claimed.length };
+        },
+        // A claim that already existed belongs to a sweep that died around its DM: at most once to
+        // the owner, so it is closed here and only the digest lists it for the admins, once.
+        { resume: 'never', closeEarlier: { interrupted: true }, completions },
+      );
+      if (told.kind === 'ran' && told.value > 0) {
+        notified++;
+        notifiedFindings += told.value;
+      }
     }
+  } finally {
+    // Before the digest, which lists a finding as new only until it is recorded as reported;
+    // and after a DM that threw, so the owners told before it stay told.
+    await completions.flush();
   }
   if (fresh.length > 0) {
     const expiredMutes = screened.expired.filter((expired) => fresh.includes(expired.finding));
