@@ -142,8 +142,7 @@ export async function runHygiene(
       }
     }
   } finally {
-    // Before the digest, which lists a finding as new only until it is recorded as reported;
-    // and after a DM that threw, so the owners told before it stay told.
+    // Written before the digest, and also when a DM threw, so owners told before it stay recorded as told.
     await completions.flush();
   }
   if (fresh.length > 0) {
