@@ -103,6 +103,11 @@ const mutes = z.preprocess(
         .trim()
         .refine((text) => text !== '', problemParams({ kind: 'mute-reason' }))
         .max(500),
+      /** Only in this account; absent, in every account the sweep covers. */
+      account: z
+        .string()
+        .refine((text) => /^\d{12}$/.test(text), problemParams({ kind: 'mute-account' }))
+        .optional(),
     }),
   ),
 );
@@ -453,7 +458,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       unusedDays: s.UNUSED_DAYS,
       rootRecentUseDays: s.ROOT_RECENT_USE_DAYS,
     },
-    hygieneMutes: s.HYGIENE_MUTES.map(({ user, kind, until, reason }): Mute => {
+    hygieneMutes: s.HYGIENE_MUTES.map(({ user, kind, until, reason, account }): Mute => {
       const kinds = Array.isArray(kind) ? kind : [kind];
       return {
         user,
@@ -461,6 +466,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         until,
         reason,
         source: 'settings',
+        ...(account ? { account } : {}),
       };
     }),
     hygieneChecks: s.HYGIENE_CHECKS,

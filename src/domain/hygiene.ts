@@ -68,12 +68,15 @@ export type IdleBasis =
 
 interface FindingBase {
   /**
-   * `finding#<kind>#<user>#<credential>#<window>`: the same finding in the same window gets the
+   * `finding#<kind>#<user>#<credential>#<window>` (a member account's with its id after
+   * `finding#`, see journal-keys.ts): the same finding in the same window gets the
    * same key, so a journal can make sure it is reported at most once per window. The window is
    * the due date for things that expire (one warning per deadline) and the ISO week for standing
    * conditions (a weekly reminder until someone fixes it).
    */
   readonly key: string;
+  /** The member account the user is in; absent in the credentials' own account. */
+  readonly account?: string;
   readonly user: string;
   /** One line an admin can act on. */
   readonly detail: string;
@@ -144,6 +147,7 @@ interface Clock {
   readonly today: LocalDate;
   readonly week: string;
   readonly timeZone: string;
+  readonly account: string | null;
 }
 
 /** `2026-W18`: the ISO week of a calendar date, the window of standing findings. */
@@ -187,7 +191,7 @@ function passwordFindings(row: CredentialReportRow, policy: HygienePolicy, clock
     return [
       {
         kind: 'password-expired',
-        key: findingKey('password-expired', row.user, 'password', clock.week),
+        key: findingKey(clock.account, 'password-expired', row.user, 'password', clock.week),
         user: row.user,
         dueAt,
         dueDate,
@@ -200,7 +204,7 @@ function passwordFindings(row: CredentialReportRow, policy: HygienePolicy, clock
   return [
     {
       kind: 'password-expiring',
-      key: findingKey('password-expiring', row.user, 'password', dueDate),
+      key: findingKey(clock.account, 'password-expiring', row.user, 'password', dueDate),
       user: row.user,
       dueAt,
       dueDate,
@@ -221,7 +225,7 @@ function keyAgeFindings(row: CredentialReportRow, policy: HygienePolicy, clock: 
         return [
           {
             kind: 'key-too-old',
-            key: findingKey('key-too-old', row.user, credential, clock.week),
+            key: findingKey(clock.account, 'key-too-old', row.user, credential, clock.week),
             user: row.user,
             slot: key.slot,
             createdOn,
@@ -236,7 +240,7 @@ function keyAgeFindings(row: CredentialReportRow, policy: HygienePolicy, clock: 
       return [
         {
           kind: 'key-expiring',
-          key: findingKey('key-expiring', row.user, credential, dueDate),
+          key: findingKey(clock.account, 'key-expiring', row.user, credential, dueDate),
           user: row.user,
           slot: key.slot,
           createdOn,
@@ -270,7 +274,7 @@ function unusedFinding(
   return [
     {
       kind: 'unused-credentials',
-      key: findingKey('unused-credentials', row.user, credentialId(credential), clock.week),
+      key: findingKey(clock.account, 'unused-credentials', row.user, credentialId(credential), clock.week),
       user: row.user,
       credential,
       idleSince,
@@ -313,7 +317,7 @@ function userFindings(row: CredentialReportRow, policy: HygienePolicy, clock: Cl
   if (row.password.enabled && !row.mfaActive)
     found.push({
       kind: 'no-mfa',
-      key: findingKey('no-mfa', row.user, 'mfa', clock.week),
+      key: findingKey(clock.account, 'no-mfa', row.user, 'mfa', clock.week),
       user: row.user,
       detail: 'console password enabled without MFA',
     });
@@ -330,7 +334,7 @@ function rootFindings(row: CredentialReportRow, policy: HygienePolicy, clock: Cl
   if (!row.mfaActive)
     found.push({
       kind: 'root-no-mfa',
-      key: findingKey('root-no-mfa', row.user, 'mfa', clock.week),
+      key: findingKey(clock.account, 'root-no-mfa', row.user, 'mfa', clock.week),
       user: row.user,
       detail: 'root user has no MFA device',
     });
@@ -338,7 +342,7 @@ function rootFindings(row: CredentialReportRow, policy: HygienePolicy, clock: Cl
     const lastUsedOn = key.lastUsed ? dateInZone(key.lastUsed, clock.timeZone) : null;
     found.push({
       kind: 'root-access-keys',
-      key: findingKey('root-access-keys', row.user, `key-${key.slot}`, clock.week),
+      key: findingKey(clock.account, 'root-access-keys', row.user, `key-${key.slot}`, clock.week),
       user: row.user,
       slot: key.slot,
       lastUsed: key.lastUsed,
@@ -363,7 +367,7 @@ function rootFindings(row: CredentialReportRow, policy: HygienePolicy, clock: Cl
     found.push({
       kind: 'root-recent-use',
       // Keyed by the day of use: each new day the root user is used is news, a repeat is not.
-      key: findingKey('root-recent-use', row.user, credentialId(credential), usedOn),
+      key: findingKey(clock.account, 'root-recent-use', row.user, credentialId(credential), usedOn),
       user: row.user,
       credential,
       usedAt,
@@ -384,12 +388,15 @@ export function findings(
   policy: HygienePolicy,
   now: Date,
   timeZone: string,
+  /** A member account's id, which its findings carry (and their keys); null for the credentials' own. */
+  account: string | null = null,
 ): Finding[] {
   const today = dateInZone(now, timeZone);
-  const clock: Clock = { now, today, week: isoWeek(today), timeZone };
-  return rows.flatMap((row) =>
+  const clock: Clock = { now, today, week: isoWeek(today), timeZone, account };
+  const found = rows.flatMap((row) =>
     row.isRoot ? rootFindings(row, policy, clock) : userFindings(row, policy, clock),
   );
+  return account === null ? found : found.map((finding) => ({ ...finding, account }));
 }
 
 /** Counts by kind, every kind present, for the weekly digest. */

@@ -20,9 +20,16 @@ export type JournalKey =
   | { readonly kind: 'pending-reminder'; readonly rowNumber: number; readonly week: LocalDate }
   /** `deactivate#<access key id>`: a stale key a hygiene check turned off. */
   | { readonly kind: 'stale-key-deactivation'; readonly accessKeyId: string }
-  /** `finding#<finding kind>#<user>#<credential>#<window>`: one report per finding per window. */
+  /**
+   * `finding#<finding kind>#<user>#<credential>#<window>`: one report per finding per window, in
+   * the credentials' own account. A member account's finding is
+   * `finding#<account id>#<finding kind>#<user>#…`: the same user name in two accounts is two
+   * users, each reported. The home account keeps the shorter form, which journals already hold.
+   */
   | {
       readonly kind: 'finding';
+      /** A member account's 12-digit id; absent for the credentials' own account. */
+      readonly account?: string;
       readonly finding: string;
       readonly user: string;
       readonly credential: string;
@@ -49,6 +56,8 @@ const PREFIX: Record<JournalKeyKind, string> = {
   'pending-reminder': 'pending',
 };
 
+const ACCOUNT_ID = /^\d{12}$/;
+
 const ROW_KINDS: Readonly<Record<string, RowKeyKind>> = {
   notice: 'notice',
   'owner-unknown': 'owner-unknown',
@@ -72,8 +81,10 @@ export function buildJournalKey(key: JournalKey): string {
   switch (key.kind) {
     case 'stale-key-deactivation':
       return `${prefix}#${key.accessKeyId}`;
-    case 'finding':
-      return `${prefix}#${key.finding}#${key.user}#${key.credential}#${key.window}`;
+    case 'finding': {
+      const account = key.account === undefined ? '' : `${key.account}#`;
+      return `${prefix}#${account}${key.finding}#${key.user}#${key.credential}#${key.window}`;
+    }
     case 'pending-reminder':
       return `${prefix}#${key.rowNumber}#${key.week}`;
     default:
@@ -89,11 +100,20 @@ export function parseJournalKey(text: string): JournalKey | null {
   const rest = text.slice(split + 1);
   if (prefix === 'finding') {
     const parts = rest.split('#');
+    // No finding kind is digits, so a leading account id cannot be mistaken for one.
+    const account = parts.length >= 5 && ACCOUNT_ID.test(parts[0] ?? '') ? parts.shift() : undefined;
     if (parts.length < 4) return null;
     const [finding = '', ...more] = parts;
     const window = more.pop() ?? '';
     const credential = more.pop() ?? '';
-    return { kind: 'finding', finding, user: more.join('#'), credential, window };
+    return {
+      kind: 'finding',
+      ...(account === undefined ? {} : { account }),
+      finding,
+      user: more.join('#'),
+      credential,
+      window,
+    };
   }
   const dated = rowAndDate(rest);
   if (prefix === 'pending') {
@@ -144,5 +164,19 @@ export const pendingReminderKey = (rowNumber: number, week: LocalDate) =>
 export const staleKeyDeactivationKey = (accessKeyId: string) =>
   buildJournalKey({ kind: 'stale-key-deactivation', accessKeyId });
 
-export const findingKey = (finding: string, user: string, credential: string, window: string) =>
-  buildJournalKey({ kind: 'finding', finding, user, credential, window });
+/** `account`: a member account's id; `null` for the credentials' own, whose keys have none. */
+export const findingKey = (
+  account: string | null,
+  finding: string,
+  user: string,
+  credential: string,
+  window: string,
+) =>
+  buildJournalKey({
+    kind: 'finding',
+    ...(account === null ? {} : { account }),
+    finding,
+    user,
+    credential,
+    window,
+  });

@@ -19,6 +19,11 @@ export interface Mute {
   readonly reason: string;
   /** Where it was set: `HYGIENE_MUTES`, or a `keywarden:mute` tag on the user. */
   readonly source: 'settings' | 'tag';
+  /**
+   * The one AWS account it holds in (`HYGIENE_MUTES`' `account`). Absent, a setting holds in
+   * every account the sweep covers; a tag always holds only in its user's own account.
+   */
+  readonly account?: string;
 }
 
 export type Silence = { readonly kind: 'protected' } | { readonly kind: 'muted'; readonly mute: Mute };
@@ -146,18 +151,23 @@ export function tagMutes(iam: IamInventory): TagMutes {
 }
 
 /**
- * One account's muting: the settings' mutes plus its users' tags, and its protected users (by
- * setting, or by `keywarden:protected` tag when the inventory is known; a saved report has none).
+ * One account's muting: the settings' mutes for every account or for this one, plus its users'
+ * tags, and its protected users (by setting, or by `keywarden:protected` tag when the inventory
+ * is known; a saved report has none). A setting naming an account holds nowhere else, so a mute
+ * of `ci-deploy` in one account leaves the `ci-deploy` of every other account loud.
  */
 export function mutingFor(
   mutes: readonly Mute[],
   protectedUsers: ReadonlySet<string>,
   iam: IamInventory | null,
+  /** The account screened; an account-bound setting for an unknown account holds nowhere. */
+  account: string | null = iam?.accountId ?? null,
 ): { readonly muting: Muting; readonly problems: readonly UnreadMuteTag[] } {
   const tagged = iam ? tagMutes(iam) : { mutes: [], problems: [] };
+  const here = mutes.filter((mute) => mute.account === undefined || mute.account === account);
   return {
     muting: {
-      mutes: [...mutes, ...tagged.mutes],
+      mutes: [...here, ...tagged.mutes],
       isProtected: (user) => {
         const summary = iam?.users.get(user);
         return summary ? isProtected(summary, protectedUsers) : protectedUsers.has(user);

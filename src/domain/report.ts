@@ -1,5 +1,5 @@
 import type { LocalDate } from './dates';
-import type { FindingKind } from './hygiene';
+import { FINDING_KINDS, type FindingKind } from './hygiene';
 import { type CellWrite, type ColumnMap, type LedgerRow, malformedRows, type RowProblem } from './ledger';
 import type { UnreadMuteTag } from './mutes';
 import type { Action, Skip } from './planner';
@@ -204,9 +204,97 @@ export function summaryFields(report: SweepReport): Record<string, unknown> {
     ...(report.accounts
       ? { accountsFailed: report.accounts.filter((a) => !a.ok).map((a) => a.account) }
       : {}),
-    ...(report.hygiene
-      ? { hygiene: 'error' in report.hygiene ? { error: report.hygiene.error } : report.hygiene.counts }
-      : {}),
+    ...hygieneFields(report),
     ...(report.stopped ? { stopped: report.stopped.reason } : {}),
+  };
+}
+
+export type AccountHygieneResult = HygieneSummary | { readonly error: string };
+
+/** One account's hygiene checks, as a sweep over several accounts reports them. */
+export interface AccountHygiene {
+  readonly account: string;
+  readonly hygiene: AccountHygieneResult;
+}
+
+/**
+ * Every account's hygiene checks, in account order: each account's when the sweep covers
+ * several, else the one account's (its id unknown: `account` is empty). Accounts with no
+ * checks (no credential report, or the account itself failed) are not listed.
+ */
+export function hygieneByAccount(report: Pick<SweepReport, 'accounts' | 'hygiene'>): AccountHygiene[] {
+  if (report.accounts)
+    return report.accounts.flatMap(({ account, hygiene }) => (hygiene ? [{ account, hygiene }] : []));
+  return report.hygiene ? [{ account: '', hygiene: report.hygiene }] : [];
+}
+
+/** Every checked account's figures added up, and how many accounts were checked or not. */
+export interface HygieneTotals {
+  readonly checked: number;
+  readonly notChecked: number;
+  readonly counts: Readonly<Record<FindingKind, number>>;
+  readonly total: number;
+  readonly fresh: number;
+  readonly muted: number;
+  readonly notified: number;
+  readonly notifiedFindings: number;
+  readonly deactivated: number;
+}
+
+export function hygieneTotals(accounts: readonly AccountHygiene[]): HygieneTotals {
+  const counts = Object.fromEntries(FINDING_KINDS.map((kind) => [kind, 0])) as Record<FindingKind, number>;
+  const totals = {
+    checked: 0,
+    notChecked: 0,
+    total: 0,
+    fresh: 0,
+    muted: 0,
+    notified: 0,
+    notifiedFindings: 0,
+    deactivated: 0,
+  };
+  for (const { hygiene } of accounts) {
+    if ('error' in hygiene) {
+      totals.notChecked += 1;
+      continue;
+    }
+    totals.checked += 1;
+    for (const kind of FINDING_KINDS) counts[kind] += hygiene.counts[kind];
+    totals.total += hygiene.total;
+    totals.fresh += hygiene.fresh;
+    totals.muted += hygiene.muted;
+    totals.notified += hygiene.notified;
+    totals.notifiedFindings += hygiene.notifiedFindings;
+    totals.deactivated += hygiene.deactivated.length;
+  }
+  return { ...totals, counts };
+}
+
+/**
+ * The accounts worth a line in a report over many accounts: those not checked first, then
+ * those with findings, most new findings first; accounts with nothing to say are left to the
+ * totals, so a report over 1,000 accounts stays readable.
+ */
+export function hygieneWorthListing(accounts: readonly AccountHygiene[]): AccountHygiene[] {
+  const errored = ({ hygiene }: AccountHygiene) => ('error' in hygiene ? 1 : 0);
+  const fresh = ({ hygiene }: AccountHygiene) => ('error' in hygiene ? 0 : hygiene.fresh);
+  // Array#sort is stable: accounts alike keep account order.
+  return accounts
+    .filter(({ hygiene }) => 'error' in hygiene || hygiene.total > 0 || hygiene.deactivated.length > 0)
+    .sort((a, b) => errored(b) - errored(a) || fresh(b) - fresh(a));
+}
+
+/** The log line's hygiene: the one account's counts, or over several accounts their sum and those not checked. */
+function hygieneFields(report: SweepReport): Record<string, unknown> {
+  if (!report.accounts) {
+    if (!report.hygiene) return {};
+    return { hygiene: 'error' in report.hygiene ? { error: report.hygiene.error } : report.hygiene.counts };
+  }
+  const accounts = hygieneByAccount(report);
+  if (accounts.length === 0) return {};
+  const notChecked = accounts.filter(({ hygiene }) => 'error' in hygiene).map(({ account }) => account);
+  return {
+    hygiene: hygieneTotals(accounts).counts,
+    ...(notChecked.length > 0 ? { hygieneNotChecked: notChecked } : {}),
   };
 }

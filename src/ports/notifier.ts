@@ -43,11 +43,15 @@ export interface PendingRequestsNotice {
 
 export interface FindingsNotice {
   readonly slackId: string;
+  /** The AWS account of every finding listed, named when the sweep covers several. */
+  readonly account?: string;
   /** The owner's findings new in their window this run, in report order; never empty. */
   readonly findings: readonly Finding[];
 }
 
 export interface FindingsDigest {
+  /** The AWS account the findings are in, named when the sweep covers several. */
+  readonly account?: string;
   /** Findings new in their window this run (already-reported ones are not repeated). */
   readonly fresh: readonly Finding[];
   readonly counts: Readonly<Record<FindingKind, number>>;

@@ -50,6 +50,25 @@ export interface Journal {
   complete(key: string, now: Date, detail?: unknown): Promise<void>;
   /** Entries for the keys that exist; absent keys are simply missing from the map. */
   getMany(keys: readonly string[]): Promise<ReadonlyMap<string, JournalEntry>>;
+  /** A new, empty batch of completions, for one phase of a run to fill and flush. */
+  batch(): JournalBatch;
+}
+
+/**
+ * Completions written together (DynamoDB: BatchWriteItem, 25 items a request) instead of one
+ * request each. A completion needs no condition when the run holds the claim (it began it), so
+ * only the claim stays a single conditional write. Until `flush` resolves a completion may be
+ * lost: the claim then stays `started`, which is why only at-most-once work (a notice, a
+ * finding DM) defers its completions, as `once` enforces: for such work `started` already
+ * means "may have happened, never again", so the next sweep flags or closes it, never repeats it.
+ */
+export interface JournalBatch {
+  /** Queues the completion of claims this run began; nothing is written until `flush`. */
+  complete(held: readonly JournalEntry[], now: Date, detail?: unknown): void;
+  /** True once the queue fills whole requests: the cue to flush at the next safe point. */
+  readonly full: boolean;
+  /** Writes every queued completion; they are durable once it resolves. */
+  flush(): Promise<void>;
 }
 
 /** The process a lock holder runs in, so a person deciding whether it is dead can look for it. */

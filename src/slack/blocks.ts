@@ -140,16 +140,23 @@ export function packLines(lines: readonly string[], max: number): string[][] {
  * An owner's hygiene DM: a header, then one line per finding. Lines share sections so that
  * hundreds of findings still make a valid message; past 50 blocks the rest become "…and N more".
  */
-export function ownerFindings(findings: readonly Finding[], m: Messages): KnownBlock[] {
+export function ownerFindings(
+  findings: readonly Finding[],
+  m: Messages,
+  /** Named under the header when the sweep covers several AWS accounts. */
+  account?: string,
+): KnownBlock[] {
   const lines = findings.map((finding) =>
     clip(m.findingLine(escapeText(finding.user), escapeText(m.findings.detail(finding))), MAX_SECTION_TEXT),
   );
   const sections = packLines(lines, MAX_SECTION_TEXT);
-  // The header takes one block; when lines are left over, their count takes another.
-  const shown = sections.length <= MAX_BLOCKS - 1 ? sections : sections.slice(0, MAX_BLOCKS - 2);
+  // The header (and the account) take a block each; when lines are left over, their count takes another.
+  const fixed = account === undefined ? 1 : 2;
+  const shown = sections.length <= MAX_BLOCKS - fixed ? sections : sections.slice(0, MAX_BLOCKS - fixed - 1);
   const listed = shown.reduce((n, section) => n + section.length, 0);
   return [
     header(m.findingsTitle(findings.length)),
+    ...(account === undefined ? [] : [context(m.findingsAccount(escapeText(account)))]),
     ...shown.map(
       (section): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: section.join('\n') } }),
     ),

@@ -271,14 +271,14 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     );
   }
 
-  async findings({ slackId, findings }: FindingsNotice): Promise<void> {
+  async findings({ slackId, findings, account }: FindingsNotice): Promise<void> {
     const { messages: m } = this.deps;
     try {
       await this.paced(slackId, () =>
         this.deps.web.chat.postMessage({
           channel: slackId,
           text: m.findingsTitle(findings.length),
-          blocks: ownerFindings(findings, m),
+          blocks: ownerFindings(findings, m, account),
         }),
       );
     } catch (error) {

@@ -27,9 +27,9 @@ import {
   NoticeNotSent,
   type Notifier,
 } from '../ports/notifier';
-import type { AuditLog, Journal, JournalBegin } from '../ports/state';
+import type { AuditLog, Journal, JournalBegin, JournalEntry } from '../ports/state';
 import { errorMessage } from '../util/errors';
-import { claimOnce, once, type Ran, settleClaim } from './once';
+import { claimOnce, failClaim, once, type Ran } from './once';
 
 export interface ExecutorDeps {
   readonly mode: Mode;
@@ -375,6 +375,8 @@ function sendNotice(action: NoticeAction, notifier: Notifier): Promise<AdminCopy
 interface Sent {
   readonly action: NoticeAction;
   readonly claim: JournalBegin;
+  /** The claim as written, for its completion to be written whole in a batch. */
+  readonly entry: JournalEntry;
   readonly copy: AdminCopy;
   /** Where its result goes among the notices' results. */
   readonly index: number;
@@ -396,6 +398,7 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
     const claim = noticeClaim(action, deps);
     const index = results.length;
     results.push(null);
+    let entry: JournalEntry;
     try {
       const claimed = await claimOnce(deps.journal, deps.now, claim);
       if (claimed.kind === 'already-done') {
@@ -408,12 +411,13 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
         );
         continue;
       }
+      entry = claimed.entry;
     } catch (error) {
       results[index] = await recorded(action, 'failed', `failed: ${errorMessage(error)}`, deps);
       continue;
     }
     try {
-      sent.push({ action, claim, copy: await sendNotice(action, deps.notifier), index });
+      sent.push({ action, claim, entry, copy: await sendNotice(action, deps.notifier), index });
     } catch (error) {
       results[index] = await recorded(action, 'failed', await notSent(claim, error, deps), deps);
     }
@@ -426,15 +430,30 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
         account,
       )
       .catch((error: unknown) => ({ posted: 0, error: errorMessage(error), unsure: true }));
+    // Completions need no condition (this run holds the claims) and go out in batches; one
+    // lost leaves its claim `started`, which for a notice already means "sent, never again".
+    const reached = sent.slice(0, posted.posted);
+    const batch = deps.journal.batch();
+    for (const { entry } of reached) batch.complete([entry], deps.now());
+    const unrecorded =
+      reached.length > 0
+        ? await batch.flush().then(
+            () => null,
+            (error: unknown) => errorMessage(error),
+          )
+        : null;
     for (const [n, { action, claim, copy, index }] of sent.entries()) {
       results[index] =
-        n < posted.posted
-          ? await settleClaim(deps.journal, deps.now, claim, { done: true }).then(
-              () => recorded(action, 'done', 'sent', deps),
-              (error: unknown) =>
-                recorded(action, 'failed', `sent; recording it failed: ${errorMessage(error)}`, deps),
-            )
-          : await recorded(action, 'failed', await copyNotPosted(claim, copy, posted, deps), deps);
+        n >= posted.posted
+          ? await recorded(action, 'failed', await copyNotPosted(claim, copy, posted, deps), deps)
+          : unrecorded === null
+            ? await recorded(action, 'done', 'sent', deps)
+            : await recorded(
+                action,
+                'failed',
+                `sent, but the journal could not record it (${unrecorded}); the next sweep flags it as possibly unsent`,
+                deps,
+              );
     }
   }
   return results.filter((result): result is ActionResult => result !== null);
@@ -443,7 +462,7 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
 async function notSent(claim: JournalBegin, error: unknown, deps: ExecutorDeps): Promise<string> {
   // Part of a notice may have gone out: only one that reached nobody is sent again.
   if (!(error instanceof NoticeNotSent)) return `failed: ${errorMessage(error)}`;
-  return (await settleClaim(deps.journal, deps.now, claim, { nothingDone: error }))
+  return (await failClaim(deps.journal, deps.now, claim, error))
     ? `not sent: ${error.message}; the next sweep sends it again`
     : `not sent: ${error.message}; recording that failed too, so the next sweep flags it as possibly sent`;
 }

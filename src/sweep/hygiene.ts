@@ -24,6 +24,8 @@ export interface HygieneRun {
   readonly stop?: AbortSignal;
   /** A dry run as of another day (`sweep --date`): the instant the findings are computed at. */
   readonly asOf?: Date;
+  /** The account named in owners' DMs and the admins' digest; set when the sweep covers several. */
+  readonly account?: string;
 }
 
 /**
@@ -46,11 +48,19 @@ export async function runHygiene(
   ]);
   const parsed = parseCredentialReport(report.csv);
   const now = run.asOf ?? deps.now();
-  const found = findings(parsed.rows, { ...settings.policy, passwordPolicy }, now, deps.timeZone);
+  // A member account's findings carry its id, and so do their journal keys; the home account's keep none.
+  const found = findings(
+    parsed.rows,
+    { ...settings.policy, passwordPolicy },
+    now,
+    deps.timeZone,
+    deps.account,
+  );
   const { muting, problems: unreadMuteTags } = mutingFor(
     settings.mutes ?? [],
     deps.policy.protectedUsers,
     sources.iam,
+    deps.account ?? sources.iam.accountId,
   );
   const screened = screenFindings(found, muting, dateInZone(now, deps.timeZone));
   const loud = screened.loud;
@@ -96,38 +106,49 @@ export async function runHygiene(
       deactivated: stale.map((key) => `${key.userName} key ${key.slot} (planned)`),
     };
 
+  const named = run.account === undefined ? {} : { account: run.account };
   let notified = 0;
   let notifiedFindings = 0;
-  for (const notice of notices) {
-    if (stop?.aborted) break;
-    const { slackId } = notice;
-    const told = await once(
-      deps.journal,
-      deps.now,
-      notice.findings.map((finding) => ({
-        key: finding.key,
-        action: 'finding',
-        rowId: finding.user,
-        sweepId,
-      })),
-      async ({ keys }) => {
-        const claimed = notice.findings.filter((finding) => keys.includes(finding.key));
-        if (slackId === null || claimed.length === 0) return { value: 0 };
-        await deps.notifier.findings({ slackId, findings: claimed });
-        return { value: claimed.length };
-      },
-      // A claim that already existed belongs to a sweep that died around its DM: at most once to
-      // the owner, so it is closed here and only the digest lists it for the admins, once.
-      { resume: 'never', closeEarlier: { interrupted: true } },
-    );
-    if (told.kind === 'ran' && told.value > 0) {
-      notified++;
-      notifiedFindings += told.value;
+  // A finding DM is at most once: its completions are written a batch at a time (see JournalBatch).
+  const completions = deps.journal.batch();
+  try {
+    for (const notice of notices) {
+      if (stop?.aborted) break;
+      if (completions.full) await completions.flush();
+      const { slackId } = notice;
+      const told = await once(
+        deps.journal,
+        deps.now,
+        notice.findings.map((finding) => ({
+          key: finding.key,
+          action: 'finding',
+          // `<account>/<user>` in a member account, as the executor's row ids say where they acted.
+          rowId: finding.account === undefined ? finding.user : `${finding.account}/${finding.user}`,
+          sweepId,
+        })),
+        async ({ keys }) => {
+          const claimed = notice.findings.filter((finding) => keys.includes(finding.key));
+          if (slackId === null || claimed.length === 0) return { value: 0 };
+          await deps.notifier.findings({ slackId, findings: claimed, ...named });
+          return { value: claimed.length };
+        },
+        // A claim that already existed belongs to a sweep that died around its DM: at most once to
+        // the owner, so it is closed here and only the digest lists it for the admins, once.
+        { resume: 'never', closeEarlier: { interrupted: true }, completions },
+      );
+      if (told.kind === 'ran' && told.value > 0) {
+        notified++;
+        notifiedFindings += told.value;
+      }
     }
+  } finally {
+    // Written before the digest, and also when a DM threw, so owners told before it stay recorded as told.
+    await completions.flush();
   }
   if (fresh.length > 0) {
     const expiredMutes = screened.expired.filter((expired) => fresh.includes(expired.finding));
     await deps.notifier.findingsDigest({
+      ...named,
       fresh,
       counts: summary.counts,
       generatedAt: report.generatedAt,

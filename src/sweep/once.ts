@@ -1,4 +1,4 @@
-import type { Journal, JournalBegin, JournalEntry } from '../ports/state';
+import type { Journal, JournalBatch, JournalBegin, JournalEntry } from '../ports/state';
 
 /** What the work starts from. */
 export interface Claimed {
@@ -42,13 +42,23 @@ export type OnceResult<T> = Ran<T> | AlreadyDone | Failed;
  */
 export type Resume = 'never' | 'unless-completed' | 'always';
 
-export interface OncePolicy {
-  readonly resume: Resume;
+/**
+ * Where completions go: each written as the work ends, or, for at-most-once work only
+ * (`never`), queued in the caller's batch for it to flush at a safe point. A queued completion
+ * lost in a crash leaves its claim `started`, which for at-most-once work already means "may
+ * have happened": the next run flags or closes it and never repeats it. Work that resumes
+ * (`unless-completed`, `always`) would be done again instead, so it completes at once.
+ */
+export type Completion =
+  | { readonly resume: 'never'; readonly completions?: JournalBatch }
+  | { readonly resume: 'unless-completed' | 'always'; readonly completions?: undefined };
+
+export type OncePolicy = Completion & {
   /** Completes a claim an earlier run left and this one does not take up, with this detail. */
   readonly closeEarlier?: unknown;
   /** An error the work throws before anything reached anyone: its claims are marked `failed`, to be tried again. */
   readonly nothingDone?: (error: unknown) => error is Error;
-}
+};
 
 /**
  * Claim, work, complete: each claim is a conditional write, so of two runs (a crash and its
@@ -67,7 +77,7 @@ export function once<T>(
   now: () => Date,
   claims: readonly JournalBegin[],
   work: (claimed: Claimed) => Promise<Done<T>>,
-  policy: { readonly resume: Resume; readonly closeEarlier?: unknown },
+  policy: Completion & { readonly closeEarlier?: unknown },
 ): Promise<Ran<T> | AlreadyDone>;
 export function once<T>(
   journal: Journal,
@@ -86,10 +96,15 @@ export async function once<T>(
   const taken: JournalBegin[] = [];
   const resumed: JournalEntry[] = [];
   const earlier: JournalEntry[] = [];
+  // What each new claim's entry holds, for a batch to complete it as a whole item.
+  const created: JournalEntry[] = [];
   for (const claim of claims) {
-    const begun = await journal.begin(claim, now());
-    if (begun.created) taken.push(claim);
-    else if (resumes(policy.resume, begun.existing)) {
+    const at = now();
+    const begun = await journal.begin(claim, at);
+    if (begun.created) {
+      taken.push(claim);
+      created.push({ ...claim, state: 'started', startedAt: at.toISOString() });
+    } else if (resumes(policy.resume, begun.existing)) {
       taken.push(claim);
       resumed.push(begun.existing);
     } else {
@@ -111,7 +126,9 @@ export async function once<T>(
         marked = false;
     return { kind: 'failed', error, marked };
   }
-  for (const claim of taken) await journal.complete(claim.key, now(), done.detail);
+  // `never` takes up no earlier claim, so what it took is what it created.
+  if (policy.completions) policy.completions.complete(created, now(), done.detail);
+  else for (const claim of taken) await journal.complete(claim.key, now(), done.detail);
   return { kind: 'ran', value: done.value };
 }
 
@@ -137,21 +154,24 @@ export async function claimOnce(
   journal: Journal,
   now: () => Date,
   claim: JournalBegin,
-): Promise<{ readonly kind: 'claimed' } | AlreadyDone> {
-  const begun = await journal.begin(claim, now());
-  return begun.created ? { kind: 'claimed' } : { kind: 'already-done', earlier: [begun.existing] };
+): Promise<{ readonly kind: 'claimed'; readonly entry: JournalEntry } | AlreadyDone> {
+  const at = now();
+  const begun = await journal.begin(claim, at);
+  return begun.created
+    ? { kind: 'claimed', entry: { ...claim, state: 'started', startedAt: at.toISOString() } }
+    : { kind: 'already-done', earlier: [begun.existing] };
 }
 
-/** Ends a claim `claimOnce` took; `failed` says whether marking it worked (see `Failed.marked`). */
-export async function settleClaim(
+/**
+ * Marks a claim `claimOnce` took `failed` when nothing reached anyone, so the next run tries
+ * again; says whether marking it worked (see `Failed.marked`). A claim whose work was done is
+ * completed through a `JournalBatch`.
+ */
+export function failClaim(
   journal: Journal,
   now: () => Date,
   claim: JournalBegin,
-  outcome: { readonly done: true } | { readonly nothingDone: Error },
+  nothingDone: Error,
 ): Promise<boolean> {
-  if ('done' in outcome) {
-    await journal.complete(claim.key, now());
-    return true;
-  }
-  return journal.fail(claim.key, claim.sweepId, now(), outcome.nothingDone.message).catch(() => false);
+  return journal.fail(claim.key, claim.sweepId, now(), nothingDone.message).catch(() => false);
 }

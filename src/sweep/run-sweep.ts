@@ -362,7 +362,14 @@ async function sweepAccount(
     mode === 'dry-run' && today !== dateInZone(deps.now(), deps.timeZone)
       ? instantOn(today, deps.now(), deps.timeZone)
       : undefined;
-  const run = { mode, sweepId, ...(stop ? { stop } : {}), ...(asOf ? { asOf } : {}) };
+  const run = {
+    mode,
+    sweepId,
+    ...(stop ? { stop } : {}),
+    ...(asOf ? { asOf } : {}),
+    // Owners and admins told of findings in several accounts are told which one.
+    ...(targets.others.length > 0 ? { account: accountId ?? HOME_ACCOUNT } : {}),
+  };
   const hygiene =
     deps.hygiene && reports && !stop?.aborted
       ? await hygieneOf({ ...account, credentialReports: reports }, deps.hygiene, input, run)

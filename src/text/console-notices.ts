@@ -45,9 +45,10 @@ export function finalNoticeLine({ row, deleteOn, to }: FinalNotice, m: Messages)
     : `[admins] ${m.finalOwnerUnknownTitle(date)} — ${what}: ${to.reason}`;
 }
 
-export function findingsText({ slackId, findings }: FindingsNotice): string {
+export function findingsText({ slackId, findings, account }: FindingsNotice, m: Messages): string {
   return [
     `[notice → ${slackId}] ${findings.length} IAM hygiene finding(s):`,
+    ...(account === undefined ? [] : [`  ${m.findingsAccount(account)}`]),
     ...findings.map((finding) => `  IAM user ${finding.user}: ${finding.detail}`),
   ].join('\n');
 }

@@ -24,6 +24,8 @@ export interface RenderFindingsOptions {
   readonly layout?: Layout;
   /** Shows `generatedAt` in the ledger's time zone in the table (JSON keeps the ISO instant). */
   readonly timeZone?: string;
+  /** The digest's AWS account, named when the sweep covers several. */
+  readonly account?: string;
 }
 
 /**
@@ -239,7 +241,9 @@ export function digestText(
 ): string {
   const t = m.findings;
   const mark = MARKUP[markup];
-  const lines = [`${mark.bold(t.digestTitle)}: ${countsLine(counts, m)}`];
+  const title =
+    options.account === undefined ? t.digestTitle : t.digestTitleInAccount(mark.data(options.account));
+  const lines = [`${mark.bold(title)}: ${countsLine(counts, m)}`];
   if (options.generatedAt) lines.push(t.digestGenerated(shownTime(options.generatedAt, options.timeZone)));
   const rank = (f: Finding) => DIGEST_ORDER.indexOf(f.kind);
   // Array#sort is stable, so findings of one kind keep report order.
@@ -304,6 +308,7 @@ export function digestOptions(digest: FindingsDigest, m: Messages): RenderFindin
   return {
     generatedAt: digest.generatedAt,
     timeZone: digest.timeZone,
+    ...(digest.account === undefined ? {} : { account: digest.account }),
     ...(any ? { mutes: { muted, expired, unread, text: m.mutes } } : {}),
   };
 }

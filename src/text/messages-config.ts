@@ -17,6 +17,7 @@ export type ConfigProblem =
   | { readonly kind: 'mutes-not-json' }
   | { readonly kind: 'mute-until' }
   | { readonly kind: 'mute-reason' }
+  | { readonly kind: 'mute-account' }
   | { readonly kind: 'time-zone' }
   | { readonly kind: 'required-for-sheets' }
   | { readonly kind: 'sheets-credentials' }
@@ -122,6 +123,8 @@ export const configJa: ConfigTexts = {
         return 'YYYY-MM-DD 形式の日付を指定してください';
       case 'mute-reason':
         return '指摘を受け入れる理由を書いてください';
+      case 'mute-account':
+        return '12桁の AWS アカウント ID で指定してください';
       case 'time-zone':
         return 'IANA のタイムゾーンではありません（例: Asia/Tokyo）';
       case 'required-for-sheets':
@@ -183,6 +186,8 @@ export const configEn: ConfigTexts = {
         return 'a date as YYYY-MM-DD';
       case 'mute-reason':
         return 'say why the finding is accepted';
+      case 'mute-account':
+        return '12 digits';
       case 'time-zone':
         return 'not an IANA time zone (e.g. Asia/Tokyo)';
       case 'required-for-sheets':

@@ -20,6 +20,8 @@ export interface FindingTexts {
   readonly reportGenerated: (iso: string) => string;
   readonly rowsNotAudited: (count: number) => string;
   readonly digestTitle: string;
+  /** The digest's title for one of several AWS accounts. */
+  readonly digestTitleInAccount: (account: string) => string;
   readonly digestGenerated: (iso: string) => string;
   readonly digestMore: (count: number) => string;
   readonly digestUnreadRows: (count: number) => string;
@@ -82,6 +84,7 @@ export const findingsJa: FindingTexts = {
   reportGenerated: (iso) => `認証情報レポートの生成日時: ${iso}`,
   rowsNotAudited: (count) => `点検できなかったレポートの行（${count}件）:`,
   digestTitle: 'IAM 点検のまとめ',
+  digestTitleInAccount: (account) => `IAM 点検のまとめ（AWS アカウント ${account}）`,
   digestGenerated: (iso) => `認証情報レポートの生成日時: ${iso}`,
   digestMore: (count) => `…ほか${count}件`,
   digestUnreadRows: (count) => `レポートの${count}行が読み取れず、点検していません`,
@@ -109,6 +112,7 @@ export const findingsEn: FindingTexts = {
   reportGenerated: (iso) => `Credential report generated ${iso}`,
   rowsNotAudited: (count) => `Report rows not audited (${count}):`,
   digestTitle: 'IAM hygiene digest',
+  digestTitleInAccount: (account) => `IAM hygiene digest (AWS account ${account})`,
   digestGenerated: (iso) => `credential report generated ${iso}`,
   digestMore: (count) => `…and ${count} more`,
   digestUnreadRows: (count) =>

@@ -44,6 +44,32 @@ export interface SweepTexts {
     readonly muted: number;
   }) => string;
   readonly hygieneKindCount: (count: number, kind: string) => string;
+  /** A sweep over several accounts: every checked account's findings added up. */
+  readonly hygieneTotalLine: (h: {
+    readonly checked: number;
+    readonly notChecked: number;
+    readonly total: number;
+    readonly kinds: readonly string[];
+    readonly fresh: number;
+    readonly notified: number;
+    readonly notifiedFindings: number;
+    readonly muted: number;
+  }) => string;
+  /** One account under the total: only accounts not checked or with findings are listed. */
+  readonly hygieneAccountLine: (
+    account: string,
+    h: {
+      readonly generatedAt: string;
+      readonly total: number;
+      readonly kinds: readonly string[];
+      readonly fresh: number;
+      readonly notified: number;
+      readonly muted: number;
+    },
+  ) => string;
+  readonly hygieneAccountNotChecked: (account: string, error: string) => string;
+  /** Accounts with findings left out of the list. */
+  readonly hygieneMoreAccounts: (count: number) => string;
   readonly staleKey: (line: string) => string;
   readonly reportProblem: (problem: string) => string;
   readonly stoppedEarly: (reason: string) => readonly string[];
@@ -198,6 +224,15 @@ export const sweepJa: SweepTexts = {
     `IAM 点検（認証情報レポート ${h.generatedAt}）: 指摘事項${h.total}件${h.kinds.length > 0 ? `（${h.kinds.join('、')}）` : ''}、` +
     `今回新規${h.fresh}件、所有者への DM ${h.notified}件（指摘事項${h.notifiedFindings}件）、ミュート${h.muted}件。詳細は keywarden audit`,
   hygieneKindCount: (count, kind) => `${kind} ${count}件`,
+  hygieneTotalLine: (h) =>
+    `IAM 点検（${h.checked + h.notChecked}アカウント${h.notChecked > 0 ? `、うち${h.notChecked}アカウントは未実施` : ''}）: ` +
+    `指摘事項${h.total}件${h.kinds.length > 0 ? `（${h.kinds.join('、')}）` : ''}、` +
+    `今回新規${h.fresh}件、所有者への DM ${h.notified}件（指摘事項${h.notifiedFindings}件）、ミュート${h.muted}件。詳細は keywarden audit`,
+  hygieneAccountLine: (account, h) =>
+    `  ${account}: 指摘事項${h.total}件${h.kinds.length > 0 ? `（${h.kinds.join('、')}）` : ''}、` +
+    `今回新規${h.fresh}件、DM ${h.notified}件、ミュート${h.muted}件（認証情報レポート ${h.generatedAt}）`,
+  hygieneAccountNotChecked: (account, error) => `  ${account}: 未実施 — ${error}`,
+  hygieneMoreAccounts: (count) => `  …ほか指摘事項のあるアカウント${count}件`,
   staleKey: (line) => `  古いキー ${line}`,
   reportProblem: (problem) => `  認証情報レポート ${problem}`,
   stoppedEarly: (reason) => [
@@ -297,6 +332,16 @@ export const sweepEn: SweepTexts = {
     `IAM hygiene (credential report of ${h.generatedAt}): ${h.total} findings${h.kinds.length > 0 ? ` (${h.kinds.join(', ')})` : ''}, ` +
     `${h.fresh} new this window, ${h.notified} owner DMs (${h.notifiedFindings} findings), ${h.muted} muted; details: keywarden audit`,
   hygieneKindCount: (count, kind) => `${count} ${kind}`,
+  hygieneTotalLine: (h) =>
+    `IAM hygiene in ${h.checked + h.notChecked} accounts${h.notChecked > 0 ? ` (${h.notChecked} not checked)` : ''}: ` +
+    `${h.total} findings${h.kinds.length > 0 ? ` (${h.kinds.join(', ')})` : ''}, ` +
+    `${h.fresh} new this window, ${h.notified} owner DMs (${h.notifiedFindings} findings), ${h.muted} muted; details: keywarden audit`,
+  hygieneAccountLine: (account, h) =>
+    `  ${account}: ${h.total} findings${h.kinds.length > 0 ? ` (${h.kinds.join(', ')})` : ''}, ` +
+    `${h.fresh} new, ${h.notified} owner DMs, ${h.muted} muted (credential report of ${h.generatedAt})`,
+  hygieneAccountNotChecked: (account, error) => `  ${account}: not checked — ${error}`,
+  hygieneMoreAccounts: (count) =>
+    `  …and ${count} more ${count === 1 ? 'account' : 'accounts'} with findings`,
   staleKey: (line) => `  stale key ${line}`,
   reportProblem: (problem) => `  credential report ${problem}`,
   stoppedEarly: (reason) => [

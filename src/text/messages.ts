@@ -83,6 +83,8 @@ export interface Messages {
   readonly ownerApproved: (until: string) => string;
   readonly ownerDenied: (note: string) => string;
   readonly findingsTitle: (count: number) => string;
+  /** Under the title when the sweep covers several AWS accounts. */
+  readonly findingsAccount: (account: string) => string;
   /** `iamUser` and `detail` arrive escaped for mrkdwn. */
   readonly findingLine: (iamUser: string, detail: string) => string;
   readonly moreFindings: (count: number) => string;
@@ -209,6 +211,7 @@ const ja: Messages = {
   ownerApproved: (until) => `延長申請が承認されました。新しい利用終了日は ${until} です。`,
   ownerDenied: (note) => `延長申請は却下されました: ${escapeText(note)}`,
   findingsTitle: (count) => `IAMユーザーの点検結果: 対応が必要な項目が${count}件あります`,
+  findingsAccount: (account) => `AWS アカウント ${account} の IAM ユーザーです`,
   findingLine: (iamUser, detail) => `• IAMユーザー \`${iamUser}\`: ${detail}`,
   moreFindings: (count) => `…ほか${count}件`,
   alreadySettled: 'この申請はすでに処理されています。',
@@ -309,6 +312,7 @@ const en: Messages = {
   ownerDenied: (note) => `Your extension was denied: ${escapeText(note)}`,
   findingsTitle: (count) =>
     `IAM hygiene check: ${count === 1 ? '1 finding needs' : `${count} findings need`} your attention`,
+  findingsAccount: (account) => `IAM users in AWS account ${account}`,
   findingLine: (iamUser, detail) => `• IAM user \`${iamUser}\`: ${detail}`,
   moreFindings: (count) => `…and ${count} more`,
   alreadySettled: 'This has already been handled.',

@@ -5,6 +5,10 @@ import type { Action } from '../domain/planner';
 import {
   type ActionOutcome,
   type ActionResult,
+  type HygieneSummary,
+  hygieneByAccount,
+  hygieneTotals,
+  hygieneWorthListing,
   rowsOf,
   type SweepReport,
   scheduledDeletions,
@@ -49,21 +53,62 @@ function reportTime(generatedAt: string, timeZone: string | undefined): string {
   return timeZone && !Number.isNaN(instant.getTime()) ? localTime(instant, timeZone) : generatedAt;
 }
 
-function hygieneLines(
-  hygiene: NonNullable<SweepReport['hygiene']>,
-  m: Messages,
-  timeZone?: string,
-): string[] {
-  const t = m.sweep;
-  if ('error' in hygiene) return [t.hygieneNotChecked(hygiene.error)];
-  const kinds = FINDING_KINDS.filter((kind) => hygiene.counts[kind] > 0).map((kind) =>
-    t.hygieneKindCount(hygiene.counts[kind], m.findings.kind[kind]),
+/** `count kind` pieces, kinds in FINDING_KINDS order, zero counts left out. */
+function kindCounts(counts: HygieneSummary['counts'], m: Messages): string[] {
+  return FINDING_KINDS.filter((kind) => counts[kind] > 0).map((kind) =>
+    m.sweep.hygieneKindCount(counts[kind], m.findings.kind[kind]),
   );
+}
+
+/** What else an account's checks found or did: stale keys deactivated, unread report rows and mute tags. */
+function hygieneDetails(hygiene: HygieneSummary, m: Messages): string[] {
+  const t = m.sweep;
   return [
-    t.hygieneLine({ ...hygiene, generatedAt: reportTime(hygiene.generatedAt, timeZone), kinds }),
     ...hygiene.deactivated.map(t.staleKey),
     ...hygiene.problems.map(t.reportProblem),
     ...hygiene.unreadMuteTags.map((tag) => `  ${m.mutes.unreadTag(tag.user, tag.key, tag.problem)}`),
+  ];
+}
+
+/** Accounts listed under the total in a sweep over several; the rest are counted. */
+const HYGIENE_ACCOUNT_LINES = 10;
+
+/**
+ * The report's hygiene: one account's line as ever, or over several accounts their total,
+ * then the accounts not checked or with findings (at most ten, with a count of the rest).
+ */
+function hygieneLines(report: SweepReport, m: Messages, timeZone?: string): string[] {
+  const t = m.sweep;
+  const accounts = hygieneByAccount(report);
+  if (!report.accounts) {
+    const hygiene = accounts[0]?.hygiene;
+    if (!hygiene) return [];
+    if ('error' in hygiene) return [t.hygieneNotChecked(hygiene.error)];
+    const kinds = kindCounts(hygiene.counts, m);
+    return [
+      t.hygieneLine({ ...hygiene, generatedAt: reportTime(hygiene.generatedAt, timeZone), kinds }),
+      ...hygieneDetails(hygiene, m),
+    ];
+  }
+  if (accounts.length === 0) return [];
+  const totals = hygieneTotals(accounts);
+  const listed = hygieneWorthListing(accounts);
+  const shown = listed.slice(0, HYGIENE_ACCOUNT_LINES);
+  return [
+    t.hygieneTotalLine({ ...totals, kinds: kindCounts(totals.counts, m) }),
+    ...shown.flatMap(({ account, hygiene }) =>
+      'error' in hygiene
+        ? [t.hygieneAccountNotChecked(account, hygiene.error)]
+        : [
+            t.hygieneAccountLine(account, {
+              ...hygiene,
+              generatedAt: reportTime(hygiene.generatedAt, timeZone),
+              kinds: kindCounts(hygiene.counts, m),
+            }),
+            ...hygieneDetails(hygiene, m).map((line) => `  ${line}`),
+          ],
+    ),
+    ...(listed.length > shown.length ? [t.hygieneMoreAccounts(listed.length - shown.length)] : []),
   ];
 }
 
@@ -166,7 +211,8 @@ export function renderReport(report: SweepReport, m: Messages, layout: ReportLay
       }),
       '',
     );
-  if (report.hygiene) lines.push(...hygieneLines(report.hygiene, m, layout.timeZone), '');
+  const hygiene = hygieneLines(report, m, layout.timeZone);
+  if (hygiene.length > 0) lines.push(...hygiene, '');
   if (report.stopped) {
     const [first = '', ...rest] = t.stoppedEarly(report.stopped.reason);
     lines.push(paint('bad', first), ...rest, '');
@@ -249,7 +295,7 @@ export function summarizeSweep(report: SweepReport, m: Messages, timeZone?: stri
         lines: (report.accounts ?? []).filter((a) => !a.ok).map((a) => `${a.account}: ${a.error}`),
       },
       { title: t.sections.pending, lines: report.pending ? [pendingLine(report.pending, m)] : [] },
-      { title: t.sections.hygiene, lines: report.hygiene ? hygieneLines(report.hygiene, m, timeZone) : [] },
+      { title: t.sections.hygiene, lines: hygieneLines(report, m, timeZone) },
       { title: t.sections.stopped, lines: report.stopped ? [report.stopped.reason] : [] },
     ],
     footer: t.footer(report.sweepId, report.ledger),

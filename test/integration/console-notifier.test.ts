@@ -43,6 +43,37 @@ describe('the console notifier', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
+  it('names the AWS account in an owner’s findings and the digest when the sweep covers several', async () => {
+    const lines: string[] = [];
+    const notifier = new ConsoleNotifier(
+      (line) => lines.push(line),
+      messages('ja'),
+      mkdtempSync(join(tmpdir(), 'kw-')),
+    );
+    const found = [
+      {
+        kind: 'no-mfa',
+        user: 'ci-deploy',
+        detail: 'console password enabled without MFA',
+        key: 'k',
+        account: '111122223333',
+      } as Finding,
+    ];
+    await notifier.findings({ slackId: 'U1', findings: found, account: '111122223333' });
+    await notifier.findingsDigest({
+      account: '111122223333',
+      fresh: found,
+      counts: summarise(found),
+      generatedAt: new Date('2026-11-30T00:00:00Z'),
+      timeZone: 'Asia/Tokyo',
+    });
+    const text = lines.join('\n');
+    expect(text).toContain(
+      '[notice → U1] 1 IAM hygiene finding(s):\n  AWS アカウント 111122223333 の IAM ユーザーです',
+    );
+    expect(text).toContain('[admins] IAM 点検のまとめ（AWS アカウント 111122223333）: 指摘事項1件');
+  });
+
   it('is what `keywarden digest` uses on the demo: the file it names is there', async () => {
     const home = mkdtempSync(join(tmpdir(), 'keywarden-digest-'));
     const out: string[] = [];

@@ -1,8 +1,13 @@
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
+import {
+  type EmbeddedDynamo,
+  embeddedClient,
+  startEmbeddedDynamo,
+} from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
 import type { Journal, JournalBegin } from '../../src/ports/state';
-import { once } from '../../src/sweep/once';
+import { type OncePolicy, once } from '../../src/sweep/once';
+import { startTap } from '../support/http-tap';
 
 const now = () => new Date('2026-11-24T06:00:00Z');
 const claim = (key: string, sweepId = 'sweep-1', detail?: unknown): JournalBegin => ({
@@ -134,6 +139,7 @@ describe('claim once (against dynalite)', () => {
       getMany: (keys) => journal.getMany(keys),
       complete: (key, at, detail) => journal.complete(key, at, detail),
       fail: () => Promise.reject(new Error('store down')),
+      batch: () => journal.batch(),
     };
     const failed = await once(
       failing,
@@ -146,5 +152,91 @@ describe('claim once (against dynalite)', () => {
     );
     expect(failed).toMatchObject({ kind: 'failed', marked: false });
     expect((await journal.getMany(['k'])).get('k')).toMatchObject({ state: 'started' });
+  });
+
+  describe('completions in a batch (at-most-once work)', () => {
+    it('leaves claims started until the batch is flushed, then completes each with its detail in whole requests', async () => {
+      const name = `once-batch-${++table}`;
+      await ensureTable(dynamo.client, name);
+      const tap = await startTap({
+        target: dynamo.endpoint,
+        label: (r) => String(r.headers['x-amz-target'] ?? '?').replace('DynamoDB_20120810.', ''),
+      });
+      const client = embeddedClient(tap.url);
+      try {
+        const counted = dynamoState(client, name).journal;
+        const completions = counted.batch();
+        const keys = Array.from({ length: 30 }, (_, i) => `finding#no-mfa#user-${i}#mfa#2026-W48`);
+        // One owner's DM with 30 findings, as the hygiene checks claim them.
+        const told = await once(
+          counted,
+          now,
+          keys.map((key) => claim(key, 'sweep-1', { owner: 'U1' })),
+          async ({ keys: claimed }) => ({ value: claimed.length, detail: { dm: 'U1' } }),
+          { resume: 'never', completions },
+        );
+        expect(told).toEqual({ kind: 'ran', value: 30 });
+        expect(completions.full).toBe(true);
+        expect([...(await counted.getMany(keys)).values()].map((e) => e.state)).toEqual(
+          Array(30).fill('started'),
+        );
+        await completions.flush();
+        expect(completions.full).toBe(false);
+        const entries = await counted.getMany(keys);
+        expect(entries.get(keys[0] ?? '')).toEqual({
+          key: keys[0],
+          action: 'test',
+          rowId: keys[0],
+          state: 'completed',
+          sweepId: 'sweep-1',
+          startedAt: now().toISOString(),
+          completedAt: now().toISOString(),
+          detail: { owner: 'U1', dm: 'U1' },
+        });
+        expect([...entries.values()].every((e) => e.state === 'completed')).toBe(true);
+        // 30 conditional claims, one at a time; 30 completions in two requests instead of 30.
+        expect(tap.stats.byLabel).toMatchObject({ PutItem: 30, BatchWriteItem: 2, BatchGetItem: 2 });
+        expect(tap.stats.byLabel.UpdateItem).toBeUndefined();
+        // A completed claim is not claimed again.
+        const again = await once(
+          counted,
+          now,
+          [claim(keys[0] ?? '', 'sweep-2')],
+          async () => ({ value: 1 }),
+          {
+            resume: 'never',
+          },
+        );
+        expect(again).toMatchObject({ kind: 'already-done' });
+      } finally {
+        client.destroy();
+        await tap.close();
+      }
+    });
+
+    it('lost before its flush (a crash), leaves the claim started: the next run closes it and does not repeat the work', async () => {
+      const lost = journal.batch();
+      let sent = 0;
+      const send = async () => ({ value: ++sent });
+      await once(journal, now, [claim('k')], send, { resume: 'never', completions: lost });
+      // The process dies here: `lost` is never flushed.
+      const rerun = await once(journal, now, [claim('k', 'sweep-2')], send, {
+        resume: 'never',
+        closeEarlier: { interrupted: true },
+      });
+      expect(rerun).toMatchObject({
+        kind: 'already-done',
+        earlier: [{ state: 'started', sweepId: 'sweep-1' }],
+      });
+      expect(sent).toBe(1);
+      // Only at-most-once work defers: a teardown resumed after a lost completion would be done again.
+      // @ts-expect-error completions with a policy that resumes
+      const resuming: OncePolicy = { resume: 'always', completions: lost };
+      expect(resuming.resume).toBe('always');
+      expect((await journal.getMany(['k'])).get('k')).toMatchObject({
+        state: 'completed',
+        detail: { interrupted: true },
+      });
+    });
   });
 });

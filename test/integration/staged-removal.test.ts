@@ -261,6 +261,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
               begin: (entry, now) => deps.journal.begin(entry, now),
               getMany: (keys) => deps.journal.getMany(keys),
               fail: (key, sweepId, now, error) => deps.journal.fail(key, sweepId, now, error),
+              batch: () => deps.journal.batch(),
               complete: (key, now, detail) =>
                 failCompletes
                   ? Promise.reject(new Error('journal unavailable'))

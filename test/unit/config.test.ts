@@ -62,11 +62,19 @@ describe('loadConfig', () => {
       },
       { user: 'etl', kind: ['key-too-old', 'unused-credentials'], until: '2027-01-15', reason: '移行中' },
       { user: 'legacy', kind: '*', until: '2026-06-30', reason: 'decommissioning' },
+      {
+        user: 'ci-deploy',
+        kind: 'no-mfa',
+        until: '2026-12-31',
+        reason: 'one account',
+        account: '111122223333',
+      },
     ];
     const expected = [
       { user: 'ci-bot', kinds: ['no-mfa'], until: '2026-12-31', source: 'settings' },
       { user: 'etl', kinds: ['key-too-old', 'unused-credentials'], until: '2027-01-15', reason: '移行中' },
       { user: 'legacy', kinds: '*', until: '2026-06-30' },
+      { user: 'ci-deploy', kinds: ['no-mfa'], account: '111122223333' },
     ];
     expect(loadConfig({ HYGIENE_MUTES: JSON.stringify(entries) }).hygieneMutes).toMatchObject(expected);
     const dir = mkdtempSync(join(tmpdir(), 'keywarden-config-'));
@@ -82,6 +90,10 @@ describe('loadConfig', () => {
     ['[{"user":"a","kind":"no-mfa","until":"2026-12-31","reason":" "}]', /HYGIENE_MUTES\.0\.reason/],
     ['[{"user":"a","kind":"mfa","until":"2026-12-31","reason":"x"}]', /HYGIENE_MUTES\.0\.kind/],
     ['[{"user":"a","kinds":"no-mfa","until":"2026-12-31","reason":"x"}]', /HYGIENE_MUTES\.0/],
+    [
+      '[{"user":"a","kind":"no-mfa","until":"2026-12-31","reason":"x","account":"1234"}]',
+      /HYGIENE_MUTES\.0\.account: 12 digits/,
+    ],
   ])('refuses HYGIENE_MUTES=%p, naming the entry', (value, message) => {
     expect(() => loadConfig({ HYGIENE_MUTES: value })).toThrow(message);
   });

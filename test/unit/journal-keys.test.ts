@@ -26,7 +26,7 @@ describe('journal keys', () => {
     expect(teardownKey(row)).toBe('teardown#AKIAEXAMPLEETLXX1001#2026-11-28');
     expect(deactivationKey(row)).toBe('deactivate#AKIAEXAMPLEETLXX1001#2026-11-28');
     expect(staleKeyDeactivationKey('AKIAEXAMPLESTALE0001')).toBe('deactivate#AKIAEXAMPLESTALE0001');
-    expect(findingKey('key-too-old', 'etl-batch', 'key-1', '2026-W48')).toBe(
+    expect(findingKey(null, 'key-too-old', 'etl-batch', 'key-1', '2026-W48')).toBe(
       'finding#key-too-old#etl-batch#key-1#2026-W48',
     );
     expect(pendingReminderKey(12, '2026-11-30' as LocalDate)).toBe('pending#12#2026-11-30');
@@ -47,6 +47,31 @@ describe('journal keys', () => {
     { kind: 'finding', finding: 'no-mfa', user: 'odd#user#name', credential: 'mfa', window: '2026-W48' },
     { kind: 'finding', finding: 'no-mfa', user: '', credential: 'mfa', window: '2026-W48' },
     { kind: 'pending-reminder', rowNumber: 12, week: endDate },
+    // A member account's finding: the account id leads, the rest as in the home account.
+    {
+      kind: 'finding',
+      account: '111122223333',
+      finding: 'no-mfa',
+      user: 'ci-deploy',
+      credential: 'mfa',
+      window: '2026-W48',
+    },
+    {
+      kind: 'finding',
+      account: '111122223333',
+      finding: 'no-mfa',
+      user: 'a#b',
+      credential: 'mfa',
+      window: '2026-W48',
+    },
+    {
+      kind: 'finding',
+      account: '111122223333',
+      finding: 'no-mfa',
+      user: '',
+      credential: 'mfa',
+      window: '2026-W48',
+    },
   ];
 
   it.each(keys.map((key) => [buildJournalKey(key), key] as const))(
@@ -55,6 +80,24 @@ describe('journal keys', () => {
       expect(parseJournalKey(text)).toEqual(key);
     },
   );
+
+  it('keys a member account’s finding by its account too, the home account’s as before', () => {
+    const home = findingKey(null, 'no-mfa', 'ci-deploy', 'mfa', '2026-W48');
+    const memberA = findingKey('111122223333', 'no-mfa', 'ci-deploy', 'mfa', '2026-W48');
+    const memberB = findingKey('444455556666', 'no-mfa', 'ci-deploy', 'mfa', '2026-W48');
+    expect(home).toBe('finding#no-mfa#ci-deploy#mfa#2026-W48');
+    expect(memberA).toBe('finding#111122223333#no-mfa#ci-deploy#mfa#2026-W48');
+    expect(new Set([home, memberA, memberB]).size).toBe(3);
+    // A user name of twelve digits in the home account is still a user, not an account.
+    expect(parseJournalKey('finding#no-mfa#123456789012#mfa#2026-W48')).toEqual({
+      kind: 'finding',
+      finding: 'no-mfa',
+      user: '123456789012',
+      credential: 'mfa',
+      window: '2026-W48',
+    });
+    expect(parseJournalKey(memberA)).toMatchObject({ account: '111122223333', user: 'ci-deploy' });
+  });
 
   it('tells the two deactivate# forms apart by the end date only a row’s has', () => {
     expect(parseJournalKey('deactivate#AKIAEXAMPLEETLXX1001#2026-11-28')).toEqual({

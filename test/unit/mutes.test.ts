@@ -158,6 +158,23 @@ describe('tagMutes and mutingFor', () => {
     expect(['carol', 'erin', 'alice'].map(muting.isProtected)).toEqual([true, true, false]);
   });
 
+  it('holds a setting naming an account only in that account; one naming none in every account', () => {
+    const everywhere = mute({ user: 'ci-deploy' });
+    const onlyHere = mute({ user: 'ci-deploy', reason: 'account A only', account: '123456789012' });
+    const elsewhere = mute({ user: 'ci-deploy', reason: 'account B only', account: '999988887777' });
+    const settings = [everywhere, onlyHere, elsewhere];
+    // The inventory's account by default, or the one the caller names.
+    expect(mutingFor(settings, new Set(), iam).muting.mutes.slice(0, 2)).toEqual([everywhere, onlyHere]);
+    expect(mutingFor(settings, new Set(), null, '999988887777').muting.mutes).toEqual([
+      everywhere,
+      elsewhere,
+    ]);
+    // An account-bound setting holds nowhere when the account is not known.
+    expect(mutingFor(settings, new Set(), null).muting.mutes).toEqual([everywhere]);
+    const { muting } = mutingFor([onlyHere], new Set(), null, '999988887777');
+    expect(screenFindings([noMfa('ci-deploy')], muting, TODAY).loud).toEqual([noMfa('ci-deploy')]);
+  });
+
   it('without an inventory (a saved report) knows only the settings', () => {
     const { muting, problems } = mutingFor([mute()], new Set(['erin']), null);
     expect(muting.mutes).toEqual([mute()]);

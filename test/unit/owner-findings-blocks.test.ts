@@ -43,6 +43,17 @@ describe("an owner's hygiene DM", () => {
     ]);
   });
 
+  it('names the AWS account under the header when the sweep covers several', () => {
+    expect(texts(ownerFindings(two.slice(0, 1), messages('ja'), '111122223333')).slice(1, 2)).toEqual([
+      'AWS アカウント 111122223333 の IAM ユーザーです',
+    ]);
+    expect(texts(ownerFindings(two.slice(0, 1), messages('en'), '111122223333')).slice(1, 2)).toEqual([
+      'IAM users in AWS account 111122223333',
+    ]);
+    const many = Array.from({ length: 2000 }, (_, i) => noMfa(`user-${i}`, 'x'.repeat(200)));
+    expect(ownerFindings(many, messages('en'), '111122223333').length).toBeLessThanOrEqual(MAX_BLOCKS);
+  });
+
   it('stays within Block Kit limits for very many findings and says how many it left out', () => {
     const many = Array.from({ length: 2000 }, (_, i) => noMfa(`user-${i}`, 'x'.repeat(200)));
     const blocks = ownerFindings(many, messages('en'));

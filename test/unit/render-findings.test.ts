@@ -9,6 +9,7 @@ import { messages } from '../../src/text/messages';
 import { enMutes, jaMutes } from '../../src/text/mutes';
 
 const en = messages('en');
+const ja = messages('ja');
 
 const JST = 'Asia/Tokyo';
 /** Friday 2026-05-01, 12:00 in Tokyo; ISO week 2026-W18. */
@@ -231,6 +232,15 @@ describe('digestText', () => {
 
   it('is one line when all is well', () => {
     expect(digestText([], summarise([]), en)).toBe('*IAM hygiene digest*: no findings');
+  });
+
+  it('names its AWS account when the sweep covers several, in both languages', () => {
+    expect(digestText([], summarise([]), en, { account: '111122223333' })).toBe(
+      '*IAM hygiene digest (AWS account 111122223333)*: no findings',
+    );
+    expect(digestText([], summarise([]), ja, { account: '111122223333' }, 'plain')).toBe(
+      'IAM 点検のまとめ（AWS アカウント 111122223333）: 指摘事項はありません',
+    );
   });
 });
 

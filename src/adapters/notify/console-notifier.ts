@@ -85,7 +85,7 @@ export class ConsoleNotifier implements Notifier {
   }
 
   async findings(notice: FindingsNotice): Promise<void> {
-    this.write(findingsText(notice));
+    this.write(findingsText(notice, this.m));
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {

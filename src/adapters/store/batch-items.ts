@@ -19,7 +19,7 @@ export const DEFAULT_BATCH_RETRY: BatchRetry = { maxAttempts: 8, backoffBaseMs: 
 
 /** DynamoDB's own limits per call. */
 const GET_LIMIT = 100;
-const WRITE_LIMIT = 25;
+export const WRITE_LIMIT = 25;
 
 /**
  * Consistent reads of many items, 100 keys a call; keys DynamoDB leaves unprocessed

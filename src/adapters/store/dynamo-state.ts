@@ -13,6 +13,7 @@ import type {
   AuditLog,
   BeginResult,
   Journal,
+  JournalBatch,
   JournalBegin,
   JournalEntry,
   JournalState,
@@ -21,7 +22,13 @@ import type {
   StateStoreError,
   SweepLock,
 } from '../../ports/state';
-import { type BatchRetry, batchGetItems, DEFAULT_BATCH_RETRY } from './batch-items';
+import {
+  type BatchRetry,
+  batchGetItems,
+  batchPutItems,
+  DEFAULT_BATCH_RETRY,
+  WRITE_LIMIT,
+} from './batch-items';
 import { DynamoCaseStore } from './dynamo-cases';
 import { DynamoHomeSnapshots } from './home-snapshots';
 import {
@@ -185,6 +192,10 @@ export class DynamoJournal implements Journal {
     return new Map(items.map((item) => this.toEntry(item)).map((entry) => [entry.key, entry]));
   }
 
+  batch(): JournalBatch {
+    return new DynamoJournalBatch(this.table, this.retry);
+  }
+
   private async read(key: string): Promise<Item | undefined> {
     const out = await this.table.run('GetItem (journal begin)', () =>
       this.table.client.send(
@@ -215,6 +226,52 @@ export class DynamoJournal implements Journal {
       ...(completedAt === undefined ? {} : { completedAt }),
       ...(detail === undefined ? {} : { detail }),
     };
+  }
+}
+
+/**
+ * Completions as whole items, put 25 a request: the run holds each claim (it began it, and no
+ * other run writes a live claim), so a put replaces nothing but its own `started` item and
+ * needs neither the condition nor the update expression of `complete`. The first completion
+ * time is kept, as `complete` keeps it; a key queued twice is written once, as last queued.
+ */
+class DynamoJournalBatch implements JournalBatch {
+  private readonly queued = new Map<string, Item>();
+
+  constructor(
+    private readonly table: TableContext,
+    private readonly retry: BatchRetry,
+  ) {}
+
+  get full(): boolean {
+    return this.queued.size >= WRITE_LIMIT;
+  }
+
+  complete(held: readonly JournalEntry[], now: Date, detail?: unknown): void {
+    for (const entry of held) {
+      const item: Item = {
+        ...this.table.key(journalItemKey(entry.key)),
+        kind: { S: 'journal' },
+        key: { S: entry.key },
+        action: { S: entry.action },
+        rowId: { S: entry.rowId },
+        state: { S: 'completed' satisfies JournalState },
+        sweepId: { S: entry.sweepId },
+        startedAt: { S: entry.startedAt },
+        completedAt: { S: entry.completedAt ?? now.toISOString() },
+      };
+      const begun = toJson(entry.detail);
+      if (begun !== undefined) item.detail = { S: begun };
+      const completed = toJson(detail);
+      if (completed !== undefined) item.completedDetail = { S: completed };
+      this.queued.set(entry.key, item);
+    }
+  }
+
+  async flush(): Promise<void> {
+    const items = [...this.queued.values()];
+    this.queued.clear();
+    await batchPutItems(this.table, items, 'BatchWriteItem (journal complete)', this.retry);
   }
 }
 
