@@ -3,10 +3,11 @@ import { HOME_ACCOUNT, rowsOfAccount, type Targets } from '../domain/accounts';
 import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
 import { type HomeSnapshot, homeSnapshot, ownerByNameOnly, ownerSlackIdOf } from '../domain/home';
 import { contestedKeys } from '../domain/key-holders';
-import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
+import { type Ledger, type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
 import { DEFAULT_PENDING_REPORT_DAYS } from '../domain/pending';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
+  type Action,
   emailLookups,
   type JournalViewEntry,
   journalKeysFor,
@@ -27,6 +28,7 @@ import {
 import { instantOn, sweepDateRefusal } from '../domain/sweep-date';
 import type { AccountTarget } from '../ports/accounts';
 import type { JournalEntry, LockHolder } from '../ports/state';
+import type { Tables } from '../ports/workbook';
 import { mapWithConcurrency } from '../util/concurrency';
 import { errorMessage } from '../util/errors';
 import {
@@ -182,6 +184,69 @@ function journalView(entry: JournalEntry, timeZone: string): JournalViewEntry {
   };
 }
 
+/** When and how a sweep runs: the same for every step of it, in one process or on Step Functions. */
+export interface SweepRun {
+  readonly sweepId: string;
+  readonly mode: Mode;
+  /** The day planned for (in the configured time zone). */
+  readonly today: LocalDate;
+  /** When the sweep began (ISO): the report's duration counts from it. */
+  readonly started: string;
+}
+
+/** What every step reads: the ledger and the people table as they were read once, parsed. */
+export interface SweepInput {
+  readonly ledger: Ledger;
+  readonly directory: PeopleDirectory;
+}
+
+/** A prepared run: the accounts to sweep, by `accountKey`, in the order results are folded. */
+export interface PreparedSweep {
+  readonly run: SweepRun;
+  readonly accounts: readonly string[];
+  /** The tables as read, for steps that run in other processes (Step Functions). */
+  readonly tables: Tables;
+  readonly input: SweepInput;
+}
+
+/** The key a run names an account by: its id, or `HOME_ACCOUNT` for the credentials' own. */
+export function accountKey(target: AccountTarget): string {
+  return target.id ?? HOME_ACCOUNT;
+}
+
+/** The tables parsed as every step of one sweep sees them. */
+export function sweepInputOf(deps: SweepDeps, tables: Tables): SweepInput {
+  return {
+    ledger: parseLedger(tables.ledger, deps.ledgerColumns),
+    directory: new PeopleDirectory(parsePeople(tables.people).people),
+  };
+}
+
+/** The first step: the one read of the ledger, the accounts, credential reports asked for everywhere. */
+export async function prepareSweep(
+  deps: SweepDeps,
+  options: Pick<SweepOptions, 'mode' | 'date'>,
+  sweepId: string,
+  started: Date,
+  stop: AbortSignal | undefined,
+): Promise<PreparedSweep> {
+  const today = options.date ?? dateInZone(started, deps.timeZone);
+  const tables = await deps.workbook.read();
+  const targets = targetsOf(deps);
+  const all = [targets.home, ...targets.others];
+  const concurrency = deps.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
+  // IAM takes seconds to generate a credential report: asked for in every account first, the
+  // reports generate side by side while accounts are swept, and each account's poll finds its own ready.
+  if (deps.hygiene && !stop?.aborted)
+    await mapWithConcurrency(all, concurrency, async (target) => target.credentialReports?.request());
+  return {
+    run: { sweepId, mode: options.mode, today, started: started.toISOString() },
+    accounts: all.map(accountKey),
+    tables,
+    input: sweepInputOf(deps, tables),
+  };
+}
+
 async function sweep(
   deps: SweepDeps,
   options: SweepOptions,
@@ -189,64 +254,64 @@ async function sweep(
   started: Date,
   stop: AbortSignal | undefined,
 ): Promise<SweepReport> {
-  const today = options.date ?? dateInZone(started, deps.timeZone);
-  const tables = await deps.workbook.read();
-  const ledger = parseLedger(tables.ledger, deps.ledgerColumns);
-  const directory = new PeopleDirectory(parsePeople(tables.people).people);
-  const targets = targetsOf(deps);
-  const all = [targets.home, ...targets.others];
-
+  const { run, accounts: all, input } = await prepareSweep(deps, options, sweepId, started, stop);
   const concurrency = deps.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
-  // IAM takes seconds to generate a credential report: asked for in every account first, the
-  // reports generate side by side while accounts are swept, and each account's poll finds its own ready.
-  if (deps.hygiene && !stop?.aborted)
-    await mapWithConcurrency(all, concurrency, async (target) => target.credentialReports?.request());
   let begun = 0;
-  const runs = await mapWithConcurrency(all, concurrency, async (target): Promise<AccountRun> => {
-    const account = target.id ?? HOME_ACCOUNT;
+  const runs = await mapWithConcurrency(all, concurrency, async (account): Promise<AccountRun> => {
     // A stopped run starts no new account; those under way stop at their next safe point.
     if (stop?.aborted) return { kind: 'not-reached', account };
     try {
       options.onAccount?.({ account, n: ++begun, of: all.length });
-      const swept = await sweepAccount(
-        deps,
-        targets,
-        target,
-        { ledger, directory },
-        today,
-        options.mode,
-        sweepId,
-        stop,
-      );
-      return { kind: 'swept', swept };
+      return { kind: 'swept', swept: await sweepAccountStep(deps, run, input, account, stop) };
     } catch (error) {
       // With one account there is nothing else to do: fail loudly, before anything was written.
       if (all.length === 1) throw error;
       return { kind: 'failed', account, error: errorMessage(error) };
     }
   });
+  return finishSweep(deps, run, input, runs, stop?.aborted ? errorMessage(stop.reason) : undefined);
+}
 
-  // Folded in account order, whichever account finished first.
+/**
+ * The last step: every account's outcome folded (in account order, whichever finished first),
+ * one write-back to the ledger, pending reminders, the report and the Home tab's snapshot.
+ * `stopped`: why the run stopped early; any account's own stop counts too.
+ */
+export async function finishSweep(
+  deps: SweepDeps,
+  run: SweepRun,
+  input: SweepInput,
+  runs: readonly AccountRun[],
+  stopped?: string,
+): Promise<SweepReport> {
+  const { ledger, directory } = input;
+  const today = run.today;
+  const byNumber = new Map(
+    [...ledger.rows, ...ledger.duplicates.map((copy) => copy.row)].map((row) => [row.rowNumber, row]),
+  );
   const results: ActionResult[] = [];
   const skips: Skip[] = [];
   const accounts: AccountOutcome[] = [];
   const covered = new Set<LedgerRow>();
   const owners = new Map<LedgerRow, string | null>();
   const notReached = new Set<string>();
-  for (const run of runs) {
-    if (run.kind === 'not-reached') {
-      notReached.add(run.account);
+  let stoppedBy = stopped;
+  for (const accountRun of runs) {
+    if (accountRun.kind === 'not-reached') {
+      notReached.add(accountRun.account);
       continue;
     }
-    if (run.kind === 'failed') {
-      accounts.push({ account: run.account, ok: false, error: run.error });
+    if (accountRun.kind === 'failed') {
+      accounts.push({ account: accountRun.account, ok: false, error: accountRun.error });
       continue;
     }
-    const { swept } = run;
+    // Rows by their number: an account swept in another process holds copies of them.
+    const swept = relinkAccountSweep(accountRun.swept, byNumber);
     for (const row of swept.rows) covered.add(row);
     for (const [row, owner] of swept.owners) owners.set(row, owner);
     results.push(...swept.results);
     skips.push(...swept.skips);
+    stoppedBy ??= swept.stopped;
     accounts.push({
       account: swept.account,
       ok: true,
@@ -258,28 +323,27 @@ async function sweep(
   // Every account's changes go back to the ledger in one write.
   const changes = withCopies(deletedRows(results), ledger.duplicates);
   const writes = ledgerWrites(changes, ledger.columns, deps.language);
-  if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
+  if (run.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
   const hygiene = accounts[0]?.hygiene;
-  const pending = stop?.aborted
-    ? undefined
-    : await pendingOf(deps, ledger.pending, today, options.mode, sweepId);
+  const pending =
+    stoppedBy !== undefined ? undefined : await pendingOf(deps, ledger.pending, today, run.mode, run.sweepId);
 
   const report: SweepReport = {
-    sweepId,
-    mode: options.mode,
+    sweepId: run.sweepId,
+    mode: run.mode,
     today,
     ledger: deps.workbook.description,
     results,
     skips,
     problems: ledger.problems,
     ...(pending ? { pending } : {}),
-    ledgerCellsWritten: options.mode === 'apply' ? writes.length : 0,
-    durationMs: deps.now().getTime() - started.getTime(),
-    ...(all.length > 1 ? { accounts } : {}),
+    ledgerCellsWritten: run.mode === 'apply' ? writes.length : 0,
+    durationMs: deps.now().getTime() - new Date(run.started).getTime(),
+    ...(runs.length > 1 ? { accounts } : {}),
     ...(hygiene ? { hygiene } : {}),
-    ...(stop?.aborted ? { stopped: { reason: errorMessage(stop.reason) } } : {}),
+    ...(stoppedBy !== undefined ? { stopped: { reason: stoppedBy } } : {}),
   };
-  if (options.mode === 'apply' && deps.homeSnapshots) {
+  if (run.mode === 'apply' && deps.homeSnapshots) {
     for (const row of ledger.rows) if (!owners.has(row)) owners.set(row, ownerByNameOnly(row, directory));
     const snapshot = homeSnapshot(ledger.rows, changes, owners, report, deps.now(), deps.policy.noticeDays);
     await saveHomeSnapshot(deps, snapshot);
@@ -303,19 +367,79 @@ async function saveHomeSnapshot(deps: SweepDeps, snapshot: HomeSnapshot): Promis
   );
 }
 
-type AccountRun =
+/** One account's part of a run, as the last step folds it. JSON: it may come from another process. */
+export type AccountRun =
   | { readonly kind: 'swept'; readonly swept: AccountSweep }
   | { readonly kind: 'failed'; readonly account: string; readonly error: string }
   | { readonly kind: 'not-reached'; readonly account: string };
 
-interface AccountSweep {
+/**
+ * What one account's sweep did. JSON-serialisable: rows are named by `rowNumber`, and the rows
+ * inside results and skips are copies the last step swaps for its own (`relinkAccountSweep`).
+ */
+export interface AccountSweep {
   readonly account: string;
-  readonly rows: readonly LedgerRow[];
+  /** The ledger rows this account covers. */
+  readonly rows: readonly number[];
   /** Each row's owner as this account's sweep resolves it (for the Home tab). */
-  readonly owners: ReadonlyMap<LedgerRow, string | null>;
+  readonly owners: readonly (readonly [number, string | null])[];
   readonly results: readonly ActionResult[];
   readonly skips: readonly Skip[];
   readonly hygiene?: HygieneSummary | { readonly error: string };
+  /** Why this account's sweep stopped at a safe point before its end. */
+  readonly stopped?: string;
+}
+
+/** An account's sweep with the ledger's own row objects (and key dates) in place of copies. */
+interface LinkedAccountSweep extends Omit<AccountSweep, 'rows' | 'owners'> {
+  readonly rows: readonly LedgerRow[];
+  readonly owners: ReadonlyMap<LedgerRow, string | null>;
+}
+
+function relinkAccountSweep(
+  swept: AccountSweep,
+  byNumber: ReadonlyMap<number, LedgerRow>,
+): LinkedAccountSweep {
+  const row = (copy: { readonly rowNumber: number }): LedgerRow => {
+    const own = byNumber.get(copy.rowNumber);
+    // The last step parses the same tables the account's step did: a missing row is a bug.
+    if (!own) throw new Error(`ledger row ${copy.rowNumber} is not in the ledger this sweep read`);
+    return own;
+  };
+  const relinkAction = (action: Action): Action => {
+    const withRows = 'rows' in action ? { ...action, rows: action.rows.map(row) } : action;
+    const withRow = 'row' in withRows ? { ...withRows, row: row(withRows.row) } : withRows;
+    if (!('accessKey' in withRow) || withRow.accessKey.createdAt === undefined) return withRow;
+    return {
+      ...withRow,
+      accessKey: { ...withRow.accessKey, createdAt: new Date(withRow.accessKey.createdAt) },
+    };
+  };
+  return {
+    ...swept,
+    rows: swept.rows.map((n) => row({ rowNumber: n })),
+    owners: new Map(swept.owners.map(([n, owner]) => [row({ rowNumber: n }), owner])),
+    results: swept.results.map((result) => ({ ...result, action: relinkAction(result.action) })),
+    skips: swept.skips.map((skip) => ({ ...skip, row: row(skip.row) })),
+  };
+}
+
+/**
+ * One account's step: its rows of the ledger, its own IAM, the same journal, planner and
+ * executor. `account` is the run's `accountKey` for it.
+ */
+export async function sweepAccountStep(
+  deps: SweepDeps,
+  run: SweepRun,
+  input: SweepInput,
+  account: string,
+  stop: AbortSignal | undefined,
+): Promise<AccountSweep> {
+  const targets = targetsOf(deps);
+  const target = [targets.home, ...targets.others].find((t) => accountKey(t) === account);
+  // Step Functions lists the accounts once; a later step's process may list them anew.
+  if (!target) throw new Error(`AWS account ${account} is no longer one this sweep covers`);
+  return sweepAccount(deps, targets, target, input, run.today, run.mode, run.sweepId, stop);
 }
 
 /** One account: its rows of the ledger, its own IAM, the same journal, planner and executor. */
@@ -323,7 +447,7 @@ async function sweepAccount(
   deps: SweepDeps,
   targets: Targets<AccountTarget>,
   target: AccountTarget,
-  shared: Pick<Sources, 'ledger' | 'directory'>,
+  shared: SweepInput,
   today: LocalDate,
   mode: Mode,
   sweepId: string,
@@ -362,11 +486,12 @@ async function sweepAccount(
       : undefined;
   return {
     account: accountId ?? HOME_ACCOUNT,
-    rows,
-    owners: new Map(rows.map((row) => [row, ownerSlackIdOf(row, input)])),
+    rows: rows.map((row) => row.rowNumber),
+    owners: rows.map((row) => [row.rowNumber, ownerSlackIdOf(row, input)] as const),
     results: [...noticed, ...removed.results],
     skips: [...planned.skips, ...removed.skips],
     ...(hygiene ? { hygiene } : {}),
+    ...(stop?.aborted ? { stopped: errorMessage(stop.reason) } : {}),
   };
 }
 
