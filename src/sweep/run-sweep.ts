@@ -26,6 +26,7 @@ import {
   type SweepReport,
 } from '../domain/report';
 import { instantOn, sweepDateRefusal } from '../domain/sweep-date';
+import type { AccountRun, AccountSweep, SweepRun } from '../domain/sweep-run';
 import type { AccountTarget } from '../ports/accounts';
 import type { JournalEntry, LockHolder } from '../ports/state';
 import type { Tables } from '../ports/workbook';
@@ -134,20 +135,25 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   const stop = options.stop ? AbortSignal.any([options.stop, lease.lost]) : lease.lost;
   try {
     const report = await sweep(deps, options, sweepId, started, stop);
-    if (report.stopped)
-      await deps.audit.record({
-        at: deps.now().toISOString(),
-        actor: `sweep:${sweepId}`,
-        action: 'sweep-stopped',
-        target: 'sweep',
-        outcome: 'skipped',
-        detail: `stopped early at a safe point: ${report.stopped.reason}`,
-      });
-    await deps.notifier.sweepReport(report);
+    await announceApply(deps, report);
     return report;
   } finally {
     await lease.release();
   }
+}
+
+/** An apply run's end, wherever it ran: an early stop audited, the report to the admins. */
+export async function announceApply(deps: SweepDeps, report: SweepReport): Promise<void> {
+  if (report.stopped)
+    await deps.audit.record({
+      at: deps.now().toISOString(),
+      actor: `sweep:${report.sweepId}`,
+      action: 'sweep-stopped',
+      target: 'sweep',
+      outcome: 'skipped',
+      detail: `stopped early at a safe point: ${report.stopped.reason}`,
+    });
+  await deps.notifier.sweepReport(report);
 }
 
 /** Adds what only some rows need: journal entries and Slack ids for emails. */
@@ -182,16 +188,6 @@ function journalView(entry: JournalEntry, timeZone: string): JournalViewEntry {
     ...(entry.completedAt ? { completedOn: dateInZone(new Date(entry.completedAt), timeZone) } : {}),
     ...(deleteOn ? { deleteOn } : {}),
   };
-}
-
-/** When and how a sweep runs: the same for every step of it, in one process or on Step Functions. */
-export interface SweepRun {
-  readonly sweepId: string;
-  readonly mode: Mode;
-  /** The day planned for (in the configured time zone). */
-  readonly today: LocalDate;
-  /** When the sweep began (ISO): the report's duration counts from it. */
-  readonly started: string;
 }
 
 /** What every step reads: the ledger and the people table as they were read once, parsed. */
@@ -365,29 +361,6 @@ async function saveHomeSnapshot(deps: SweepDeps, snapshot: HomeSnapshot): Promis
       detail: errorMessage(error),
     }),
   );
-}
-
-/** One account's part of a run, as the last step folds it. JSON: it may come from another process. */
-export type AccountRun =
-  | { readonly kind: 'swept'; readonly swept: AccountSweep }
-  | { readonly kind: 'failed'; readonly account: string; readonly error: string }
-  | { readonly kind: 'not-reached'; readonly account: string };
-
-/**
- * What one account's sweep did. JSON-serialisable: rows are named by `rowNumber`, and the rows
- * inside results and skips are copies the last step swaps for its own (`relinkAccountSweep`).
- */
-export interface AccountSweep {
-  readonly account: string;
-  /** The ledger rows this account covers. */
-  readonly rows: readonly number[];
-  /** Each row's owner as this account's sweep resolves it (for the Home tab). */
-  readonly owners: readonly (readonly [number, string | null])[];
-  readonly results: readonly ActionResult[];
-  readonly skips: readonly Skip[];
-  readonly hygiene?: HygieneSummary | { readonly error: string };
-  /** Why this account's sweep stopped at a safe point before its end. */
-  readonly stopped?: string;
 }
 
 /** An account's sweep with the ledger's own row objects (and key dates) in place of copies. */
