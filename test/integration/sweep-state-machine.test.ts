@@ -202,6 +202,32 @@ describe('the sweep state machine across an Organization', () => {
     for (const id of [DONE_1, THROTTLED, DONE_2]) expect(members.get(id)?.stats.byAction.DeleteUser).toBe(1);
   });
 
+  it('after a Map that failed as a whole, Finish writes back what was done, flags the rest and frees the lock', async () => {
+    const handlers = createHandlers(() => env);
+    const prepared = await handlers.sweepPrepare({ 'detail-type': 'Scheduled Event' });
+    if (!('run' in prepared)) throw new Error(`not prepared: ${JSON.stringify(prepared)}`);
+    // One member account's step ran before the Map failed; no other did.
+    await handlers.sweepAccount({ run: prepared.run, account: DONE_1 });
+
+    const summary = await handlers.sweepFinish({
+      ...prepared,
+      failure: { Error: 'States.Runtime', Cause: 'the Map state failed' },
+    });
+
+    expect(summary).toMatchObject({
+      mode: 'apply',
+      stopped: "the accounts' Map state failed: States.Runtime",
+    });
+    expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBe(1);
+    expect(sheets.stats).toMatchObject({ reads: 1, writes: 1 });
+    expect(MEMBERS.map(ledgerStatus)).toEqual(['削除済み', '利用中', '利用中', '利用中']);
+    // The accounts not reached are named as such to the admins, for the next run to cover.
+    const admin = JSON.stringify(slack.messages('C0ADMINS'));
+    for (const id of [THROTTLED, FAILING, DONE_2]) expect(admin).toContain(id);
+    // The lock is free: a new run is prepared at once.
+    await expect(handlers.sweepPrepare({ 'detail-type': 'Scheduled Event' })).resolves.toHaveProperty('run');
+  });
+
   it('turns a second run away while the first holds the lock, and starts nothing', async () => {
     const handlers = createHandlers(() => env);
     const first = await handlers.sweepPrepare({ 'detail-type': 'Scheduled Event' });
