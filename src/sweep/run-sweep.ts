@@ -373,12 +373,15 @@ function relinkAccountSweep(
   swept: AccountSweep,
   byNumber: ReadonlyMap<number, LedgerRow>,
 ): LinkedAccountSweep {
-  const row = (copy: { readonly rowNumber: number }): LedgerRow => {
-    const own = byNumber.get(copy.rowNumber);
+  const numbered = (n: number): LedgerRow => {
+    const own = byNumber.get(n);
     // The last step parses the same tables the account's step did: a missing row is a bug.
-    if (!own) throw new Error(`ledger row ${copy.rowNumber} is not in the ledger this sweep read`);
+    if (!own) throw new Error(`ledger row ${n} is not in the ledger this sweep read`);
     return own;
   };
+  // A row a result names that the fold does not look up by identity may keep its copy: losing
+  // every account's write-back over it would be worse.
+  const row = (copy: LedgerRow): LedgerRow => byNumber.get(copy.rowNumber) ?? copy;
   const relinkAction = (action: Action): Action => {
     const withRows = 'rows' in action ? { ...action, rows: action.rows.map(row) } : action;
     const withRow = 'row' in withRows ? { ...withRows, row: row(withRows.row) } : withRows;
@@ -390,8 +393,8 @@ function relinkAccountSweep(
   };
   return {
     ...swept,
-    rows: swept.rows.map((n) => row({ rowNumber: n })),
-    owners: new Map(swept.owners.map(([n, owner]) => [row({ rowNumber: n }), owner])),
+    rows: swept.rows.map(numbered),
+    owners: new Map(swept.owners.map(([n, owner]) => [numbered(n), owner])),
     results: swept.results.map((result) => ({ ...result, action: relinkAction(result.action) })),
     skips: swept.skips.map((skip) => ({ ...skip, row: row(skip.row) })),
   };
