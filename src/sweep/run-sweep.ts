@@ -228,6 +228,8 @@ export async function prepareSweep(
 ): Promise<PreparedSweep> {
   const today = options.date ?? dateInZone(started, deps.timeZone);
   const tables = await deps.workbook.read();
+  // Parsed before anything else is asked of any account: a ledger that cannot be read stops here.
+  const input = sweepInputOf(deps, tables);
   const targets = targetsOf(deps);
   const all = [targets.home, ...targets.others];
   const concurrency = deps.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
@@ -239,7 +241,7 @@ export async function prepareSweep(
     run: { sweepId, mode: options.mode, today, started: started.toISOString() },
     accounts: all.map(accountKey),
     tables,
-    input: sweepInputOf(deps, tables),
+    input,
   };
 }
 
