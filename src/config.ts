@@ -154,6 +154,7 @@ const schema = z
       .default('0 9 * * 1'),
     ARCHIVE_BUCKET: z.string().min(3).optional(),
     S3_ENDPOINT: z.url().optional(),
+    SWEEP_RUN_BUCKET: z.string().min(3).optional(),
     SWEEP_SCHEDULE: z
       .string()
       .regex(/^(\S+\s+){4,5}\S+$/)
@@ -262,6 +263,7 @@ const schema = z
     for (const [setting, needs] of [
       ['STATE_SOURCE', env.STATE_SOURCE === 'aws'],
       ['ARCHIVE_BUCKET', env.ARCHIVE_BUCKET !== undefined],
+      ['SWEEP_RUN_BUCKET', env.SWEEP_RUN_BUCKET !== undefined],
     ] as const)
       if (needs && !region)
         ctx.addIssue({
@@ -320,6 +322,8 @@ export interface Config {
   readonly digestSchedule: string;
   /** Where weekly digests archive the credential report for auditors, if anywhere. */
   readonly archive: { readonly bucket: string; readonly region: string; readonly endpoint?: string } | null;
+  /** Where the Step Functions sweep's steps keep what they hand each other; null off Lambda. */
+  readonly sweepRuns: { readonly bucket: string; readonly region: string; readonly endpoint?: string } | null;
   /** The AWS region of the standard chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's); null when none names one. */
   readonly region: string | null;
   /** node-cron expression, in `timeZone`, for `keywarden serve`. */
@@ -475,6 +479,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     archive: s.ARCHIVE_BUCKET
       ? {
           bucket: s.ARCHIVE_BUCKET,
+          region: region ?? '',
+          ...(s.S3_ENDPOINT ? { endpoint: s.S3_ENDPOINT } : {}),
+        }
+      : null,
+    sweepRuns: s.SWEEP_RUN_BUCKET
+      ? {
+          bucket: s.SWEEP_RUN_BUCKET,
           region: region ?? '',
           ...(s.S3_ENDPOINT ? { endpoint: s.S3_ENDPOINT } : {}),
         }

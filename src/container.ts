@@ -21,6 +21,7 @@ import type { IamGateway } from './ports/iam';
 import type { Notifier } from './ports/notifier';
 import type { SlackDirectory } from './ports/slack-directory';
 import type { AuditLog, Journal, SweepLock } from './ports/state';
+import type { SweepRunStore } from './ports/sweep-runs';
 import type { Workbook } from './ports/workbook';
 import { SlackNotifier } from './slack/notifier';
 import { channelPacer } from './slack/pacer';
@@ -36,6 +37,8 @@ export interface Runtime {
   readonly credentialReports: CredentialReportSource;
   /** Where weekly digests keep the credential report; null when not configured. */
   readonly archive: ReportArchive | null;
+  /** Where the Step Functions sweep's steps keep what they hand each other (SWEEP_RUN_BUCKET). */
+  readonly sweepRuns: SweepRunStore | null;
   readonly journal: Journal;
   readonly lock: SweepLock;
   readonly audit: AuditLog;
@@ -138,6 +141,7 @@ export async function buildRuntime(
         config.iam.kind === 'embedded' ? { pollMs: 50 } : {},
       ),
       archive: config.archive ? buildArchive(config.archive, closers, timeoutMs) : null,
+      sweepRuns: config.sweepRuns ? buildSweepRuns(config.sweepRuns, closers, timeoutMs) : null,
       accounts: await buildAccounts(config, closers, timeoutMs),
       ...state,
       web,
@@ -302,21 +306,39 @@ export function digestDepsOf(runtime: Runtime, now: () => Date = () => new Date(
   };
 }
 
+function s3ClientFor(
+  bucket: { readonly region: string; readonly endpoint?: string },
+  closers: Closer[],
+  timeoutMs: number | undefined,
+) {
+  const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    region: bucket.region,
+    ...awsPatience(timeoutMs),
+    ...(bucket.endpoint ? { endpoint: bucket.endpoint, forcePathStyle: true } : {}),
+  });
+  closers.push(async () => client.destroy());
+  return client;
+}
+
+function buildSweepRuns(
+  sweepRuns: NonNullable<Config['sweepRuns']>,
+  closers: Closer[],
+  timeoutMs: number | undefined,
+): SweepRunStore {
+  const { S3SweepRunStore } =
+    require('./adapters/sweep-runs/s3-sweep-runs') as typeof import('./adapters/sweep-runs/s3-sweep-runs.js');
+  return new S3SweepRunStore(s3ClientFor(sweepRuns, closers, timeoutMs), sweepRuns.bucket);
+}
+
 function buildArchive(
   archive: NonNullable<Config['archive']>,
   closers: Closer[],
   timeoutMs: number | undefined,
 ): ReportArchive {
-  const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const { S3ReportArchive } =
     require('./adapters/archive/s3-archive') as typeof import('./adapters/archive/s3-archive.js');
-  const client = new S3Client({
-    region: archive.region,
-    ...awsPatience(timeoutMs),
-    ...(archive.endpoint ? { endpoint: archive.endpoint, forcePathStyle: true } : {}),
-  });
-  closers.push(async () => client.destroy());
-  return new S3ReportArchive(client, archive.bucket);
+  return new S3ReportArchive(s3ClientFor(archive, closers, timeoutMs), archive.bucket);
 }
 
 /**

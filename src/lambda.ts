@@ -6,14 +6,37 @@ import { ConfigError } from './config';
 import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
 import { failureCount, summaryFields, sweepVerdict } from './domain/report';
+import type { SweepRun } from './domain/sweep-run';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
 import type { Job } from './slack/jobs';
 import { jobFromQueue, type QueuedJob, runJob } from './slack/jobs';
 import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
 import { type DigestResult, runDigest } from './sweep/digest';
-import { runSweep, SweepDateError, SweepLockedError } from './sweep/run-sweep';
+import { SweepDateError, SweepLockedError } from './sweep/run-sweep';
+import {
+  type AccountStepOutcome,
+  accountStep,
+  finishStep,
+  type PreparedRun,
+  prepareStep,
+  type StepDeps,
+} from './sweep/sweep-steps';
 import { messages } from './text/messages';
+import { errorMessage } from './util/errors';
+
+/** A Map iteration's input: the run, and the account it sweeps. */
+export interface AccountStepEvent {
+  readonly run: SweepRun;
+  readonly account: string;
+}
+
+/** The last step's input: the first step's output, the Map's outputs, or the Map's error. */
+export interface FinishStepEvent extends PreparedRun {
+  readonly swept?: readonly AccountStepOutcome[];
+  /** Set by the Map state's Catch: it failed as a whole, so some accounts may not have run. */
+  readonly failure?: { readonly Error: string; readonly Cause?: string };
+}
 
 /** The fields of an EventBridge scheduled event the sweep reads. */
 export interface ScheduledEvent {
@@ -46,8 +69,8 @@ export interface LambdaContext {
 
 /**
  * Lambda ends an invocation at its timeout without a signal, wherever it is. Stopping at a safe
- * point this long before leaves time for the teardown under way, the ledger write and the
- * report; the sweep function's timeout is 15 minutes.
+ * point this long before leaves time for the teardown under way and storing the account's
+ * outcome; the sweepAccount function's timeout is 5 minutes.
  */
 const LAMBDA_STOP_MARGIN_MS = 60_000;
 
@@ -73,6 +96,12 @@ async function build(env: NodeJS.ProcessEnv) {
   // No embedded components: on Lambda everything is a real AWS, Google or Slack service.
   const runtime = await buildRuntime(config, { write: (line) => logger.info(line), logger });
   const sweep = sweepDepsOf(runtime);
+  const runs = runtime.sweepRuns;
+  /** The state machine's steps' dependencies; only they need the run store. */
+  const steps = (): StepDeps => {
+    if (!runs) throw new ConfigError('the sweep state machine needs SWEEP_RUN_BUCKET');
+    return { ...sweep, runs };
+  };
   const workerName = env.WORKER_FUNCTION_NAME;
   const lambda = new LambdaClient({ ...(env.LAMBDA_ENDPOINT ? { endpoint: env.LAMBDA_ENDPOINT } : {}) });
   const slack = slackAppFor(runtime, sweep, logger, {
@@ -89,7 +118,7 @@ async function build(env: NodeJS.ProcessEnv) {
       );
     },
   });
-  return { config, logger, runtime, sweep, slack };
+  return { config, logger, runtime, sweep, steps, slack };
 }
 
 /**
@@ -115,35 +144,30 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       return slack.lambdaReceiver.toHandler()(event, context);
     },
 
-    /** EventBridge schedule → the daily sweep; acts only with SWEEP_APPLY=true. */
-    async sweep(event: ScheduledEvent, context?: LambdaContext): Promise<SweepSummary> {
-      const { config, sweep, ...rest } = await get();
+    /**
+     * The sweep state machine's first step (EventBridge Scheduler starts the execution with the
+     * scheduled event; a catch-up run with `{"date":"YYYY-MM-DD"}`): reads the ledger once, lists
+     * the accounts, takes the lock. Acts only with SWEEP_APPLY=true.
+     */
+    async sweepPrepare(event: ScheduledEvent, context?: LambdaContext): Promise<PreparedRun | SweepSummary> {
+      const { config, steps, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
       const date = event.date === undefined ? undefined : parseIsoDate(event.date);
       if (date === null) {
         logger.warn('sweep refused', { date: event.date });
         return { refused: 'date must be YYYY-MM-DD' };
       }
-      const deadline = beforeTimeout(context);
       try {
-        const report = await runSweep(sweep, {
+        const prepared = await prepareStep(steps(), {
           mode: config.sweepApply ? 'apply' : 'dry-run',
           ...(date ? { date } : {}),
-          ...(deadline.signal ? { stop: deadline.signal } : {}),
         });
-        logger.info('sweep finished', { ...summaryFields(report), scheduledAt: event.time });
-        // The alarm "no successful sweep in 26 hours" counts these lines.
-        if (sweepVerdict(report) === 'succeeded')
-          process.stdout.write(
-            `${sweepHeartbeat(env().AWS_LAMBDA_FUNCTION_NAME ?? 'keywarden-sweep', new Date())}\n`,
-          );
-        return {
-          sweepId: report.sweepId,
-          mode: report.mode,
-          actions: report.results.length,
-          failed: failureCount(report),
-          ...(report.stopped ? { stopped: report.stopped.reason } : {}),
-        };
+        logger.info('sweep prepared', {
+          sweepId: prepared.run.sweepId,
+          accounts: prepared.accounts.length,
+          scheduledAt: event.time,
+        });
+        return prepared;
       } catch (error) {
         if (error instanceof SweepDateError) {
           logger.warn('sweep refused', { error: error.message });
@@ -152,9 +176,45 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         if (!(error instanceof SweepLockedError)) throw error;
         logger.info('sweep skipped: another sweep holds the lock', { holder: error.holder });
         return { skipped: 'locked' };
+      }
+    },
+
+    /** One iteration of the state machine's Map: one account, stopped at a safe point before the timeout. */
+    async sweepAccount(event: AccountStepEvent, context?: LambdaContext): Promise<AccountStepOutcome> {
+      const { steps, ...rest } = await get();
+      const logger = rest.logger.child({ requestId: context?.awsRequestId, sweepId: event.run.sweepId });
+      const deadline = beforeTimeout(context);
+      try {
+        const outcome = await accountStep(steps(), event.run, event.account, deadline.signal);
+        logger.info('account swept', { account: event.account });
+        return outcome;
+      } catch (error) {
+        logger.warn('account not swept', { account: event.account, error: errorMessage(error) });
+        throw error;
       } finally {
         deadline.clear();
       }
+    },
+
+    /** The state machine's last step: one write-back for every account, the report, the lock released. */
+    async sweepFinish(event: FinishStepEvent, context?: LambdaContext): Promise<SweepSummary> {
+      const { steps, ...rest } = await get();
+      const logger = rest.logger.child({ requestId: context?.awsRequestId });
+      const stopped = event.failure ? `the accounts' Map state failed: ${event.failure.Error}` : undefined;
+      const report = await finishStep(steps(), event, event.swept, stopped);
+      logger.info('sweep finished', summaryFields(report));
+      // The alarm "no successful sweep in 26 hours" counts these lines.
+      if (sweepVerdict(report) === 'succeeded')
+        process.stdout.write(
+          `${sweepHeartbeat(env().AWS_LAMBDA_FUNCTION_NAME ?? 'keywarden-sweepFinish', new Date())}\n`,
+        );
+      return {
+        sweepId: report.sweepId,
+        mode: report.mode,
+        actions: report.results.length,
+        failed: failureCount(report),
+        ...(report.stopped ? { stopped: report.stopped.reason } : {}),
+      };
     },
 
     /** EventBridge weekly schedule → the hygiene digest. */
@@ -195,4 +255,4 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 }
 
 const handlers = createHandlers();
-export const { slack, sweep, digest, worker, failures } = handlers;
+export const { slack, sweepPrepare, sweepAccount, sweepFinish, digest, worker, failures } = handlers;

@@ -3,10 +3,11 @@ import { HOME_ACCOUNT, rowsOfAccount, type Targets } from '../domain/accounts';
 import { dateInZone, type LocalDate, parseIsoDate, toLedgerText } from '../domain/dates';
 import { type HomeSnapshot, homeSnapshot, ownerByNameOnly, ownerSlackIdOf } from '../domain/home';
 import { contestedKeys } from '../domain/key-holders';
-import { type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
+import { type Ledger, type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
 import { DEFAULT_PENDING_REPORT_DAYS } from '../domain/pending';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
+  type Action,
   emailLookups,
   type JournalViewEntry,
   journalKeysFor,
@@ -25,8 +26,10 @@ import {
   type SweepReport,
 } from '../domain/report';
 import { instantOn, sweepDateRefusal } from '../domain/sweep-date';
+import type { AccountRun, AccountSweep, SweepRun } from '../domain/sweep-run';
 import type { AccountTarget } from '../ports/accounts';
 import type { JournalEntry, LockHolder } from '../ports/state';
+import type { Tables } from '../ports/workbook';
 import { messages } from '../text/messages';
 import { mapWithConcurrency } from '../util/concurrency';
 import { errorMessage } from '../util/errors';
@@ -110,9 +113,12 @@ export function describeHolder(holder: LockHolder, now: Date): string {
   ].join(', ');
 }
 
-/** load → plan → execute → write back → report. */
-export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
-  const started = deps.now();
+/** An apply run for a day that has not come yet stops here, before anything is read or changed. */
+export function refuseDayToCome(
+  deps: Pick<SweepDeps, 'timeZone' | 'language'>,
+  options: Pick<SweepOptions, 'mode' | 'date'>,
+  started: Date,
+): void {
   const refusal = sweepDateRefusal(options.mode, options.date, dateInZone(started, deps.timeZone));
   if (refusal)
     throw new SweepDateError(
@@ -121,6 +127,12 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
         toLedgerText(refusal.today),
       ),
     );
+}
+
+/** load → plan → execute → write back → report. */
+export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
+  const started = deps.now();
+  refuseDayToCome(deps, options, started);
   const sweepId = randomUUID();
   // A dry run changes nothing, so it needs no lock and may run beside a live sweep.
   if (options.mode === 'dry-run') return sweep(deps, options, sweepId, started, options.stop);
@@ -139,20 +151,25 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   const stop = options.stop ? AbortSignal.any([options.stop, lease.lost]) : lease.lost;
   try {
     const report = await sweep(deps, options, sweepId, started, stop);
-    if (report.stopped)
-      await deps.audit.record({
-        at: deps.now().toISOString(),
-        actor: `sweep:${sweepId}`,
-        action: 'sweep-stopped',
-        target: 'sweep',
-        outcome: 'skipped',
-        detail: `stopped early at a safe point: ${report.stopped.reason}`,
-      });
-    await deps.notifier.sweepReport(report);
+    await announceApply(deps, report);
     return report;
   } finally {
     await lease.release();
   }
+}
+
+/** An apply run's end, wherever it ran: an early stop audited, the report to the admins. */
+export async function announceApply(deps: SweepDeps, report: SweepReport): Promise<void> {
+  if (report.stopped)
+    await deps.audit.record({
+      at: deps.now().toISOString(),
+      actor: `sweep:${report.sweepId}`,
+      action: 'sweep-stopped',
+      target: 'sweep',
+      outcome: 'skipped',
+      detail: `stopped early at a safe point: ${report.stopped.reason}`,
+    });
+  await deps.notifier.sweepReport(report);
 }
 
 /** Adds what only some rows need: journal entries and Slack ids for emails. */
@@ -189,6 +206,61 @@ function journalView(entry: JournalEntry, timeZone: string): JournalViewEntry {
   };
 }
 
+/** What every step reads: the ledger and the people table as they were read once, parsed. */
+export interface SweepInput {
+  readonly ledger: Ledger;
+  readonly directory: PeopleDirectory;
+}
+
+/** A prepared run: the accounts to sweep, by `accountKey`, in the order results are folded. */
+export interface PreparedSweep {
+  readonly run: SweepRun;
+  readonly accounts: readonly string[];
+  /** The tables as read, for steps that run in other processes (Step Functions). */
+  readonly tables: Tables;
+  readonly input: SweepInput;
+}
+
+/** The key a run names an account by: its id, or `HOME_ACCOUNT` for the credentials' own. */
+export function accountKey(target: AccountTarget): string {
+  return target.id ?? HOME_ACCOUNT;
+}
+
+/** The tables parsed as every step of one sweep sees them. */
+export function sweepInputOf(deps: SweepDeps, tables: Tables): SweepInput {
+  return {
+    ledger: parseLedger(tables.ledger, deps.ledgerColumns),
+    directory: new PeopleDirectory(parsePeople(tables.people).people),
+  };
+}
+
+/** The first step: the one read of the ledger, the accounts, credential reports asked for everywhere. */
+export async function prepareSweep(
+  deps: SweepDeps,
+  options: Pick<SweepOptions, 'mode' | 'date'>,
+  sweepId: string,
+  started: Date,
+  stop: AbortSignal | undefined,
+): Promise<PreparedSweep> {
+  const today = options.date ?? dateInZone(started, deps.timeZone);
+  const tables = await deps.workbook.read();
+  // Parsed before anything else is asked of any account: a ledger that cannot be read stops here.
+  const input = sweepInputOf(deps, tables);
+  const targets = targetsOf(deps);
+  const all = [targets.home, ...targets.others];
+  const concurrency = deps.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
+  // IAM takes seconds to generate a credential report: asked for in every account first, the
+  // reports generate side by side while accounts are swept, and each account's poll finds its own ready.
+  if (deps.hygiene && !stop?.aborted)
+    await mapWithConcurrency(all, concurrency, async (target) => target.credentialReports?.request());
+  return {
+    run: { sweepId, mode: options.mode, today, started: started.toISOString() },
+    accounts: all.map(accountKey),
+    tables,
+    input,
+  };
+}
+
 async function sweep(
   deps: SweepDeps,
   options: SweepOptions,
@@ -196,64 +268,64 @@ async function sweep(
   started: Date,
   stop: AbortSignal | undefined,
 ): Promise<SweepReport> {
-  const today = options.date ?? dateInZone(started, deps.timeZone);
-  const tables = await deps.workbook.read();
-  const ledger = parseLedger(tables.ledger, deps.ledgerColumns);
-  const directory = new PeopleDirectory(parsePeople(tables.people).people);
-  const targets = targetsOf(deps);
-  const all = [targets.home, ...targets.others];
-
+  const { run, accounts: all, input } = await prepareSweep(deps, options, sweepId, started, stop);
   const concurrency = deps.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
-  // IAM takes seconds to generate a credential report: asked for in every account first, the
-  // reports generate side by side while accounts are swept, and each account's poll finds its own ready.
-  if (deps.hygiene && !stop?.aborted)
-    await mapWithConcurrency(all, concurrency, async (target) => target.credentialReports?.request());
   let begun = 0;
-  const runs = await mapWithConcurrency(all, concurrency, async (target): Promise<AccountRun> => {
-    const account = target.id ?? HOME_ACCOUNT;
+  const runs = await mapWithConcurrency(all, concurrency, async (account): Promise<AccountRun> => {
     // A stopped run starts no new account; those under way stop at their next safe point.
     if (stop?.aborted) return { kind: 'not-reached', account };
     try {
       options.onAccount?.({ account, n: ++begun, of: all.length });
-      const swept = await sweepAccount(
-        deps,
-        targets,
-        target,
-        { ledger, directory },
-        today,
-        options.mode,
-        sweepId,
-        stop,
-      );
-      return { kind: 'swept', swept };
+      return { kind: 'swept', swept: await sweepAccountStep(deps, run, input, account, stop) };
     } catch (error) {
       // With one account there is nothing else to do: fail loudly, before anything was written.
       if (all.length === 1) throw error;
       return { kind: 'failed', account, error: errorMessage(error) };
     }
   });
+  return finishSweep(deps, run, input, runs, stop?.aborted ? errorMessage(stop.reason) : undefined);
+}
 
-  // Folded in account order, whichever account finished first.
+/**
+ * The last step: every account's outcome folded (in account order, whichever finished first),
+ * one write-back to the ledger, pending reminders, the report and the Home tab's snapshot.
+ * `stopped`: why the run stopped early; any account's own stop counts too.
+ */
+export async function finishSweep(
+  deps: SweepDeps,
+  run: SweepRun,
+  input: SweepInput,
+  runs: readonly AccountRun[],
+  stopped?: string,
+): Promise<SweepReport> {
+  const { ledger, directory } = input;
+  const today = run.today;
+  const byNumber = new Map(
+    [...ledger.rows, ...ledger.duplicates.map((copy) => copy.row)].map((row) => [row.rowNumber, row]),
+  );
   const results: ActionResult[] = [];
   const skips: Skip[] = [];
   const accounts: AccountOutcome[] = [];
   const covered = new Set<LedgerRow>();
   const owners = new Map<LedgerRow, string | null>();
   const notReached = new Set<string>();
-  for (const run of runs) {
-    if (run.kind === 'not-reached') {
-      notReached.add(run.account);
+  let stoppedBy = stopped;
+  for (const accountRun of runs) {
+    if (accountRun.kind === 'not-reached') {
+      notReached.add(accountRun.account);
       continue;
     }
-    if (run.kind === 'failed') {
-      accounts.push({ account: run.account, ok: false, error: run.error });
+    if (accountRun.kind === 'failed') {
+      accounts.push({ account: accountRun.account, ok: false, error: accountRun.error });
       continue;
     }
-    const { swept } = run;
+    // Rows by their number: an account swept in another process holds copies of them.
+    const swept = relinkAccountSweep(accountRun.swept, byNumber);
     for (const row of swept.rows) covered.add(row);
     for (const [row, owner] of swept.owners) owners.set(row, owner);
     results.push(...swept.results);
     skips.push(...swept.skips);
+    stoppedBy ??= swept.stopped;
     accounts.push({
       account: swept.account,
       ok: true,
@@ -265,28 +337,27 @@ async function sweep(
   // Every account's changes go back to the ledger in one write.
   const changes = withCopies(deletedRows(results), ledger.duplicates);
   const writes = ledgerWrites(changes, ledger.columns, deps.language);
-  if (options.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
+  if (run.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
   const hygiene = accounts[0]?.hygiene;
-  const pending = stop?.aborted
-    ? undefined
-    : await pendingOf(deps, ledger.pending, today, options.mode, sweepId);
+  const pending =
+    stoppedBy !== undefined ? undefined : await pendingOf(deps, ledger.pending, today, run.mode, run.sweepId);
 
   const report: SweepReport = {
-    sweepId,
-    mode: options.mode,
+    sweepId: run.sweepId,
+    mode: run.mode,
     today,
     ledger: deps.workbook.description,
     results,
     skips,
     problems: ledger.problems,
     ...(pending ? { pending } : {}),
-    ledgerCellsWritten: options.mode === 'apply' ? writes.length : 0,
-    durationMs: deps.now().getTime() - started.getTime(),
-    ...(all.length > 1 ? { accounts } : {}),
+    ledgerCellsWritten: run.mode === 'apply' ? writes.length : 0,
+    durationMs: deps.now().getTime() - new Date(run.started).getTime(),
+    ...(runs.length > 1 ? { accounts } : {}),
     ...(hygiene ? { hygiene } : {}),
-    ...(stop?.aborted ? { stopped: { reason: errorMessage(stop.reason) } } : {}),
+    ...(stoppedBy !== undefined ? { stopped: { reason: stoppedBy } } : {}),
   };
-  if (options.mode === 'apply' && deps.homeSnapshots) {
+  if (run.mode === 'apply' && deps.homeSnapshots) {
     for (const row of ledger.rows) if (!owners.has(row)) owners.set(row, ownerByNameOnly(row, directory));
     const snapshot = homeSnapshot(ledger.rows, changes, owners, report, deps.now(), deps.policy.noticeDays);
     await saveHomeSnapshot(deps, snapshot);
@@ -310,19 +381,59 @@ async function saveHomeSnapshot(deps: SweepDeps, snapshot: HomeSnapshot): Promis
   );
 }
 
-type AccountRun =
-  | { readonly kind: 'swept'; readonly swept: AccountSweep }
-  | { readonly kind: 'failed'; readonly account: string; readonly error: string }
-  | { readonly kind: 'not-reached'; readonly account: string };
-
-interface AccountSweep {
-  readonly account: string;
+/** An account's sweep with the ledger's own row objects (and key dates) in place of copies. */
+interface LinkedAccountSweep extends Omit<AccountSweep, 'rows' | 'owners'> {
   readonly rows: readonly LedgerRow[];
-  /** Each row's owner as this account's sweep resolves it (for the Home tab). */
   readonly owners: ReadonlyMap<LedgerRow, string | null>;
-  readonly results: readonly ActionResult[];
-  readonly skips: readonly Skip[];
-  readonly hygiene?: HygieneSummary | { readonly error: string };
+}
+
+function relinkAccountSweep(
+  swept: AccountSweep,
+  byNumber: ReadonlyMap<number, LedgerRow>,
+): LinkedAccountSweep {
+  const numbered = (n: number): LedgerRow => {
+    const own = byNumber.get(n);
+    // The last step parses the same tables the account's step did: a missing row is a bug.
+    if (!own) throw new Error(`ledger row ${n} is not in the ledger this sweep read`);
+    return own;
+  };
+  // A row a result names that the fold does not look up by identity may keep its copy: losing
+  // every account's write-back over it would be worse.
+  const row = (copy: LedgerRow): LedgerRow => byNumber.get(copy.rowNumber) ?? copy;
+  const relinkAction = (action: Action): Action => {
+    const withRows = 'rows' in action ? { ...action, rows: action.rows.map(row) } : action;
+    const withRow = 'row' in withRows ? { ...withRows, row: row(withRows.row) } : withRows;
+    if (!('accessKey' in withRow) || withRow.accessKey.createdAt === undefined) return withRow;
+    return {
+      ...withRow,
+      accessKey: { ...withRow.accessKey, createdAt: new Date(withRow.accessKey.createdAt) },
+    };
+  };
+  return {
+    ...swept,
+    rows: swept.rows.map(numbered),
+    owners: new Map(swept.owners.map(([n, owner]) => [numbered(n), owner])),
+    results: swept.results.map((result) => ({ ...result, action: relinkAction(result.action) })),
+    skips: swept.skips.map((skip) => ({ ...skip, row: row(skip.row) })),
+  };
+}
+
+/**
+ * One account's step: its rows of the ledger, its own IAM, the same journal, planner and
+ * executor. `account` is the run's `accountKey` for it.
+ */
+export async function sweepAccountStep(
+  deps: SweepDeps,
+  run: SweepRun,
+  input: SweepInput,
+  account: string,
+  stop: AbortSignal | undefined,
+): Promise<AccountSweep> {
+  const targets = targetsOf(deps);
+  const target = [targets.home, ...targets.others].find((t) => accountKey(t) === account);
+  // Step Functions lists the accounts once; a later step's process may list them anew.
+  if (!target) throw new Error(`AWS account ${account} is no longer one this sweep covers`);
+  return sweepAccount(deps, targets, target, input, run.today, run.mode, run.sweepId, stop);
 }
 
 /** One account: its rows of the ledger, its own IAM, the same journal, planner and executor. */
@@ -330,7 +441,7 @@ async function sweepAccount(
   deps: SweepDeps,
   targets: Targets<AccountTarget>,
   target: AccountTarget,
-  shared: Pick<Sources, 'ledger' | 'directory'>,
+  shared: SweepInput,
   today: LocalDate,
   mode: Mode,
   sweepId: string,
@@ -376,11 +487,12 @@ async function sweepAccount(
       : undefined;
   return {
     account: accountId ?? HOME_ACCOUNT,
-    rows,
-    owners: new Map(rows.map((row) => [row, ownerSlackIdOf(row, input)])),
+    rows: rows.map((row) => row.rowNumber),
+    owners: rows.map((row) => [row.rowNumber, ownerSlackIdOf(row, input)] as const),
     results: [...noticed, ...removed.results],
     skips: [...planned.skips, ...removed.skips],
     ...(hygiene ? { hygiene } : {}),
+    ...(stop?.aborted ? { stopped: errorMessage(stop.reason) } : {}),
   };
 }
 

@@ -15,8 +15,8 @@ export interface FakeS3 {
 }
 
 /**
- * Just enough of S3 for PutObject with path-style addressing (`PUT /<bucket>/<key>`): the
- * archive is write-only, so that is all the real client needs to reach.
+ * Just enough of S3 for PutObject and GetObject with path-style addressing (`PUT|GET
+ * /<bucket>/<key>`): the archive only writes; the sweep's run store reads back the latest write.
  */
 export async function startS3Server(buckets: readonly string[]): Promise<FakeS3> {
   const objects: StoredObject[] = [];
@@ -25,7 +25,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<FakeS3>
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const [, bucket = '', ...rest] = decodeURIComponent((req.url ?? '').split('?')[0] ?? '').split('/');
-      if (req.method !== 'PUT' || rest.length === 0) {
+      if ((req.method !== 'PUT' && req.method !== 'GET') || rest.length === 0) {
         res.writeHead(405).end();
         return;
       }
@@ -34,6 +34,16 @@ export async function startS3Server(buckets: readonly string[]): Promise<FakeS3>
         res.end(
           `<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>`,
         );
+        return;
+      }
+      if (req.method === 'GET') {
+        const key = rest.join('/');
+        const stored = objects.findLast((object) => object.bucket === bucket && object.key === key);
+        if (stored) res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(stored.body);
+        else
+          res
+            .writeHead(404, { 'content-type': 'application/xml' })
+            .end(`<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>`);
         return;
       }
       objects.push({

@@ -79,10 +79,35 @@ export async function startSigningRecorder(
   upstream: string,
 ): Promise<{ url: string; keys: string[]; close(): Promise<void> }> {
   const keys: string[] = [];
-  const target = new URL(upstream);
+  const proxy = await startProxy((credential) => {
+    if (credential) keys.push(credential);
+    return upstream;
+  });
+  return { ...proxy, keys };
+}
+
+/**
+ * One IAM endpoint for many accounts, as IAM's global endpoint is: each request goes to the
+ * simulator of the account whose credentials signed it (`assumedKeyId` for an assumed role).
+ */
+export async function startAccountRouter(
+  upstreams: ReadonlyMap<string, string>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  return startProxy((credential) => upstreams.get(credential ?? ''));
+}
+
+/** Forwards each request to `route`'s answer for the access key id that signed it; 403 when none. */
+async function startProxy(
+  route: (credential: string | undefined) => string | undefined,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const credential = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    if (credential) keys.push(credential);
+    const upstream = route(credential);
+    if (!upstream) {
+      res.writeHead(403).end();
+      return;
+    }
+    const target = new URL(upstream);
     const forward = request(
       { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
       (upstreamRes) => {
@@ -96,7 +121,6 @@ export async function startSigningRecorder(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    keys,
     close: () =>
       new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };

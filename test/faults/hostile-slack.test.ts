@@ -21,10 +21,12 @@ import { dateInZone, daysBetween, type LocalDate } from '../../src/domain/dates'
 import { createHandlers } from '../../src/lambda';
 import { ACTION, INPUT, VIEW } from '../../src/slack/blocks';
 import { MAX_BODY_BYTES } from '../../src/slack/receivers/inbound';
+import { type FakeS3, startS3Server } from '../fakes/s3-server';
 import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
-import { lambdaEnv } from '../support/lambda-env';
+import { lambdaEnv, SWEEP_RUN_BUCKET } from '../support/lambda-env';
 import { ADMIN, ADMIN_CHANNEL, OUTSIDER, OWNER, SIGNING_SECRET, SlackWorld } from '../support/slack-world';
+import { runSweepMachine } from '../support/sweep-machine';
 import { EXAMPLES, exampleAccount } from '../support/world';
 
 interface Probe {
@@ -595,7 +597,7 @@ describe('hostile Slack corpus', () => {
   it('the Lambda handler survives it and nothing changes, worker invocations included', async () => {
     const lambda = await startLambdaWorld();
     try {
-      await lambda.handlers.sweep({ 'detail-type': 'Scheduled Event' });
+      await runSweepMachine(lambda.handlers, { 'detail-type': 'Scheduled Event' });
       const dm = lambda.slack.messages('U01YAMADA')[0];
       const ownCase = JSON.stringify(dm?.blocks).match(/"value":"(AKIA[^"]+)"/)?.[1] ?? '';
       const effects = async (): Promise<Effects> => ({
@@ -670,6 +672,7 @@ async function startLambdaWorld() {
     invocations.push(JSON.parse(body.toString('utf8')));
     res.writeHead(req.headers['x-amz-invocation-type'] === 'Event' ? 202 : 400).end();
   });
+  const s3: FakeS3 = await startS3Server([SWEEP_RUN_BUCKET]);
   const env = lambdaEnv({
     spreadsheetId: SHEET,
     sheetsUrl: sheets.url,
@@ -682,6 +685,7 @@ async function startLambdaWorld() {
     admins: ADMIN,
     workerName: 'keywarden-hostile-worker',
     lambdaUrl: lambdaService.url,
+    s3Url: s3.url,
   });
   const saved = { ...process.env };
   Object.assign(process.env, env);
@@ -729,6 +733,7 @@ async function startLambdaWorld() {
         sheets.close(),
         slack.close(),
         dynamo.close(),
+        s3.close(),
       ]);
     },
   };

@@ -11,11 +11,13 @@ import { shiftLedgerDates } from '../../src/demo/seed';
 import { addDays, dateInZone, daysBetween, type LocalDate } from '../../src/domain/dates';
 import { createHandlers } from '../../src/lambda';
 import { ACTION } from '../../src/slack/blocks';
+import { type FakeS3, startS3Server } from '../fakes/s3-server';
 import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';
 import { startSsmServer } from '../fakes/ssm-server';
-import { lambdaEnv } from '../support/lambda-env';
+import { lambdaEnv, SWEEP_RUN_BUCKET } from '../support/lambda-env';
+import { runSweepMachine } from '../support/sweep-machine';
 import { EXAMPLES, exampleAccount } from '../support/world';
 
 const SECRET = 'lambda-signing-secret';
@@ -95,6 +97,7 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
   let slack: FakeSlack;
   let dynamo: EmbeddedDynamo;
   let lambda: Awaited<ReturnType<typeof startLambdaService>>;
+  let s3: FakeS3;
   let env: NodeJS.ProcessEnv;
   const saved = { ...process.env };
 
@@ -112,6 +115,7 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     dynamo = await startEmbeddedDynamo();
     await ensureTable(dynamo.client, 'keywarden-test');
     lambda = await startLambdaService();
+    s3 = await startS3Server([SWEEP_RUN_BUCKET]);
     env = lambdaEnv(
       {
         spreadsheetId: SHEET,
@@ -125,6 +129,7 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
         admins: 'U0ADMIN',
         workerName: 'keywarden-test-worker',
         lambdaUrl: lambda.url,
+        s3Url: s3.url,
       },
       // Plain next-day deletion: these tests are about the handlers, not the warning rule.
       { FINAL_NOTICE_DAYS: '0' },
@@ -137,20 +142,23 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     process.env = { ...saved };
     nock.cleanAll();
     await new Promise((resolve) => lambda.server.close(resolve));
-    await Promise.all([iam.close(), sheets.close(), slack.close(), dynamo.close()]);
+    await Promise.all([iam.close(), sheets.close(), slack.close(), dynamo.close(), s3.close()]);
   });
 
   it('the scheduled sweep applies, DMs the owner and tears down the expired user', async () => {
-    const handlers = createHandlers(() => ({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'keywarden-test-sweep' }));
+    const handlers = createHandlers(() => ({
+      ...env,
+      AWS_LAMBDA_FUNCTION_NAME: 'keywarden-test-sweepFinish',
+    }));
     const lines: string[] = [];
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       lines.push(String(chunk));
       return true;
     });
-    const summary = await handlers.sweep(scheduledEvent).finally(() => stdout.mockRestore());
+    const summary = await runSweepMachine(handlers, scheduledEvent).finally(() => stdout.mockRestore());
     // The heartbeat the "no successful sweep in 26 hours" alarm watches.
     expect(lines.map((line) => JSON.parse(line))).toContainEqual(
-      expect.objectContaining({ FunctionName: 'keywarden-test-sweep', SweepSucceeded: 1 }),
+      expect.objectContaining({ FunctionName: 'keywarden-test-sweepFinish', SweepSucceeded: 1 }),
     );
     expect(summary).toMatchObject({ mode: 'apply', actions: 4, failed: 0 });
     expect(account.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
@@ -161,7 +169,7 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
   it('the scheduled sweep stops at a safe point before the Lambda timeout instead of being cut off', async () => {
     const handlers = createHandlers(() => env);
     // An invocation already within a minute of its timeout: no action may start.
-    const summary = await handlers.sweep(scheduledEvent, {
+    const summary = await runSweepMachine(handlers, scheduledEvent, {
       awsRequestId: 'late',
       getRemainingTimeInMillis: () => 30_000,
     });
@@ -172,13 +180,13 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     });
     expect(account.listUsers().map((u) => u.userName)).toContain('ci-deploy');
     // The lock is free: the next invocation sweeps everything.
-    await expect(handlers.sweep(scheduledEvent)).resolves.toMatchObject({ actions: 4, failed: 0 });
+    await expect(runSweepMachine(handlers, scheduledEvent)).resolves.toMatchObject({ actions: 4, failed: 0 });
     expect(account.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
   });
 
   it('a Slack click is acknowledged at once and its teardown runs in the worker invocation', async () => {
     const handlers = createHandlers(() => env);
-    await handlers.sweep(scheduledEvent);
+    await runSweepMachine(handlers, scheduledEvent);
     const [dm] = slack.messages('U01YAMADA');
     const caseId = JSON.stringify(dm?.blocks).match(/"value":"(AKIA[^"]+)"/)?.[1];
     expect(caseId).toBeDefined();
@@ -211,10 +219,10 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     const handlers = createHandlers(() => env);
     const tomorrow = addDays(dateInZone(new Date(), 'Asia/Tokyo'), 1);
     const before = account.toJSON();
-    await expect(handlers.sweep({ ...scheduledEvent, date: tomorrow })).resolves.toEqual({
+    await expect(runSweepMachine(handlers, { ...scheduledEvent, date: tomorrow })).resolves.toEqual({
       refused: expect.stringMatching(/の時点では実行できません/),
     });
-    await expect(handlers.sweep({ ...scheduledEvent, date: 'next week' })).resolves.toEqual({
+    await expect(runSweepMachine(handlers, { ...scheduledEvent, date: 'next week' })).resolves.toEqual({
       refused: 'date must be YYYY-MM-DD',
     });
     expect(account.toJSON()).toEqual(before);
@@ -222,7 +230,7 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     expect(sheets.stats).toMatchObject({ reads: 0, writes: 0 });
 
     const yesterday = addDays(dateInZone(new Date(), 'Asia/Tokyo'), -1);
-    await expect(handlers.sweep({ ...scheduledEvent, date: yesterday })).resolves.toMatchObject({
+    await expect(runSweepMachine(handlers, { ...scheduledEvent, date: yesterday })).resolves.toMatchObject({
       mode: 'apply',
       failed: 0,
     });
@@ -248,9 +256,9 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
   it('a bad setting fails the cold start with its name, and the next invocation tries again', async () => {
     let current: NodeJS.ProcessEnv = { ...env, NOTICE_DAYS: 'soon' };
     const handlers = createHandlers(() => current);
-    await expect(handlers.sweep(scheduledEvent)).rejects.toThrow(/NOTICE_DAYS/);
+    await expect(runSweepMachine(handlers, scheduledEvent)).rejects.toThrow(/NOTICE_DAYS/);
     current = env;
-    await expect(handlers.sweep(scheduledEvent)).resolves.toMatchObject({ mode: 'apply' });
+    await expect(runSweepMachine(handlers, scheduledEvent)).resolves.toMatchObject({ mode: 'apply' });
   });
 
   it("tells the admins about a worker job Lambda gave up on, from the failure destination's queue", async () => {
@@ -281,7 +289,10 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
         SLACK_SIGNING_SECRET_PARAMETER: '/keywarden/test/slack-signing-secret',
         GOOGLE_SERVICE_ACCOUNT_JSON_PARAMETER: '/keywarden/test/google-credentials',
       }));
-      await expect(handlers.sweep(scheduledEvent)).resolves.toMatchObject({ mode: 'apply', failed: 0 });
+      await expect(runSweepMachine(handlers, scheduledEvent)).resolves.toMatchObject({
+        mode: 'apply',
+        failed: 0,
+      });
       // The signing secret from SSM verifies Slack's signature; a warm process reads SSM no more.
       // Slack's URL check is answered only once the signature verifies.
       const check = { type: 'url_verification', token: 'legacy', challenge: 'ssm-challenge' };

@@ -14,7 +14,12 @@ export interface LambdaServices {
   readonly admins: string;
   readonly workerName: string;
   readonly lambdaUrl: string;
+  /** The S3 fake holding `SWEEP_RUN_BUCKET`, for the sweep state machine's steps. */
+  readonly s3Url: string;
 }
+
+/** The bucket the sweep's steps keep their run in; the S3 fake must know it. */
+export const SWEEP_RUN_BUCKET = 'keywarden-test-sweep-runs';
 
 /**
  * The environment the Lambda handlers get in these tests: every service a local fake, the
@@ -51,6 +56,8 @@ export function lambdaEnv(services: LambdaServices, extra: NodeJS.ProcessEnv = {
     SLACK_API_URL: services.slackApiUrl,
     WORKER_FUNCTION_NAME: services.workerName,
     LAMBDA_ENDPOINT: services.lambdaUrl,
+    SWEEP_RUN_BUCKET,
+    S3_ENDPOINT: services.s3Url,
     SWEEP_APPLY: 'true',
     HYGIENE_CHECKS: 'false',
     ...extra,

@@ -53,7 +53,7 @@ beforeAll(() => {
 }, 300_000);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
-const FUNCTIONS = ['slack', 'worker', 'sweep', 'digest', 'failures'];
+const FUNCTIONS = ['slack', 'worker', 'sweepPrepare', 'sweepAccount', 'sweepFinish', 'digest', 'failures'];
 const capitalized = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
 
 function resourceOf(id: string): Resource {
@@ -66,7 +66,7 @@ const environmentOf = (name: string) =>
   (functionOf(name).Environment as { Variables: Record<string, unknown> }).Variables;
 
 describe('the packaged CloudFormation template', () => {
-  it('has the five functions on Node 24 (arm64), each calling its bundle handler', () => {
+  it('has the seven functions on Node 24 (arm64), each calling its bundle handler', () => {
     for (const name of FUNCTIONS) {
       expect(functionOf(name)).toMatchObject({
         Handler: `.build/lambda/index.${name}`,
@@ -91,9 +91,10 @@ describe('the packaged CloudFormation template', () => {
       Type: 'AWS::DynamoDB::Table',
       Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
     });
-    const env = environmentOf('sweep');
+    const env = environmentOf('sweepAccount');
     expect(env.DYNAMODB_TABLE).toEqual({ Ref: 'StateTable' });
     expect(env.ARCHIVE_BUCKET).toEqual({ Ref: 'ArchiveBucket' });
+    expect(env.SWEEP_RUN_BUCKET).toEqual({ Ref: 'SweepRunBucket' });
   });
 
   it('keeps the table and the bucket when the stack is removed or replaces them', () => {
@@ -197,7 +198,7 @@ describe('the packaged CloudFormation template', () => {
     );
     const role = { 'Fn::GetAtt': ['SchedulerRole', 'Arn'] };
     expect(schedules).toEqual({
-      [JSON.stringify({ 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] })]: expect.objectContaining({
+      [JSON.stringify({ Ref: 'SweepStateMachine' })]: expect.objectContaining({
         ScheduleExpression: 'cron(0 15 * * ? *)',
         ScheduleExpressionTimezone: 'Asia/Tokyo',
         RoleArn: role,
@@ -208,7 +209,7 @@ describe('the packaged CloudFormation template', () => {
         RoleArn: role,
       }),
     });
-    // The scheduler's role may invoke those two functions and do nothing else.
+    // The scheduler's role may start the sweep and invoke the digest, and do nothing else.
     const scheduler = resourceOf('SchedulerRole').Properties as {
       AssumeRolePolicyDocument: { Statement: { Principal: unknown }[] };
       Policies: { PolicyDocument: { Statement: Statement[] } }[];
@@ -217,15 +218,44 @@ describe('the packaged CloudFormation template', () => {
       { Service: 'scheduler.amazonaws.com' },
     ]);
     expect(scheduler.Policies.flatMap((policy) => policy.PolicyDocument.Statement)).toEqual([
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: 'SweepStateMachine' } },
       {
         Effect: 'Allow',
         Action: 'lambda:InvokeFunction',
-        Resource: [
-          { 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] },
-          { 'Fn::GetAtt': ['DigestLambdaFunction', 'Arn'] },
-        ],
+        Resource: { 'Fn::GetAtt': ['DigestLambdaFunction', 'Arn'] },
       },
     ]);
+  });
+
+  it('runs the sweep as a state machine whose role invokes its three steps and nothing else', () => {
+    const machine = resourceOf('SweepStateMachine').Properties as {
+      RoleArn: unknown;
+      Definition: { States: Record<string, { Resource?: string }> };
+      DefinitionSubstitutions: Record<string, unknown>;
+    };
+    const steps = ['SweepPrepare', 'SweepAccount', 'SweepFinish'].map((name) => ({
+      'Fn::GetAtt': [`${name}LambdaFunction`, 'Arn'],
+    }));
+    expect(Object.values(machine.DefinitionSubstitutions)).toEqual(steps);
+    // Every placeholder the definition uses is substituted.
+    const placeholders = [...JSON.stringify(machine.Definition).matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+    expect(new Set(placeholders)).toEqual(new Set(Object.keys(machine.DefinitionSubstitutions)));
+    const role = resourceOf('SweepStateMachineRole').Properties as {
+      AssumeRolePolicyDocument: { Statement: { Principal: unknown }[] };
+      Policies: { PolicyDocument: { Statement: Statement[] } }[];
+    };
+    expect(machine.RoleArn).toEqual({ 'Fn::GetAtt': ['SweepStateMachineRole', 'Arn'] });
+    expect(role.AssumeRolePolicyDocument.Statement.map((s) => s.Principal)).toEqual([
+      { Service: 'states.amazonaws.com' },
+    ]);
+    expect(role.Policies.flatMap((policy) => policy.PolicyDocument.Statement)).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: steps },
+    ]);
+    // The run store expires: nothing reads a run once its last step is done.
+    const rules = (
+      resourceOf('SweepRunBucket').Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }
+    ).Rules;
+    expect(rules).toEqual([expect.objectContaining({ Prefix: 'sweep-runs/', ExpirationInDays: 3 })]);
   });
 
   it("sends the worker's failed jobs to a queue the failures function reads, with its own dead letters", () => {
@@ -246,7 +276,7 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
-  it('alarms to one topic on every function error, unreported failures and 26 hours without a sweep', () => {
+  it('alarms to one topic on every function error, unreported failures, a failed sweep execution and 26 hours without a sweep', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     const errors = alarms.filter(
@@ -267,11 +297,20 @@ describe('the packaged CloudFormation template', () => {
         Threshold: 1,
       }),
     );
+    // A sweep execution that failed or timed out as a whole.
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'SweepStateMachine' } }],
+        Threshold: 1,
+      }),
+    );
     // The metric the sweep writes (src/adapters/metrics/sweep-heartbeat.ts), missing for 26 hours.
     const heartbeat = alarms.find((alarm) => alarm.MetricName === HEARTBEAT.metric);
     expect(heartbeat).toMatchObject({
       Namespace: HEARTBEAT.namespace,
-      Dimensions: [{ Name: HEARTBEAT.dimension, Value: { Ref: 'SweepLambdaFunction' } }],
+      Dimensions: [{ Name: HEARTBEAT.dimension, Value: { Ref: 'SweepFinishLambdaFunction' } }],
       Statistic: 'Sum',
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,

@@ -179,6 +179,11 @@ describe('loadConfig', () => {
     ).toMatchObject({ region: 'ap-northeast-1' });
     expect(() => loadConfig({ STATE_SOURCE: 'aws' })).toThrow(/AWS_REGION: STATE_SOURCE needs an AWS region/);
     expect(() => loadConfig({ ARCHIVE_BUCKET: 'reports' })).toThrow(/ARCHIVE_BUCKET needs an AWS region/);
+    expect(() => loadConfig({ SWEEP_RUN_BUCKET: 'runs' })).toThrow(/SWEEP_RUN_BUCKET needs an AWS region/);
+    expect(loadConfig({ SWEEP_RUN_BUCKET: 'runs', AWS_REGION: 'ap-northeast-1' }).sweepRuns).toEqual({
+      bucket: 'runs',
+      region: 'ap-northeast-1',
+    });
     // IAM alone is global and needs none.
     expect(loadConfig({ IAM_SOURCE: 'aws' }).region).toBeNull();
   });

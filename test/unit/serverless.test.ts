@@ -52,6 +52,12 @@ const LIBRARY_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   '@aws-lambda-powertools/parameters/ssm': ['ssm:GetParameters'],
 };
 
+/**
+ * Actions granted for what an operation answers rather than for a call: without s3:ListBucket,
+ * S3 answers GetObject of a missing key with AccessDenied instead of NoSuchKey.
+ */
+const IMPLIED_ACTIONS: Readonly<Record<string, readonly string[]>> = { 's3:GetObject': ['s3:ListBucket'] };
+
 function actionsCalledByLambdaCode(): Set<string> {
   const actions = new Set<string>();
   for (const file of lambdaModuleGraph()) {
@@ -67,6 +73,7 @@ function actionsCalledByLambdaCode(): Set<string> {
         if (!operation || raw.trim().startsWith('type ')) continue;
         const action = `${service}:${operation}`;
         actions.add(ACTION_NAMES[action] ?? action);
+        for (const implied of IMPLIED_ACTIONS[action] ?? []) actions.add(implied);
       }
     }
   }

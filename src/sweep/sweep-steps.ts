@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { LocalDate } from '../domain/dates';
+import type { Mode, SweepReport } from '../domain/report';
+import type { AccountRun, SweepRun } from '../domain/sweep-run';
+import type { SweepRunStore } from '../ports/sweep-runs';
+import { errorMessage } from '../util/errors';
+import type { SweepDeps } from './deps';
+import {
+  announceApply,
+  finishSweep,
+  LOCK_NAME,
+  prepareSweep,
+  refuseDayToCome,
+  SweepLockedError,
+  sweepAccountStep,
+  sweepInputOf,
+} from './run-sweep';
+
+/**
+ * The sweep's steps as Step Functions runs them, each in its own Lambda invocation: the same
+ * phases `runSweep` runs in one process, with what they hand each other kept in a
+ * `SweepRunStore` and only small JSON (the run, account ids, counts) in the execution's state.
+ */
+
+/**
+ * How long the first step's lock lasts: no process lives through the whole run to renew it.
+ * The state machine's timeout (an hour) plus the last step's Lambda timeout (15 minutes) and a
+ * margin; a run that dies blocks the next one for at most this long (`keywarden unlock --force`
+ * frees it sooner). test/unit/state-machine.test.ts holds serverless.yml to it.
+ */
+export const STEP_FUNCTIONS_LEASE_SECONDS = 5_400;
+
+/** The first step's output: the run and the accounts the Map state iterates over. */
+export interface PreparedRun {
+  readonly run: SweepRun;
+  readonly accounts: readonly string[];
+}
+
+/** One Map iteration's output: the account, and the error its step ended with when it failed for good. */
+export interface AccountStepOutcome {
+  readonly account: string;
+  readonly error?: string;
+}
+
+export interface StepDeps extends SweepDeps {
+  readonly runs: SweepRunStore;
+}
+
+/**
+ * Reads the ledger once, lists the accounts, keeps the tables for the later steps and, for an
+ * apply run, takes the lock until the last step releases it.
+ */
+export async function prepareStep(
+  deps: StepDeps,
+  options: { readonly mode: Mode; readonly date?: LocalDate },
+  stop?: AbortSignal,
+): Promise<PreparedRun> {
+  const started = deps.now();
+  refuseDayToCome(deps, options, started);
+  const sweepId = randomUUID();
+  if (options.mode === 'apply') {
+    const lease = STEP_FUNCTIONS_LEASE_SECONDS;
+    if (!(await deps.lock.acquire(LOCK_NAME, sweepId, lease, started, deps.process)))
+      throw new SweepLockedError(await deps.lock.holder(LOCK_NAME), started);
+  }
+  try {
+    const prepared = await prepareSweep(deps, options, sweepId, started, stop);
+    await deps.runs.saveTables(sweepId, prepared.tables);
+    return { run: prepared.run, accounts: prepared.accounts };
+  } catch (error) {
+    // No later step will run to release it.
+    if (options.mode === 'apply') await deps.lock.release(LOCK_NAME, sweepId);
+    throw error;
+  }
+}
+
+/**
+ * One account. Its outcome is stored whether it succeeds or fails; a failure is also thrown,
+ * so Step Functions retries the step (journal claims make a retry safe) before giving up.
+ */
+export async function accountStep(
+  deps: StepDeps,
+  run: SweepRun,
+  account: string,
+  stop?: AbortSignal,
+): Promise<AccountStepOutcome> {
+  try {
+    const input = sweepInputOf(deps, await deps.runs.tables(run.sweepId));
+    const swept = await sweepAccountStep(deps, run, input, account, stop);
+    await deps.runs.saveAccount(run.sweepId, account, { kind: 'swept', swept });
+    return { account };
+  } catch (error) {
+    await deps.runs
+      .saveAccount(run.sweepId, account, { kind: 'failed', account, error: errorMessage(error) })
+      .catch(() => undefined); // the step's own error is the one to report
+    throw error;
+  }
+}
+
+/**
+ * Folds every account's stored outcome, writes the ledger back once, reports, and releases the
+ * lock. `steps`: the Map state's outputs, absent when the Map itself failed (`stopped` says
+ * why); an account with no stored outcome failed with its step's error, or was not reached.
+ */
+export async function finishStep(
+  deps: StepDeps,
+  prepared: PreparedRun,
+  steps: readonly AccountStepOutcome[] | undefined,
+  stopped?: string,
+): Promise<SweepReport> {
+  const { run, accounts } = prepared;
+  try {
+    const input = sweepInputOf(deps, await deps.runs.tables(run.sweepId));
+    const errors = new Map((steps ?? []).map((step) => [step.account, step.error]));
+    const runs = await Promise.all(
+      accounts.map(async (account): Promise<AccountRun> => {
+        const stored = await deps.runs.account(run.sweepId, account);
+        if (stored) return stored;
+        const error = errors.get(account);
+        return error === undefined
+          ? { kind: 'not-reached', account }
+          : { kind: 'failed', account, error: `its step failed: ${error}` };
+      }),
+    );
+    // With one account there is nothing else to do: fail loudly, before anything was written.
+    const [only] = runs;
+    if (runs.length === 1 && only?.kind === 'failed') throw new Error(only.error);
+    const report = await finishSweep(deps, run, input, runs, stopped);
+    if (run.mode === 'apply') await announceApply(deps, report);
+    return report;
+  } finally {
+    if (run.mode === 'apply') await deps.lock.release(LOCK_NAME, run.sweepId);
+  }
+}

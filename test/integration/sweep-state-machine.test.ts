@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IamAccount, IamError, type IamServer, startIamServer } from '@keywarden/iam-simulator';
+import { parse } from 'csv-parse/sync';
+import nock from 'nock';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
+import { ensureTable } from '../../src/adapters/store/ensure-table';
+import { shiftLedgerDates } from '../../src/demo/seed';
+import { addDays, dateInZone, daysBetween, type LocalDate } from '../../src/domain/dates';
+import { createHandlers } from '../../src/lambda';
+import { type FakeS3, startS3Server } from '../fakes/s3-server';
+import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
+import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import {
+  assumedKeyId,
+  type FakeControlPlane,
+  startAccountRouter,
+  startControlPlane,
+} from '../fakes/sts-organizations-server';
+import { lambdaEnv, SWEEP_RUN_BUCKET } from '../support/lambda-env';
+import { runSweepMachine } from '../support/sweep-machine';
+import { EXAMPLES, exampleAccount } from '../support/world';
+
+const SHEET = 'state-machine-ledger';
+const REFERENCE = '2026-11-24' as LocalDate;
+const HOME = '123456789012';
+const HOME_KEY = 'AKIALAMBDALAMBDA0001';
+const [DONE_1, THROTTLED, FAILING, DONE_2] = ['400000000001', '400000000002', '400000000003', '400000000004'];
+const MEMBERS = [DONE_1, THROTTLED, FAILING, DONE_2];
+
+const keyOf = (accountId: string) => `AKIA${accountId}ROW1`;
+
+/** A member account with one user whose one key the ledger names. */
+const memberAccount = (accountId: string) =>
+  IamAccount.fromJSON({
+    accountId,
+    users: [
+      {
+        userName: 'analytics-ro',
+        accessKeys: [{ accessKeyId: keyOf(accountId), createDate: '2026-06-01T00:00:00Z' }],
+      },
+    ],
+  });
+
+/**
+ * The production state machine from serverless.yml, run locally: its task states call the real
+ * Lambda handlers, which reach one IAM simulator per account through STS AssumeRole and IAM's one
+ * endpoint, the ledger in the Sheets fake, the run store in the S3 fake.
+ */
+describe('the sweep state machine across an Organization', () => {
+  let home: IamServer;
+  let homeAccount: IamAccount;
+  const members = new Map<string, IamServer>();
+  let control: FakeControlPlane;
+  let router: Awaited<ReturnType<typeof startAccountRouter>>;
+  let sheets: FakeSheets;
+  let slack: FakeSlack;
+  let dynamo: EmbeddedDynamo;
+  let s3: FakeS3;
+  let env: NodeJS.ProcessEnv;
+  let throttled = 0;
+  const saved = { ...process.env };
+
+  beforeEach(async () => {
+    const today = dateInZone(new Date(), 'Asia/Tokyo');
+    homeAccount = IamAccount.fromJSON(exampleAccount());
+    home = await startIamServer(homeAccount);
+    throttled = 0;
+    for (const id of MEMBERS)
+      members.set(
+        id,
+        await startIamServer(memberAccount(id), {
+          // Throttled past the SDK's own retries the first time: the Map's Retry rides it out.
+          ...(id === THROTTLED
+            ? {
+                fault: (action: string) =>
+                  action === 'GetAccountAuthorizationDetails' && throttled++ < 3 ? 'Throttling' : null,
+              }
+            : {}),
+          ...(id === FAILING
+            ? {
+                beforeAction: () => {
+                  throw new IamError('InvalidInput', `refused in ${FAILING}`);
+                },
+              }
+            : {}),
+        }),
+      );
+    router = await startAccountRouter(
+      new Map([
+        [HOME_KEY, home.url],
+        ...MEMBERS.map((id) => [assumedKeyId(id), members.get(id)?.url ?? ''] as const),
+      ]),
+    );
+    control = await startControlPlane(HOME, [
+      { id: HOME, status: 'ACTIVE' },
+      ...MEMBERS.map((id) => ({ id, status: 'ACTIVE' })),
+    ]);
+
+    // Dates relative to the real today: the handlers use the real clock, as on Lambda.
+    const shift = daysBetween(REFERENCE, today);
+    const ledger = (
+      parse(shiftLedgerDates(readFileSync(join(EXAMPLES, 'ledger.csv'), 'utf8'), shift)) as string[][]
+    ).map((row) => [...row, '']);
+    (ledger[0] as string[])[8] = 'AWSアカウントID';
+    const ended = addDays(today, -2).replaceAll('-', '/');
+    for (const id of MEMBERS)
+      ledger.push([
+        '田中 三郎',
+        '分析',
+        'athena',
+        'analytics-ro',
+        keyOf(id),
+        '2026/06/01',
+        ended,
+        '利用中',
+        id,
+      ]);
+    sheets = await startSheetsServer({ requireAuth: true });
+    sheets.setSheet(SHEET, '台帳', ledger);
+    sheets.setSheet(SHEET, 'users', parse(readFileSync(join(EXAMPLES, 'people.csv'), 'utf8')));
+    slack = await startSlackServer({ token: 'xoxb-lambda' });
+    slack.setUsers([{ id: 'U01YAMADA', email: 'yamada@example.com', name: 'yamada' }]);
+    dynamo = await startEmbeddedDynamo();
+    await ensureTable(dynamo.client, 'keywarden-sfn');
+    s3 = await startS3Server([SWEEP_RUN_BUCKET]);
+    env = lambdaEnv(
+      {
+        spreadsheetId: SHEET,
+        sheetsUrl: sheets.url,
+        iamUrl: router.url,
+        dynamoEndpoint: dynamo.endpoint,
+        table: 'keywarden-sfn',
+        slackApiUrl: slack.apiUrl,
+        signingSecret: 'sfn-signing-secret',
+        adminChannel: 'C0ADMINS',
+        admins: 'U0ADMIN',
+        workerName: 'keywarden-sfn-worker',
+        // Nothing here hands work to the worker: port 2 refuses, no test server is handed it.
+        lambdaUrl: 'http://127.0.0.1:2',
+        s3Url: s3.url,
+      },
+      {
+        FINAL_NOTICE_DAYS: '0',
+        ACCOUNTS: 'organizations',
+        ASSUME_ROLE_NAME: 'KeywardenAccess',
+        STS_ENDPOINT: control.url,
+        ORGANIZATIONS_ENDPOINT: control.url,
+      },
+    );
+    // The SDK's default credential chain reads these from the process, as on Lambda.
+    Object.assign(process.env, env);
+  });
+
+  afterEach(async () => {
+    process.env = { ...saved };
+    nock.cleanAll();
+    await Promise.all([
+      home.close(),
+      ...[...members.values()].map((server) => server.close()),
+      router.close(),
+      control.close(),
+      sheets.close(),
+      slack.close(),
+      dynamo.close(),
+      s3.close(),
+    ]);
+    members.clear();
+  });
+
+  const ledgerStatus = (accountId: string) =>
+    sheets.getSheet(SHEET, '台帳').find((row) => row[4] === keyOf(accountId))?.[7];
+
+  it('sweeps every account in its own step: one failing is reported, one throttled retried, one ledger write', async () => {
+    const handlers = createHandlers(() => env);
+
+    const summary = await runSweepMachine(handlers, { 'detail-type': 'Scheduled Event' });
+
+    // The failing account is the one failure; every other account's work is done.
+    expect(summary).toMatchObject({ mode: 'apply', failed: 1 });
+    expect(homeAccount.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
+    for (const id of [DONE_1, THROTTLED, DONE_2]) expect(members.get(id)?.stats.byAction.DeleteUser).toBe(1);
+    expect(members.get(FAILING)?.stats.byAction.DeleteUser).toBeUndefined();
+    // The throttled account failed its first step past the SDK's retries and was done on the retry.
+    expect(throttled).toBeGreaterThan(3);
+    expect(members.get(THROTTLED)?.stats.faulted).toBe(3);
+    // One read and one write-back, for every account's rows, by the last step.
+    expect(sheets.stats).toMatchObject({ reads: 1, writes: 1 });
+    expect(MEMBERS.map(ledgerStatus)).toEqual(['削除済み', '削除済み', '利用中', '削除済み']);
+    // The admins' summary names the account that could not be swept, and why.
+    const admin = JSON.stringify(slack.messages('C0ADMINS'));
+    expect(admin).toContain(FAILING);
+    expect(admin).toContain(`refused in ${FAILING}`);
+    // Each member account was reached through its own role.
+    for (const id of MEMBERS) expect(control.assumed).toContain(`arn:aws:iam::${id}:role/KeywardenAccess`);
+
+    // The lock was released: the next run is not turned away, and finds nothing left to tear down.
+    await expect(runSweepMachine(handlers, { 'detail-type': 'Scheduled Event' })).resolves.toMatchObject({
+      mode: 'apply',
+      failed: 1,
+    });
+    for (const id of [DONE_1, THROTTLED, DONE_2]) expect(members.get(id)?.stats.byAction.DeleteUser).toBe(1);
+  });
+
+  it('after a Map that failed as a whole, Finish writes back what was done, flags the rest and frees the lock', async () => {
+    const handlers = createHandlers(() => env);
+    const prepared = await handlers.sweepPrepare({ 'detail-type': 'Scheduled Event' });
+    if (!('run' in prepared)) throw new Error(`not prepared: ${JSON.stringify(prepared)}`);
+    // One member account's step ran before the Map failed; no other did.
+    await handlers.sweepAccount({ run: prepared.run, account: DONE_1 });
+
+    const summary = await handlers.sweepFinish({
+      ...prepared,
+      failure: { Error: 'States.Runtime', Cause: 'the Map state failed' },
+    });
+
+    expect(summary).toMatchObject({
+      mode: 'apply',
+      stopped: "the accounts' Map state failed: States.Runtime",
+    });
+    expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBe(1);
+    expect(sheets.stats).toMatchObject({ reads: 1, writes: 1 });
+    expect(MEMBERS.map(ledgerStatus)).toEqual(['削除済み', '利用中', '利用中', '利用中']);
+    // The accounts not reached are named as such to the admins, for the next run to cover.
+    const admin = JSON.stringify(slack.messages('C0ADMINS'));
+    for (const id of [THROTTLED, FAILING, DONE_2]) expect(admin).toContain(id);
+    // The lock is free: a new run is prepared at once.
+    await expect(handlers.sweepPrepare({ 'detail-type': 'Scheduled Event' })).resolves.toHaveProperty('run');
+  });
+
+  it('turns a second run away while the first holds the lock, and starts nothing', async () => {
+    const handlers = createHandlers(() => env);
+    const first = await handlers.sweepPrepare({ 'detail-type': 'Scheduled Event' });
+    expect(first).toHaveProperty('run');
+
+    await expect(runSweepMachine(handlers, { 'detail-type': 'Scheduled Event' })).resolves.toEqual({
+      skipped: 'locked',
+    });
+    expect(sheets.stats).toMatchObject({ reads: 1, writes: 0 });
+  });
+});
