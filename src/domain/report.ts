@@ -1,3 +1,4 @@
+import type { ReportRowProblem } from './credential-report';
 import type { LocalDate } from './dates';
 import type { FindingKind } from './hygiene';
 import { type CellWrite, type ColumnMap, type LedgerRow, malformedRows, type RowProblem } from './ledger';
@@ -32,7 +33,7 @@ export interface HygieneSummary {
   readonly notifiedFindings: number;
   readonly deactivated: readonly string[];
   /** Report rows that could not be read. */
-  readonly problems: readonly string[];
+  readonly problems: readonly ReportRowProblem[];
   /** `keywarden:mute` tags that could not be read (they mute nothing). */
   readonly unreadMuteTags: readonly UnreadMuteTag[];
 }

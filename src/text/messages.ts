@@ -5,6 +5,7 @@ import { type HomeText, homeText } from './home';
 import { type AuditTexts, auditEn, auditJa } from './messages-audit';
 import { type CliTexts, cliEn, cliJa } from './messages-cli';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
+import { type ReasonTexts, reasonsEn, reasonsJa } from './messages-reasons';
 import { type SweepTexts, sweepEn, sweepJa } from './messages-sweep';
 import { escapeText } from './mrkdwn';
 import { enMutes, jaMutes, type MuteMessages } from './mutes';
@@ -109,6 +110,8 @@ export interface Messages {
   readonly sweep: SweepTexts;
   readonly audit: AuditTexts;
   readonly cli: CliTexts;
+  /** Why a row, an action or an account was not acted on, from the facts the domain records. */
+  readonly reasons: ReasonTexts;
   readonly home: HomeText;
   readonly doctor: DoctorText;
   /** Muted hygiene findings (text/mutes.ts). */
@@ -214,6 +217,7 @@ const ja: Messages = {
   couldNotDm: (slackId, code) => `Slack で ${slackId} さんに DM を送れませんでした: ${code}`,
   findings: findingsJa,
   sweep: sweepJa,
+  reasons: reasonsJa,
   audit: auditJa,
   cli: cliJa,
   home: homeText('ja'),
@@ -309,6 +313,7 @@ const en: Messages = {
   couldNotDm: (slackId, code) => `Slack could not DM ${slackId}: ${code}`,
   findings: findingsEn,
   sweep: sweepEn,
+  reasons: reasonsEn,
   audit: auditEn,
   cli: cliEn,
   home: homeText('en'),

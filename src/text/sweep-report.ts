@@ -62,7 +62,7 @@ function hygieneLines(
   return [
     t.hygieneLine({ ...hygiene, generatedAt: reportTime(hygiene.generatedAt, timeZone), kinds }),
     ...hygiene.deactivated.map(t.staleKey),
-    ...hygiene.problems.map(t.reportProblem),
+    ...hygiene.problems.map((problem) => t.reportProblem(m.reasons.reportProblem(problem))),
     ...hygiene.unreadMuteTags.map((tag) => `  ${m.mutes.unreadTag(tag.user, tag.key, tag.problem)}`),
   ];
 }
@@ -151,7 +151,9 @@ export function renderReport(report: SweepReport, m: Messages, layout: ReportLay
   if (problems.length > 0)
     lines.push(
       paint('warn', t.malformedHeading),
-      ...problems.map((problem) => t.malformedLine(problem.rowNumber, problem.problems)),
+      ...problems.map((problem) =>
+        t.malformedLine(problem.rowNumber, problem.problems.map(m.reasons.rowFault)),
+      ),
       '',
     );
 
@@ -242,7 +244,9 @@ export function summarizeSweep(report: SweepReport, m: Messages, timeZone?: stri
       { title: t.sections.attention, lines: attention.map(t.attentionLine) },
       {
         title: t.sections.malformed,
-        lines: problems.map((problem) => t.malformedLine(problem.rowNumber, problem.problems).trimStart()),
+        lines: problems.map((problem) =>
+          t.malformedLine(problem.rowNumber, problem.problems.map(m.reasons.rowFault)).trimStart(),
+        ),
       },
       {
         title: t.sections.accounts,

@@ -288,7 +288,8 @@ describe('faults', () => {
 
       expect(report.results).toEqual([]);
       const listed = new Map<number, string>();
-      for (const problem of report.problems) listed.set(problem.rowNumber, problem.problems.join('; '));
+      for (const problem of report.problems)
+        listed.set(problem.rowNumber, problem.problems.map((fault) => fault.kind).join('; '));
       for (const skip of report.skips) if (skip.attention) listed.set(skip.row.rowNumber, skip.detail);
       // A row still waiting for its key is a request, not an error: counted as pending. A key id
       // without its IAM user names a key that exists: malformed, for a person to match.

@@ -90,6 +90,8 @@ const ERROR_TEXT = {
   /** Lambda's record of the same error, its type first. */
   lambda: 'Error: AccessDenied: User is not authorized to perform: iam:DeleteUser',
   json: `Unexpected token 'o', "not json" is not valid JSON`,
+  /** csv-parse's own words for a credential report line it could not read. */
+  csv: 'Invalid Closing Quote: got "x" at line 1 instead of delimiter, record delimiter, trimable character (if activated) or comment',
   /** Why a sweep stopped, as the signal handler says it. */
   signal: 'SIGINT received',
 } as const;
@@ -108,8 +110,8 @@ const DOMAIN_DETAILS = {
   keyMismatch: 'access key AKIA…1003 is not a key of ml-train (it has AKIA…9999)',
   keptBecause: 'ml-train also holds a key the ledger does not name',
   ownerUnknown: 'name "山田 太郎" is not in the people table; no SlackId tag; no Email tag',
-  malformed: 'endDate: "来月末" is not a date',
-  reportRow: 'line 7 (carol): mfa_active is "yes", expected true or false',
+  /** A credential report cell as IAM wrote it. */
+  reportCell: 'yes',
   notDue: '12 days left',
   slackCode: 'user_disabled',
   /** The executor's account of what it did or why it failed (also the audit log's detail). */
@@ -331,7 +333,16 @@ function report(mode: SweepReport['mode']): SweepReport {
     ledger: 'ledger.csv',
     results: results(mode === 'apply' ? 'done' : 'planned'),
     skips: SKIPS,
-    problems: [{ rowNumber: 9, problems: [DOMAIN_DETAILS.malformed], cells: [] }],
+    problems: [
+      {
+        rowNumber: 9,
+        problems: [
+          { kind: 'not-a-date', field: 'endDate', column: '利用終了日', cell: '来月末' },
+          { kind: 'conflicting-rows', rows: [9, 12], iamUser: 'ml-train', over: 'account' },
+        ],
+        cells: [],
+      },
+    ],
     ledgerCellsWritten: 3,
     durationMs: 1234,
     hygiene: {
@@ -493,7 +504,15 @@ function surfaces(m: Messages): Record<string, string[]> {
     'keywarden audit (table)': [
       renderFindings(FINDINGS, 'table', m, {
         generatedAt: new Date('2026-11-30T00:12:00Z'),
-        problems: [DOMAIN_DETAILS.reportRow],
+        problems: [
+          {
+            line: 7,
+            kind: 'bad-cells',
+            user: 'sato',
+            errors: [{ kind: 'not-boolean', column: 'mfa_active', value: DOMAIN_DETAILS.reportCell }],
+          },
+          { line: 8, kind: 'not-csv', error: ERROR_TEXT.csv },
+        ],
       }),
       renderFindings([], 'table', m),
     ],
@@ -546,13 +565,15 @@ const ALLOWED_PATTERNS: readonly RegExp[] = [
   /aws iam create-login-profile --user-name \S+ --password-reset-required/g, // a command to copy
   /:warning:/g, // emoji code
   /&lt;root_account&gt;|<root_account>/g, // IAM's name for the root user
+  /\b[a-z]+(?:_[a-z0-9]+)+\b/g, // credential report column names (mfa_active)
+  /\btrue か false\b/g, // the values a credential report column takes
 ];
 
 /**
  * Technical terms Japanese IAM documentation itself writes in Latin letters, the product's
  * name, and Slack's. Keep this short: a new word here needs the same justification.
  */
-const ALLOWED_WORDS = new Set(['IAM', 'AWS', 'MFA', 'CSV', 'DM', 'Slack', 'Keywarden']);
+const ALLOWED_WORDS = new Set(['IAM', 'AWS', 'MFA', 'CSV', 'DM', 'ID', 'Slack', 'Keywarden']);
 
 /** The IAM user names of the fixtures. */
 const USER_NAMES = ['etl-batch', 'ml-train', 'ci-deploy', 'sato', 'suzuki', 'tanaka', 'gone', 'nobody'];

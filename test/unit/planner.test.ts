@@ -471,8 +471,8 @@ describe('several rows for one access key', () => {
         expect(result.removals).toEqual([]);
         expect(result.skips).toEqual([]);
         expect(result.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
-          [2, ['rows 2 and 3 name the same key for etl-bot with different statuses']],
-          [3, ['rows 2 and 3 name the same key for etl-bot with different statuses']],
+          [2, [{ kind: 'conflicting-rows', rows: [2, 3], iamUser: 'etl-bot', over: 'status' }]],
+          [3, [{ kind: 'conflicting-rows', rows: [2, 3], iamUser: 'etl-bot', over: 'status' }]],
         ]);
       }
     });
@@ -485,8 +485,8 @@ describe('several rows for one access key', () => {
       expect(result.actions).toEqual([]);
       expect(result.removals).toEqual([]);
       expect(result.problems.map((p) => p.problems)).toEqual([
-        ['rows 2 and 3 name the same key for etl-bot with different AWS account ids'],
-        ['rows 2 and 3 name the same key for etl-bot with different AWS account ids'],
+        [{ kind: 'conflicting-rows', rows: [2, 3], iamUser: 'etl-bot', over: 'account' }],
+        [{ kind: 'conflicting-rows', rows: [2, 3], iamUser: 'etl-bot', over: 'account' }],
       ]);
     });
   });

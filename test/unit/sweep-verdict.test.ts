@@ -87,7 +87,13 @@ describe('the verdict on a sweep', () => {
     const dryRun = report({
       mode: 'dry-run',
       results: [teardown('planned')],
-      problems: [{ rowNumber: 7, problems: ['end date: not a date'], cells: ['x'] }],
+      problems: [
+        {
+          rowNumber: 7,
+          problems: [{ kind: 'not-a-date', field: 'endDate', column: 'endDate', cell: 'x' }],
+          cells: ['x'],
+        },
+      ],
     });
     expect(sweepVerdict(dryRun)).toBe('succeeded');
     expect(failureCount(dryRun)).toBe(0);
