@@ -3,6 +3,7 @@ import type { Finding, FindingKind } from '../domain/hygiene';
 import type { LedgerRow } from '../domain/ledger';
 import type { ExpiredMute, MutedFinding, UnreadMuteTag } from '../domain/mutes';
 import type { StalePending } from '../domain/pending';
+import type { OwnerUnknown } from '../domain/people';
 import type { SweepReport } from '../domain/report';
 
 export interface WeekAheadNotice {
@@ -13,7 +14,7 @@ export interface WeekAheadNotice {
 
 export interface OwnerUnknownNotice {
   readonly row: LedgerRow;
-  readonly reason: string;
+  readonly reason: OwnerUnknown;
   readonly daysLeft: number;
 }
 
@@ -31,7 +32,7 @@ export interface FinalNotice {
   readonly deleteOn: LocalDate;
   readonly to:
     | { readonly kind: 'owner'; readonly slackId: string }
-    | { readonly kind: 'admins'; readonly reason: string };
+    | { readonly kind: 'admins'; readonly reason: OwnerUnknown };
 }
 
 /** Requests submitted `reportDays` or more ago that still have no IAM user or key. */

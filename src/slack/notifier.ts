@@ -104,7 +104,11 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       const notice = { ...caseFromRow(row, null), version: 0 };
       const title = m.finalOwnerUnknownTitle(date);
       await first(() =>
-        this.post(this.deps.adminChannel, title, ownerUnknown(notice, to.reason, row.rowNumber, m, title)),
+        this.post(
+          this.deps.adminChannel,
+          title,
+          ownerUnknown(notice, m.reasons.ownerUnknown(to.reason), row.rowNumber, m, title),
+        ),
       );
       return;
     }
@@ -211,7 +215,11 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     const { messages: m } = this.deps;
     const notice = { ...caseFromRow(row, null), version: 0 };
     await first(() =>
-      this.post(this.deps.adminChannel, m.ownerUnknownTitle, ownerUnknown(notice, reason, row.rowNumber, m)),
+      this.post(
+        this.deps.adminChannel,
+        m.ownerUnknownTitle,
+        ownerUnknown(notice, m.reasons.ownerUnknown(reason), row.rowNumber, m),
+      ),
     );
   }
 

@@ -84,18 +84,19 @@ export async function executeRemovals(
   const results: ActionResult[] = [];
   const skips: Skip[] = [];
   const deactivations = staging ? await deactivationsOf(removals, deps) : new Map();
-  let failure: string | null = null;
+  let failure: KeyListFailure | null = null;
   for (const removal of removals) {
     if (deps.stop?.aborted) break;
     const live: ListedKeys = failure === null ? await listKeys(removal, deps) : { failed: failure };
     if ('failed' in live) {
+      const { userName, error } = live.failed;
       failure = live.failed;
       skips.push(
         ...removal.due.map(
           ({ row }): Skip => ({
             row,
             reason: 'key-check-failed',
-            detail: `not removed: ${failure}; the next sweep tries again`,
+            detail: { kind: 'key-list-failed', userName, error },
             attention: true,
           }),
         ),
@@ -143,13 +144,19 @@ async function deactivationsOf(
   );
 }
 
-type ListedKeys = { readonly keys: LiveAccessKey[] | null } | { readonly failed: string };
+/** Whose keys could not be listed, and IAM's error: every later removal waits for the next sweep too. */
+interface KeyListFailure {
+  readonly userName: string;
+  readonly error: string;
+}
+
+type ListedKeys = { readonly keys: LiveAccessKey[] | null } | { readonly failed: KeyListFailure };
 
 async function listKeys(removal: Removal, deps: ExecutorDeps): Promise<ListedKeys> {
   try {
     return { keys: await deps.iam.listAccessKeys(removal.userName) };
   } catch (error) {
-    return { failed: `listing the keys of ${removal.userName} failed: ${errorMessage(error)}` };
+    return { failed: { userName: removal.userName, error: errorMessage(error) } };
   }
 }
 

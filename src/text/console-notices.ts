@@ -25,8 +25,8 @@ export function weekAheadLine({ row, slackId, daysLeft }: WeekAheadNotice): stri
   );
 }
 
-export function ownerUnknownLine({ row, reason }: OwnerUnknownNotice): string {
-  return `[admins] row ${row.rowNumber}: no Slack user found for ${row.iamUser} ending ${toLedgerText(row.endDate)}: ${reason}`;
+export function ownerUnknownLine({ row, reason }: OwnerUnknownNotice, m: Messages): string {
+  return `[admins] row ${row.rowNumber}: no Slack user found for ${row.iamUser} ending ${toLedgerText(row.endDate)}: ${m.reasons.ownerUnknown(reason)}`;
 }
 
 export function deactivatedLine({ row, deleteOn, consoleRemoved }: DeactivatedNotice): string {
@@ -42,7 +42,7 @@ export function finalNoticeLine({ row, deleteOn, to }: FinalNotice, m: Messages)
   const what = `row ${row.rowNumber}: ${row.name}, IAM user ${row.iamUser}, key ${maskKeyId(row.accessKeyId)}, ended ${toLedgerText(row.endDate)}`;
   return to.kind === 'owner'
     ? `[final notice → ${to.slackId}, copy to admins] ${m.finalNoticeTitle(date)} — ${what}`
-    : `[admins] ${m.finalOwnerUnknownTitle(date)} — ${what}: ${to.reason}`;
+    : `[admins] ${m.finalOwnerUnknownTitle(date)} — ${what}: ${m.reasons.ownerUnknown(to.reason)}`;
 }
 
 export function findingsText({ slackId, findings }: FindingsNotice): string {

@@ -1,5 +1,9 @@
 import type { ReportCellError, ReportRowProblem } from '../domain/credential-report';
+import { toLedgerText } from '../domain/dates';
 import type { CsvLineFault, LedgerField, RowFault } from '../domain/ledger';
+import type { OwnerClue, OwnerUnknown } from '../domain/people';
+import type { KeptKey, RivalRow, SkipDetail } from '../domain/skip-detail';
+import { statusLabel } from '../domain/status';
 
 /**
  * Why the sweep did not act, or what it found wrong, worded from the facts the domain and the
@@ -12,6 +16,19 @@ export interface ReasonTexts {
   readonly rowFault: (fault: RowFault) => string;
   /** A credential report row left out of the audit, its line first. */
   readonly reportProblem: (problem: ReportRowProblem) => string;
+  /** Why the sweep left a row alone. */
+  readonly skip: (detail: SkipDetail) => string;
+  /** Why nobody could be found to DM: everything the lookup tried. */
+  readonly ownerUnknown: (reason: OwnerUnknown) => string;
+  /** Why only a row's key goes, not its user: the user's other live keys. */
+  readonly keptBecause: (userName: string, keys: readonly KeptKey[]) => string;
+  /** Why a Delete button did nothing, or found it done. */
+  readonly deleteNow: {
+    readonly noRow: string;
+    readonly notOurs: string;
+    readonly nothing: string;
+    readonly alreadyRecorded: string;
+  };
 }
 
 const FIELDS_JA: Readonly<Record<LedgerField, string>> = {
@@ -159,12 +176,232 @@ function reportProblemEn(problem: ReportRowProblem): string {
   }
 }
 
+const date = toLedgerText;
+const rivalsJa = (others: readonly RivalRow[]) =>
+  others.map((other) => `${other.rowNumber}行目（${other.iamUser}）`).join('、');
+const NOTICES_JA = {
+  'week-ahead': '事前通知',
+  'owner-unknown': '所有者不明の通知',
+  final: '最終通知',
+} as const;
+
+function skipJa(detail: SkipDetail): string {
+  switch (detail.kind) {
+    case 'other-account':
+      return `この行は AWS アカウント ${detail.rowAccount} のもので、このスイープの対象は ${detail.sweepAccount} です`;
+    case 'already-deleted':
+      return '削除済み';
+    case 'error-status':
+      return '台帳でエラーになっています。直してから状態を戻してください';
+    case 'extended':
+      return detail.pastEndDate === null
+        ? '延長済み'
+        : `延長済みですが、利用終了日 ${date(detail.pastEndDate)} を過ぎています。新しい利用終了日を記入してください`;
+    case 'extension-pending':
+      return '延長申請の承認待ち';
+    case 'days-left':
+      return `残り${detail.days}日`;
+    case 'user-missing':
+      return `IAM ユーザー ${detail.iamUser} はアカウント ${detail.account} にありません`;
+    case 'user-removed-during-sweep':
+      return `IAM ユーザー ${detail.iamUser} はスイープ中に他の誰かが削除しました`;
+    case 'protected':
+      return `IAM ユーザー ${detail.iamUser} は保護対象です`;
+    case 'deletion-scheduled':
+      return `最終通知済み。行が変わらなければ ${date(detail.deleteOn)} に削除します`;
+    case 'notified':
+      return detail.notice === 'week-ahead'
+        ? `利用終了日 ${date(detail.endDate)} の通知済み`
+        : '所有者不明を管理者に通知済み';
+    case 'notice-unsure':
+      return detail.notice === 'owner-unknown'
+        ? '所有者不明の通知の途中でスイープが止まりました（または Slack が途中で失敗しました）。管理者に届いていないかもしれません'
+        : `${NOTICES_JA[detail.notice]}の送信中にスイープが止まりました（または Slack が途中で失敗しました）。所有者に届いていないかもしれません` +
+            (detail.notice === 'final'
+              ? '。キーは残します（台帳の利用終了日を直すと新しい通知が始まります）'
+              : '');
+    case 'duplicate':
+      return `${detail.of}行目とキー・IAM ユーザー・利用終了日が同じです。一件として一度だけ対応します`;
+    case 'superseded':
+      return `利用終了日がより後の${detail.by}行目に置き換えられています`;
+    case 'key-not-held':
+      return `アクセスキー ${detail.key} は ${detail.iamUser} のキーではありません（保有キー: ${detail.held.length > 0 ? detail.held.join('、') : 'なし'}）`;
+    case 'key-contested':
+      return detail.holder === null
+        ? `アクセスキー ${detail.key} は ${rivalsJa(detail.others)} にも記載されていて、どのユーザーも保有していません`
+        : `アクセスキー ${detail.key} は ${detail.iamUser} ではなく ${detail.holder} のものです（${rivalsJa(detail.others)} にも記載）`;
+    case 'key-holder-unknown':
+      return `アクセスキー ${detail.key} は ${rivalsJa(detail.others)} にも記載されていて、IAM からどのユーザーが保有しているか分かりませんでした${detail.listFailed === null ? '' : `（${detail.listFailed.userName} のキー一覧の取得に失敗: ${detail.listFailed.error}）`}。このキーの行はどれも対応しません`;
+    case 'key-list-failed':
+      return `削除していません。${detail.userName} のキー一覧の取得に失敗しました: ${detail.error}。次回のスイープで再試行します`;
+    case 'deactivated':
+      return `キーを ${date(detail.since)} に無効化済み。管理者が再有効化しなければ ${date(detail.deleteOn)} に削除します`;
+    case 'account-failed':
+      return `AWS アカウント ${detail.account} をスイープできませんでした: ${detail.error}`;
+    case 'account-not-reached':
+      return `AWS アカウント ${detail.account} の前でスイープが止まりました。次回のスイープで対応します`;
+    case 'account-not-covered':
+      return `この行は AWS アカウント ${detail.account} のもので、このスイープの対象外です`;
+  }
+}
+
+const rivalsEn = (others: readonly RivalRow[]) =>
+  others.map((other) => `row ${other.rowNumber} (${other.iamUser})`).join(', ');
+
+function skipEn(detail: SkipDetail): string {
+  switch (detail.kind) {
+    case 'other-account':
+      return `row is for AWS account ${detail.rowAccount}, this sweep covers ${detail.sweepAccount}`;
+    case 'already-deleted':
+      return 'already deleted';
+    case 'error-status':
+      return 'marked as error in the ledger; fix and reset the status';
+    case 'extended':
+      return detail.pastEndDate === null
+        ? 'extended'
+        : `extended, but the end date ${detail.pastEndDate} has passed: set the new end date`;
+    case 'extension-pending':
+      return 'extension awaiting approval';
+    case 'days-left':
+      return `${detail.days} days left`;
+    case 'user-missing':
+      return `IAM user ${detail.iamUser} does not exist in account ${detail.account}`;
+    case 'user-removed-during-sweep':
+      return `IAM user ${detail.iamUser} was removed by someone else during the sweep`;
+    case 'protected':
+      return `IAM user ${detail.iamUser} is protected`;
+    case 'deletion-scheduled':
+      return `final notice sent; deletion on ${detail.deleteOn} unless the row changes`;
+    case 'notified':
+      return detail.notice === 'week-ahead'
+        ? `notified for end date ${detail.endDate}`
+        : 'admins were told the owner is unknown';
+    case 'notice-unsure':
+      switch (detail.notice) {
+        case 'week-ahead':
+          return 'a sweep stopped while sending this notice (or Slack failed after part of it went out): the owner may not have it';
+        case 'owner-unknown':
+          return 'a sweep stopped while telling the admins that nobody owns this key: they may not have been told';
+        case 'final':
+          return (
+            'a sweep stopped while sending the final notice (or Slack failed after part of it went out): the owner ' +
+            'may not have it, so the key is kept (a corrected end date in the ledger starts a new notice)'
+          );
+      }
+      break;
+    case 'duplicate':
+      return `same key, IAM user and end date as row ${detail.of}: one entry, acted on once`;
+    case 'superseded':
+      return `superseded by row ${detail.by}, which has a later end date`;
+    case 'key-not-held':
+      return `access key ${detail.key} is not a key of ${detail.iamUser} (it has ${detail.held.join(', ') || 'no keys'})`;
+    case 'key-contested':
+      return detail.holder === null
+        ? `access key ${detail.key} is also on ${rivalsEn(detail.others)}, and none of these users holds it`
+        : `access key ${detail.key} belongs to ${detail.holder}, not ${detail.iamUser} (also on ${rivalsEn(detail.others)})`;
+    case 'key-holder-unknown':
+      return `access key ${detail.key} is also on ${rivalsEn(detail.others)}, and IAM could not tell which user holds it${
+        detail.listFailed === null
+          ? ''
+          : `: listing the keys of ${detail.listFailed.userName} failed: ${detail.listFailed.error}`
+      }; no row of it acts`;
+    case 'key-list-failed':
+      return `not removed: listing the keys of ${detail.userName} failed: ${detail.error}; the next sweep tries again`;
+    case 'deactivated':
+      return `keys deactivated on ${detail.since}; deleted on ${detail.deleteOn} unless an admin reactivates them`;
+    case 'account-failed':
+      return `AWS account ${detail.account} could not be swept: ${detail.error}`;
+    case 'account-not-reached':
+      return `the sweep stopped early, before AWS account ${detail.account}; the next sweep covers it`;
+    case 'account-not-covered':
+      return `row is for AWS account ${detail.account}, which this sweep does not cover`;
+  }
+}
+
+function ownerClueJa(clue: OwnerClue): string {
+  switch (clue.kind) {
+    case 'name':
+      return clue.matches === 0
+        ? `氏名「${clue.name}」は人員表にありません`
+        : `氏名「${clue.name}」に${clue.matches}人が該当します`;
+    case 'ledger-email':
+      return clue.noSlackUser
+        ? `台帳のメールアドレス ${clue.address} の Slack ユーザーはいません`
+        : `台帳のメールアドレス ${clue.address} は照会していません`;
+    case 'slack-id-tag':
+      return `SlackId タグの「${clue.value}」は Slack のユーザー ID ではありません`;
+    case 'no-slack-id-tag':
+      return 'SlackId タグなし';
+    case 'no-email-tag':
+      return 'Email タグなし';
+    case 'email-tag':
+      return clue.noSlackUser
+        ? `メールアドレス ${clue.address} の Slack ユーザーはいません`
+        : `メールアドレス ${clue.address} は照会していません`;
+  }
+}
+
+function ownerClueEn(clue: OwnerClue): string {
+  switch (clue.kind) {
+    case 'name':
+      return clue.matches === 0
+        ? `name "${clue.name}" is not in the people table`
+        : `name "${clue.name}" matches ${clue.matches} people`;
+    case 'ledger-email':
+      return clue.noSlackUser
+        ? `no Slack user has the ledger email ${clue.address}`
+        : `the ledger email ${clue.address} was not looked up`;
+    case 'slack-id-tag':
+      return `tag SlackId="${clue.value}" is not a Slack user id`;
+    case 'no-slack-id-tag':
+      return 'no SlackId tag';
+    case 'no-email-tag':
+      return 'no Email tag';
+    case 'email-tag':
+      return clue.noSlackUser
+        ? `no Slack user has email ${clue.address}`
+        : `email ${clue.address} was not looked up`;
+  }
+}
+
 export const reasonsJa: ReasonTexts = {
   rowFault: rowFaultJa,
   reportProblem: reportProblemJa,
+  skip: skipJa,
+  ownerUnknown: (reason) => reason.tried.map(ownerClueJa).join('、'),
+  deleteNow: {
+    noRow: '台帳にこのキーの有効な行がありません（編集・重複・不正な行）',
+    notOurs: '台帳では削除済みですが、Keywarden が削除したものではありません',
+    nothing: 'この行で削除するものはありません',
+    alreadyRecorded: '台帳にはすでに削除が記録されています',
+  },
+  keptBecause: (userName, keys) =>
+    `${userName} は他のキーも保有しています: ${keys
+      .map(({ key, row }) =>
+        row === null
+          ? `${key}（台帳になし）`
+          : `${key}（${row.rowNumber}行目、${date(row.endDate)} まで${statusLabel(row.status, 'ja')}）`,
+      )
+      .join('、')}`,
 };
 
 export const reasonsEn: ReasonTexts = {
   rowFault: rowFaultEn,
   reportProblem: reportProblemEn,
+  skip: skipEn,
+  ownerUnknown: (reason) => reason.tried.map(ownerClueEn).join('; '),
+  deleteNow: {
+    noRow: 'the ledger has no valid row for this key (edited, duplicated or malformed)',
+    notOurs: 'the ledger says deleted, but Keywarden did not delete it',
+    nothing: 'nothing to delete for this row',
+    alreadyRecorded: 'the ledger already records the deletion',
+  },
+  keptBecause: (userName, keys) =>
+    `${userName} also holds ${keys
+      .map(({ key, row }) =>
+        row === null
+          ? `${key} (not in the ledger)`
+          : `${key} (row ${row.rowNumber}, ${row.status} until ${row.endDate})`,
+      )
+      .join(', ')}`,
 };

@@ -141,7 +141,11 @@ export function renderReport(report: SweepReport, m: Messages, layout: ReportLay
       ...table(
         [
           t.attentionColumns,
-          ...attention.map((skip) => [String(skip.row.rowNumber), t.skipReason[skip.reason], skip.detail]),
+          ...attention.map((skip) => [
+            String(skip.row.rowNumber),
+            t.skipReason[skip.reason],
+            m.reasons.skip(skip.detail),
+          ]),
         ],
         [2],
       ),

@@ -47,7 +47,9 @@ describe('Slack pacing under jitter', () => {
     });
     const asked = rows();
     await Promise.allSettled(
-      asked.map((row) => notifier.ownerUnknown({ row, reason: 'no Slack user', daysLeft: 7 })),
+      asked.map((row) =>
+        notifier.ownerUnknown({ row, reason: { tried: [{ kind: 'no-slack-id-tag' }] }, daysLeft: 7 }),
+      ),
     );
     return asked.map((row) => row.rowNumber);
   }

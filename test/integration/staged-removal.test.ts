@@ -66,7 +66,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
           const waiting = await world.sweep('apply', { ...staged, now: on(day) });
           expect(waiting.skips.find((s) => s.row.rowNumber === ETL_ROW)).toMatchObject({
             reason: 'deactivated',
-            detail: expect.stringContaining('deleted on 2026-12-02'),
+            detail: expect.objectContaining({ kind: 'deactivated', deleteOn: '2026-12-02' }),
           });
         }
         expect(world.notifier.deactivatedNotices.filter((n) => n.row.rowNumber === ETL_ROW)).toHaveLength(1);

@@ -2,6 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import type { LocalDate } from '../../src/domain/dates';
 import { FINDING_KINDS, type Finding, summarise } from '../../src/domain/hygiene';
 import type { LedgerRow } from '../../src/domain/ledger';
+import type { OwnerUnknown } from '../../src/domain/people';
 import type { Action, Skip } from '../../src/domain/planner';
 import type { ActionResult, SweepReport } from '../../src/domain/report';
 import type { UserHoldings } from '../../src/domain/teardown';
@@ -106,13 +107,8 @@ const TYPED = ['soon', 'frobnicate'] as const;
  * English fails the test.
  */
 const DOMAIN_DETAILS = {
-  errorStatus: 'marked as error in the ledger; fix and reset the status',
-  keyMismatch: 'access key AKIA…1003 is not a key of ml-train (it has AKIA…9999)',
-  keptBecause: 'ml-train also holds a key the ledger does not name',
-  ownerUnknown: 'name "山田 太郎" is not in the people table; no SlackId tag; no Email tag',
   /** A credential report cell as IAM wrote it. */
   reportCell: 'yes',
-  notDue: '12 days left',
   slackCode: 'user_disabled',
   /** The executor's account of what it did or why it failed (also the audit log's detail). */
   executed: 'IAM work was already done; recording it in the ledger',
@@ -142,6 +138,16 @@ function row(rowNumber: number, iamUser: string, endDate: string): LedgerRow {
     accountId: null,
   };
 }
+
+/** Everything an owner lookup tries, each failing. */
+const OWNER_UNKNOWN: OwnerUnknown = {
+  tried: [
+    { kind: 'name', name: '山田 太郎', matches: 0 },
+    { kind: 'ledger-email', address: 'yamada@example.co.jp', noSlackUser: true },
+    { kind: 'no-slack-id-tag' },
+    { kind: 'email-tag', address: 'taro.yamada@example.co.jp', noSlackUser: false },
+  ],
+};
 
 const ETL = row(2, 'etl-batch', '2026-12-04');
 const ML = row(3, 'ml-train', '2026-11-29');
@@ -258,7 +264,7 @@ const FINDINGS: readonly Finding[] = [
 
 const ACTIONS: readonly Action[] = [
   { kind: 'notify-week-ahead', key: 'a1', row: ETL, slackId: 'U01YAMADA', daysLeft: 4 },
-  { kind: 'notify-owner-unknown', key: 'a2', row: ML, reason: DOMAIN_DETAILS.ownerUnknown, daysLeft: 0 },
+  { kind: 'notify-owner-unknown', key: 'a2', row: ML, reason: OWNER_UNKNOWN, daysLeft: 0 },
   {
     kind: 'notify-final',
     key: 'a3',
@@ -271,7 +277,7 @@ const ACTIONS: readonly Action[] = [
     key: 'a4',
     row: CI,
     deleteOn: date('2026-12-03'),
-    to: { kind: 'admins', reason: DOMAIN_DETAILS.ownerUnknown },
+    to: { kind: 'admins', reason: OWNER_UNKNOWN },
   },
   {
     kind: 'teardown-user',
@@ -285,7 +291,10 @@ const ACTIONS: readonly Action[] = [
     key: 'a6',
     row: ML,
     accessKey: liveKey,
-    keptBecause: DOMAIN_DETAILS.keptBecause,
+    keptBecause: [
+      { key: 'AKIA…9999', row: null },
+      { key: 'AKIA…1003', row: { rowNumber: 3, status: 'extended', endDate: date('2027-01-31') } },
+    ],
   },
   { kind: 'finish-teardown', key: 'a7', row: CI },
   {
@@ -308,9 +317,20 @@ const ACTIONS: readonly Action[] = [
 ];
 
 const SKIPS: readonly Skip[] = [
-  { row: ETL, reason: 'error-status', detail: DOMAIN_DETAILS.errorStatus, attention: true },
-  { row: ML, reason: 'key-mismatch', detail: DOMAIN_DETAILS.keyMismatch, attention: true },
-  { row: CI, reason: 'not-due', detail: DOMAIN_DETAILS.notDue, attention: false },
+  { row: ETL, reason: 'error-status', detail: { kind: 'error-status' }, attention: true },
+  {
+    row: ML,
+    reason: 'key-mismatch',
+    detail: { kind: 'key-not-held', key: 'AKIA…1003', iamUser: 'ml-train', held: ['AKIA…9999'] },
+    attention: true,
+  },
+  { row: CI, reason: 'not-due', detail: { kind: 'days-left', days: 12 }, attention: false },
+  {
+    row: CI,
+    reason: 'other-account',
+    detail: { kind: 'account-failed', account: '210987654321', error: ERROR_TEXT.assumeRole },
+    attention: true,
+  },
 ];
 
 const results = (outcome: ActionResult['outcome']): ActionResult[] =>
@@ -564,6 +584,8 @@ const ALLOWED_PATTERNS: readonly RegExp[] = [
   /[\w.~-]*(?:\/[\w.~-]*)+/g, // file system paths, examples/ included
   /aws iam create-login-profile --user-name \S+ --password-reset-required/g, // a command to copy
   /:warning:/g, // emoji code
+  /\b(SlackId|Email) タグ/g, // the IAM tags an owner is looked up by
+  /[\w.+-]+@[\w.-]+/g, // email addresses
   /&lt;root_account&gt;|<root_account>/g, // IAM's name for the root user
   /\b[a-z]+(?:_[a-z0-9]+)+\b/g, // credential report column names (mfa_active)
   /\btrue か false\b/g, // the values a credential report column takes

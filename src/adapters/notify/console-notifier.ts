@@ -39,7 +39,7 @@ export class ConsoleNotifier implements Notifier {
   }
 
   async ownerUnknown(notice: OwnerUnknownNotice): Promise<void> {
-    this.write(ownerUnknownLine(notice));
+    this.write(ownerUnknownLine(notice, this.m));
   }
 
   async deactivated(notice: DeactivatedNotice): Promise<string[]> {
