@@ -1,3 +1,4 @@
+import type { ActionDetail } from './action-detail';
 import type { ReportRowProblem } from './credential-report';
 import type { LocalDate } from './dates';
 import type { FindingKind } from './hygiene';
@@ -14,8 +15,8 @@ export type ActionOutcome = 'planned' | 'done' | 'failed';
 export interface ActionResult {
   readonly action: Action;
   readonly outcome: ActionOutcome;
-  /** What happened, in words an admin can act on. */
-  readonly detail: string;
+  /** What happened, as facts the catalogue words (`Messages.reasons.action`). */
+  readonly detail: ActionDetail;
 }
 
 export interface HygieneSummary {

@@ -1,3 +1,4 @@
+import type { NoticeMiss } from '../domain/action-detail';
 import type { LocalDate } from '../domain/dates';
 import type { Finding, FindingKind } from '../domain/hygiene';
 import type { LedgerRow } from '../domain/ledger';
@@ -82,7 +83,7 @@ export interface Notifier {
    * Tells the admins a row's keys were deactivated and when it will be deleted; rejects only
    * when they could not be told. Resolves with what else (the owner, older messages) was missed.
    */
-  deactivated(notice: DeactivatedNotice): Promise<readonly string[]>;
+  deactivated(notice: DeactivatedNotice): Promise<readonly NoticeMiss[]>;
   /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. */
   finalNotice(notice: FinalNotice): Promise<void>;
   /** One DM to an owner listing all of their new hygiene findings (one per owner per sweep). */

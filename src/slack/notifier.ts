@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { NoticeMiss } from '../domain/action-detail';
 import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
@@ -173,7 +174,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
    * must go out: the redraw and the owner's DM are news, and an owner who has left (the usual
    * case by now) or a deleted message must not fail a deactivation IAM already made.
    */
-  async deactivated({ row, on, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<string[]> {
+  async deactivated({ row, on, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<NoticeMiss[]> {
     const { cases, messages: m } = this.deps;
     const draft = caseFromRow(row, null);
     await cases.create(draft);
@@ -192,9 +193,9 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       adminMessages: [...c.adminMessages, posted],
     }));
     if (!moved) return [];
-    const missed: string[] = [];
+    const missed: NoticeMiss[] = [];
     const stale = await redrawMessages(this.deps.web, caseMessages(moved, m, on), posted);
-    if (stale > 0) missed.push(`${stale} earlier message(s) of the row not updated`);
+    if (stale > 0) missed.push({ kind: 'messages-not-updated', count: stale });
     if (moved.ownerSlackId) {
       const owner = moved.ownerSlackId;
       await this.paced(owner, () =>
@@ -203,8 +204,8 @@ export class SlackNotifier implements Notifier, SlackDirectory {
         const code = slackError(error);
         missed.push(
           code && UNREACHABLE.has(code)
-            ? `owner ${owner} cannot be DMed: ${code}`
-            : `the owner's DM failed: ${code ?? errorMessage(error)}`,
+            ? { kind: 'owner-unreachable', owner, code }
+            : { kind: 'owner-dm-failed', error: code ?? errorMessage(error) },
         );
       });
     }

@@ -85,7 +85,9 @@ export async function deleteRowNow(
     [action],
     executorDeps(account, { mode: 'apply', sweepId: randomUUID(), actor }),
   );
-  if (result?.outcome !== 'done') return { kind: 'failed', detail: result?.detail ?? 'not executed' };
+  // The executor runs an action unless the sweep is stopping, which a click never asks for.
+  if (result?.outcome !== 'done')
+    return { kind: 'failed', detail: result ? told.action(result.detail) : told.deleteNow.nothing };
   const writes = ledgerWrites(
     withCopies(deletedRows([result]), sources.ledger.duplicates),
     sources.ledger.columns,
@@ -96,5 +98,5 @@ export async function deleteRowNow(
   } catch (error) {
     return { kind: 'unrecorded', detail: errorMessage(error) };
   }
-  return { kind: 'done', detail: result.detail };
+  return { kind: 'done', detail: told.action(result.detail) };
 }

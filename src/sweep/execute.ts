@@ -1,4 +1,5 @@
 import { HOME_ACCOUNT } from '../domain/accounts';
+import type { ActionDetail, Deactivated, NoticeMiss, PolicyCleanup, Refusal } from '../domain/action-detail';
 import type { LocalDate } from '../domain/dates';
 import { isCustomerManagedPolicy, type LiveAccessKey, maskKeyId } from '../domain/iam';
 import { deactivationKey, journalAction } from '../domain/journal-keys';
@@ -22,6 +23,7 @@ import {
 import type { IamGateway } from '../ports/iam';
 import { type DeactivatedNotice, NoticeNotSent, type Notifier } from '../ports/notifier';
 import type { AuditLog, Journal, JournalBegin } from '../ports/state';
+import { reasonsEn } from '../text/messages-reasons';
 import { errorMessage } from '../util/errors';
 import { once, type Ran } from './once';
 
@@ -43,7 +45,18 @@ export interface ExecutorDeps {
 }
 
 /** Raised inside an action when live IAM state no longer matches the plan. */
-class Refusal extends Error {}
+class Refused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.kind);
+  }
+}
+
+/** Raised when a deactivation IAM made could not be announced to the admins. */
+class Unannounced extends Error {
+  constructor(readonly done: Deactivated) {
+    super(done.kind);
+  }
+}
 
 /**
  * Runs a plan. In dry-run mode nothing is sent, changed or journaled. In apply mode every
@@ -57,7 +70,7 @@ export async function execute(actions: readonly Action[], deps: ExecutorDeps): P
   for (const action of ordered) {
     if (deps.stop?.aborted) break;
     if (deps.mode === 'dry-run') {
-      results.push({ action, outcome: 'planned', detail: 'dry run' });
+      results.push({ action, outcome: 'planned', detail: { kind: 'dry-run' } });
       continue;
     }
     results.push(await executeOne(action, deps));
@@ -173,30 +186,38 @@ async function executeOne(action: Action, deps: ExecutorDeps): Promise<ActionRes
       : `row ${action.row.rowNumber}`;
   try {
     const detail = await perform(action, deps);
+    // The audit log is a machine record: its detail is English whatever LANGUAGE is.
     await deps.audit.record({
       at: deps.now().toISOString(),
       actor,
       action: action.kind,
       target,
       outcome: 'done',
-      detail,
+      detail: reasonsEn.action(detail),
     });
     return { action, outcome: 'done', detail };
   } catch (error) {
-    const detail = error instanceof Refusal ? `refused: ${error.message}` : `failed: ${errorMessage(error)}`;
+    const detail: ActionDetail =
+      error instanceof Refused
+        ? { kind: 'refused', refusal: error.refusal }
+        : error instanceof Unannounced
+          ? { kind: 'deactivated-unannounced', done: error.done }
+          : error instanceof NotSent
+            ? { kind: 'not-sent', error: error.reason, marked: error.marked }
+            : { kind: 'failed', error: errorMessage(error) };
     await deps.audit.record({
       at: deps.now().toISOString(),
       actor,
       action: action.kind,
       target,
       outcome: 'failed',
-      detail,
+      detail: reasonsEn.action(detail),
     });
     return { action, outcome: 'failed', detail };
   }
 }
 
-async function perform(action: Action, deps: ExecutorDeps): Promise<string> {
+async function perform(action: Action, deps: ExecutorDeps): Promise<ActionDetail> {
   switch (action.kind) {
     case 'notify-week-ahead':
       return notifyOnce(action.key, action.row, deps, () => deps.notifier.weekAhead(action));
@@ -214,7 +235,7 @@ async function perform(action: Action, deps: ExecutorDeps): Promise<string> {
     case 'finish-teardown':
       return finishTeardown(action.key, deps);
     case 'record-deleted':
-      return 'IAM work was already done; recording it in the ledger';
+      return { kind: 'recorded-deleted' };
     case 'deactivate-user':
       return deactivateUser(action, deps);
     case 'deactivate-key':
@@ -230,7 +251,7 @@ async function perform(action: Action, deps: ExecutorDeps): Promise<string> {
 async function deactivateUser(
   action: Extract<Action, { kind: 'deactivate-user' }>,
   deps: ExecutorDeps,
-): Promise<string> {
+): Promise<ActionDetail> {
   const holdings = await liveHoldings(action.userName, action.rows, 'deactivated', deps);
   const steps = userDeactivationSteps(holdings);
   const detail: DeactivationDetail = {
@@ -242,7 +263,13 @@ async function deactivateUser(
     for (const step of steps) await runStep(step, action.userName, deps);
   });
   return announceDeactivation(
-    `deactivated ${action.userName} in ${steps.length} steps; deleted on ${action.deleteOn} unless reactivated`,
+    {
+      kind: 'deactivated-user',
+      userName: action.userName,
+      steps: steps.length,
+      deleteOn: action.deleteOn,
+      missed: [],
+    },
     action.rows,
     { on: action.on, deleteOn: action.deleteOn, consoleRemoved: recorded.consoleRemoved },
     deps,
@@ -252,7 +279,7 @@ async function deactivateUser(
 async function deactivateKey(
   action: Extract<Action, { kind: 'deactivate-key' }>,
   deps: ExecutorDeps,
-): Promise<string> {
+): Promise<ActionDetail> {
   const { row, accessKey } = action;
   const active = accessKey.status === 'Active';
   const detail: DeactivationDetail = {
@@ -269,7 +296,7 @@ async function deactivateKey(
       );
   });
   return announceDeactivation(
-    `deactivated ${maskKeyId(row.accessKeyId)}; deleted on ${action.deleteOn} unless reactivated`,
+    { kind: 'deactivated-key', key: maskKeyId(row.accessKeyId), deleteOn: action.deleteOn, missed: [] },
     [row],
     { on: action.on, deleteOn: action.deleteOn, consoleRemoved: false },
     deps,
@@ -282,23 +309,23 @@ async function deactivateKey(
  * (the owner's DM, older messages) is only noted in its detail.
  */
 async function announceDeactivation(
-  done: string,
+  done: Deactivated,
   rows: readonly LedgerRow[],
   notice: Omit<DeactivatedNotice, 'row'>,
   deps: ExecutorDeps,
-): Promise<string> {
-  const notes: string[] = [];
+): Promise<ActionDetail> {
+  const missed: NoticeMiss[] = [];
   let failed = false;
   for (const row of rows) {
     try {
-      notes.push(...(await deps.notifier.deactivated({ row, ...notice })));
+      missed.push(...(await deps.notifier.deactivated({ row, ...notice })));
     } catch (error) {
-      notes.push(`the admins' notice for row ${row.rowNumber} failed: ${errorMessage(error)}`);
+      missed.push({ kind: 'admins-notice-failed', rowNumber: row.rowNumber, error: errorMessage(error) });
       failed = true;
     }
   }
-  const detail = [done, ...notes].join('; ');
-  if (failed) throw new Error(detail);
+  const detail = { ...done, missed };
+  if (failed) throw new Unannounced(detail);
   return detail;
 }
 
@@ -364,7 +391,7 @@ async function notifyOnce(
   deps: ExecutorDeps,
   send: () => Promise<void>,
   detail?: unknown,
-): Promise<string> {
+): Promise<ActionDetail> {
   const claim = {
     key,
     action: journalAction(key),
@@ -378,7 +405,7 @@ async function notifyOnce(
     [claim],
     async () => {
       await send();
-      return { value: 'sent' };
+      return { value: { kind: 'sent' } as const };
     },
     // Part of a notice may have gone out: only one that reached nobody is sent again.
     {
@@ -391,14 +418,20 @@ async function notifyOnce(
       return sent.value;
     case 'already-done': {
       const [existing] = sent.earlier;
-      return `already claimed by sweep ${existing.sweepId} (${existing.state})`;
+      return { kind: 'already-claimed', sweepId: existing.sweepId, state: existing.state };
     }
     case 'failed':
-      throw new Error(
-        sent.marked
-          ? `not sent: ${sent.error.message}; the next sweep sends it again`
-          : `not sent: ${sent.error.message}; recording that failed too, so the next sweep flags it as possibly sent`,
-      );
+      throw new NotSent(sent.error.message, sent.marked);
+  }
+}
+
+/** A notice that reached nobody; `marked` when the journal could record that. */
+class NotSent extends Error {
+  constructor(
+    readonly reason: string,
+    readonly marked: boolean,
+  ) {
+    super(reason);
   }
 }
 
@@ -414,13 +447,15 @@ async function liveHoldings(
   deps: ExecutorDeps,
 ): Promise<UserHoldings> {
   const holdings = await deps.iam.holdings(userName);
-  if (holdings === null) throw new Refusal(`${userName} no longer exists; nothing was ${outcome}`);
+  if (holdings === null) throw new Refused({ kind: 'user-gone', userName, outcome });
   const expected = new Set(rows.map((row) => row.accessKeyId));
   const unexpected = holdings.accessKeys.filter((key) => !expected.has(key.accessKeyId));
   if (unexpected.length > 0)
-    throw new Refusal(
-      `${userName} now holds ${unexpected.map((k) => maskKeyId(k.accessKeyId)).join(', ')}, which the ledger does not list`,
-    );
+    throw new Refused({
+      kind: 'unexpected-keys',
+      userName,
+      keys: unexpected.map((key) => maskKeyId(key.accessKeyId)),
+    });
   return holdings;
 }
 
@@ -431,7 +466,7 @@ interface TeardownDetail {
 async function teardownUser(
   action: Extract<Action, { kind: 'teardown-user' }>,
   deps: ExecutorDeps,
-): Promise<string> {
+): Promise<ActionDetail> {
   const holdings = await liveHoldings(action.userName, action.rows, 'deleted', deps);
 
   const detail: TeardownDetail = { holdings };
@@ -457,7 +492,9 @@ async function teardownUser(
         [...new Set([...holdings.attachedPolicies, ...(recorded.attachedPolicies ?? [])])],
         deps,
       );
-      return { value: [`removed ${action.userName} in ${steps.length} steps`, ...policies].join('; ') };
+      return {
+        value: { kind: 'removed-user', userName: action.userName, steps: steps.length, policies } as const,
+      };
     },
     { resume: 'always' },
   );
@@ -468,7 +505,7 @@ async function teardownUser(
 async function deleteKey(
   action: Extract<Action, { kind: 'delete-key' }>,
   deps: ExecutorDeps,
-): Promise<string> {
+): Promise<ActionDetail> {
   const { key, row, accessKey: target } = action;
   const { value } = await once(
     deps.journal,
@@ -477,7 +514,9 @@ async function deleteKey(
     async () => {
       for (const step of keyRemovalSteps(row.iamUser, target.accessKeyId, target.status))
         await runStep(step, row.iamUser, deps);
-      return { value: `deleted ${maskKeyId(row.accessKeyId)}; kept ${row.iamUser}` };
+      return {
+        value: { kind: 'deleted-key', key: maskKeyId(row.accessKeyId), userName: row.iamUser } as const,
+      };
     },
     { resume: 'always' },
   );
@@ -485,12 +524,12 @@ async function deleteKey(
 }
 
 /** The user or key is already gone; only the policies recorded in the journal may remain. */
-async function finishTeardown(key: string, deps: ExecutorDeps): Promise<string> {
+async function finishTeardown(key: string, deps: ExecutorDeps): Promise<ActionDetail> {
   const entry = (await deps.journal.getMany([key])).get(key);
   const recorded = (entry?.detail as Partial<TeardownDetail> | undefined)?.holdings?.attachedPolicies ?? [];
   const policies = await cleanUpPolicies(recorded, deps);
   await deps.journal.complete(key, deps.now());
-  return ['finished an interrupted teardown', ...policies].join('; ');
+  return { kind: 'finished-teardown', policies };
 }
 
 async function runStep(
@@ -509,12 +548,11 @@ async function runStep(
   });
 }
 
-async function cleanUpPolicies(policyArns: readonly string[], deps: ExecutorDeps): Promise<string[]> {
-  const notes: string[] = [];
+async function cleanUpPolicies(policyArns: readonly string[], deps: ExecutorDeps): Promise<PolicyCleanup[]> {
+  const cleaned: PolicyCleanup[] = [];
   for (const arn of policyArns.filter(isCustomerManagedPolicy)) {
     const outcome = await deps.iam.deletePolicyIfUnused(arn);
-    if (outcome === 'deleted') notes.push(`deleted policy ${arn}`);
-    if (outcome === 'still-attached') notes.push(`kept policy ${arn}: still attached elsewhere`);
+    if (outcome === 'deleted' || outcome === 'still-attached') cleaned.push({ arn, outcome });
   }
-  return notes;
+  return cleaned;
 }

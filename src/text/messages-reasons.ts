@@ -1,3 +1,4 @@
+import type { ActionDetail, NoticeMiss, PolicyCleanup, Refusal } from '../domain/action-detail';
 import type { ReportCellError, ReportRowProblem } from '../domain/credential-report';
 import { toLedgerText } from '../domain/dates';
 import type { CsvLineFault, LedgerField, RowFault } from '../domain/ledger';
@@ -22,6 +23,11 @@ export interface ReasonTexts {
   readonly ownerUnknown: (reason: OwnerUnknown) => string;
   /** Why only a row's key goes, not its user: the user's other live keys. */
   readonly keptBecause: (userName: string, keys: readonly KeptKey[]) => string;
+  /**
+   * What the executor did with an action, or why it could not. English starts a failure with
+   * `failed:` (the audit log's detail reads alone); Japanese is always shown beside the outcome.
+   */
+  readonly action: (detail: ActionDetail) => string;
   /** Why a Delete button did nothing, or found it done. */
   readonly deleteNow: {
     readonly noRow: string;
@@ -364,11 +370,148 @@ function ownerClueEn(clue: OwnerClue): string {
   }
 }
 
+const JOURNAL_STATES_JA: Readonly<Record<string, string>> = {
+  started: '実行中',
+  completed: '完了',
+  failed: '失敗',
+};
+
+const policyJa = (policy: PolicyCleanup) =>
+  policy.outcome === 'deleted'
+    ? `ポリシー ${policy.arn} を削除`
+    : `ポリシー ${policy.arn} は他でもアタッチされているため残しました`;
+
+function missJa(miss: NoticeMiss): string {
+  switch (miss.kind) {
+    case 'messages-not-updated':
+      return `この行の以前のメッセージ${miss.count}件を更新できませんでした`;
+    case 'owner-unreachable':
+      return `所有者 ${miss.owner} に DM できません: ${miss.code}`;
+    case 'owner-dm-failed':
+      return `所有者への DM に失敗しました: ${miss.error}`;
+    case 'admins-notice-failed':
+      return `${miss.rowNumber}行目の管理者への通知に失敗しました: ${miss.error}`;
+  }
+}
+
+function refusalJa(refusal: Refusal): string {
+  return refusal.kind === 'user-gone'
+    ? `${refusal.userName} はもう存在しません。何も${refusal.outcome === 'deleted' ? '削除' : '無効化'}していません`
+    : `${refusal.userName} が台帳にないキー ${refusal.keys.join('、')} を保有しています`;
+}
+
+function actionJa(detail: ActionDetail): string {
+  switch (detail.kind) {
+    case 'dry-run':
+      return 'ドライラン';
+    case 'sent':
+      return '送信済み';
+    case 'already-claimed':
+      return `スイープ ${detail.sweepId} が対応済み（${JOURNAL_STATES_JA[detail.state] ?? detail.state}）`;
+    case 'recorded-deleted':
+      return 'IAM 側の作業は完了済み。台帳に記録します';
+    case 'removed-user':
+      return [`${detail.userName} を${detail.steps}ステップで削除`, ...detail.policies.map(policyJa)].join(
+        '、',
+      );
+    case 'deleted-key':
+      return `${detail.key} を削除、${detail.userName} は残しました`;
+    case 'finished-teardown':
+      return ['中断した削除を完了', ...detail.policies.map(policyJa)].join('、');
+    case 'deactivated-user':
+      return [
+        `${detail.userName} を${detail.steps}ステップで無効化。再有効化されなければ ${date(detail.deleteOn)} に削除`,
+        ...detail.missed.map(missJa),
+      ].join('、');
+    case 'deactivated-key':
+      return [
+        `${detail.key} を無効化。再有効化されなければ ${date(detail.deleteOn)} に削除`,
+        ...detail.missed.map(missJa),
+      ].join('、');
+    case 'deactivated-unannounced':
+      return actionJa(detail.done);
+    case 'refused':
+      return `拒否: ${refusalJa(detail.refusal)}`;
+    case 'not-sent':
+      return detail.marked
+        ? `送信できませんでした: ${detail.error}。次回のスイープで再送します`
+        : `送信できませんでした: ${detail.error}。その記録にも失敗したため、次回のスイープで送信された可能性ありとして報告します`;
+    case 'failed':
+      return detail.error;
+  }
+}
+
+const policyEn = (policy: PolicyCleanup) =>
+  policy.outcome === 'deleted'
+    ? `deleted policy ${policy.arn}`
+    : `kept policy ${policy.arn}: still attached elsewhere`;
+
+function missEn(miss: NoticeMiss): string {
+  switch (miss.kind) {
+    case 'messages-not-updated':
+      return `${miss.count} earlier message(s) of the row not updated`;
+    case 'owner-unreachable':
+      return `owner ${miss.owner} cannot be DMed: ${miss.code}`;
+    case 'owner-dm-failed':
+      return `the owner's DM failed: ${miss.error}`;
+    case 'admins-notice-failed':
+      return `the admins' notice for row ${miss.rowNumber} failed: ${miss.error}`;
+  }
+}
+
+function refusalEn(refusal: Refusal): string {
+  return refusal.kind === 'user-gone'
+    ? `${refusal.userName} no longer exists; nothing was ${refusal.outcome}`
+    : `${refusal.userName} now holds ${refusal.keys.join(', ')}, which the ledger does not list`;
+}
+
+function actionEn(detail: ActionDetail): string {
+  switch (detail.kind) {
+    case 'dry-run':
+      return 'dry run';
+    case 'sent':
+      return 'sent';
+    case 'already-claimed':
+      return `already claimed by sweep ${detail.sweepId} (${detail.state})`;
+    case 'recorded-deleted':
+      return 'IAM work was already done; recording it in the ledger';
+    case 'removed-user':
+      return [`removed ${detail.userName} in ${detail.steps} steps`, ...detail.policies.map(policyEn)].join(
+        '; ',
+      );
+    case 'deleted-key':
+      return `deleted ${detail.key}; kept ${detail.userName}`;
+    case 'finished-teardown':
+      return ['finished an interrupted teardown', ...detail.policies.map(policyEn)].join('; ');
+    case 'deactivated-user':
+      return [
+        `deactivated ${detail.userName} in ${detail.steps} steps; deleted on ${detail.deleteOn} unless reactivated`,
+        ...detail.missed.map(missEn),
+      ].join('; ');
+    case 'deactivated-key':
+      return [
+        `deactivated ${detail.key}; deleted on ${detail.deleteOn} unless reactivated`,
+        ...detail.missed.map(missEn),
+      ].join('; ');
+    case 'deactivated-unannounced':
+      return `failed: ${actionEn(detail.done)}`;
+    case 'refused':
+      return `refused: ${refusalEn(detail.refusal)}`;
+    case 'not-sent':
+      return detail.marked
+        ? `failed: not sent: ${detail.error}; the next sweep sends it again`
+        : `failed: not sent: ${detail.error}; recording that failed too, so the next sweep flags it as possibly sent`;
+    case 'failed':
+      return `failed: ${detail.error}`;
+  }
+}
+
 export const reasonsJa: ReasonTexts = {
   rowFault: rowFaultJa,
   reportProblem: reportProblemJa,
   skip: skipJa,
   ownerUnknown: (reason) => reason.tried.map(ownerClueJa).join('、'),
+  action: actionJa,
   deleteNow: {
     noRow: '台帳にこのキーの有効な行がありません（編集・重複・不正な行）',
     notOurs: '台帳では削除済みですが、Keywarden が削除したものではありません',
@@ -390,6 +533,7 @@ export const reasonsEn: ReasonTexts = {
   reportProblem: reportProblemEn,
   skip: skipEn,
   ownerUnknown: (reason) => reason.tried.map(ownerClueEn).join('; '),
+  action: actionEn,
   deleteNow: {
     noRow: 'the ledger has no valid row for this key (edited, duplicated or malformed)',
     notOurs: 'the ledger says deleted, but Keywarden did not delete it',

@@ -12,7 +12,12 @@ export function sweepJsonDocument(report: SweepReport) {
   const { hygiene, accounts } = report;
   return {
     ...report,
-    results: report.results.map((result) => ({ ...result, action: actionJson(result.action) })),
+    results: report.results.map((result) => ({
+      ...result,
+      action: actionJson(result.action),
+      detail: reasonsEn.action(result.detail),
+      facts: result.detail,
+    })),
     skips: report.skips.map((skip) => ({ ...skip, detail: reasonsEn.skip(skip.detail), facts: skip.detail })),
     problems: report.problems.map((problem) => ({
       ...problem,

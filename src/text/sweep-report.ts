@@ -26,7 +26,7 @@ function resultRow(result: ActionResult, m: Messages): string[] {
     m.sweep.actionKind[result.action.kind],
     m.sweep.outcome[result.outcome],
     m.sweep.describe(result.action),
-    result.outcome === 'planned' ? '' : result.detail,
+    result.outcome === 'planned' ? '' : m.reasons.action(result.detail),
   ];
 }
 
@@ -241,7 +241,7 @@ export function summarizeSweep(report: SweepReport, m: Messages, timeZone?: stri
             rowNumbers(r.action),
             t.describe(r.action),
             t.outcome[r.outcome],
-            r.outcome === 'failed' ? r.detail : null,
+            r.outcome === 'failed' ? m.reasons.action(r.detail) : null,
           ),
         ),
       },

@@ -15,6 +15,7 @@ import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
+import type { NoticeMiss } from '../../src/domain/action-detail';
 import type { LocalDate } from '../../src/domain/dates';
 import type { SweepReport } from '../../src/domain/report';
 import type {
@@ -66,7 +67,7 @@ export class RecordingNotifier implements Notifier {
     this.weekAheadNotices.push(notice);
   }
 
-  async deactivated(notice: DeactivatedNotice): Promise<string[]> {
+  async deactivated(notice: DeactivatedNotice): Promise<NoticeMiss[]> {
     this.deactivatedNotices.push(notice);
     return [];
   }

@@ -1,4 +1,5 @@
 import type { KnownBlock, View } from '@slack/types';
+import type { ActionDetail } from '../../src/domain/action-detail';
 import type { LocalDate } from '../../src/domain/dates';
 import { FINDING_KINDS, type Finding, summarise } from '../../src/domain/hygiene';
 import type { LedgerRow } from '../../src/domain/ledger';
@@ -91,6 +92,8 @@ const ERROR_TEXT = {
   /** Lambda's record of the same error, its type first. */
   lambda: 'Error: AccessDenied: User is not authorized to perform: iam:DeleteUser',
   json: `Unexpected token 'o', "not json" is not valid JSON`,
+  slack: 'An API error occurred: channel_not_found',
+  slackCode: 'user_disabled',
   /** csv-parse's own words for a credential report line it could not read. */
   csv: 'Invalid Closing Quote: got "x" at line 1 instead of delimiter, record delimiter, trimable character (if activated) or comment',
   /** Why a sweep stopped, as the signal handler says it. */
@@ -109,10 +112,6 @@ const TYPED = ['soon', 'frobnicate'] as const;
 const DOMAIN_DETAILS = {
   /** A credential report cell as IAM wrote it. */
   reportCell: 'yes',
-  slackCode: 'user_disabled',
-  /** The executor's account of what it did or why it failed (also the audit log's detail). */
-  executed: 'IAM work was already done; recording it in the ledger',
-  failed: 'failed: AccessDenied: User is not authorized to perform: iam:DeleteUser',
   /** What the composition root says it runs in-process. */
   embeddedLedger: 'ledger CSV (/home/yamada/.keywarden/demo/ledger.csv)',
   embeddedIam: 'IAM simulator (/home/yamada/.keywarden/demo/iam-account.json)',
@@ -333,16 +332,52 @@ const SKIPS: readonly Skip[] = [
   },
 ];
 
+const SWEEP_ID = '3845c5ae-fb82-46c6-8402-8b2d851ce434';
+
+/** What the executor reports for each of ACTIONS in an apply run, one of every kind. */
+const DONE: readonly ActionDetail[] = [
+  { kind: 'sent' },
+  { kind: 'already-claimed', sweepId: SWEEP_ID, state: 'started' },
+  { kind: 'not-sent', error: ERROR_TEXT.slack, marked: false },
+  { kind: 'not-sent', error: ERROR_TEXT.slack, marked: true },
+  { kind: 'failed', error: ERROR_TEXT.iam },
+  { kind: 'deleted-key', key: 'AKIA…1003', userName: 'ml-train' },
+  {
+    kind: 'finished-teardown',
+    policies: [
+      { arn: 'arn:aws:iam::123456789012:policy/ci-deploy-s3', outcome: 'deleted' },
+      { arn: 'arn:aws:iam::123456789012:policy/shared-read', outcome: 'still-attached' },
+    ],
+  },
+  {
+    kind: 'deactivated-unannounced',
+    done: {
+      kind: 'deactivated-user',
+      userName: 'ci-deploy',
+      steps: 3,
+      deleteOn: date('2026-12-07'),
+      missed: [
+        { kind: 'messages-not-updated', count: 2 },
+        { kind: 'owner-unreachable', owner: 'U01YAMADA', code: ERROR_TEXT.slackCode },
+        { kind: 'owner-dm-failed', error: ERROR_TEXT.slack },
+        { kind: 'admins-notice-failed', rowNumber: 4, error: ERROR_TEXT.slack },
+      ],
+    },
+  },
+  { kind: 'refused', refusal: { kind: 'unexpected-keys', userName: 'ml-train', keys: ['AKIA…9999'] } },
+  { kind: 'recorded-deleted' },
+];
+const OTHER_DONE: readonly ActionDetail[] = [
+  { kind: 'removed-user', userName: 'ci-deploy', steps: 7, policies: [] },
+  { kind: 'deactivated-key', key: 'AKIA…1003', deleteOn: date('2026-12-07'), missed: [] },
+  { kind: 'refused', refusal: { kind: 'user-gone', userName: 'ci-deploy', outcome: 'deactivated' } },
+];
+
 const results = (outcome: ActionResult['outcome']): ActionResult[] =>
   ACTIONS.map((action, i) => ({
     action,
-    outcome: i === 4 && outcome === 'done' ? 'failed' : outcome,
-    detail:
-      i === 4 && outcome === 'done'
-        ? DOMAIN_DETAILS.failed
-        : outcome === 'planned'
-          ? 'dry run'
-          : DOMAIN_DETAILS.executed,
+    outcome: outcome === 'planned' ? 'planned' : i === 4 ? 'failed' : 'done',
+    detail: outcome === 'planned' ? { kind: 'dry-run' } : (DONE[i] ?? { kind: 'sent' }),
   }));
 
 function report(mode: SweepReport['mode']): SweepReport {
@@ -385,7 +420,6 @@ function report(mode: SweepReport['mode']): SweepReport {
   };
 }
 
-const SWEEP_ID = '3845c5ae-fb82-46c6-8402-8b2d851ce434';
 const DEMO = '/home/yamada/.keywarden/demo';
 
 const holderView = (expired: boolean): LockHolderView => ({
@@ -503,6 +537,7 @@ function surfaces(m: Messages): Record<string, string[]> {
       workerFailureText('not json', m),
     ],
     'admin sweep summary': [summary.text, ...blocks(summary.blocks)],
+    'what the executor did, every kind': [...DONE, ...OTHER_DONE].map(m.reasons.action),
     digest: [digestText(FINDINGS, summarise(FINDINGS), m, { generatedAt: new Date('2026-11-30T00:12:00Z') })],
     '/iam-audit help': [m.audit.help.join('\n')],
     '/iam-audit ledger': [ledgerReport([ETL, ML], date('2026-11-30'), 30, 1, m)],

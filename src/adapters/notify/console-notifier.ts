@@ -1,5 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { NoticeMiss } from '../../domain/action-detail';
 import type { SweepReport } from '../../domain/report';
 import type {
   DeactivatedNotice,
@@ -42,7 +43,7 @@ export class ConsoleNotifier implements Notifier {
     this.write(ownerUnknownLine(notice, this.m));
   }
 
-  async deactivated(notice: DeactivatedNotice): Promise<string[]> {
+  async deactivated(notice: DeactivatedNotice): Promise<NoticeMiss[]> {
     this.write(deactivatedLine(notice));
     return [];
   }
