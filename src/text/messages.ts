@@ -4,6 +4,7 @@ import { type DoctorText, doctorText } from './doctor';
 import { type HomeText, homeText } from './home';
 import { type AuditTexts, auditEn, auditJa } from './messages-audit';
 import { type CliTexts, cliEn, cliJa } from './messages-cli';
+import { type ConsoleTexts, consoleEn, consoleJa } from './messages-console';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
 import { type ReasonTexts, reasonsEn, reasonsJa } from './messages-reasons';
 import { type SweepTexts, sweepEn, sweepJa } from './messages-sweep';
@@ -112,6 +113,8 @@ export interface Messages {
   readonly cli: CliTexts;
   /** Why a row, an action or an account was not acted on, from the facts the domain records. */
   readonly reasons: ReasonTexts;
+  /** The console's stand-ins for Slack notices, without a bot token. */
+  readonly console: ConsoleTexts;
   readonly home: HomeText;
   readonly doctor: DoctorText;
   /** Muted hygiene findings (text/mutes.ts). */
@@ -218,6 +221,7 @@ const ja: Messages = {
   findings: findingsJa,
   sweep: sweepJa,
   reasons: reasonsJa,
+  console: consoleJa,
   audit: auditJa,
   cli: cliJa,
   home: homeText('ja'),
@@ -314,6 +318,7 @@ const en: Messages = {
   findings: findingsEn,
   sweep: sweepEn,
   reasons: reasonsEn,
+  console: consoleEn,
   audit: auditEn,
   cli: cliEn,
   home: homeText('en'),

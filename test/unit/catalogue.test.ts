@@ -27,6 +27,14 @@ import { outcomeText } from '../../src/slack/listeners/reply';
 import { sweepSummary } from '../../src/slack/summary';
 import { workerFailureText } from '../../src/slack/worker-failures';
 import type { Outcome } from '../../src/slack/workflow';
+import {
+  deactivatedLine,
+  finalNoticeLine,
+  findingsText,
+  ownerUnknownLine,
+  sweepReportLines,
+  weekAheadLine,
+} from '../../src/text/console-notices';
 import { digestText, renderFindings } from '../../src/text/findings';
 import {
   credentialReportTitle,
@@ -538,6 +546,24 @@ function surfaces(m: Messages): Record<string, string[]> {
     ],
     'admin sweep summary': [summary.text, ...blocks(summary.blocks)],
     'what the executor did, every kind': [...DONE, ...OTHER_DONE].map(m.reasons.action),
+    'console stand-ins for Slack notices': [
+      weekAheadLine({ row: ETL, slackId: 'U01YAMADA', daysLeft: 4 }, m),
+      ownerUnknownLine({ row: ML, reason: OWNER_UNKNOWN, daysLeft: 0 }, m),
+      deactivatedLine(
+        { row: CI, on: date('2026-11-30'), deleteOn: date('2026-12-07'), consoleRemoved: true },
+        m,
+      ),
+      finalNoticeLine(
+        { row: ML, deleteOn: date('2026-12-03'), to: { kind: 'owner', slackId: 'U02SATO' } },
+        m,
+      ),
+      finalNoticeLine(
+        { row: CI, deleteOn: date('2026-12-03'), to: { kind: 'admins', reason: OWNER_UNKNOWN } },
+        m,
+      ),
+      findingsText({ slackId: 'U01YAMADA', findings: FINDINGS }, m),
+      ...sweepReportLines(report('apply'), m),
+    ],
     digest: [digestText(FINDINGS, summarise(FINDINGS), m, { generatedAt: new Date('2026-11-30T00:12:00Z') })],
     '/iam-audit help': [m.audit.help.join('\n')],
     '/iam-audit ledger': [ledgerReport([ETL, ML], date('2026-11-30'), 30, 1, m)],

@@ -30,13 +30,13 @@ import type { Messages } from '../../text/messages';
 export class ConsoleNotifier implements Notifier {
   constructor(
     private readonly write: (line: string) => void,
-    /** The final notice names its deletion date in the configured language, as Slack would. */
+    /** Every line in the configured language, as Slack would word it. */
     private readonly m: Messages,
     private readonly filesDir: string,
   ) {}
 
   async weekAhead(notice: WeekAheadNotice): Promise<void> {
-    this.write(weekAheadLine(notice));
+    this.write(weekAheadLine(notice, this.m));
   }
 
   async ownerUnknown(notice: OwnerUnknownNotice): Promise<void> {
@@ -44,7 +44,7 @@ export class ConsoleNotifier implements Notifier {
   }
 
   async deactivated(notice: DeactivatedNotice): Promise<NoticeMiss[]> {
-    this.write(deactivatedLine(notice));
+    this.write(deactivatedLine(notice, this.m));
     return [];
   }
 
@@ -56,7 +56,7 @@ export class ConsoleNotifier implements Notifier {
     const t = this.m.pendingRequests;
     this.write(
       [
-        `[admins] ${t.title(rows.length, reportDays)}`,
+        `${this.m.console.toAdmins} ${t.title(rows.length, reportDays)}`,
         ...rows.map((p) => `  ${t.line(p)}`),
         `  ${t.hint}`,
       ].join('\n'),
@@ -64,7 +64,7 @@ export class ConsoleNotifier implements Notifier {
   }
 
   async findings(notice: FindingsNotice): Promise<void> {
-    this.write(findingsText(notice));
+    this.write(findingsText(notice, this.m));
   }
 
   async findingsDigest(digest: FindingsDigest): Promise<void> {
