@@ -19,6 +19,19 @@ export interface ActionResult {
   readonly detail: ActionDetail;
 }
 
+/** A stale key named by the credential report (user and slot), and what became of it. */
+export interface StaleKeyOutcome {
+  readonly userName: string;
+  readonly slot: number;
+  readonly outcome:
+    | 'planned'
+    | 'deactivated'
+    | 'already-deactivated'
+    | 'already-inactive'
+    | 'user-gone'
+    | 'no-live-key';
+}
+
 export interface HygieneSummary {
   /** When IAM generated the credential report (it may be up to four hours old). */
   readonly generatedAt: string;
@@ -32,7 +45,8 @@ export interface HygieneSummary {
   readonly notified: number;
   /** Findings those DMs listed. */
   readonly notifiedFindings: number;
-  readonly deactivated: readonly string[];
+  /** Stale keys the hygiene checks deactivate (a dry run: would deactivate), and how each went. */
+  readonly deactivated: readonly StaleKeyOutcome[];
   /** Report rows that could not be read. */
   readonly problems: readonly ReportRowProblem[];
   /** `keywarden:mute` tags that could not be read (they mute nothing). */

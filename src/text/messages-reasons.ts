@@ -3,6 +3,7 @@ import type { ReportCellError, ReportRowProblem } from '../domain/credential-rep
 import { toLedgerText } from '../domain/dates';
 import type { CsvLineFault, LedgerField, RowFault } from '../domain/ledger';
 import type { OwnerClue, OwnerUnknown } from '../domain/people';
+import type { StaleKeyOutcome } from '../domain/report';
 import type { KeptKey, RivalRow, SkipDetail } from '../domain/skip-detail';
 import { statusLabel } from '../domain/status';
 
@@ -28,6 +29,8 @@ export interface ReasonTexts {
    * `failed:` (the audit log's detail reads alone); Japanese is always shown beside the outcome.
    */
   readonly action: (detail: ActionDetail) => string;
+  /** A stale key the hygiene checks deactivate, and how it went. */
+  readonly staleKey: (key: StaleKeyOutcome) => string;
   /** Why a Delete button did nothing, or found it done. */
   readonly deleteNow: {
     readonly noRow: string;
@@ -506,12 +509,32 @@ function actionEn(detail: ActionDetail): string {
   }
 }
 
+const STALE_JA: Readonly<Record<StaleKeyOutcome['outcome'], string>> = {
+  planned: '無効化します',
+  deactivated: '無効化しました',
+  'already-deactivated': '無効化済み',
+  'already-inactive': 'すでに無効です',
+  'user-gone': 'ユーザーがもう存在しないため無効化していません',
+  'no-live-key': 'レポートに合う現在のキーがないため無効化していません',
+};
+
+/** As the sweep worded it before it recorded facts: `etl key 1 (planned)`, `etl key 1: deactivated`. */
+const STALE_EN: Readonly<Record<StaleKeyOutcome['outcome'], string>> = {
+  planned: ' (planned)',
+  deactivated: ': deactivated',
+  'already-deactivated': ': already deactivated',
+  'already-inactive': ': already inactive',
+  'user-gone': ': not deactivated, the user no longer exists',
+  'no-live-key': ': not deactivated, no live key matches the report',
+};
+
 export const reasonsJa: ReasonTexts = {
   rowFault: rowFaultJa,
   reportProblem: reportProblemJa,
   skip: skipJa,
   ownerUnknown: (reason) => reason.tried.map(ownerClueJa).join('、'),
   action: actionJa,
+  staleKey: ({ userName, slot, outcome }) => `${userName} のキー${slot}: ${STALE_JA[outcome]}`,
   deleteNow: {
     noRow: '台帳にこのキーの有効な行がありません（編集・重複・不正な行）',
     notOurs: '台帳では削除済みですが、Keywarden が削除したものではありません',
@@ -534,6 +557,7 @@ export const reasonsEn: ReasonTexts = {
   skip: skipEn,
   ownerUnknown: (reason) => reason.tried.map(ownerClueEn).join('; '),
   action: actionEn,
+  staleKey: ({ userName, slot, outcome }) => `${userName} key ${slot}${STALE_EN[outcome]}`,
   deleteNow: {
     noRow: 'the ledger has no valid row for this key (edited, duplicated or malformed)',
     notOurs: 'the ledger says deleted, but Keywarden did not delete it',

@@ -40,7 +40,13 @@ export type SweepJson = ReturnType<typeof sweepJsonDocument>;
 function hygieneJson(hygiene: NonNullable<SweepReport['hygiene']>) {
   return 'error' in hygiene
     ? hygiene
-    : { ...hygiene, problems: hygiene.problems.map(reasonsEn.reportProblem), problemFacts: hygiene.problems };
+    : {
+        ...hygiene,
+        problems: hygiene.problems.map(reasonsEn.reportProblem),
+        problemFacts: hygiene.problems,
+        deactivated: hygiene.deactivated.map(reasonsEn.staleKey),
+        deactivatedFacts: hygiene.deactivated,
+      };
 }
 
 function actionJson(action: Action) {

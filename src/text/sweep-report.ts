@@ -61,7 +61,7 @@ function hygieneLines(
   );
   return [
     t.hygieneLine({ ...hygiene, generatedAt: reportTime(hygiene.generatedAt, timeZone), kinds }),
-    ...hygiene.deactivated.map(t.staleKey),
+    ...hygiene.deactivated.map((key) => t.staleKey(m.reasons.staleKey(key))),
     ...hygiene.problems.map((problem) => t.reportProblem(m.reasons.reportProblem(problem))),
     ...hygiene.unreadMuteTags.map((tag) => `  ${m.mutes.unreadTag(tag.user, tag.key, tag.problem)}`),
   ];

@@ -412,7 +412,16 @@ function report(mode: SweepReport['mode']): SweepReport {
       fresh: 4,
       notified: 2,
       notifiedFindings: 5,
-      deactivated: [],
+      deactivated: (
+        [
+          'planned',
+          'deactivated',
+          'already-deactivated',
+          'already-inactive',
+          'user-gone',
+          'no-live-key',
+        ] as const
+      ).map((outcome) => ({ userName: 'ml-train', slot: 2, outcome })),
       muted: 0,
       unreadMuteTags: [],
       problems: [],
