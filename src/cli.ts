@@ -37,6 +37,7 @@ import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
 import { messages } from './text/messages';
 import { HELP_TITLES, type HelpTitle } from './text/messages-help';
 import { accountStep } from './text/progress';
+import { sweepJsonDocument } from './text/sweep-json';
 import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
 
@@ -125,9 +126,9 @@ async function sweepCommand(
   }
 }
 
-/** `sweep --json`: the report under its schema version. */
+/** `sweep --json`: the report under its schema version, its reasons in English (text/sweep-json.ts). */
 function sweepJson(report: SweepReport): string {
-  return JSON.stringify({ schemaVersion: SWEEP_SCHEMA_VERSION, ...report }, null, 2);
+  return JSON.stringify({ schemaVersion: SWEEP_SCHEMA_VERSION, ...sweepJsonDocument(report) }, null, 2);
 }
 
 /** An apply sweep that stopped early: 130/143 when a signal asked it to, 1 when it lost its lock. */

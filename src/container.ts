@@ -29,6 +29,7 @@ import { slackLogger } from './slack/slack-logger';
 import type { SweepDeps } from './sweep/deps';
 import type { DigestDeps } from './sweep/digest';
 import { messages } from './text/messages';
+import type { EmbeddedPart } from './text/messages-cli';
 
 export interface Runtime {
   readonly config: Config;
@@ -53,7 +54,7 @@ export interface Runtime {
   /** Present when Slack is configured. */
   readonly web: WebClient | null;
   /** What runs in-process instead of a real service, for the banner. */
-  readonly embedded: readonly string[];
+  readonly embedded: readonly EmbeddedPart[];
   close(): Promise<void>;
 }
 
@@ -89,9 +90,9 @@ export interface EmbeddedComponents {
   iam(
     accountFile: string,
     closers: Closer[],
-    notes: string[],
+    notes: EmbeddedPart[],
   ): Promise<{ gateway: IamGateway; client: IAMClient }>;
-  state(dataDir: string, table: string, closers: Closer[], notes: string[]): Promise<DynamoState>;
+  state(dataDir: string, table: string, closers: Closer[], notes: EmbeddedPart[]): Promise<DynamoState>;
 }
 
 /** Builds every client from config, once, and hands them down: the one composition root. */
@@ -101,7 +102,7 @@ export async function buildRuntime(
   embeddedComponents?: EmbeddedComponents,
 ): Promise<Runtime> {
   const closers: Closer[] = [];
-  const embedded: string[] = [];
+  const embedded: EmbeddedPart[] = [];
   try {
     const timeoutMs = options.requestTimeoutMs;
     const { gateway: iam, client: iamClient } = await buildIam(
@@ -196,7 +197,7 @@ async function buildIam(
   config: Config,
   closers: Closer[],
   embedded: EmbeddedComponents | undefined,
-  notes: string[],
+  notes: EmbeddedPart[],
   timeoutMs?: number,
 ): Promise<{ gateway: IamGateway; client: IAMClient }> {
   if (config.iam.kind === 'embedded') {
@@ -216,7 +217,7 @@ async function buildState(
   config: Config,
   closers: Closer[],
   embedded: EmbeddedComponents | undefined,
-  notes: string[],
+  notes: EmbeddedPart[],
   timeoutMs?: number,
 ): Promise<DynamoState> {
   if (config.state.kind === 'embedded') {
@@ -356,10 +357,10 @@ export function slackWebClient(slack: SlackConfig, logger: Logger, timeoutMs?: n
   });
 }
 
-function buildWorkbook(config: Config, embedded: string[], timeoutMs: number | undefined): Workbook {
+function buildWorkbook(config: Config, embedded: EmbeddedPart[], timeoutMs: number | undefined): Workbook {
   const ledger = config.ledger;
   if (ledger.kind === 'csv') {
-    if (ledger.embedded) embedded.push(`ledger CSV (${ledger.ledgerPath})`);
+    if (ledger.embedded) embedded.push({ kind: 'ledger-csv', path: ledger.ledgerPath });
     return new CsvWorkbook(ledger.ledgerPath, ledger.peoplePath, { encoding: ledger.encoding });
   }
   // Required only for Sheets: the Google client and its auth library cost every CSV run (the

@@ -19,7 +19,7 @@ export const embeddedComponents: EmbeddedComponents = {
       endpoint: server.url,
       credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
     });
-    notes.push(`IAM simulator (${file})`);
+    notes.push({ kind: 'iam-simulator', path: file });
     closers.push(async () => {
       client.destroy();
       await server.close();
@@ -31,7 +31,7 @@ export const embeddedComponents: EmbeddedComponents = {
     const dynamo = await startEmbeddedDynamo({ dataDir });
     closers.push(() => dynamo.close());
     await ensureTable(dynamo.client, table);
-    notes.push(`DynamoDB (dynalite, ${dataDir})`);
+    notes.push({ kind: 'dynalite', path: dataDir });
     return dynamoState(dynamo.client, table);
   },
 };

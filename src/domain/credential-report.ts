@@ -92,10 +92,34 @@ export interface CredentialReportRow {
   readonly certs: readonly CertificateInfo[];
 }
 
+/** What is wrong with one cell of a report row; `value` is the cell as IAM wrote it (clipped). */
+export type ReportCellError =
+  | { readonly kind: 'empty'; readonly column: 'user' | 'arn' }
+  | { readonly kind: 'not-boolean'; readonly column: CredentialReportColumn; readonly value: string }
+  | {
+      readonly kind: 'not-timestamp';
+      readonly column: CredentialReportColumn;
+      readonly value: string;
+      /** The words IAM may write in the column instead of a timestamp (`N/A`…). */
+      readonly words: readonly string[];
+    }
+  | { readonly kind: 'active-without-rotation'; readonly credential: string };
+
+/**
+ * A report row left out, as facts the catalogue words (`Messages.reasons.reportProblem`); `error`
+ * is csv-parse's own text.
+ */
+export type ReportRowProblem = { readonly line: number } & (
+  | { readonly kind: 'not-csv'; readonly error: string }
+  | { readonly kind: 'field-count'; readonly fields: number; readonly expected: number }
+  | { readonly kind: 'bad-cells'; readonly user: string | null; readonly errors: readonly ReportCellError[] }
+  | { readonly kind: 'duplicate-user'; readonly user: string; readonly firstLine: number }
+);
+
 export interface ParsedCredentialReport {
   readonly rows: readonly CredentialReportRow[];
-  /** One line per malformed row, starting `line N:`; such rows are left out of `rows`. */
-  readonly problems: readonly string[];
+  /** One per malformed row; such rows are left out of `rows`. */
+  readonly problems: readonly ReportRowProblem[];
 }
 
 /** The report is not a credential report at all (missing columns, empty): nothing in it can be trusted. */
@@ -117,7 +141,7 @@ type Cells = Readonly<Record<CredentialReportColumn, string>>;
 
 /** Collects what is wrong with one row, so every reason is reported at once rather than the first. */
 class RowReader {
-  readonly errors: string[] = [];
+  readonly errors: ReportCellError[] = [];
 
   constructor(private readonly cells: Cells) {}
 
@@ -130,7 +154,7 @@ class RowReader {
     if (value === 'true') return true;
     if (value === 'false') return false;
     if (allowed.includes(value)) return null;
-    this.errors.push(`${column} is "${clip(value)}", expected true or false`);
+    this.errors.push({ kind: 'not-boolean', column, value: clip(value) });
     return null;
   }
 
@@ -140,8 +164,7 @@ class RowReader {
     if (absent.includes(value)) return null;
     const parsed = ZONED_TIMESTAMP.test(value) ? parseISO(value) : null;
     if (parsed && isValid(parsed)) return parsed;
-    const words = absent.length > 0 ? ` or ${absent.join(', ')}` : '';
-    this.errors.push(`${column} is "${clip(value)}", expected a timestamp with an offset${words}`);
+    this.errors.push({ kind: 'not-timestamp', column, value: clip(value), words: absent });
     return null;
   }
 
@@ -160,7 +183,7 @@ function accessKey(read: RowReader, slot: Slot): AccessKeyInfo | null {
   if (lastRotated === null) {
     // An empty slot is written as false plus N/A everywhere; an active one without a date is garbled.
     if (active === true && read.text(`${prefix}_last_rotated`) === NA)
-      read.errors.push(`${prefix}_active is true but ${prefix}_last_rotated is N/A`);
+      read.errors.push({ kind: 'active-without-rotation', credential: prefix });
     return null;
   }
   return {
@@ -178,7 +201,7 @@ function certificate(read: RowReader, slot: Slot): CertificateInfo | null {
   const lastRotated = read.date(`cert_${slot}_last_rotated`, [NA]);
   if (lastRotated === null) {
     if (active === true && read.text(`cert_${slot}_last_rotated`) === NA)
-      read.errors.push(`cert_${slot}_active is true but cert_${slot}_last_rotated is N/A`);
+      read.errors.push({ kind: 'active-without-rotation', credential: `cert_${slot}` });
     return null;
   }
   return { slot, active: active === true, lastRotated };
@@ -192,12 +215,15 @@ function passwordLastUsed(read: RowReader, enabled: boolean): PasswordLastUsed {
   return read.date('password_last_used', [NA, NO_INFORMATION]);
 }
 
-function parseRow(cells: Cells, lineNumber: number): { row: CredentialReportRow } | { errors: string[] } {
+function parseRow(
+  cells: Cells,
+  lineNumber: number,
+): { row: CredentialReportRow } | { errors: ReportCellError[] } {
   const read = new RowReader(cells);
   const user = read.text('user');
   const arn = read.text('arn');
-  if (user === '') read.errors.push('user is empty');
-  if (arn === '') read.errors.push('arn is empty');
+  if (user === '') read.errors.push({ kind: 'empty', column: 'user' });
+  if (arn === '') read.errors.push({ kind: 'empty', column: 'arn' });
   const isRoot = user === ROOT_USER;
 
   const createdAt = read.date('user_creation_time', []);
@@ -256,7 +282,7 @@ export function parseCredentialReport(csv: string): ParsedCredentialReport {
   const columns = headerColumns(header);
 
   const rows: CredentialReportRow[] = [];
-  const problems: string[] = [];
+  const problems: ReportRowProblem[] = [];
   const seen = new Map<string, number>();
   for (let index = headerIndex + 1; index < lines.length; index++) {
     const line = lines[index] ?? '';
@@ -266,11 +292,16 @@ export function parseCredentialReport(csv: string): ParsedCredentialReport {
     try {
       values = fields(line);
     } catch (error) {
-      problems.push(`line ${lineNumber}: not valid CSV (${errorMessage(error)})`);
+      problems.push({ line: lineNumber, kind: 'not-csv', error: errorMessage(error) });
       continue;
     }
     if (values.length !== header.length) {
-      problems.push(`line ${lineNumber}: ${values.length} fields, the header has ${header.length}`);
+      problems.push({
+        line: lineNumber,
+        kind: 'field-count',
+        fields: values.length,
+        expected: header.length,
+      });
       continue;
     }
     const cells = Object.fromEntries(
@@ -278,14 +309,14 @@ export function parseCredentialReport(csv: string): ParsedCredentialReport {
     ) as Cells;
     const parsed = parseRow(cells, lineNumber);
     if ('errors' in parsed) {
-      const who = cells.user === '' ? '' : ` (${clip(cells.user)})`;
-      problems.push(`line ${lineNumber}${who}: ${parsed.errors.join('; ')}`);
+      const user = cells.user === '' ? null : clip(cells.user);
+      problems.push({ line: lineNumber, kind: 'bad-cells', user, errors: parsed.errors });
       continue;
     }
     // Two rows for one user cannot both be right; the first is kept so the user is still audited.
     const first = seen.get(parsed.row.user);
     if (first !== undefined) {
-      problems.push(`line ${lineNumber}: user ${parsed.row.user} is also on line ${first}`);
+      problems.push({ line: lineNumber, kind: 'duplicate-user', user: parsed.row.user, firstLine: first });
       continue;
     }
     seen.set(parsed.row.user, lineNumber);

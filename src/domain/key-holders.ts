@@ -1,6 +1,7 @@
 import { daysBetween, type LocalDate } from './dates';
 import { maskKeyId } from './iam';
 import type { LedgerRow } from './ledger';
+import type { SkipDetail } from './skip-detail';
 
 /**
  * Rows naming one access key for different IAM users: a typo in one of them, usually. Only
@@ -10,8 +11,8 @@ import type { LedgerRow } from './ledger';
 export type KeyHolder =
   /** `null`: none of the users named holds it. */
   | { readonly kind: 'found'; readonly userName: string | null }
-  /** IAM could not be read: absence is not evidence, so no row of the key acts. */
-  | { readonly kind: 'unknown'; readonly reason: string };
+  /** IAM could not list `userName`'s keys (`error`, IAM's): absence is not evidence, so no row of the key acts. */
+  | { readonly kind: 'unknown'; readonly userName: string; readonly error: string };
 
 export interface ContestScope {
   readonly rows: readonly LedgerRow[];
@@ -39,25 +40,24 @@ export function contestVerdict(
   row: LedgerRow,
   rivals: readonly LedgerRow[],
   holder: KeyHolder | undefined,
-): { readonly reason: 'key-mismatch' | 'key-check-failed'; readonly detail: string } | null {
+): { readonly reason: 'key-mismatch' | 'key-check-failed'; readonly detail: SkipDetail } | null {
   const others = rivals
     .filter((other) => other !== row)
-    .map((other) => `row ${other.rowNumber} (${other.iamUser})`)
-    .join(', ');
+    .map((other) => ({ rowNumber: other.rowNumber, iamUser: other.iamUser }));
   const key = maskKeyId(row.accessKeyId);
   if (!holder || holder.kind === 'unknown')
     return {
       reason: 'key-check-failed',
-      detail: `access key ${key} is also on ${others}, and IAM could not tell which user holds it${
-        holder ? `: ${holder.reason}` : ''
-      }; no row of it acts`,
+      detail: {
+        kind: 'key-holder-unknown',
+        key,
+        others,
+        listFailed: holder ? { userName: holder.userName, error: holder.error } : null,
+      },
     };
   if (holder.userName === row.iamUser) return null;
   return {
     reason: 'key-mismatch',
-    detail:
-      holder.userName === null
-        ? `access key ${key} is also on ${others}, and none of these users holds it`
-        : `access key ${key} belongs to ${holder.userName}, not ${row.iamUser} (also on ${others})`,
+    detail: { kind: 'key-contested', key, iamUser: row.iamUser, others, holder: holder.userName },
   };
 }

@@ -134,19 +134,47 @@ export interface PendingRow {
   readonly endDate: LocalDate | null;
 }
 
+/**
+ * Why a ledger row can't be acted on, as facts: the catalogue words it (`Messages.reasons.rowFault`)
+ * in the reader's language. `cell` is the cell as typed (clipped) and `column` its header: data.
+ */
+export type RowFault =
+  | { readonly kind: 'unreadable-line'; readonly line: number; readonly fault: CsvLineFault }
+  | { readonly kind: 'blank-row' }
+  | { readonly kind: 'too-long'; readonly field: LedgerField; readonly max: number }
+  | {
+      readonly kind: 'not-a-date';
+      readonly field: 'startDate' | 'endDate' | 'timestamp';
+      readonly column: string;
+      readonly cell: string;
+    }
+  | { readonly kind: 'empty'; readonly field: 'iamUser' | 'accessKeyId' }
+  | { readonly kind: 'no-end-date'; readonly column: string }
+  | { readonly kind: 'bad-iam-user'; readonly cell: string }
+  | { readonly kind: 'bad-key-id'; readonly cell: string }
+  | { readonly kind: 'start-after-end' }
+  | { readonly kind: 'unknown-status'; readonly cell: string }
+  | { readonly kind: 'bad-account-id'; readonly cell: string }
+  | { readonly kind: 'bad-email'; readonly column: string; readonly cell: string }
+  | {
+      /** Rows naming one key for one IAM user that disagree on what only one of them can say. */
+      readonly kind: 'conflicting-rows';
+      readonly rows: readonly [number, number];
+      readonly iamUser: string;
+      readonly over: 'status' | 'account';
+    };
+
 export interface RowProblem {
   readonly rowNumber: number;
-  readonly problems: readonly string[];
+  readonly problems: readonly RowFault[];
   /** The cells as read, so a report can show what was wrong without another lookup. */
   readonly cells: readonly string[];
 }
 
-/** An empty line between rows: kept in the report (row numbers stay true), never counted as malformed. */
-const BLANK_ROW = 'blank row';
-
 /** The problems worth a person's attention: every row that could not be read, blank lines aside. */
 export function malformedRows(problems: readonly RowProblem[]): RowProblem[] {
-  return problems.filter((problem) => problem.problems.join() !== BLANK_ROW);
+  // An empty line between rows is kept in the report (row numbers stay true), never counted.
+  return problems.filter((problem) => !problem.problems.every((fault) => fault.kind === 'blank-row'));
 }
 
 /**
@@ -316,13 +344,6 @@ function encodingHint(grid: Grid): string {
     : ` (the file was read as ${encoding}, as LEDGER_CSV_ENCODING says; check that this is its encoding)`;
 }
 
-const FAULTS: Readonly<Record<CsvLineFault, string>> = {
-  'quote-inside-cell': 'a quote inside a cell that is not quoted',
-  'text-after-quote': 'text after the closing quote of a cell',
-  'unclosed-quote': 'a quote that is never closed',
-  other: 'not readable as CSV',
-};
-
 function isDecoded(grid: Grid): grid is DecodedGrid {
   return 'decodedAs' in grid;
 }
@@ -358,13 +379,13 @@ export function parseLedger(grid: Grid, settings: ColumnSettings = {}): Ledger {
       const { line, fault } = cells.unreadable;
       problems.push({
         rowNumber,
-        problems: [`line ${line} is not valid CSV: ${FAULTS[fault]}`],
+        problems: [{ kind: 'unreadable-line', line, fault }],
         cells: texts,
       });
       continue;
     }
     if (texts.every((text) => text.trim() === '')) {
-      problems.push({ rowNumber, problems: [BLANK_ROW], cells: [] });
+      problems.push({ rowNumber, problems: [{ kind: 'blank-row' }], cells: [] });
       continue;
     }
     const parsed = parseRow(cells, { columns, headers }, rowNumber);
@@ -388,7 +409,7 @@ export function parseLedger(grid: Grid, settings: ColumnSettings = {}): Ledger {
   };
 }
 
-type Parsed = { row: LedgerRow } | { pending: PendingRow } | { problems: string[] };
+type Parsed = { row: LedgerRow } | { pending: PendingRow } | { problems: RowFault[] };
 
 function parseRow(
   cells: readonly Cell[],
@@ -396,54 +417,51 @@ function parseRow(
   rowNumber: number,
 ): Parsed {
   const { columns, headers } = layout;
-  const problems: string[] = [];
+  const problems: RowFault[] = [];
   /** Cells a request has before anyone issues it: empty ones make the row pending, not malformed. */
-  const unissued: string[] = [];
+  const unissued: RowFault[] = [];
   const text = (field: LedgerField) => {
     const value = cellText(cells, columns[field]);
-    if (value.length > MAX_CELL_LENGTH)
-      problems.push(`${field} is longer than ${MAX_CELL_LENGTH} characters`);
+    if (value.length > MAX_CELL_LENGTH) problems.push({ kind: 'too-long', field, max: MAX_CELL_LENGTH });
     return value;
   };
-  // The column's own header with the cell as typed, so a person finds the cell at once.
-  const cellIn = (field: LedgerField, raw: Cell) =>
-    `"${clip(String(raw))}" in column ${headers[columns[field] ?? -1] ?? field}`;
-  const date = (field: 'startDate' | 'endDate' | 'timestamp', label: string) => {
+  // The column's own header, so a person finds the cell at once.
+  const header = (field: LedgerField) => headers[columns[field] ?? -1] ?? field;
+  const date = (field: 'startDate' | 'endDate' | 'timestamp') => {
     const column = columns[field];
     const cell = column === undefined ? undefined : cells[column];
     if (cell === undefined || String(cell).trim() === '') return { blank: true, date: null };
     const parsed = parseLedgerDate(cell);
-    if (parsed === null) problems.push(`${label} ${cellIn(field, cell)} is not a date`);
+    if (parsed === null)
+      problems.push({ kind: 'not-a-date', field, column: header(field), cell: clip(String(cell)) });
     return { blank: false, date: parsed };
   };
 
   const iamUser = text('iamUser');
-  if (iamUser === '') unissued.push('IAM user is empty');
-  else if (!IAM_USER_NAME.test(iamUser))
-    problems.push(`IAM user "${clip(iamUser)}" is not a valid IAM user name`);
+  if (iamUser === '') unissued.push({ kind: 'empty', field: 'iamUser' });
+  else if (!IAM_USER_NAME.test(iamUser)) problems.push({ kind: 'bad-iam-user', cell: clip(iamUser) });
 
   const accessKeyId = text('accessKeyId');
-  if (accessKeyId === '') unissued.push('access key id is empty');
-  else if (!ACCESS_KEY_ID.test(accessKeyId))
-    problems.push(`access key id "${clip(accessKeyId)}" is not an AKIA… key id`);
+  if (accessKeyId === '') unissued.push({ kind: 'empty', field: 'accessKeyId' });
+  else if (!ACCESS_KEY_ID.test(accessKeyId)) problems.push({ kind: 'bad-key-id', cell: clip(accessKeyId) });
 
-  const end = date('endDate', 'end date');
+  const end = date('endDate');
   const endDate = end.date;
-  const startDate = date('startDate', 'start date').date;
-  if (startDate && endDate && startDate > endDate) problems.push('start date is after end date');
-  const submitted = date('timestamp', 'timestamp').date;
+  const startDate = date('startDate').date;
+  if (startDate && endDate && startDate > endDate) problems.push({ kind: 'start-after-end' });
+  const submitted = date('timestamp').date;
 
   const statusText = text('status');
   const status = parseStatus(statusText);
-  if (status === null) problems.push(`status "${clip(statusText)}" is not a known status`);
+  if (status === null) problems.push({ kind: 'unknown-status', cell: clip(statusText) });
 
   const accountText = text('accountId');
   if (accountText !== '' && !ACCOUNT_ID.test(accountText))
-    problems.push(`AWS account id "${clip(accountText)}" is not 12 digits`);
+    problems.push({ kind: 'bad-account-id', cell: clip(accountText) });
 
   const email = text('email').toLowerCase();
   if (email !== '' && !EMAIL.test(email))
-    problems.push(`email ${cellIn('email', email)} is not an email address`);
+    problems.push({ kind: 'bad-email', column: header('email'), cell: clip(email) });
 
   const name = text('name');
   const purpose = text('purpose');
@@ -455,7 +473,7 @@ function parseRow(
     return {
       pending: { rowNumber, name, email, iamUser, accessKeyId, submittedOn: submitted ?? startDate, endDate },
     };
-  if (end.blank) unissued.push(`end date is empty (column ${headers[columns.endDate ?? -1] ?? 'endDate'})`);
+  if (end.blank) unissued.push({ kind: 'no-end-date', column: header('endDate') });
   if (problems.length > 0 || unissued.length > 0 || endDate === null || status === null)
     return { problems: [...unissued, ...problems] };
   return {
@@ -525,17 +543,15 @@ function governingRows(
  * an access key lives in one account, so any two accounts (a blank cell is the sweep's
  * account, which a row naming an id may or may not be) are a contradiction.
  */
-function entryConflict(group: readonly LedgerRow[], head: LedgerRow): string | null {
-  const rows = (pair: readonly LedgerRow[]) =>
-    `rows ${pair
-      .map((row) => row.rowNumber)
-      .sort((a, b) => a - b)
-      .join(' and ')}`;
+function entryConflict(group: readonly LedgerRow[], head: LedgerRow): RowFault | null {
+  const conflict = (other: LedgerRow, over: 'status' | 'account'): RowFault => {
+    const [a, b] = [head.rowNumber, other.rowNumber].sort((x, y) => x - y) as [number, number];
+    return { kind: 'conflicting-rows', rows: [a, b], iamUser: head.iamUser, over };
+  };
   const status = group.find((row) => row.endDate === head.endDate && row.status !== head.status);
-  if (status) return `${rows([head, status])} name the same key for ${head.iamUser} with different statuses`;
+  if (status) return conflict(status, 'status');
   const account = group.find((row) => row.accountId !== head.accountId);
-  if (account)
-    return `${rows([head, account])} name the same key for ${head.iamUser} with different AWS account ids`;
+  if (account) return conflict(account, 'account');
   return null;
 }
 

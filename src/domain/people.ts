@@ -14,7 +14,26 @@ export type Owner =
       readonly slackId: string;
       readonly via: 'people-table' | 'ledger-email' | 'slack-id-tag' | 'email-tag';
     }
-  | { readonly kind: 'unknown'; readonly reason: string };
+  | { readonly kind: 'unknown'; readonly reason: OwnerUnknown };
+
+/**
+ * What an owner lookup tried, in order, and why each failed: the catalogue words it
+ * (`Messages.reasons.ownerUnknown`). Names, addresses and tag values are data.
+ */
+export interface OwnerUnknown {
+  readonly tried: readonly OwnerClue[];
+}
+
+/** `noSlackUser` for an address: Slack said nobody has it; otherwise it was not looked up. */
+export type OwnerClue =
+  /** `matches`: 0 when the name is not in the people table, 2 or more when it is ambiguous. */
+  | { readonly kind: 'name'; readonly name: string; readonly matches: number }
+  | { readonly kind: 'ledger-email'; readonly address: string; readonly noSlackUser: boolean }
+  /** The tag's text, which is not a Slack user id. */
+  | { readonly kind: 'slack-id-tag'; readonly value: string }
+  | { readonly kind: 'no-slack-id-tag' }
+  | { readonly kind: 'email-tag'; readonly address: string; readonly noSlackUser: boolean }
+  | { readonly kind: 'no-email-tag' };
 
 export class PeopleFormatError extends Error {
   override readonly name = 'PeopleFormatError';
@@ -123,17 +142,15 @@ export function resolveOwner(name: string, directory: PeopleDirectory, hints: Ow
   const viaEmail = email ? hints.emailToSlackId.get(email) : undefined;
   if (viaEmail) return { kind: 'slack', slackId: viaEmail, via: 'email-tag' };
 
-  const emailReason = (address: string, found: string | null | undefined, what: string) =>
-    found === null ? `no Slack user has ${what} ${address}` : `${what} ${address} was not looked up`;
-  const reasons = [
-    byName
-      ? `name "${name}" matches ${byName.ambiguous.length} people`
-      : `name "${name}" is not in the people table`,
-    ...(ledgerEmail ? [emailReason(ledgerEmail, viaLedger, 'the ledger email')] : []),
-    tagged ? `tag ${SLACK_ID_TAG}="${tagged}" is not a Slack user id` : `no ${SLACK_ID_TAG} tag`,
-    email ? emailReason(email, viaEmail, 'email') : `no ${EMAIL_TAG} tag`,
+  const tried: OwnerClue[] = [
+    { kind: 'name', name, matches: byName ? byName.ambiguous.length : 0 },
+    ...(ledgerEmail
+      ? [{ kind: 'ledger-email', address: ledgerEmail, noSlackUser: viaLedger === null } as const]
+      : []),
+    tagged ? { kind: 'slack-id-tag', value: tagged } : { kind: 'no-slack-id-tag' },
+    email ? { kind: 'email-tag', address: email, noSlackUser: viaEmail === null } : { kind: 'no-email-tag' },
   ];
-  return { kind: 'unknown', reason: reasons.join('; ') };
+  return { kind: 'unknown', reason: { tried } };
 }
 
 /**

@@ -11,7 +11,8 @@ import {
 import { finalNoticeKey, noticeKey, ownerUnknownKey, teardownKey } from './journal-keys';
 import { contestedKeys, contestVerdict, type KeyHolder } from './key-holders';
 import type { Ledger, LedgerRow, RowProblem } from './ledger';
-import { ownerEmails, type PeopleDirectory, resolveOwner } from './people';
+import { type OwnerUnknown, ownerEmails, type PeopleDirectory, resolveOwner } from './people';
+import type { KeptKey, SkipDetail } from './skip-detail';
 
 export interface SweepPolicy {
   /** Notify owners this many days (inclusive) before the end date. */
@@ -55,7 +56,7 @@ export type Action =
       readonly kind: 'notify-owner-unknown';
       readonly key: string;
       readonly row: LedgerRow;
-      readonly reason: string;
+      readonly reason: OwnerUnknown;
       readonly daysLeft: number;
     }
   | {
@@ -66,7 +67,7 @@ export type Action =
       readonly deleteOn: LocalDate;
       readonly to:
         | { readonly kind: 'owner'; readonly slackId: string }
-        | { readonly kind: 'admins'; readonly reason: string };
+        | { readonly kind: 'admins'; readonly reason: OwnerUnknown };
     }
   | {
       /** Every live key of the user is a due ledger key: remove the user and all it holds. */
@@ -83,7 +84,8 @@ export type Action =
       readonly row: LedgerRow;
       /** The key as listed right before the removal was settled. */
       readonly accessKey: LiveAccessKey;
-      readonly keptBecause: string;
+      /** The user's other live keys, which keep the user in place. */
+      readonly keptBecause: readonly KeptKey[];
     }
   | {
       /** A previous run started this teardown and stopped; what is left is in its journal entry. */
@@ -137,7 +139,7 @@ export type SkipReason =
 export interface Skip {
   readonly row: LedgerRow;
   readonly reason: SkipReason;
-  readonly detail: string;
+  readonly detail: SkipDetail;
   /** Admins should look at it: the sweep would otherwise have acted. */
   readonly attention: boolean;
   /** The date a final notice named for the removal. */
@@ -213,7 +215,7 @@ type RowVerdict =
   | { readonly kind: 'skip'; readonly skip: Skip }
   | { readonly kind: 'due'; readonly due: DueRow; readonly user: IamUserSummary };
 
-function skip(row: LedgerRow, reason: SkipReason, detail: string, attention: boolean): RowVerdict {
+function skip(row: LedgerRow, reason: SkipReason, detail: SkipDetail, attention: boolean): RowVerdict {
   return { kind: 'skip', skip: { row, reason, detail, attention } };
 }
 
@@ -229,12 +231,11 @@ function classify(row: LedgerRow, input: PlanInput, contests: Contests): RowVerd
     return skip(
       row,
       'other-account',
-      `row is for AWS account ${row.accountId}, this sweep covers ${iam.accountId}`,
+      { kind: 'other-account', rowAccount: row.accountId, sweepAccount: iam.accountId },
       true,
     );
-  if (row.status === 'deleted') return skip(row, 'deleted', 'already deleted', false);
-  if (row.status === 'error')
-    return skip(row, 'error-status', 'marked as error in the ledger; fix and reset the status', true);
+  if (row.status === 'deleted') return skip(row, 'deleted', { kind: 'already-deleted' }, false);
+  if (row.status === 'error') return skip(row, 'error-status', { kind: 'error-status' }, true);
 
   const teardownEntry = journal.get(teardownKey(row));
   const teardown = teardownEntry?.state;
@@ -242,18 +243,11 @@ function classify(row: LedgerRow, input: PlanInput, contests: Contests): RowVerd
     return { kind: 'action', action: { kind: 'record-deleted', key: teardownKey(row), row } };
 
   if (row.status === 'extended')
-    return past
-      ? skip(
-          row,
-          'extended',
-          `extended, but the end date ${row.endDate} has passed: set the new end date`,
-          true,
-        )
-      : skip(row, 'extended', 'extended', false);
+    return skip(row, 'extended', { kind: 'extended', pastEndDate: past ? row.endDate : null }, past);
   if (row.status === 'extension-requested')
-    return skip(row, 'extension-pending', 'extension awaiting approval', past);
+    return skip(row, 'extension-pending', { kind: 'extension-pending' }, past);
 
-  if (daysLeft > policy.noticeDays) return skip(row, 'not-due', `${daysLeft} days left`, false);
+  if (daysLeft > policy.noticeDays) return skip(row, 'not-due', { kind: 'days-left', days: daysLeft }, false);
 
   const rivals = contests.get(row.accessKeyId);
   const contest = rivals ? contestVerdict(row, rivals, input.keyHolders.get(row.accessKeyId)) : null;
@@ -266,12 +260,12 @@ function classify(row: LedgerRow, input: PlanInput, contests: Contests): RowVerd
     return skip(
       row,
       'user-not-in-iam',
-      `IAM user ${row.iamUser} does not exist in account ${iam.accountId}`,
+      { kind: 'user-missing', iamUser: row.iamUser, account: iam.accountId },
       true,
     );
   }
   if (isProtected(user, policy.protectedUsers))
-    return skip(row, 'protected', `IAM user ${user.userName} is protected`, true);
+    return skip(row, 'protected', { kind: 'protected', iamUser: user.userName }, true);
 
   if (past) {
     // An interrupted teardown passed this check when it started.
@@ -294,14 +288,14 @@ function classify(row: LedgerRow, input: PlanInput, contests: Contests): RowVerd
 
   const notice = journal.get(noticeKey(row))?.state;
   if (notice === 'completed')
-    return skip(row, 'already-notified', `notified for end date ${row.endDate}`, false);
-  if (notice === 'started')
     return skip(
       row,
       'already-notified',
-      'a sweep stopped while sending this notice (or Slack failed after part of it went out): the owner may not have it',
-      true,
+      { kind: 'notified', notice: 'week-ahead', endDate: row.endDate },
+      false,
     );
+  if (notice === 'started')
+    return skip(row, 'already-notified', { kind: 'notice-unsure', notice: 'week-ahead' }, true);
 
   const owner = ownerOf(row, user, input);
   if (owner.kind === 'slack')
@@ -311,14 +305,9 @@ function classify(row: LedgerRow, input: PlanInput, contests: Contests): RowVerd
     };
   const unknownNotice = journal.get(ownerUnknownKey(row))?.state;
   if (unknownNotice === 'completed')
-    return skip(row, 'already-notified', 'admins were told the owner is unknown', false);
+    return skip(row, 'already-notified', { kind: 'notified', notice: 'owner-unknown' }, false);
   if (unknownNotice === 'started')
-    return skip(
-      row,
-      'already-notified',
-      'a sweep stopped while telling the admins that nobody owns this key: they may not have been told',
-      true,
-    );
+    return skip(row, 'already-notified', { kind: 'notice-unsure', notice: 'owner-unknown' }, true);
   return {
     kind: 'action',
     action: { kind: 'notify-owner-unknown', key: ownerUnknownKey(row), row, reason: owner.reason, daysLeft },
@@ -347,20 +336,13 @@ function notWarnedYet(
         skip: {
           row,
           reason: 'deletion-scheduled',
-          detail: `final notice sent; deletion on ${warning.deleteOn} unless the row changes`,
+          detail: { kind: 'deletion-scheduled', deleteOn: warning.deleteOn },
           attention: false,
           deleteOn: warning.deleteOn,
         },
       };
     case 'unsure':
-      return skip(
-        row,
-        'already-notified',
-        'a sweep stopped while sending the final notice (or Slack failed after part of it went out): the owner ' +
-          'may not have it, so the key is kept ' +
-          '(a corrected end date in the ledger starts a new notice)',
-        true,
-      );
+      return skip(row, 'already-notified', { kind: 'notice-unsure', notice: 'final' }, true);
     case 'send-final': {
       const owner = ownerOf(row, user, input);
       return {
@@ -412,8 +394,8 @@ export function plan(input: PlanInput): Plan {
       reason: copy.kind,
       detail:
         copy.kind === 'duplicate'
-          ? `same key, IAM user and end date as row ${copy.governedBy}: one entry, acted on once`
-          : `superseded by row ${copy.governedBy}, which has a later end date`,
+          ? { kind: 'duplicate', of: copy.governedBy }
+          : { kind: 'superseded', by: copy.governedBy },
       attention: false,
     });
   for (const row of input.ledger.rows) {
@@ -453,7 +435,7 @@ export function settleRemoval(removal: Removal, liveKeys: readonly LiveAccessKey
   const proceed: LedgerRow[] = [];
   const userExists = liveKeys !== null;
   const live = new Set((liveKeys ?? []).map((key) => key.accessKeyId));
-  const held = (liveKeys ?? []).map((key) => maskKeyId(key.accessKeyId)).join(', ') || 'no keys';
+  const held = (liveKeys ?? []).map((key) => maskKeyId(key.accessKeyId));
   for (const { row, interrupted } of removal.due) {
     // A key an interrupted whole-user teardown already removed: carry on with the user.
     if (userExists && (live.has(row.accessKeyId) || interrupted === 'teardown-user')) proceed.push(row);
@@ -465,11 +447,11 @@ export function settleRemoval(removal: Removal, liveKeys: readonly LiveAccessKey
         ...(userExists
           ? {
               reason: 'key-mismatch',
-              detail: `access key ${maskKeyId(row.accessKeyId)} is not a key of ${row.iamUser} (it has ${held})`,
+              detail: { kind: 'key-not-held', key: maskKeyId(row.accessKeyId), iamUser: row.iamUser, held },
             }
           : {
               reason: 'user-not-in-iam',
-              detail: `IAM user ${row.iamUser} was removed by someone else during the sweep`,
+              detail: { kind: 'user-removed-during-sweep', iamUser: row.iamUser },
             }),
       });
   }
@@ -500,14 +482,13 @@ function teardownActions(
     ];
 
   const otherRows = new Map(removal.ledgerRows.map((row) => [row.accessKeyId, row]));
-  const keptBecause = others
-    .map((key) => {
-      const row = otherRows.get(key.accessKeyId);
-      return row
-        ? `${maskKeyId(key.accessKeyId)} (row ${row.rowNumber}, ${row.status} until ${row.endDate})`
-        : `${maskKeyId(key.accessKeyId)} (not in the ledger)`;
-    })
-    .join(', ');
+  const keptBecause = others.map((key): KeptKey => {
+    const row = otherRows.get(key.accessKeyId);
+    return {
+      key: maskKeyId(key.accessKeyId),
+      row: row ? { rowNumber: row.rowNumber, status: row.status, endDate: row.endDate } : null,
+    };
+  });
   const live = new Map(liveKeys.map((key) => [key.accessKeyId, key]));
   return dueRows.map((row): Action => {
     const accessKey = live.get(row.accessKeyId);
@@ -518,7 +499,7 @@ function teardownActions(
       key: teardownKey(row),
       row,
       accessKey,
-      keptBecause: `${removal.userName} also holds ${keptBecause}`,
+      keptBecause,
     };
   });
 }

@@ -1,3 +1,5 @@
+import type { ActionDetail } from './action-detail';
+import type { ReportRowProblem } from './credential-report';
 import type { LocalDate } from './dates';
 import { FINDING_KINDS, type FindingKind } from './hygiene';
 import { type CellWrite, type ColumnMap, type LedgerRow, malformedRows, type RowProblem } from './ledger';
@@ -13,8 +15,21 @@ export type ActionOutcome = 'planned' | 'done' | 'failed';
 export interface ActionResult {
   readonly action: Action;
   readonly outcome: ActionOutcome;
-  /** What happened, in words an admin can act on. */
-  readonly detail: string;
+  /** What happened, as facts the catalogue words (`Messages.reasons.action`). */
+  readonly detail: ActionDetail;
+}
+
+/** A stale key named by the credential report (user and slot), and what became of it. */
+export interface StaleKeyOutcome {
+  readonly userName: string;
+  readonly slot: number;
+  readonly outcome:
+    | 'planned'
+    | 'deactivated'
+    | 'already-deactivated'
+    | 'already-inactive'
+    | 'user-gone'
+    | 'no-live-key';
 }
 
 export interface HygieneSummary {
@@ -30,9 +45,10 @@ export interface HygieneSummary {
   readonly notified: number;
   /** Findings those DMs listed. */
   readonly notifiedFindings: number;
-  readonly deactivated: readonly string[];
+  /** Stale keys the hygiene checks deactivate (a dry run: would deactivate), and how each went. */
+  readonly deactivated: readonly StaleKeyOutcome[];
   /** Report rows that could not be read. */
-  readonly problems: readonly string[];
+  readonly problems: readonly ReportRowProblem[];
   /** `keywarden:mute` tags that could not be read (they mute nothing). */
   readonly unreadMuteTags: readonly UnreadMuteTag[];
 }

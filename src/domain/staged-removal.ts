@@ -79,7 +79,7 @@ export function stageRemoval(
           (row): Skip => ({
             row,
             reason: 'deactivated',
-            detail: `keys deactivated on ${since}; deleted on ${due} unless an admin reactivates them`,
+            detail: { kind: 'deactivated', since, deleteOn: due },
             attention: false,
           }),
         ),

@@ -1,8 +1,10 @@
+import type { NoticeMiss } from '../domain/action-detail';
 import type { LocalDate } from '../domain/dates';
 import type { Finding, FindingKind } from '../domain/hygiene';
 import type { LedgerRow } from '../domain/ledger';
 import type { ExpiredMute, MutedFinding, UnreadMuteTag } from '../domain/mutes';
 import type { StalePending } from '../domain/pending';
+import type { OwnerUnknown } from '../domain/people';
 import type { SweepReport } from '../domain/report';
 
 export interface WeekAheadNotice {
@@ -13,7 +15,7 @@ export interface WeekAheadNotice {
 
 export interface OwnerUnknownNotice {
   readonly row: LedgerRow;
-  readonly reason: string;
+  readonly reason: OwnerUnknown;
   readonly daysLeft: number;
 }
 
@@ -31,7 +33,7 @@ export interface FinalNotice {
   readonly deleteOn: LocalDate;
   readonly to:
     | { readonly kind: 'owner'; readonly slackId: string }
-    | { readonly kind: 'admins'; readonly reason: string };
+    | { readonly kind: 'admins'; readonly reason: OwnerUnknown };
 }
 
 /** Requests submitted `reportDays` or more ago that still have no IAM user or key. */
@@ -91,6 +93,7 @@ export type AdminCopy =
   | {
       readonly kind: 'admins-only';
       readonly row: LedgerRow;
+      /** Why the admins alone are told, already worded for them (the group stores its lines as shown). */
       readonly reason: string;
       readonly notice: NoticeKind;
     };
@@ -125,7 +128,7 @@ export interface Notifier {
    * Tells the admins a row's keys were deactivated and when it will be deleted; rejects only
    * when they could not be told. Resolves with what else (the owner, older messages) was missed.
    */
-  deactivated(notice: DeactivatedNotice): Promise<readonly string[]>;
+  deactivated(notice: DeactivatedNotice): Promise<readonly NoticeMiss[]>;
   /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. Like `weekAhead`. */
   finalNotice(notice: FinalNotice): Promise<AdminCopy>;
   /**

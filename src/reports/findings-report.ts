@@ -1,4 +1,4 @@
-import { parseCredentialReport } from '../domain/credential-report';
+import { parseCredentialReport, type ReportRowProblem } from '../domain/credential-report';
 import { dateInZone, type LocalDate } from '../domain/dates';
 import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { type MutedFinding, type Muting, screenFindings, type UnreadMuteTag } from '../domain/mutes';
@@ -36,7 +36,7 @@ export interface FindingsReportResult {
   readonly findings: Finding[];
   readonly muted: readonly MutedFinding[];
   /** Report rows that could not be read (not audited), one line each. */
-  readonly problems: string[];
+  readonly problems: ReportRowProblem[];
 }
 
 /**

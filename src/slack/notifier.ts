@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { NoticeMiss } from '../domain/action-detail';
 import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
@@ -123,7 +124,8 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   async finalNotice({ row, deleteOn, to }: FinalNotice): Promise<AdminCopy> {
     const { messages: m } = this.deps;
     const notice = { kind: 'final', deleteOn } as const;
-    if (to.kind === 'admins') return { kind: 'admins-only', row, reason: to.reason, notice };
+    if (to.kind === 'admins')
+      return { kind: 'admins-only', row, reason: m.reasons.ownerUnknown(to.reason), notice };
     return this.noticeOwner(row, to.slackId, notice, (draft) => [
       m.finalNoticeTitle(toLedgerText(deleteOn)),
       finalOwnerNotice(draft, deleteOn, m),
@@ -216,7 +218,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
    * must go out: the redraw and the owner's DM are news, and an owner who has left (the usual
    * case by now) or a deleted message must not fail a deactivation IAM already made.
    */
-  async deactivated({ row, on, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<string[]> {
+  async deactivated({ row, on, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<NoticeMiss[]> {
     const { cases, messages: m } = this.deps;
     const draft = caseFromRow(row, null);
     await cases.create(draft);
@@ -235,9 +237,9 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       adminMessages: [...c.adminMessages, posted],
     }));
     if (!moved) return [];
-    const missed: string[] = [];
+    const missed: NoticeMiss[] = [];
     const stale = await redrawCase(this.deps, moved, on, posted);
-    if (stale > 0) missed.push(`${stale} earlier message(s) of the row not updated`);
+    if (stale > 0) missed.push({ kind: 'messages-not-updated', count: stale });
     if (moved.ownerSlackId) {
       const owner = moved.ownerSlackId;
       await this.paced(owner, () =>
@@ -246,8 +248,8 @@ export class SlackNotifier implements Notifier, SlackDirectory {
         const code = slackError(error);
         missed.push(
           code && UNREACHABLE.has(code)
-            ? `owner ${owner} cannot be DMed: ${code}`
-            : `the owner's DM failed: ${code ?? errorMessage(error)}`,
+            ? { kind: 'owner-unreachable', owner, code }
+            : { kind: 'owner-dm-failed', error: code ?? errorMessage(error) },
         );
       });
     }
@@ -255,7 +257,13 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   }
 
   async ownerUnknown({ row, reason, daysLeft }: OwnerUnknownNotice): Promise<AdminCopy> {
-    return { kind: 'admins-only', row, reason, notice: { kind: 'week-ahead', daysLeft } };
+    const { messages: m } = this.deps;
+    return {
+      kind: 'admins-only',
+      row,
+      reason: m.reasons.ownerUnknown(reason),
+      notice: { kind: 'week-ahead', daysLeft },
+    };
   }
 
   async pendingRequests({ rows, reportDays }: PendingRequestsNotice): Promise<void> {

@@ -6,6 +6,7 @@ import { PeopleDirectory, parsePeople } from '../domain/people';
 import { isNotice, plan, settleRemoval } from '../domain/planner';
 import { deletedRows, ledgerWrites, rowsOf } from '../domain/report';
 import type { NoticeCase } from '../ports/cases';
+import { messages } from '../text/messages';
 import { errorMessage } from '../util/errors';
 import { depsForAccount, executorDeps, type SweepDeps } from './deps';
 import { execute } from './execute';
@@ -29,21 +30,18 @@ export async function deleteRowNow(
   actor: string,
 ): Promise<DeleteNowResult> {
   const { accessKeyId, iamUser } = notice;
+  const told = messages(deps.language).reasons;
   const tables = await deps.workbook.read();
   const fullLedger = parseLedger(tables.ledger, deps.ledgerColumns);
   // The case's own row: another user's row of the key (a typo, an old deleted one) must not
   // decide the answer, the due day or the account.
   const row = rowOfKey(fullLedger, accessKeyId, iamUser);
-  if (!row)
-    return {
-      kind: 'refused',
-      reason: 'the ledger has no valid row for this key (edited, duplicated or malformed)',
-    };
+  if (!row) return { kind: 'refused', reason: told.deleteNow.noRow };
   // A retry after the ledger write failed, when the sweep recorded it in between.
   if (row.status === 'deleted')
     return (await deps.journal.getMany([teardownKey(row)])).get(teardownKey(row))?.state === 'completed'
-      ? { kind: 'done', detail: 'the ledger already records the deletion' }
-      : { kind: 'refused', reason: 'the ledger says deleted, but Keywarden did not delete it' };
+      ? { kind: 'done', detail: told.deleteNow.alreadyRecorded }
+      : { kind: 'refused', reason: told.deleteNow.notOurs };
   // A row of another account is torn down with that account's IAM, as the sweep would.
   const account = depsForAccount(deps, row.accountId);
   const sources = {
@@ -80,14 +78,16 @@ export async function deleteRowNow(
     const skip = [...settled.skips, ...planned.skips].find(
       (candidate) => candidate.row.rowNumber === row.rowNumber,
     );
-    return { kind: 'refused', reason: skip?.detail ?? 'nothing to delete for this row' };
+    return { kind: 'refused', reason: skip ? told.skip(skip.detail) : told.deleteNow.nothing };
   }
 
   const [result] = await execute(
     [action],
     executorDeps(account, { mode: 'apply', sweepId: randomUUID(), actor }),
   );
-  if (result?.outcome !== 'done') return { kind: 'failed', detail: result?.detail ?? 'not executed' };
+  // The executor runs an action unless the sweep is stopping, which a click never asks for.
+  if (result?.outcome !== 'done')
+    return { kind: 'failed', detail: result ? told.action(result.detail) : told.deleteNow.nothing };
   const writes = ledgerWrites(
     withCopies(deletedRows([result]), sources.ledger.duplicates),
     sources.ledger.columns,
@@ -98,5 +98,5 @@ export async function deleteRowNow(
   } catch (error) {
     return { kind: 'unrecorded', detail: errorMessage(error) };
   }
-  return { kind: 'done', detail: result.detail };
+  return { kind: 'done', detail: told.action(result.detail) };
 }

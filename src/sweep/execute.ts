@@ -1,4 +1,5 @@
 import { HOME_ACCOUNT } from '../domain/accounts';
+import type { ActionDetail, Deactivated, NoticeMiss, PolicyCleanup, Refusal } from '../domain/action-detail';
 import type { LocalDate } from '../domain/dates';
 import { isCustomerManagedPolicy, type LiveAccessKey, maskKeyId } from '../domain/iam';
 import { deactivationKey, journalAction } from '../domain/journal-keys';
@@ -28,6 +29,7 @@ import {
   type Notifier,
 } from '../ports/notifier';
 import type { AuditLog, Journal, JournalBegin, JournalEntry } from '../ports/state';
+import { reasonsEn } from '../text/messages-reasons';
 import { errorMessage } from '../util/errors';
 import { claimOnce, failClaim, once, type Ran } from './once';
 
@@ -49,7 +51,18 @@ export interface ExecutorDeps {
 }
 
 /** Raised inside an action when live IAM state no longer matches the plan. */
-class Refusal extends Error {}
+class Refused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.kind);
+  }
+}
+
+/** Raised when a deactivation IAM made could not be announced to the admins. */
+class Unannounced extends Error {
+  constructor(readonly done: Deactivated) {
+    super(done.kind);
+  }
+}
 
 /**
  * Runs a plan. In dry-run mode nothing is sent, changed or journaled. In apply mode every
@@ -62,7 +75,11 @@ export async function execute(actions: readonly Action[], deps: ExecutorDeps): P
   const notices = actions.filter(isNoticeAction);
   const others = actions.filter((action): action is Exclude<Action, NoticeAction> => !isNoticeAction(action));
   if (deps.mode === 'dry-run')
-    return [...notices, ...others].map((action) => ({ action, outcome: 'planned', detail: 'dry run' }));
+    return [...notices, ...others].map((action) => ({
+      action,
+      outcome: 'planned',
+      detail: { kind: 'dry-run' },
+    }));
   const results = await executeNotices(notices, deps);
   for (const action of others) {
     if (deps.stop?.aborted) break;
@@ -90,18 +107,19 @@ export async function executeRemovals(
   const results: ActionResult[] = [];
   const skips: Skip[] = [];
   const deactivations = staging ? await deactivationsOf(removals, deps) : new Map();
-  let failure: string | null = null;
+  let failure: KeyListFailure | null = null;
   for (const removal of removals) {
     if (deps.stop?.aborted) break;
     const live: ListedKeys = failure === null ? await listKeys(removal, deps) : { failed: failure };
     if ('failed' in live) {
+      const { userName, error } = live.failed;
       failure = live.failed;
       skips.push(
         ...removal.due.map(
           ({ row }): Skip => ({
             row,
             reason: 'key-check-failed',
-            detail: `not removed: ${failure}; the next sweep tries again`,
+            detail: { kind: 'key-list-failed', userName, error },
             attention: true,
           }),
         ),
@@ -149,13 +167,19 @@ async function deactivationsOf(
   );
 }
 
-type ListedKeys = { readonly keys: LiveAccessKey[] | null } | { readonly failed: string };
+/** Whose keys could not be listed, and IAM's error: every later removal waits for the next sweep too. */
+interface KeyListFailure {
+  readonly userName: string;
+  readonly error: string;
+}
+
+type ListedKeys = { readonly keys: LiveAccessKey[] | null } | { readonly failed: KeyListFailure };
 
 async function listKeys(removal: Removal, deps: ExecutorDeps): Promise<ListedKeys> {
   try {
     return { keys: await deps.iam.listAccessKeys(removal.userName) };
   } catch (error) {
-    return { failed: `listing the keys of ${removal.userName} failed: ${errorMessage(error)}` };
+    return { failed: { userName: removal.userName, error: errorMessage(error) } };
   }
 }
 
@@ -174,16 +198,21 @@ async function executeOne(action: Exclude<Action, NoticeAction>, deps: ExecutorD
   try {
     return await recorded(action, 'done', await perform(action, deps), deps);
   } catch (error) {
-    const detail = error instanceof Refusal ? `refused: ${error.message}` : `failed: ${errorMessage(error)}`;
+    const detail: ActionDetail =
+      error instanceof Refused
+        ? { kind: 'refused', refusal: error.refusal }
+        : error instanceof Unannounced
+          ? { kind: 'deactivated-unannounced', done: error.done }
+          : { kind: 'failed', error: errorMessage(error) };
     return recorded(action, 'failed', detail, deps);
   }
 }
 
-/** The action's result, in the audit log too. */
+/** The action's result, in the audit log too: a machine record, English whatever LANGUAGE is. */
 async function recorded(
   action: Action,
   outcome: 'done' | 'failed',
-  detail: string,
+  detail: ActionDetail,
   deps: ExecutorDeps,
 ): Promise<ActionResult> {
   await deps.audit.record({
@@ -192,12 +221,12 @@ async function recorded(
     action: action.kind,
     target: targetOf(action),
     outcome,
-    detail,
+    detail: reasonsEn.action(detail),
   });
   return { action, outcome, detail };
 }
 
-async function perform(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps): Promise<string> {
+async function perform(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps): Promise<ActionDetail> {
   switch (action.kind) {
     case 'teardown-user':
       return teardownUser(action, deps);
@@ -206,7 +235,7 @@ async function perform(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps
     case 'finish-teardown':
       return finishTeardown(action.key, deps);
     case 'record-deleted':
-      return 'IAM work was already done; recording it in the ledger';
+      return { kind: 'recorded-deleted' };
     case 'deactivate-user':
       return deactivateUser(action, deps);
     case 'deactivate-key':
@@ -222,7 +251,7 @@ async function perform(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps
 async function deactivateUser(
   action: Extract<Action, { kind: 'deactivate-user' }>,
   deps: ExecutorDeps,
-): Promise<string> {
+): Promise<ActionDetail> {
   const holdings = await liveHoldings(action.userName, action.rows, 'deactivated', deps);
   const steps = userDeactivationSteps(holdings);
   const detail: DeactivationDetail = {
@@ -234,7 +263,13 @@ async function deactivateUser(
     for (const step of steps) await runStep(step, action.userName, deps);
   });
   return announceDeactivation(
-    `deactivated ${action.userName} in ${steps.length} steps; deleted on ${action.deleteOn} unless reactivated`,
+    {
+      kind: 'deactivated-user',
+      userName: action.userName,
+      steps: steps.length,
+      deleteOn: action.deleteOn,
+      missed: [],
+    },
     action.rows,
     { on: action.on, deleteOn: action.deleteOn, consoleRemoved: recorded.consoleRemoved },
     deps,
@@ -244,7 +279,7 @@ async function deactivateUser(
 async function deactivateKey(
   action: Extract<Action, { kind: 'deactivate-key' }>,
   deps: ExecutorDeps,
-): Promise<string> {
+): Promise<ActionDetail> {
   const { row, accessKey } = action;
   const active = accessKey.status === 'Active';
   const detail: DeactivationDetail = {
@@ -261,7 +296,7 @@ async function deactivateKey(
       );
   });
   return announceDeactivation(
-    `deactivated ${maskKeyId(row.accessKeyId)}; deleted on ${action.deleteOn} unless reactivated`,
+    { kind: 'deactivated-key', key: maskKeyId(row.accessKeyId), deleteOn: action.deleteOn, missed: [] },
     [row],
     { on: action.on, deleteOn: action.deleteOn, consoleRemoved: false },
     deps,
@@ -274,23 +309,23 @@ async function deactivateKey(
  * (the owner's DM, older messages) is only noted in its detail.
  */
 async function announceDeactivation(
-  done: string,
+  done: Deactivated,
   rows: readonly LedgerRow[],
   notice: Omit<DeactivatedNotice, 'row'>,
   deps: ExecutorDeps,
-): Promise<string> {
-  const notes: string[] = [];
+): Promise<ActionDetail> {
+  const missed: NoticeMiss[] = [];
   let failed = false;
   for (const row of rows) {
     try {
-      notes.push(...(await deps.notifier.deactivated({ row, ...notice })));
+      missed.push(...(await deps.notifier.deactivated({ row, ...notice })));
     } catch (error) {
-      notes.push(`the admins' notice for row ${row.rowNumber} failed: ${errorMessage(error)}`);
+      missed.push({ kind: 'admins-notice-failed', rowNumber: row.rowNumber, error: errorMessage(error) });
       failed = true;
     }
   }
-  const detail = [done, ...notes].join('; ');
-  if (failed) throw new Error(detail);
+  const detail = { ...done, missed };
+  if (failed) throw new Unannounced(detail);
   return detail;
 }
 
@@ -406,14 +441,14 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
         results[index] = await recorded(
           action,
           'done',
-          `already claimed by sweep ${existing.sweepId} (${existing.state})`,
+          { kind: 'already-claimed', sweepId: existing.sweepId, state: existing.state },
           deps,
         );
         continue;
       }
       entry = claimed.entry;
     } catch (error) {
-      results[index] = await recorded(action, 'failed', `failed: ${errorMessage(error)}`, deps);
+      results[index] = await recorded(action, 'failed', { kind: 'failed', error: errorMessage(error) }, deps);
       continue;
     }
     try {
@@ -447,24 +482,18 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
         n >= posted.posted
           ? await recorded(action, 'failed', await copyNotPosted(claim, copy, posted, deps), deps)
           : unrecorded === null
-            ? await recorded(action, 'done', 'sent', deps)
-            : await recorded(
-                action,
-                'failed',
-                `sent, but the journal could not record it (${unrecorded}); the next sweep flags it as possibly unsent`,
-                deps,
-              );
+            ? await recorded(action, 'done', { kind: 'sent' }, deps)
+            : await recorded(action, 'failed', { kind: 'sent-unrecorded', error: unrecorded }, deps);
     }
   }
   return results.filter((result): result is ActionResult => result !== null);
 }
 
-async function notSent(claim: JournalBegin, error: unknown, deps: ExecutorDeps): Promise<string> {
+async function notSent(claim: JournalBegin, error: unknown, deps: ExecutorDeps): Promise<ActionDetail> {
   // Part of a notice may have gone out: only one that reached nobody is sent again.
-  if (!(error instanceof NoticeNotSent)) return `failed: ${errorMessage(error)}`;
-  return (await failClaim(deps.journal, deps.now, claim, error))
-    ? `not sent: ${error.message}; the next sweep sends it again`
-    : `not sent: ${error.message}; recording that failed too, so the next sweep flags it as possibly sent`;
+  if (!(error instanceof NoticeNotSent)) return { kind: 'failed', error: errorMessage(error) };
+  const marked = await failClaim(deps.journal, deps.now, claim, error);
+  return { kind: 'not-sent', error: error.message, marked };
 }
 
 /**
@@ -476,11 +505,11 @@ async function copyNotPosted(
   copy: AdminCopy,
   posted: AdminCopiesPosted & { readonly unsure?: boolean },
   deps: ExecutorDeps,
-): Promise<string> {
+): Promise<ActionDetail> {
+  // Slack's error; posting only stops short with one.
   const why = posted.error ?? 'not posted';
-  if (copy.kind === 'owner-told' || posted.unsure)
-    return `the admins' grouped copy failed (${why}); the owner may have the DM, so the next sweep flags it instead of sending it again`;
-  return notSent(claim, new NoticeNotSent(`the admins' grouped message failed: ${why}`), deps);
+  if (copy.kind === 'owner-told' || posted.unsure) return { kind: 'admin-copy-failed', error: why };
+  return notSent(claim, new NoticeNotSent(why), deps);
 }
 
 /**
@@ -495,13 +524,15 @@ async function liveHoldings(
   deps: ExecutorDeps,
 ): Promise<UserHoldings> {
   const holdings = await deps.iam.holdings(userName);
-  if (holdings === null) throw new Refusal(`${userName} no longer exists; nothing was ${outcome}`);
+  if (holdings === null) throw new Refused({ kind: 'user-gone', userName, outcome });
   const expected = new Set(rows.map((row) => row.accessKeyId));
   const unexpected = holdings.accessKeys.filter((key) => !expected.has(key.accessKeyId));
   if (unexpected.length > 0)
-    throw new Refusal(
-      `${userName} now holds ${unexpected.map((k) => maskKeyId(k.accessKeyId)).join(', ')}, which the ledger does not list`,
-    );
+    throw new Refused({
+      kind: 'unexpected-keys',
+      userName,
+      keys: unexpected.map((key) => maskKeyId(key.accessKeyId)),
+    });
   return holdings;
 }
 
@@ -512,7 +543,7 @@ interface TeardownDetail {
 async function teardownUser(
   action: Extract<Action, { kind: 'teardown-user' }>,
   deps: ExecutorDeps,
-): Promise<string> {
+): Promise<ActionDetail> {
   const holdings = await liveHoldings(action.userName, action.rows, 'deleted', deps);
 
   const detail: TeardownDetail = { holdings };
@@ -538,7 +569,9 @@ async function teardownUser(
         [...new Set([...holdings.attachedPolicies, ...(recorded.attachedPolicies ?? [])])],
         deps,
       );
-      return { value: [`removed ${action.userName} in ${steps.length} steps`, ...policies].join('; ') };
+      return {
+        value: { kind: 'removed-user', userName: action.userName, steps: steps.length, policies } as const,
+      };
     },
     { resume: 'always' },
   );
@@ -549,7 +582,7 @@ async function teardownUser(
 async function deleteKey(
   action: Extract<Action, { kind: 'delete-key' }>,
   deps: ExecutorDeps,
-): Promise<string> {
+): Promise<ActionDetail> {
   const { key, row, accessKey: target } = action;
   const { value } = await once(
     deps.journal,
@@ -558,7 +591,9 @@ async function deleteKey(
     async () => {
       for (const step of keyRemovalSteps(row.iamUser, target.accessKeyId, target.status))
         await runStep(step, row.iamUser, deps);
-      return { value: `deleted ${maskKeyId(row.accessKeyId)}; kept ${row.iamUser}` };
+      return {
+        value: { kind: 'deleted-key', key: maskKeyId(row.accessKeyId), userName: row.iamUser } as const,
+      };
     },
     { resume: 'always' },
   );
@@ -566,12 +601,12 @@ async function deleteKey(
 }
 
 /** The user or key is already gone; only the policies recorded in the journal may remain. */
-async function finishTeardown(key: string, deps: ExecutorDeps): Promise<string> {
+async function finishTeardown(key: string, deps: ExecutorDeps): Promise<ActionDetail> {
   const entry = (await deps.journal.getMany([key])).get(key);
   const recorded = (entry?.detail as Partial<TeardownDetail> | undefined)?.holdings?.attachedPolicies ?? [];
   const policies = await cleanUpPolicies(recorded, deps);
   await deps.journal.complete(key, deps.now());
-  return ['finished an interrupted teardown', ...policies].join('; ');
+  return { kind: 'finished-teardown', policies };
 }
 
 async function runStep(
@@ -590,12 +625,11 @@ async function runStep(
   });
 }
 
-async function cleanUpPolicies(policyArns: readonly string[], deps: ExecutorDeps): Promise<string[]> {
-  const notes: string[] = [];
+async function cleanUpPolicies(policyArns: readonly string[], deps: ExecutorDeps): Promise<PolicyCleanup[]> {
+  const cleaned: PolicyCleanup[] = [];
   for (const arn of policyArns.filter(isCustomerManagedPolicy)) {
     const outcome = await deps.iam.deletePolicyIfUnused(arn);
-    if (outcome === 'deleted') notes.push(`deleted policy ${arn}`);
-    if (outcome === 'still-attached') notes.push(`kept policy ${arn}: still attached elsewhere`);
+    if (outcome === 'deleted' || outcome === 'still-attached') cleaned.push({ arn, outcome });
   }
-  return notes;
+  return cleaned;
 }

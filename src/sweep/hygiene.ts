@@ -5,7 +5,7 @@ import { type Finding, findings, summarise } from '../domain/hygiene';
 import { staleKeyDeactivationKey } from '../domain/journal-keys';
 import { mutingFor, screenFindings } from '../domain/mutes';
 import type { PlanInput } from '../domain/planner';
-import type { HygieneSummary, Mode } from '../domain/report';
+import type { HygieneSummary, Mode, StaleKeyOutcome } from '../domain/report';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { AccountDeps, HygieneSettings, Sources } from './deps';
 import { lookUpEmails } from './lookups';
@@ -103,7 +103,11 @@ export async function runHygiene(
       ...summary,
       notified: 0,
       notifiedFindings: 0,
-      deactivated: stale.map((key) => `${key.userName} key ${key.slot} (planned)`),
+      deactivated: stale.map((key) => ({
+        userName: key.userName,
+        slot: key.slot,
+        outcome: 'planned' as const,
+      })),
     };
 
   const named = run.account === undefined ? {} : { account: run.account };
@@ -157,7 +161,7 @@ export async function runHygiene(
     });
   }
 
-  const deactivated: string[] = [];
+  const deactivated: StaleKeyOutcome[] = [];
   for (const key of stale) {
     if (stop?.aborted) break;
     deactivated.push(await deactivate(key, deps, sweepId));
@@ -165,18 +169,22 @@ export async function runHygiene(
   return { ...summary, notified, notifiedFindings, deactivated };
 }
 
-async function deactivate(stale: StaleKey, deps: AccountDeps, sweepId: string): Promise<string> {
-  const label = `${stale.userName} key ${stale.slot}`;
+async function deactivate(stale: StaleKey, deps: AccountDeps, sweepId: string): Promise<StaleKeyOutcome> {
+  const ended = (outcome: StaleKeyOutcome['outcome']) => ({
+    userName: stale.userName,
+    slot: stale.slot,
+    outcome,
+  });
   // Live check: the report may be hours old and names keys only by slot.
   const live = await deps.iam.listAccessKeys(stale.userName);
-  if (live === null) return `${label}: not deactivated, the user no longer exists`;
+  if (live === null) return ended('user-gone');
   const key = live.find(
     (candidate) =>
       candidate.createdAt &&
       Math.abs(candidate.createdAt.getTime() - stale.createdAt.getTime()) < SAME_KEY_TOLERANCE_MS,
   );
-  if (!key) return `${label}: not deactivated, no live key matches the report`;
-  if (key.status !== 'Active') return `${label}: already inactive`;
+  if (!key) return ended('no-live-key');
+  if (key.status !== 'Active') return ended('already-inactive');
   const claim = {
     key: staleKeyDeactivationKey(key.accessKeyId),
     action: 'deactivate-key',
@@ -202,9 +210,9 @@ async function deactivate(stale: StaleKey, deps: AccountDeps, sweepId: string): 
         outcome: 'done',
         detail: `${key.accessKeyId}: ${stale.finding.detail}`,
       });
-      return { value: `${label}: deactivated` };
+      return { value: ended('deactivated') };
     },
     { resume: 'unless-completed' },
   );
-  return done.kind === 'ran' ? done.value : `${label}: already deactivated`;
+  return done.kind === 'ran' ? done.value : ended('already-deactivated');
 }

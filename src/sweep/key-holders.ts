@@ -17,13 +17,15 @@ export async function findKeyHolders(
       const keys = await iam.listAccessKeys(userName);
       held.set(userName, new Set((keys ?? []).map((key) => key.accessKeyId)));
     } catch (error) {
-      held.set(userName, { failed: `listing the keys of ${userName} failed: ${errorMessage(error)}` });
+      held.set(userName, { failed: errorMessage(error) });
     }
   }
   return new Map(
     [...contested].map(([key, users]): [string, KeyHolder] => {
-      const failed = users.map((user) => held.get(user)).find((entry) => entry && 'failed' in entry);
-      if (failed && 'failed' in failed) return [key, { kind: 'unknown', reason: failed.failed }];
+      for (const userName of users) {
+        const entry = held.get(userName);
+        if (entry && 'failed' in entry) return [key, { kind: 'unknown', userName, error: entry.failed }];
+      }
       const holder = users.find((user) => {
         const keys = held.get(user);
         return keys instanceof Set && keys.has(key);

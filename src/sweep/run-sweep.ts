@@ -25,6 +25,7 @@ import {
   type PendingSummary,
   type SweepReport,
 } from '../domain/report';
+import type { SkipDetail } from '../domain/skip-detail';
 import { instantOn, sweepDateRefusal } from '../domain/sweep-date';
 import type { AccountRun, AccountSweep, SweepRun } from '../domain/sweep-run';
 import type { AccountTarget } from '../ports/accounts';
@@ -504,12 +505,11 @@ function uncovered(
   notReached: ReadonlySet<string>,
 ): Skip[] {
   const failed = new Map(accounts.filter((a) => !a.ok).map((a) => [a.account, a.error]));
-  const why = (account: string): string => {
+  const why = (account: string): SkipDetail => {
     const error = failed.get(account);
-    if (error) return `AWS account ${account} could not be swept: ${error}`;
-    if (notReached.has(account))
-      return `the sweep stopped early, before AWS account ${account}; the next sweep covers it`;
-    return `row is for AWS account ${account}, which this sweep does not cover`;
+    if (error) return { kind: 'account-failed', account, error };
+    if (notReached.has(account)) return { kind: 'account-not-reached', account };
+    return { kind: 'account-not-covered', account };
   };
   return rows
     .filter((row) => !covered.has(row))

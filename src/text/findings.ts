@@ -1,9 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
+import type { ReportRowProblem } from '../domain/credential-report';
 import { type LocalDate, localTime } from '../domain/dates';
 import { FINDING_KINDS, type Finding, type FindingKind, summarise } from '../domain/hygiene';
 import type { ExpiredMute, Mute, MutedFinding, MuteTagProblem, UnreadMuteTag } from '../domain/mutes';
 import type { FindingsDigest } from '../ports/notifier';
 import type { Messages } from './messages';
+import { reasonsEn } from './messages-reasons';
 import { escapeText } from './mrkdwn';
 import { type MuteMessages, silenceText } from './mutes';
 import { type Layout, PLAIN_LAYOUT } from './style';
@@ -17,7 +19,7 @@ export interface RenderFindingsOptions {
   /** When IAM generated the credential report the findings came from. */
   readonly generatedAt?: Date;
   /** Report rows that could not be read, and so were not audited. */
-  readonly problems?: readonly string[];
+  readonly problems?: readonly ReportRowProblem[];
   /** Which findings are muted or had a mute run out, and the words for it. */
   readonly mutes?: MuteListing;
   /** The table's width and colour on a terminal. */
@@ -132,7 +134,11 @@ function renderTable(found: readonly Finding[], m: Messages, options: RenderFind
   lines.push(countsLine(summarise(found), m));
   const problems = options.problems ?? [];
   if (problems.length > 0)
-    lines.push('', t.rowsNotAudited(problems.length), ...problems.map((problem) => `  ${problem}`));
+    lines.push(
+      '',
+      t.rowsNotAudited(problems.length),
+      ...problems.map((problem) => `  ${m.reasons.reportProblem(problem)}`),
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -154,7 +160,8 @@ function renderJson(found: readonly Finding[], options: RenderFindingsOptions): 
       ...muteFields(mute),
     })),
     unreadMuteTags: mutes?.unread ?? [],
-    problems: options.problems ?? [],
+    // A machine record: English, whatever LANGUAGE is.
+    problems: (options.problems ?? []).map(reasonsEn.reportProblem),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

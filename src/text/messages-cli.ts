@@ -16,11 +16,29 @@ export interface LockHolderView {
  * (before that, `LANGUAGE` is not known and errors stay English). Part of the catalogue
  * (`Messages.cli`).
  */
+/** What runs in-process instead of a real service (`npm start`), and where its data lives. */
+export interface EmbeddedPart {
+  readonly kind: 'ledger-csv' | 'iam-simulator' | 'dynalite';
+  readonly path: string;
+}
+
+const EMBEDDED_JA: Readonly<Record<EmbeddedPart['kind'], string>> = {
+  'ledger-csv': '台帳 CSV',
+  'iam-simulator': 'IAM シミュレーター',
+  dynalite: 'ローカルの DynamoDB',
+};
+
+const EMBEDDED_EN: Readonly<Record<EmbeddedPart['kind'], string>> = {
+  'ledger-csv': 'ledger CSV',
+  'iam-simulator': 'IAM simulator',
+  dynalite: 'DynamoDB (dynalite)',
+};
+
 export interface CliTexts {
   /** `sweep --apply --date` of a day that has not come; dates as the ledger writes them. */
   readonly applyDateRefused: (requested: string, today: string) => string;
   readonly seededDemo: (path: string) => string;
-  readonly embedded: (parts: readonly string[]) => string;
+  readonly embedded: (parts: readonly EmbeddedPart[]) => string;
   readonly signalBeforeSweep: (signal: string) => string;
   readonly stoppedEarly: (sweepId: string, reason: string) => string;
   readonly demoReseeded: (path: string) => string;
@@ -40,7 +58,8 @@ export const cliJa: CliTexts = {
     `${requested} の時点では実行できません: このタイムゾーンでは今日は ${today} です。` +
     '--apply は実行し損ねた日を取り戻すことはできても、まだ来ていない日には実行しません（試行ならどの日でも計画できます）。',
   seededDemo: (path) => `デモのアカウントと台帳を examples/ から ${path} に用意しました。`,
-  embedded: (parts) => `組み込み: ${parts.join('、')}`,
+  embedded: (parts) =>
+    `組み込み: ${parts.map((part) => `${EMBEDDED_JA[part.kind]}（${part.path}）`).join('、')}`,
   signalBeforeSweep: (signal) => `keywarden: スイープ開始前に ${signal} を受け取りました。何もしていません。`,
   stoppedEarly: (sweepId, reason) =>
     `keywarden: スイープ ${sweepId} は途中で停止しました（${reason}）。ロックは解放済みです。続きはスイープをもう一度実行してください。`,
@@ -70,7 +89,8 @@ export const cliEn: CliTexts = {
     `refusing to apply as of ${requested}: today is ${today} in this time zone. ` +
     'An apply run may catch up a missed day, never act on one that has not come; a dry run may plan any day.',
   seededDemo: (path) => `Seeded the demo account and ledger under ${path} from examples/.`,
-  embedded: (parts) => `Embedded: ${parts.join(', ')}`,
+  embedded: (parts) =>
+    `Embedded: ${parts.map((part) => `${EMBEDDED_EN[part.kind]} (${part.path})`).join(', ')}`,
   signalBeforeSweep: (signal) => `keywarden: ${signal} before the sweep began: nothing was done.`,
   stoppedEarly: (sweepId, reason) =>
     `keywarden: sweep ${sweepId} stopped early (${reason}); its lock is released. Run the sweep again to finish.`,

@@ -2,6 +2,7 @@ import { type LocalDate, toLedgerText } from '../domain/dates';
 import { maskKeyId } from '../domain/iam';
 import type { Action, Skip, SkipReason } from '../domain/planner';
 import type { ActionOutcome, Mode, PendingSummary } from '../domain/report';
+import { reasonsEn, reasonsJa } from './messages-reasons';
 
 /**
  * The words of a sweep's report: the CLI's (`keywarden sweep`, `/iam-audit sweep`) and the
@@ -130,15 +131,15 @@ function describeEn(action: Action): string {
     case 'notify-week-ahead':
       return `DM ${action.slackId}: ${action.row.iamUser} ends ${date(action.row.endDate)} (${action.daysLeft} days left)`;
     case 'notify-owner-unknown':
-      return `tell admins: no owner for ${action.row.iamUser} (${action.reason})`;
+      return `tell admins: no owner for ${action.row.iamUser} (${reasonsEn.ownerUnknown(action.reason)})`;
     case 'notify-final':
-      return `final notice ${action.to.kind === 'owner' ? `DM ${action.to.slackId}` : `to admins (${action.to.reason})`}: ${action.row.iamUser} key ${maskKeyId(action.row.accessKeyId)} ended ${date(action.row.endDate)}, deleted on ${date(action.deleteOn)}`;
+      return `final notice ${action.to.kind === 'owner' ? `DM ${action.to.slackId}` : `to admins (${reasonsEn.ownerUnknown(action.to.reason)})`}: ${action.row.iamUser} key ${maskKeyId(action.row.accessKeyId)} ended ${date(action.row.endDate)}, deleted on ${date(action.deleteOn)}`;
     case 'teardown-user':
       return `delete IAM user ${action.userName} and everything it holds${
         action.customerPolicyArns.length > 0 ? `, then its unused customer-managed policies` : ''
       }`;
     case 'delete-key':
-      return `delete key ${maskKeyId(action.row.accessKeyId)} only (${action.keptBecause})`;
+      return `delete key ${maskKeyId(action.row.accessKeyId)} only (${reasonsEn.keptBecause(action.row.iamUser, action.keptBecause)})`;
     case 'deactivate-user':
       return `deactivate the keys and console password of ${action.userName}; delete it on ${date(action.deleteOn)}`;
     case 'deactivate-key':
@@ -155,15 +156,15 @@ function describeJa(action: Action): string {
     case 'notify-week-ahead':
       return `${action.slackId} に DM: ${action.row.iamUser} は ${date(action.row.endDate)} に終了（残り${action.daysLeft}日）`;
     case 'notify-owner-unknown':
-      return `管理者に通知: ${action.row.iamUser} の所有者不明（${action.reason}）`;
+      return `管理者に通知: ${action.row.iamUser} の所有者不明（${reasonsJa.ownerUnknown(action.reason)}）`;
     case 'notify-final':
-      return `最終通知${action.to.kind === 'owner' ? `（${action.to.slackId} に DM）` : `（管理者へ: ${action.to.reason}）`}: ${action.row.iamUser} のキー ${maskKeyId(action.row.accessKeyId)} は ${date(action.row.endDate)} に終了、${date(action.deleteOn)} に削除`;
+      return `最終通知${action.to.kind === 'owner' ? `（${action.to.slackId} に DM）` : `（管理者へ: ${reasonsJa.ownerUnknown(action.to.reason)}）`}: ${action.row.iamUser} のキー ${maskKeyId(action.row.accessKeyId)} は ${date(action.row.endDate)} に終了、${date(action.deleteOn)} に削除`;
     case 'teardown-user':
       return `IAMユーザー ${action.userName} と保有するものをすべて削除${
         action.customerPolicyArns.length > 0 ? '、その後使われなくなったカスタマー管理ポリシーも削除' : ''
       }`;
     case 'delete-key':
-      return `キー ${maskKeyId(action.row.accessKeyId)} のみ削除（${action.keptBecause}）`;
+      return `キー ${maskKeyId(action.row.accessKeyId)} のみ削除（${reasonsJa.keptBecause(action.row.iamUser, action.keptBecause)}）`;
     case 'deactivate-user':
       return `${action.userName} のキーとコンソールのパスワードを無効化、${date(action.deleteOn)} に削除`;
     case 'deactivate-key':
@@ -269,7 +270,7 @@ export const sweepJa: SweepTexts = {
   actionLine: (rows, what, outcome, failure) =>
     `${rows}行目: ${what} — ${outcome}${failure === null ? '' : `: ${failure}`}`,
   attentionLine: (skip) =>
-    `${skip.row.rowNumber}行目（${skip.row.iamUser}）: ${sweepJa.skipReason[skip.reason]} — ${skip.detail}`,
+    `${skip.row.rowNumber}行目（${skip.row.iamUser}）: ${sweepJa.skipReason[skip.reason]} — ${reasonsJa.skip(skip.detail)}`,
   footer: (sweepId, ledger) => `スイープ ${sweepId} · ${ledger}`,
   more: (count) => `…ほか${count}件`,
 };
@@ -377,7 +378,7 @@ export const sweepEn: SweepTexts = {
   },
   actionLine: (rows, what, outcome, failure) =>
     `row ${rows}: ${what} — ${outcome}${failure === null ? '' : `: ${failure}`}`,
-  attentionLine: (skip) => `row ${skip.row.rowNumber} (${skip.row.iamUser}): ${skip.detail}`,
+  attentionLine: (skip) => `row ${skip.row.rowNumber} (${skip.row.iamUser}): ${reasonsEn.skip(skip.detail)}`,
   footer: (sweepId, ledger) => `sweep ${sweepId} · ${ledger}`,
   more: (count) => `…and ${count} more`,
 };

@@ -6,8 +6,10 @@ import { type AuditTexts, auditEn, auditJa } from './messages-audit';
 import { type BootTexts, bootEn, bootJa } from './messages-boot';
 import { type CliTexts, cliEn, cliJa } from './messages-cli';
 import { type ConfigTexts, configEn, configJa } from './messages-config';
+import { type ConsoleTexts, consoleEn, consoleJa } from './messages-console';
 import { type FindingTexts, findingsEn, findingsJa } from './messages-findings';
 import { type HelpTexts, helpEn, helpJa } from './messages-help';
+import { type ReasonTexts, reasonsEn, reasonsJa } from './messages-reasons';
 import { type SweepTexts, sweepEn, sweepJa } from './messages-sweep';
 import { escapeText } from './mrkdwn';
 import { enMutes, jaMutes, type MuteMessages } from './mutes';
@@ -125,6 +127,10 @@ export interface Messages {
   readonly boot: BootTexts;
   /** Settings that cannot be read or are wrong. */
   readonly config: ConfigTexts;
+  /** Why a row, an action or an account was not acted on, from the facts the domain records. */
+  readonly reasons: ReasonTexts;
+  /** The console's stand-ins for Slack notices, without a bot token. */
+  readonly console: ConsoleTexts;
   readonly home: HomeText;
   readonly doctor: DoctorText;
   /** Muted hygiene findings (text/mutes.ts). */
@@ -233,6 +239,8 @@ const ja: Messages = {
     `${account === null ? '' : `AWSアカウント ${escapeText(account)} の`}アクセスキーの期限に関する通知 ${count}件${parts > 1 ? `（${part}/${parts}）` : ''}`,
   findings: findingsJa,
   sweep: sweepJa,
+  reasons: reasonsJa,
+  console: consoleJa,
   audit: auditJa,
   cli: cliJa,
   help: helpJa,
@@ -334,6 +342,8 @@ const en: Messages = {
     `${account === null ? '' : `AWS account ${escapeText(account)}: `}${count === 1 ? '1 access key expiry notice' : `${count} access key expiry notices`}${parts > 1 ? ` (${part}/${parts})` : ''}`,
   findings: findingsEn,
   sweep: sweepEn,
+  reasons: reasonsEn,
+  console: consoleEn,
   audit: auditEn,
   cli: cliEn,
   help: helpEn,

@@ -30,7 +30,7 @@ function resultRow(result: ActionResult, m: Messages): string[] {
     m.sweep.actionKind[result.action.kind],
     m.sweep.outcome[result.outcome],
     m.sweep.describe(result.action),
-    result.outcome === 'planned' ? '' : result.detail,
+    result.outcome === 'planned' ? '' : m.reasons.action(result.detail),
   ];
 }
 
@@ -64,8 +64,8 @@ function kindCounts(counts: HygieneSummary['counts'], m: Messages): string[] {
 function hygieneDetails(hygiene: HygieneSummary, m: Messages): string[] {
   const t = m.sweep;
   return [
-    ...hygiene.deactivated.map(t.staleKey),
-    ...hygiene.problems.map(t.reportProblem),
+    ...hygiene.deactivated.map((key) => t.staleKey(m.reasons.staleKey(key))),
+    ...hygiene.problems.map((problem) => t.reportProblem(m.reasons.reportProblem(problem))),
     ...hygiene.unreadMuteTags.map((tag) => `  ${m.mutes.unreadTag(tag.user, tag.key, tag.problem)}`),
   ];
 }
@@ -186,7 +186,11 @@ export function renderReport(report: SweepReport, m: Messages, layout: ReportLay
       ...table(
         [
           t.attentionColumns,
-          ...attention.map((skip) => [String(skip.row.rowNumber), t.skipReason[skip.reason], skip.detail]),
+          ...attention.map((skip) => [
+            String(skip.row.rowNumber),
+            t.skipReason[skip.reason],
+            m.reasons.skip(skip.detail),
+          ]),
         ],
         [2],
       ),
@@ -196,7 +200,9 @@ export function renderReport(report: SweepReport, m: Messages, layout: ReportLay
   if (problems.length > 0)
     lines.push(
       paint('warn', t.malformedHeading),
-      ...problems.map((problem) => t.malformedLine(problem.rowNumber, problem.problems)),
+      ...problems.map((problem) =>
+        t.malformedLine(problem.rowNumber, problem.problems.map(m.reasons.rowFault)),
+      ),
       '',
     );
 
@@ -281,14 +287,16 @@ export function summarizeSweep(report: SweepReport, m: Messages, timeZone?: stri
             rowNumbers(r.action),
             t.describe(r.action),
             t.outcome[r.outcome],
-            r.outcome === 'failed' ? r.detail : null,
+            r.outcome === 'failed' ? m.reasons.action(r.detail) : null,
           ),
         ),
       },
       { title: t.sections.attention, lines: attention.map(t.attentionLine) },
       {
         title: t.sections.malformed,
-        lines: problems.map((problem) => t.malformedLine(problem.rowNumber, problem.problems).trimStart()),
+        lines: problems.map((problem) =>
+          t.malformedLine(problem.rowNumber, problem.problems.map(m.reasons.rowFault)).trimStart(),
+        ),
       },
       {
         title: t.sections.accounts,

@@ -20,7 +20,7 @@ import {
 import type { EmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
 import { lockItemKey } from '../../src/adapters/store/table';
-import type { SweepReport } from '../../src/domain/report';
+import type { SweepJson } from '../../src/text/sweep-json';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { startTap, type Tap, type TapRequest, type TapVerdict } from '../support/http-tap';
 import { EXAMPLES, exampleAccount, NOW } from '../support/world';
@@ -82,7 +82,7 @@ export interface RunOutcome {
   readonly stdout: string;
   readonly stderr: string;
   /** The JSON report, when the run got as far as printing it. */
-  readonly report: SweepReport | null;
+  readonly report: SweepJson | null;
 }
 
 export interface Mutation {
@@ -287,11 +287,11 @@ export class CliWorld {
     this.child = null;
     this.plan = null;
     const out = Buffer.concat(stdout).toString('utf8');
-    let report: SweepReport | null = null;
+    let report: SweepJson | null = null;
     const start = out.indexOf('{');
     if (start >= 0) {
       try {
-        report = JSON.parse(out.slice(start)) as SweepReport;
+        report = JSON.parse(out.slice(start)) as SweepJson;
       } catch {
         report = null;
       }

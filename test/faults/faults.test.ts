@@ -12,6 +12,7 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/sto
 import type { LocalDate } from '../../src/domain/dates';
 import { noticeKey } from '../../src/domain/journal-keys';
 import type { SweepReport } from '../../src/domain/report';
+import type { SweepJson } from '../../src/text/sweep-json';
 import { Prng } from '../support/prng';
 import { type TranspiledTree, transpileTree } from '../support/transpile';
 import { BAD_ROWS, badLedger } from './bad-ledger';
@@ -71,7 +72,7 @@ interface CleanRun {
   readonly snapshot: Snapshot;
   readonly ticks: readonly Tick[];
   readonly mutations: ReadonlySet<string>;
-  readonly report: SweepReport;
+  readonly report: SweepJson;
 }
 
 const mutationKey = (m: Mutation) =>
@@ -148,7 +149,7 @@ async function expectSameEndAsClean(world: CliWorld, runs: readonly RunOutcome[]
   // A week-ahead notice the kill interrupted is flagged to the admins in every later report.
   for (const key of unfinished.filter((k) => k.startsWith('notice#'))) {
     const flagged = final?.skips.some(
-      (skip) => noticeKey(skip.row) === key && skip.attention && /stopped while sending/.test(skip.detail),
+      (skip) => noticeKey(skip.row) === key && skip.attention && skip.facts.kind === 'notice-unsure',
     );
     expect({ context, key, flagged }).toEqual({ context, key, flagged: true });
   }
@@ -288,8 +289,9 @@ describe('faults', () => {
 
       expect(report.results).toEqual([]);
       const listed = new Map<number, string>();
-      for (const problem of report.problems) listed.set(problem.rowNumber, problem.problems.join('; '));
-      for (const skip of report.skips) if (skip.attention) listed.set(skip.row.rowNumber, skip.detail);
+      for (const problem of report.problems)
+        listed.set(problem.rowNumber, problem.problems.map((fault) => fault.kind).join('; '));
+      for (const skip of report.skips) if (skip.attention) listed.set(skip.row.rowNumber, skip.detail.kind);
       // A row still waiting for its key is a request, not an error: counted as pending. A key id
       // without its IAM user names a key that exists: malformed, for a person to match.
       for (const row of report.pending?.rows ?? []) listed.set(row, 'pending');

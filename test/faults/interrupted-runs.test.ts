@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
-import type { SweepReport } from '../../src/domain/report';
+import type { SweepJson } from '../../src/text/sweep-json';
 import { type GateRequest, startGate } from '../support/gate';
 import { type TranspiledTree, transpileTree } from '../support/transpile';
 import { CliWorld, type Snapshot, SWEEP_DATE } from './cli-world';
@@ -30,7 +30,7 @@ let cli = '';
 let dynamo: EmbeddedDynamo;
 let tables = 0;
 let clean: Snapshot;
-let cleanReport: SweepReport;
+let cleanReport: SweepJson;
 
 beforeAll(async () => {
   tree = transpileTree(['src'], 'keywarden-interrupted');
@@ -98,8 +98,8 @@ function spawnCli(world: CliWorld, args: readonly string[], env: Record<string, 
   return { process: child, done, said };
 }
 
-function reportOf(stdout: string): SweepReport {
-  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as SweepReport;
+function reportOf(stdout: string): SweepJson {
+  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as SweepJson;
 }
 
 /** A Node stack trace line: what a crash prints and a clean stop never does. */
@@ -113,7 +113,7 @@ function tableOf(world: CliWorld): string {
   return world.env().DYNAMODB_TABLE ?? '';
 }
 
-const removals = (report: SweepReport) =>
+const removals = (report: SweepJson) =>
   report.results.filter(
     (result) =>
       result.outcome === 'done' &&

@@ -43,7 +43,7 @@ describe('keywarden sweep on the embedded demo', () => {
       ]);
       expect(report.results.every((r: { outcome: string }) => r.outcome === 'done')).toBe(true);
       // The console stands in for the admin channel's summary, in the configured language.
-      expect(applied.stdout).toContain('[admins] 2026/11/27 に3件のアクセスキーを削除します');
+      expect(applied.stdout).toContain('[管理者] 2026/11/27 に3件のアクセスキーを削除します');
       expect(readFileSync(join(home, 'demo', 'iam-account.json'), 'utf8')).toContain(
         '"userName": "ci-deploy"',
       );

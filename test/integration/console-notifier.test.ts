@@ -69,9 +69,9 @@ describe('the console notifier', () => {
     });
     const text = lines.join('\n');
     expect(text).toContain(
-      '[notice → U1] 1 IAM hygiene finding(s):\n  AWS アカウント 111122223333 の IAM ユーザーです',
+      '[通知 → U1] IAM 点検の指摘事項1件:\n  AWS アカウント 111122223333 の IAM ユーザーです',
     );
-    expect(text).toContain('[admins] IAM 点検のまとめ（AWS アカウント 111122223333）: 指摘事項1件');
+    expect(text).toContain('[管理者] IAM 点検のまとめ（AWS アカウント 111122223333）: 指摘事項1件');
   });
 
   it('is what `keywarden digest` uses on the demo: the file it names is there', async () => {

@@ -102,7 +102,7 @@ describe('a ledger saved by Excel, swept and written back', () => {
     const report = await world.sweep('apply', { workbook });
     expect(malformedRows(report.problems)).toContainEqual({
       rowNumber: 3,
-      problems: ['line 3 is not valid CSV: a quote inside a cell that is not quoted'],
+      problems: [{ kind: 'unreadable-line', line: 3, fault: 'quote-inside-cell' }],
       cells: [bad],
     });
     expect(report.results.map((r) => [r.action.kind, r.outcome])).toEqual([

@@ -76,12 +76,12 @@ describe('several ledger rows for one access key, through the real IAM, Sheets a
     expect(skip(EXTRA_ROW.ciCopy)).toMatchObject({ reason: 'duplicate', attention: false });
     expect(skip(EXTRA_ROW.sandboxEarlier)).toMatchObject({
       reason: 'superseded',
-      detail: expect.stringContaining(`superseded by row ${ROW.sandbox}`),
+      detail: { kind: 'superseded', by: ROW.sandbox },
     });
     expect(skip(EXTRA_ROW.etlTypo)).toMatchObject({
       reason: 'key-mismatch',
       attention: true,
-      detail: expect.stringContaining('belongs to etl-batch, not log-shipper'),
+      detail: expect.objectContaining({ kind: 'key-contested', holder: 'etl-batch', iamUser: 'log-shipper' }),
     });
     // A few calls only: one key list for each user the contested rows name.
     expect(listed.filter((name) => name === 'etl-batch' || name === 'log-shipper')).toEqual([
@@ -114,9 +114,10 @@ describe('several ledger rows for one access key, through the real IAM, Sheets a
       [ROW.etl, 'key-check-failed', true],
       [EXTRA_ROW.etlTypo, 'key-check-failed', true],
     ]);
-    expect(contested[0]?.detail).toMatch(
-      /IAM could not tell which user holds it: listing the keys of log-shipper failed/,
-    );
+    expect(contested[0]?.detail).toMatchObject({
+      kind: 'key-holder-unknown',
+      listFailed: { userName: 'log-shipper', error: expect.any(String) },
+    });
     expect(report.results.map((r) => r.action.kind)).toEqual([
       'notify-owner-unknown',
       'teardown-user',

@@ -94,7 +94,7 @@ describe('no deletion without a warning, through Slack', () => {
     const first = await sweep('2026-11-24');
     expect(ciNotice(first)).toMatchObject({
       outcome: 'failed',
-      detail: expect.stringMatching(/not sent: .*503.*the next sweep sends it again/),
+      detail: { kind: 'not-sent', error: expect.stringMatching(/503/), marked: true },
     });
     expect(sw.slack.messages(SATO)).toEqual([]);
     expect((await sw.world.state.journal.getMany([key])).get(key)).toMatchObject({ state: 'failed' });
@@ -103,7 +103,9 @@ describe('no deletion without a warning, through Slack', () => {
     const summary = (sw.slack.messages(ADMIN_CHANNEL) as Message[]).find((m) =>
       m.text.startsWith('Keywarden スイープ'),
     );
-    expect(JSON.stringify(summary?.blocks)).toContain('not sent');
+    expect(JSON.stringify(summary?.blocks)).toContain(
+      '失敗: 送信できませんでした: An HTTP protocol error occurred: statusCode = 503',
+    );
     expect(sw.world.userNames()).toContain('ci-deploy');
 
     down = false;

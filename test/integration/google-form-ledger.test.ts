@@ -137,7 +137,9 @@ describe('a Google Form response sheet as the ledger', () => {
     expect(malformedRows(report.problems)).toEqual([
       expect.objectContaining({
         rowNumber: ROW.badDate,
-        problems: ['end date "来週まで" in column 利用終了日（最長90日） is not a date'],
+        problems: [
+          { kind: 'not-a-date', field: 'endDate', column: '利用終了日（最長90日）', cell: '来週まで' },
+        ],
       }),
     ]);
     expect(sw.slack.callsTo('chat.postMessage')).toEqual([]);

@@ -112,7 +112,7 @@ describe('hygiene checks in the daily sweep', () => {
     expect(world.account.listAccessKeys('dwh-reader')[0]?.status).toBe('Active');
 
     const summary = summaryOf(await world.sweep('apply', hygiene(world, true)));
-    expect(summary.deactivated).toContain('dwh-reader key 1: deactivated');
+    expect(summary.deactivated).toContainEqual({ userName: 'dwh-reader', slot: 1, outcome: 'deactivated' });
     expect(world.account.listAccessKeys('dwh-reader')[0]?.status).toBe('Inactive');
     // backup-agent's key is as stale, but the user is protected by tag.
     expect(world.account.listAccessKeys('backup-agent')[0]?.status).toBe('Active');
@@ -122,7 +122,7 @@ describe('hygiene checks in the daily sweep', () => {
     );
 
     const again = summaryOf(await world.sweep('apply', hygiene(world, true)));
-    expect(again.deactivated.filter((line) => line.endsWith(': deactivated'))).toEqual([]);
+    expect(again.deactivated.filter((key) => key.outcome === 'deactivated')).toEqual([]);
   });
 
   it('reports a credential report that cannot be had, after finishing the ledger work', async () => {

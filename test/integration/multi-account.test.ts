@@ -118,7 +118,7 @@ describe('a sweep across several accounts', () => {
     expect(report.skips.find((s) => s.row.rowNumber === 15)).toMatchObject({
       reason: 'other-account',
       attention: true,
-      detail: expect.stringContaining(`AWS account ${THIRD} could not be swept`),
+      detail: expect.objectContaining({ kind: 'account-failed', account: THIRD }),
     });
   });
 
@@ -155,7 +155,7 @@ describe('a sweep across several accounts', () => {
     expect(report.skips.find((s) => s.row.rowNumber === 15)).toMatchObject({
       reason: 'other-account',
       attention: true,
-      detail: `the sweep stopped early, before AWS account ${THIRD}; the next sweep covers it`,
+      detail: { kind: 'account-not-reached', account: THIRD },
     });
   });
 

@@ -1,3 +1,4 @@
+import type { NoticeMiss } from '../../src/domain/action-detail';
 import { parseLedgerDate } from '../../src/domain/dates';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { messages } from '../../src/text/messages';
@@ -66,7 +67,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
           const waiting = await world.sweep('apply', { ...staged, now: on(day) });
           expect(waiting.skips.find((s) => s.row.rowNumber === ETL_ROW)).toMatchObject({
             reason: 'deactivated',
-            detail: expect.stringContaining('deleted on 2026-12-02'),
+            detail: expect.objectContaining({ kind: 'deactivated', deleteOn: '2026-12-02' }),
           });
         }
         expect(world.notifier.deactivatedNotices.filter((n) => n.row.rowNumber === ETL_ROW)).toHaveLength(1);
@@ -92,7 +93,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
       const world = await World.start();
       try {
         class SlackDown extends RecordingNotifier {
-          override async deactivated(): Promise<string[]> {
+          override async deactivated(): Promise<NoticeMiss[]> {
             throw new Error('Slack is down');
           }
         }
@@ -105,9 +106,14 @@ describe('REMOVAL=deactivate-then-delete', () => {
           first.results.find((r) => r.action.kind === 'deactivate-user' && r.action.userName === 'etl-batch'),
         ).toMatchObject({
           outcome: 'failed',
-          detail: expect.stringMatching(
-            /^failed: deactivated etl-batch .*; the admins' notice for row 2 failed: Slack is down$/,
-          ),
+          detail: {
+            kind: 'deactivated-unannounced',
+            done: expect.objectContaining({
+              kind: 'deactivated-user',
+              userName: 'etl-batch',
+              missed: [{ kind: 'admins-notice-failed', rowNumber: 2, error: 'Slack is down' }],
+            }),
+          },
         });
         expect(world.account.listAccessKeys('etl-batch').find((k) => k.accessKeyId === ETL_KEY)?.status).toBe(
           'Inactive',
@@ -227,8 +233,13 @@ describe('REMOVAL=deactivate-then-delete', () => {
           (r) => r.action.kind === 'deactivate-user' && r.action.userName === 'etl-batch',
         );
         expect(deactivation?.outcome).toBe('done');
-        expect(deactivation?.detail).toContain(`owner ${OWNER} cannot be DMed: channel_not_found`);
-        expect(deactivation?.detail).toContain('1 earlier message(s) of the row not updated');
+        expect(deactivation?.detail).toMatchObject({
+          kind: 'deactivated-user',
+          missed: expect.arrayContaining([
+            { kind: 'owner-unreachable', owner: OWNER, code: 'channel_not_found' },
+            { kind: 'messages-not-updated', count: 1 },
+          ]),
+        });
         expect(reactivateNotices()).toHaveLength(1);
         expect((await sw.world.state.cases.get(id))?.status).toBe('deactivated');
         // The admins' copy of the week-ahead notice was still redrawn without its buttons.

@@ -15,6 +15,7 @@ import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
+import type { NoticeMiss } from '../../src/domain/action-detail';
 import type { LocalDate } from '../../src/domain/dates';
 import type { SweepReport } from '../../src/domain/report';
 import { caseId } from '../../src/ports/cases';
@@ -32,6 +33,7 @@ import type {
 } from '../../src/ports/notifier';
 import type { SweepDeps } from '../../src/sweep/deps';
 import { runSweep } from '../../src/sweep/run-sweep';
+import { reasonsEn } from '../../src/text/messages-reasons';
 import { type FakeSheets, type SheetsServerOptions, startSheetsServer } from '../fakes/sheets-server';
 
 export const SPREADSHEET_ID = 'sheet-under-test';
@@ -74,7 +76,7 @@ export class RecordingNotifier implements Notifier {
     return { kind: 'owner-told', row, slackId, caseId: id, notice: { kind: 'week-ahead', daysLeft } };
   }
 
-  async deactivated(notice: DeactivatedNotice): Promise<string[]> {
+  async deactivated(notice: DeactivatedNotice): Promise<NoticeMiss[]> {
     this.deactivatedNotices.push(notice);
     return [];
   }
@@ -91,13 +93,18 @@ export class RecordingNotifier implements Notifier {
           caseId: caseId(row.accessKeyId, row.endDate),
           notice: kind,
         }
-      : { kind: 'admins-only', row, reason: to.reason, notice: kind };
+      : { kind: 'admins-only', row, reason: reasonsEn.ownerUnknown(to.reason), notice: kind };
   }
 
   async ownerUnknown(notice: OwnerUnknownNotice): Promise<AdminCopy> {
     this.ownerUnknownNotices.push(notice);
     const { row, reason, daysLeft } = notice;
-    return { kind: 'admins-only', row, reason, notice: { kind: 'week-ahead', daysLeft } };
+    return {
+      kind: 'admins-only',
+      row,
+      reason: reasonsEn.ownerUnknown(reason),
+      notice: { kind: 'week-ahead', daysLeft },
+    };
   }
 
   async adminCopies(copies: readonly AdminCopy[], account: string | null): Promise<AdminCopiesPosted> {

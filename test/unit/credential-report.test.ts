@@ -3,9 +3,15 @@ import {
   CREDENTIAL_REPORT_COLUMNS,
   CredentialReportFormatError,
   type CredentialReportRow,
+  type ParsedCredentialReport,
   parseCredentialReport,
   ROOT_USER,
 } from '../../src/domain/credential-report';
+import { messages } from '../../src/text/messages';
+
+const { reasons } = messages('en');
+/** The problems as the English catalogue words them (the audit's JSON and an English table). */
+const texts = (parsed: ParsedCredentialReport) => parsed.problems.map(reasons.reportProblem);
 
 const HEADER = CREDENTIAL_REPORT_COLUMNS.join(',');
 const at = (iso: string) => new Date(iso);
@@ -299,21 +305,19 @@ describe('parseCredentialReport on malformed rows', () => {
       ),
     );
     expect(parsed.rows.map((r) => r.user)).toEqual([ROOT_USER, 'bob', 'etl-bot']);
-    expect(parsed.problems).toHaveLength(4);
-    expect(parsed.problems[0]).toMatch(
+    expect(texts(parsed)).toHaveLength(4);
+    expect(texts(parsed)[0]).toMatch(
       /^line 3 \(alice\): access_key_1_last_rotated is "yesterday", expected a timestamp/,
     );
-    expect(parsed.problems[1]).toBe('line 5: 2 fields, the header has 22');
-    expect(parsed.problems[2]).toMatch(/^line 6: not valid CSV/);
-    expect(parsed.problems[3]).toBe(
-      'line 7 (etl-bot-2): password_enabled is "maybe", expected true or false',
-    );
+    expect(texts(parsed)[1]).toBe('line 5: 2 fields, the header has 22');
+    expect(texts(parsed)[2]).toMatch(/^line 6: not valid CSV/);
+    expect(texts(parsed)[3]).toBe('line 7 (etl-bot-2): password_enabled is "maybe", expected true or false');
   });
 
   it('confines an unclosed quote to its own line', () => {
     const parsed = parseCredentialReport(report(`"broken${NO_KEYS_ROW}`, MACHINE_ROW));
     expect(parsed.rows.map((r) => r.user)).toEqual(['etl-bot']);
-    expect(parsed.problems).toEqual([expect.stringMatching(/^line 2: not valid CSV/)]);
+    expect(texts(parsed)).toEqual([expect.stringMatching(/^line 2: not valid CSV/)]);
   });
 
   it('lists every reason a row is wrong', () => {
@@ -325,7 +329,7 @@ describe('parseCredentialReport on malformed rows', () => {
       ),
     );
     expect(parsed.rows).toEqual([]);
-    expect(parsed.problems).toEqual([
+    expect(texts(parsed)).toEqual([
       'line 2 (bob): user_creation_time is "N/A", expected a timestamp with an offset; ' +
         'password_last_used is "sometime", expected a timestamp with an offset or N/A, no_information; ' +
         'mfa_active is "no", expected true or false',
@@ -337,7 +341,7 @@ describe('parseCredentialReport on malformed rows', () => {
       report(NO_KEYS_ROW.replace('2025-05-05T05:06:00+00:00', '2025-05-05T05:06:00')),
     );
     expect(parsed.rows).toEqual([]);
-    expect(parsed.problems[0]).toMatch(/password_last_changed is "2025-05-05T05:06:00"/);
+    expect(texts(parsed)[0]).toMatch(/password_last_changed is "2025-05-05T05:06:00"/);
   });
 
   it('refuses a date-only value and an impossible date', () => {
@@ -355,7 +359,7 @@ describe('parseCredentialReport on malformed rows', () => {
     const parsed = parseCredentialReport(
       report(NO_KEYS_ROW.replace(',true,no_information', ',not_supported,no_information')),
     );
-    expect(parsed.problems).toEqual([
+    expect(texts(parsed)).toEqual([
       'line 2 (bob): password_enabled is "not_supported", expected true or false',
     ]);
   });
@@ -364,14 +368,14 @@ describe('parseCredentialReport on malformed rows', () => {
     const parsed = parseCredentialReport(
       report(NO_KEYS_ROW.replace(',false,false,N/A,N/A,N/A,N/A,', ',false,true,N/A,N/A,N/A,N/A,')),
     );
-    expect(parsed.problems).toEqual([
+    expect(texts(parsed)).toEqual([
       'line 2 (bob): access_key_1_active is true but access_key_1_last_rotated is N/A',
     ]);
   });
 
   it('reports an empty user name', () => {
     const parsed = parseCredentialReport(report(NO_KEYS_ROW.replace(/^bob/, '')));
-    expect(parsed.problems).toEqual(['line 2: user is empty']);
+    expect(texts(parsed)).toEqual(['line 2: user is empty']);
   });
 
   it('keeps the first of two rows for one user', () => {
@@ -380,6 +384,7 @@ describe('parseCredentialReport on malformed rows', () => {
     );
     expect(parsed.rows).toHaveLength(1);
     expect(parsed.rows[0]!.password.enabled).toBe(true);
-    expect(parsed.problems).toEqual(['line 3: user bob is also on line 2']);
+    expect(parsed.problems).toEqual([{ line: 3, kind: 'duplicate-user', user: 'bob', firstLine: 2 }]);
+    expect(texts(parsed)).toEqual(['line 3: user bob is also on line 2']);
   });
 });

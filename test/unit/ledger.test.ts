@@ -1,11 +1,18 @@
 import {
   describeColumns,
   type Grid,
+  type Ledger,
   LedgerFormatError,
   parseLedger,
   rowOfKey,
   withCopies,
 } from '../../src/domain/ledger';
+import { messages } from '../../src/text/messages';
+
+const { reasons } = messages('en');
+/** Each problem row with its faults as the English catalogue words them. */
+const faults = (ledger: Pick<Ledger, 'problems'>) =>
+  ledger.problems.map((p) => [p.rowNumber, p.problems.map(reasons.rowFault)]);
 
 const JA_HEADER = [
   '氏名',
@@ -82,7 +89,13 @@ describe('parseLedger', () => {
     ];
     const ledger = parseLedger(grid);
     expect(ledger.rows.map((r) => r.rowNumber)).toEqual([2]);
-    expect(ledger.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
+    expect(ledger.problems[1]?.problems[2]).toEqual({
+      kind: 'not-a-date',
+      field: 'endDate',
+      column: '利用終了日',
+      cell: '2026/02/30',
+    });
+    expect(faults(ledger)).toEqual([
       [3, ['blank row']],
       [
         4,
@@ -127,7 +140,7 @@ describe('parseLedger', () => {
       ]);
       expect(ledger.rows.map((r) => r.rowNumber)).toEqual([3]);
       expect(ledger.duplicates).toEqual([]);
-      expect(ledger.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
+      expect(faults(ledger)).toEqual([
         [2, ['rows 2 and 4 name the same key for u1 with different statuses']],
         [4, ['rows 2 and 4 name the same key for u1 with different statuses']],
       ]);
@@ -173,7 +186,7 @@ describe('parseLedger', () => {
       ]);
       expect(ledger.rows).toEqual([]);
       expect(ledger.duplicates).toEqual([]);
-      expect(ledger.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
+      expect(faults(ledger)).toEqual([
         [2, ['rows 2 and 3 name the same key for u1 with different AWS account ids']],
         [3, ['rows 2 and 3 name the same key for u1 with different AWS account ids']],
       ]);
@@ -372,7 +385,7 @@ describe('rows awaiting issuance', () => {
       ['', 'not-an-address', '鈴木', '', '', '', '', '', '', ''],
     ]);
     expect(ledger.pending).toEqual([]);
-    expect(ledger.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
+    expect(faults(ledger)).toEqual([
       [
         2,
         [

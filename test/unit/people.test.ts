@@ -5,6 +5,10 @@ import {
   parsePeople,
   resolveOwner,
 } from '../../src/domain/people';
+import { messages } from '../../src/text/messages';
+
+const en = messages('en');
+const ja = messages('ja');
 
 const table = parsePeople([
   ['Slack ID', '姓', '名'],
@@ -41,7 +45,10 @@ describe('people table', () => {
 describe('resolveOwner', () => {
   it('refuses to guess between two people of the same name', () => {
     const owner = resolveOwner('鈴木一郎', directory, noHints);
-    expect(owner).toEqual({ kind: 'unknown', reason: expect.stringContaining('matches 2 people') });
+    expect(owner).toEqual({
+      kind: 'unknown',
+      reason: { tried: expect.arrayContaining([{ kind: 'name', name: '鈴木一郎', matches: 2 }]) },
+    });
   });
 
   it('falls back to the SlackId tag, then the Email tag', () => {
@@ -92,8 +99,14 @@ describe('resolveOwner', () => {
       }),
     ).toEqual({
       kind: 'unknown',
-      reason:
-        'name "Nobody" is not in the people table; no Slack user has the ledger email gone@example.com; no SlackId tag; no Email tag',
+      reason: {
+        tried: [
+          { kind: 'name', name: 'Nobody', matches: 0 },
+          { kind: 'ledger-email', address: 'gone@example.com', noSlackUser: true },
+          { kind: 'no-slack-id-tag' },
+          { kind: 'no-email-tag' },
+        ],
+      },
     });
   });
 
@@ -113,10 +126,12 @@ describe('resolveOwner', () => {
       tags: { SlackId: 'bob', Email: 'bob@example.com' },
       emailToSlackId: new Map([['bob@example.com', null]]),
     });
-    expect(owner).toEqual({
-      kind: 'unknown',
-      reason:
-        'name "Nobody" is not in the people table; tag SlackId="bob" is not a Slack user id; no Slack user has email bob@example.com',
-    });
+    if (owner.kind !== 'unknown') throw new Error('expected no owner');
+    expect(en.reasons.ownerUnknown(owner.reason)).toBe(
+      'name "Nobody" is not in the people table; tag SlackId="bob" is not a Slack user id; no Slack user has email bob@example.com',
+    );
+    expect(ja.reasons.ownerUnknown(owner.reason)).toBe(
+      '氏名「Nobody」は人員表にありません、SlackId タグの「bob」は Slack のユーザー ID ではありません、メールアドレス bob@example.com の Slack ユーザーはいません',
+    );
   });
 });

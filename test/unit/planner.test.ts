@@ -175,7 +175,7 @@ describe('week-ahead notices', () => {
       expect.objectContaining({
         reason: 'already-notified',
         attention: true,
-        detail: expect.stringContaining('may not'),
+        detail: { kind: 'notice-unsure', notice: 'week-ahead' },
       }),
     ]);
   });
@@ -242,7 +242,9 @@ describe('week-ahead notices', () => {
     expect(first.actions).toEqual([
       expect.objectContaining({
         kind: 'notify-owner-unknown',
-        reason: expect.stringContaining('not in the people table'),
+        reason: expect.objectContaining({
+          tried: expect.arrayContaining([expect.objectContaining({ kind: 'name', matches: 0 })]),
+        }),
       }),
     ]);
     const journal = { [ownerUnknownKey({ ...r, rowNumber: 2 })]: 'completed' as const };
@@ -278,7 +280,12 @@ describe('no deletion without a warning (FINAL_NOTICE_DAYS)', () => {
       expect.objectContaining({
         kind: 'notify-final',
         deleteOn: d('2026-12-05'),
-        to: { kind: 'admins', reason: expect.stringContaining('not in the people table') },
+        to: {
+          kind: 'admins',
+          reason: expect.objectContaining({
+            tried: expect.arrayContaining([expect.objectContaining({ kind: 'name', matches: 0 })]),
+          }),
+        },
       }),
     ]);
   });
@@ -333,7 +340,7 @@ describe('no deletion without a warning (FINAL_NOTICE_DAYS)', () => {
       expect.objectContaining({
         reason: 'already-notified',
         attention: true,
-        detail: expect.stringMatching(/final notice/),
+        detail: { kind: 'notice-unsure', notice: 'final' },
       }),
     ]);
   });
@@ -409,7 +416,7 @@ describe('several rows for one access key', () => {
       {
         row: { ...r, rowNumber: 9 },
         reason: 'duplicate',
-        detail: 'same key, IAM user and end date as row 2: one entry, acted on once',
+        detail: { kind: 'duplicate', of: 2 },
         attention: false,
       },
     ]);
@@ -427,7 +434,7 @@ describe('several rows for one access key', () => {
         expect.objectContaining({
           row: earlier,
           reason: 'superseded',
-          detail: expect.stringContaining('superseded by row 2'),
+          detail: { kind: 'superseded', by: 2 },
         }),
       ]),
     );
@@ -471,8 +478,8 @@ describe('several rows for one access key', () => {
         expect(result.removals).toEqual([]);
         expect(result.skips).toEqual([]);
         expect(result.problems.map((p) => [p.rowNumber, p.problems])).toEqual([
-          [2, ['rows 2 and 3 name the same key for etl-bot with different statuses']],
-          [3, ['rows 2 and 3 name the same key for etl-bot with different statuses']],
+          [2, [{ kind: 'conflicting-rows', rows: [2, 3], iamUser: 'etl-bot', over: 'status' }]],
+          [3, [{ kind: 'conflicting-rows', rows: [2, 3], iamUser: 'etl-bot', over: 'status' }]],
         ]);
       }
     });
@@ -485,8 +492,8 @@ describe('several rows for one access key', () => {
       expect(result.actions).toEqual([]);
       expect(result.removals).toEqual([]);
       expect(result.problems.map((p) => p.problems)).toEqual([
-        ['rows 2 and 3 name the same key for etl-bot with different AWS account ids'],
-        ['rows 2 and 3 name the same key for etl-bot with different AWS account ids'],
+        [{ kind: 'conflicting-rows', rows: [2, 3], iamUser: 'etl-bot', over: 'account' }],
+        [{ kind: 'conflicting-rows', rows: [2, 3], iamUser: 'etl-bot', over: 'account' }],
       ]);
     });
   });
@@ -511,7 +518,13 @@ describe('several rows for one access key', () => {
         expect.objectContaining({
           reason: 'key-mismatch',
           attention: true,
-          detail: expect.stringMatching(/belongs to etl-bot, not web-bot \(also on row 3 \(etl-bot\)\)/),
+          detail: {
+            kind: 'key-contested',
+            key: expect.stringMatching(/^AKIA…/),
+            iamUser: 'web-bot',
+            others: [{ rowNumber: 3, iamUser: 'etl-bot' }],
+            holder: 'etl-bot',
+          },
         }),
       ]);
       const due = planned({ ...base, today: '2026-12-02', keyHolders });
@@ -521,7 +534,7 @@ describe('several rows for one access key', () => {
 
     it('when IAM could not be read, or no answer came, neither row acts', () => {
       for (const keyHolders of [
-        { [key]: { kind: 'unknown' as const, reason: 'listing the keys of web-bot failed: Throttling' } },
+        { [key]: { kind: 'unknown' as const, userName: 'web-bot', error: 'Throttling: Rate exceeded' } },
         {},
       ]) {
         const result = planned({ ...base, today: '2026-12-02', keyHolders });
@@ -603,7 +616,7 @@ describe('teardown', () => {
     expect(result.actions).toEqual([
       expect.objectContaining({
         kind: 'delete-key',
-        keptBecause: 'etl-bot also holds AKIA…RAY1 (not in the ledger)',
+        keptBecause: [{ key: 'AKIA…RAY1', row: null }],
       }),
     ]);
   });
@@ -615,7 +628,9 @@ describe('teardown', () => {
     expect(result.actions).toEqual([
       expect.objectContaining({
         kind: 'delete-key',
-        keptBecause: expect.stringContaining('(row 3, active until 2027-03-31)'),
+        keptBecause: [
+          expect.objectContaining({ row: { rowNumber: 3, status: 'active', endDate: '2027-03-31' } }),
+        ],
       }),
     ]);
   });
@@ -652,7 +667,7 @@ describe('guards', () => {
       expect.objectContaining({
         reason: 'key-mismatch',
         attention: true,
-        detail: expect.stringContaining('it has AKIA…HER1'),
+        detail: expect.objectContaining({ kind: 'key-not-held', held: ['AKIA…HER1'] }),
       }),
     ]);
   });
@@ -710,7 +725,7 @@ describe('resuming after a crash', () => {
         expect.objectContaining({
           reason: 'user-not-in-iam',
           attention: true,
-          detail: 'IAM user etl-bot was removed by someone else during the sweep',
+          detail: { kind: 'user-removed-during-sweep', iamUser: 'etl-bot' },
         }),
       ],
     });

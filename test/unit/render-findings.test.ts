@@ -1,6 +1,6 @@
 import { IamAccount } from '@keywarden/iam-simulator';
 import { parse } from 'csv-parse/sync';
-import { parseCredentialReport } from '../../src/domain/credential-report';
+import { parseCredentialReport, type ReportRowProblem } from '../../src/domain/credential-report';
 import { addDays, type LocalDate } from '../../src/domain/dates';
 import { DEFAULT_HYGIENE_POLICY, type Finding, findings, summarise } from '../../src/domain/hygiene';
 import { type Mute, screenFindings } from '../../src/domain/mutes';
@@ -34,7 +34,15 @@ function sampleFindings(): Finding[] {
   return findings(report.rows, DEFAULT_HYGIENE_POLICY, NOW, JST);
 }
 
-const PROBLEMS = ['line 7 (carol): mfa_active is "yes", expected true or false'];
+const PROBLEMS: ReportRowProblem[] = [
+  {
+    line: 7,
+    kind: 'bad-cells',
+    user: 'carol',
+    errors: [{ kind: 'not-boolean', column: 'mfa_active', value: 'yes' }],
+  },
+];
+const PROBLEM_TEXT = 'line 7 (carol): mfa_active is "yes", expected true or false';
 
 describe('renderFindings as a table', () => {
   it('aligns user, kind, credential and detail, then counts by kind and lists unread rows', () => {
@@ -117,7 +125,7 @@ describe('renderFindings as JSON', () => {
       muted: [],
       expiredMutes: [],
       unreadMuteTags: [],
-      problems: PROBLEMS,
+      problems: [PROBLEM_TEXT],
     });
     expect(document.findings).toHaveLength(5);
     expect((document.findings as unknown[])[1]).toEqual({

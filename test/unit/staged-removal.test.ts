@@ -38,7 +38,7 @@ const deleteKey: Action = {
   key: teardownKey(a),
   row: a,
   accessKey: liveKey,
-  keptBecause: 'etl-batch also holds another key',
+  keptBecause: [{ key: 'AKIA…OTHR', row: null }],
 };
 const record: Action = { kind: 'record-deleted', key: teardownKey(b), row: b };
 const policy = { deleteAfterDays: 7 };
@@ -86,7 +86,7 @@ describe('staged removal', () => {
       [2, 'deactivated', false],
       [3, 'deactivated', false],
     ]);
-    expect(waiting.skips[0]?.detail).toContain('deleted on 2026-12-07');
+    expect(waiting.skips[0]?.detail).toMatchObject({ kind: 'deactivated', deleteOn: '2026-12-07' });
     expect(stage({ actions: [teardown], skips: [] }, journal, '2026-12-07').actions).toEqual([teardown]);
   });
 

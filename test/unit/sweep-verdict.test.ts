@@ -1,8 +1,8 @@
 import type { LocalDate } from '../../src/domain/dates';
-import type { HygieneSummary, SweepReport } from '../../src/domain/report';
+import type { ActionResult, HygieneSummary, SweepReport } from '../../src/domain/report';
 import { failureCount, summaryFields, sweepVerdict } from '../../src/domain/report';
 
-const teardown = (outcome: 'planned' | 'done' | 'failed') => ({
+const teardown = (outcome: 'planned' | 'done' | 'failed'): ActionResult => ({
   action: {
     kind: 'teardown-user' as const,
     userName: 'etl-batch',
@@ -11,7 +11,12 @@ const teardown = (outcome: 'planned' | 'done' | 'failed') => ({
     customerPolicyArns: [],
   },
   outcome,
-  detail: outcome,
+  detail:
+    outcome === 'planned'
+      ? { kind: 'dry-run' }
+      : outcome === 'done'
+        ? { kind: 'removed-user', userName: 'etl-batch', steps: 3, policies: [] }
+        : { kind: 'failed', error: 'AccessDenied' },
 });
 
 const hygiene: HygieneSummary = {
@@ -87,7 +92,13 @@ describe('the verdict on a sweep', () => {
     const dryRun = report({
       mode: 'dry-run',
       results: [teardown('planned')],
-      problems: [{ rowNumber: 7, problems: ['end date: not a date'], cells: ['x'] }],
+      problems: [
+        {
+          rowNumber: 7,
+          problems: [{ kind: 'not-a-date', field: 'endDate', column: 'endDate', cell: 'x' }],
+          cells: ['x'],
+        },
+      ],
     });
     expect(sweepVerdict(dryRun)).toBe('succeeded');
     expect(failureCount(dryRun)).toBe(0);

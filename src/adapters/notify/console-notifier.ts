@@ -1,5 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { NoticeMiss } from '../../domain/action-detail';
 import type { LedgerRow } from '../../domain/ledger';
 import type { SweepReport } from '../../domain/report';
 import { caseId } from '../../ports/cases';
@@ -38,24 +39,29 @@ function ownerTold(row: LedgerRow, slackId: string, notice: NoticeKind): AdminCo
 export class ConsoleNotifier implements Notifier {
   constructor(
     private readonly write: (line: string) => void,
-    /** The final notice names its deletion date in the configured language, as Slack would. */
+    /** Every line in the configured language, as Slack would word it. */
     private readonly m: Messages,
     private readonly filesDir: string,
   ) {}
 
   async weekAhead(notice: WeekAheadNotice): Promise<AdminCopy> {
-    this.write(weekAheadLine(notice));
+    this.write(weekAheadLine(notice, this.m));
     return ownerTold(notice.row, notice.slackId, { kind: 'week-ahead', daysLeft: notice.daysLeft });
   }
 
   async ownerUnknown(notice: OwnerUnknownNotice): Promise<AdminCopy> {
-    this.write(ownerUnknownLine(notice));
+    this.write(ownerUnknownLine(notice, this.m));
     const { row, reason, daysLeft } = notice;
-    return { kind: 'admins-only', row, reason, notice: { kind: 'week-ahead', daysLeft } };
+    return {
+      kind: 'admins-only',
+      row,
+      reason: this.m.reasons.ownerUnknown(reason),
+      notice: { kind: 'week-ahead', daysLeft },
+    };
   }
 
-  async deactivated(notice: DeactivatedNotice): Promise<string[]> {
-    this.write(deactivatedLine(notice));
+  async deactivated(notice: DeactivatedNotice): Promise<NoticeMiss[]> {
+    this.write(deactivatedLine(notice, this.m));
     return [];
   }
 
@@ -65,7 +71,7 @@ export class ConsoleNotifier implements Notifier {
     const kind = { kind: 'final', deleteOn } as const;
     return to.kind === 'owner'
       ? ownerTold(row, to.slackId, kind)
-      : { kind: 'admins-only', row, reason: to.reason, notice: kind };
+      : { kind: 'admins-only', row, reason: this.m.reasons.ownerUnknown(to.reason), notice: kind };
   }
 
   /** Each notice's line already names the admins: the console has no channel to group them in. */
@@ -77,7 +83,7 @@ export class ConsoleNotifier implements Notifier {
     const t = this.m.pendingRequests;
     this.write(
       [
-        `[admins] ${t.title(rows.length, reportDays)}`,
+        `${this.m.console.toAdmins} ${t.title(rows.length, reportDays)}`,
         ...rows.map((p) => `  ${t.line(p)}`),
         `  ${t.hint}`,
       ].join('\n'),
