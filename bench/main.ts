@@ -24,7 +24,7 @@ import {
   type TapVerdict,
 } from '../test/support/http-tap';
 import type { BaselineChildResult } from './baseline-child';
-import { FULL_SCALE, generate, TODAY } from './generate';
+import { FULL_SCALE, generate, NOW, TODAY } from './generate';
 import type { SweepChildResult } from './sweep-child';
 
 const LATENCY = { iam: 30, sheets: 80, slack: 20, dynamodb: 5 } as const;
@@ -222,6 +222,8 @@ async function main(): Promise<void> {
     NODE_OPTIONS: nodeOptions,
     BENCH_MODE: mode,
     BENCH_DATE: TODAY,
+    // The instant the generated account is fixed to, as the sweep's clock: reproducible hygiene.
+    BENCH_NOW: NOW.toISOString(),
     IAM_SOURCE: 'aws',
     STATE_SOURCE: 'aws',
     DYNAMODB_ENDPOINT: taps.dynamodb.url,

@@ -41,6 +41,17 @@ export interface SweepChildResult {
   readonly hygiene: unknown;
 }
 
+/**
+ * The sweep's clock: BENCH_NOW when the sweep starts, then running at the real rate (durations,
+ * leases and timeouts stay real). The generated account and ledger are fixed to that instant,
+ * so hygiene findings (key ages, unused keys) do not drift with the calendar.
+ */
+function benchClock(): () => Date {
+  const offset = Date.parse(required('BENCH_NOW')) - Date.now();
+  if (Number.isNaN(offset)) throw new Error('BENCH_NOW is not an ISO instant');
+  return () => new Date(Date.now() + offset);
+}
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set`);
@@ -91,7 +102,7 @@ async function main(): Promise<void> {
     },
   };
   try {
-    const report = await runSweep(sweepDepsOf({ ...runtime, workbook }), {
+    const report = await runSweep(sweepDepsOf({ ...runtime, workbook }, benchClock()), {
       mode,
       date: required('BENCH_DATE') as LocalDate,
     });
