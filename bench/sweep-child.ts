@@ -39,6 +39,35 @@ export interface SweepChildResult {
   /** The cells an apply run changes, for the baseline to write one by one. */
   readonly cells: readonly CellWrite[];
   readonly hygiene: unknown;
+  /** Each account's sweep from its beginning to its end: the slowest, the median; accounts failed. */
+  readonly accounts: {
+    readonly swept: number;
+    readonly failed: number;
+    readonly slowestMs: number;
+    readonly slowestAccount: string;
+    readonly medianMs: number;
+  };
+}
+
+/** Times each account's sweep from `onAccount` to `onAccountDone`. */
+function accountTimer() {
+  const begun = new Map<string, number>();
+  const took = new Map<string, number>();
+  return {
+    begin: ({ account }: { account: string }) => begun.set(account, performance.now()),
+    end: (account: string) => took.set(account, performance.now() - (begun.get(account) ?? 0)),
+    summary(failed: number): SweepChildResult['accounts'] {
+      const sorted = [...took].sort((a, b) => a[1] - b[1]);
+      const [slowestAccount, slowestMs] = sorted[sorted.length - 1] ?? ['', 0];
+      return {
+        swept: sorted.length,
+        failed,
+        slowestMs: Math.round(slowestMs),
+        slowestAccount,
+        medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]?.[1] ?? 0),
+      };
+    },
+  };
 }
 
 /**
@@ -101,10 +130,13 @@ async function main(): Promise<void> {
       }
     },
   };
+  const timer = accountTimer();
   try {
     const report = await runSweep(sweepDepsOf({ ...runtime, workbook }, benchClock()), {
       mode,
       date: required('BENCH_DATE') as LocalDate,
+      onAccount: timer.begin,
+      onAccountDone: timer.end,
     });
     sample();
     const result: SweepChildResult = {
@@ -126,6 +158,7 @@ async function main(): Promise<void> {
         config.language,
       ),
       hygiene: report.hygiene ?? null,
+      accounts: timer.summary((report.accounts ?? []).filter((a) => !a.ok).length),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
