@@ -17,7 +17,7 @@ import { startSheetsServer } from '../test/fakes/sheets-server';
 import { startSlackServer } from '../test/fakes/slack-server';
 import { startTap, type Tap, type TapRequest, type TapStats } from '../test/support/http-tap';
 import type { BaselineChildResult } from './baseline-child';
-import { FULL_SCALE, generate, NOW, TODAY } from './generate';
+import { FULL_SCALE, generate, NOW, type Scale, TODAY } from './generate';
 import {
   ADMIN_CHANNEL,
   BOT_TOKEN,
@@ -32,6 +32,7 @@ import {
   SLACK_RATE,
   SPREADSHEET_ID,
 } from './harness';
+import { benchLambda } from './lambda';
 import { benchOrganization } from './organization';
 import type { SweepChildResult } from './sweep-child';
 
@@ -97,6 +98,19 @@ interface Phase {
   readonly slackMinGapMs: number | null;
 }
 
+/** BENCH_USERS=500 for a quick try of the bench itself; the numbers that count are at 5,000. */
+function scaleFromEnv(): Scale {
+  const users = Number(process.env.BENCH_USERS ?? FULL_SCALE.users);
+  return users === FULL_SCALE.users
+    ? FULL_SCALE
+    : {
+        ...FULL_SCALE,
+        users,
+        historicalRows: Math.round(users * 0.03),
+        unrecordedUsers: Math.round(users * 0.03),
+      };
+}
+
 /** A positive whole number from an option or environment variable. */
 function count(name: string, value: string): number {
   const n = Number(value);
@@ -121,9 +135,18 @@ async function main(): Promise<void> {
         default: (process.env.BENCH_ACCOUNT_CONCURRENCY ?? '8').split(','),
       },
       'dry-run-only': { type: 'boolean', default: false },
+      // The deployed Lambda bundle's sweep handler instead (see lambda.ts).
+      lambda: { type: 'boolean', default: false },
       'timeout-minutes': { type: 'string', default: '20' },
     },
   });
+  if (values.lambda) {
+    const markdown = await benchLambda(repoRoot, scaleFromEnv(), log);
+    process.stdout.write(`${markdown}\n`);
+    writeFileSync(join(repoRoot, 'bench', 'results-lambda.md'), `${markdown}\n`);
+    log('wrote bench/results-lambda.md');
+    return;
+  }
   if (values.accounts === undefined) return benchSingleAccount(repoRoot, log);
   const accounts = count('--accounts', values.accounts);
   const markdown = await benchOrganization(
@@ -148,17 +171,7 @@ async function benchSingleAccount(repoRoot: string, log: (text: string) => void)
   const load = new LoadSampler(() => loadavg()[0] ?? 0);
 
   log('generating the account, ledger and people table');
-  // BENCH_USERS=500 for a quick try of the bench itself; the numbers that count are at 5,000.
-  const users = Number(process.env.BENCH_USERS ?? FULL_SCALE.users);
-  const scale =
-    users === FULL_SCALE.users
-      ? FULL_SCALE
-      : {
-          ...FULL_SCALE,
-          users,
-          historicalRows: Math.round(users * 0.03),
-          unrecordedUsers: Math.round(users * 0.03),
-        };
+  const scale = scaleFromEnv();
   const generated = generate(scale);
   const iamServer = await startIamServer(generated.account, { latencyMs: LATENCY.iam });
   const sheets = await startSheetsServer({ latencyMs: LATENCY.sheets, requireAuth: true });
