@@ -193,6 +193,7 @@ export async function benchLambda(
   try {
     await measure('dry run', deployed, false);
     await measure('dry run, without --enable-source-maps', withoutMaps, false);
+    if (process.env.BENCH_ONLY === 'dry-run') return render(scale, phases, load.summary());
     await measure('first apply', deployed, true);
     await measure('daily run (apply again)', deployed, true);
     await measure('daily run (apply again), without --enable-source-maps', withoutMaps, true);
