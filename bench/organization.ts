@@ -79,126 +79,135 @@ export async function benchOrganization(
     ...org.accounts.slice(1).map((a) => [assumedKeyId(a.accountId), a] as const),
   ]);
   let perAccount = new Map<string, number>();
-  const iamServer = await startMultiAccountIamServer(
-    (keyId) => {
-      const account = byKey.get(keyId);
-      if (account) perAccount.set(account.accountId, (perAccount.get(account.accountId) ?? 0) + 1);
-      return account;
-    },
-    { latencyMs: LATENCY.iam },
-  );
-  const control = await startControlPlane(
-    ACCOUNT_ID,
-    org.accounts.map((a) => ({ id: a.accountId, status: 'ACTIVE' })),
-  );
-  const sheets = await startSheetsServer({ latencyMs: LATENCY.sheets, requireAuth: true });
-  sheets.setSheet(SPREADSHEET_ID, '台帳', org.ledger);
-  sheets.setSheet(SPREADSHEET_ID, 'users', org.people);
-  const slack = await startSlackServer({ latencyMs: LATENCY.slack, token: BOT_TOKEN, ...SLACK_RATE });
-  slack.setUsers(org.slackUsers);
-  const dynamo = await startEmbeddedDynamo();
-  await ensureTable(dynamo.client, 'keywarden-bench');
-
-  const taps: Record<Service, Tap> = {
-    iam: await startTap({
-      target: iamServer.url,
-      label: (r) => new URLSearchParams(r.body.toString('utf8')).get('Action') ?? '?',
-    }),
-    // STS is as far away as IAM.
-    sts: await startTap({
-      target: control.url,
-      latencyMs: LATENCY.iam,
-      label: (r) =>
-        String(r.headers['x-amz-target'] ?? '').split('.')[1] ??
-        new URLSearchParams(r.body.toString('utf8')).get('Action') ??
-        '?',
-    }),
-    sheets: await startTap({
-      target: new URL(sheets.url).origin,
-      label: (r) => /values:(batchGet|batchUpdate)/.exec(r.path)?.[1] ?? r.method,
-    }),
-    slack: await startTap({
-      target: new URL(slack.apiUrl).origin,
-      label: (r) => r.path.replace(/^\/api\//, '').split('?')[0] ?? '?',
-    }),
-    dynamodb: await startTap({
-      target: dynamo.endpoint,
-      latencyMs: LATENCY.dynamodb,
-      label: (r) => String(r.headers['x-amz-target'] ?? '?').replace('DynamoDB_20120810.', ''),
-    }),
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'keywarden-bench-org-'));
-  const nodeOptions = deployedNodeOptions(repoRoot);
-  const sweepEnv = (mode: 'dry-run' | 'apply', concurrency: number): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    KEYWARDEN_HOME: dir,
-    LOG_LEVEL: 'error',
-    TIME_ZONE: 'Asia/Tokyo',
-    NODE_OPTIONS: nodeOptions,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: HOME_KEY,
-    AWS_SECRET_ACCESS_KEY: 'bench-secret',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    IAM_SOURCE: 'aws',
-    IAM_ENDPOINT: taps.iam.url,
-    ACCOUNTS: 'organizations',
-    ACCOUNT_CONCURRENCY: String(concurrency),
-    STS_ENDPOINT: taps.sts.url,
-    ORGANIZATIONS_ENDPOINT: taps.sts.url,
-    STATE_SOURCE: 'aws',
-    DYNAMODB_ENDPOINT: taps.dynamodb.url,
-    DYNAMODB_TABLE: 'keywarden-bench',
-    // The ledger comes from Sheets (see sweep-child.ts); the CSV paths are never read.
-    LEDGER_SOURCE: 'csv',
-    LEDGER_CSV: join(dir, 'unused-ledger.csv'),
-    PEOPLE_CSV: join(dir, 'unused-people.csv'),
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: `${taps.slack.url}/api/`,
-    SLACK_ADMIN_CHANNEL: ADMIN_CHANNEL,
-    SLACK_ADMIN_USERS: 'U0ADMIN',
-    FINAL_NOTICE_DAYS: '0',
-    BENCH_SHEETS_URL: `${taps.sheets.url}/`,
-    BENCH_SPREADSHEET_ID: SPREADSHEET_ID,
-    BENCH_MODE: mode,
-    BENCH_DATE: TODAY,
-    BENCH_NOW: NOW.toISOString(),
-  });
-
-  const phases: OrganizationPhase[] = [];
-  const measure = async (name: string, mode: 'dry-run' | 'apply', concurrency: number) => {
-    for (const service of SERVICES) taps[service].resetStats();
-    perAccount = new Map();
-    const rateLimitedBefore = slack.stats.rateLimited;
-    log(`${name}, ACCOUNT_CONCURRENCY=${concurrency}…`);
-    const progress = setInterval(() => {
-      const done = SERVICES.map((service) => `${service} ${taps[service].stats.requests}`).join(', ');
-      log(`${name}: requests so far: ${done}; accounts reached ${perAccount.size}`);
-    }, 30_000);
-    progress.unref();
-    const { result, ms } = await runChild<SweepChildResult>(
-      join(__dirname, 'sweep-child.js'),
-      sweepEnv(mode, concurrency),
-      options.childTimeoutMs,
-    ).finally(() => clearInterval(progress));
-    const counts = [...perAccount.values()];
-    phases.push({
-      name,
-      concurrency,
-      processMs: ms,
-      child: result,
-      taps: Object.fromEntries(SERVICES.map((s) => [s, taps[s].stats])) as Record<Service, TapStats>,
-      iamPerAccount: {
-        mean: counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length),
-        max: Math.max(0, ...counts),
-        min: counts.length > 0 ? Math.min(...counts) : 0,
-      },
-      slack429: slack.stats.rateLimited - rateLimitedBefore,
-    });
-    log(`${name}, ACCOUNT_CONCURRENCY=${concurrency}: ${fmtMs(ms)}`);
-  };
-
+  // Everything started is stopped, whatever fails: a server left listening keeps the bench alive.
+  const closers: (() => Promise<unknown>)[] = [];
   try {
+    const iamServer = await startMultiAccountIamServer(
+      (keyId) => {
+        const account = byKey.get(keyId);
+        if (account) perAccount.set(account.accountId, (perAccount.get(account.accountId) ?? 0) + 1);
+        return account;
+      },
+      { latencyMs: LATENCY.iam },
+    );
+    closers.push(() => iamServer.close());
+    const control = await startControlPlane(
+      ACCOUNT_ID,
+      org.accounts.map((a) => ({ id: a.accountId, status: 'ACTIVE' })),
+    );
+    closers.push(() => control.close());
+    const sheets = await startSheetsServer({ latencyMs: LATENCY.sheets, requireAuth: true });
+    closers.push(() => sheets.close());
+    sheets.setSheet(SPREADSHEET_ID, '台帳', org.ledger);
+    sheets.setSheet(SPREADSHEET_ID, 'users', org.people);
+    const slack = await startSlackServer({ latencyMs: LATENCY.slack, token: BOT_TOKEN, ...SLACK_RATE });
+    closers.push(() => slack.close());
+    slack.setUsers(org.slackUsers);
+    const dynamo = await startEmbeddedDynamo();
+    closers.push(() => dynamo.close());
+    await ensureTable(dynamo.client, 'keywarden-bench');
+
+    const taps: Record<Service, Tap> = {
+      iam: await startTap({
+        target: iamServer.url,
+        label: (r) => new URLSearchParams(r.body.toString('utf8')).get('Action') ?? '?',
+      }),
+      // STS is as far away as IAM.
+      sts: await startTap({
+        target: control.url,
+        latencyMs: LATENCY.iam,
+        label: (r) =>
+          String(r.headers['x-amz-target'] ?? '').split('.')[1] ??
+          new URLSearchParams(r.body.toString('utf8')).get('Action') ??
+          '?',
+      }),
+      sheets: await startTap({
+        target: new URL(sheets.url).origin,
+        label: (r) => /values:(batchGet|batchUpdate)/.exec(r.path)?.[1] ?? r.method,
+      }),
+      slack: await startTap({
+        target: new URL(slack.apiUrl).origin,
+        label: (r) => r.path.replace(/^\/api\//, '').split('?')[0] ?? '?',
+      }),
+      dynamodb: await startTap({
+        target: dynamo.endpoint,
+        latencyMs: LATENCY.dynamodb,
+        label: (r) => String(r.headers['x-amz-target'] ?? '?').replace('DynamoDB_20120810.', ''),
+      }),
+    };
+    for (const tap of Object.values(taps)) closers.push(() => tap.close());
+    const dir = mkdtempSync(join(tmpdir(), 'keywarden-bench-org-'));
+    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const nodeOptions = deployedNodeOptions(repoRoot);
+    const sweepEnv = (mode: 'dry-run' | 'apply', concurrency: number): NodeJS.ProcessEnv => ({
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      KEYWARDEN_HOME: dir,
+      LOG_LEVEL: 'error',
+      TIME_ZONE: 'Asia/Tokyo',
+      NODE_OPTIONS: nodeOptions,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: HOME_KEY,
+      AWS_SECRET_ACCESS_KEY: 'bench-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      IAM_SOURCE: 'aws',
+      IAM_ENDPOINT: taps.iam.url,
+      ACCOUNTS: 'organizations',
+      ACCOUNT_CONCURRENCY: String(concurrency),
+      STS_ENDPOINT: taps.sts.url,
+      ORGANIZATIONS_ENDPOINT: taps.sts.url,
+      STATE_SOURCE: 'aws',
+      DYNAMODB_ENDPOINT: taps.dynamodb.url,
+      DYNAMODB_TABLE: 'keywarden-bench',
+      // The ledger comes from Sheets (see sweep-child.ts); the CSV paths are never read.
+      LEDGER_SOURCE: 'csv',
+      LEDGER_CSV: join(dir, 'unused-ledger.csv'),
+      PEOPLE_CSV: join(dir, 'unused-people.csv'),
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_API_URL: `${taps.slack.url}/api/`,
+      SLACK_ADMIN_CHANNEL: ADMIN_CHANNEL,
+      SLACK_ADMIN_USERS: 'U0ADMIN',
+      FINAL_NOTICE_DAYS: '0',
+      BENCH_SHEETS_URL: `${taps.sheets.url}/`,
+      BENCH_SPREADSHEET_ID: SPREADSHEET_ID,
+      BENCH_MODE: mode,
+      BENCH_DATE: TODAY,
+      BENCH_NOW: NOW.toISOString(),
+    });
+
+    const phases: OrganizationPhase[] = [];
+    const measure = async (name: string, mode: 'dry-run' | 'apply', concurrency: number) => {
+      for (const service of SERVICES) taps[service].resetStats();
+      perAccount = new Map();
+      const rateLimitedBefore = slack.stats.rateLimited;
+      log(`${name}, ACCOUNT_CONCURRENCY=${concurrency}…`);
+      const progress = setInterval(() => {
+        const done = SERVICES.map((service) => `${service} ${taps[service].stats.requests}`).join(', ');
+        log(`${name}: requests so far: ${done}; accounts reached ${perAccount.size}`);
+      }, 30_000);
+      progress.unref();
+      const { result, ms } = await runChild<SweepChildResult>(
+        join(__dirname, 'sweep-child.js'),
+        sweepEnv(mode, concurrency),
+        options.childTimeoutMs,
+      ).finally(() => clearInterval(progress));
+      const counts = [...perAccount.values()];
+      phases.push({
+        name,
+        concurrency,
+        processMs: ms,
+        child: result,
+        taps: Object.fromEntries(SERVICES.map((s) => [s, taps[s].stats])) as Record<Service, TapStats>,
+        iamPerAccount: {
+          mean: counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length),
+          max: counts.reduce((a, b) => Math.max(a, b), 0),
+          min: counts.reduce((a, b) => Math.min(a, b), counts[0] ?? 0),
+        },
+        slack429: slack.stats.rateLimited - rateLimitedBefore,
+      });
+      log(`${name}, ACCOUNT_CONCURRENCY=${concurrency}: ${fmtMs(ms)}`);
+    };
+
     const [first = 8] = options.concurrencies;
     for (const c of options.concurrencies) await measure('dry run', 'dry-run', c);
     if (!options.dryRunOnly) {
@@ -210,15 +219,7 @@ export async function benchOrganization(
     // servers, once they exist. Nothing stands in for it.
     return render(options, org.stats, phases, load.summary(), nodeOptions);
   } finally {
-    await Promise.all([
-      ...SERVICES.map((s) => taps[s].close()),
-      iamServer.close(),
-      control.close(),
-      sheets.close(),
-      slack.close(),
-    ]);
-    await dynamo.close();
-    rmSync(dir, { recursive: true, force: true });
+    for (const close of closers.reverse()) await close();
   }
 }
 
