@@ -28,9 +28,13 @@ export function rowsOfAccount<
   R extends { readonly accountId: string | null },
   T extends { readonly id: string | null },
 >(rows: readonly R[], targets: Targets<T>, target: T, accountId: string | null): R[] {
+  // routeToAccount by a map: its search of every target for every row, once per account, made
+  // an Organization's sweep cubic (1,000 accounts × 200,000 rows × 1,000 targets).
+  const byId = new Map<string, T>();
+  for (const other of targets.others) if (other.id !== null && !byId.has(other.id)) byId.set(other.id, other);
   return rows.filter(
     (row) =>
-      routeToAccount(targets, row.accountId) === target &&
+      ((row.accountId === null ? undefined : byId.get(row.accountId)) ?? targets.home) === target &&
       (row.accountId === null || row.accountId === accountId),
   );
 }
