@@ -106,23 +106,16 @@ function daysAgo(days: number): Date {
   return new Date(NOW.getTime() - days * 86_400_000);
 }
 
-export function generate(scale: Scale = FULL_SCALE, seed = 20261124): Generated {
-  const prng = new Prng(seed);
-  const account = new IamAccount({
-    accountId: ACCOUNT_ID,
-    clock: () => NOW,
-    idSeed: seed,
-    createDate: daysAgo(900),
-  });
-  account.setPasswordPolicy({ minimumPasswordLength: 14, maxPasswordAge: 90 });
-  account.credentialReportReadyAfterCalls = 0;
-  const stats: Record<string, number> = {};
-  const count = (what: string, n = 1) => {
-    stats[what] = (stats[what] ?? 0) + n;
-  };
+interface Person {
+  readonly id: string;
+  readonly family: string;
+  readonly given: string;
+  readonly email: string;
+}
 
-  // People: unique family+given names, each with a Slack user.
-  const people: { id: string; family: string; given: string; email: string }[] = [];
+/** Unique family+given names, each with a Slack user. */
+function peopleOf(scale: Scale): { people: Person[]; slackUsers: SlackUser[] } {
+  const people: Person[] = [];
   for (let i = 0; people.length < scale.people; i++) {
     const family = FAMILY[i % FAMILY.length] as string;
     const given = GIVEN[Math.floor(i / FAMILY.length) % GIVEN.length] as string;
@@ -133,6 +126,104 @@ export function generate(scale: Scale = FULL_SCALE, seed = 20261124): Generated 
     ...people.map((p) => ({ id: p.id, email: p.email, name: `person-${p.id}` })),
     { id: 'U0ADMIN', email: 'admin@example.com', name: 'admin', isAdmin: true },
   ];
+  return { people, slackUsers };
+}
+
+/** Ledgers are appended to over time, not sorted by user. */
+function shuffle(rows: Cell[][], prng: Prng): void {
+  for (let i = rows.length - 1; i > 0; i--) {
+    const j = prng.int(0, i);
+    [rows[i], rows[j]] = [rows[j] as Cell[], rows[i] as Cell[]];
+  }
+}
+
+export function generate(scale: Scale = FULL_SCALE, seed = 20261124): Generated {
+  const prng = new Prng(seed);
+  const stats: Record<string, number> = {};
+  const { people, slackUsers } = peopleOf(scale);
+  const { account, rows } = generateAccount(ACCOUNT_ID, 0, scale, people, prng, seed, stats);
+  shuffle(rows, prng);
+  stats['ledger rows'] = rows.length;
+  return {
+    account,
+    ledger: [HEADER, ...rows],
+    people: [['Slack ID', '姓', '名'], ...people.map((p) => [p.id, p.family, p.given])],
+    slackUsers,
+    stats,
+  };
+}
+
+export interface GeneratedOrganization {
+  /** The management account (the sweep's home, ACCOUNT_ID) first, then the members. */
+  readonly accounts: readonly IamAccount[];
+  /** One ledger for all of them, with an AWS account id column. */
+  readonly ledger: Cell[][];
+  readonly people: Cell[][];
+  readonly slackUsers: SlackUser[];
+  readonly stats: Readonly<Record<string, number>>;
+}
+
+/** Member account ids: 12 digits, clear of ACCOUNT_ID. */
+export const memberAccountId = (n: number): string => String(200_000_000_000 + n);
+
+/**
+ * An Organization of `accounts` accounts of `usersPerAccount` users each, every one generated
+ * as the single-account bench's account is (at its scale), and one ledger naming each row's account.
+ */
+export function generateOrganization(
+  accounts: number,
+  usersPerAccount: number,
+  seed = 20261124,
+): GeneratedOrganization {
+  const prng = new Prng(seed);
+  const stats: Record<string, number> = {};
+  const scale: Scale = {
+    users: usersPerAccount,
+    people: FULL_SCALE.people,
+    historicalRows: Math.round(usersPerAccount * 0.03),
+    unrecordedUsers: Math.round(usersPerAccount * 0.03),
+  };
+  const { people, slackUsers } = peopleOf(scale);
+  const all: IamAccount[] = [];
+  const rows: Cell[][] = [];
+  for (let n = 0; n < accounts; n++) {
+    const id = n === 0 ? ACCOUNT_ID : memberAccountId(n);
+    const generated = generateAccount(id, n, scale, people, prng, seed + n, stats);
+    all.push(generated.account);
+    for (const row of generated.rows) rows.push([...row, id]);
+  }
+  shuffle(rows, prng);
+  stats['ledger rows'] = rows.length;
+  return {
+    accounts: all,
+    ledger: [[...HEADER, 'AWSアカウントID'], ...rows],
+    people: [['Slack ID', '姓', '名'], ...people.map((p) => [p.id, p.family, p.given])],
+    slackUsers,
+    stats,
+  };
+}
+
+/** One account and its ledger rows (unshuffled); `index` keeps historical key ids unique across accounts. */
+function generateAccount(
+  accountId: string,
+  index: number,
+  scale: Scale,
+  people: readonly Person[],
+  prng: Prng,
+  seed: number,
+  stats: Record<string, number>,
+): { account: IamAccount; rows: Cell[][] } {
+  const account = new IamAccount({
+    accountId,
+    clock: () => NOW,
+    idSeed: seed,
+    createDate: daysAgo(900),
+  });
+  account.setPasswordPolicy({ minimumPasswordLength: 14, maxPasswordAge: 90 });
+  account.credentialReportReadyAfterCalls = 0;
+  const count = (what: string, n = 1) => {
+    stats[what] = (stats[what] ?? 0) + n;
+  };
 
   // Policies and groups.
   const readOnly = account.createAwsManagedPolicy({
@@ -247,7 +338,7 @@ export function generate(scale: Scale = FULL_SCALE, seed = 20261124): Generated 
   }
   for (let i = 0; i < scale.historicalRows; i++) {
     const end = addDays(TODAY, -prng.int(30, 700));
-    const key = `AKIAOLD${String(i).padStart(13, '0')}`;
+    const key = `AKIAOLD${String(index * 1e9 + i).padStart(13, '0')}`;
     rows.push([
       `${prng.pick(people).family} ${prng.pick(people).given}`,
       'アーカイブ',
@@ -259,17 +350,5 @@ export function generate(scale: Scale = FULL_SCALE, seed = 20261124): Generated 
       '削除済み',
     ]);
   }
-  // Ledgers are appended to over time, not sorted by user.
-  for (let i = rows.length - 1; i > 0; i--) {
-    const j = prng.int(0, i);
-    [rows[i], rows[j]] = [rows[j] as Cell[], rows[i] as Cell[]];
-  }
-  count('ledger rows', rows.length);
-  return {
-    account,
-    ledger: [HEADER, ...rows],
-    people: [['Slack ID', '姓', '名'], ...people.map((p) => [p.id, p.family, p.given])],
-    slackUsers,
-    stats,
-  };
+  return { account, rows };
 }

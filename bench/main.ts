@@ -6,66 +6,58 @@
  * behind a tap that counts requests and measures how long the service was busy; the sweep
  * and the baseline each run in a child process, so their peak RSS is theirs alone.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { startIamServer } from '@keywarden/iam-simulator';
-import { parse } from 'yaml';
 import { startEmbeddedDynamo } from '../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../src/adapters/store/ensure-table';
 import { startSheetsServer } from '../test/fakes/sheets-server';
 import { startSlackServer } from '../test/fakes/slack-server';
-import {
-  startTap,
-  type Tap,
-  type TapRequest,
-  type TapStats,
-  type TapVerdict,
-} from '../test/support/http-tap';
+import { startTap, type Tap, type TapRequest, type TapStats } from '../test/support/http-tap';
 import type { BaselineChildResult } from './baseline-child';
-import { FULL_SCALE, generate, TODAY } from './generate';
+import { FULL_SCALE, generate, NOW, type Scale, TODAY } from './generate';
+import {
+  ADMIN_CHANNEL,
+  BOT_TOKEN,
+  byLabel,
+  deployedNodeOptions,
+  fmtMs,
+  LATENCY,
+  LoadSampler,
+  line,
+  ratio,
+  runChild,
+  SLACK_RATE,
+  SPREADSHEET_ID,
+} from './harness';
+import { benchLambda } from './lambda';
+import { benchOrganization } from './organization';
 import type { SweepChildResult } from './sweep-child';
 
-const LATENCY = { iam: 30, sheets: 80, slack: 20, dynamodb: 5 } as const;
-const SPREADSHEET_ID = 'bench-ledger';
-const ADMIN_CHANNEL = 'C0ADMINS';
-const BOT_TOKEN = 'xoxb-bench';
-/** Bounds on each child: the apply run is mostly Slack pacing, ~1.1 s per admin-channel post. */
-const CHILD_TIMEOUT_MS = 20 * 60_000;
 /** Users the baseline calls per-user APIs for unless BENCH_BASELINE=full; the rest is extrapolated. */
 const BASELINE_SAMPLE = 1000;
-/**
- * The sweep runs with the NODE_OPTIONS the deployment gives it (serverless.yml), so the bench
- * measures the process as it is shipped; one dry run without them shows what they change.
- */
-function deployedNodeOptions(repoRoot: string): string {
-  const manifest = parse(readFileSync(join(repoRoot, 'serverless.yml'), 'utf8'), { logLevel: 'error' });
-  const options = manifest?.provider?.environment?.NODE_OPTIONS;
-  if (typeof options !== 'string')
-    throw new Error('serverless.yml sets no provider.environment.NODE_OPTIONS');
-  return options;
-}
-
 type Service = 'iam' | 'sheets' | 'slack' | 'dynamodb';
 const SERVICES: readonly Service[] = ['iam', 'sheets', 'slack', 'dynamodb'];
 
-/** Slack's documented rate for chat.postMessage: about one message per second per channel. */
-class SlackGate {
+/**
+ * Watches chat.postMessage as it reaches the Slack fake (which enforces the rate, with jitter):
+ * how many posts were tried in any minute and how close two posts to one channel came.
+ */
+export class SlackPosts {
   private last = new Map<string, number>();
   posted: number[] = [];
-  rejected = 0;
   minGapMs = Number.POSITIVE_INFINITY;
 
   reset(): void {
     this.last = new Map();
     this.posted = [];
-    this.rejected = 0;
     this.minGapMs = Number.POSITIVE_INFINITY;
   }
 
-  verdict(request: TapRequest): TapVerdict {
-    if (!request.path.startsWith('/api/chat.postMessage')) return { kind: 'forward' };
+  see(request: TapRequest): void {
+    if (!request.path.startsWith('/api/chat.postMessage')) return;
     const body = request.body.toString('utf8');
     const type = String(request.headers['content-type'] ?? '');
     let channel = '';
@@ -78,22 +70,12 @@ class SlackGate {
     }
     const now = performance.now();
     const last = this.last.get(channel);
-    if (last !== undefined && now - last < 1000) {
-      this.rejected += 1;
-      return {
-        kind: 'reply',
-        status: 429,
-        headers: { 'Retry-After': '1' },
-        body: JSON.stringify({ ok: false, error: 'ratelimited' }),
-      };
-    }
     if (last !== undefined) this.minGapMs = Math.min(this.minGapMs, now - last);
     this.last.set(channel, now);
     this.posted.push(now);
-    return { kind: 'forward' };
   }
 
-  /** Most posts accepted in any 60-second window. */
+  /** Most posts tried in any 60-second window. */
   peakPerMinute(): number {
     let peak = 0;
     let start = 0;
@@ -116,67 +98,91 @@ interface Phase {
   readonly slackMinGapMs: number | null;
 }
 
-function runChild<T>(script: string, env: NodeJS.ProcessEnv): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString('utf8').trim();
-      if (code !== 0 || !stdout) {
-        reject(new Error(`${script} ended with ${code ?? signal}: ${Buffer.concat(err).toString('utf8')}`));
-        return;
-      }
-      resolve({ result: JSON.parse(stdout.split('\n').pop() ?? '{}') as T, ms: performance.now() - started });
-    });
-  });
+/** BENCH_USERS=500 for a quick try of the bench itself; the numbers that count are at 5,000. */
+function scaleFromEnv(): Scale {
+  const users = Number(process.env.BENCH_USERS ?? FULL_SCALE.users);
+  return users === FULL_SCALE.users
+    ? FULL_SCALE
+    : {
+        ...FULL_SCALE,
+        users,
+        historicalRows: Math.round(users * 0.03),
+        unrecordedUsers: Math.round(users * 0.03),
+      };
 }
 
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
-const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');
-
-function byLabel(stats: TapStats): string {
-  return Object.entries(stats.byLabel)
-    .sort((a, b) => b[1] - a[1])
-    .map(([label, n]) => `${label} ${n}`)
-    .join(', ');
+/** A positive whole number from an option or environment variable. */
+function count(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number: ${value}`);
+  return n;
 }
 
 async function main(): Promise<void> {
   const repoRoot = process.env.BENCH_REPO_ROOT ?? join(__dirname, '..', '..');
-  const fullBaseline = process.env.BENCH_BASELINE === 'full';
   const benchStarted = performance.now();
-  const log = (line: string) =>
-    process.stderr.write(`[bench ${fmtMs(performance.now() - benchStarted)}] ${line}\n`);
+  const log = (text: string) =>
+    process.stderr.write(`[bench ${fmtMs(performance.now() - benchStarted)}] ${text}\n`);
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      accounts: { type: 'string', default: process.env.BENCH_ACCOUNTS },
+      'users-per-account': { type: 'string', default: process.env.BENCH_USERS_PER_ACCOUNT ?? '200' },
+      // ACCOUNT_CONCURRENCY, one or more (`--concurrency 8 --concurrency 32`).
+      concurrency: {
+        type: 'string',
+        multiple: true,
+        default: (process.env.BENCH_ACCOUNT_CONCURRENCY ?? '8').split(','),
+      },
+      'dry-run-only': { type: 'boolean', default: false },
+      // The deployed Lambda bundle's sweep handler instead (see lambda.ts).
+      lambda: { type: 'boolean', default: false },
+      'timeout-minutes': { type: 'string', default: '20' },
+    },
+  });
+  if (values.lambda) {
+    const markdown = await benchLambda(repoRoot, scaleFromEnv(), log);
+    process.stdout.write(`${markdown}\n`);
+    writeFileSync(join(repoRoot, 'bench', 'results-lambda.md'), `${markdown}\n`);
+    log('wrote bench/results-lambda.md');
+    return;
+  }
+  if (values.accounts === undefined) return benchSingleAccount(repoRoot, log);
+  const accounts = count('--accounts', values.accounts);
+  const markdown = await benchOrganization(
+    {
+      accounts,
+      usersPerAccount: count('--users-per-account', values['users-per-account']),
+      concurrencies: values.concurrency.map((c) => count('--concurrency', c)),
+      dryRunOnly: values['dry-run-only'],
+      childTimeoutMs: count('--timeout-minutes', values['timeout-minutes']) * 60_000,
+    },
+    repoRoot,
+    log,
+  );
+  process.stdout.write(`${markdown}\n`);
+  const file = `results-org-${accounts}.md`;
+  writeFileSync(join(repoRoot, 'bench', file), `${markdown}\n`);
+  log(`wrote bench/${file}`);
+}
+
+async function benchSingleAccount(repoRoot: string, log: (text: string) => void): Promise<void> {
+  const fullBaseline = process.env.BENCH_BASELINE === 'full';
+  const load = new LoadSampler(() => loadavg()[0] ?? 0);
 
   log('generating the account, ledger and people table');
-  // BENCH_USERS=500 for a quick try of the bench itself; the numbers that count are at 5,000.
-  const users = Number(process.env.BENCH_USERS ?? FULL_SCALE.users);
-  const scale =
-    users === FULL_SCALE.users
-      ? FULL_SCALE
-      : {
-          ...FULL_SCALE,
-          users,
-          historicalRows: Math.round(users * 0.03),
-          unrecordedUsers: Math.round(users * 0.03),
-        };
+  const scale = scaleFromEnv();
   const generated = generate(scale);
   const iamServer = await startIamServer(generated.account, { latencyMs: LATENCY.iam });
   const sheets = await startSheetsServer({ latencyMs: LATENCY.sheets, requireAuth: true });
   sheets.setSheet(SPREADSHEET_ID, '台帳', generated.ledger);
   sheets.setSheet(SPREADSHEET_ID, 'users', generated.people);
-  const slack = await startSlackServer({ latencyMs: LATENCY.slack, token: BOT_TOKEN });
+  const slack = await startSlackServer({ latencyMs: LATENCY.slack, token: BOT_TOKEN, ...SLACK_RATE });
   slack.setUsers(generated.slackUsers);
   const dynamo = await startEmbeddedDynamo();
   await ensureTable(dynamo.client, 'keywarden-bench');
 
-  const gate = new SlackGate();
+  const posts = new SlackPosts();
   const slackBase = new URL(slack.apiUrl);
   const taps: Record<Service, Tap> = {
     iam: await startTap({
@@ -192,7 +198,10 @@ async function main(): Promise<void> {
     slack: await startTap({
       target: slackBase.origin,
       label: (r) => r.path.replace(/^\/api\//, '').split('?')[0] ?? '?',
-      intercept: (r) => gate.verdict(r),
+      intercept: (r) => {
+        posts.see(r);
+        return { kind: 'forward' };
+      },
     }),
     dynamodb: await startTap({
       target: dynamo.endpoint,
@@ -222,6 +231,8 @@ async function main(): Promise<void> {
     NODE_OPTIONS: nodeOptions,
     BENCH_MODE: mode,
     BENCH_DATE: TODAY,
+    // The instant the generated account is fixed to, as the sweep's clock: reproducible hygiene.
+    BENCH_NOW: NOW.toISOString(),
     IAM_SOURCE: 'aws',
     STATE_SOURCE: 'aws',
     DYNAMODB_ENDPOINT: taps.dynamodb.url,
@@ -242,11 +253,12 @@ async function main(): Promise<void> {
   const phases: Phase[] = [];
   const measure = async <T>(name: string, script: string, env: NodeJS.ProcessEnv): Promise<T> => {
     for (const service of SERVICES) taps[service].resetStats();
-    gate.reset();
+    posts.reset();
+    const rateLimitedBefore = slack.stats.rateLimited;
     log(`${name}…`);
     const progress = setInterval(() => {
       const done = SERVICES.map((service) => `${service} ${taps[service].stats.requests}`).join(', ');
-      log(`${name}: requests so far: ${done}; Slack 429s ${gate.rejected}`);
+      log(`${name}: requests so far: ${done}; Slack 429s ${slack.stats.rateLimited - rateLimitedBefore}`);
     }, 30_000);
     progress.unref();
     const { result, ms } = await runChild<T>(join(__dirname, script), env).finally(() =>
@@ -262,10 +274,10 @@ async function main(): Promise<void> {
         slack: taps.slack.stats,
         dynamodb: taps.dynamodb.stats,
       },
-      slack429: gate.rejected,
-      slackPosts: gate.posted.length,
-      slackPeakPerMinute: gate.peakPerMinute(),
-      slackMinGapMs: Number.isFinite(gate.minGapMs) ? gate.minGapMs : null,
+      slack429: slack.stats.rateLimited - rateLimitedBefore,
+      slackPosts: posts.posted.length,
+      slackPeakPerMinute: posts.peakPerMinute(),
+      slackMinGapMs: Number.isFinite(posts.minGapMs) ? posts.minGapMs : null,
     });
     log(`${name}: ${fmtMs(ms)}`);
     return result;
@@ -302,6 +314,7 @@ async function main(): Promise<void> {
       { dry, apply, again, baseline, defaults },
       fullBaseline,
       nodeOptions,
+      load.summary(),
     );
     process.stdout.write(`${markdown}\n`);
     writeFileSync(join(repoRoot, 'bench', 'results.md'), `${markdown}\n`);
@@ -332,6 +345,7 @@ function render(
   r: Results,
   fullBaseline: boolean,
   nodeOptions: string,
+  load: string,
 ): string {
   // Phases in the order they ran: dry run, dry run on V8 defaults, apply, apply again, baseline.
   const [dryPhase, , applyPhase, , basePhase] = phases;
@@ -352,18 +366,19 @@ function render(
     (dryIam.byLabel.GetAccountPasswordPolicy ?? 0);
   const peakRss = Math.max(r.dry.maxRssMb, r.apply.maxRssMb, r.again.maxRssMb);
   const anySlack429 = phases.reduce((n, p) => n + p.slack429, 0);
-  const line = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
 
   const out: string[] = [
     '# Keywarden benchmark',
     '',
-    `Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, Node ${process.version}.`,
+    "One AWS account at IAM's user quota, the sweep as the CLI runs it. An Organization of accounts (`npm run bench -- --accounts N`) is in `results-org-N.md`; the deployed Lambda handler (`npm run bench -- --lambda`) in `results-lambda.md`.",
+    '',
+    `Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (shared; 1-minute load average during the run: ${load}), Node ${process.version}. The sweep's clock is fixed to ${NOW.toISOString()}, the instant the account is generated for.`,
     `Account: ${stats.users} IAM users, ${stats['access keys']} access keys, ${stats['login profiles']} console passwords, ` +
       `${stats['MFA devices']} MFA devices, ${stats['dedicated policies']} single-user policies, 40 shared policies, 25 groups. ` +
       `Ledger: ${stats['ledger rows']} rows (${stats['rows in the notice window']} in the 7-day notice window, ` +
       `${stats['rows past due']} past due); people table: 300 people.`,
     `Injected latency per request: IAM ${LATENCY.iam} ms, Sheets ${LATENCY.sheets} ms, Slack ${LATENCY.slack} ms, DynamoDB ${LATENCY.dynamodb} ms. ` +
-      'Slack answers 429 (Retry-After: 1) to a second chat.postMessage to one channel within a second.',
+      `Slack answers 429 to a second chat.postMessage to one channel within ${SLACK_RATE.channelRate.intervalMs} ms of arrival, every request up to ${SLACK_RATE.jitterMs} ms late each way.`,
     '',
     '## Per phase and service',
     '',

@@ -39,6 +39,46 @@ export interface SweepChildResult {
   /** The cells an apply run changes, for the baseline to write one by one. */
   readonly cells: readonly CellWrite[];
   readonly hygiene: unknown;
+  /** Each account's sweep from its beginning to its end: the slowest, the median; accounts failed. */
+  readonly accounts: {
+    readonly swept: number;
+    readonly failed: number;
+    readonly slowestMs: number;
+    readonly slowestAccount: string;
+    readonly medianMs: number;
+  };
+}
+
+/** Times each account's sweep from `onAccount` to `onAccountDone`. */
+function accountTimer() {
+  const begun = new Map<string, number>();
+  const took = new Map<string, number>();
+  return {
+    begin: ({ account }: { account: string }) => begun.set(account, performance.now()),
+    end: (account: string) => took.set(account, performance.now() - (begun.get(account) ?? 0)),
+    summary(failed: number): SweepChildResult['accounts'] {
+      const sorted = [...took].sort((a, b) => a[1] - b[1]);
+      const [slowestAccount, slowestMs] = sorted[sorted.length - 1] ?? ['', 0];
+      return {
+        swept: sorted.length,
+        failed,
+        slowestMs: Math.round(slowestMs),
+        slowestAccount,
+        medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]?.[1] ?? 0),
+      };
+    },
+  };
+}
+
+/**
+ * The sweep's clock: BENCH_NOW when the sweep starts, then running at the real rate (durations,
+ * leases and timeouts stay real). The generated account and ledger are fixed to that instant,
+ * so hygiene findings (key ages, unused keys) do not drift with the calendar.
+ */
+function benchClock(): () => Date {
+  const offset = Date.parse(required('BENCH_NOW')) - Date.now();
+  if (Number.isNaN(offset)) throw new Error('BENCH_NOW is not an ISO instant');
+  return () => new Date(Date.now() + offset);
 }
 
 function required(name: string): string {
@@ -90,10 +130,13 @@ async function main(): Promise<void> {
       }
     },
   };
+  const timer = accountTimer();
   try {
-    const report = await runSweep(sweepDepsOf({ ...runtime, workbook }), {
+    const report = await runSweep(sweepDepsOf({ ...runtime, workbook }, benchClock()), {
       mode,
       date: required('BENCH_DATE') as LocalDate,
+      onAccount: timer.begin,
+      onAccountDone: timer.end,
     });
     sample();
     const result: SweepChildResult = {
@@ -115,6 +158,7 @@ async function main(): Promise<void> {
         config.language,
       ),
       hygiene: report.hygiene ?? null,
+      accounts: timer.summary((report.accounts ?? []).filter((a) => !a.ok).length),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -16,7 +16,16 @@ export function routeToAccount<T extends { readonly id: string | null }>(
   targets: Targets<T>,
   accountId: string | null | undefined,
 ): T {
-  return targets.others.find((target) => target.id !== null && target.id === accountId) ?? targets.home;
+  return accountRouter(targets)(accountId);
+}
+
+/** routeToAccount for many rows: the targets indexed once (an Organization has a thousand). */
+export function accountRouter<T extends { readonly id: string | null }>(
+  targets: Targets<T>,
+): (accountId: string | null | undefined) => T {
+  const byId = new Map<string, T>();
+  for (const other of targets.others) if (other.id !== null && !byId.has(other.id)) byId.set(other.id, other);
+  return (accountId) => (accountId == null ? undefined : byId.get(accountId)) ?? targets.home;
 }
 
 /**
@@ -28,9 +37,10 @@ export function rowsOfAccount<
   R extends { readonly accountId: string | null },
   T extends { readonly id: string | null },
 >(rows: readonly R[], targets: Targets<T>, target: T, accountId: string | null): R[] {
+  // Indexed once: searching the targets for every row, once per account, made an Organization's
+  // sweep cubic (1,000 accounts × 200,000 rows × 1,000 targets).
+  const route = accountRouter(targets);
   return rows.filter(
-    (row) =>
-      routeToAccount(targets, row.accountId) === target &&
-      (row.accountId === null || row.accountId === accountId),
+    (row) => route(row.accountId) === target && (row.accountId === null || row.accountId === accountId),
   );
 }

@@ -324,14 +324,12 @@ function planWrite(
   const rowMajor: unknown[][] =
     dim === 'ROWS'
       ? given
-      : Array.from({ length: Math.max(0, ...given.map((c) => c.length)) }, (_, r) =>
-          given.map((column) => column[r] ?? null),
-        );
+      : Array.from({ length: widest(given) }, (_, r) => given.map((column) => column[r] ?? null));
   const rows = rowMajor.map((line, r) =>
     line.map((value, c) => toCell(value, input, `${where}values[${r}][${c}]`)),
   );
   if (limit !== null) {
-    const width = Math.max(0, ...rows.map((line) => line.length));
+    const width = widest(rows);
     if (limit.endRow !== null && startRow + rows.length > limit.endRow) {
       throw badRequest(
         `Requested writing within range [${limitText}], but tried writing to row [${startRow + rows.length}]`,
@@ -782,7 +780,7 @@ export async function startSheetsServer(options: SheetsServerOptions = {}): Prom
         }
       }
       const copy = rows.map((line) => [...line]);
-      const width = Math.max(0, ...copy.map((line) => line.length));
+      const width = widest(copy);
       const sheet: Sheet = {
         title: sheetName,
         rows: copy,
@@ -817,4 +815,9 @@ export async function startSheetsServer(options: SheetsServerOptions = {}): Prom
       });
     },
   };
+}
+
+/** The longest line's length; a loop, as spreading 200,000 rows into Math.max overflows the stack. */
+function widest(lines: readonly (readonly unknown[])[]): number {
+  return lines.reduce((most, line) => Math.max(most, line.length), 0);
 }

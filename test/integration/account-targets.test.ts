@@ -1,4 +1,9 @@
-import { IamAccount, type IamServer, startIamServer } from '@keywarden/iam-simulator';
+import {
+  IamAccount,
+  type IamServer,
+  startIamServer,
+  startMultiAccountIamServer,
+} from '@keywarden/iam-simulator';
 import { accountTargets } from '../../src/adapters/accounts/targets';
 import { loadConfig } from '../../src/config';
 import { accountTargetOptions } from '../../src/container';
@@ -66,6 +71,42 @@ describe('account targets', () => {
       expect(targets.map((t) => t.id)).toEqual(['222233334444']);
     } finally {
       process.env = saved;
+    }
+  });
+
+  it("reaches an Organization's accounts on one IAM server, each through its assumed role's key", async () => {
+    // The benchmark's setup: one listening socket for every account, routed by signing key.
+    const accounts = ['111122223333', '222233334444', '333344445555'];
+    const byKey = new Map(
+      accounts.map((id, i) => [
+        i === 0 ? 'AKIAHOMEHOMEHOMEHOME' : assumedKeyId(id),
+        IamAccount.fromJSON({ accountId: id, users: [{ userName: `user-of-${id}` }] }),
+      ]),
+    );
+    const shared = await startMultiAccountIamServer((keyId) => byKey.get(keyId));
+    const organization = await startControlPlane(
+      accounts[0]!,
+      accounts.map((id) => ({ id, status: 'ACTIVE' })),
+    );
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      ...env('organizations'),
+      IAM_ENDPOINT: shared.url,
+      STS_ENDPOINT: organization.url,
+      ORGANIZATIONS_ENDPOINT: organization.url,
+    });
+    try {
+      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
+      const seen = await Promise.all(
+        targets.map(async (t) => [t.id, [...(await t.iam.inventory()).users.keys()]]),
+      );
+      expect(seen).toEqual([
+        ['222233334444', ['user-of-222233334444']],
+        ['333344445555', ['user-of-333344445555']],
+      ]);
+    } finally {
+      process.env = saved;
+      await Promise.all([shared.close(), organization.close()]);
     }
   });
 });

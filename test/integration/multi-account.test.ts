@@ -136,10 +136,12 @@ describe('a sweep across several accounts', () => {
     // One account at a time, so "between accounts" is a moment the test can name.
     const deps = world.deps({ accounts: [second.target, third.target], accountConcurrency: 1 });
     const begun: { account: string; n: number; of: number }[] = [];
+    const ended: string[] = [];
     const report = await runSweep(deps, {
       mode: 'apply',
       stop: stop.signal,
       onAccount: (progress) => begun.push(progress),
+      onAccountDone: (account) => ended.push(account),
     });
 
     expect(report.stopped).toBeDefined();
@@ -149,6 +151,8 @@ describe('a sweep across several accounts', () => {
       { account: HOME_ACCOUNT, n: 1, of: 3 },
       { account: SECOND, n: 2, of: 3 },
     ]);
+    // Both begun accounts ended: the second finished its teardown at the safe point.
+    expect(ended).toEqual([HOME_ACCOUNT, SECOND]);
     // The teardown under way finished; the third account was never started.
     expect(second.server.stats.byAction.DeleteUser).toBe(1);
     expect(third.server.stats.requests).toBe(0);

@@ -76,11 +76,45 @@ export async function startIamServer(
   account: IamAccount,
   options: IamServerOptions = {},
 ): Promise<IamServer> {
+  return listen(() => account, options);
+}
+
+/**
+ * Which account a request is for, from the access key id that signed it (its SigV4
+ * `Credential=`); undefined answers 403 `InvalidClientTokenId`, as IAM does for a key it does not know.
+ */
+export type IamAccountFor = (accessKeyId: string) => IamAccount | undefined;
+
+/**
+ * Many accounts behind one server: each request goes to the account whose credentials signed
+ * it, as each of an Organization's accounts answers only its own (assumed) role's calls. One
+ * listening socket serves a thousand accounts where a server per account would need a thousand.
+ * `stats` counts every account's requests together.
+ */
+export async function startMultiAccountIamServer(
+  accountFor: IamAccountFor,
+  options: IamServerOptions = {},
+): Promise<IamServer> {
+  return listen((req) => {
+    const keyId = signingKeyId(req);
+    return keyId === undefined ? undefined : accountFor(keyId);
+  }, options);
+}
+
+/** The access key id in a SigV4 `Authorization` header. */
+export function signingKeyId(req: Pick<IncomingMessage, 'headers'>): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1];
+}
+
+async function listen(
+  accountOf: (req: IncomingMessage) => IamAccount | undefined,
+  options: IamServerOptions,
+): Promise<IamServer> {
   const stats: IamServerStats = { requests: 0, byAction: {}, faulted: 0 };
   const server = createServer((req, res) => {
     stats.requests += 1;
     const n = stats.requests;
-    serve(account, options, stats, n, req, res).catch(() => res.destroy());
+    serve(accountOf(req), options, stats, n, req, res).catch(() => res.destroy());
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -117,7 +151,7 @@ class QueryError extends Error {
 }
 
 async function serve(
-  account: IamAccount,
+  account: IamAccount | undefined,
   options: IamServerOptions,
   stats: IamServerStats,
   n: number,
@@ -135,6 +169,12 @@ async function serve(
     stats.faulted += 1;
     return sendError(res, requestId, new QueryError('Throttling', 400, 'Rate exceeded'));
   }
+  if (account === undefined)
+    return sendError(
+      res,
+      requestId,
+      new QueryError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'),
+    );
   const handler = Object.hasOwn(HANDLERS, action) ? HANDLERS[action] : undefined;
   if (!handler) {
     const error = action

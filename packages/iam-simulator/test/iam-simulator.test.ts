@@ -46,6 +46,7 @@ import {
   type IamServer,
   type IamServerOptions,
   startIamServer,
+  startMultiAccountIamServer,
 } from '../src';
 
 const ACCOUNT = '123456789012';
@@ -581,6 +582,43 @@ describe('IAM simulator through the real IAMClient', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('<Code>InvalidAction</Code>');
+  });
+
+  it('serves many accounts from one server, each request in the account whose key signed it', async () => {
+    const accounts = new Map(
+      ['111111111111', '222222222222'].map((id) => {
+        const account = new IamAccount({ accountId: id, clock: manualClock().now, idSeed: Number(id[0]) });
+        account.createUser({ userName: `only-in-${id}` });
+        return [`ASIA${id}` as string, account] as const;
+      }),
+    );
+    const server = await startMultiAccountIamServer((keyId) => accounts.get(keyId));
+    servers.push(server);
+    const as = (accessKeyId: string) => {
+      const iam = new IAMClient({
+        endpoint: server.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId, secretAccessKey: 'test', sessionToken: 'token' },
+        maxAttempts: 1,
+      });
+      clients.push(iam);
+      return iam;
+    };
+    const userNames = async (iam: IAMClient) =>
+      (await iam.send(new ListUsersCommand({}))).Users?.map((u) => [u.UserName, u.Arn]);
+
+    expect(await userNames(as('ASIA111111111111'))).toEqual([
+      ['only-in-111111111111', 'arn:aws:iam::111111111111:user/only-in-111111111111'],
+    ]);
+    // A change in one account leaves the other as it was.
+    await as('ASIA222222222222').send(new DeleteUserCommand({ UserName: 'only-in-222222222222' }));
+    expect(await userNames(as('ASIA222222222222'))).toEqual([]);
+    expect(await userNames(as('ASIA111111111111'))).toHaveLength(1);
+    expect(await failure(as('ASIAUNKNOWN00000').send(new ListUsersCommand({})))).toEqual({
+      name: 'InvalidClientTokenId',
+      status: 403,
+    });
+    expect(server.stats.requests).toBe(5);
   });
 
   it('generates the credential report STARTED then COMPLETE, with IAM columns and values', async () => {
