@@ -116,6 +116,26 @@ const LANGUAGES = ['ja', 'en'] as const satisfies readonly Language[];
 const DEFAULT_LANGUAGE: Language = 'ja';
 
 /**
+ * LANGUAGE is also GNU gettext's variable, a priority list such as `ja:en` or `ja_JP.UTF-8:en`
+ * (Japanese Ubuntu desktops set it): the first entry naming one of ours is the language. A value
+ * naming none is returned as written, for the settings to refuse.
+ */
+function gettextLanguage(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const named = value
+    .split(':')
+    .map(
+      (entry) =>
+        entry
+          .trim()
+          .toLowerCase()
+          .split(/[_.@-]/)[0],
+    )
+    .find((entry): entry is Language => LANGUAGES.some((language) => language === entry));
+  return named ?? value;
+}
+
+/**
  * Every setting, read from the environment (or a JSON file named by KEYWARDEN_CONFIG, which
  * the environment overrides). Names are the environment variables people set.
  */
@@ -126,7 +146,7 @@ const schema = z
       .string()
       .refine(validTimeZone, problemParams({ kind: 'time-zone' }))
       .default('Asia/Tokyo'),
-    LANGUAGE: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
+    LANGUAGE: z.preprocess(gettextLanguage, z.enum(LANGUAGES).default(DEFAULT_LANGUAGE)),
     NOTICE_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     FINAL_NOTICE_DAYS: z.coerce.number().int().min(0).max(30).default(3),
     PROTECTED_USERS: list.default([]),
@@ -398,7 +418,7 @@ export { ConfigError };
 const asLanguage = (value: unknown): Language =>
   value === undefined || value === ''
     ? DEFAULT_LANGUAGE
-    : (LANGUAGES.find((language) => language === value) ?? 'en');
+    : (LANGUAGES.find((language) => language === gettextLanguage(value)) ?? 'en');
 
 /**
  * The language of what is said before the settings are read or when they are wrong (`--help`, a

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig as load } from '../../src/config';
+import { ConfigError, loadConfig as load, settingsLanguage } from '../../src/config';
 
 /** Settings errors are worded in LANGUAGE; these tests read the English ones. */
 const loadConfig = (env: NodeJS.ProcessEnv) => load({ LANGUAGE: 'en', ...env });
@@ -18,6 +18,16 @@ describe('loadConfig', () => {
       iam: { kind: 'embedded' },
       state: { kind: 'embedded', dataDir: '.keywarden/dynamodb', table: 'keywarden' },
     });
+  });
+
+  it('LANGUAGE as GNU gettext sets it (a priority list, locales) picks the first language Keywarden speaks', () => {
+    expect(load({ LANGUAGE: 'ja:en' }).language).toBe('ja');
+    expect(load({ LANGUAGE: 'ja_JP.UTF-8:en_US' }).language).toBe('ja');
+    expect(load({ LANGUAGE: 'fr:en_GB:ja' }).language).toBe('en');
+    expect(load({ LANGUAGE: 'EN' }).language).toBe('en');
+    expect(settingsLanguage({ LANGUAGE: 'ja:en' })).toBe('ja');
+    expect(settingsLanguage({ LANGUAGE: 'de:fr' })).toBe('en');
+    expect(() => loadConfig({ LANGUAGE: 'de:fr' })).toThrow(/LANGUAGE/);
   });
 
   it('FINAL_NOTICE_DAYS may be 0 (plain next-day deletion) up to 30, nothing else', () => {
