@@ -25,6 +25,13 @@ import {
 import { messages } from './text/messages';
 import { errorMessage } from './util/errors';
 
+/** The first step's input: the execution's input, and its name as the run's id. */
+export interface PrepareStepEvent {
+  readonly input: ScheduledEvent;
+  /** `$$.Execution.Name`: unique to the execution, the same for every attempt of the step. */
+  readonly execution: string;
+}
+
 /** A Map iteration's input: the run, and the account it sweeps. */
 export interface AccountStepEvent {
   readonly run: SweepRun;
@@ -146,10 +153,15 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 
     /**
      * The sweep state machine's first step (EventBridge Scheduler starts the execution with the
-     * scheduled event; a catch-up run with `{"date":"YYYY-MM-DD"}`): reads the ledger once, lists
-     * the accounts, takes the lock. Acts only with SWEEP_APPLY=true.
+     * scheduled event; a catch-up run with `{"date":"YYYY-MM-DD"}`; the definition hands it in as
+     * `input`, with the execution's name): reads the ledger once, lists the accounts, takes the
+     * lock. Acts only with SWEEP_APPLY=true. A lock another execution holds ends this one in the
+     * definition's `Locked` Fail state.
      */
-    async sweepPrepare(event: ScheduledEvent, context?: LambdaContext): Promise<PreparedRun | SweepSummary> {
+    async sweepPrepare(
+      { input: event, execution }: PrepareStepEvent,
+      context?: LambdaContext,
+    ): Promise<PreparedRun | SweepSummary> {
       const { config, steps, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
       const date = event.date === undefined ? undefined : parseIsoDate(event.date);
@@ -160,6 +172,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       try {
         const prepared = await prepareStep(steps(), {
           mode: config.sweepApply ? 'apply' : 'dry-run',
+          sweepId: execution,
           ...(date ? { date } : {}),
         });
         logger.info('sweep prepared', {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { LocalDate } from '../domain/dates';
 import type { Mode, SweepReport } from '../domain/report';
 import type { AccountRun, SweepRun } from '../domain/sweep-run';
@@ -48,16 +47,18 @@ export interface StepDeps extends SweepDeps {
 
 /**
  * Reads the ledger once, lists the accounts, keeps the tables for the later steps and, for an
- * apply run, takes the lock until the last step releases it.
+ * apply run, takes the lock until the last step releases it. `sweepId` is the execution's
+ * name: a retried step (Lambda failed to answer after the first attempt took the lock) keeps
+ * it, and the lock lets its owner take it again instead of turning the run away.
  */
 export async function prepareStep(
   deps: StepDeps,
-  options: { readonly mode: Mode; readonly date?: LocalDate },
+  options: { readonly mode: Mode; readonly date?: LocalDate; readonly sweepId: string },
   stop?: AbortSignal,
 ): Promise<PreparedRun> {
   const started = deps.now();
   refuseDayToCome(deps, options, started);
-  const sweepId = randomUUID();
+  const { sweepId } = options;
   if (options.mode === 'apply') {
     const lease = STEP_FUNCTIONS_LEASE_SECONDS;
     if (!(await deps.lock.acquire(LOCK_NAME, sweepId, lease, started, deps.process)))

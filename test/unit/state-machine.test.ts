@@ -14,6 +14,9 @@ const validate = require('asl-validator') as AslValidator;
 interface State {
   readonly Type: string;
   readonly Resource?: string;
+  readonly Parameters?: Record<string, unknown>;
+  readonly Error?: string;
+  readonly Choices?: readonly { readonly Variable: string; readonly Next: string }[];
   readonly Next?: string;
   readonly MaxConcurrency?: number;
   readonly TimeoutSeconds?: number;
@@ -78,6 +81,12 @@ describe('the sweep state machine (serverless.yml)', () => {
     for (const step of [states.Prepare, states.Finish])
       for (const retry of step?.Retry ?? [])
         for (const error of retry.ErrorEquals) expect(error).toMatch(/^Lambda\./);
+  });
+
+  it('names the run after the execution, so a retried Prepare is the same run; a lock held elsewhere fails it', () => {
+    expect(states.Prepare?.Parameters).toEqual({ 'input.$': '$', 'execution.$': '$$.Execution.Name' });
+    const locked = states.Prepared?.Choices?.find((choice) => choice.Variable === '$.skipped');
+    expect(states[locked?.Next ?? '']).toMatchObject({ Type: 'Fail', Error: 'SweepLocked' });
   });
 
   it('outlives no lock: the run and its last step end before the lease the first step took', () => {
