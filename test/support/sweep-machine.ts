@@ -47,7 +47,7 @@ type Input = Parameters<StateMachine['run']>[0];
 
 /**
  * Runs the sweep state machine locally (aws-local-stepfunctions): its task states call the real
- * Lambda handlers; retries do not pause. `context` is every invocation's Lambda context;
+ * Lambda handlers; retries and waits do not pause. `context` is every invocation's Lambda context;
  * `execution` the execution's name (a new one by default, as every StartExecution gets).
  */
 export async function runSweepMachine(
@@ -71,6 +71,7 @@ export async function runSweepMachine(
         Finish: call(handlers.sweepFinish),
       },
       retryIntervalOverrides: { Prepare: 0, Account: 0, Finish: 0 },
+      waitTimeOverrides: { AccountsSettle: 0 },
     },
   });
   return run.result;

@@ -16,6 +16,7 @@ interface State {
   readonly Resource?: string;
   readonly Parameters?: Record<string, unknown>;
   readonly Error?: string;
+  readonly Seconds?: number;
   readonly Choices?: readonly { readonly Variable: string; readonly Next: string }[];
   readonly Next?: string;
   readonly MaxConcurrency?: number;
@@ -75,8 +76,11 @@ describe('the sweep state machine (serverless.yml)', () => {
 
   it('still finishes when the Map fails as a whole: what was done is written back, the lock released', () => {
     expect(states.Accounts?.Catch).toEqual([
-      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Finish' }),
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'AccountsSettle' }),
     ]);
+    // Step Functions cannot stop the account steps under way: Finish waits past their timeout.
+    expect(states.AccountsSettle).toMatchObject({ Type: 'Wait', Next: 'Finish' });
+    expect(states.AccountsSettle?.Seconds).toBeGreaterThan(functions.sweepAccount?.timeout ?? Infinity);
     // Prepare and Finish retry only Lambda's own hiccups: a refused date or a bad setting fails the same way again.
     for (const step of [states.Prepare, states.Finish])
       for (const retry of step?.Retry ?? [])
