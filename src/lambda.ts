@@ -30,6 +30,8 @@ export interface PrepareStepEvent {
   readonly input: ScheduledEvent;
   /** `$$.Execution.Name`: unique to the execution, the same for every attempt of the step. */
   readonly execution: string;
+  /** `$$.Execution.StartTime` (ISO): the account steps' budget counts from it. */
+  readonly startedAt?: string;
 }
 
 /** A Map iteration's input: the run, and the account it sweeps. */
@@ -159,7 +161,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
      * definition's `Locked` Fail state.
      */
     async sweepPrepare(
-      { input: event, execution }: PrepareStepEvent,
+      { input: event, execution, startedAt }: PrepareStepEvent,
       context?: LambdaContext,
     ): Promise<PreparedRun | SweepSummary> {
       const { config, steps, ...rest } = await get();
@@ -173,6 +175,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         const prepared = await prepareStep(steps(), {
           mode: config.sweepApply ? 'apply' : 'dry-run',
           sweepId: execution,
+          ...(startedAt ? { started: new Date(startedAt) } : {}),
           ...(date ? { date } : {}),
         });
         logger.info('sweep prepared', {

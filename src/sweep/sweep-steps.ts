@@ -29,6 +29,15 @@ import {
  */
 export const STEP_FUNCTIONS_LEASE_SECONDS = 5_400;
 
+/**
+ * How long after the run's start (the execution's) an account step may still begin: the
+ * state machine's TimeoutSeconds (3,600) less Finish's Lambda timeout (900), AccountsSettle's
+ * wait (330), one account step's timeout (300) and a margin. A step begun later does nothing
+ * and its account is reported "not reached", so Finish always runs before the execution times
+ * out. test/unit/state-machine.test.ts holds serverless.yml to it.
+ */
+export const STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS = 2_000;
+
 /** The first step's output: the run and the accounts the Map state iterates over. */
 export interface PreparedRun {
   readonly run: SweepRun;
@@ -53,10 +62,16 @@ export interface StepDeps extends SweepDeps {
  */
 export async function prepareStep(
   deps: StepDeps,
-  options: { readonly mode: Mode; readonly date?: LocalDate; readonly sweepId: string },
+  options: {
+    readonly mode: Mode;
+    readonly date?: LocalDate;
+    readonly sweepId: string;
+    /** The execution's start, which the account steps' budget counts from; now by default. */
+    readonly started?: Date;
+  },
   stop?: AbortSignal,
 ): Promise<PreparedRun> {
-  const started = deps.now();
+  const started = options.started ?? deps.now();
   refuseDayToCome(deps, options, started);
   const { sweepId } = options;
   if (options.mode === 'apply') {
@@ -78,6 +93,7 @@ export async function prepareStep(
 /**
  * One account. Its outcome is stored whether it succeeds or fails; a failure is also thrown,
  * so Step Functions retries the step (journal claims make a retry safe) before giving up.
+ * Past the run's budget it does nothing and stores nothing: Finish reports it not reached.
  */
 export async function accountStep(
   deps: StepDeps,
@@ -85,6 +101,8 @@ export async function accountStep(
   account: string,
   stop?: AbortSignal,
 ): Promise<AccountStepOutcome> {
+  const elapsed = deps.now().getTime() - new Date(run.started).getTime();
+  if (elapsed > STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS * 1000) return { account };
   try {
     const input = sweepInputOf(deps, await deps.runs.tables(run.sweepId));
     const swept = await sweepAccountStep(deps, run, input, account, stop);

@@ -232,6 +232,27 @@ describe('the sweep state machine across an Organization', () => {
     );
   });
 
+  it('an account step begun past the run budget does nothing, and Finish reports its account not reached', async () => {
+    const handlers = createHandlers(() => env);
+    const prepared = await handlers.sweepPrepare({
+      input: SCHEDULED,
+      execution: 'late',
+      // Started long enough ago that Finish must run now to end before the execution's timeout.
+      startedAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
+    });
+    if (!('run' in prepared)) throw new Error(`not prepared: ${JSON.stringify(prepared)}`);
+
+    await expect(handlers.sweepAccount({ run: prepared.run, account: DONE_1 })).resolves.toEqual({
+      account: DONE_1,
+    });
+    const summary = await handlers.sweepFinish({ ...prepared, swept: [{ account: DONE_1 }] });
+
+    expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBeUndefined();
+    expect(summary).toMatchObject({ mode: 'apply', actions: 0 });
+    expect(ledgerStatus(DONE_1)).toBe('利用中');
+    expect(JSON.stringify(slack.messages('C0ADMINS'))).toContain(DONE_1);
+  });
+
   it('turns a second run away while the first holds the lock: it starts nothing and the execution fails', async () => {
     const handlers = createHandlers(() => env);
     const first = await handlers.sweepPrepare({ input: SCHEDULED, execution: 'first' });

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { STEP_FUNCTIONS_LEASE_SECONDS } from '../../src/sweep/sweep-steps';
+import {
+  STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS,
+  STEP_FUNCTIONS_LEASE_SECONDS,
+} from '../../src/sweep/sweep-steps';
 import { sweepDefinition, sweepStateMachineResource } from '../support/sweep-machine';
 
 /** asl-validator ships no types: its one export, as documented. */
@@ -88,7 +91,11 @@ describe('the sweep state machine (serverless.yml)', () => {
   });
 
   it('names the run after the execution, so a retried Prepare is the same run; a lock held elsewhere fails it', () => {
-    expect(states.Prepare?.Parameters).toEqual({ 'input.$': '$', 'execution.$': '$$.Execution.Name' });
+    expect(states.Prepare?.Parameters).toEqual({
+      'input.$': '$',
+      'execution.$': '$$.Execution.Name',
+      'startedAt.$': '$$.Execution.StartTime',
+    });
     const locked = states.Prepared?.Choices?.find((choice) => choice.Variable === '$.skipped');
     expect(states[locked?.Next ?? '']).toMatchObject({ Type: 'Fail', Error: 'SweepLocked' });
   });
@@ -96,6 +103,12 @@ describe('the sweep state machine (serverless.yml)', () => {
   it('outlives no lock: the run and its last step end before the lease the first step took', () => {
     const finish = functions.sweepFinish?.timeout ?? Number.POSITIVE_INFINITY;
     expect(definition.TimeoutSeconds + finish).toBeLessThan(STEP_FUNCTIONS_LEASE_SECONDS);
+    // An account step begun within the budget, a failed Map's wait and Finish fit in the run's timeout.
+    const account = functions.sweepAccount?.timeout ?? Number.POSITIVE_INFINITY;
+    const settle = states.AccountsSettle?.Seconds ?? Number.POSITIVE_INFINITY;
+    expect(STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS + account + settle + finish).toBeLessThan(
+      definition.TimeoutSeconds,
+    );
     // One account's step stays far inside Lambda's 15 minutes.
     expect(functions.sweepAccount?.timeout).toBeLessThanOrEqual(300);
   });
