@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { z } from 'zod';
 import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
 import { slackAppFor } from './compose/slack-app';
 import { ConfigError } from './config';
@@ -40,11 +41,37 @@ export interface AccountStepEvent {
   readonly account: string;
 }
 
+/** What a Catch hands on: the error's name and its cause (a Lambda error's is JSON, `LambdaCause`). */
+export interface StepFailure {
+  readonly Error: string;
+  readonly Cause?: string;
+}
+
+/** A Map iteration's output: its step's own, or AccountFailed's with what the Catch caught. */
+export type AccountIteration =
+  | AccountStepOutcome
+  | { readonly account: string; readonly failure: StepFailure };
+
 /** The last step's input: the first step's output, the Map's outputs, or the Map's error. */
 export interface FinishStepEvent extends PreparedRun {
-  readonly swept?: readonly AccountStepOutcome[];
+  readonly swept?: readonly AccountIteration[];
   /** Set by the Map state's Catch: it failed as a whole, so some accounts may not have run. */
-  readonly failure?: { readonly Error: string; readonly Cause?: string };
+  readonly failure?: StepFailure;
+}
+
+/** The Cause Step Functions keeps of an error a Lambda function threw (or its runtime reported). */
+const LambdaCause = z.object({ errorMessage: z.string() });
+
+/** A failure's own words: a Lambda error's message, another error's cause, else its name. */
+function failureMessage({ Error: name, Cause: cause }: StepFailure): string {
+  if (!cause) return name;
+  try {
+    const lambda = LambdaCause.safeParse(JSON.parse(cause));
+    if (lambda.success) return lambda.data.errorMessage;
+  } catch {
+    // Not JSON: the cause is already text.
+  }
+  return cause;
 }
 
 /** The fields of an EventBridge scheduled event the sweep reads. */
@@ -217,7 +244,10 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       const { steps, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
       const stopped = event.failure ? `the accounts' Map state failed: ${event.failure.Error}` : undefined;
-      const report = await finishStep(steps(), event, event.swept, stopped);
+      const swept = event.swept?.map((step) =>
+        'failure' in step ? { account: step.account, error: failureMessage(step.failure) } : step,
+      );
+      const report = await finishStep(steps(), event, swept, stopped);
       logger.info('sweep finished', summaryFields(report));
       // The alarm "no successful sweep in 26 hours" counts these lines.
       if (sweepVerdict(report) === 'succeeded')

@@ -232,6 +232,29 @@ describe('the sweep state machine across an Organization', () => {
     );
   });
 
+  it("an account step that died without storing its outcome is reported with its Lambda error's message", async () => {
+    const handlers = createHandlers(() => env);
+    // Lambda's own report of a step that ended before it could store anything: Error is just "Error".
+    const cause = JSON.stringify({
+      errorType: 'Error',
+      errorMessage: 'Runtime exited with error: signal: killed',
+    });
+    const killed = {
+      ...handlers,
+      sweepAccount: async (...args: Parameters<typeof handlers.sweepAccount>) => {
+        if (args[0].account === DONE_2) throw Object.assign(new Error(cause), { name: 'Error' });
+        return handlers.sweepAccount(...args);
+      },
+    };
+
+    await expect(runSweepMachine(killed, SCHEDULED)).resolves.toMatchObject({ mode: 'apply', failed: 2 });
+
+    expect(ledgerStatus(DONE_2)).toBe('利用中');
+    const admin = JSON.stringify(slack.messages('C0ADMINS'));
+    expect(admin).toContain('Runtime exited with error: signal: killed');
+    expect(admin).not.toContain('errorType');
+  });
+
   it('an account step begun past the run budget does nothing, and Finish reports its account not reached', async () => {
     const handlers = createHandlers(() => env);
     const prepared = await handlers.sweepPrepare({
