@@ -256,6 +256,24 @@ describe('the packaged CloudFormation template', () => {
       resourceOf('SweepRunBucket').Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }
     ).Rules;
     expect(rules).toEqual([expect.objectContaining({ Prefix: 'sweep-runs/', ExpirationInDays: 3 })]);
+    // Kept on `sls remove` (a bucket with objects in it cannot be deleted); never read over plain HTTP.
+    expect(resourceOf('SweepRunBucket')).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    const [policy] = ofType('AWS::S3::BucketPolicy')
+      .map(([, resource]) => resource.Properties)
+      .filter(
+        (properties) => JSON.stringify(properties.Bucket) === JSON.stringify({ Ref: 'SweepRunBucket' }),
+      );
+    expect((policy?.PolicyDocument as { Statement?: unknown[] } | undefined)?.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
   });
 
   it("sends the worker's failed jobs to a queue the failures function reads, with its own dead letters", () => {
