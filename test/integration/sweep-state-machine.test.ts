@@ -255,6 +255,32 @@ describe('the sweep state machine across an Organization', () => {
     expect(admin).not.toContain('errorType');
   });
 
+  it("one account's Lambda nearing its timeout is that account's outcome, not a stopped run", async () => {
+    const handlers = createHandlers(() => env);
+    // DONE_1's invocation is within a minute of its timeout: it stops before any action.
+    const late = {
+      ...handlers,
+      sweepAccount: async (...[event, context]: Parameters<typeof handlers.sweepAccount>) =>
+        handlers.sweepAccount(
+          event,
+          event.account === DONE_1 ? { ...context, getRemainingTimeInMillis: () => 30_000 } : context,
+        ),
+    };
+
+    const summary = await runSweepMachine(late, SCHEDULED);
+
+    // Not stopped as a whole: the late account is the one not ok besides the failing one.
+    expect(summary).toMatchObject({ mode: 'apply', failed: 2 });
+    expect(summary).not.toHaveProperty('stopped');
+    expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBeUndefined();
+    expect(MEMBERS.map(ledgerStatus)).toEqual(['利用中', '削除済み', '利用中', '削除済み']);
+    const admin = JSON.stringify(slack.messages('C0ADMINS'));
+    expect(admin).toContain(DONE_1);
+    // The next run covers what the late account left.
+    await expect(runSweepMachine(handlers, SCHEDULED)).resolves.toMatchObject({ mode: 'apply' });
+    expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBe(1);
+  });
+
   it('an account step begun past the run budget does nothing, and Finish reports its account not reached', async () => {
     const handlers = createHandlers(() => env);
     const prepared = await handlers.sweepPrepare({
