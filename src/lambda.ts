@@ -229,7 +229,8 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       const deadline = beforeTimeout(context);
       try {
         const outcome = await accountStep(steps(), event.run, event.account, deadline.signal);
-        logger.info('account swept', { account: event.account });
+        if (outcome.late) logger.warn('account not begun: past the run budget', { account: event.account });
+        else logger.info('account swept', { account: event.account });
         return outcome;
       } catch (error) {
         logger.warn('account not swept', { account: event.account, error: errorMessage(error) });

@@ -48,6 +48,8 @@ export interface PreparedRun {
 export interface AccountStepOutcome {
   readonly account: string;
   readonly error?: string;
+  /** Begun past the run's budget: nothing done, nothing stored; Finish reports it not reached. */
+  readonly late?: true;
 }
 
 export interface StepDeps extends SweepDeps {
@@ -102,7 +104,7 @@ export async function accountStep(
   stop?: AbortSignal,
 ): Promise<AccountStepOutcome> {
   const elapsed = deps.now().getTime() - new Date(run.started).getTime();
-  if (elapsed > STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS * 1000) return { account };
+  if (elapsed > STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS * 1000) return { account, late: true };
   try {
     const input = sweepInputOf(deps, await deps.runs.tables(run.sweepId));
     const swept = await sweepAccountStep(deps, run, input, account, stop);
