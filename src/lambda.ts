@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { z } from 'zod';
 import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
 import { slackAppFor } from './compose/slack-app';
 import { ConfigError } from './config';
@@ -25,17 +26,52 @@ import {
 import { messages } from './text/messages';
 import { errorMessage } from './util/errors';
 
+/** The first step's input: the execution's input, and its name as the run's id. */
+export interface PrepareStepEvent {
+  readonly input: ScheduledEvent;
+  /** `$$.Execution.Name`: unique to the execution, the same for every attempt of the step. */
+  readonly execution: string;
+  /** `$$.Execution.StartTime` (ISO): the account steps' budget counts from it. */
+  readonly startedAt?: string;
+}
+
 /** A Map iteration's input: the run, and the account it sweeps. */
 export interface AccountStepEvent {
   readonly run: SweepRun;
   readonly account: string;
 }
 
+/** What a Catch hands on: the error's name and its cause (a Lambda error's is JSON, `LambdaCause`). */
+export interface StepFailure {
+  readonly Error: string;
+  readonly Cause?: string;
+}
+
+/** A Map iteration's output: its step's own, or AccountFailed's with what the Catch caught. */
+export type AccountIteration =
+  | AccountStepOutcome
+  | { readonly account: string; readonly failure: StepFailure };
+
 /** The last step's input: the first step's output, the Map's outputs, or the Map's error. */
 export interface FinishStepEvent extends PreparedRun {
-  readonly swept?: readonly AccountStepOutcome[];
+  readonly swept?: readonly AccountIteration[];
   /** Set by the Map state's Catch: it failed as a whole, so some accounts may not have run. */
-  readonly failure?: { readonly Error: string; readonly Cause?: string };
+  readonly failure?: StepFailure;
+}
+
+/** The Cause Step Functions keeps of an error a Lambda function threw (or its runtime reported). */
+const LambdaCause = z.object({ errorMessage: z.string() });
+
+/** A failure's own words: a Lambda error's message, another error's cause, else its name. */
+function failureMessage({ Error: name, Cause: cause }: StepFailure): string {
+  if (!cause) return name;
+  try {
+    const lambda = LambdaCause.safeParse(JSON.parse(cause));
+    if (lambda.success) return lambda.data.errorMessage;
+  } catch {
+    // Not JSON: the cause is already text.
+  }
+  return cause;
 }
 
 /** The fields of an EventBridge scheduled event the sweep reads. */
@@ -146,10 +182,15 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 
     /**
      * The sweep state machine's first step (EventBridge Scheduler starts the execution with the
-     * scheduled event; a catch-up run with `{"date":"YYYY-MM-DD"}`): reads the ledger once, lists
-     * the accounts, takes the lock. Acts only with SWEEP_APPLY=true.
+     * scheduled event; a catch-up run with `{"date":"YYYY-MM-DD"}`; the definition hands it in as
+     * `input`, with the execution's name): reads the ledger once, lists the accounts, takes the
+     * lock. Acts only with SWEEP_APPLY=true. A lock another execution holds ends this one in the
+     * definition's `Locked` Fail state.
      */
-    async sweepPrepare(event: ScheduledEvent, context?: LambdaContext): Promise<PreparedRun | SweepSummary> {
+    async sweepPrepare(
+      { input: event, execution, startedAt }: PrepareStepEvent,
+      context?: LambdaContext,
+    ): Promise<PreparedRun | SweepSummary> {
       const { config, steps, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
       const date = event.date === undefined ? undefined : parseIsoDate(event.date);
@@ -160,6 +201,8 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       try {
         const prepared = await prepareStep(steps(), {
           mode: config.sweepApply ? 'apply' : 'dry-run',
+          sweepId: execution,
+          ...(startedAt ? { started: new Date(startedAt) } : {}),
           ...(date ? { date } : {}),
         });
         logger.info('sweep prepared', {
@@ -186,7 +229,8 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       const deadline = beforeTimeout(context);
       try {
         const outcome = await accountStep(steps(), event.run, event.account, deadline.signal);
-        logger.info('account swept', { account: event.account });
+        if (outcome.late) logger.warn('account not begun: past the run budget', { account: event.account });
+        else logger.info('account swept', { account: event.account });
         return outcome;
       } catch (error) {
         logger.warn('account not swept', { account: event.account, error: errorMessage(error) });
@@ -201,7 +245,10 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       const { steps, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
       const stopped = event.failure ? `the accounts' Map state failed: ${event.failure.Error}` : undefined;
-      const report = await finishStep(steps(), event, event.swept, stopped);
+      const swept = event.swept?.map((step) =>
+        'failure' in step ? { account: step.account, error: failureMessage(step.failure) } : step,
+      );
+      const report = await finishStep(steps(), event, swept, stopped);
       logger.info('sweep finished', summaryFields(report));
       // The alarm "no successful sweep in 26 hours" counts these lines.
       if (sweepVerdict(report) === 'succeeded')

@@ -294,7 +294,10 @@ async function sweep(
 /**
  * The last step: every account's outcome folded (in account order, whichever finished first),
  * one write-back to the ledger, pending reminders, the report and the Home tab's snapshot.
- * `stopped`: why the run stopped early; any account's own stop counts too.
+ * `stopped`: why the run as a whole stopped early. An account that stopped on its own (its
+ * Lambda invocation near its timeout) is that account's outcome, not ok: what it did is
+ * written back, the rest is the next sweep's, and the other accounts' run is whole. The only
+ * account's stop is the run's.
  */
 export async function finishSweep(
   deps: SweepDeps,
@@ -330,10 +333,12 @@ export async function finishSweep(
     for (const [row, owner] of swept.owners) owners.set(row, owner);
     results.push(...swept.results);
     skips.push(...swept.skips);
-    stoppedBy ??= swept.stopped;
+    if (runs.length === 1) stoppedBy ??= swept.stopped;
+    const ownStop = stopped === undefined && runs.length > 1 ? swept.stopped : undefined;
     accounts.push({
       account: swept.account,
-      ok: true,
+      ok: ownStop === undefined,
+      ...(ownStop !== undefined ? { error: ownStop } : {}),
       ...(swept.hygiene ? { hygiene: swept.hygiene } : {}),
     });
   }

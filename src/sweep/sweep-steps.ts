@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { LocalDate } from '../domain/dates';
 import type { Mode, SweepReport } from '../domain/report';
 import type { AccountRun, SweepRun } from '../domain/sweep-run';
@@ -30,6 +29,15 @@ import {
  */
 export const STEP_FUNCTIONS_LEASE_SECONDS = 5_400;
 
+/**
+ * How long after the run's start (the execution's) an account step may still begin: the
+ * state machine's TimeoutSeconds (3,600) less Finish's Lambda timeout (900), AccountsSettle's
+ * wait (330), one account step's timeout (300) and a margin. A step begun later does nothing
+ * and its account is reported "not reached", so Finish always runs before the execution times
+ * out. test/unit/state-machine.test.ts holds serverless.yml to it.
+ */
+export const STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS = 2_000;
+
 /** The first step's output: the run and the accounts the Map state iterates over. */
 export interface PreparedRun {
   readonly run: SweepRun;
@@ -40,6 +48,8 @@ export interface PreparedRun {
 export interface AccountStepOutcome {
   readonly account: string;
   readonly error?: string;
+  /** Begun past the run's budget: nothing done, nothing stored; Finish reports it not reached. */
+  readonly late?: true;
 }
 
 export interface StepDeps extends SweepDeps {
@@ -48,16 +58,24 @@ export interface StepDeps extends SweepDeps {
 
 /**
  * Reads the ledger once, lists the accounts, keeps the tables for the later steps and, for an
- * apply run, takes the lock until the last step releases it.
+ * apply run, takes the lock until the last step releases it. `sweepId` is the execution's
+ * name: a retried step (Lambda failed to answer after the first attempt took the lock) keeps
+ * it, and the lock lets its owner take it again instead of turning the run away.
  */
 export async function prepareStep(
   deps: StepDeps,
-  options: { readonly mode: Mode; readonly date?: LocalDate },
+  options: {
+    readonly mode: Mode;
+    readonly date?: LocalDate;
+    readonly sweepId: string;
+    /** The execution's start, which the account steps' budget counts from; now by default. */
+    readonly started?: Date;
+  },
   stop?: AbortSignal,
 ): Promise<PreparedRun> {
-  const started = deps.now();
+  const started = options.started ?? deps.now();
   refuseDayToCome(deps, options, started);
-  const sweepId = randomUUID();
+  const { sweepId } = options;
   if (options.mode === 'apply') {
     const lease = STEP_FUNCTIONS_LEASE_SECONDS;
     if (!(await deps.lock.acquire(LOCK_NAME, sweepId, lease, started, deps.process)))
@@ -77,6 +95,7 @@ export async function prepareStep(
 /**
  * One account. Its outcome is stored whether it succeeds or fails; a failure is also thrown,
  * so Step Functions retries the step (journal claims make a retry safe) before giving up.
+ * Past the run's budget it does nothing and stores nothing: Finish reports it not reached.
  */
 export async function accountStep(
   deps: StepDeps,
@@ -84,6 +103,8 @@ export async function accountStep(
   account: string,
   stop?: AbortSignal,
 ): Promise<AccountStepOutcome> {
+  const elapsed = deps.now().getTime() - new Date(run.started).getTime();
+  if (elapsed > STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS * 1000) return { account, late: true };
   try {
     const input = sweepInputOf(deps, await deps.runs.tables(run.sweepId));
     const swept = await sweepAccountStep(deps, run, input, account, stop);

@@ -28,6 +28,8 @@ const HOME_KEY = 'AKIALAMBDALAMBDA0001';
 const [DONE_1, THROTTLED, FAILING, DONE_2] = ['400000000001', '400000000002', '400000000003', '400000000004'];
 const MEMBERS = [DONE_1, THROTTLED, FAILING, DONE_2];
 
+const SCHEDULED = { 'detail-type': 'Scheduled Event' };
+
 const keyOf = (accountId: string) => `AKIA${accountId}ROW1`;
 
 /** A member account with one user whose one key the ledger names. */
@@ -174,7 +176,7 @@ describe('the sweep state machine across an Organization', () => {
   it('sweeps every account in its own step: one failing is reported, one throttled retried, one ledger write', async () => {
     const handlers = createHandlers(() => env);
 
-    const summary = await runSweepMachine(handlers, { 'detail-type': 'Scheduled Event' });
+    const summary = await runSweepMachine(handlers, SCHEDULED);
 
     // The failing account is the one failure; every other account's work is done.
     expect(summary).toMatchObject({ mode: 'apply', failed: 1 });
@@ -195,7 +197,7 @@ describe('the sweep state machine across an Organization', () => {
     for (const id of MEMBERS) expect(control.assumed).toContain(`arn:aws:iam::${id}:role/KeywardenAccess`);
 
     // The lock was released: the next run is not turned away, and finds nothing left to tear down.
-    await expect(runSweepMachine(handlers, { 'detail-type': 'Scheduled Event' })).resolves.toMatchObject({
+    await expect(runSweepMachine(handlers, SCHEDULED)).resolves.toMatchObject({
       mode: 'apply',
       failed: 1,
     });
@@ -204,7 +206,7 @@ describe('the sweep state machine across an Organization', () => {
 
   it('after a Map that failed as a whole, Finish writes back what was done, flags the rest and frees the lock', async () => {
     const handlers = createHandlers(() => env);
-    const prepared = await handlers.sweepPrepare({ 'detail-type': 'Scheduled Event' });
+    const prepared = await handlers.sweepPrepare({ input: SCHEDULED, execution: 'map-failed' });
     if (!('run' in prepared)) throw new Error(`not prepared: ${JSON.stringify(prepared)}`);
     // One member account's step ran before the Map failed; no other did.
     await handlers.sweepAccount({ run: prepared.run, account: DONE_1 });
@@ -225,17 +227,108 @@ describe('the sweep state machine across an Organization', () => {
     const admin = JSON.stringify(slack.messages('C0ADMINS'));
     for (const id of [THROTTLED, FAILING, DONE_2]) expect(admin).toContain(id);
     // The lock is free: a new run is prepared at once.
-    await expect(handlers.sweepPrepare({ 'detail-type': 'Scheduled Event' })).resolves.toHaveProperty('run');
+    await expect(handlers.sweepPrepare({ input: SCHEDULED, execution: 'next' })).resolves.toHaveProperty(
+      'run',
+    );
   });
 
-  it('turns a second run away while the first holds the lock, and starts nothing', async () => {
+  it("an account step that died without storing its outcome is reported with its Lambda error's message", async () => {
     const handlers = createHandlers(() => env);
-    const first = await handlers.sweepPrepare({ 'detail-type': 'Scheduled Event' });
+    // Lambda's own report of a step that ended before it could store anything: Error is just "Error".
+    const cause = JSON.stringify({
+      errorType: 'Error',
+      errorMessage: 'Runtime exited with error: signal: killed',
+    });
+    const killed = {
+      ...handlers,
+      sweepAccount: async (...args: Parameters<typeof handlers.sweepAccount>) => {
+        if (args[0].account === DONE_2) throw Object.assign(new Error(cause), { name: 'Error' });
+        return handlers.sweepAccount(...args);
+      },
+    };
+
+    await expect(runSweepMachine(killed, SCHEDULED)).resolves.toMatchObject({ mode: 'apply', failed: 2 });
+
+    expect(ledgerStatus(DONE_2)).toBe('利用中');
+    const admin = JSON.stringify(slack.messages('C0ADMINS'));
+    expect(admin).toContain('Runtime exited with error: signal: killed');
+    expect(admin).not.toContain('errorType');
+  });
+
+  it("one account's Lambda nearing its timeout is that account's outcome, not a stopped run", async () => {
+    const handlers = createHandlers(() => env);
+    // DONE_1's invocation is within a minute of its timeout: it stops before any action.
+    const late = {
+      ...handlers,
+      sweepAccount: async (...[event, context]: Parameters<typeof handlers.sweepAccount>) =>
+        handlers.sweepAccount(
+          event,
+          event.account === DONE_1 ? { ...context, getRemainingTimeInMillis: () => 30_000 } : context,
+        ),
+    };
+
+    const summary = await runSweepMachine(late, SCHEDULED);
+
+    // Not stopped as a whole: the late account is the one not ok besides the failing one.
+    expect(summary).toMatchObject({ mode: 'apply', failed: 2 });
+    expect(summary).not.toHaveProperty('stopped');
+    expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBeUndefined();
+    expect(MEMBERS.map(ledgerStatus)).toEqual(['利用中', '削除済み', '利用中', '削除済み']);
+    const admin = JSON.stringify(slack.messages('C0ADMINS'));
+    expect(admin).toContain(DONE_1);
+    // The next run covers what the late account left.
+    await expect(runSweepMachine(handlers, SCHEDULED)).resolves.toMatchObject({ mode: 'apply' });
+    expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBe(1);
+  });
+
+  it('an account step begun past the run budget does nothing, and Finish reports its account not reached', async () => {
+    const handlers = createHandlers(() => env);
+    const prepared = await handlers.sweepPrepare({
+      input: SCHEDULED,
+      execution: 'late',
+      // Started long enough ago that Finish must run now to end before the execution's timeout.
+      startedAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
+    });
+    if (!('run' in prepared)) throw new Error(`not prepared: ${JSON.stringify(prepared)}`);
+
+    const late = await handlers.sweepAccount({ run: prepared.run, account: DONE_1 });
+    expect(late).toEqual({ account: DONE_1, late: true });
+    const summary = await handlers.sweepFinish({ ...prepared, swept: [late] });
+
+    expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBeUndefined();
+    expect(summary).toMatchObject({ mode: 'apply', actions: 0 });
+    expect(ledgerStatus(DONE_1)).toBe('利用中');
+    expect(JSON.stringify(slack.messages('C0ADMINS'))).toContain(DONE_1);
+  });
+
+  it('turns a second run away while the first holds the lock: it starts nothing and the execution fails', async () => {
+    const handlers = createHandlers(() => env);
+    const first = await handlers.sweepPrepare({ input: SCHEDULED, execution: 'first' });
     expect(first).toHaveProperty('run');
 
-    await expect(runSweepMachine(handlers, { 'detail-type': 'Scheduled Event' })).resolves.toEqual({
-      skipped: 'locked',
-    });
+    await expect(runSweepMachine(handlers, SCHEDULED)).rejects.toThrow(/Another sweep holds the lock/);
     expect(sheets.stats).toMatchObject({ reads: 1, writes: 0 });
+  });
+
+  it('a Prepare retried after its first attempt took the lock sweeps the day under the same run', async () => {
+    const handlers = createHandlers(() => env);
+    let attempts = 0;
+    // Lambda ran the first attempt to its end but Step Functions never got its answer.
+    const lostAnswer = {
+      ...handlers,
+      sweepPrepare: async (...args: Parameters<typeof handlers.sweepPrepare>) => {
+        const prepared = await handlers.sweepPrepare(...args);
+        if (++attempts > 1) return prepared;
+        throw Object.assign(new Error('the answer was lost'), { name: 'Lambda.ServiceException' });
+      },
+    };
+
+    const summary = await runSweepMachine(lostAnswer, SCHEDULED, undefined, 'daily-2026-11-30');
+
+    expect(attempts).toBe(2);
+    expect(summary).toMatchObject({ sweepId: 'daily-2026-11-30', mode: 'apply', failed: 1 });
+    for (const id of [DONE_1, THROTTLED, DONE_2]) expect(members.get(id)?.stats.byAction.DeleteUser).toBe(1);
+    // The lock was released by Finish: the next day's run is not turned away.
+    await expect(runSweepMachine(handlers, SCHEDULED)).resolves.toMatchObject({ mode: 'apply' });
   });
 });

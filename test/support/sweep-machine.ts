@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -46,12 +47,14 @@ type Input = Parameters<StateMachine['run']>[0];
 
 /**
  * Runs the sweep state machine locally (aws-local-stepfunctions): its task states call the real
- * Lambda handlers; retries do not pause. `context` is every invocation's Lambda context.
+ * Lambda handlers; retries and waits do not pause. `context` is every invocation's Lambda context;
+ * `execution` the execution's name (a new one by default, as every StartExecution gets).
  */
 export async function runSweepMachine(
   handlers: Pick<Handlers, 'sweepPrepare' | 'sweepAccount' | 'sweepFinish'>,
   input: Input,
   context?: LambdaContext,
+  execution: string = randomUUID(),
 ): Promise<unknown> {
   const machine = new StateMachine(sweepDefinition());
   // The handlers' own types, as Step Functions would hand them JSON.
@@ -59,7 +62,8 @@ export async function runSweepMachine(
     <E, R>(handler: (event: E, context?: LambdaContext) => Promise<R>) =>
     async (event: unknown) =>
       JSON.parse(JSON.stringify(await handler(event as E, context)));
-  const execution = machine.run(input, {
+  const run = machine.run(input, {
+    context: { Execution: { Name: execution } },
     overrides: {
       taskResourceLocalHandlers: {
         Prepare: call(handlers.sweepPrepare),
@@ -67,7 +71,8 @@ export async function runSweepMachine(
         Finish: call(handlers.sweepFinish),
       },
       retryIntervalOverrides: { Prepare: 0, Account: 0, Finish: 0 },
+      waitTimeOverrides: { AccountsSettle: 0 },
     },
   });
-  return execution.result;
+  return run.result;
 }

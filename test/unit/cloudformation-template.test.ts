@@ -256,6 +256,24 @@ describe('the packaged CloudFormation template', () => {
       resourceOf('SweepRunBucket').Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }
     ).Rules;
     expect(rules).toEqual([expect.objectContaining({ Prefix: 'sweep-runs/', ExpirationInDays: 3 })]);
+    // Kept on `sls remove` (a bucket with objects in it cannot be deleted); never read over plain HTTP.
+    expect(resourceOf('SweepRunBucket')).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    const [policy] = ofType('AWS::S3::BucketPolicy')
+      .map(([, resource]) => resource.Properties)
+      .filter(
+        (properties) => JSON.stringify(properties.Bucket) === JSON.stringify({ Ref: 'SweepRunBucket' }),
+      );
+    expect((policy?.PolicyDocument as { Statement?: unknown[] } | undefined)?.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
   });
 
   it("sends the worker's failed jobs to a queue the failures function reads, with its own dead letters", () => {
@@ -276,7 +294,7 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
-  it('alarms to one topic on every function error, unreported failures, a failed sweep execution and 26 hours without a sweep', () => {
+  it('alarms to one topic on every function error, unreported failures, a failed, timed-out or stopped sweep execution and 26 hours without a sweep', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     const errors = alarms.filter(
@@ -297,15 +315,16 @@ describe('the packaged CloudFormation template', () => {
         Threshold: 1,
       }),
     );
-    // A sweep execution that failed or timed out as a whole.
-    expect(alarms).toContainEqual(
-      expect.objectContaining({
-        Namespace: 'AWS/States',
-        MetricName: 'ExecutionsFailed',
-        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'SweepStateMachine' } }],
-        Threshold: 1,
-      }),
-    );
+    // A sweep execution that failed, timed out or was stopped as a whole.
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'])
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/States',
+          MetricName: metric,
+          Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'SweepStateMachine' } }],
+          Threshold: 1,
+        }),
+      );
     // The metric the sweep writes (src/adapters/metrics/sweep-heartbeat.ts), missing for 26 hours.
     const heartbeat = alarms.find((alarm) => alarm.MetricName === HEARTBEAT.metric);
     expect(heartbeat).toMatchObject({

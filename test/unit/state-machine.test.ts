@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { STEP_FUNCTIONS_LEASE_SECONDS } from '../../src/sweep/sweep-steps';
+import {
+  STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS,
+  STEP_FUNCTIONS_LEASE_SECONDS,
+} from '../../src/sweep/sweep-steps';
 import { sweepDefinition, sweepStateMachineResource } from '../support/sweep-machine';
 
 /** asl-validator ships no types: its one export, as documented. */
@@ -14,6 +17,10 @@ const validate = require('asl-validator') as AslValidator;
 interface State {
   readonly Type: string;
   readonly Resource?: string;
+  readonly Parameters?: Record<string, unknown>;
+  readonly Error?: string;
+  readonly Seconds?: number;
+  readonly Choices?: readonly { readonly Variable: string; readonly Next: string }[];
   readonly Next?: string;
   readonly MaxConcurrency?: number;
   readonly TimeoutSeconds?: number;
@@ -72,17 +79,36 @@ describe('the sweep state machine (serverless.yml)', () => {
 
   it('still finishes when the Map fails as a whole: what was done is written back, the lock released', () => {
     expect(states.Accounts?.Catch).toEqual([
-      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Finish' }),
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'AccountsSettle' }),
     ]);
+    // Step Functions cannot stop the account steps under way: Finish waits past their timeout.
+    expect(states.AccountsSettle).toMatchObject({ Type: 'Wait', Next: 'Finish' });
+    expect(states.AccountsSettle?.Seconds).toBeGreaterThan(functions.sweepAccount?.timeout ?? Infinity);
     // Prepare and Finish retry only Lambda's own hiccups: a refused date or a bad setting fails the same way again.
     for (const step of [states.Prepare, states.Finish])
       for (const retry of step?.Retry ?? [])
         for (const error of retry.ErrorEquals) expect(error).toMatch(/^Lambda\./);
   });
 
+  it('names the run after the execution, so a retried Prepare is the same run; a lock held elsewhere fails it', () => {
+    expect(states.Prepare?.Parameters).toEqual({
+      'input.$': '$',
+      'execution.$': '$$.Execution.Name',
+      'startedAt.$': '$$.Execution.StartTime',
+    });
+    const locked = states.Prepared?.Choices?.find((choice) => choice.Variable === '$.skipped');
+    expect(states[locked?.Next ?? '']).toMatchObject({ Type: 'Fail', Error: 'SweepLocked' });
+  });
+
   it('outlives no lock: the run and its last step end before the lease the first step took', () => {
     const finish = functions.sweepFinish?.timeout ?? Number.POSITIVE_INFINITY;
     expect(definition.TimeoutSeconds + finish).toBeLessThan(STEP_FUNCTIONS_LEASE_SECONDS);
+    // An account step begun within the budget, a failed Map's wait and Finish fit in the run's timeout.
+    const account = functions.sweepAccount?.timeout ?? Number.POSITIVE_INFINITY;
+    const settle = states.AccountsSettle?.Seconds ?? Number.POSITIVE_INFINITY;
+    expect(STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS + account + settle + finish).toBeLessThan(
+      definition.TimeoutSeconds,
+    );
     // One account's step stays far inside Lambda's 15 minutes.
     expect(functions.sweepAccount?.timeout).toBeLessThanOrEqual(300);
   });
