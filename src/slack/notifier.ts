@@ -24,6 +24,7 @@ import {
   type Notifier,
   type OwnerUnknownNotice,
   type PendingRequestsNotice,
+  type UnsavedGroup,
   type WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
@@ -176,6 +177,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     const current = ids.length > 0 ? await cases.getMany(ids) : new Map<string, NoticeCase>();
     const parts = splitLines(lines, current, m);
     let posted = 0;
+    const unsaved: UnsavedGroup[] = [];
     for (const [index, part] of parts.entries()) {
       const group = { account, part: index + 1, parts: parts.length, lines: part };
       const { text, blocks } = groupMessage(group, current, m);
@@ -183,13 +185,18 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       try {
         ref = await this.post(adminChannel, text, blocks);
       } catch (error) {
-        return { posted, error: errorMessage(error) };
+        return { posted, error: errorMessage(error), ...(unsaved.length > 0 ? { unsaved } : {}) };
       }
-      await cases.saveGroup({ ref, ...group });
+      try {
+        await cases.saveGroup({ ref, ...group });
+      } catch (error) {
+        // Slack has the part, so its copies count as posted; only later clicks cannot redraw it.
+        unsaved.push({ first: posted, count: part.length, error: errorMessage(error) });
+      }
       posted += part.length;
       await this.catchUp({ ref, ...group }, current);
     }
-    return { posted };
+    return { posted, ...(unsaved.length > 0 ? { unsaved } : {}) };
   }
 
   /**

@@ -464,7 +464,11 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
         sent.map(({ copy }) => copy),
         account,
       )
-      .catch((error: unknown) => ({ posted: 0, error: errorMessage(error), unsure: true }));
+      .catch((error: unknown): AdminCopiesPosted & { readonly unsure: true } => ({
+        posted: 0,
+        error: errorMessage(error),
+        unsure: true,
+      }));
     // Completions need no condition (this run holds the claims) and go out in batches; one
     // lost leaves its claim `started`, which for a notice already means "sent, never again".
     const reached = sent.slice(0, posted.posted);
@@ -478,12 +482,15 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
           )
         : null;
     for (const [n, { action, claim, copy, index }] of sent.entries()) {
+      const unsaved = posted.unsaved?.find((group) => n >= group.first && n < group.first + group.count);
       results[index] =
         n >= posted.posted
           ? await recorded(action, 'failed', await copyNotPosted(claim, copy, posted, deps), deps)
-          : unrecorded === null
-            ? await recorded(action, 'done', { kind: 'sent' }, deps)
-            : await recorded(action, 'failed', { kind: 'sent-unrecorded', error: unrecorded }, deps);
+          : unrecorded !== null
+            ? await recorded(action, 'failed', { kind: 'sent-unrecorded', error: unrecorded }, deps)
+            : unsaved
+              ? await recorded(action, 'done', { kind: 'sent-group-unsaved', error: unsaved.error }, deps)
+              : await recorded(action, 'done', { kind: 'sent' }, deps);
     }
   }
   return results.filter((result): result is ActionResult => result !== null);

@@ -193,6 +193,43 @@ describe("the admins' grouped notices", () => {
     expect(linesOf(group)[0]?.[1]?.elements?.[0]?.text).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
   });
 
+  it('a group Slack took but the store could not keep still counts as posted; the miss is reported', async () => {
+    sw = await SlackWorld.start();
+    const store = sw.world.state.cases;
+    const cases: CaseStore = {
+      create: (notice) => store.create(notice),
+      get: (caseId) => store.get(caseId),
+      getMany: (ids) => store.getMany(ids),
+      transition: (...args) => store.transition(...args),
+      getGroup: (ref) => store.getGroup(ref),
+      groupsOf: (caseId) => store.groupsOf(caseId),
+      saveGroup: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+    };
+    const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
+    const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: messages('ja') });
+    const report = await sw.sweep({ notifier, slackDirectory: notifier });
+    const notices = report.results.filter((r) => r.action.kind.startsWith('notify-'));
+    expect(notices.length).toBeGreaterThanOrEqual(2);
+    expect(groups()).toHaveLength(1);
+    for (const notice of notices)
+      expect([notice.outcome, notice.detail]).toEqual([
+        'done',
+        { kind: 'sent-group-unsaved', error: 'ProvisionedThroughputExceededException' },
+      ]);
+    // Delivered notices are journaled as delivered: the next sweep neither flags nor resends them.
+    const keyOf = (r: (typeof notices)[number]) => ('key' in r.action ? r.action.key : '');
+    const journal = await sw.world.state.journal.getMany(notices.map(keyOf));
+    expect(notices.map((notice) => journal.get(keyOf(notice))?.state)).toEqual(
+      notices.map(() => 'completed'),
+    );
+    const next = await sw.sweep({ notifier, slackDirectory: notifier });
+    expect(next.skips.filter((s) => s.detail.kind === 'notice-unsure')).toEqual([]);
+    expect(next.results.filter((r) => r.action.kind.startsWith('notify-'))).toEqual([]);
+    expect(sw.slack.messages(OWNER)).toHaveLength(1);
+  });
+
   describe('split within Slack’s limits', () => {
     it('short lines: a part holds as many as 50 blocks allow, and the rest go on', async () => {
       sw = await SlackWorld.start();
