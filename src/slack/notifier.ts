@@ -4,14 +4,7 @@ import type { NoticeMiss } from '../domain/action-detail';
 import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
-import {
-  type AdminGroup,
-  type CaseStore,
-  caseId,
-  type GroupLine,
-  type MessageRef,
-  type NoticeCase,
-} from '../ports/cases';
+import { type CaseStore, caseId, type GroupLine, type MessageRef, type NoticeCase } from '../ports/cases';
 import {
   type AdminCopiesPosted,
   type AdminCopy,
@@ -35,7 +28,7 @@ import { errorMessage } from '../util/errors';
 import { groupMessage, splitLines } from './admin-groups';
 import { deactivatedNotice, finalOwnerNotice, ownerFindings, ownerNotice } from './blocks';
 import type { ChannelPacer } from './pacer';
-import { redrawCase, redrawMessages } from './redraw';
+import { redrawCase, settleGroup } from './redraw';
 import { sweepSummary } from './summary';
 
 export interface SlackNotifierDeps {
@@ -194,29 +187,12 @@ export class SlackNotifier implements Notifier, SlackDirectory {
         unsaved.push({ first: posted, count: part.length, error: errorMessage(error) });
       }
       posted += part.length;
-      await this.catchUp({ ref, ...group }, current);
+      // A click that committed after the group was drawn and before it was saved could not find
+      // the group: drawn again if any of its cases moved. Only news: a failure leaves the line
+      // for the next click to redraw.
+      await settleGroup(this.deps, { ref, ...group }, current);
     }
     return { posted, ...(unsaved.length > 0 ? { unsaved } : {}) };
-  }
-
-  /**
-   * A click that committed after the group was drawn and before it was saved redrew the
-   * case's other messages but could not find the group: drawn again if any of its cases moved.
-   * A click after the save finds the group itself. Only news: a failure here leaves the line
-   * for the next click to redraw.
-   */
-  private async catchUp(group: AdminGroup, drawn: ReadonlyMap<string, NoticeCase>): Promise<void> {
-    const ids = group.lines.flatMap((line) => (line.kind === 'case' ? [line.caseId] : []));
-    if (ids.length === 0) return;
-    try {
-      const now = await this.deps.cases.getMany(ids);
-      if (ids.every((id) => now.get(id)?.version === drawn.get(id)?.version)) return;
-      await redrawMessages(this.deps.web, [
-        { ref: group.ref, ...groupMessage(group, now, this.deps.messages) },
-      ]);
-    } catch {
-      // The next click on any of the group's notices redraws it.
-    }
   }
 
   /**
