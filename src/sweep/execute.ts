@@ -39,6 +39,11 @@ export interface ExecutorDeps {
   readonly sweepId: string;
   /** The AWS account acted in, named in journal entries; `null` for the credentials' own. */
   readonly account: string | null;
+  /**
+   * The account the admins' grouped copies name when the sweep covers several: the credentials'
+   * own account too, by the id its inventory gave, as `account` is null there.
+   */
+  readonly namedAccount?: string;
   /** Who caused the actions, for the audit log: `sweep:<id>` or `slack:<user id>`. */
   readonly actor: string;
   readonly iam: IamGateway;
@@ -458,7 +463,7 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
     }
   }
   if (sent.length > 0) {
-    const account = sent[0]?.action.row.accountId ?? deps.account;
+    const account = sent[0]?.action.row.accountId ?? deps.account ?? deps.namedAccount ?? null;
     const posted = await deps.notifier
       .adminCopies(
         sent.map(({ copy }) => copy),

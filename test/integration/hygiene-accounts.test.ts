@@ -83,6 +83,11 @@ describe('hygiene in member accounts', () => {
       [OWNER, A, [[A, 'no-mfa']]],
       [OWNER, B, [[B, 'no-mfa']]],
     ]);
+    // The admins' grouped notices of the home account's rows name it too, by the id IAM gave.
+    expect(world.notifier.adminGroups.length).toBeGreaterThan(0);
+    expect(world.notifier.adminGroups.map((group) => group.account)).toEqual(
+      world.notifier.adminGroups.map(() => '123456789012'),
+    );
     // The admins' digests name their account, the home account's too (the sweep covers three).
     expect(world.notifier.digests.map((digest) => digest.account).sort()).toEqual(
       ['123456789012', A, B].sort(),
