@@ -8,6 +8,8 @@ import type { LocalDate } from './dates';
 export type ActionDetail =
   | { readonly kind: 'dry-run' }
   | { readonly kind: 'sent' }
+  /** Sent, admins' copy too, but its grouped message could not be stored: clicks do not redraw that line. */
+  | { readonly kind: 'sent-group-unsaved'; readonly error: string }
   /** Sent, but its completion was not journaled: the next sweep flags it as possibly unsent, never resends it. */
   | { readonly kind: 'sent-unrecorded'; readonly error: string }
   /**

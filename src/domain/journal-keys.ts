@@ -180,3 +180,16 @@ export const findingKey = (
     credential,
     window,
   });
+
+/**
+ * The key a member account's finding had before keys named accounts: the same text without the
+ * account id. Only ever read, never claimed: journals from before hold it for findings already
+ * reported, and the same user name in two accounts shared it, so it cannot tell them apart.
+ * `null` for a key that names no account (the home account's, which kept that form).
+ */
+export function legacyFindingKey(key: string): string | null {
+  const parsed = parseJournalKey(key);
+  if (parsed?.kind !== 'finding' || parsed.account === undefined) return null;
+  const { account: _account, ...accountless } = parsed;
+  return buildJournalKey(accountless);
+}

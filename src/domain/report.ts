@@ -254,6 +254,7 @@ export interface HygieneTotals {
   readonly muted: number;
   readonly notified: number;
   readonly notifiedFindings: number;
+  /** Stale keys deactivated, or planned to be in a dry run: the changes hygiene made to IAM. */
   readonly deactivated: number;
 }
 
@@ -281,23 +282,31 @@ export function hygieneTotals(accounts: readonly AccountHygiene[]): HygieneTotal
     totals.muted += hygiene.muted;
     totals.notified += hygiene.notified;
     totals.notifiedFindings += hygiene.notifiedFindings;
-    totals.deactivated += hygiene.deactivated.length;
+    totals.deactivated += iamChanges(hygiene);
   }
   return { ...totals, counts };
 }
 
+/** Stale keys the checks deactivated, or would have in a dry run; the other outcomes changed nothing. */
+function iamChanges(hygiene: HygieneSummary): number {
+  return hygiene.deactivated.filter((key) => key.outcome === 'deactivated' || key.outcome === 'planned')
+    .length;
+}
+
 /**
  * The accounts worth a line in a report over many accounts: those not checked first, then
- * those with findings, most new findings first; accounts with nothing to say are left to the
- * totals, so a report over 1,000 accounts stays readable.
+ * those whose IAM the checks changed (stale keys deactivated), most first, then those with
+ * findings, most new findings first; accounts with nothing to say are left to the totals, so a
+ * report over 1,000 accounts stays readable.
  */
 export function hygieneWorthListing(accounts: readonly AccountHygiene[]): AccountHygiene[] {
   const errored = ({ hygiene }: AccountHygiene) => ('error' in hygiene ? 1 : 0);
+  const changed = ({ hygiene }: AccountHygiene) => ('error' in hygiene ? 0 : iamChanges(hygiene));
   const fresh = ({ hygiene }: AccountHygiene) => ('error' in hygiene ? 0 : hygiene.fresh);
   // Array#sort is stable: accounts alike keep account order.
   return accounts
     .filter(({ hygiene }) => 'error' in hygiene || hygiene.total > 0 || hygiene.deactivated.length > 0)
-    .sort((a, b) => errored(b) - errored(a) || fresh(b) - fresh(a));
+    .sort((a, b) => errored(b) - errored(a) || changed(b) - changed(a) || fresh(b) - fresh(a));
 }
 
 /** The log line's hygiene: the one account's counts, or over several accounts their sum and those not checked. */

@@ -105,6 +105,15 @@ export type AdminCopy =
 export interface AdminCopiesPosted {
   readonly posted: number;
   readonly error?: string;
+  /** Posted parts that could not be stored: the admins have them, but later clicks do not redraw them. */
+  readonly unsaved?: readonly UnsavedGroup[];
+}
+
+/** Copies `first` to `first + count - 1` (in order) went out in one message the case store could not keep. */
+export interface UnsavedGroup {
+  readonly first: number;
+  readonly count: number;
+  readonly error: string;
 }
 
 /**

@@ -213,22 +213,32 @@ export function groupMessage(
   };
 }
 
+/** A grouped message as drawn, with the cases it was drawn from, to tell later whether any moved. */
+export interface DrawnGroup {
+  readonly group: AdminGroup;
+  readonly view: MessageView;
+  readonly drawn: ReadonlyMap<string, NoticeCase>;
+}
+
 /**
  * The grouped messages with a line for `notice`, drawn with `notice` as it is now and the other
  * lines from their cases' state: only this notice's line differs from what Slack shows.
  */
-export async function groupViews(cases: CaseStore, notice: NoticeCase, m: Messages): Promise<MessageView[]> {
+export async function groupViews(cases: CaseStore, notice: NoticeCase, m: Messages): Promise<DrawnGroup[]> {
   const refs: readonly MessageRef[] = await cases.groupsOf(notice.id);
-  const views: MessageView[] = [];
+  const views: DrawnGroup[] = [];
   for (const ref of refs) {
     const group = await cases.getGroup(ref);
     if (!group) continue;
-    const others = group.lines.flatMap((line) =>
-      line.kind === 'case' && line.caseId !== notice.id ? [line.caseId] : [],
-    );
+    const others = groupCaseIds(group).filter((id) => id !== notice.id);
     const members = new Map(others.length > 0 ? await cases.getMany(others) : []);
     members.set(notice.id, notice);
-    views.push({ ref, ...groupMessage(group, members, m) });
+    views.push({ group, view: { ref, ...groupMessage(group, members, m) }, drawn: members });
   }
   return views;
+}
+
+/** The cases a grouped message has lines for. */
+export function groupCaseIds(group: Pick<AdminGroup, 'lines'>): string[] {
+  return group.lines.flatMap((line) => (line.kind === 'case' ? [line.caseId] : []));
 }

@@ -4,14 +4,7 @@ import type { NoticeMiss } from '../domain/action-detail';
 import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
-import {
-  type AdminGroup,
-  type CaseStore,
-  caseId,
-  type GroupLine,
-  type MessageRef,
-  type NoticeCase,
-} from '../ports/cases';
+import { type CaseStore, caseId, type GroupLine, type MessageRef, type NoticeCase } from '../ports/cases';
 import {
   type AdminCopiesPosted,
   type AdminCopy,
@@ -24,6 +17,7 @@ import {
   type Notifier,
   type OwnerUnknownNotice,
   type PendingRequestsNotice,
+  type UnsavedGroup,
   type WeekAheadNotice,
 } from '../ports/notifier';
 import type { SlackDirectory } from '../ports/slack-directory';
@@ -34,7 +28,7 @@ import { errorMessage } from '../util/errors';
 import { groupMessage, splitLines } from './admin-groups';
 import { deactivatedNotice, finalOwnerNotice, ownerFindings, ownerNotice } from './blocks';
 import type { ChannelPacer } from './pacer';
-import { redrawCase, redrawMessages } from './redraw';
+import { redrawCase, settleGroup } from './redraw';
 import { sweepSummary } from './summary';
 
 export interface SlackNotifierDeps {
@@ -176,6 +170,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     const current = ids.length > 0 ? await cases.getMany(ids) : new Map<string, NoticeCase>();
     const parts = splitLines(lines, current, m);
     let posted = 0;
+    const unsaved: UnsavedGroup[] = [];
     for (const [index, part] of parts.entries()) {
       const group = { account, part: index + 1, parts: parts.length, lines: part };
       const { text, blocks } = groupMessage(group, current, m);
@@ -183,33 +178,21 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       try {
         ref = await this.post(adminChannel, text, blocks);
       } catch (error) {
-        return { posted, error: errorMessage(error) };
+        return { posted, error: errorMessage(error), ...(unsaved.length > 0 ? { unsaved } : {}) };
       }
-      await cases.saveGroup({ ref, ...group });
+      try {
+        await cases.saveGroup({ ref, ...group });
+      } catch (error) {
+        // Slack has the part, so its copies count as posted; only later clicks cannot redraw it.
+        unsaved.push({ first: posted, count: part.length, error: errorMessage(error) });
+      }
       posted += part.length;
-      await this.catchUp({ ref, ...group }, current);
+      // A click that committed after the group was drawn and before it was saved could not find
+      // the group: drawn again if any of its cases moved. Only news: a failure leaves the line
+      // for the next click to redraw.
+      await settleGroup(this.deps, { ref, ...group }, current);
     }
-    return { posted };
-  }
-
-  /**
-   * A click that committed after the group was drawn and before it was saved redrew the
-   * case's other messages but could not find the group: drawn again if any of its cases moved.
-   * A click after the save finds the group itself. Only news: a failure here leaves the line
-   * for the next click to redraw.
-   */
-  private async catchUp(group: AdminGroup, drawn: ReadonlyMap<string, NoticeCase>): Promise<void> {
-    const ids = group.lines.flatMap((line) => (line.kind === 'case' ? [line.caseId] : []));
-    if (ids.length === 0) return;
-    try {
-      const now = await this.deps.cases.getMany(ids);
-      if (ids.every((id) => now.get(id)?.version === drawn.get(id)?.version)) return;
-      await redrawMessages(this.deps.web, [
-        { ref: group.ref, ...groupMessage(group, now, this.deps.messages) },
-      ]);
-    } catch {
-      // The next click on any of the group's notices redraws it.
-    }
+    return { posted, ...(unsaved.length > 0 ? { unsaved } : {}) };
   }
 
   /**

@@ -107,7 +107,7 @@ export function depsForAccount(deps: SweepDeps, accountId: string | null | undef
 }
 
 /** One run of the executor in one account: apply or dry run, under whose name. */
-export type ExecutorRun = Pick<ExecutorDeps, 'mode' | 'sweepId' | 'actor' | 'stop'>;
+export type ExecutorRun = Pick<ExecutorDeps, 'mode' | 'sweepId' | 'actor' | 'stop' | 'namedAccount'>;
 
 export function executorDeps(deps: AccountDeps, run: ExecutorRun): ExecutorDeps {
   return { ...deps, ...run };

@@ -39,6 +39,11 @@ export interface ExecutorDeps {
   readonly sweepId: string;
   /** The AWS account acted in, named in journal entries; `null` for the credentials' own. */
   readonly account: string | null;
+  /**
+   * The account the admins' grouped copies name when the sweep covers several: the credentials'
+   * own account too, by the id its inventory gave, as `account` is null there.
+   */
+  readonly namedAccount?: string;
   /** Who caused the actions, for the audit log: `sweep:<id>` or `slack:<user id>`. */
   readonly actor: string;
   readonly iam: IamGateway;
@@ -458,13 +463,17 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
     }
   }
   if (sent.length > 0) {
-    const account = sent[0]?.action.row.accountId ?? deps.account;
+    const account = sent[0]?.action.row.accountId ?? deps.account ?? deps.namedAccount ?? null;
     const posted = await deps.notifier
       .adminCopies(
         sent.map(({ copy }) => copy),
         account,
       )
-      .catch((error: unknown) => ({ posted: 0, error: errorMessage(error), unsure: true }));
+      .catch((error: unknown): AdminCopiesPosted & { readonly unsure: true } => ({
+        posted: 0,
+        error: errorMessage(error),
+        unsure: true,
+      }));
     // Completions need no condition (this run holds the claims) and go out in batches; one
     // lost leaves its claim `started`, which for a notice already means "sent, never again".
     const reached = sent.slice(0, posted.posted);
@@ -478,12 +487,15 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
           )
         : null;
     for (const [n, { action, claim, copy, index }] of sent.entries()) {
+      const unsaved = posted.unsaved?.find((group) => n >= group.first && n < group.first + group.count);
       results[index] =
         n >= posted.posted
           ? await recorded(action, 'failed', await copyNotPosted(claim, copy, posted, deps), deps)
-          : unrecorded === null
-            ? await recorded(action, 'done', { kind: 'sent' }, deps)
-            : await recorded(action, 'failed', { kind: 'sent-unrecorded', error: unrecorded }, deps);
+          : unrecorded !== null
+            ? await recorded(action, 'failed', { kind: 'sent-unrecorded', error: unrecorded }, deps)
+            : unsaved
+              ? await recorded(action, 'done', { kind: 'sent-group-unsaved', error: unsaved.error }, deps)
+              : await recorded(action, 'done', { kind: 'sent' }, deps);
     }
   }
   return results.filter((result): result is ActionResult => result !== null);

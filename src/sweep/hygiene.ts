@@ -2,11 +2,12 @@ import { parseCredentialReport } from '../domain/credential-report';
 import { dateInZone } from '../domain/dates';
 import { findingEmailLookups, planFindingNotices, type StaleKey, staleKeys } from '../domain/finding-plan';
 import { type Finding, findings, summarise } from '../domain/hygiene';
-import { staleKeyDeactivationKey } from '../domain/journal-keys';
+import { legacyFindingKey, staleKeyDeactivationKey } from '../domain/journal-keys';
 import { mutingFor, screenFindings } from '../domain/mutes';
 import type { PlanInput } from '../domain/planner';
 import type { HygieneSummary, Mode, StaleKeyOutcome } from '../domain/report';
 import type { CredentialReportSource } from '../ports/credential-report';
+import type { JournalEntry } from '../ports/state';
 import type { AccountDeps, HygieneSettings, Sources } from './deps';
 import { lookUpEmails } from './lookups';
 import { once } from './once';
@@ -64,10 +65,26 @@ export async function runHygiene(
   );
   const screened = screenFindings(found, muting, dateInZone(now, deps.timeZone));
   const loud = screened.loud;
-  const entries = await deps.journal.getMany(loud.map((f) => f.key));
-  // Only completed ones: a finding claimed by a sweep that died before the DM is listed for the admins again.
+  // A member account's finding may have been reported before its key named the account.
+  const legacyOf = new Map(
+    loud.flatMap((f) => {
+      const legacy = legacyFindingKey(f.key);
+      return legacy === null ? [] : [[f.key, legacy] as const];
+    }),
+  );
+  const entries = await deps.journal.getMany([...loud.map((f) => f.key), ...new Set(legacyOf.values())]);
   const reported = new Set(
-    [...entries].filter(([, entry]) => entry.state === 'completed').map(([key]) => key),
+    loud
+      .filter((f) => {
+        // Only completed ones: a finding claimed by a sweep that died before the DM is listed for the admins again.
+        if (entries.get(f.key)?.state === 'completed') return true;
+        // Any legacy entry counts, even an unfinished claim: the legacy key was shared by the same
+        // user name in every account, so at most once leans to not sending again. The home
+        // account still writes that form, but marks it, so its claims since are not mistaken for one.
+        const legacy = entries.get(legacyOf.get(f.key) ?? '');
+        return legacy !== undefined && !isHomeClaim(legacy);
+      })
+      .map((f) => f.key),
   );
   const scope = { ...sources, findings: loud, reported };
   const known = sources.emailToSlackId;
@@ -129,6 +146,7 @@ export async function runHygiene(
           // `<account>/<user>` in a member account, as the executor's row ids say where they acted.
           rowId: finding.account === undefined ? finding.user : `${finding.account}/${finding.user}`,
           sweepId,
+          ...(finding.account === undefined ? { detail: HOME_CLAIM } : {}),
         })),
         async ({ keys }) => {
           const claimed = notice.findings.filter((finding) => keys.includes(finding.key));
@@ -167,6 +185,20 @@ export async function runHygiene(
     deactivated.push(await deactivate(key, deps, sweepId));
   }
   return { ...summary, notified, notifiedFindings, deactivated };
+}
+
+/**
+ * Detail of a home account's finding claim. Its key has the form member accounts' keys had
+ * before they named the account, which a member account reads as already reported; this tells
+ * the home account's own claims apart.
+ */
+const HOME_CLAIM = { homeAccount: true } as const;
+
+function isHomeClaim(entry: JournalEntry): boolean {
+  const detail: unknown = entry.detail;
+  return (
+    typeof detail === 'object' && detail !== null && 'homeAccount' in detail && detail.homeAccount === true
+  );
 }
 
 async function deactivate(stale: StaleKey, deps: AccountDeps, sweepId: string): Promise<StaleKeyOutcome> {

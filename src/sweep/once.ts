@@ -146,9 +146,10 @@ function resumes(resume: Resume, existing: JournalEntry): boolean {
 /**
  * `once` in two halves, at most once, for a notice whose work ends after the account's other
  * notices (the admins' copies go out together): `claimOnce` takes the claim (an earlier run's,
- * whatever its state, is never taken up), `settleClaim` completes it or, when nothing reached
- * anyone, marks it `failed`. A claim never settled stays `started`, which later runs read as
- * interrupted: a notice that may have reached only part of its people is flagged, not resent.
+ * whatever its state, is never taken up); the caller completes it in a `JournalBatch` once the
+ * notice went out, or `failClaim` marks it `failed` when nothing reached anyone. A claim neither
+ * completed nor failed stays `started`, which later runs read as interrupted: a notice that may
+ * have reached only part of its people is flagged, not resent.
  */
 export async function claimOnce(
   journal: Journal,

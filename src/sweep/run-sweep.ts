@@ -472,6 +472,8 @@ async function sweepAccount(
     sweepId,
     actor: `sweep:${sweepId}`,
     ...(stop ? { stop } : {}),
+    // The admins' grouped copies name their account when there are several, the home one too.
+    ...(targets.others.length > 0 && accountId ? { namedAccount: accountId } : {}),
   });
   // Notices go out before any removal: they are time-sensitive and a removal may be slow or fail.
   const noticed = await execute(planned.actions, executor);

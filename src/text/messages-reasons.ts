@@ -409,6 +409,8 @@ function actionJa(detail: ActionDetail): string {
       return 'ドライラン';
     case 'sent':
       return '送信済み';
+    case 'sent-group-unsaved':
+      return `送信済み。ただし管理者向けのまとめメッセージを保存できなかったため（${detail.error}）、ボタン操作があってもその行は更新されません`;
     case 'sent-unrecorded':
       return `送信しましたが、ジャーナルに記録できませんでした（${detail.error}）。次回のスイープで未送信の可能性ありとして報告します`;
     case 'admin-copy-failed':
@@ -478,6 +480,8 @@ function actionEn(detail: ActionDetail): string {
       return 'dry run';
     case 'sent':
       return 'sent';
+    case 'sent-group-unsaved':
+      return `sent, but the admins' grouped message could not be stored (${detail.error}); clicks will not update its line there`;
     case 'sent-unrecorded':
       return `sent, but the journal could not record it (${detail.error}); the next sweep flags it as possibly unsent`;
     case 'admin-copy-failed':

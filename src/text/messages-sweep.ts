@@ -55,6 +55,8 @@ export interface SweepTexts {
     readonly notified: number;
     readonly notifiedFindings: number;
     readonly muted: number;
+    /** Stale keys deactivated (or planned to be): said only when there are any. */
+    readonly deactivated: number;
   }) => string;
   /** One account under the total: only accounts not checked or with findings are listed. */
   readonly hygieneAccountLine: (
@@ -228,7 +230,8 @@ export const sweepJa: SweepTexts = {
   hygieneTotalLine: (h) =>
     `IAM 点検（${h.checked + h.notChecked}アカウント${h.notChecked > 0 ? `、うち${h.notChecked}アカウントは未実施` : ''}）: ` +
     `指摘事項${h.total}件${h.kinds.length > 0 ? `（${h.kinds.join('、')}）` : ''}、` +
-    `今回新規${h.fresh}件、所有者への DM ${h.notified}件（指摘事項${h.notifiedFindings}件）、ミュート${h.muted}件。詳細は keywarden audit`,
+    `今回新規${h.fresh}件、所有者への DM ${h.notified}件（指摘事項${h.notifiedFindings}件）、ミュート${h.muted}件` +
+    `${h.deactivated > 0 ? `、古いキーの無効化${h.deactivated}件` : ''}。詳細は keywarden audit`,
   hygieneAccountLine: (account, h) =>
     `  ${account}: 指摘事項${h.total}件${h.kinds.length > 0 ? `（${h.kinds.join('、')}）` : ''}、` +
     `今回新規${h.fresh}件、DM ${h.notified}件、ミュート${h.muted}件（認証情報レポート ${h.generatedAt}）`,
@@ -336,7 +339,8 @@ export const sweepEn: SweepTexts = {
   hygieneTotalLine: (h) =>
     `IAM hygiene in ${h.checked + h.notChecked} accounts${h.notChecked > 0 ? ` (${h.notChecked} not checked)` : ''}: ` +
     `${h.total} findings${h.kinds.length > 0 ? ` (${h.kinds.join(', ')})` : ''}, ` +
-    `${h.fresh} new this window, ${h.notified} owner DMs (${h.notifiedFindings} findings), ${h.muted} muted; details: keywarden audit`,
+    `${h.fresh} new this window, ${h.notified} owner DMs (${h.notifiedFindings} findings), ${h.muted} muted` +
+    `${h.deactivated > 0 ? `, ${h.deactivated} stale ${h.deactivated === 1 ? 'key' : 'keys'} deactivated` : ''}; details: keywarden audit`,
   hygieneAccountLine: (account, h) =>
     `  ${account}: ${h.total} findings${h.kinds.length > 0 ? ` (${h.kinds.join(', ')})` : ''}, ` +
     `${h.fresh} new, ${h.notified} owner DMs, ${h.muted} muted (credential report of ${h.generatedAt})`,

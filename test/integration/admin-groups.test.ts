@@ -1,11 +1,14 @@
 import { WebClient } from '@slack/web-api';
+import type { LocalDate } from '../../src/domain/dates';
 import { type LedgerRow, parseLedger } from '../../src/domain/ledger';
-import type { CaseStore } from '../../src/ports/cases';
+import type { CaseStore, NoticeCase } from '../../src/ports/cases';
 import type { AdminCopy } from '../../src/ports/notifier';
 import { blocksTextLength, MAX_BLOCKS_TEXT } from '../../src/slack/admin-groups';
 import { ACTION, VIEW } from '../../src/slack/blocks';
 import { SlackNotifier } from '../../src/slack/notifier';
+import { redrawCase } from '../../src/slack/redraw';
 import { messages } from '../../src/text/messages';
+import { startGate } from '../support/gate';
 import {
   ADMIN,
   ADMIN_CHANNEL,
@@ -191,6 +194,96 @@ describe("the admins' grouped notices", () => {
     expect(await notifier.adminCopies([copy], null)).toEqual({ posted: 1 });
     const [group] = groups();
     expect(linesOf(group)[0]?.[1]?.elements?.[0]?.text).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
+  });
+
+  it('a group Slack took but the store could not keep still counts as posted; the miss is reported', async () => {
+    sw = await SlackWorld.start();
+    const store = sw.world.state.cases;
+    const cases: CaseStore = {
+      create: (notice) => store.create(notice),
+      get: (caseId) => store.get(caseId),
+      getMany: (ids) => store.getMany(ids),
+      transition: (...args) => store.transition(...args),
+      getGroup: (ref) => store.getGroup(ref),
+      groupsOf: (caseId) => store.groupsOf(caseId),
+      saveGroup: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+    };
+    const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
+    const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: messages('ja') });
+    const report = await sw.sweep({ notifier, slackDirectory: notifier });
+    const notices = report.results.filter((r) => r.action.kind.startsWith('notify-'));
+    expect(notices.length).toBeGreaterThanOrEqual(2);
+    expect(groups()).toHaveLength(1);
+    for (const notice of notices)
+      expect([notice.outcome, notice.detail]).toEqual([
+        'done',
+        { kind: 'sent-group-unsaved', error: 'ProvisionedThroughputExceededException' },
+      ]);
+    // Delivered notices are journaled as delivered: the next sweep neither flags nor resends them.
+    const keyOf = (r: (typeof notices)[number]) => ('key' in r.action ? r.action.key : '');
+    const journal = await sw.world.state.journal.getMany(notices.map(keyOf));
+    expect(notices.map((notice) => journal.get(keyOf(notice))?.state)).toEqual(
+      notices.map(() => 'completed'),
+    );
+    const next = await sw.sweep({ notifier, slackDirectory: notifier });
+    expect(next.skips.filter((s) => s.detail.kind === 'notice-unsure')).toEqual([]);
+    expect(next.results.filter((r) => r.action.kind.startsWith('notify-'))).toEqual([]);
+    expect(sw.slack.messages(OWNER)).toHaveLength(1);
+  });
+
+  it('two clicks in one group: the update Slack applies last is drawn again with the other line', async () => {
+    sw = await SlackWorld.start();
+    const store = sw.world.state.cases;
+    const [first, second] = parseLedger(csvGrid('ledger.csv')).rows;
+    const copies = [
+      await sw.notifier.weekAhead({ row: first!, slackId: OWNER, daysLeft: 4 }),
+      await sw.notifier.weekAhead({ row: second!, slackId: OWNER, daysLeft: 4 }),
+    ];
+    expect(await sw.notifier.adminCopies(copies, null)).toEqual({ posted: 2 });
+    const [group] = groups();
+    const [a, b] = copies.map((copy) => (copy.kind === 'owner-told' ? copy.caseId : ''));
+    const request = (c: NoticeCase): Omit<NoticeCase, 'version'> => ({
+      ...c,
+      status: 'extension-requested',
+      request: { newEndDate: '2026-12-28' as never, reason: 'r', requestedBy: OWNER, requestedAt: 'now' },
+    });
+
+    // Click A's update of the group is held at the gate after A drew B's line as still open.
+    let held = false;
+    let reached!: () => void;
+    const aDrawn = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gate = await startGate(sw.slack.apiUrl, async (call) => {
+      if (held || !call.path.includes('chat.update') || !call.body.includes(group!.ts)) return;
+      held = true;
+      reached();
+      await released;
+    });
+    try {
+      const web = new WebClient(BOT_TOKEN, { slackApiUrl: `${gate.url}/`, retryConfig: { retries: 0 } });
+      const deps = { web, cases: store, messages: messages('ja') };
+      const today = '2026-11-24' as LocalDate;
+      const clickA = redrawCase(deps, (await store.transition(a!, ['open'], request))!, today);
+      await aDrawn;
+      // Click B commits and draws A's line as requested; its update lands first.
+      expect(await redrawCase(deps, (await store.transition(b!, ['open'], request))!, today)).toBe(0);
+      release();
+      expect(await clickA).toBe(0);
+    } finally {
+      await gate.close();
+    }
+    // A's update landed last with B's line as A read it; A's re-check drew it again.
+    const lines = linesOf(groupNow(group!.ts));
+    expect(lines).toHaveLength(2);
+    for (const line of lines)
+      expect(line[1]?.elements?.[0]?.text).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
   });
 
   describe('split within Slack’s limits', () => {

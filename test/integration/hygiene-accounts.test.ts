@@ -9,7 +9,7 @@ import type { Mute } from '../../src/domain/mutes';
 import type { HygieneSummary } from '../../src/domain/report';
 import type { AccountTarget } from '../../src/ports/accounts';
 import type { SweepDeps } from '../../src/sweep/deps';
-import { World } from '../support/world';
+import { NOW, World } from '../support/world';
 
 const A = '111122223333';
 const B = '444455556666';
@@ -83,6 +83,11 @@ describe('hygiene in member accounts', () => {
       [OWNER, A, [[A, 'no-mfa']]],
       [OWNER, B, [[B, 'no-mfa']]],
     ]);
+    // The admins' grouped notices of the home account's rows name it too, by the id IAM gave.
+    expect(world.notifier.adminGroups.length).toBeGreaterThan(0);
+    expect(world.notifier.adminGroups.map((group) => group.account)).toEqual(
+      world.notifier.adminGroups.map(() => '123456789012'),
+    );
     // The admins' digests name their account, the home account's too (the sweep covers three).
     expect(world.notifier.digests.map((digest) => digest.account).sort()).toEqual(
       ['123456789012', A, B].sort(),
@@ -108,11 +113,55 @@ describe('hygiene in member accounts', () => {
       expect(finding.account).toBeUndefined();
       expect(finding.key).toMatch(/^finding#[a-z-]+#/);
     }
+    // Marked as the home account's, so members do not read them as reported before the upgrade.
+    const homeEntries = await world.state.journal.getMany(homeFindings.map((finding) => finding.key));
+    expect([...homeEntries.values()].map((entry) => entry.detail)).toEqual(
+      homeFindings.map(() => expect.objectContaining({ homeAccount: true })),
+    );
 
     // Once per window in every account.
     const again = await world.sweep('apply', await deps());
     expect(ciDeployDms()).toHaveLength(2);
     expect((again.accounts ?? []).map((account) => hygieneOf(account.hygiene).fresh)).toEqual([0, 0, 0]);
+  });
+
+  it('after the upgrade, a member finding reported under the account-less key is not DMed again', async () => {
+    world = await World.start();
+    const week = isoWeek('2026-11-24' as LocalDate);
+    // What a sweep before keys named accounts left: A's finding under the key without the account.
+    const legacy = findingKey(null, 'no-mfa', 'ci-deploy', 'mfa', week);
+    await world.state.journal.begin(
+      { key: legacy, action: 'finding', rowId: 'ci-deploy', sweepId: 'before-upgrade' },
+      new Date(NOW),
+    );
+    await world.state.journal.complete(legacy, new Date(NOW));
+
+    const report = await world.sweep('apply', await deps());
+    // That legacy key was shared by ci-deploy in both accounts: neither is DMed again.
+    expect(ciDeployDms()).toEqual([]);
+    const [, inA, inB] = (report.accounts ?? []).map((account) => hygieneOf(account.hygiene));
+    // Only the root users' findings are new; nothing is claimed under either form of the key.
+    expect([inA?.fresh, inB?.fresh, inA?.notified, inB?.notified]).toEqual([1, 1, 0, 0]);
+    const keys = [A, B].map((account) => findingKey(account, 'no-mfa', 'ci-deploy', 'mfa', week));
+    expect((await world.state.journal.getMany(keys)).size).toBe(0);
+    expect((await world.state.journal.getMany([legacy])).get(legacy)?.sweepId).toBe('before-upgrade');
+  });
+
+  it("the home account's own claim under the account-less key does not silence a member's finding", async () => {
+    world = await World.start();
+    const week = isoWeek('2026-11-24' as LocalDate);
+    const shared = findingKey(null, 'no-mfa', 'ci-deploy', 'mfa', week);
+    // Written since the upgrade by the home account, whose keys keep the account-less form.
+    await world.state.journal.begin(
+      { key: shared, action: 'finding', rowId: 'ci-deploy', sweepId: 'home', detail: { homeAccount: true } },
+      new Date(NOW),
+    );
+    await world.sweep('apply', await deps());
+    expect(
+      ciDeployDms()
+        .map((dm) => dm.account)
+        .sort(),
+    ).toEqual([A, B]);
   });
 
   it('a mute naming one account leaves the same user loud in the others; one naming none holds everywhere', async () => {

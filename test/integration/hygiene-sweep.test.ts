@@ -88,8 +88,8 @@ describe('hygiene checks in the daily sweep', () => {
       world.notifier.digests[0]?.fresh.filter((f) => f.user === 'ml-train').map((f) => f.key) ?? [];
     const entries = await world.state.journal.getMany(keys);
     expect([...entries.values()].map((e) => [e.state, e.detail])).toEqual([
-      ['completed', { interrupted: true }],
-      ['completed', { interrupted: true }],
+      ['completed', { homeAccount: true, interrupted: true }],
+      ['completed', { homeAccount: true, interrupted: true }],
     ]);
 
     const again = summaryOf(await world.sweep('apply', hygiene(world)));

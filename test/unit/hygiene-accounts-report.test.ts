@@ -112,6 +112,40 @@ describe("a report over many accounts' hygiene", () => {
     });
   });
 
+  it('says how many stale keys were deactivated and lists accounts whose IAM changed before those with new findings', () => {
+    const quiet = member(990);
+    const changed: SweepReport = {
+      ...report,
+      accounts: (report.accounts ?? []).map((outcome) =>
+        outcome.account === quiet
+          ? {
+              ...outcome,
+              // Reported last week, so nothing new: only the deactivation says anything.
+              hygiene: {
+                ...checked(1, 0),
+                deactivated: [
+                  { userName: 'old-ci', slot: 1, outcome: 'deactivated' },
+                  { userName: 'gone', slot: 2, outcome: 'user-gone' },
+                ],
+              },
+            }
+          : outcome,
+      ),
+    };
+    const lines = hygieneOf(renderReport(changed, en));
+    expect(lines[0]).toBe(
+      'IAM hygiene in 1001 accounts (1 not checked): 34 findings (34 no-mfa), 17 new this window, ' +
+        '16 owner DMs (17 findings), 0 muted, 1 stale key deactivated; details: keywarden audit',
+    );
+    expect(lines[1]).toMatch(new RegExp(`^ {2}${member(500)}: not checked`));
+    expect(lines[2]).toMatch(new RegExp(`^ {2}${quiet}: 1 findings \\(1 no-mfa\\), 0 new`));
+    expect(lines[3]).toMatch(/^ {4}stale key old-ci/);
+    expect(hygieneOf(renderReport(changed, ja))[0]).toBe(
+      'IAM 点検（1001アカウント、うち1アカウントは未実施）: 指摘事項34件（MFA 未設定 34件）、' +
+        '今回新規17件、所有者への DM 16件（指摘事項17件）、ミュート0件、古いキーの無効化1件。詳細は keywarden audit',
+    );
+  });
+
   it('keeps the one account’s line when the sweep covers only it', () => {
     const single = { ...organization(), accounts: undefined } as SweepReport;
     const { accounts: _, ...alone } = single;

@@ -6,6 +6,7 @@ import {
   findingKey,
   type JournalKey,
   journalKeyPrefix,
+  legacyFindingKey,
   noticeKey,
   ownerUnknownKey,
   parseJournalKey,
@@ -127,5 +128,13 @@ describe('journal keys', () => {
       'pending#row#2026-11-30',
     ])
       expect(parseJournalKey(text)).toBeNull();
+  });
+
+  it("names a member finding's key from before keys named accounts, and none for the home account's", () => {
+    expect(legacyFindingKey(findingKey('111122223333', 'no-mfa', 'ci#deploy', 'mfa', '2026-W48'))).toBe(
+      'finding#no-mfa#ci#deploy#mfa#2026-W48',
+    );
+    expect(legacyFindingKey(findingKey(null, 'no-mfa', 'ci-deploy', 'mfa', '2026-W48'))).toBeNull();
+    expect(legacyFindingKey('notice#AKIAEXAMPLEETLXX1001#2026-11-28')).toBeNull();
   });
 });

@@ -4,6 +4,9 @@ import { batchGetItems } from './batch-items';
 import { caseGroupsItemKey, caseItemKey, groupItemKey } from './table';
 import type { TableContext } from './table-context';
 
+/** Writes to a group's cases in flight at once: a part holds a few dozen lines. */
+const GROUP_UPDATES_AT_ONCE = 10;
+
 /** Cases are read-modify-written whole, guarded by a version number and the expected status. */
 export class DynamoCaseStore implements CaseStore {
   constructor(private readonly table: TableContext) {}
@@ -66,18 +69,23 @@ export class DynamoCaseStore implements CaseStore {
       ),
     );
     const ref = `${group.ref.channel}/${group.ref.ts}`;
-    for (const line of group.lines) {
-      if (line.kind !== 'case') continue;
-      // ADD to a set: concurrent groups of one case both land, and adding one twice is harmless.
-      await this.table.run('UpdateItem (case groups)', () =>
-        this.table.client.send(
-          new UpdateItemCommand({
-            TableName: this.table.tableName,
-            Key: this.table.key(caseGroupsItemKey(line.caseId)),
-            UpdateExpression: 'ADD #refs :ref SET #kind = :kind',
-            ExpressionAttributeNames: { '#refs': 'refs', '#kind': 'kind' },
-            ExpressionAttributeValues: { ':ref': { SS: [ref] }, ':kind': { S: 'case-groups' } },
-          }),
+    const caseIds = group.lines.flatMap((line) => (line.kind === 'case' ? [line.caseId] : []));
+    // BatchWriteItem cannot ADD to a set, so a few UpdateItems at a time rather than one after another.
+    for (let start = 0; start < caseIds.length; start += GROUP_UPDATES_AT_ONCE) {
+      await Promise.all(
+        caseIds.slice(start, start + GROUP_UPDATES_AT_ONCE).map((caseId) =>
+          // ADD to a set: concurrent groups of one case both land, and adding one twice is harmless.
+          this.table.run('UpdateItem (case groups)', () =>
+            this.table.client.send(
+              new UpdateItemCommand({
+                TableName: this.table.tableName,
+                Key: this.table.key(caseGroupsItemKey(caseId)),
+                UpdateExpression: 'ADD #refs :ref SET #kind = :kind',
+                ExpressionAttributeNames: { '#refs': 'refs', '#kind': 'kind' },
+                ExpressionAttributeValues: { ':ref': { SS: [ref] }, ':kind': { S: 'case-groups' } },
+              }),
+            ),
+          ),
         ),
       );
     }
