@@ -28,18 +28,19 @@ import { mutingFor } from './domain/mutes';
 import { type SweepReport, summaryFields, sweepVerdict } from './domain/report';
 import type { Language } from './domain/status';
 import { instantOn, sweepDateRefusal } from './domain/sweep-date';
+import { SweepDateError } from './domain/sweep-lock';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
 import { findingsReport } from './reports/findings-report';
 import { runDigest } from './sweep/digest';
-import { runSweep, SweepDateError } from './sweep/run-sweep';
+import { runSweep } from './sweep/run-sweep';
+import { describeError } from './text/describe-error';
 import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
 import { messages } from './text/messages';
 import { HELP_TITLES, type HelpTitle } from './text/messages-help';
 import { accountStep } from './text/progress';
 import { sweepJsonDocument } from './text/sweep-json';
 import { renderReport } from './text/sweep-report';
-import { errorMessage } from './util/errors';
 
 const EXIT_FAILED = 1;
 /** A setting or an argument is wrong: nothing was done. */
@@ -397,7 +398,9 @@ export function main(argv: readonly string[]): Promise<void> {
       () => undefined,
       (error: unknown) => {
         // Commander has already printed its own usage errors, help and version.
-        if (!(error instanceof CommanderError)) process.stderr.write(`keywarden: ${errorMessage(error)}\n`);
+        // The settings' language even when they could not be read (settingsLanguage falls back to English).
+        if (!(error instanceof CommanderError))
+          process.stderr.write(`keywarden: ${describeError(error, messages(settingsLanguage()))}\n`);
         process.exitCode = exitCodeOf(error);
       },
     );

@@ -6,6 +6,7 @@ import { ConfigError } from './config';
 import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
 import { failureCount, summaryFields, sweepVerdict } from './domain/report';
+import { SweepDateError, SweepLockedError } from './domain/sweep-lock';
 import type { SweepRun } from './domain/sweep-run';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
@@ -13,7 +14,6 @@ import type { Job } from './slack/jobs';
 import { jobFromQueue, type QueuedJob, runJob } from './slack/jobs';
 import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
 import { type DigestResult, runDigest } from './sweep/digest';
-import { SweepDateError, SweepLockedError } from './sweep/run-sweep';
 import {
   type AccountStepOutcome,
   accountStep,
@@ -22,6 +22,7 @@ import {
   prepareStep,
   type StepDeps,
 } from './sweep/sweep-steps';
+import { describeError } from './text/describe-error';
 import { messages } from './text/messages';
 import { errorMessage } from './util/errors';
 
@@ -171,7 +172,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       } catch (error) {
         if (error instanceof SweepDateError) {
           logger.warn('sweep refused', { error: error.message });
-          return { refused: error.message };
+          return { refused: describeError(error, messages(config.language)) };
         }
         if (!(error instanceof SweepLockedError)) throw error;
         logger.info('sweep skipped: another sweep holds the lock', { holder: error.holder });

@@ -5,9 +5,10 @@ import { slackAppFor } from './compose/slack-app';
 import type { Config } from './config';
 import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { summaryFields, sweepVerdict } from './domain/report';
+import { SweepLockedError } from './domain/sweep-lock';
 import type { Logger } from './log';
 import { runDigest } from './sweep/digest';
-import { runSweep, SweepLockedError } from './sweep/run-sweep';
+import { runSweep } from './sweep/run-sweep';
 
 /**
  * Self-hosted: the Bolt app plus the daily sweep on node-cron in the configured time zone.

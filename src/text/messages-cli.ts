@@ -1,15 +1,4 @@
-/** The sweep lock's holder, as `keywarden unlock` shows it. */
-export interface LockHolderView {
-  readonly owner: string;
-  readonly process: { readonly host: string; readonly pid: number } | null;
-  readonly acquiredAt: string;
-  readonly startedSecondsAgo: number;
-  readonly renewedAt: string;
-  readonly renewedSecondsAgo: number;
-  readonly lease:
-    | { readonly expired: true; readonly secondsAgo: number }
-    | { readonly expired: false; readonly secondsLeft: number };
-}
+import { type LockHolderView, sweepLockedEnglish } from '../domain/sweep-lock';
 
 /**
  * What the CLI tells the person at the terminal besides its reports, once settings are read
@@ -46,11 +35,23 @@ export interface CliTexts {
   readonly digestSent: (total: number, generatedAt: string, archivedAt: string | null) => string;
   readonly lockFree: string;
   readonly lockHeld: (holder: LockHolderView) => string;
+  /** An apply sweep found the lock held; null when its holder let go a moment ago. */
+  readonly sweepLocked: (holder: LockHolderView | null) => string;
   readonly holderDead: (pid: string) => string;
   /** Without --force; `live`: the holder renewed its lease recently and may still run. */
   readonly nothingReleased: (live: boolean) => string;
   readonly lockChangedHands: string;
   readonly released: (sweepId: string, live: boolean) => string;
+}
+
+function lockHeldJa(h: LockHolderView): string {
+  return (
+    `スイープのロックは使用中です: スイープ ${h.owner}${h.process ? `（${h.process.host} のプロセス ${h.process.pid}）` : ''}、` +
+    `開始 ${h.acquiredAt}（${h.startedSecondsAgo}秒前）、最終更新 ${h.renewedAt}（${h.renewedSecondsAgo}秒前）、` +
+    (h.lease.expired
+      ? `リースは${h.lease.secondsAgo}秒前に切れています。保持者はもういません`
+      : `リースの残り${h.lease.secondsLeft}秒`)
+  );
 }
 
 export const cliJa: CliTexts = {
@@ -67,12 +68,11 @@ export const cliJa: CliTexts = {
   digestSent: (total, generatedAt, archivedAt) =>
     `まとめを送りました: 指摘事項${total}件（認証情報レポート ${generatedAt}）${archivedAt ? `、${archivedAt} に保管しました` : ''}`,
   lockFree: 'スイープのロックは空いています。実行中のスイープはありません。',
-  lockHeld: (h) =>
-    `スイープのロックは使用中です: スイープ ${h.owner}${h.process ? `（${h.process.host} のプロセス ${h.process.pid}）` : ''}、` +
-    `開始 ${h.acquiredAt}（${h.startedSecondsAgo}秒前）、最終更新 ${h.renewedAt}（${h.renewedSecondsAgo}秒前）、` +
-    (h.lease.expired
-      ? `リースは${h.lease.secondsAgo}秒前に切れています。保持者はもういません`
-      : `リースの残り${h.lease.secondsLeft}秒`),
+  lockHeld: lockHeldJa,
+  sweepLocked: (h) =>
+    h
+      ? `別のスイープが実行中のため、実行しませんでした。${lockHeldJa(h)}。keywarden unlock で確認、keywarden unlock --force で解除できます`
+      : '別のスイープがさっきまでロックを保持していました。もう一度実行してください',
   holderDead: (pid) => `そのプロセス（${pid}）はこのホストで動いていません。そのスイープは停止しています。`,
   nothingReleased: (live) =>
     live
@@ -104,6 +104,8 @@ export const cliEn: CliTexts = {
     (h.lease.expired
       ? `lease expired ${h.lease.secondsAgo} s ago: its holder is gone.`
       : `lease ends in ${h.lease.secondsLeft} s.`),
+  // As the logs word it: a person reading English sees the log's line.
+  sweepLocked: sweepLockedEnglish,
   holderDead: (pid) => `Its process (pid ${pid}) is not running on this host: that sweep died.`,
   nothingReleased: (live) =>
     live

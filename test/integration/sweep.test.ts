@@ -1,8 +1,9 @@
 import type { LocalDate } from '../../src/domain/dates';
 import { noticeKey, teardownKey } from '../../src/domain/journal-keys';
+import { SweepDateError, SweepLockedError } from '../../src/domain/sweep-lock';
 import { IamError } from '../../src/ports/iam';
 import type { SweepLock } from '../../src/ports/state';
-import { runSweep, SweepDateError, SweepLockedError } from '../../src/sweep/run-sweep';
+import { runSweep } from '../../src/sweep/run-sweep';
 import { World } from '../support/world';
 
 const ROW = { etl: 2, ciDeploy: 3, sandbox: 4, logShipper: 5, backup: 6, report: 7 };

@@ -7,6 +7,7 @@ import { type LedgerRow, parseLedger, unreadableRow } from '../../src/domain/led
 import type { OwnerUnknown } from '../../src/domain/people';
 import type { Action, Skip } from '../../src/domain/planner';
 import type { ActionResult, SweepReport } from '../../src/domain/report';
+import type { LockHolderView } from '../../src/domain/sweep-lock';
 import type { UserHoldings } from '../../src/domain/teardown';
 import type { GroupLine, NoticeCase } from '../../src/ports/cases';
 import { groupMessage } from '../../src/slack/admin-groups';
@@ -44,7 +45,6 @@ import {
   userReport,
 } from '../../src/text/hygiene-reports';
 import { type Messages, messages } from '../../src/text/messages';
-import type { LockHolderView } from '../../src/text/messages-cli';
 import { renderReport } from '../../src/text/sweep-report';
 import { englishIn } from '../support/japanese';
 
