@@ -5,13 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import stringWidth from 'string-width';
-import {
-  carryOnWithoutStdout,
-  type SignalStop,
-  signalExitCode,
-  stopOnSignals,
-  sweepStopMessage,
-} from './cli/interrupts';
+import { carryOnWithoutStdout, type SignalStop, signalExitCode, stopOnSignals } from './cli/interrupts';
 import { startProgress } from './cli/progress';
 import { resetDemo } from './cli/reset-demo';
 import { layoutOf } from './cli/terminal';
@@ -119,7 +113,7 @@ async function sweepCommand(
     log.info('sweep finished', summaryFields(report));
     const verdict = sweepVerdict(report);
     if (verdict === 'stopped' && report.stopped)
-      return stoppedExit(m.cli.stoppedEarly(report.sweepId, report.stopped.reason), signals);
+      return stoppedExit(m.cli.stoppedEarly(report.sweepId, m.reasons.stop(report.stopped.reason)), signals);
     return verdict === 'failed' ? EXIT_FAILED : 0;
   } finally {
     progress.stop();
@@ -332,7 +326,9 @@ export function program(language: Language = settingsLanguage()): Command {
     .action(async (options) => {
       // Only an apply run has work worth finishing; a dry run may simply die.
       const signals = options.apply
-        ? stopOnSignals((signal, first) => process.stderr.write(`${sweepStopMessage(signal, first)}\n`))
+        ? stopOnSignals((signal, first) =>
+            process.stderr.write(`${messages(language).cli.signalStopping(signal, first)}\n`),
+          )
         : null;
       try {
         process.exitCode = await sweepCommand(options, signals);

@@ -6,6 +6,7 @@ import { ConfigError } from './config';
 import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
 import { failureCount, summaryFields, sweepVerdict } from './domain/report';
+import { type StopReason, SweepStop, stopReasonEnglish } from './domain/stop-reason';
 import { SweepDateError, SweepLockedError } from './domain/sweep-lock';
 import type { SweepRun } from './domain/sweep-run';
 import { loadConfigWithSecrets } from './load-config';
@@ -83,7 +84,7 @@ function beforeTimeout(context: LambdaContext | undefined): { signal?: AbortSign
   const timer = setTimeout(
     () =>
       controller.abort(
-        new Error(`the Lambda invocation had less than ${LAMBDA_STOP_MARGIN_MS / 1000} s left`),
+        new SweepStop({ kind: 'lambda-timeout', marginSeconds: LAMBDA_STOP_MARGIN_MS / 1000 }),
       ),
     Math.max(0, remaining - LAMBDA_STOP_MARGIN_MS),
   );
@@ -201,7 +202,9 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
     async sweepFinish(event: FinishStepEvent, context?: LambdaContext): Promise<SweepSummary> {
       const { steps, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
-      const stopped = event.failure ? `the accounts' Map state failed: ${event.failure.Error}` : undefined;
+      const stopped: StopReason | undefined = event.failure
+        ? { kind: 'accounts-map-failed', error: event.failure.Error }
+        : undefined;
       const report = await finishStep(steps(), event, event.swept, stopped);
       logger.info('sweep finished', summaryFields(report));
       // The alarm "no successful sweep in 26 hours" counts these lines.
@@ -214,7 +217,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         mode: report.mode,
         actions: report.results.length,
         failed: failureCount(report),
-        ...(report.stopped ? { stopped: report.stopped.reason } : {}),
+        ...(report.stopped ? { stopped: stopReasonEnglish(report.stopped.reason) } : {}),
       };
     },
 

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { SweepStop } from '../domain/stop-reason';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
@@ -23,7 +24,7 @@ export function stopOnSignals(onSignal: (signal: StopSignal, first: boolean) => 
     const first = received === null;
     if (first) {
       received = signal;
-      controller.abort(new Error(`${signal} received`));
+      controller.abort(new SweepStop({ kind: 'signal', signal }));
     }
     onSignal(signal, first);
   };
@@ -39,15 +40,6 @@ export function stopOnSignals(onSignal: (signal: StopSignal, first: boolean) => 
       process.off('SIGTERM', onTerm);
     },
   };
-}
-
-/** What an apply sweep tells the person who pressed Ctrl-C. */
-export function sweepStopMessage(signal: StopSignal, first: boolean): string {
-  return first
-    ? `keywarden: ${signal}: stopping at the next safe point (the action under way finishes, a teardown is ` +
-        'never cut short), then writing back what was done and releasing the lock.'
-    : `keywarden: ${signal}: still stopping. SIGKILL abandons the sweep; its lock then expires when its ` +
-        'lease runs out (SWEEP_LOCK_LEASE_SECONDS) and the next sweep finishes the work.';
 }
 
 /** The shell's convention for "ended by this signal": 130 for SIGINT, 143 for SIGTERM. */

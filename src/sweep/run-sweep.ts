@@ -26,6 +26,7 @@ import {
   type SweepReport,
 } from '../domain/report';
 import type { SkipDetail } from '../domain/skip-detail';
+import { type StopReason, stopReasonEnglish, stopReasonOf } from '../domain/stop-reason';
 import { instantOn, sweepDateRefusal } from '../domain/sweep-date';
 import { holderView, SweepDateError, SweepLockedError } from '../domain/sweep-lock';
 import type { AccountRun, AccountSweep, SweepRun } from '../domain/sweep-run';
@@ -122,7 +123,7 @@ export async function announceApply(deps: SweepDeps, report: SweepReport): Promi
       action: 'sweep-stopped',
       target: 'sweep',
       outcome: 'skipped',
-      detail: `stopped early at a safe point: ${report.stopped.reason}`,
+      detail: `stopped early at a safe point: ${stopReasonEnglish(report.stopped.reason)}`,
     });
   await deps.notifier.sweepReport(report);
 }
@@ -240,7 +241,7 @@ async function sweep(
       return { kind: 'failed', account, error: errorMessage(error) };
     }
   });
-  return finishSweep(deps, run, input, runs, stop?.aborted ? errorMessage(stop.reason) : undefined);
+  return finishSweep(deps, run, input, runs, stop?.aborted ? stopReasonOf(stop.reason) : undefined);
 }
 
 /**
@@ -253,7 +254,7 @@ export async function finishSweep(
   run: SweepRun,
   input: SweepInput,
   runs: readonly AccountRun[],
-  stopped?: string,
+  stopped?: StopReason,
 ): Promise<SweepReport> {
   const { ledger, directory } = input;
   const today = run.today;
@@ -449,7 +450,7 @@ async function sweepAccount(
     results: [...noticed, ...removed.results],
     skips: [...planned.skips, ...removed.skips],
     ...(hygiene ? { hygiene } : {}),
-    ...(stop?.aborted ? { stopped: errorMessage(stop.reason) } : {}),
+    ...(stop?.aborted ? { stopped: stopReasonOf(stop.reason) } : {}),
   };
 }
 

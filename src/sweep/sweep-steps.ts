@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalDate } from '../domain/dates';
 import type { Mode, SweepReport } from '../domain/report';
+import type { StopReason } from '../domain/stop-reason';
 import { holderView, SweepLockedError } from '../domain/sweep-lock';
 import type { AccountRun, SweepRun } from '../domain/sweep-run';
 import type { SweepRunStore } from '../ports/sweep-runs';
@@ -108,7 +109,7 @@ export async function finishStep(
   deps: StepDeps,
   prepared: PreparedRun,
   steps: readonly AccountStepOutcome[] | undefined,
-  stopped?: string,
+  stopped?: StopReason,
 ): Promise<SweepReport> {
   const { run, accounts } = prepared;
   try {

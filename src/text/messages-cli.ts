@@ -29,6 +29,8 @@ export interface CliTexts {
   readonly seededDemo: (path: string) => string;
   readonly embedded: (parts: readonly EmbeddedPart[]) => string;
   readonly signalBeforeSweep: (signal: string) => string;
+  /** What an apply sweep tells the person who pressed Ctrl-C; `first` false for a later signal. */
+  readonly signalStopping: (signal: string, first: boolean) => string;
   readonly stoppedEarly: (sweepId: string, reason: string) => string;
   readonly demoReseeded: (path: string) => string;
   /** `generatedAt` is the credential report's ISO time; `archivedAt` an s3:// URL, or null. */
@@ -62,6 +64,12 @@ export const cliJa: CliTexts = {
   embedded: (parts) =>
     `組み込み: ${parts.map((part) => `${EMBEDDED_JA[part.kind]}（${part.path}）`).join('、')}`,
   signalBeforeSweep: (signal) => `keywarden: スイープ開始前に ${signal} を受け取りました。何もしていません。`,
+  signalStopping: (signal, first) =>
+    first
+      ? `keywarden: ${signal} を受け取りました。次の安全な区切りで停止します（実行中の操作は最後まで行い、削除を途中で止めることはありません）。` +
+        'その後、実行した分を台帳に書き戻し、ロックを解放します。'
+      : `keywarden: ${signal} を受け取りました。停止処理中です。SIGKILL でスイープを放棄できます。その場合ロックはリースが切れると` +
+        '（SWEEP_LOCK_LEASE_SECONDS）解放され、次回のスイープが残りを実行します。',
   stoppedEarly: (sweepId, reason) =>
     `keywarden: スイープ ${sweepId} は途中で停止しました（${reason}）。ロックは解放済みです。続きはスイープをもう一度実行してください。`,
   demoReseeded: (path) => `デモのデータを ${path} に用意し直しました。`,
@@ -92,6 +100,12 @@ export const cliEn: CliTexts = {
   embedded: (parts) =>
     `Embedded: ${parts.map((part) => `${EMBEDDED_EN[part.kind]} (${part.path})`).join(', ')}`,
   signalBeforeSweep: (signal) => `keywarden: ${signal} before the sweep began: nothing was done.`,
+  signalStopping: (signal, first) =>
+    first
+      ? `keywarden: ${signal}: stopping at the next safe point (the action under way finishes, a teardown is ` +
+        'never cut short), then writing back what was done and releasing the lock.'
+      : `keywarden: ${signal}: still stopping. SIGKILL abandons the sweep; its lock then expires when its ` +
+        'lease runs out (SWEEP_LOCK_LEASE_SECONDS) and the next sweep finishes the work.',
   stoppedEarly: (sweepId, reason) =>
     `keywarden: sweep ${sweepId} stopped early (${reason}); its lock is released. Run the sweep again to finish.`,
   demoReseeded: (path) => `Demo data re-seeded under ${path}.`,

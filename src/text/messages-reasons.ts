@@ -17,6 +17,7 @@ import type { OwnerClue, OwnerUnknown } from '../domain/people';
 import type { StaleKeyOutcome } from '../domain/report';
 import type { KeptKey, RivalRow, SkipDetail } from '../domain/skip-detail';
 import { statusLabel } from '../domain/status';
+import { type StopReason, stopReasonEnglish } from '../domain/stop-reason';
 
 /**
  * Why the sweep did not act, or what it found wrong, worded from the facts the domain and the
@@ -29,6 +30,8 @@ export interface ReasonTexts {
   readonly ledgerFormat: (fault: LedgerFormatFault) => string;
   /** Why a text is not a credential report at all. */
   readonly reportFormat: (fault: CredentialReportFormatFault) => string;
+  /** Why a sweep stopped at a safe point before its end. */
+  readonly stop: (reason: StopReason) => string;
   /** One thing wrong with a ledger row. */
   readonly rowFault: (fault: RowFault) => string;
   /** A credential report row left out of the audit, its line first. */
@@ -182,6 +185,26 @@ function ledgerFormatJa(fault: LedgerFormatFault): string {
     (unmatched.length > 0 ? `。LEDGER_COLUMNS のヘッダーが見つかりません: ${unmatched.join('、')}` : '') +
     hint
   );
+}
+
+// A store's error text, a state machine's error name and an abort reason that is not ours are data.
+function stopJa(reason: StopReason): string {
+  switch (reason.kind) {
+    case 'signal':
+      return `${reason.signal} を受け取りました`;
+    case 'lock-lost':
+      return 'スイープのロックが強制的に解除されたか、別のスイープに引き継がれました';
+    case 'lease-ran-out':
+      return `スイープのロックの更新に失敗したままリースが切れました（${reason.error}）`;
+    case 'serve-shutting-down':
+      return 'keywarden serve が終了処理中です';
+    case 'lambda-timeout':
+      return `Lambda の実行時間の残りが${reason.marginSeconds}秒を切りました`;
+    case 'accounts-map-failed':
+      return `ステートマシンでアカウントごとに実行する処理が失敗しました: ${reason.error}`;
+    case 'other':
+      return reason.message;
+  }
 }
 
 // The report's header and csv-parse's error are data.
@@ -602,6 +625,7 @@ const STALE_EN: Readonly<Record<StaleKeyOutcome['outcome'], string>> = {
 
 export const reasonsJa: ReasonTexts = {
   ledgerFormat: ledgerFormatJa,
+  stop: stopJa,
   reportFormat: reportFormatJa,
   rowFault: rowFaultJa,
   reportProblem: reportProblemJa,
@@ -628,6 +652,7 @@ export const reasonsJa: ReasonTexts = {
 export const reasonsEn: ReasonTexts = {
   // The domain words these for the Error's message (logs); an English reader reads the same.
   ledgerFormat: ledgerFormatFaultEnglish,
+  stop: stopReasonEnglish,
   reportFormat: credentialReportFormatFaultEnglish,
   rowFault: rowFaultEn,
   reportProblem: reportProblemEn,

@@ -220,7 +220,7 @@ export function renderReport(report: SweepReport, m: Messages, layout: ReportLay
   const hygiene = hygieneLines(report, m, layout.timeZone);
   if (hygiene.length > 0) lines.push(...hygiene, '');
   if (report.stopped) {
-    const [first = '', ...rest] = t.stoppedEarly(report.stopped.reason);
+    const [first = '', ...rest] = t.stoppedEarly(m.reasons.stop(report.stopped.reason));
     lines.push(paint('bad', first), ...rest, '');
   }
 
@@ -304,7 +304,7 @@ export function summarizeSweep(report: SweepReport, m: Messages, timeZone?: stri
       },
       { title: t.sections.pending, lines: report.pending ? [pendingLine(report.pending, m)] : [] },
       { title: t.sections.hygiene, lines: hygieneLines(report, m, timeZone) },
-      { title: t.sections.stopped, lines: report.stopped ? [report.stopped.reason] : [] },
+      { title: t.sections.stopped, lines: report.stopped ? [m.reasons.stop(report.stopped.reason)] : [] },
     ],
     footer: t.footer(report.sweepId, report.ledger),
   };
