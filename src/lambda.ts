@@ -99,9 +99,11 @@ async function build(env: NodeJS.ProcessEnv) {
   const runtime = await buildRuntime(config, { write: (line) => logger.info(line), logger });
   const sweep = sweepDepsOf(runtime);
   const runs = runtime.sweepRuns;
+  // In the settings' language: a deployment's errors reach the operator through logs and alarms.
+  const needs = messages(config.language).config.lambdaNeeds;
   /** The state machine's steps' dependencies; only they need the run store. */
   const steps = (): StepDeps => {
-    if (!runs) throw new ConfigError('the sweep state machine needs SWEEP_RUN_BUCKET');
+    if (!runs) throw new ConfigError(needs('sweep-run-bucket'));
     return { ...sweep, runs };
   };
   const workerName = env.WORKER_FUNCTION_NAME;
@@ -110,7 +112,7 @@ async function build(env: NodeJS.ProcessEnv) {
     // On Lambda the receiver answers Slack only when the listener returns, so slow work goes
     // to the worker function as an asynchronous ('Event') invocation.
     dispatch: async (job: Job) => {
-      if (!workerName) throw new ConfigError('WORKER_FUNCTION_NAME is not set');
+      if (!workerName) throw new ConfigError(needs('worker-function-name'));
       await lambda.send(
         new InvokeCommand({
           FunctionName: workerName,
@@ -232,7 +234,8 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       const { config, runtime, logger } = await get();
       const web = runtime.web;
       const adminChannel = config.slack?.adminChannel;
-      if (!web || !adminChannel) throw new ConfigError('reporting failed jobs needs Slack configured');
+      if (!web || !adminChannel)
+        throw new ConfigError(messages(config.language).config.lambdaNeeds('slack-for-failures'));
       return reportWorkerFailures(
         event.Records,
         async (text) => {
@@ -245,8 +248,8 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 
     /** Asynchronous invocations from the Slack function: the work after an ack. */
     async worker(event: { readonly job: QueuedJob }, context?: LambdaContext): Promise<void> {
-      const { slack, logger } = await get();
-      if (!slack) throw new ConfigError('the worker needs Slack configured');
+      const { config, slack, logger } = await get();
+      if (!slack) throw new ConfigError(messages(config.language).config.lambdaNeeds('slack-for-worker'));
       const job = jobFromQueue(event.job);
       await runJob(job, slack.jobs);
       logger.info('job done', {
