@@ -181,7 +181,7 @@ function ledgerFormatJa(fault: LedgerFormatFault): string {
         ? `（ファイルは ${decoded.encoding} として読みました。別の文字コードなら LEDGER_CSV_ENCODING に utf-8、cp932、utf-16le のいずれかを設定してください）`
         : `（ファイルは LEDGER_CSV_ENCODING の指定どおり ${decoded.encoding} として読みました。ファイルの文字コードと合っているか確認してください）`;
   return (
-    `台帳のヘッダー行が見つかりません: 先頭${fault.searchedRows}行に${missing}の列がありません` +
+    `台帳のヘッダー行が見つかりません: 先頭${fault.searchedRows}行に次の列がありません: ${missing}` +
     (unmatched.length > 0 ? `。LEDGER_COLUMNS のヘッダーが見つかりません: ${unmatched.join('、')}` : '') +
     hint
   );
