@@ -15,7 +15,8 @@ import { SweepDateError, SweepLockedError } from '../../src/domain/sweep-lock';
 import { describeError } from '../../src/text/describe-error';
 import { messages } from '../../src/text/messages';
 import { englishIn } from '../support/japanese';
-import { EXAMPLES, World } from '../support/world';
+import { ADMIN, eventually, SlackWorld } from '../support/slack-world';
+import { csvGrid, EXAMPLES, World } from '../support/world';
 
 const ja = messages('ja');
 const en = messages('en');
@@ -155,6 +156,33 @@ describe('errors read in Japanese', () => {
       const holder = (locked.error as SweepLockedError).holder;
       const data = [holder?.acquiredAt ?? '', holder?.renewedAt ?? ''];
       expect([locked.ja, early.ja].flatMap((text) => englishIn(text, data, ['someone-else']))).toEqual([]);
+    });
+  });
+
+  describe('in Slack', () => {
+    let sw: SlackWorld;
+    afterEach(async () => {
+      await sw.close();
+    });
+
+    it('/iam-audit over a ledger with no header says why in Japanese', async () => {
+      const rows = csvGrid('ledger.csv').slice(1);
+      sw = await SlackWorld.start({ ledger: rows });
+      await sw.command(ADMIN, 'ledger');
+      const reply = await eventually(() =>
+        sw.slack.responses.find((r) => String(r.body.text).includes('に失敗しました')),
+      );
+      const text = String(reply.body.text);
+      expect(text).toMatch(
+        /^\/iam-audit ledger に失敗しました: 台帳のヘッダー行が見つかりません: 先頭5行に次の列がありません: /,
+      );
+      expect(
+        englishIn(
+          text,
+          [...rows.flat(), 'IAM user', 'access key id', 'end date', 'status'].filter(Boolean),
+          [],
+        ),
+      ).toEqual([]);
     });
   });
 });
