@@ -387,7 +387,7 @@ function exitCodeOf(error: unknown): number {
 
 /** Runs the CLI on `argv` (`bin/keywarden.js` calls this once it has checked the Node version). */
 export function main(argv: readonly string[]): Promise<void> {
-  carryOnWithoutStdout();
+  carryOnWithoutStdout(messages(settingsLanguage()).cli.stdoutClosed);
   return program()
     .parseAsync([...argv])
     .then(

@@ -52,15 +52,12 @@ export function signalExitCode(signal: StopSignal): number {
  * EPIPE, which Node raises as an unhandled 'error' event: the process would die mid-sweep with
  * the lock held. Instead the output is dropped and the sweep goes on to its end.
  */
-export function carryOnWithoutStdout(): void {
+export function carryOnWithoutStdout(say: (reason: string) => string): void {
   let told = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (told) return;
     told = true;
-    process.stderr.write(
-      `keywarden: standard output was closed (${error.code ?? error.message}); carrying on without printing ` +
-        'the rest. Every action still goes to the audit log.\n',
-    );
+    process.stderr.write(`${say(error.code ?? error.message)}\n`);
   });
   // Nowhere left to say anything: writes to a closed stderr are dropped.
   process.stderr.on('error', () => undefined);

@@ -29,6 +29,8 @@ export interface CliTexts {
   readonly seededDemo: (path: string) => string;
   readonly embedded: (parts: readonly EmbeddedPart[]) => string;
   readonly signalBeforeSweep: (signal: string) => string;
+  /** The reader of standard output went away (`| head -1`); `reason` is Node's code, EPIPE. */
+  readonly stdoutClosed: (reason: string) => string;
   /** What an apply sweep tells the person who pressed Ctrl-C; `first` false for a later signal. */
   readonly signalStopping: (signal: string, first: boolean) => string;
   readonly stoppedEarly: (sweepId: string, reason: string) => string;
@@ -64,6 +66,8 @@ export const cliJa: CliTexts = {
   embedded: (parts) =>
     `組み込み: ${parts.map((part) => `${EMBEDDED_JA[part.kind]}（${part.path}）`).join('、')}`,
   signalBeforeSweep: (signal) => `keywarden: スイープ開始前に ${signal} を受け取りました。何もしていません。`,
+  stdoutClosed: (reason) =>
+    `keywarden: 標準出力が閉じられました（${reason}）。以降は表示せずに続けます。すべての操作は監査ログに記録されます。`,
   signalStopping: (signal, first) =>
     first
       ? `keywarden: ${signal} を受け取りました。次の安全な区切りで停止します（実行中の操作は最後まで行い、削除を途中で止めることはありません）。` +
@@ -100,6 +104,9 @@ export const cliEn: CliTexts = {
   embedded: (parts) =>
     `Embedded: ${parts.map((part) => `${EMBEDDED_EN[part.kind]} (${part.path})`).join(', ')}`,
   signalBeforeSweep: (signal) => `keywarden: ${signal} before the sweep began: nothing was done.`,
+  stdoutClosed: (reason) =>
+    `keywarden: standard output was closed (${reason}); carrying on without printing ` +
+    'the rest. Every action still goes to the audit log.',
   signalStopping: (signal, first) =>
     first
       ? `keywarden: ${signal}: stopping at the next safe point (the action under way finishes, a teardown is ` +

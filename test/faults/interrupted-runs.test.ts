@@ -222,7 +222,7 @@ describe('an apply sweep, interrupted', () => {
       const child = spawnCli(world, ['sweep', '--apply', '--date', SWEEP_DATE]);
       child.process.stdout?.once('data', () => child.process.stdout?.destroy());
       const run = await child.done;
-      expect(run.stderr).toContain('standard output was closed (EPIPE); carrying on');
+      expect(run.stderr).toContain('標準出力が閉じられました（EPIPE）。以降は表示せずに続けます');
       expect(run.stderr).not.toMatch(STACK_TRACE);
       expect(run.code).toBe(0);
       expect(await lockHolder(world)).toBeNull();

@@ -98,6 +98,8 @@ const ERROR_TEXT = {
   iam: 'AccessDenied: User is not authorized to perform: iam:DeleteUser',
   sheets: 'The caller does not have permission',
   assumeRole: 'AccessDenied: not authorized to perform sts:AssumeRole',
+  /** Node's code for a write to a pipe whose reader left. */
+  pipe: 'EPIPE',
   /** DynamoDB's words for a lock renewal that failed. */
   store: 'ResourceNotFoundException: Requested resource not found',
   /** The error name Step Functions gives a Map state that failed as a whole. */
@@ -658,6 +660,7 @@ function surfaces(m: Messages): Record<string, string[]> {
         { kind: 'dynalite', path: `${DEMO}/dynamodb` },
       ]),
       m.cli.signalBeforeSweep('SIGINT'),
+      m.cli.stdoutClosed(ERROR_TEXT.pipe),
       m.cli.signalStopping('SIGINT', true),
       m.cli.signalStopping('SIGTERM', false),
       m.cli.stoppedEarly(SWEEP_ID, m.reasons.stop({ kind: 'signal', signal: 'SIGINT' })),
