@@ -5,13 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import stringWidth from 'string-width';
-import {
-  carryOnWithoutStdout,
-  type SignalStop,
-  signalExitCode,
-  stopOnSignals,
-  sweepStopMessage,
-} from './cli/interrupts';
+import { carryOnWithoutStdout, type SignalStop, signalExitCode, stopOnSignals } from './cli/interrupts';
 import { startProgress } from './cli/progress';
 import { resetDemo } from './cli/reset-demo';
 import { layoutOf } from './cli/terminal';
@@ -28,18 +22,19 @@ import { mutingFor } from './domain/mutes';
 import { type SweepReport, summaryFields, sweepVerdict } from './domain/report';
 import type { Language } from './domain/status';
 import { instantOn, sweepDateRefusal } from './domain/sweep-date';
+import { SweepDateError } from './domain/sweep-lock';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
 import { findingsReport } from './reports/findings-report';
 import { runDigest } from './sweep/digest';
-import { runSweep, SweepDateError } from './sweep/run-sweep';
+import { runSweep } from './sweep/run-sweep';
+import { describeError } from './text/describe-error';
 import { FINDINGS_FORMATS, type FindingsFormat } from './text/findings';
 import { messages } from './text/messages';
 import { HELP_TITLES, type HelpTitle } from './text/messages-help';
 import { accountStep } from './text/progress';
 import { sweepJsonDocument } from './text/sweep-json';
 import { renderReport } from './text/sweep-report';
-import { errorMessage } from './util/errors';
 
 const EXIT_FAILED = 1;
 /** A setting or an argument is wrong: nothing was done. */
@@ -118,7 +113,7 @@ async function sweepCommand(
     log.info('sweep finished', summaryFields(report));
     const verdict = sweepVerdict(report);
     if (verdict === 'stopped' && report.stopped)
-      return stoppedExit(m.cli.stoppedEarly(report.sweepId, report.stopped.reason), signals);
+      return stoppedExit(m.cli.stoppedEarly(report.sweepId, m.reasons.stop(report.stopped.reason)), signals);
     return verdict === 'failed' ? EXIT_FAILED : 0;
   } finally {
     progress.stop();
@@ -331,7 +326,9 @@ export function program(language: Language = settingsLanguage()): Command {
     .action(async (options) => {
       // Only an apply run has work worth finishing; a dry run may simply die.
       const signals = options.apply
-        ? stopOnSignals((signal, first) => process.stderr.write(`${sweepStopMessage(signal, first)}\n`))
+        ? stopOnSignals((signal, first) =>
+            process.stderr.write(`${messages(language).cli.signalStopping(signal, first)}\n`),
+          )
         : null;
       try {
         process.exitCode = await sweepCommand(options, signals);
@@ -390,14 +387,16 @@ function exitCodeOf(error: unknown): number {
 
 /** Runs the CLI on `argv` (`bin/keywarden.js` calls this once it has checked the Node version). */
 export function main(argv: readonly string[]): Promise<void> {
-  carryOnWithoutStdout();
+  carryOnWithoutStdout(messages(settingsLanguage()).cli.stdoutClosed);
   return program()
     .parseAsync([...argv])
     .then(
       () => undefined,
       (error: unknown) => {
         // Commander has already printed its own usage errors, help and version.
-        if (!(error instanceof CommanderError)) process.stderr.write(`keywarden: ${errorMessage(error)}\n`);
+        // The settings' language even when they could not be read (settingsLanguage falls back to English).
+        if (!(error instanceof CommanderError))
+          process.stderr.write(`keywarden: ${describeError(error, messages(settingsLanguage()))}\n`);
         process.exitCode = exitCodeOf(error);
       },
     );

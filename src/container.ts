@@ -201,7 +201,7 @@ async function buildIam(
   timeoutMs?: number,
 ): Promise<{ gateway: IamGateway; client: IAMClient }> {
   if (config.iam.kind === 'embedded') {
-    if (!embedded) throw new ConfigError('IAM_SOURCE=embedded is for local runs; set IAM_SOURCE=aws here');
+    if (!embedded) throw new ConfigError(messages(config.language).config.embeddedNotHere('IAM_SOURCE'));
     return embedded.iam(config.iam.accountFile, closers, notes);
   }
   const client = iamClient({
@@ -221,8 +221,7 @@ async function buildState(
   timeoutMs?: number,
 ): Promise<DynamoState> {
   if (config.state.kind === 'embedded') {
-    if (!embedded)
-      throw new ConfigError('STATE_SOURCE=embedded is for local runs; set STATE_SOURCE=aws here');
+    if (!embedded) throw new ConfigError(messages(config.language).config.embeddedNotHere('STATE_SOURCE'));
     return embedded.state(config.state.dataDir, config.state.table, closers, notes);
   }
   const client = new DynamoDBClient({

@@ -6,9 +6,9 @@ import type { Language } from './domain/status';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
 import { missingScopes } from './slack/scopes';
+import { describeError } from './text/describe-error';
 import type { DoctorService, DoctorText, FixContext } from './text/doctor';
-import { messages } from './text/messages';
-import { errorMessage } from './util/errors';
+import { type Messages, messages } from './text/messages';
 import { classifyFailure, type Failure } from './util/failure';
 
 export interface Check {
@@ -80,14 +80,15 @@ function failed(
   name: string,
   service: DoctorService,
   error: unknown,
-  t: DoctorText,
+  m: Messages,
   context: FixContext,
 ): Check {
+  const t = m.doctor;
   const failure = error instanceof FoundProblem ? error.failure : classifyFailure(error);
   const detail =
     error instanceof CheckTimeout
       ? t.timedOut(context.timeoutSeconds)
-      : `${t.kind[failure.kind]} (${failure.code}): ${errorMessage(error)}`;
+      : `${t.kind[failure.kind]} (${failure.code}): ${describeError(error, m)}`;
   return { name, ok: false, detail, failure, fix: t.fix(service, failure, context) };
 }
 
@@ -209,7 +210,10 @@ export async function runDoctor(
     report(
       error instanceof ConfigError
         ? { name: 'configuration', ok: false, detail: error.message, fix: t.configurationFix }
-        : failed('secrets', 'secrets', error, t, { endpointSetting: 'SSM_ENDPOINT', timeoutSeconds }),
+        : failed('secrets', 'secrets', error, messages(language), {
+            endpointSetting: 'SSM_ENDPOINT',
+            timeoutSeconds,
+          }),
     );
     return checks;
   }
@@ -230,7 +234,7 @@ export async function runDoctor(
       embedded,
     );
   } catch (error) {
-    report(failed('clients', 'clients', error, t, { timeoutSeconds }));
+    report(failed('clients', 'clients', error, messages(language), { timeoutSeconds }));
     return checks;
   }
   try {
@@ -244,7 +248,7 @@ export async function runDoctor(
             : { name: probe.name, ok: true, detail },
         );
       } catch (error) {
-        report(failed(probe.name, probe.service, error, t, context));
+        report(failed(probe.name, probe.service, error, messages(language), context));
       }
     }
     if (!runtime.web) report({ name: 'Slack', ok: true, detail: t.slackNotConfigured });

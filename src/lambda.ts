@@ -7,6 +7,8 @@ import { ConfigError } from './config';
 import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
 import { failureCount, summaryFields, sweepVerdict } from './domain/report';
+import { type StopReason, SweepStop, stopReasonEnglish } from './domain/stop-reason';
+import { SweepDateError, SweepLockedError } from './domain/sweep-lock';
 import type { SweepRun } from './domain/sweep-run';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
@@ -14,7 +16,6 @@ import type { Job } from './slack/jobs';
 import { jobFromQueue, type QueuedJob, runJob } from './slack/jobs';
 import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
 import { type DigestResult, runDigest } from './sweep/digest';
-import { SweepDateError, SweepLockedError } from './sweep/run-sweep';
 import {
   type AccountStepOutcome,
   accountStep,
@@ -23,6 +24,7 @@ import {
   prepareStep,
   type StepDeps,
 } from './sweep/sweep-steps';
+import { describeError } from './text/describe-error';
 import { messages } from './text/messages';
 import { errorMessage } from './util/errors';
 
@@ -74,6 +76,12 @@ function failureMessage({ Error: name, Cause: cause }: StepFailure): string {
   return cause;
 }
 
+/** The error's name beside its message, unless the message is the name (a failure with no cause). */
+function withErrorName(failure: StepFailure): string {
+  const message = failureMessage(failure);
+  return message === failure.Error ? message : `${failure.Error}: ${message}`;
+}
+
 /** The fields of an EventBridge scheduled event the sweep reads. */
 export interface ScheduledEvent {
   readonly 'detail-type'?: string;
@@ -118,7 +126,7 @@ function beforeTimeout(context: LambdaContext | undefined): { signal?: AbortSign
   const timer = setTimeout(
     () =>
       controller.abort(
-        new Error(`the Lambda invocation had less than ${LAMBDA_STOP_MARGIN_MS / 1000} s left`),
+        new SweepStop({ kind: 'lambda-timeout', marginSeconds: LAMBDA_STOP_MARGIN_MS / 1000 }),
       ),
     Math.max(0, remaining - LAMBDA_STOP_MARGIN_MS),
   );
@@ -133,9 +141,11 @@ async function build(env: NodeJS.ProcessEnv) {
   const runtime = await buildRuntime(config, { write: (line) => logger.info(line), logger });
   const sweep = sweepDepsOf(runtime);
   const runs = runtime.sweepRuns;
+  // In the settings' language: a deployment's errors reach the operator through logs and alarms.
+  const needs = messages(config.language).config.lambdaNeeds;
   /** The state machine's steps' dependencies; only they need the run store. */
   const steps = (): StepDeps => {
-    if (!runs) throw new ConfigError('the sweep state machine needs SWEEP_RUN_BUCKET');
+    if (!runs) throw new ConfigError(needs('sweep-run-bucket'));
     return { ...sweep, runs };
   };
   const workerName = env.WORKER_FUNCTION_NAME;
@@ -144,7 +154,7 @@ async function build(env: NodeJS.ProcessEnv) {
     // On Lambda the receiver answers Slack only when the listener returns, so slow work goes
     // to the worker function as an asynchronous ('Event') invocation.
     dispatch: async (job: Job) => {
-      if (!workerName) throw new ConfigError('WORKER_FUNCTION_NAME is not set');
+      if (!workerName) throw new ConfigError(needs('worker-function-name'));
       await lambda.send(
         new InvokeCommand({
           FunctionName: workerName,
@@ -214,7 +224,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       } catch (error) {
         if (error instanceof SweepDateError) {
           logger.warn('sweep refused', { error: error.message });
-          return { refused: error.message };
+          return { refused: describeError(error, messages(config.language)) };
         }
         if (!(error instanceof SweepLockedError)) throw error;
         logger.info('sweep skipped: another sweep holds the lock', { holder: error.holder });
@@ -244,7 +254,9 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
     async sweepFinish(event: FinishStepEvent, context?: LambdaContext): Promise<SweepSummary> {
       const { steps, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
-      const stopped = event.failure ? `the accounts' Map state failed: ${event.failure.Error}` : undefined;
+      const stopped: StopReason | undefined = event.failure
+        ? { kind: 'accounts-map-failed', error: withErrorName(event.failure) }
+        : undefined;
       const swept = event.swept?.map((step) =>
         'failure' in step ? { account: step.account, error: failureMessage(step.failure) } : step,
       );
@@ -260,7 +272,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         mode: report.mode,
         actions: report.results.length,
         failed: failureCount(report),
-        ...(report.stopped ? { stopped: report.stopped.reason } : {}),
+        ...(report.stopped ? { stopped: stopReasonEnglish(report.stopped.reason) } : {}),
       };
     },
 
@@ -275,7 +287,8 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       const { config, runtime, logger } = await get();
       const web = runtime.web;
       const adminChannel = config.slack?.adminChannel;
-      if (!web || !adminChannel) throw new ConfigError('reporting failed jobs needs Slack configured');
+      if (!web || !adminChannel)
+        throw new ConfigError(messages(config.language).config.lambdaNeeds('slack-for-failures'));
       return reportWorkerFailures(
         event.Records,
         async (text) => {
@@ -288,8 +301,8 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 
     /** Asynchronous invocations from the Slack function: the work after an ack. */
     async worker(event: { readonly job: QueuedJob }, context?: LambdaContext): Promise<void> {
-      const { slack, logger } = await get();
-      if (!slack) throw new ConfigError('the worker needs Slack configured');
+      const { config, slack, logger } = await get();
+      if (!slack) throw new ConfigError(messages(config.language).config.lambdaNeeds('slack-for-worker'));
       const job = jobFromQueue(event.job);
       await runJob(job, slack.jobs);
       logger.info('job done', {

@@ -5,9 +5,11 @@ import { slackAppFor } from './compose/slack-app';
 import type { Config } from './config';
 import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { summaryFields, sweepVerdict } from './domain/report';
+import { SweepStop } from './domain/stop-reason';
+import { SweepLockedError } from './domain/sweep-lock';
 import type { Logger } from './log';
 import { runDigest } from './sweep/digest';
-import { runSweep, SweepLockedError } from './sweep/run-sweep';
+import { runSweep } from './sweep/run-sweep';
 
 /**
  * Self-hosted: the Bolt app plus the daily sweep on node-cron in the configured time zone.
@@ -97,7 +99,7 @@ export async function serve(config: Config, logger: Logger): Promise<Serving> {
     ...(address && typeof address === 'object' ? { port: address.port } : {}),
     stop: async () => {
       // First, before anything is awaited: a sweep under way sees it at its very next safe point.
-      shutdown.abort(new Error('keywarden serve is shutting down'));
+      shutdown.abort(new SweepStop({ kind: 'serve-shutting-down' }));
       await task.stop();
       await digest.stop();
       await sweeping;

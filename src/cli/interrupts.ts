@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { SweepStop } from '../domain/stop-reason';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
@@ -23,7 +24,7 @@ export function stopOnSignals(onSignal: (signal: StopSignal, first: boolean) => 
     const first = received === null;
     if (first) {
       received = signal;
-      controller.abort(new Error(`${signal} received`));
+      controller.abort(new SweepStop({ kind: 'signal', signal }));
     }
     onSignal(signal, first);
   };
@@ -41,15 +42,6 @@ export function stopOnSignals(onSignal: (signal: StopSignal, first: boolean) => 
   };
 }
 
-/** What an apply sweep tells the person who pressed Ctrl-C. */
-export function sweepStopMessage(signal: StopSignal, first: boolean): string {
-  return first
-    ? `keywarden: ${signal}: stopping at the next safe point (the action under way finishes, a teardown is ` +
-        'never cut short), then writing back what was done and releasing the lock.'
-    : `keywarden: ${signal}: still stopping. SIGKILL abandons the sweep; its lock then expires when its ` +
-        'lease runs out (SWEEP_LOCK_LEASE_SECONDS) and the next sweep finishes the work.';
-}
-
 /** The shell's convention for "ended by this signal": 130 for SIGINT, 143 for SIGTERM. */
 export function signalExitCode(signal: StopSignal): number {
   return 128 + constants.signals[signal];
@@ -60,15 +52,12 @@ export function signalExitCode(signal: StopSignal): number {
  * EPIPE, which Node raises as an unhandled 'error' event: the process would die mid-sweep with
  * the lock held. Instead the output is dropped and the sweep goes on to its end.
  */
-export function carryOnWithoutStdout(): void {
+export function carryOnWithoutStdout(say: (reason: string) => string): void {
   let told = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (told) return;
     told = true;
-    process.stderr.write(
-      `keywarden: standard output was closed (${error.code ?? error.message}); carrying on without printing ` +
-        'the rest. Every action still goes to the audit log.\n',
-    );
+    process.stderr.write(`${say(error.code ?? error.message)}\n`);
   });
   // Nowhere left to say anything: writes to a closed stderr are dropped.
   process.stderr.on('error', () => undefined);

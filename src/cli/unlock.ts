@@ -1,8 +1,8 @@
 import { hostname, userInfo } from 'node:os';
-import type { AuditLog, LockHolder, LockProcess, SweepLock } from '../ports/state';
-import { describeHolder, LOCK_NAME, leaseExpired } from '../sweep/run-sweep';
+import { holderEnglish, holderView, leaseExpired } from '../domain/sweep-lock';
+import type { AuditLog, LockProcess, SweepLock } from '../ports/state';
+import { LOCK_NAME } from '../sweep/run-sweep';
 import type { Messages } from '../text/messages';
-import type { LockHolderView } from '../text/messages-cli';
 
 /** Whether the holder's process still runs; null when it runs on another host, where this cannot tell. */
 function runningHere(holder: LockProcess | null): boolean | null {
@@ -14,23 +14,6 @@ function runningHere(holder: LockProcess | null): boolean | null {
     // EPERM: it exists, under another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** The figures `describeHolder` words for the audit trail, for the catalogue to word for a person. */
-function holderView(holder: LockHolder, now: Date): LockHolderView {
-  const seconds = (iso: string) => Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
-  const left = -seconds(holder.expiresAt);
-  return {
-    owner: holder.owner,
-    process: holder.process ? { host: holder.process.host, pid: holder.process.pid } : null,
-    acquiredAt: holder.acquiredAt,
-    startedSecondsAgo: seconds(holder.acquiredAt),
-    renewedAt: holder.renewedAt,
-    renewedSecondsAgo: seconds(holder.renewedAt),
-    lease: leaseExpired(holder, now)
-      ? { expired: true, secondsAgo: Math.max(1, -left) }
-      : { expired: false, secondsLeft: Math.max(0, left) },
-  };
 }
 
 function whoAmI(): string {
@@ -76,7 +59,7 @@ export async function unlockCommand(
       action: 'unlock',
       target: `lock ${LOCK_NAME}`,
       outcome: released ? 'done' : 'skipped',
-      detail: describeHolder(holder, now),
+      detail: holderEnglish(holderView(holder, now)),
     });
     if (!released) {
       write(`${t.lockChangedHands}\n`);

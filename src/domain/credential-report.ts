@@ -123,8 +123,31 @@ export interface ParsedCredentialReport {
 }
 
 /** The report is not a credential report at all (missing columns, empty): nothing in it can be trusted. */
+export type CredentialReportFormatFault =
+  | { readonly kind: 'empty' }
+  /** `error`: what the CSV parser said, its own text (data). */
+  | { readonly kind: 'header-not-csv'; readonly error: string }
+  /** `header`: the header line as read, clipped (data). */
+  | { readonly kind: 'missing-columns'; readonly missing: readonly string[]; readonly header: string };
+
+/** The machine record's wording (logs, the Error's message) and the catalogue's English. */
+export function credentialReportFormatFaultEnglish(fault: CredentialReportFormatFault): string {
+  switch (fault.kind) {
+    case 'empty':
+      return 'credential report is empty';
+    case 'header-not-csv':
+      return `credential report header is not CSV: ${fault.error}`;
+    case 'missing-columns':
+      return `credential report is missing column(s) ${fault.missing.join(', ')} (header: ${fault.header})`;
+  }
+}
+
 export class CredentialReportFormatError extends Error {
   override readonly name = 'CredentialReportFormatError';
+
+  constructor(readonly fault: CredentialReportFormatFault) {
+    super(credentialReportFormatFaultEnglish(fault));
+  }
 }
 
 const NA = 'N/A';
@@ -254,9 +277,11 @@ function headerColumns(header: readonly string[]): Record<CredentialReportColumn
   const positions = new Map(header.map((name, index) => [name.trim(), index] as const).reverse());
   const missing = CREDENTIAL_REPORT_COLUMNS.filter((column) => !positions.has(column));
   if (missing.length > 0)
-    throw new CredentialReportFormatError(
-      `credential report is missing column(s) ${missing.join(', ')} (header: ${clip(header.join(','), 200)})`,
-    );
+    throw new CredentialReportFormatError({
+      kind: 'missing-columns',
+      missing,
+      header: clip(header.join(','), 200),
+    });
   return Object.fromEntries(
     CREDENTIAL_REPORT_COLUMNS.map((column) => [column, positions.get(column)]),
   ) as Record<CredentialReportColumn, number>;
@@ -272,12 +297,12 @@ export function parseCredentialReport(csv: string): ParsedCredentialReport {
   // line by line keeps a stray quote on one line from swallowing every row after it.
   const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerIndex = lines.findIndex((line) => line.trim() !== '');
-  if (headerIndex < 0) throw new CredentialReportFormatError('credential report is empty');
+  if (headerIndex < 0) throw new CredentialReportFormatError({ kind: 'empty' });
   let header: string[];
   try {
     header = fields(lines[headerIndex] ?? '');
   } catch (error) {
-    throw new CredentialReportFormatError(`credential report header is not CSV: ${errorMessage(error)}`);
+    throw new CredentialReportFormatError({ kind: 'header-not-csv', error: errorMessage(error) });
   }
   const columns = headerColumns(header);
 

@@ -213,8 +213,75 @@ export type CellWrite = { readonly rowNumber: number; readonly column: number } 
   | { readonly date: LocalDate }
 );
 
+/** A required column no header matched: the setting that named it, or the aliases tried. */
+export interface MissingColumn {
+  readonly field: LedgerField;
+  /** The header LEDGER_COLUMNS names for it; null when it was looked for by alias. */
+  readonly setting: string | null;
+  /** The first aliases tried, for the reader to recognise. */
+  readonly aliases: readonly string[];
+}
+
+/** Why no row of a ledger can be read: the whole ledger is refused, not a row. */
+export type LedgerFormatFault =
+  | {
+      readonly kind: 'header-not-found';
+      readonly missing: readonly MissingColumn[];
+      /** How many rows from the top were searched for the header. */
+      readonly searchedRows: number;
+      /** LEDGER_COLUMNS entries whose header is in none of those rows. */
+      readonly unmatchedSettings: readonly { readonly field: LedgerField; readonly header: string }[];
+      /** How a CSV file was decoded; null for a workbook, which has no encoding. */
+      readonly decodedAs: DecodedGrid['decodedAs'] | null;
+    }
+  | {
+      readonly kind: 'ambiguous-header';
+      /** The header's 1-based row. */
+      readonly rowNumber: number;
+      readonly ambiguous: readonly { readonly field: LedgerField; readonly headers: readonly string[] }[];
+    };
+
+/**
+ * The machine record's wording (logs, the Error's message) and the catalogue's English: one
+ * text, so a log line and what an English reader sees never drift apart.
+ */
+export function ledgerFormatFaultEnglish(fault: LedgerFormatFault): string {
+  if (fault.kind === 'ambiguous-header') {
+    const which = fault.ambiguous
+      .map(({ field, headers }) => `${headers.map((h) => `"${h}"`).join(' and ')} all mean ${field}`)
+      .join('; ');
+    const example = fault.ambiguous[0];
+    return (
+      `ledger header (row ${fault.rowNumber}) is ambiguous: ${which}. ` +
+      `Choose one with LEDGER_COLUMNS, e.g. LEDGER_COLUMNS=${example?.field}=${example?.headers[0]}`
+    );
+  }
+  const missing = fault.missing
+    .map(({ field, setting, aliases }) =>
+      setting !== null ? `${field} ("${setting}" from LEDGER_COLUMNS)` : `${field} (${aliases.join(' / ')})`,
+    )
+    .join(', ');
+  const unmatched = fault.unmatchedSettings.map(({ field, header }) => `${field}=${header}`);
+  const decoded = fault.decodedAs;
+  const hint =
+    decoded === null
+      ? ''
+      : decoded.detected
+        ? ` (the file was read as ${decoded.encoding}; if it is in another encoding, set LEDGER_CSV_ENCODING to utf-8, cp932 or utf-16le)`
+        : ` (the file was read as ${decoded.encoding}, as LEDGER_CSV_ENCODING says; check that this is its encoding)`;
+  return (
+    `ledger header not found: missing column(s) ${missing} in the first ${fault.searchedRows} rows` +
+    (unmatched.length > 0 ? `; LEDGER_COLUMNS names headers not found: ${unmatched.join(', ')}` : '') +
+    hint
+  );
+}
+
 export class LedgerFormatError extends Error {
   override readonly name = 'LedgerFormatError';
+
+  constructor(readonly fault: LedgerFormatFault) {
+    super(ledgerFormatFaultEnglish(fault));
+  }
 }
 
 const ALIAS_TO_FIELD: ReadonlyMap<string, LedgerField> = new Map(
@@ -303,30 +370,21 @@ function findHeader(grid: Grid, settings: ColumnSettings): { index: number } & H
     if (!best || claimed(row) > claimed(best)) best = row;
   }
   const found = best?.columns ?? {};
-  const missing = REQUIRED.filter((field) => found[field] === undefined);
-  const unmatched = (best?.unmatched ?? []).map((field) => `${field}=${settings[field]}`);
-  throw new LedgerFormatError(
-    `ledger header not found: missing column(s) ${missing
-      .map((field) =>
-        settings[field] !== undefined
-          ? `${field} ("${settings[field]}" from LEDGER_COLUMNS)`
-          : `${field} (${HEADER_ALIASES[field].slice(0, 2).join(' / ')})`,
-      )
-      .join(', ')} in the first ${HEADER_SEARCH_ROWS} rows` +
-      (unmatched.length > 0 ? `; LEDGER_COLUMNS names headers not found: ${unmatched.join(', ')}` : '') +
-      encodingHint(grid),
-  );
+  throw new LedgerFormatError({
+    kind: 'header-not-found',
+    missing: REQUIRED.filter((field) => found[field] === undefined).map((field) => ({
+      field,
+      setting: settings[field] ?? null,
+      aliases: HEADER_ALIASES[field].slice(0, 2),
+    })),
+    searchedRows: HEADER_SEARCH_ROWS,
+    unmatchedSettings: (best?.unmatched ?? []).map((field) => ({ field, header: settings[field] ?? '' })),
+    decodedAs: isDecoded(grid) ? grid.decodedAs : null,
+  });
 }
 
 function ambiguityError(ambiguous: HeaderRow['ambiguous'], rowNumber: number): LedgerFormatError {
-  const which = ambiguous
-    .map(({ field, headers }) => `${headers.map((h) => `"${h}"`).join(' and ')} all mean ${field}`)
-    .join('; ');
-  const example = ambiguous[0];
-  return new LedgerFormatError(
-    `ledger header (row ${rowNumber}) is ambiguous: ${which}. ` +
-      `Choose one with LEDGER_COLUMNS, e.g. LEDGER_COLUMNS=${example?.field}=${example?.headers[0]}`,
-  );
+  return new LedgerFormatError({ kind: 'ambiguous-header', rowNumber, ambiguous });
 }
 
 /** One line per mapped header, for `doctor`: which header became which field, and how. */
@@ -334,14 +392,6 @@ export function describeColumns(ledger: Pick<Ledger, 'matches'>): string {
   return ledger.matches
     .map(({ field, header, via }) => `${header} → ${field}${via === 'setting' ? ' (LEDGER_COLUMNS)' : ''}`)
     .join(', ');
-}
-
-function encodingHint(grid: Grid): string {
-  if (!isDecoded(grid)) return '';
-  const { encoding, detected } = grid.decodedAs;
-  return detected
-    ? ` (the file was read as ${encoding}; if it is in another encoding, set LEDGER_CSV_ENCODING to utf-8, cp932 or utf-16le)`
-    : ` (the file was read as ${encoding}, as LEDGER_CSV_ENCODING says; check that this is its encoding)`;
 }
 
 function isDecoded(grid: Grid): grid is DecodedGrid {

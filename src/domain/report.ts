@@ -6,6 +6,7 @@ import { type CellWrite, type ColumnMap, type LedgerRow, malformedRows, type Row
 import type { UnreadMuteTag } from './mutes';
 import type { Action, Skip } from './planner';
 import { type Language, type RowStatus, statusLabel } from './status';
+import { type StopReason, stopReasonEnglish } from './stop-reason';
 
 export type Mode = 'dry-run' | 'apply';
 
@@ -71,6 +72,8 @@ export interface AccountOutcome {
   readonly account: string;
   readonly ok: boolean;
   readonly error?: string;
+  /** Not ok because this account's step stopped on its own (its Lambda near its timeout); the run went on. */
+  readonly stopped?: StopReason;
   readonly hygiene?: HygieneSummary | { readonly error: string };
 }
 
@@ -90,7 +93,7 @@ export interface SweepReport {
   /** Per account, when the sweep covers more than one. */
   readonly accounts?: readonly AccountOutcome[];
   /** Present when the sweep was asked to stop (or lost its lock) and left actions unstarted. */
-  readonly stopped?: { readonly reason: string };
+  readonly stopped?: { readonly reason: StopReason };
 }
 
 export function rowsOf(action: Action): readonly LedgerRow[] {
@@ -221,7 +224,7 @@ export function summaryFields(report: SweepReport): Record<string, unknown> {
       ? { accountsFailed: report.accounts.filter((a) => !a.ok).map((a) => a.account) }
       : {}),
     ...hygieneFields(report),
-    ...(report.stopped ? { stopped: report.stopped.reason } : {}),
+    ...(report.stopped ? { stopped: stopReasonEnglish(report.stopped.reason) } : {}),
   };
 }
 

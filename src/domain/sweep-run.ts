@@ -1,6 +1,7 @@
 import type { LocalDate } from './dates';
 import type { Skip } from './planner';
 import type { ActionResult, HygieneSummary, Mode } from './report';
+import type { StopReason } from './stop-reason';
 
 /**
  * When and how a sweep runs: the same for every step of it, in one process or on Step
@@ -29,7 +30,7 @@ export interface AccountSweep {
   readonly skips: readonly Skip[];
   readonly hygiene?: HygieneSummary | { readonly error: string };
   /** Why this account's sweep stopped at a safe point before its end. */
-  readonly stopped?: string;
+  readonly stopped?: StopReason;
 }
 
 /** One account's part of a run, as the last step folds it. */

@@ -1,9 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { LocalDate } from '../domain/dates';
 import type { HygieneReports } from '../reports/hygiene-reports';
+import { describeError } from '../text/describe-error';
 import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText } from '../text/mrkdwn';
-import { errorMessage } from '../util/errors';
 import type { HomeTab } from './home-tab';
 import { parseAuditCommand } from './iam-audit-command';
 import { explain } from './listeners/reply';
@@ -137,7 +137,7 @@ async function runHygieneReport(
       // Slack takes 40,000 characters of text; escaping comes first so the cut counts what is sent.
       text = `\`\`\`\n${clipEscaped(escapeText(report), 38_000)}\n\`\`\``;
     } catch (error) {
-      text = escapeText(ctx.messages.audit.failed(job.text.trim(), errorMessage(error)));
+      text = escapeText(ctx.messages.audit.failed(job.text.trim(), describeError(error, ctx.messages)));
     }
   }
   await answer(ctx, job, { response_type: 'ephemeral', text });

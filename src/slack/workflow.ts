@@ -9,6 +9,7 @@ import type { CaseAction, CaseStore, InFlight, MessageRef, NoticeCase, RestingSt
 import type { AuditLog } from '../ports/state';
 import type { Workbook } from '../ports/workbook';
 import type { DeleteNowResult } from '../sweep/delete-now';
+import { describeError } from '../text/describe-error';
 import type { Messages } from '../text/messages';
 import { mention } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
@@ -83,6 +84,8 @@ class StepFailed extends Error {
   constructor(
     readonly detail: string,
     readonly undoFailures: readonly string[],
+    /** What the step threw, for the clicker to read in their language; absent when `detail` is already worded. */
+    readonly thrown?: unknown,
   ) {
     super(detail);
   }
@@ -99,7 +102,7 @@ async function allOrNothing(steps: readonly Step[]): Promise<void> {
       const undoFailures: string[] = [];
       for (const ran of done.reverse())
         await ran.undo?.().catch((undoError: unknown) => undoFailures.push(errorMessage(undoError)));
-      throw new StepFailed(errorMessage(error), undoFailures);
+      throw new StepFailed(errorMessage(error), undoFailures, error);
     }
   }
 }
@@ -431,7 +434,10 @@ export class Workflow {
       outcome: 'failed',
       detail: [`undone: ${detail}`, ...undoFailures.map((failure) => `undo failed: ${failure}`)].join('; '),
     });
-    return { kind: 'undone', action, detail, undoFailures };
+    // The audit log keeps the English record; the clicker reads our own errors in their language.
+    const thrown = error instanceof StepFailed ? error.thrown : error;
+    const shown = thrown === undefined ? detail : describeError(thrown, this.deps.messages);
+    return { kind: 'undone', action, detail: shown, undoFailures };
   }
 
   /** A click that found the case moved on: redraw its messages, in case an update was lost. */

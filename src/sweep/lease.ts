@@ -1,3 +1,4 @@
+import { SweepStop } from '../domain/stop-reason';
 import type { LockHolder, LockProcess, SweepLock } from '../ports/state';
 import { errorMessage } from '../util/errors';
 
@@ -49,11 +50,11 @@ export async function acquireLease(request: LeaseRequest): Promise<Acquired> {
     try {
       if (await lock.renew(name, owner, settings.leaseSeconds, at))
         leaseEndsMs = at.getTime() + settings.leaseSeconds * 1000;
-      else lost.abort(new Error('the sweep lock was released by force or taken over by another sweep'));
+      else lost.abort(new SweepStop({ kind: 'lock-lost' }));
     } catch (error) {
       // One failed renewal is survivable; only a lease that ran out means someone else may hold it now.
       if (now().getTime() >= leaseEndsMs)
-        lost.abort(new Error(`the sweep lock's lease ran out: renewing it failed (${errorMessage(error)})`));
+        lost.abort(new SweepStop({ kind: 'lease-ran-out', error: errorMessage(error) }));
     }
   };
   const timer = setInterval(() => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HOME_ACCOUNT, rowsOfAccount, type Targets } from '../domain/accounts';
-import { dateInZone, type LocalDate, parseIsoDate, toLedgerText } from '../domain/dates';
+import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
 import { type HomeSnapshot, homeSnapshot, ownerByNameOnly, ownerSlackIdOf } from '../domain/home';
 import { contestedKeys } from '../domain/key-holders';
 import { type Ledger, type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
@@ -26,12 +26,13 @@ import {
   type SweepReport,
 } from '../domain/report';
 import type { SkipDetail } from '../domain/skip-detail';
+import { type StopReason, stopReasonEnglish, stopReasonOf } from '../domain/stop-reason';
 import { instantOn, sweepDateRefusal } from '../domain/sweep-date';
+import { holderView, SweepDateError, SweepLockedError } from '../domain/sweep-lock';
 import type { AccountRun, AccountSweep, SweepRun } from '../domain/sweep-run';
 import type { AccountTarget } from '../ports/accounts';
-import type { JournalEntry, LockHolder } from '../ports/state';
+import type { JournalEntry } from '../ports/state';
 import type { Tables } from '../ports/workbook';
-import { messages } from '../text/messages';
 import { mapWithConcurrency } from '../util/concurrency';
 import { errorMessage } from '../util/errors';
 import {
@@ -71,50 +72,7 @@ export interface SweepOptions {
   readonly onAccountDone?: (account: string) => void;
 }
 
-export class SweepLockedError extends Error {
-  override readonly name = 'SweepLockedError';
-
-  constructor(
-    /** Null when the holder let go between the attempt and the look. */
-    readonly holder: LockHolder | null,
-    now: Date,
-  ) {
-    super(
-      holder
-        ? `another sweep is running: ${describeHolder(holder, now)}. ` +
-            '`keywarden unlock` shows it; `keywarden unlock --force` releases it'
-        : 'another sweep held the lock a moment ago; try again',
-    );
-  }
-}
-
-/** An apply run asked for a day that has not come yet; nothing was read or changed. */
-export class SweepDateError extends Error {
-  override readonly name = 'SweepDateError';
-}
-
 export const LOCK_NAME = 'sweep';
-
-/** The lock's own rule: a lease counts as expired once the whole second it ends in has passed. */
-export function leaseExpired(holder: LockHolder, now: Date): boolean {
-  return new Date(holder.expiresAt).getTime() / 1000 < Math.floor(now.getTime() / 1000);
-}
-
-/** One line a person can judge a holder by: who, where, since when, alive or not. */
-export function describeHolder(holder: LockHolder, now: Date): string {
-  const seconds = (iso: string) => Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
-  const left = -seconds(holder.expiresAt);
-  const lease = leaseExpired(holder, now)
-    ? `lease expired ${Math.max(1, -left)} s ago: its holder is gone`
-    : `lease ends in ${Math.max(0, left)} s`;
-  const where = holder.process ? ` on ${holder.process.host} (pid ${holder.process.pid})` : '';
-  return [
-    `sweep ${holder.owner}${where}`,
-    `started ${holder.acquiredAt} (${seconds(holder.acquiredAt)} s ago)`,
-    `last renewed ${holder.renewedAt} (${seconds(holder.renewedAt)} s ago)`,
-    lease,
-  ].join(', ');
-}
 
 /** An apply run for a day that has not come yet stops here, before anything is read or changed. */
 export function refuseDayToCome(
@@ -123,13 +81,7 @@ export function refuseDayToCome(
   started: Date,
 ): void {
   const refusal = sweepDateRefusal(options.mode, options.date, dateInZone(started, deps.timeZone));
-  if (refusal)
-    throw new SweepDateError(
-      messages(deps.language).cli.applyDateRefused(
-        toLedgerText(refusal.requested),
-        toLedgerText(refusal.today),
-      ),
-    );
+  if (refusal) throw new SweepDateError(refusal);
 }
 
 /** load → plan → execute → write back → report. */
@@ -148,7 +100,8 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     now: deps.now,
     ...(deps.process ? { process: deps.process } : {}),
   });
-  if ('holder' in acquired) throw new SweepLockedError(acquired.holder, started);
+  if ('holder' in acquired)
+    throw new SweepLockedError(acquired.holder ? holderView(acquired.holder, started) : null);
   const { lease } = acquired;
   // Losing the lock is a reason to stop like any other: another sweep may be starting.
   const stop = options.stop ? AbortSignal.any([options.stop, lease.lost]) : lease.lost;
@@ -170,7 +123,7 @@ export async function announceApply(deps: SweepDeps, report: SweepReport): Promi
       action: 'sweep-stopped',
       target: 'sweep',
       outcome: 'skipped',
-      detail: `stopped early at a safe point: ${report.stopped.reason}`,
+      detail: `stopped early at a safe point: ${stopReasonEnglish(report.stopped.reason)}`,
     });
   await deps.notifier.sweepReport(report);
 }
@@ -288,7 +241,7 @@ async function sweep(
       return { kind: 'failed', account, error: errorMessage(error) };
     }
   });
-  return finishSweep(deps, run, input, runs, stop?.aborted ? errorMessage(stop.reason) : undefined);
+  return finishSweep(deps, run, input, runs, stop?.aborted ? stopReasonOf(stop.reason) : undefined);
 }
 
 /**
@@ -304,7 +257,7 @@ export async function finishSweep(
   run: SweepRun,
   input: SweepInput,
   runs: readonly AccountRun[],
-  stopped?: string,
+  stopped?: StopReason,
 ): Promise<SweepReport> {
   const { ledger, directory } = input;
   const today = run.today;
@@ -338,7 +291,7 @@ export async function finishSweep(
     accounts.push({
       account: swept.account,
       ok: ownStop === undefined,
-      ...(ownStop !== undefined ? { error: ownStop } : {}),
+      ...(ownStop !== undefined ? { stopped: ownStop } : {}),
       ...(swept.hygiene ? { hygiene: swept.hygiene } : {}),
     });
   }
@@ -504,7 +457,7 @@ async function sweepAccount(
     results: [...noticed, ...removed.results],
     skips: [...planned.skips, ...removed.skips],
     ...(hygiene ? { hygiene } : {}),
-    ...(stop?.aborted ? { stopped: errorMessage(stop.reason) } : {}),
+    ...(stop?.aborted ? { stopped: stopReasonOf(stop.reason) } : {}),
   };
 }
 

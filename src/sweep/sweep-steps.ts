@@ -1,5 +1,7 @@
 import type { LocalDate } from '../domain/dates';
 import type { Mode, SweepReport } from '../domain/report';
+import type { StopReason } from '../domain/stop-reason';
+import { holderView, SweepLockedError } from '../domain/sweep-lock';
 import type { AccountRun, SweepRun } from '../domain/sweep-run';
 import type { SweepRunStore } from '../ports/sweep-runs';
 import { errorMessage } from '../util/errors';
@@ -10,7 +12,6 @@ import {
   LOCK_NAME,
   prepareSweep,
   refuseDayToCome,
-  SweepLockedError,
   sweepAccountStep,
   sweepInputOf,
 } from './run-sweep';
@@ -78,8 +79,10 @@ export async function prepareStep(
   const { sweepId } = options;
   if (options.mode === 'apply') {
     const lease = STEP_FUNCTIONS_LEASE_SECONDS;
-    if (!(await deps.lock.acquire(LOCK_NAME, sweepId, lease, started, deps.process)))
-      throw new SweepLockedError(await deps.lock.holder(LOCK_NAME), started);
+    if (!(await deps.lock.acquire(LOCK_NAME, sweepId, lease, started, deps.process))) {
+      const holder = await deps.lock.holder(LOCK_NAME);
+      throw new SweepLockedError(holder ? holderView(holder, started) : null);
+    }
   }
   try {
     const prepared = await prepareSweep(deps, options, sweepId, started, stop);
@@ -127,7 +130,7 @@ export async function finishStep(
   deps: StepDeps,
   prepared: PreparedRun,
   steps: readonly AccountStepOutcome[] | undefined,
-  stopped?: string,
+  stopped?: StopReason,
 ): Promise<SweepReport> {
   const { run, accounts } = prepared;
   try {

@@ -1,15 +1,4 @@
-/** The sweep lock's holder, as `keywarden unlock` shows it. */
-export interface LockHolderView {
-  readonly owner: string;
-  readonly process: { readonly host: string; readonly pid: number } | null;
-  readonly acquiredAt: string;
-  readonly startedSecondsAgo: number;
-  readonly renewedAt: string;
-  readonly renewedSecondsAgo: number;
-  readonly lease:
-    | { readonly expired: true; readonly secondsAgo: number }
-    | { readonly expired: false; readonly secondsLeft: number };
-}
+import { type LockHolderView, sweepLockedEnglish } from '../domain/sweep-lock';
 
 /**
  * What the CLI tells the person at the terminal besides its reports, once settings are read
@@ -40,17 +29,33 @@ export interface CliTexts {
   readonly seededDemo: (path: string) => string;
   readonly embedded: (parts: readonly EmbeddedPart[]) => string;
   readonly signalBeforeSweep: (signal: string) => string;
+  /** The reader of standard output went away (`| head -1`); `reason` is Node's code, EPIPE. */
+  readonly stdoutClosed: (reason: string) => string;
+  /** What an apply sweep tells the person who pressed Ctrl-C; `first` false for a later signal. */
+  readonly signalStopping: (signal: string, first: boolean) => string;
   readonly stoppedEarly: (sweepId: string, reason: string) => string;
   readonly demoReseeded: (path: string) => string;
   /** `generatedAt` is the credential report's ISO time; `archivedAt` an s3:// URL, or null. */
   readonly digestSent: (total: number, generatedAt: string, archivedAt: string | null) => string;
   readonly lockFree: string;
   readonly lockHeld: (holder: LockHolderView) => string;
+  /** An apply sweep found the lock held; null when its holder let go a moment ago. */
+  readonly sweepLocked: (holder: LockHolderView | null) => string;
   readonly holderDead: (pid: string) => string;
   /** Without --force; `live`: the holder renewed its lease recently and may still run. */
   readonly nothingReleased: (live: boolean) => string;
   readonly lockChangedHands: string;
   readonly released: (sweepId: string, live: boolean) => string;
+}
+
+function lockHeldJa(h: LockHolderView): string {
+  return (
+    `スイープのロックは使用中です: スイープ ${h.owner}${h.process ? `（${h.process.host} のプロセス ${h.process.pid}）` : ''}、` +
+    `開始 ${h.acquiredAt}（${h.startedSecondsAgo}秒前）、最終更新 ${h.renewedAt}（${h.renewedSecondsAgo}秒前）、` +
+    (h.lease.expired
+      ? `リースは${h.lease.secondsAgo}秒前に切れています。保持者はもういません`
+      : `リースの残り${h.lease.secondsLeft}秒`)
+  );
 }
 
 export const cliJa: CliTexts = {
@@ -61,18 +66,25 @@ export const cliJa: CliTexts = {
   embedded: (parts) =>
     `組み込み: ${parts.map((part) => `${EMBEDDED_JA[part.kind]}（${part.path}）`).join('、')}`,
   signalBeforeSweep: (signal) => `keywarden: スイープ開始前に ${signal} を受け取りました。何もしていません。`,
+  stdoutClosed: (reason) =>
+    `keywarden: 標準出力が閉じられました（${reason}）。以降は表示せずに続けます。すべての操作は監査ログに記録されます。`,
+  signalStopping: (signal, first) =>
+    first
+      ? `keywarden: ${signal} を受け取りました。次の安全な区切りで停止します（実行中の操作は最後まで行い、削除を途中で止めることはありません）。` +
+        'その後、実行した分を台帳に書き戻し、ロックを解放します。'
+      : `keywarden: ${signal} を受け取りました。停止処理中です。SIGKILL でスイープを放棄できます。その場合ロックはリースが切れると` +
+        '（SWEEP_LOCK_LEASE_SECONDS）解放され、次回のスイープが残りを実行します。',
   stoppedEarly: (sweepId, reason) =>
     `keywarden: スイープ ${sweepId} は途中で停止しました（${reason}）。ロックは解放済みです。続きはスイープをもう一度実行してください。`,
   demoReseeded: (path) => `デモのデータを ${path} に用意し直しました。`,
   digestSent: (total, generatedAt, archivedAt) =>
     `まとめを送りました: 指摘事項${total}件（認証情報レポート ${generatedAt}）${archivedAt ? `、${archivedAt} に保管しました` : ''}`,
   lockFree: 'スイープのロックは空いています。実行中のスイープはありません。',
-  lockHeld: (h) =>
-    `スイープのロックは使用中です: スイープ ${h.owner}${h.process ? `（${h.process.host} のプロセス ${h.process.pid}）` : ''}、` +
-    `開始 ${h.acquiredAt}（${h.startedSecondsAgo}秒前）、最終更新 ${h.renewedAt}（${h.renewedSecondsAgo}秒前）、` +
-    (h.lease.expired
-      ? `リースは${h.lease.secondsAgo}秒前に切れています。保持者はもういません`
-      : `リースの残り${h.lease.secondsLeft}秒`),
+  lockHeld: lockHeldJa,
+  sweepLocked: (h) =>
+    h
+      ? `別のスイープが実行中のため、実行しませんでした。${lockHeldJa(h)}。keywarden unlock で確認、keywarden unlock --force で解除できます`
+      : '別のスイープがさっきまでロックを保持していました。もう一度実行してください',
   holderDead: (pid) => `そのプロセス（${pid}）はこのホストで動いていません。そのスイープは停止しています。`,
   nothingReleased: (live) =>
     live
@@ -92,6 +104,15 @@ export const cliEn: CliTexts = {
   embedded: (parts) =>
     `Embedded: ${parts.map((part) => `${EMBEDDED_EN[part.kind]} (${part.path})`).join(', ')}`,
   signalBeforeSweep: (signal) => `keywarden: ${signal} before the sweep began: nothing was done.`,
+  stdoutClosed: (reason) =>
+    `keywarden: standard output was closed (${reason}); carrying on without printing ` +
+    'the rest. Every action still goes to the audit log.',
+  signalStopping: (signal, first) =>
+    first
+      ? `keywarden: ${signal}: stopping at the next safe point (the action under way finishes, a teardown is ` +
+        'never cut short), then writing back what was done and releasing the lock.'
+      : `keywarden: ${signal}: still stopping. SIGKILL abandons the sweep; its lock then expires when its ` +
+        'lease runs out (SWEEP_LOCK_LEASE_SECONDS) and the next sweep finishes the work.',
   stoppedEarly: (sweepId, reason) =>
     `keywarden: sweep ${sweepId} stopped early (${reason}); its lock is released. Run the sweep again to finish.`,
   demoReseeded: (path) => `Demo data re-seeded under ${path}.`,
@@ -104,6 +125,8 @@ export const cliEn: CliTexts = {
     (h.lease.expired
       ? `lease expired ${h.lease.secondsAgo} s ago: its holder is gone.`
       : `lease ends in ${h.lease.secondsLeft} s.`),
+  // As the logs word it: a person reading English sees the log's line.
+  sweepLocked: sweepLockedEnglish,
   holderDead: (pid) => `Its process (pid ${pid}) is not running on this host: that sweep died.`,
   nothingReleased: (live) =>
     live

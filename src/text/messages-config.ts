@@ -30,6 +30,13 @@ export type ConfigProblem =
   | { readonly kind: 'parameter-and-value'; readonly setting: string }
   | { readonly kind: 'not-a-url' };
 
+/** What a Lambda entry point needs that its deployment did not give it. */
+export type LambdaNeed =
+  | 'sweep-run-bucket'
+  | 'worker-function-name'
+  | 'slack-for-failures'
+  | 'slack-for-worker';
+
 /** Settings checked against a pattern, and what the pattern asks for. */
 export type PatternSetting =
   | 'DIGEST_SCHEDULE'
@@ -58,6 +65,9 @@ export interface ConfigTexts {
   readonly ssmUnreadable: (error: string) => string;
   readonly ssmNotFound: (names: readonly string[]) => string;
   readonly ssmEmpty: (name: string) => string;
+  /** IAM_SOURCE or STATE_SOURCE says embedded where no embedded component is built (Lambda, doctor). */
+  readonly embeddedNotHere: (setting: 'IAM_SOURCE' | 'STATE_SOURCE') => string;
+  readonly lambdaNeeds: (need: LambdaNeed) => string;
 }
 
 const jaList = (values: readonly unknown[]) => values.map((value) => JSON.stringify(value)).join('、');
@@ -103,6 +113,20 @@ function jaIssue(issue: core.$ZodIssue): string {
       return '値が正しくありません';
   }
 }
+
+const LAMBDA_NEEDS_JA: Readonly<Record<LambdaNeed, string>> = {
+  'sweep-run-bucket': 'スイープのステートマシンには SWEEP_RUN_BUCKET の設定が必要です',
+  'worker-function-name': 'WORKER_FUNCTION_NAME が設定されていません',
+  'slack-for-failures': '失敗したジョブを管理者に報告するには Slack の設定が必要です',
+  'slack-for-worker': 'ワーカー関数には Slack の設定が必要です',
+};
+
+const LAMBDA_NEEDS_EN: Readonly<Record<LambdaNeed, string>> = {
+  'sweep-run-bucket': 'the sweep state machine needs SWEEP_RUN_BUCKET',
+  'worker-function-name': 'WORKER_FUNCTION_NAME is not set',
+  'slack-for-failures': 'reporting failed jobs needs Slack configured',
+  'slack-for-worker': 'the worker needs Slack configured',
+};
 
 export const configJa: ConfigTexts = {
   invalid: (lines) => `設定が正しくありません:\n${lines.map((line) => `  ${line}`).join('\n')}`,
@@ -165,6 +189,9 @@ export const configJa: ConfigTexts = {
   ssmNotFound: (names) =>
     `SSM パラメータが見つかりません: ${names.join('、')}（SecureString として作成してください）`,
   ssmEmpty: (name) => `SSM パラメータ ${name} が空です`,
+  embeddedNotHere: (setting) =>
+    `${setting}=embedded はローカル実行専用です。ここでは ${setting}=aws を設定してください`,
+  lambdaNeeds: (need) => LAMBDA_NEEDS_JA[need],
 };
 
 export const configEn: ConfigTexts = {
@@ -227,6 +254,8 @@ export const configEn: ConfigTexts = {
   ssmUnreadable: (error) => `cannot read the secrets from SSM Parameter Store: ${error}`,
   ssmNotFound: (names) => `SSM parameter(s) not found: ${names.join(', ')} (create them as SecureString)`,
   ssmEmpty: (name) => `SSM parameter ${name} is empty`,
+  embeddedNotHere: (setting) => `${setting}=embedded is for local runs; set ${setting}=aws here`,
+  lambdaNeeds: (need) => LAMBDA_NEEDS_EN[need],
 };
 
 /** Marks a custom issue with the problem the catalogue words. */

@@ -1,11 +1,23 @@
 import type { ActionDetail, NoticeMiss, PolicyCleanup, Refusal } from '../domain/action-detail';
-import type { ReportCellError, ReportRowProblem } from '../domain/credential-report';
+import {
+  type CredentialReportFormatFault,
+  credentialReportFormatFaultEnglish,
+  type ReportCellError,
+  type ReportRowProblem,
+} from '../domain/credential-report';
 import { toLedgerText } from '../domain/dates';
-import type { CsvLineFault, LedgerField, RowFault } from '../domain/ledger';
+import {
+  type CsvLineFault,
+  type LedgerField,
+  type LedgerFormatFault,
+  ledgerFormatFaultEnglish,
+  type RowFault,
+} from '../domain/ledger';
 import type { OwnerClue, OwnerUnknown } from '../domain/people';
 import type { StaleKeyOutcome } from '../domain/report';
 import type { KeptKey, RivalRow, SkipDetail } from '../domain/skip-detail';
 import { statusLabel } from '../domain/status';
+import { type StopReason, stopReasonEnglish } from '../domain/stop-reason';
 
 /**
  * Why the sweep did not act, or what it found wrong, worded from the facts the domain and the
@@ -14,6 +26,12 @@ import { statusLabel } from '../domain/status';
  * The English wording is also the machine record's: the audit log and `sweep --json`'s `detail`.
  */
 export interface ReasonTexts {
+  /** Why the whole ledger was refused: no header, or an ambiguous one. */
+  readonly ledgerFormat: (fault: LedgerFormatFault) => string;
+  /** Why a text is not a credential report at all. */
+  readonly reportFormat: (fault: CredentialReportFormatFault) => string;
+  /** Why a sweep stopped at a safe point before its end. */
+  readonly stop: (reason: StopReason) => string;
   /** One thing wrong with a ledger row. */
   readonly rowFault: (fault: RowFault) => string;
   /** A credential report row left out of the audit, its line first. */
@@ -129,6 +147,75 @@ function rowFaultEn(fault: RowFault): string {
       return `email "${fault.cell}" in column ${fault.column} is not an email address`;
     case 'conflicting-rows':
       return `rows ${fault.rows[0]} and ${fault.rows[1]} name the same key for ${fault.iamUser} with different ${fault.over === 'status' ? 'statuses' : 'AWS account ids'}`;
+  }
+}
+
+// Headers, LEDGER_COLUMNS entries and encoding names are what the reader types or sees in the file: data.
+function ledgerFormatJa(fault: LedgerFormatFault): string {
+  if (fault.kind === 'ambiguous-header') {
+    const which = fault.ambiguous
+      .map(
+        ({ field, headers }) =>
+          `${headers.map((h) => `「${h}」`).join('と')}がどれも${FIELDS_JA[field]}を表しています`,
+      )
+      .join('。');
+    const example = fault.ambiguous[0];
+    return (
+      `台帳のヘッダー（${fault.rowNumber}行目）があいまいです: ${which}。` +
+      `LEDGER_COLUMNS でどれか一つを指定してください（例: LEDGER_COLUMNS=${example?.field}=${example?.headers[0]}）`
+    );
+  }
+  const missing = fault.missing
+    .map(({ field, setting, aliases }) =>
+      setting !== null
+        ? `${FIELDS_JA[field]}（LEDGER_COLUMNS で指定した「${setting}」）`
+        : `${FIELDS_JA[field]}（${aliases.map((alias) => `「${alias}」`).join('や')}など）`,
+    )
+    .join('、');
+  const unmatched = fault.unmatchedSettings.map(({ field, header }) => `${field}=${header}`);
+  const decoded = fault.decodedAs;
+  const hint =
+    decoded === null
+      ? ''
+      : decoded.detected
+        ? `（ファイルは ${decoded.encoding} として読みました。別の文字コードなら LEDGER_CSV_ENCODING に utf-8、cp932、utf-16le のいずれかを設定してください）`
+        : `（ファイルは LEDGER_CSV_ENCODING の指定どおり ${decoded.encoding} として読みました。ファイルの文字コードと合っているか確認してください）`;
+  return (
+    `台帳のヘッダー行が見つかりません: 先頭${fault.searchedRows}行に次の列がありません: ${missing}` +
+    (unmatched.length > 0 ? `。LEDGER_COLUMNS のヘッダーが見つかりません: ${unmatched.join('、')}` : '') +
+    hint
+  );
+}
+
+// A store's error text, a state machine's error name and an abort reason that is not ours are data.
+function stopJa(reason: StopReason): string {
+  switch (reason.kind) {
+    case 'signal':
+      return `${reason.signal} を受け取りました`;
+    case 'lock-lost':
+      return 'スイープのロックが強制的に解除されたか、別のスイープに引き継がれました';
+    case 'lease-ran-out':
+      return `スイープのロックの更新に失敗したままリースが切れました（${reason.error}）`;
+    case 'serve-shutting-down':
+      return 'keywarden serve が終了処理中です';
+    case 'lambda-timeout':
+      return `Lambda の実行時間の残りが${reason.marginSeconds}秒を切りました`;
+    case 'accounts-map-failed':
+      return `ステートマシンでアカウントごとに実行する処理が失敗しました: ${reason.error}`;
+    case 'other':
+      return reason.message;
+  }
+}
+
+// The report's header and csv-parse's error are data.
+function reportFormatJa(fault: CredentialReportFormatFault): string {
+  switch (fault.kind) {
+    case 'empty':
+      return '認証情報レポートが空です';
+    case 'header-not-csv':
+      return `認証情報レポートのヘッダー行が CSV として読めません（${fault.error}）`;
+    case 'missing-columns':
+      return `認証情報レポートに ${fault.missing.join('、')} の列がありません（ヘッダー: ${fault.header}）`;
   }
 }
 
@@ -541,6 +628,9 @@ const STALE_EN: Readonly<Record<StaleKeyOutcome['outcome'], string>> = {
 };
 
 export const reasonsJa: ReasonTexts = {
+  ledgerFormat: ledgerFormatJa,
+  stop: stopJa,
+  reportFormat: reportFormatJa,
   rowFault: rowFaultJa,
   reportProblem: reportProblemJa,
   skip: skipJa,
@@ -564,6 +654,10 @@ export const reasonsJa: ReasonTexts = {
 };
 
 export const reasonsEn: ReasonTexts = {
+  // The domain words these for the Error's message (logs); an English reader reads the same.
+  ledgerFormat: ledgerFormatFaultEnglish,
+  stop: stopReasonEnglish,
+  reportFormat: credentialReportFormatFaultEnglish,
   rowFault: rowFaultEn,
   reportProblem: reportProblemEn,
   skip: skipEn,

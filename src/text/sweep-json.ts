@@ -5,7 +5,7 @@ import { reasonsEn } from './messages-reasons';
 /**
  * `sweep --json`'s document: the report, with every reason the domain records as facts also
  * worded in English where schema version 1 had a sentence (`detail`, `problems`, an action's
- * `reason` and `keptBecause`), whatever LANGUAGE is; the facts themselves are added beside it
+ * `reason`, `keptBecause` and `stopped.reason`), whatever LANGUAGE is; the facts themselves are added beside it
  * (`facts`, `problemFacts`, `reasonFacts`, `keptKeys`) for machines that want them.
  */
 export function sweepJsonDocument(report: SweepReport) {
@@ -24,12 +24,18 @@ export function sweepJsonDocument(report: SweepReport) {
       problems: problem.problems.map(reasonsEn.rowFault),
       problemFacts: problem.problems,
     })),
+    ...(report.stopped
+      ? { stopped: { reason: reasonsEn.stop(report.stopped.reason), reasonFacts: report.stopped.reason } }
+      : {}),
     ...(hygiene ? { hygiene: hygieneJson(hygiene) } : {}),
     ...(accounts
       ? {
-          accounts: accounts.map((account) =>
-            account.hygiene ? { ...account, hygiene: hygieneJson(account.hygiene) } : account,
-          ),
+          accounts: accounts.map(({ stopped: own, ...account }) => ({
+            ...account,
+            // Machines read `error` in English whatever stopped the account; the facts beside it.
+            ...(own ? { error: reasonsEn.stop(own), stoppedFacts: own } : {}),
+            ...(account.hygiene ? { hygiene: hygieneJson(account.hygiene) } : {}),
+          })),
         }
       : {}),
   };

@@ -3,6 +3,7 @@ import { FINDING_KINDS } from '../domain/hygiene';
 import { malformedRows } from '../domain/ledger';
 import type { Action } from '../domain/planner';
 import {
+  type AccountOutcome,
   type ActionOutcome,
   type ActionResult,
   type HygieneSummary,
@@ -51,6 +52,11 @@ function outcomeCounts(
 function reportTime(generatedAt: string, timeZone: string | undefined): string {
   const instant = new Date(generatedAt);
   return timeZone && !Number.isNaN(instant.getTime()) ? localTime(instant, timeZone) : generatedAt;
+}
+
+/** Why an account is not ok: its error as reported, or the reason its own step stopped. */
+function accountProblem(account: AccountOutcome, m: Messages): string {
+  return account.stopped ? m.reasons.stop(account.stopped) : (account.error ?? '');
 }
 
 /** `count kind` pieces, kinds in FINDING_KINDS order, zero counts left out. */
@@ -212,7 +218,7 @@ export function renderReport(report: SweepReport, m: Messages, layout: ReportLay
     lines.push(
       title(t.accountsHeading),
       ...report.accounts.map((a) => {
-        const line = t.accountLine(a.account, a.ok ? null : (a.error ?? ''));
+        const line = t.accountLine(a.account, a.ok ? null : accountProblem(a, m));
         return a.ok ? line : paint('bad', line);
       }),
       '',
@@ -220,7 +226,7 @@ export function renderReport(report: SweepReport, m: Messages, layout: ReportLay
   const hygiene = hygieneLines(report, m, layout.timeZone);
   if (hygiene.length > 0) lines.push(...hygiene, '');
   if (report.stopped) {
-    const [first = '', ...rest] = t.stoppedEarly(report.stopped.reason);
+    const [first = '', ...rest] = t.stoppedEarly(m.reasons.stop(report.stopped.reason));
     lines.push(paint('bad', first), ...rest, '');
   }
 
@@ -300,11 +306,13 @@ export function summarizeSweep(report: SweepReport, m: Messages, timeZone?: stri
       },
       {
         title: t.sections.accounts,
-        lines: (report.accounts ?? []).filter((a) => !a.ok).map((a) => `${a.account}: ${a.error}`),
+        lines: (report.accounts ?? [])
+          .filter((a) => !a.ok)
+          .map((a) => `${a.account}: ${accountProblem(a, m)}`),
       },
       { title: t.sections.pending, lines: report.pending ? [pendingLine(report.pending, m)] : [] },
       { title: t.sections.hygiene, lines: hygieneLines(report, m, timeZone) },
-      { title: t.sections.stopped, lines: report.stopped ? [report.stopped.reason] : [] },
+      { title: t.sections.stopped, lines: report.stopped ? [m.reasons.stop(report.stopped.reason)] : [] },
     ],
     footer: t.footer(report.sweepId, report.ledger),
   };

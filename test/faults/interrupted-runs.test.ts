@@ -151,18 +151,21 @@ describe('an apply sweep, interrupted', () => {
       if (interrupted || !MUTATING_IAM.test(iamAction(request))) return;
       interrupted = iamUser(request);
       child?.process.kill('SIGINT');
-      await child?.said(/SIGINT: stopping/);
+      await child?.said(/SIGINT を受け取りました/);
     });
     try {
       child = spawnCli(world, SWEEP, { IAM_ENDPOINT: iam.url });
       const run = await child.done;
       expect(interrupted).not.toBe('');
       expect(run.code).toBe(130);
-      expect(run.stderr).toContain('SIGINT: stopping at the next safe point');
-      expect(run.stderr).toMatch(/途中で停止しました（SIGINT received）。ロックは解放済みです/);
+      expect(run.stderr).toContain('SIGINT を受け取りました。次の安全な区切りで停止します');
+      expect(run.stderr).toMatch(/途中で停止しました（SIGINT を受け取りました）。ロックは解放済みです/);
       expect(run.stderr).not.toMatch(STACK_TRACE);
       const report = reportOf(run.stdout);
-      expect(report.stopped).toEqual({ reason: 'SIGINT received' });
+      expect(report.stopped).toEqual({
+        reason: 'SIGINT received',
+        reasonFacts: { kind: 'signal', signal: 'SIGINT' },
+      });
       // The removal under way when the signal came ran to its end; the others never began.
       expect(removals(report)).toBeGreaterThanOrEqual(1);
       expect(removals(report)).toBeLessThan(removals(cleanReport));
@@ -186,7 +189,7 @@ describe('an apply sweep, interrupted', () => {
         return;
       sent = true;
       child?.process.kill('SIGTERM');
-      await child?.said(/SIGTERM: stopping/);
+      await child?.said(/SIGTERM を受け取りました。次の安全な区切りで停止します/);
     });
     try {
       child = spawnCli(world, SWEEP, { SLACK_API_URL: `${slack.url}/` });
@@ -195,7 +198,10 @@ describe('an apply sweep, interrupted', () => {
       expect(run.code).toBe(143);
       expect(run.stderr).not.toMatch(STACK_TRACE);
       const report = reportOf(run.stdout);
-      expect(report.stopped).toEqual({ reason: 'SIGTERM received' });
+      expect(report.stopped).toEqual({
+        reason: 'SIGTERM received',
+        reasonFacts: { kind: 'signal', signal: 'SIGTERM' },
+      });
       expect(removals(report)).toBe(0);
       expect(world.mutations).toEqual([]);
       expect(await lockHolder(world)).toBeNull();
@@ -216,7 +222,7 @@ describe('an apply sweep, interrupted', () => {
       const child = spawnCli(world, ['sweep', '--apply', '--date', SWEEP_DATE]);
       child.process.stdout?.once('data', () => child.process.stdout?.destroy());
       const run = await child.done;
-      expect(run.stderr).toContain('standard output was closed (EPIPE); carrying on');
+      expect(run.stderr).toContain('標準出力が閉じられました（EPIPE）。以降は表示せずに続けます');
       expect(run.stderr).not.toMatch(STACK_TRACE);
       expect(run.code).toBe(0);
       expect(await lockHolder(world)).toBeNull();
@@ -280,8 +286,10 @@ describe('an apply sweep, interrupted', () => {
       // Refused while the lease runs (the lock outlives its holder by at most the lease)...
       const refused = await spawnCli(world, SWEEP).done;
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain(`another sweep is running: sweep ${holder?.owner} on `);
-      expect(refused.stderr).toContain(`(pid ${dead})`);
+      expect(refused.stderr).toContain(
+        `別のスイープが実行中のため、実行しませんでした。スイープのロックは使用中です: スイープ ${holder?.owner}（`,
+      );
+      expect(refused.stderr).toContain(`のプロセス ${dead}）`);
       expect(refused.stderr).not.toMatch(STACK_TRACE);
       // ...until `unlock` sees the lease expired (no one renews it): then a sweep takes over.
       for (;;) {

@@ -260,6 +260,21 @@ describe('keywarden on the embedded demo', () => {
     expect(text.stderr).not.toMatch(/^\{/m);
   });
 
+  it("a ledger it cannot read at all: said in the settings' language, exit 1", async () => {
+    const ledger = join(home, 'no-header.csv');
+    writeFileSync(ledger, 'sato,AKIAEXAMPLESATO00001,2026/12/31,利用中\n');
+    const ja = await run(process.execPath, ['sweep'], { LEDGER_CSV: ledger, LOG_LEVEL: 'error' });
+    expect(ja.code).toBe(1);
+    expect(ja.stderr).toMatch(/^keywarden: 台帳のヘッダー行が見つかりません: 先頭5行に次の列がありません: /m);
+    const en = await run(process.execPath, ['sweep'], {
+      LEDGER_CSV: ledger,
+      LOG_LEVEL: 'error',
+      LANGUAGE: 'en',
+    });
+    expect(en.code).toBe(1);
+    expect(en.stderr).toMatch(/^keywarden: ledger header not found: missing column\(s\) iamUser/m);
+  });
+
   it('sweep --json carries schemaVersion 1 and exits 0', async () => {
     const { code, stdout } = await run(process.execPath, ['sweep', '--json'], { LOG_LEVEL: 'error' });
     expect(code).toBe(0);

@@ -120,6 +120,19 @@ describe('keywarden doctor', () => {
     expect(ledger?.detail).toMatch(/LEDGER_COLUMNS names headers not found: endDate=有効期限（最長90日）/);
   });
 
+  it('says the same in Japanese with LANGUAGE=ja', async () => {
+    const checks = await runDoctor(
+      { ...env('xoxb-right'), LANGUAGE: 'ja', LEDGER_COLUMNS: 'endDate=有効期限（最長90日）' },
+      embeddedComponents,
+    );
+    const ledger = checks.find((c) => c.name === 'ledger');
+    expect(ledger?.ok).toBe(false);
+    expect(ledger?.detail).toMatch(
+      /台帳のヘッダー行が見つかりません: .*LEDGER_COLUMNS で指定した「有効期限（最長90日）」/,
+    );
+    expect(ledger?.detail).toMatch(/LEDGER_COLUMNS のヘッダーが見つかりません: endDate=有効期限（最長90日）/);
+  });
+
   it("checks a deployment's own settings: secrets named as SSM parameters are read first", async () => {
     const ssm = await startSsmServer();
     try {

@@ -5,6 +5,7 @@ import { iamClient } from '../../src/adapters/iam/client';
 import { AwsCredentialReportSource } from '../../src/adapters/iam/credential-report';
 import { HOME_ACCOUNT } from '../../src/domain/accounts';
 import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
+import { SweepStop } from '../../src/domain/stop-reason';
 import { runSweep } from '../../src/sweep/run-sweep';
 import { csvGrid, World } from '../support/world';
 
@@ -128,7 +129,7 @@ describe('a sweep across several accounts', () => {
     // A SIGTERM arrives while the second account's user is being deleted.
     const second = await account(SECOND, {
       beforeAction: (action) => {
-        if (action === 'DeleteUser') stop.abort(new Error('SIGTERM'));
+        if (action === 'DeleteUser') stop.abort(new SweepStop({ kind: 'signal', signal: 'SIGTERM' }));
       },
     });
     const third = await account(THIRD);
@@ -146,7 +147,7 @@ describe('a sweep across several accounts', () => {
 
     // The run's own stop: the whole run is stopped, no account counts as failed (unchanged by
     // the Step Functions rule that keeps one account's own stop on that account).
-    expect(report.stopped?.reason).toBe('SIGTERM');
+    expect(report.stopped?.reason).toEqual({ kind: 'signal', signal: 'SIGTERM' });
     expect(report.accounts?.filter((outcome) => !outcome.ok)).toEqual([]);
     // The progress line heard of the accounts begun, and only those.
     expect(begun).toEqual([

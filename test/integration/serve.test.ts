@@ -115,7 +115,7 @@ describe('keywarden serve', () => {
       .callsTo('chat.postMessage')
       .find((call) => String(call.args.text).startsWith('Keywarden スイープ'));
     expect(String(summary?.args.text)).toContain('途中で停止');
-    expect(JSON.stringify(summary?.args.blocks)).toContain('keywarden serve is shutting down');
+    expect(JSON.stringify(summary?.args.blocks)).toContain('keywarden serve が終了処理中です');
     // No teardown began after the stop, and the lock is free for the next sweep.
     expect(readFileSync(join(home, 'demo', 'iam-account.json'), 'utf8')).toContain('"userName": "ci-deploy"');
     const opened = await openState(config, embeddedComponents);

@@ -218,7 +218,7 @@ describe('the sweep state machine across an Organization', () => {
 
     expect(summary).toMatchObject({
       mode: 'apply',
-      stopped: "the accounts' Map state failed: States.Runtime",
+      stopped: "the accounts' Map state failed: States.Runtime: the Map state failed",
     });
     expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBe(1);
     expect(sheets.stats).toMatchObject({ reads: 1, writes: 1 });

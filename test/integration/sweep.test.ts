@@ -1,8 +1,9 @@
 import type { LocalDate } from '../../src/domain/dates';
 import { noticeKey, teardownKey } from '../../src/domain/journal-keys';
+import { SweepDateError, SweepLockedError } from '../../src/domain/sweep-lock';
 import { IamError } from '../../src/ports/iam';
 import type { SweepLock } from '../../src/ports/state';
-import { runSweep, SweepDateError, SweepLockedError } from '../../src/sweep/run-sweep';
+import { runSweep } from '../../src/sweep/run-sweep';
 import { World } from '../support/world';
 
 const ROW = { etl: 2, ciDeploy: 3, sandbox: 4, logShipper: 5, backup: 6, report: 7 };
@@ -284,7 +285,7 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
     const report = await runSweep(world.deps({ lock, lease: { leaseSeconds: 60, renewSeconds: 0.05 } }), {
       mode: 'apply',
     });
-    expect(report.stopped?.reason).toMatch(/released by force or taken over/);
+    expect(report.stopped?.reason).toEqual({ kind: 'lock-lost' });
     // The notice under way was sent; nothing after it started.
     expect(report.results.map((r) => [r.action.kind, r.outcome])).toEqual([['notify-week-ahead', 'done']]);
     expect(world.userNames()).toContain('ci-deploy');

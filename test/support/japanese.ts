@@ -15,10 +15,10 @@ export const ALLOWED_PATTERNS: readonly RegExp[] = [
   /\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, // ISO timestamps (the credential report's own clock)
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, // sweep ids
   /\/iam-audit( (help|ledger|keys|passwords|unused|mfa|user|report|sweep))?/g, // the slash command
-  /\bkeywarden (audit|sweep|unlock)\b/g, // CLI commands
+  /\bkeywarden (audit|sweep|unlock|serve)\b/g, // CLI commands
   /--(apply|force)\b/g, // CLI options
   /^keywarden:/gm, // the CLI's prefix on what it tells the terminal
-  /\bSIG(INT|TERM)\b/g, // signal names
+  /\bSIG(INT|TERM|KILL)\b/g, // signal names
   /\bip-[\d-]+\b/g, // host names
   /[\w.~-]*(?:\/[\w.~-]*)+/g, // file system paths, examples/ included
   /aws iam create-login-profile --user-name \S+ --password-reset-required/g, // a command to copy
@@ -27,6 +27,7 @@ export const ALLOWED_PATTERNS: readonly RegExp[] = [
   /[\w.+-]+@[\w.-]+/g, // email addresses
   /&lt;root_account&gt;|<root_account>/g, // IAM's name for the root user
   /\b[a-z]+(?:_[a-z0-9]+)+\b/g, // credential report column names (mfa_active)
+  /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g, // setting names (LEDGER_COLUMNS)
   /\btrue か false\b|が true なのに/g, // the values a credential report column takes
   /\bAKIA で始まる/g, // the prefix of every access key id
 ];
@@ -45,6 +46,8 @@ export const ALLOWED_WORDS = new Set([
   'ID',
   'Slack',
   'Keywarden',
+  // AWS's service names, as its Japanese documentation writes them.
+  'Lambda',
 ]);
 
 /**

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { View } from '@slack/types';
-import { loadConfig, secretParameters } from '../../src/config';
+import { ConfigError, loadConfig, secretParameters } from '../../src/config';
+import { buildRuntime } from '../../src/container';
 import type { LocalDate } from '../../src/domain/dates';
 import type { HomeRow, HomeSummary } from '../../src/domain/home';
 import { LEDGER_FIELDS } from '../../src/domain/ledger';
@@ -17,6 +18,7 @@ import { homeView } from '../../src/slack/home-view';
 import { homeText } from '../../src/text/home';
 import { messages } from '../../src/text/messages';
 import { bootText } from '../../src/text/messages-boot';
+import type { LambdaNeed } from '../../src/text/messages-config';
 import { runCli } from '../support/cli-in-process';
 
 const date = (text: string) => text as LocalDate;
@@ -246,11 +248,43 @@ function leaks(text: string): string[] {
   return (rest.match(/[A-Za-z]+(?:['-][A-Za-z]+)*/g) ?? []).filter((word) => !ALLOWED_WORDS.has(word));
 }
 
+/**
+ * Settings that load but do not fit where they run, found while building the runtime (for
+ * real: embedded parts where none are built, as on Lambda or in doctor) or by a Lambda entry
+ * point (each requirement the catalogue words).
+ */
+async function deploymentErrors(language: Language): Promise<string[]> {
+  const LANGUAGE = language;
+  const thrown = async (config: ReturnType<typeof loadConfig>) => {
+    const error = await buildRuntime(config, { write: () => undefined }).then(
+      () => new Error('expected a settings error'),
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  };
+  return [
+    await thrown(loadConfig({ LANGUAGE, IAM_SOURCE: 'embedded' })),
+    await thrown(
+      loadConfig({ LANGUAGE, IAM_SOURCE: 'aws', AWS_REGION: 'ap-northeast-1', STATE_SOURCE: 'embedded' }),
+    ),
+    ...LAMBDA_NEEDS.map(messages(language).config.lambdaNeeds),
+  ];
+}
+
+const LAMBDA_NEEDS: readonly LambdaNeed[] = [
+  'sweep-run-bucket',
+  'worker-function-name',
+  'slack-for-failures',
+  'slack-for-worker',
+];
+
 async function surfaces(language: Language): Promise<Record<string, string[]>> {
   return {
     'Home tab of an admin, with the last sweep counted': homeTab(language),
     'keywarden --help, each command, an argument and a run refused': await helpTexts(language),
     'settings errors, before the settings are read': settingsErrors(language),
+    'settings a deployment lacks, after the settings are read': await deploymentErrors(language),
     'bin/keywarden.js on an old Node': [bootText(language).nodeTooOld('22.12', '20.20.2', '/usr/bin/node')],
   };
 }
@@ -267,6 +301,7 @@ describe('Japanese output outside the reports has no English in it', () => {
     'Home tab of an admin, with the last sweep counted',
     'keywarden --help, each command, an argument and a run refused',
     'settings errors, before the settings are read',
+    'settings a deployment lacks, after the settings are read',
     'bin/keywarden.js on an old Node',
   ])('%s', (surface) => {
     const texts = ja[surface] ?? [];
@@ -290,6 +325,16 @@ describe('Japanese output outside the reports has no English in it', () => {
     expect(each).toMatch(/^ {2}SLACK_BOT_TOKEN: ボットトークンは xoxb- で始まります$/m);
     expect(across).toMatch(/^ {2}SHEETS_SPREADSHEET_ID: LEDGER_SOURCE=sheets のときは必須です$/m);
     expect(across).toMatch(/^ {2}AWS_REGION: STATE_SOURCE には AWS のリージョンが必要です/m);
+  });
+
+  it("embedded parts asked for where none are built are refused in the settings' language", () => {
+    expect(ja['settings a deployment lacks, after the settings are read']?.slice(0, 2)).toEqual([
+      'IAM_SOURCE=embedded はローカル実行専用です。ここでは IAM_SOURCE=aws を設定してください',
+      'STATE_SOURCE=embedded はローカル実行専用です。ここでは STATE_SOURCE=aws を設定してください',
+    ]);
+    expect(en['settings a deployment lacks, after the settings are read']?.[0]).toBe(
+      'IAM_SOURCE=embedded is for local runs; set IAM_SOURCE=aws here',
+    );
   });
 
   it('the same surfaces in English do show English: the check sees what it is meant to', () => {

@@ -7,6 +7,8 @@ import { type LedgerRow, parseLedger, unreadableRow } from '../../src/domain/led
 import type { OwnerUnknown } from '../../src/domain/people';
 import type { Action, Skip } from '../../src/domain/planner';
 import type { ActionResult, SweepReport } from '../../src/domain/report';
+import type { StopReason } from '../../src/domain/stop-reason';
+import type { LockHolderView } from '../../src/domain/sweep-lock';
 import type { UserHoldings } from '../../src/domain/teardown';
 import type { GroupLine, NoticeCase } from '../../src/ports/cases';
 import { groupMessage } from '../../src/slack/admin-groups';
@@ -44,7 +46,6 @@ import {
   userReport,
 } from '../../src/text/hygiene-reports';
 import { type Messages, messages } from '../../src/text/messages';
-import type { LockHolderView } from '../../src/text/messages-cli';
 import { renderReport } from '../../src/text/sweep-report';
 import { englishIn } from '../support/japanese';
 
@@ -97,7 +98,12 @@ const ERROR_TEXT = {
   iam: 'AccessDenied: User is not authorized to perform: iam:DeleteUser',
   sheets: 'The caller does not have permission',
   assumeRole: 'AccessDenied: not authorized to perform sts:AssumeRole',
-  stop: 'keywarden serve is shutting down',
+  /** Node's code for a write to a pipe whose reader left. */
+  pipe: 'EPIPE',
+  /** DynamoDB's words for a lock renewal that failed. */
+  store: 'ResourceNotFoundException: Requested resource not found',
+  /** The error name Step Functions gives a Map state that failed as a whole. */
+  mapError: 'States.TaskFailed',
   /** Lambda's record of the same error, its type first. */
   lambda: 'Error: AccessDenied: User is not authorized to perform: iam:DeleteUser',
   json: `Unexpected token 'o', "not json" is not valid JSON`,
@@ -105,8 +111,6 @@ const ERROR_TEXT = {
   slackCode: 'user_disabled',
   /** csv-parse's own words for a credential report line it could not read. */
   csv: 'Invalid Closing Quote: got "x" at line 1 instead of delimiter, record delimiter, trimable character (if activated) or comment',
-  /** Why a sweep stopped, as the signal handler says it. */
-  signal: 'SIGINT received',
 } as const;
 
 /** What the admin typed after `/iam-audit`, echoed back in the refusal. */
@@ -434,7 +438,7 @@ function report(mode: SweepReport['mode']): SweepReport {
       { account: '123456789012', ok: true },
       { account: '210987654321', ok: false, error: ERROR_TEXT.assumeRole },
     ],
-    stopped: { reason: ERROR_TEXT.stop },
+    stopped: { reason: { kind: 'serve-shutting-down' } },
   };
 }
 
@@ -476,6 +480,17 @@ function blockTexts(value: unknown): string[] {
 }
 
 const blocks = (list: readonly KnownBlock[] | View) => blockTexts(list);
+
+/** Every reason Keywarden itself gives for stopping a sweep ('other' is a reason it did not give). */
+const STOPS: readonly StopReason[] = [
+  { kind: 'signal', signal: 'SIGINT' },
+  { kind: 'signal', signal: 'SIGTERM' },
+  { kind: 'lock-lost' },
+  { kind: 'lease-ran-out', error: ERROR_TEXT.store },
+  { kind: 'serve-shutting-down' },
+  { kind: 'lambda-timeout', marginSeconds: 60 },
+  { kind: 'accounts-map-failed', error: ERROR_TEXT.mapError },
+];
 
 function surfaces(m: Messages): Record<string, string[]> {
   const deactivated: NoticeCase = {
@@ -585,6 +600,7 @@ function surfaces(m: Messages): Record<string, string[]> {
     ],
     'admin sweep summary': [summary.text, ...blocks(summary.blocks)],
     'what the executor did, every kind': [...DONE, ...OTHER_DONE].map(m.reasons.action),
+    'why a sweep stopped early, every reason of ours': STOPS.map(m.reasons.stop),
     'console stand-ins for Slack notices': [
       weekAheadLine({ row: ETL, slackId: 'U01YAMADA', daysLeft: 4 }, m),
       ownerUnknownLine({ row: ML, reason: OWNER_UNKNOWN, daysLeft: 0 }, m),
@@ -644,7 +660,10 @@ function surfaces(m: Messages): Record<string, string[]> {
         { kind: 'dynalite', path: `${DEMO}/dynamodb` },
       ]),
       m.cli.signalBeforeSweep('SIGINT'),
-      m.cli.stoppedEarly(SWEEP_ID, ERROR_TEXT.signal),
+      m.cli.stdoutClosed(ERROR_TEXT.pipe),
+      m.cli.signalStopping('SIGINT', true),
+      m.cli.signalStopping('SIGTERM', false),
+      m.cli.stoppedEarly(SWEEP_ID, m.reasons.stop({ kind: 'signal', signal: 'SIGINT' })),
       m.cli.demoReseeded(DEMO),
       m.cli.digestSent(
         10,

@@ -84,7 +84,10 @@ describe('the verdict on a sweep', () => {
   });
 
   it('calls a sweep that stopped early stopped, even with failures: neither a success nor the failure', () => {
-    const stopped = report({ results: [teardown('failed')], stopped: { reason: 'SIGTERM' } });
+    const stopped = report({
+      results: [teardown('failed')],
+      stopped: { reason: { kind: 'signal', signal: 'SIGTERM' } },
+    });
     expect(sweepVerdict(stopped)).toBe('stopped');
   });
 
