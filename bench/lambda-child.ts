@@ -13,9 +13,10 @@
  * Prints one JSON line.
  */
 import { install } from '@sinonjs/fake-timers';
+import type { StepFunction } from './harness';
 
-export const STEP_HANDLERS = ['sweepPrepare', 'sweepAccount', 'sweepFinish'] as const;
-export type StepHandler = (typeof STEP_HANDLERS)[number];
+/** Not imported from the harness: this process loads nothing but the bundle and the fake clock. */
+const HANDLERS = ['sweepPrepare', 'sweepAccount', 'sweepFinish'] as const satisfies readonly StepFunction[];
 
 export interface LambdaChildResult {
   /** What the handler returned: the next step's input, as Step Functions passes it on. */
@@ -33,7 +34,7 @@ interface LambdaContext {
   readonly awsRequestId: string;
   getRemainingTimeInMillis(): number;
 }
-type Handlers = Record<StepHandler, (event: unknown, context: LambdaContext) => Promise<unknown>>;
+type Handlers = Record<StepFunction, (event: unknown, context: LambdaContext) => Promise<unknown>>;
 
 function required(name: string): string {
   const value = process.env[name];
@@ -41,9 +42,9 @@ function required(name: string): string {
   return value;
 }
 
-function stepHandler(name: string): StepHandler {
-  const handler = STEP_HANDLERS.find((h) => h === name);
-  if (!handler) throw new Error(`BENCH_HANDLER must be one of ${STEP_HANDLERS.join(', ')}: ${name}`);
+function stepHandler(name: string): StepFunction {
+  const handler = HANDLERS.find((h) => h === name);
+  if (!handler) throw new Error(`BENCH_HANDLER must be one of ${HANDLERS.join(', ')}: ${name}`);
   return handler;
 }
 
@@ -90,14 +91,12 @@ async function main(): Promise<void> {
   }
 }
 
-// The parent imports this module for its types and step names; only the child process runs it.
-if (require.main === module)
-  main()
-    // A warm Lambda process keeps its clients; this one is done, like a frozen execution environment.
-    .then(() => process.exit(0))
-    .catch((error: unknown) => {
-      process.stderr.write(
-        `lambda child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    });
+main()
+  // A warm Lambda process keeps its clients; this one is done, like a frozen execution environment.
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    process.stderr.write(
+      `lambda child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  });

@@ -17,7 +17,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startIamServer } from '@keywarden/iam-simulator';
-import { parse } from 'yaml';
 import { startEmbeddedDynamo } from '../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../src/adapters/store/ensure-table';
 import { startS3Server } from '../test/fakes/s3-server';
@@ -30,6 +29,7 @@ import {
   ADMIN_CHANNEL,
   BOT_TOKEN,
   deployedNodeOptions,
+  federatedCredentialConfig,
   fmtMs,
   LATENCY,
   LoadSampler,
@@ -37,8 +37,11 @@ import {
   runChild,
   SLACK_RATE,
   SPREADSHEET_ID,
+  type StepFunction,
+  startGoogleTokenExchange,
+  stepFunctionTimeoutsMs,
 } from './harness';
-import { type LambdaChildResult, STEP_HANDLERS, type StepHandler } from './lambda-child';
+import type { LambdaChildResult } from './lambda-child';
 
 type Service = 'iam' | 'sheets' | 'slack' | 'dynamodb' | 's3';
 const SERVICES: readonly Service[] = ['iam', 'sheets', 'slack', 'dynamodb', 's3'];
@@ -48,7 +51,7 @@ const RUN_BUCKET = 'keywarden-bench-sweep-runs';
 
 /** One step's function invoked once, in its own process. */
 interface LambdaStep {
-  readonly handler: StepHandler;
+  readonly handler: StepFunction;
   readonly processMs: number;
   readonly child: LambdaChildResult;
   readonly taps: Readonly<Record<Service, TapStats>>;
@@ -71,20 +74,6 @@ interface Prepared {
 function isPrepared(output: unknown): output is Prepared {
   const o = output as Partial<Prepared> | null;
   return typeof o === 'object' && o !== null && o.run !== undefined && Array.isArray(o.accounts);
-}
-
-/** Each step function's timeout from serverless.yml, in ms: what Lambda's context counts down from. */
-function functionTimeoutsMs(repoRoot: string): Record<StepHandler, number> {
-  const manifest = parse(readFileSync(join(repoRoot, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as {
-    functions?: Record<string, { timeout?: number }>;
-  };
-  return Object.fromEntries(
-    STEP_HANDLERS.map((handler) => {
-      const seconds = manifest.functions?.[handler]?.timeout;
-      if (typeof seconds !== 'number') throw new Error(`serverless.yml sets no timeout for ${handler}`);
-      return [handler, seconds * 1000];
-    }),
-  ) as Record<StepHandler, number>;
 }
 
 /** Builds the bundle as `npm run bundle` does (its own esbuild arguments), into `dir`. */
@@ -134,36 +123,10 @@ export async function benchLambda(
     dynamodb: await startTap({ target: dynamo.endpoint, latencyMs: LATENCY.dynamodb }),
     s3: await startTap({ target: s3.url }),
   };
-  // Google's STS: exchanges the function's signed GetCallerIdentity for an access token.
-  const googleSts = await startTap({
-    target: new URL(sheets.url).origin,
-    intercept: () => ({
-      kind: 'reply',
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        access_token: 'bench-federated-token',
-        issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-        token_type: 'Bearer',
-        expires_in: 3600,
-      }),
-    }),
-  });
-  // What `gcloud iam workload-identity-pools create-cred-config … --aws` writes, Google's STS local.
+  const googleSts = await startGoogleTokenExchange(new URL(sheets.url).origin);
   ssm.put(
     `${SECRETS}/google-service-account-json`,
-    JSON.stringify({
-      type: 'external_account',
-      audience:
-        '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/keywarden/providers/aws',
-      subject_token_type: 'urn:ietf:params:aws:token-type:aws4_request',
-      token_url: `${googleSts.url}/v1/token`,
-      credential_source: {
-        environment_id: 'aws1',
-        regional_cred_verification_url:
-          'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
-      },
-    }),
+    federatedCredentialConfig(`${googleSts.url}/v1/token`),
     'SecureString',
   );
   ssm.put(`${SECRETS}/slack-bot-token`, BOT_TOKEN, 'SecureString');
@@ -174,11 +137,11 @@ export async function benchLambda(
     .split(/\s+/)
     .filter((flag) => flag !== '--enable-source-maps')
     .join(' ');
-  const timeouts = functionTimeoutsMs(repoRoot);
+  const timeouts = stepFunctionTimeoutsMs(repoRoot);
   const lambdaEnv = (
     nodeOptions: string,
     apply: boolean,
-    handler: StepHandler,
+    handler: StepFunction,
     event: unknown,
   ): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH ?? '',
@@ -226,7 +189,7 @@ export async function benchLambda(
     phase: string,
     nodeOptions: string,
     apply: boolean,
-    handler: StepHandler,
+    handler: StepFunction,
     event: unknown,
   ): Promise<LambdaStep> => {
     for (const service of SERVICES) taps[service].resetStats();
