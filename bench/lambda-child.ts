@@ -24,6 +24,8 @@ export interface LambdaChildResult {
   /** The require of the bundle: a cold start's module load. */
   readonly requireMs: number;
   readonly rssAfterRequireMb: number;
+  /** Live heap once the bundle is loaded: the modules' share of the peak's heapUsed. */
+  readonly heapUsedAfterRequireMb: number;
   /** The invocation, cold start (settings, SSM, clients) included. */
   readonly invokeMs: number;
   readonly maxRssMb: number;
@@ -68,7 +70,9 @@ async function main(): Promise<void> {
     const loading = performance.now();
     const handlers = require(required('BENCH_BUNDLE')) as Handlers;
     const requireMs = performance.now() - loading;
-    const rssAfterRequireMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
+    const { rss, heapUsed } = process.memoryUsage();
+    const rssAfterRequireMb = Math.round(rss / 1024 / 1024);
+    const heapUsedAfterRequireMb = Math.round(heapUsed / 1024 / 1024);
     const invoked = performance.now();
     // The function's timeout (serverless.yml), as Lambda's context reports it.
     const deadline = invoked + timeoutMs;
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
       output,
       requireMs: Math.round(requireMs),
       rssAfterRequireMb,
+      heapUsedAfterRequireMb,
       invokeMs: Math.round(performance.now() - invoked),
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       memoryPeaksMb: peaks,
