@@ -241,6 +241,8 @@ export async function benchOrganization(
 
     const phases: OrganizationPhase[] = [];
     const sfnPhases: StepFunctionsPhase[] = [];
+    /** A Step Functions phase that did not finish (its child failed or ran out of time), and why. */
+    const sfnFailures: { readonly name: string; readonly error: string }[] = [];
     /** Runs one child with the taps and the per-account IAM count reset, and what they saw. */
     const observe = async <T>(label: string, script: string, env: NodeJS.ProcessEnv) => {
       for (const service of SERVICES) taps[service].resetStats();
@@ -277,13 +279,23 @@ export async function benchOrganization(
       );
       phases.push({ name, concurrency, ...seen });
     };
+    // Its failure is a result too: the self-hosted phases measured before it are still written.
     const measureStepFunctions = async (name: string, mode: 'dry-run' | 'apply') => {
-      const seen = await observe<SfnChildResult>(
-        `Step Functions path: ${name}`,
-        'sfn-child.js',
-        sfnEnv(mode),
-      );
-      sfnPhases.push({ name, ...seen });
+      try {
+        const seen = await observe<SfnChildResult>(
+          `Step Functions path: ${name}`,
+          'sfn-child.js',
+          sfnEnv(mode),
+        );
+        sfnPhases.push({ name, ...seen });
+      } catch (error) {
+        const why = (error instanceof Error ? error.message : String(error))
+          .split('\n')
+          .slice(0, 3)
+          .join(' ');
+        log(`Step Functions path: ${name} not measured: ${why}`);
+        sfnFailures.push({ name, error: why });
+      }
     };
 
     const [first = 8] = options.concurrencies;
@@ -295,7 +307,7 @@ export async function benchOrganization(
       // After the self-hosted runs: the daily run finds the journal and ledger the first apply left.
       await measureStepFunctions('steady daily run (apply again)', 'apply');
     }
-    return render(options, org.stats, phases, sfnPhases, load.summary(), nodeOptions);
+    return render(options, org.stats, phases, sfnPhases, sfnFailures, load.summary(), nodeOptions);
   } finally {
     for (const close of closers.reverse()) await close();
   }
@@ -306,6 +318,7 @@ function render(
   stats: Readonly<Record<string, number>>,
   phases: readonly OrganizationPhase[],
   sfnPhases: readonly StepFunctionsPhase[],
+  sfnFailures: readonly { readonly name: string; readonly error: string }[],
   load: string,
   nodeOptions: string,
 ): string {
@@ -407,6 +420,13 @@ function render(
         `\`${JSON.stringify(summary)}\``,
       ]);
     }),
+    ...sfnFailures.map((f) =>
+      line([
+        f.name,
+        `not measured: ${f.error.replaceAll('|', '/')}`,
+        ...Array.from({ length: 12 }, () => ''),
+      ]),
+    ),
     '',
     '## Requests by call',
     '',
