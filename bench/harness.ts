@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { TapStats } from '../test/support/http-tap';
+import { startTap, type Tap, type TapStats } from '../test/support/http-tap';
 
 export const LATENCY = { iam: 30, sheets: 80, slack: 20, dynamodb: 5 } as const;
 export const SPREADSHEET_ID = 'bench-ledger';
@@ -88,3 +88,58 @@ export class LoadSampler {
     return `median ${median.toFixed(1)}, max ${(sorted[sorted.length - 1] ?? 0).toFixed(1)}`;
   }
 }
+
+/** Google's STS, local: exchanges a function's signed GetCallerIdentity for an access token. */
+export function startGoogleTokenExchange(target: string): Promise<Tap> {
+  return startTap({
+    target,
+    intercept: () => ({
+      kind: 'reply',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        access_token: 'bench-federated-token',
+        issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        token_type: 'Bearer',
+        expires_in: 3600,
+      }),
+    }),
+  });
+}
+
+/**
+ * What `gcloud iam workload-identity-pools create-cred-config … --aws` writes — how the Lambda
+ * functions authenticate to Sheets — with Google's STS at `tokenUrl`.
+ */
+export function federatedCredentialConfig(tokenUrl: string): string {
+  return JSON.stringify({
+    type: 'external_account',
+    audience:
+      '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/keywarden/providers/aws',
+    subject_token_type: 'urn:ietf:params:aws:token-type:aws4_request',
+    token_url: tokenUrl,
+    credential_source: {
+      environment_id: 'aws1',
+      regional_cred_verification_url:
+        'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
+    },
+  });
+}
+
+/** Each step function's timeout from serverless.yml, in ms: what Lambda's context counts down from. */
+export function stepFunctionTimeoutsMs(repoRoot: string): Record<StepFunction, number> {
+  const manifest = parse(readFileSync(join(repoRoot, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as {
+    functions?: Record<string, { timeout?: number }>;
+  };
+  return Object.fromEntries(
+    STEP_FUNCTIONS.map((name) => {
+      const seconds = manifest.functions?.[name]?.timeout;
+      if (typeof seconds !== 'number') throw new Error(`serverless.yml sets no timeout for ${name}`);
+      return [name, seconds * 1000];
+    }),
+  ) as Record<StepFunction, number>;
+}
+
+/** The sweep state machine's task functions, in the order it runs them. */
+export const STEP_FUNCTIONS = ['sweepPrepare', 'sweepAccount', 'sweepFinish'] as const;
+export type StepFunction = (typeof STEP_FUNCTIONS)[number];

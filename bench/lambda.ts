@@ -1,8 +1,12 @@
 /**
- * `npm run bench -- --lambda`: the DEPLOYED sweep handler at 5,000 users — the esbuild bundle
- * `npm run bundle` builds, invoked as EventBridge invokes it (`lambda-child.ts`), with
- * serverless.yml's NODE_OPTIONS and then without `--enable-source-maps` — against the same
- * generated world as `npm run bench`, on a clock fixed to the world's instant.
+ * `npm run bench -- --lambda`: the DEPLOYED sweep state machine's handlers at 5,000 users — the
+ * esbuild bundle `npm run bundle` builds, each step's handler in its own process as its own
+ * Lambda function runs it (`lambda-child.ts`): `sweepPrepare` with the event EventBridge
+ * Scheduler starts the execution with, `sweepAccount` with what the Map state hands each
+ * iteration, `sweepFinish` with the Map's outputs, each step's JSON output the next one's input
+ * and the run's tables in the S3 fake (SWEEP_RUN_BUCKET). With serverless.yml's NODE_OPTIONS and
+ * then without `--enable-source-maps`, against the same generated world as `npm run bench`, on a
+ * clock fixed to the world's instant.
  *
  * Settings reach it as they do on Lambda: secrets named by `<SETTING>_PARAMETER` and read from
  * SSM (the SSM fake), Google auth by Workload Identity Federation from the function's AWS
@@ -15,6 +19,7 @@ import { join } from 'node:path';
 import { startIamServer } from '@keywarden/iam-simulator';
 import { startEmbeddedDynamo } from '../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../src/adapters/store/ensure-table';
+import { startS3Server } from '../test/fakes/s3-server';
 import { startSheetsServer } from '../test/fakes/sheets-server';
 import { startSlackServer } from '../test/fakes/slack-server';
 import { startSsmServer } from '../test/fakes/ssm-server';
@@ -24,6 +29,7 @@ import {
   ADMIN_CHANNEL,
   BOT_TOKEN,
   deployedNodeOptions,
+  federatedCredentialConfig,
   fmtMs,
   LATENCY,
   LoadSampler,
@@ -31,21 +37,43 @@ import {
   runChild,
   SLACK_RATE,
   SPREADSHEET_ID,
+  type StepFunction,
+  startGoogleTokenExchange,
+  stepFunctionTimeoutsMs,
 } from './harness';
 import type { LambdaChildResult } from './lambda-child';
 
-type Service = 'iam' | 'sheets' | 'slack' | 'dynamodb';
-const SERVICES: readonly Service[] = ['iam', 'sheets', 'slack', 'dynamodb'];
+type Service = 'iam' | 'sheets' | 'slack' | 'dynamodb' | 's3';
+const SERVICES: readonly Service[] = ['iam', 'sheets', 'slack', 'dynamodb', 's3'];
 const TABLE = 'keywarden-bench-lambda';
 const SECRETS = '/keywarden/bench';
+const RUN_BUCKET = 'keywarden-bench-sweep-runs';
 
-interface LambdaPhase {
-  readonly name: string;
-  readonly nodeOptions: string;
+/** One step's function invoked once, in its own process. */
+interface LambdaStep {
+  readonly handler: StepFunction;
   readonly processMs: number;
   readonly child: LambdaChildResult;
   readonly taps: Readonly<Record<Service, TapStats>>;
   readonly slack429: number;
+}
+
+/** One execution of the state machine: prepare → the account(s) → finish. */
+interface LambdaPhase {
+  readonly name: string;
+  readonly nodeOptions: string;
+  readonly steps: readonly LambdaStep[];
+}
+
+/** The first step's output when it prepared a run (not refused, not turned away by the lock). */
+interface Prepared {
+  readonly run: unknown;
+  readonly accounts: readonly string[];
+}
+
+function isPrepared(output: unknown): output is Prepared {
+  const o = output as Partial<Prepared> | null;
+  return typeof o === 'object' && o !== null && o.run !== undefined && Array.isArray(o.accounts);
 }
 
 /** Builds the bundle as `npm run bundle` does (its own esbuild arguments), into `dir`. */
@@ -84,6 +112,7 @@ export async function benchLambda(
   const dynamo = await startEmbeddedDynamo();
   await ensureTable(dynamo.client, TABLE);
   const ssm = await startSsmServer('us-east-1');
+  const s3 = await startS3Server([RUN_BUCKET]);
   const taps: Record<Service, Tap> = {
     iam: await startTap({
       target: iamServer.url,
@@ -92,37 +121,12 @@ export async function benchLambda(
     sheets: await startTap({ target: new URL(sheets.url).origin }),
     slack: await startTap({ target: new URL(slack.apiUrl).origin }),
     dynamodb: await startTap({ target: dynamo.endpoint, latencyMs: LATENCY.dynamodb }),
+    s3: await startTap({ target: s3.url }),
   };
-  // Google's STS: exchanges the function's signed GetCallerIdentity for an access token.
-  const googleSts = await startTap({
-    target: new URL(sheets.url).origin,
-    intercept: () => ({
-      kind: 'reply',
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        access_token: 'bench-federated-token',
-        issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-        token_type: 'Bearer',
-        expires_in: 3600,
-      }),
-    }),
-  });
-  // What `gcloud iam workload-identity-pools create-cred-config … --aws` writes, Google's STS local.
+  const googleSts = await startGoogleTokenExchange(new URL(sheets.url).origin);
   ssm.put(
     `${SECRETS}/google-service-account-json`,
-    JSON.stringify({
-      type: 'external_account',
-      audience:
-        '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/keywarden/providers/aws',
-      subject_token_type: 'urn:ietf:params:aws:token-type:aws4_request',
-      token_url: `${googleSts.url}/v1/token`,
-      credential_source: {
-        environment_id: 'aws1',
-        regional_cred_verification_url:
-          'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
-      },
-    }),
+    federatedCredentialConfig(`${googleSts.url}/v1/token`),
     'SecureString',
   );
   ssm.put(`${SECRETS}/slack-bot-token`, BOT_TOKEN, 'SecureString');
@@ -133,7 +137,13 @@ export async function benchLambda(
     .split(/\s+/)
     .filter((flag) => flag !== '--enable-source-maps')
     .join(' ');
-  const lambdaEnv = (nodeOptions: string, apply: boolean): NodeJS.ProcessEnv => ({
+  const timeouts = stepFunctionTimeoutsMs(repoRoot);
+  const lambdaEnv = (
+    nodeOptions: string,
+    apply: boolean,
+    handler: StepFunction,
+    event: unknown,
+  ): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH ?? '',
     HOME: dir,
     NODE_OPTIONS: nodeOptions,
@@ -142,7 +152,7 @@ export async function benchLambda(
     AWS_ACCESS_KEY_ID: 'ASIABENCHLAMBDA00001',
     AWS_SECRET_ACCESS_KEY: 'bench-secret',
     AWS_SESSION_TOKEN: 'bench-session-token',
-    AWS_LAMBDA_FUNCTION_NAME: 'keywarden-bench-sweep',
+    AWS_LAMBDA_FUNCTION_NAME: `keywarden-bench-${handler}`,
     AWS_EC2_METADATA_DISABLED: 'true',
     // serverless.yml's provider.environment, its secrets through SSM.
     TIME_ZONE: 'Asia/Tokyo',
@@ -161,33 +171,60 @@ export async function benchLambda(
     SLACK_ADMIN_USERS: 'U0ADMIN',
     SLACK_API_URL: `${taps.slack.url}/api/`,
     SSM_ENDPOINT: ssm.url,
+    SWEEP_RUN_BUCKET: RUN_BUCKET,
+    S3_ENDPOINT: taps.s3.url,
     SWEEP_APPLY: String(apply),
     WORKER_FUNCTION_NAME: 'keywarden-bench-worker',
     // As `npm run bench`: removals due on a fresh journal, not final notices.
     FINAL_NOTICE_DAYS: '0',
     BENCH_BUNDLE: bundle,
     BENCH_NOW: NOW.toISOString(),
-    BENCH_DATE: TODAY,
+    BENCH_HANDLER: handler,
+    BENCH_EVENT: JSON.stringify(event),
+    BENCH_TIMEOUT_MS: String(timeouts[handler]),
   });
 
   const phases: LambdaPhase[] = [];
-  const measure = async (name: string, nodeOptions: string, apply: boolean) => {
+  const invoke = async (
+    phase: string,
+    nodeOptions: string,
+    apply: boolean,
+    handler: StepFunction,
+    event: unknown,
+  ): Promise<LambdaStep> => {
     for (const service of SERVICES) taps[service].resetStats();
     const rateLimitedBefore = slack.stats.rateLimited;
-    log(`Lambda handler: ${name}…`);
+    log(`Lambda ${phase}: ${handler}…`);
     const { result, ms } = await runChild<LambdaChildResult>(
       join(__dirname, 'lambda-child.js'),
-      lambdaEnv(nodeOptions, apply),
+      lambdaEnv(nodeOptions, apply, handler, event),
     );
-    phases.push({
-      name,
-      nodeOptions,
+    log(`Lambda ${phase}: ${handler}: ${fmtMs(ms)}, peak RSS ${result.maxRssMb} MB`);
+    return {
+      handler,
       processMs: ms,
       child: result,
       taps: Object.fromEntries(SERVICES.map((s) => [s, taps[s].stats])) as Record<Service, TapStats>,
       slack429: slack.stats.rateLimited - rateLimitedBefore,
+    };
+  };
+  // What the state machine does, each task a fresh process: Prepare's output is the Map's items
+  // (ItemSelector: the run and one account), the Map's outputs land in `swept` for Finish.
+  const measure = async (name: string, nodeOptions: string, apply: boolean) => {
+    // The Prepare task's Parameters: the scheduler's event, the execution's name and start.
+    const prepare = await invoke(name, nodeOptions, apply, 'sweepPrepare', {
+      input: { 'detail-type': 'Scheduled Event', time: NOW.toISOString() },
+      execution: `bench-${name}-${apply ? 'apply' : 'dry-run'}-${Date.now()}`,
+      startedAt: NOW.toISOString(),
     });
-    log(`Lambda handler: ${name}: ${fmtMs(ms)}, peak RSS ${result.maxRssMb} MB`);
+    const prepared = prepare.child.output;
+    if (!isPrepared(prepared)) throw new Error(`sweepPrepare prepared no run: ${JSON.stringify(prepared)}`);
+    const steps = [prepare];
+    for (const account of prepared.accounts)
+      steps.push(await invoke(name, nodeOptions, apply, 'sweepAccount', { run: prepared.run, account }));
+    const swept = steps.slice(1).map((step) => step.child.output);
+    steps.push(await invoke(name, nodeOptions, apply, 'sweepFinish', { ...prepared, swept }));
+    phases.push({ name, nodeOptions, steps });
   };
 
   try {
@@ -206,6 +243,7 @@ export async function benchLambda(
       sheets.close(),
       slack.close(),
       ssm.close(),
+      s3.close(),
     ]);
     await dynamo.close();
     rmSync(dir, { recursive: true, force: true });
@@ -213,48 +251,49 @@ export async function benchLambda(
 }
 
 function render(scale: Scale, phases: readonly LambdaPhase[], load: string): string {
+  const all = phases.flatMap((p) => p.steps.map((step) => ({ phase: p, step })));
   return [
-    `# Keywarden benchmark: the Lambda sweep handler at ${scale.users} users`,
+    `# Keywarden benchmark: the Lambda sweep state machine's handlers at ${scale.users} users`,
     '',
     `Generated by \`npm run bench -- --lambda\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores ` +
-      `(shared; 1-minute load average during the run: ${load}), Node ${process.version}. The bundle \`npm run bundle\` builds, ` +
-      `its \`sweep\` handler invoked once per fresh process (a cold start) with \`{ date: ${TODAY} }\`, Date fixed to ${NOW.toISOString()}. ` +
+      `(shared; 1-minute load average during the run: ${load}), Node ${process.version}. The bundle \`npm run bundle\` builds; ` +
+      'each step of the state machine is its own function in its own fresh process (a cold start each): `sweepPrepare` with the ' +
+      `scheduler's \`{"detail-type":"Scheduled Event","time":"${NOW.toISOString()}"}\`, \`sweepAccount\` with the Map's \`{run, account}\`, ` +
+      `\`sweepFinish\` with Prepare's output and the Map's outputs in \`swept\`; the run's tables in the S3 fake. Date fixed to ${NOW.toISOString()} (${TODAY} in Tokyo). ` +
       `Same world and latencies as \`npm run bench\`${scale === FULL_SCALE ? '' : ' (at a smaller scale)'}.`,
     '',
     line([
       'phase',
+      'step',
       'NODE_OPTIONS',
       'wall',
       'require',
-      'RSS after require',
+      'RSS (heapUsed) after require',
       'invocation',
-      'IAM / Sheets / Slack (429) / DynamoDB requests',
+      'IAM / Sheets / Slack (429) / DynamoDB / S3 requests',
       'peak RSS',
+      'heapUsed / heapTotal peak',
     ]),
-    line(Array.from({ length: 8 }, () => '---')),
-    ...phases.map((p) =>
+    line(Array.from({ length: 10 }, () => '---')),
+    ...all.map(({ phase, step }) =>
       line([
-        p.name,
-        `\`${p.nodeOptions}\``,
-        fmtMs(p.processMs),
-        fmtMs(p.child.requireMs),
-        `${p.child.rssAfterRequireMb} MB`,
-        fmtMs(p.child.invokeMs),
-        `${p.taps.iam.requests} / ${p.taps.sheets.requests} / ${p.taps.slack.requests} (${p.slack429}) / ${p.taps.dynamodb.requests}`,
-        `${p.child.maxRssMb} MB`,
+        phase.name,
+        `\`${step.handler}\``,
+        `\`${phase.nodeOptions}\``,
+        fmtMs(step.processMs),
+        fmtMs(step.child.requireMs),
+        `${step.child.rssAfterRequireMb} (${step.child.heapUsedAfterRequireMb}) MB`,
+        fmtMs(step.child.invokeMs),
+        `${step.taps.iam.requests} / ${step.taps.sheets.requests} / ${step.taps.slack.requests} (${step.slack429}) / ${step.taps.dynamodb.requests} / ${step.taps.s3.requests}`,
+        `${step.child.maxRssMb} MB`,
+        `${step.child.memoryPeaksMb.heapUsed ?? '?'} / ${step.child.memoryPeaksMb.heapTotal ?? '?'} MB`,
       ]),
     ),
     '',
-    `Heap peaks (MB, sampled every 50 ms): ${phases
-      .map(
-        (p) =>
-          `${p.name}: heapTotal ${p.child.memoryPeaksMb.heapTotal ?? '?'}, heapUsed ${p.child.memoryPeaksMb.heapUsed ?? '?'}`,
-      )
-      .join('; ')}.`,
-    '',
-    `What the handler returned: ${phases
+    `What \`sweepFinish\` returned: ${phases
       .map((p) => {
-        const { sweepId: _id, ...summary } = p.child.summary as Record<string, unknown>;
+        const output = p.steps[p.steps.length - 1]?.child.output;
+        const { sweepId: _id, ...summary } = (output ?? {}) as Record<string, unknown>;
         return `${p.name}: \`${JSON.stringify(summary)}\``;
       })
       .join('; ')}.`,

@@ -9,7 +9,10 @@
  * for a member's assumed role): a thousand accounts need one socket, not a thousand.
  *
  * Phases: a dry run per ACCOUNT_CONCURRENCY asked for; the first apply (at the first one); the
- * steady daily run (apply again, nothing new to do) per ACCOUNT_CONCURRENCY.
+ * steady daily run (apply again, nothing new to do) per ACCOUNT_CONCURRENCY. And the Step
+ * Functions path (`sfn-child.ts`): serverless.yml's state machine with its Map's MaxConcurrency,
+ * the real Lambda handlers, the run's tables in the S3 fake: a dry run after the self-hosted dry
+ * runs, the daily run after the self-hosted daily runs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ import { join } from 'node:path';
 import { type IamAccount, startMultiAccountIamServer } from '@keywarden/iam-simulator';
 import { startEmbeddedDynamo } from '../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../src/adapters/store/ensure-table';
+import { startS3Server } from '../test/fakes/s3-server';
 import { startSheetsServer } from '../test/fakes/sheets-server';
 import { startSlackServer } from '../test/fakes/slack-server';
 import { assumedKeyId, startControlPlane } from '../test/fakes/sts-organizations-server';
@@ -27,6 +31,7 @@ import {
   BOT_TOKEN,
   byLabel,
   deployedNodeOptions,
+  federatedCredentialConfig,
   fmtMs,
   LATENCY,
   LoadSampler,
@@ -34,7 +39,10 @@ import {
   runChild,
   SLACK_RATE,
   SPREADSHEET_ID,
+  startGoogleTokenExchange,
+  stepFunctionTimeoutsMs,
 } from './harness';
+import type { SfnChildResult } from './sfn-child';
 import type { SweepChildResult } from './sweep-child';
 
 export interface OrganizationOptions {
@@ -50,8 +58,9 @@ export interface OrganizationOptions {
 /** The management account's own credentials: the sweep's home account. */
 const HOME_KEY = 'AKIDBENCH';
 
-type Service = 'iam' | 'sts' | 'sheets' | 'slack' | 'dynamodb';
-const SERVICES: readonly Service[] = ['iam', 'sts', 'sheets', 'slack', 'dynamodb'];
+type Service = 'iam' | 'sts' | 'sheets' | 'slack' | 'dynamodb' | 's3';
+const SERVICES: readonly Service[] = ['iam', 'sts', 'sheets', 'slack', 'dynamodb', 's3'];
+const RUN_BUCKET = 'keywarden-bench-sweep-runs';
 
 interface OrganizationPhase {
   readonly name: string;
@@ -60,6 +69,16 @@ interface OrganizationPhase {
   readonly child: SweepChildResult;
   readonly taps: Readonly<Record<Service, TapStats>>;
   /** IAM requests per account in this phase. */
+  readonly iamPerAccount: { readonly mean: number; readonly max: number; readonly min: number };
+  readonly slack429: number;
+}
+
+/** One execution of the state machine, its handlers in one child process. */
+interface StepFunctionsPhase {
+  readonly name: string;
+  readonly processMs: number;
+  readonly child: SfnChildResult;
+  readonly taps: Readonly<Record<Service, TapStats>>;
   readonly iamPerAccount: { readonly mean: number; readonly max: number; readonly min: number };
   readonly slack429: number;
 }
@@ -106,6 +125,10 @@ export async function benchOrganization(
     const dynamo = await startEmbeddedDynamo();
     closers.push(() => dynamo.close());
     await ensureTable(dynamo.client, 'keywarden-bench');
+    const s3 = await startS3Server([RUN_BUCKET]);
+    closers.push(() => s3.close());
+    const googleSts = await startGoogleTokenExchange(new URL(sheets.url).origin);
+    closers.push(() => googleSts.close());
 
     const taps: Record<Service, Tap> = {
       iam: await startTap({
@@ -134,6 +157,7 @@ export async function benchOrganization(
         latencyMs: LATENCY.dynamodb,
         label: (r) => String(r.headers['x-amz-target'] ?? '?').replace('DynamoDB_20120810.', ''),
       }),
+      s3: await startTap({ target: s3.url, label: (r) => r.method }),
     };
     for (const tap of Object.values(taps)) closers.push(() => tap.close());
     const dir = mkdtempSync(join(tmpdir(), 'keywarden-bench-org-'));
@@ -175,26 +199,67 @@ export async function benchOrganization(
       BENCH_NOW: NOW.toISOString(),
     });
 
+    // The Lambda functions' settings (serverless.yml's provider.environment), the secrets given
+    // directly rather than through SSM: the functions read them once per cold start.
+    const sfnEnv = (mode: 'dry-run' | 'apply'): NodeJS.ProcessEnv => ({
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      LOG_LEVEL: 'error',
+      TIME_ZONE: 'Asia/Tokyo',
+      NODE_OPTIONS: nodeOptions,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: HOME_KEY,
+      AWS_SECRET_ACCESS_KEY: 'bench-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_LAMBDA_FUNCTION_NAME: 'keywarden-bench-sweepFinish',
+      IAM_SOURCE: 'aws',
+      IAM_ENDPOINT: taps.iam.url,
+      ACCOUNTS: 'organizations',
+      STS_ENDPOINT: taps.sts.url,
+      ORGANIZATIONS_ENDPOINT: taps.sts.url,
+      STATE_SOURCE: 'aws',
+      DYNAMODB_ENDPOINT: taps.dynamodb.url,
+      DYNAMODB_TABLE: 'keywarden-bench',
+      LEDGER_SOURCE: 'sheets',
+      SHEETS_SPREADSHEET_ID: SPREADSHEET_ID,
+      SHEETS_ROOT_URL: `${taps.sheets.url}/`,
+      GOOGLE_SERVICE_ACCOUNT_JSON: federatedCredentialConfig(`${googleSts.url}/v1/token`),
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: 'bench-signing-secret',
+      SLACK_API_URL: `${taps.slack.url}/api/`,
+      SLACK_ADMIN_CHANNEL: ADMIN_CHANNEL,
+      SLACK_ADMIN_USERS: 'U0ADMIN',
+      WORKER_FUNCTION_NAME: 'keywarden-bench-worker',
+      SWEEP_RUN_BUCKET: RUN_BUCKET,
+      S3_ENDPOINT: taps.s3.url,
+      SWEEP_APPLY: String(mode === 'apply'),
+      FINAL_NOTICE_DAYS: '0',
+      BENCH_REPO_ROOT: repoRoot,
+      BENCH_NOW: NOW.toISOString(),
+      BENCH_TIMEOUTS_MS: JSON.stringify(stepFunctionTimeoutsMs(repoRoot)),
+    });
+
     const phases: OrganizationPhase[] = [];
-    const measure = async (name: string, mode: 'dry-run' | 'apply', concurrency: number) => {
+    const sfnPhases: StepFunctionsPhase[] = [];
+    /** A Step Functions phase that did not finish (its child failed or ran out of time), and why. */
+    const sfnFailures: { readonly name: string; readonly error: string }[] = [];
+    /** Runs one child with the taps and the per-account IAM count reset, and what they saw. */
+    const observe = async <T>(label: string, script: string, env: NodeJS.ProcessEnv) => {
       for (const service of SERVICES) taps[service].resetStats();
       perAccount = new Map();
       const rateLimitedBefore = slack.stats.rateLimited;
-      log(`${name}, ACCOUNT_CONCURRENCY=${concurrency}…`);
+      log(`${label}…`);
       const progress = setInterval(() => {
         const done = SERVICES.map((service) => `${service} ${taps[service].stats.requests}`).join(', ');
-        log(`${name}: requests so far: ${done}; accounts reached ${perAccount.size}`);
+        log(`${label}: requests so far: ${done}; accounts reached ${perAccount.size}`);
       }, 30_000);
       progress.unref();
-      const { result, ms } = await runChild<SweepChildResult>(
-        join(__dirname, 'sweep-child.js'),
-        sweepEnv(mode, concurrency),
-        options.childTimeoutMs,
-      ).finally(() => clearInterval(progress));
+      const { result, ms } = await runChild<T>(join(__dirname, script), env, options.childTimeoutMs).finally(
+        () => clearInterval(progress),
+      );
       const counts = [...perAccount.values()];
-      phases.push({
-        name,
-        concurrency,
+      log(`${label}: ${fmtMs(ms)}`);
+      return {
         processMs: ms,
         child: result,
         taps: Object.fromEntries(SERVICES.map((s) => [s, taps[s].stats])) as Record<Service, TapStats>,
@@ -204,20 +269,45 @@ export async function benchOrganization(
           min: counts.reduce((a, b) => Math.min(a, b), counts[0] ?? 0),
         },
         slack429: slack.stats.rateLimited - rateLimitedBefore,
-      });
-      log(`${name}, ACCOUNT_CONCURRENCY=${concurrency}: ${fmtMs(ms)}`);
+      };
+    };
+    const measure = async (name: string, mode: 'dry-run' | 'apply', concurrency: number) => {
+      const seen = await observe<SweepChildResult>(
+        `${name}, ACCOUNT_CONCURRENCY=${concurrency}`,
+        'sweep-child.js',
+        sweepEnv(mode, concurrency),
+      );
+      phases.push({ name, concurrency, ...seen });
+    };
+    // Its failure is a result too: the self-hosted phases measured before it are still written.
+    const measureStepFunctions = async (name: string, mode: 'dry-run' | 'apply') => {
+      try {
+        const seen = await observe<SfnChildResult>(
+          `Step Functions path: ${name}`,
+          'sfn-child.js',
+          sfnEnv(mode),
+        );
+        sfnPhases.push({ name, ...seen });
+      } catch (error) {
+        const why = (error instanceof Error ? error.message : String(error))
+          .split('\n')
+          .slice(0, 3)
+          .join(' ');
+        log(`Step Functions path: ${name} not measured: ${why}`);
+        sfnFailures.push({ name, error: why });
+      }
     };
 
     const [first = 8] = options.concurrencies;
     for (const c of options.concurrencies) await measure('dry run', 'dry-run', c);
+    await measureStepFunctions('dry run', 'dry-run');
     if (!options.dryRunOnly) {
       await measure('first apply', 'apply', first);
       for (const c of options.concurrencies) await measure('steady daily run (apply again)', 'apply', c);
+      // After the self-hosted runs: the daily run finds the journal and ledger the first apply left.
+      await measureStepFunctions('steady daily run (apply again)', 'apply');
     }
-    // STEP FUNCTIONS PATH: the prepare → Map (MaxConcurrency) → finish handlers are not on this
-    // branch yet; their row belongs here, measured by invoking those handlers against these same
-    // servers, once they exist. Nothing stands in for it.
-    return render(options, org.stats, phases, load.summary(), nodeOptions);
+    return render(options, org.stats, phases, sfnPhases, sfnFailures, load.summary(), nodeOptions);
   } finally {
     for (const close of closers.reverse()) await close();
   }
@@ -227,6 +317,8 @@ function render(
   options: OrganizationOptions,
   stats: Readonly<Record<string, number>>,
   phases: readonly OrganizationPhase[],
+  sfnPhases: readonly StepFunctionsPhase[],
+  sfnFailures: readonly { readonly name: string; readonly error: string }[],
   load: string,
   nodeOptions: string,
 ): string {
@@ -277,11 +369,64 @@ function render(
     );
   }
   out.push(
-    '| Step Functions path (prepare → Map with MaxConcurrency → finish) | | not measured: its handlers are not on this branch | | | | | | | | |',
     '',
     'Wall is the child process from spawn to exit (Node start-up included). Slowest account: from the ' +
       "account's sweep beginning to its end (`runSweep`'s onAccount/onAccountDone), credential reports " +
       'having been asked for in every account first.',
+    '',
+    '## Step Functions path',
+    '',
+    "serverless.yml's `SweepStateMachine` run locally (aws-local-stepfunctions) with its Map's MaxConcurrency, " +
+      'its tasks calling the real handlers (`sweepPrepare`, `sweepAccount`, `sweepFinish` from src/lambda.ts) with ' +
+      "the Lambda functions' settings (Sheets through Workload Identity Federation, the run's tables in the S3 fake), " +
+      "all in one child process (each function as one warm instance: its peak RSS is the fan-out's, not one function's; " +
+      '`npm run bench -- --lambda` measures each function in its own process). Its dry run follows the self-hosted dry runs, ' +
+      'its daily run the self-hosted daily runs (the journal and ledger the first apply left). Fan-out: from Prepare returning to Finish being called (the Map state). Account task: one ' +
+      '`sweepAccount` invocation, a retried one counted per attempt.',
+    '',
+    line([
+      'phase',
+      'MaxConcurrency',
+      'wall (child)',
+      'execution: prepare / fan-out / finish',
+      'account tasks (failed)',
+      'slowest account task (median)',
+      'IAM requests per account (mean / max)',
+      'STS + Organizations',
+      'Sheets',
+      'Slack requests / 429',
+      'DynamoDB',
+      'S3 (GET / PUT)',
+      'peak RSS',
+      'summary',
+    ]),
+    line(Array.from({ length: 14 }, () => '---')),
+    ...sfnPhases.map((p) => {
+      const { sweepId: _id, ...summary } = (p.child.summary ?? {}) as Record<string, unknown>;
+      return line([
+        p.name,
+        p.child.maxConcurrency,
+        fmtMs(p.processMs),
+        `${fmtMs(p.child.prepareMs)} / **${fmtMs(p.child.fanOutMs)}** / ${fmtMs(p.child.finishMs)}`,
+        `${p.child.accountTasks.invocations} (${p.child.accountTasks.failed})`,
+        `${fmtMs(p.child.accountTasks.slowestMs)} (${fmtMs(p.child.accountTasks.medianMs)})`,
+        `${p.iamPerAccount.mean.toFixed(1)} / ${p.iamPerAccount.max}`,
+        p.taps.sts.requests,
+        p.taps.sheets.requests,
+        `${p.taps.slack.requests} / ${p.slack429}`,
+        p.taps.dynamodb.requests,
+        `${p.taps.s3.byLabel.GET ?? 0} / ${p.taps.s3.byLabel.PUT ?? 0}`,
+        `${p.child.maxRssMb} MB`,
+        `\`${JSON.stringify(summary)}\``,
+      ]);
+    }),
+    ...sfnFailures.map((f) =>
+      line([
+        f.name,
+        `not measured: ${f.error.replaceAll('|', '/')}`,
+        ...Array.from({ length: 12 }, () => ''),
+      ]),
+    ),
     '',
     '## Requests by call',
     '',
@@ -294,6 +439,11 @@ function render(
             .map(([k, n]) => `${k} ${n}`)
             .join(', ') || 'none'
         }`,
+    ),
+    ...sfnPhases.map(
+      (p) =>
+        `- **Step Functions path: ${p.name}**: IAM: ${byLabel(p.taps.iam) || 'none'}; STS/Organizations: ${byLabel(p.taps.sts) || 'none'}; ` +
+        `Slack: ${byLabel(p.taps.slack) || 'none'}; DynamoDB: ${byLabel(p.taps.dynamodb) || 'none'}`,
     ),
   );
   return out.join('\n');

@@ -22,19 +22,22 @@ interface StateMachineResource {
   };
 }
 
-/** serverless.yml's SweepStateMachine resource, CloudFormation's tags read as plain values. */
-export function sweepStateMachineResource(): StateMachineResource {
+/**
+ * serverless.yml's SweepStateMachine resource, CloudFormation's tags read as plain values.
+ * `root`: the repository's (the benchmark runs this module from a transpiled copy elsewhere).
+ */
+export function sweepStateMachineResource(root = ROOT): StateMachineResource {
   const tags = ['!Ref', '!GetAtt', '!Sub'].map((tag) => ({
     tag,
     resolve: (value: string) => ({ [tag]: value }),
   }));
-  const serverless = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags: tags });
+  const serverless = parse(readFileSync(join(root, 'serverless.yml'), 'utf8'), { customTags: tags });
   return serverless.resources.Resources.SweepStateMachine;
 }
 
 /** The definition as deployed: `${Name}` placeholders replaced as DefinitionSubstitutions would. */
-export function sweepDefinition(): Definition {
-  const text = JSON.stringify(sweepStateMachineResource().Properties.Definition).replace(
+export function sweepDefinition(root = ROOT): Definition {
+  const text = JSON.stringify(sweepStateMachineResource(root).Properties.Definition).replace(
     /\$\{(\w+)\}/g,
     (placeholder, name: string) => ARNS[name] ?? placeholder,
   );
@@ -42,21 +45,23 @@ export function sweepDefinition(): Definition {
 }
 
 type Handlers = ReturnType<typeof createHandlers>;
-type Definition = ConstructorParameters<typeof StateMachine>[0];
+export type Definition = ConstructorParameters<typeof StateMachine>[0];
 type Input = Parameters<StateMachine['run']>[0];
 
 /**
  * Runs the sweep state machine locally (aws-local-stepfunctions): its task states call the real
  * Lambda handlers; retries and waits do not pause. `context` is every invocation's Lambda context;
- * `execution` the execution's name (a new one by default, as every StartExecution gets).
+ * `execution` the execution's name (a new one by default, as every StartExecution gets);
+ * `definition`, serverless.yml's by default.
  */
 export async function runSweepMachine(
   handlers: Pick<Handlers, 'sweepPrepare' | 'sweepAccount' | 'sweepFinish'>,
   input: Input,
   context?: LambdaContext,
   execution: string = randomUUID(),
+  definition: Definition = sweepDefinition(),
 ): Promise<unknown> {
-  const machine = new StateMachine(sweepDefinition());
+  const machine = new StateMachine(definition);
   // The handlers' own types, as Step Functions would hand them JSON.
   const call =
     <E, R>(handler: (event: E, context?: LambdaContext) => Promise<R>) =>

@@ -1,0 +1,148 @@
+/**
+ * The Step Functions path of one sweep, in its own process: serverless.yml's SweepStateMachine
+ * run locally (aws-local-stepfunctions, `test/support/sweep-machine.ts`) with its Map's
+ * MaxConcurrency, its three tasks calling the real Lambda handlers (`createHandlers` from
+ * src/lambda.ts) — all in this one process, as if each function kept one warm instance, so the
+ * peak RSS here is the fan-out's, not one Lambda function's (`npm run bench -- --lambda` measures
+ * those). Settings from the environment, as on Lambda; Date (only Date) starts at BENCH_NOW and
+ * runs at the real rate. Each invocation gets a Lambda context counting down its function's
+ * timeout (BENCH_TIMEOUTS_MS).
+ *
+ * Prints one JSON line.
+ */
+import { randomUUID } from 'node:crypto';
+import { install } from '@sinonjs/fake-timers';
+import { createHandlers, type LambdaContext } from '../src/lambda';
+import { runSweepMachine, sweepDefinition } from '../test/support/sweep-machine';
+
+export interface SfnChildResult {
+  readonly maxConcurrency: number;
+  /** The execution, start to end. */
+  readonly wallMs: number;
+  readonly prepareMs: number;
+  /** From Prepare's end to Finish's start: the Map over the accounts. */
+  readonly fanOutMs: number;
+  readonly finishMs: number;
+  /** Every sweepAccount invocation (a retried account's attempts each count). */
+  readonly accountTasks: {
+    readonly invocations: number;
+    readonly failed: number;
+    readonly slowestMs: number;
+    readonly slowestAccount: string;
+    readonly medianMs: number;
+  };
+  /** What the execution returned (sweepFinish's summary). */
+  readonly summary: unknown;
+  readonly maxRssMb: number;
+  readonly memoryPeaksMb: Readonly<Record<string, number>>;
+}
+
+type Handlers = ReturnType<typeof createHandlers>;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** A fresh Lambda context for each invocation, its time left counted from the function's timeout. */
+function contextFor(timeoutMs: number, id: string): LambdaContext {
+  const deadline = performance.now() + timeoutMs;
+  return { awsRequestId: id, getRemainingTimeInMillis: () => deadline - performance.now() };
+}
+
+async function main(): Promise<void> {
+  const timeouts = JSON.parse(required('BENCH_TIMEOUTS_MS')) as Record<
+    'sweepPrepare' | 'sweepAccount' | 'sweepFinish',
+    number
+  >;
+  const definition = sweepDefinition(required('BENCH_REPO_ROOT'));
+  const accountsState = (definition.States as Record<string, { MaxConcurrency?: number }>).Accounts;
+  const clock = install({
+    now: Date.parse(required('BENCH_NOW')),
+    toFake: ['Date'],
+    shouldAdvanceTime: true,
+  });
+  const peaks: Record<string, number> = {};
+  const sample = () => {
+    for (const [name, bytes] of Object.entries(process.memoryUsage()))
+      peaks[name] = Math.max(peaks[name] ?? 0, Math.round(bytes / 1024 / 1024));
+  };
+  const sampler = setInterval(sample, 50);
+  sampler.unref();
+  const handlers = createHandlers();
+  const marks = { prepared: 0, finishing: 0 };
+  const tasks: { account: string; ms: number; ok: boolean }[] = [];
+  let invocations = 0;
+  const timed: Pick<Handlers, 'sweepPrepare' | 'sweepAccount' | 'sweepFinish'> = {
+    sweepPrepare: async (event) => {
+      try {
+        return await handlers.sweepPrepare(event, contextFor(timeouts.sweepPrepare, 'prepare'));
+      } finally {
+        marks.prepared = performance.now();
+      }
+    },
+    sweepAccount: async (event) => {
+      const started = performance.now();
+      let ok = false;
+      try {
+        const outcome = await handlers.sweepAccount(
+          event,
+          contextFor(timeouts.sweepAccount, `account-${++invocations}`),
+        );
+        ok = true;
+        return outcome;
+      } finally {
+        tasks.push({ account: event.account, ms: performance.now() - started, ok });
+      }
+    },
+    sweepFinish: async (event) => {
+      marks.finishing = performance.now();
+      return handlers.sweepFinish(event, contextFor(timeouts.sweepFinish, 'finish'));
+    },
+  };
+  try {
+    const started = performance.now();
+    const summary = await runSweepMachine(
+      timed,
+      { 'detail-type': 'Scheduled Event', time: new Date().toISOString() },
+      undefined,
+      randomUUID(),
+      definition,
+    );
+    const ended = performance.now();
+    sample();
+    const sorted = [...tasks].sort((a, b) => a.ms - b.ms);
+    const slowest = sorted[sorted.length - 1];
+    const result: SfnChildResult = {
+      maxConcurrency: accountsState?.MaxConcurrency ?? 0,
+      wallMs: Math.round(ended - started),
+      prepareMs: Math.round(marks.prepared - started),
+      fanOutMs: Math.round((marks.finishing || ended) - marks.prepared),
+      finishMs: marks.finishing ? Math.round(ended - marks.finishing) : 0,
+      accountTasks: {
+        invocations: tasks.length,
+        failed: tasks.filter((t) => !t.ok).length,
+        slowestMs: Math.round(slowest?.ms ?? 0),
+        slowestAccount: slowest?.account ?? '',
+        medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]?.ms ?? 0),
+      },
+      summary,
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      memoryPeaksMb: peaks,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    clock.uninstall();
+  }
+}
+
+main()
+  // The handlers keep their clients open, as a warm Lambda does; the execution is over.
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    process.stderr.write(
+      `step functions child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  });
