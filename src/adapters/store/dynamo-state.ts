@@ -73,6 +73,27 @@ export function dynamoState(
   };
 }
 
+/** A journal entry as its item: begun (`started`) or, written whole in a batch, `completed`. */
+function journalItem(
+  table: TableContext,
+  entry: JournalBegin & Pick<JournalEntry, 'startedAt' | 'completedAt'> & { readonly state: JournalState },
+): Item {
+  const item: Item = {
+    ...table.key(journalItemKey(entry.key)),
+    kind: { S: 'journal' },
+    key: { S: entry.key },
+    action: { S: entry.action },
+    rowId: { S: entry.rowId },
+    state: { S: entry.state },
+    sweepId: { S: entry.sweepId },
+    startedAt: { S: entry.startedAt },
+  };
+  if (entry.completedAt !== undefined) item.completedAt = { S: entry.completedAt };
+  const detail = toJson(entry.detail);
+  if (detail !== undefined) item.detail = { S: detail };
+  return item;
+}
+
 export class DynamoJournal implements Journal {
   private readonly retry: BatchRetry;
 
@@ -88,18 +109,7 @@ export class DynamoJournal implements Journal {
   }
 
   async begin(entry: JournalBegin, now: Date): Promise<BeginResult> {
-    const item: Item = {
-      ...this.table.key(journalItemKey(entry.key)),
-      kind: { S: 'journal' },
-      key: { S: entry.key },
-      action: { S: entry.action },
-      rowId: { S: entry.rowId },
-      state: { S: 'started' satisfies JournalState },
-      sweepId: { S: entry.sweepId },
-      startedAt: { S: now.toISOString() },
-    };
-    const detail = toJson(entry.detail);
-    if (detail !== undefined) item.detail = { S: detail };
+    const item = journalItem(this.table, { ...entry, state: 'started', startedAt: now.toISOString() });
 
     try {
       await this.table.client.send(
@@ -249,19 +259,11 @@ class DynamoJournalBatch implements JournalBatch {
 
   complete(held: readonly JournalEntry[], now: Date, detail?: unknown): void {
     for (const entry of held) {
-      const item: Item = {
-        ...this.table.key(journalItemKey(entry.key)),
-        kind: { S: 'journal' },
-        key: { S: entry.key },
-        action: { S: entry.action },
-        rowId: { S: entry.rowId },
-        state: { S: 'completed' satisfies JournalState },
-        sweepId: { S: entry.sweepId },
-        startedAt: { S: entry.startedAt },
-        completedAt: { S: entry.completedAt ?? now.toISOString() },
-      };
-      const begun = toJson(entry.detail);
-      if (begun !== undefined) item.detail = { S: begun };
+      const item = journalItem(this.table, {
+        ...entry,
+        state: 'completed',
+        completedAt: entry.completedAt ?? now.toISOString(),
+      });
       const completed = toJson(detail);
       if (completed !== undefined) item.completedDetail = { S: completed };
       this.queued.set(entry.key, item);
