@@ -4,7 +4,14 @@ import type { NoticeMiss } from '../domain/action-detail';
 import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
-import { type CaseStore, caseId, type GroupLine, type MessageRef, type NoticeCase } from '../ports/cases';
+import {
+  type CaseStore,
+  caseId,
+  type GroupLine,
+  type MessageRef,
+  type NoticeCase,
+  type NoticeFields,
+} from '../ports/cases';
 import {
   type AdminCopiesPosted,
   type AdminCopy,
@@ -51,9 +58,9 @@ const UNREACHABLE = new Set([
   'not_in_channel',
 ]);
 
-export function caseFromRow(row: LedgerRow, ownerSlackId: string | null): Omit<NoticeCase, 'version'> {
+/** What a notice shows of its row: kept by its case, or by its line in a grouped message. */
+function noticeFields(row: LedgerRow): NoticeFields {
   return {
-    id: caseId(row.accessKeyId, row.endDate),
     accessKeyId: row.accessKeyId,
     ...(row.accountId ? { accountId: row.accountId } : {}),
     iamUser: row.iamUser,
@@ -62,6 +69,13 @@ export function caseFromRow(row: LedgerRow, ownerSlackId: string | null): Omit<N
     resource: row.resource,
     startDate: row.startDate,
     endDate: row.endDate,
+  };
+}
+
+export function caseFromRow(row: LedgerRow, ownerSlackId: string | null): Omit<NoticeCase, 'version'> {
+  return {
+    id: caseId(row.accessKeyId, row.endDate),
+    ...noticeFields(row),
     ownerSlackId,
     status: 'open',
     adminMessages: [],
@@ -74,16 +88,7 @@ function groupLine(copy: AdminCopy): GroupLine {
   const { row } = copy;
   return {
     kind: 'admins-only',
-    fields: {
-      accessKeyId: row.accessKeyId,
-      ...(row.accountId ? { accountId: row.accountId } : {}),
-      iamUser: row.iamUser,
-      name: row.name,
-      purpose: row.purpose,
-      resource: row.resource,
-      startDate: row.startDate,
-      endDate: row.endDate,
-    },
+    fields: noticeFields(row),
     rowNumber: row.rowNumber,
     reason: copy.reason,
     notice: copy.notice,
