@@ -204,25 +204,29 @@ export function approvalRequest(notice: NoticeCase, m: Messages): KnownBlock[] {
         { type: 'mrkdwn', text: `*${m.fields.reason}*\n${escapeText(request.reason)}` },
       ],
     },
+    { type: 'actions', block_id: 'keywarden_approval', elements: approvalButtons(notice, m) },
+  ];
+}
+
+/**
+ * Approve and Deny for a pending extension: the admins' request and the Home tab carry the same
+ * action ids and values, so a click from either takes the one checked path.
+ */
+export function approvalButtons(notice: NoticeCase, m: Messages): Button[] {
+  return [
     {
-      type: 'actions',
-      block_id: 'keywarden_approval',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION.approve,
-          style: 'primary',
-          text: { type: 'plain_text', text: m.approve },
-          value: notice.id,
-        },
-        {
-          type: 'button',
-          action_id: ACTION.deny,
-          style: 'danger',
-          text: { type: 'plain_text', text: m.deny },
-          value: notice.id,
-        },
-      ],
+      type: 'button',
+      action_id: ACTION.approve,
+      style: 'primary',
+      text: { type: 'plain_text', text: m.approve },
+      value: notice.id,
+    },
+    {
+      type: 'button',
+      action_id: ACTION.deny,
+      style: 'danger',
+      text: { type: 'plain_text', text: m.deny },
+      value: notice.id,
     },
   ];
 }

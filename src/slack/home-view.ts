@@ -7,7 +7,7 @@ import { caseId, type NoticeCase } from '../ports/cases';
 import type { HomeText } from '../text/home';
 import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText, mention } from '../text/mrkdwn';
-import { ACTION, MAX_SECTION_TEXT, noticeButtons, packLines } from './blocks';
+import { ACTION, approvalButtons, MAX_SECTION_TEXT, noticeButtons, packLines } from './blocks';
 
 /** Slack refuses a Home tab view of more than 100 blocks. */
 export const MAX_HOME_BLOCKS = 100;
@@ -132,25 +132,7 @@ function pendingBlocks(notice: NoticeCase, t: HomeViewText): KnownBlock[] {
         escapeText(request.reason) || '—',
       ),
     ),
-    {
-      type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION.approve,
-          style: 'primary',
-          text: { type: 'plain_text', text: m.approve },
-          value: notice.id,
-        },
-        {
-          type: 'button',
-          action_id: ACTION.deny,
-          style: 'danger',
-          text: { type: 'plain_text', text: m.deny },
-          value: notice.id,
-        },
-      ],
-    },
+    { type: 'actions', elements: approvalButtons(notice, m) },
   ];
 }
 
