@@ -99,16 +99,18 @@ export async function once<T>(
   // What each new claim's entry holds, for a batch to complete it as a whole item.
   const created: JournalEntry[] = [];
   for (const claim of claims) {
-    const at = now();
-    const begun = await journal.begin(claim, at);
-    if (begun.created) {
+    const claimed = await claimOnce(journal, now, claim);
+    if (claimed.kind === 'claimed') {
       taken.push(claim);
-      created.push({ ...claim, state: 'started', startedAt: at.toISOString() });
-    } else if (resumes(policy.resume, begun.existing)) {
+      created.push(claimed.entry);
+      continue;
+    }
+    const [existing] = claimed.earlier;
+    if (resumes(policy.resume, existing)) {
       taken.push(claim);
-      resumed.push(begun.existing);
+      resumed.push(existing);
     } else {
-      earlier.push(begun.existing);
+      earlier.push(existing);
       if (policy.closeEarlier !== undefined) await journal.complete(claim.key, now(), policy.closeEarlier);
     }
   }
