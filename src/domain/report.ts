@@ -248,15 +248,10 @@ export function hygieneByAccount(report: Pick<SweepReport, 'accounts' | 'hygiene
 }
 
 /** Every checked account's figures added up, and how many accounts were checked or not. */
-export interface HygieneTotals {
+export interface HygieneTotals
+  extends Pick<HygieneSummary, 'counts' | 'total' | 'fresh' | 'muted' | 'notified' | 'notifiedFindings'> {
   readonly checked: number;
   readonly notChecked: number;
-  readonly counts: Readonly<Record<FindingKind, number>>;
-  readonly total: number;
-  readonly fresh: number;
-  readonly muted: number;
-  readonly notified: number;
-  readonly notifiedFindings: number;
   /** Stale keys deactivated, or planned to be in a dry run: the changes hygiene made to IAM. */
   readonly deactivated: number;
 }
