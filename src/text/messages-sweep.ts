@@ -9,6 +9,17 @@ import { reasonsEn, reasonsJa } from './messages-reasons';
  * admins' summary in Slack. Part of the catalogue (`Messages.sweep`). Details that come from
  * IAM, the ledger or an error arrive as they are and are passed through.
  */
+/** What a hygiene line says of one account's checks, or of all accounts' added up. */
+interface HygieneFigures {
+  readonly total: number;
+  /** `count kind` pieces made by `hygieneKindCount`. */
+  readonly kinds: readonly string[];
+  readonly fresh: number;
+  readonly notified: number;
+  readonly notifiedFindings: number;
+  readonly muted: number;
+}
+
 export interface SweepTexts {
   readonly title: (sweepId: string, mode: Mode) => string;
   readonly todayAndLedger: (today: LocalDate, ledger: string) => string;
@@ -34,30 +45,17 @@ export interface SweepTexts {
   readonly accountsHeading: string;
   readonly accountLine: (account: string, error: string | null) => string;
   readonly hygieneNotChecked: (error: string) => string;
-  readonly hygieneLine: (h: {
-    readonly generatedAt: string;
-    readonly total: number;
-    /** `count kind` pieces made by `hygieneKindCount`. */
-    readonly kinds: readonly string[];
-    readonly fresh: number;
-    readonly notified: number;
-    readonly notifiedFindings: number;
-    readonly muted: number;
-  }) => string;
+  readonly hygieneLine: (h: HygieneFigures & { readonly generatedAt: string }) => string;
   readonly hygieneKindCount: (count: number, kind: string) => string;
   /** A sweep over several accounts: every checked account's findings added up. */
-  readonly hygieneTotalLine: (h: {
-    readonly checked: number;
-    readonly notChecked: number;
-    readonly total: number;
-    readonly kinds: readonly string[];
-    readonly fresh: number;
-    readonly notified: number;
-    readonly notifiedFindings: number;
-    readonly muted: number;
-    /** Stale keys deactivated (or planned to be): said only when there are any. */
-    readonly deactivated: number;
-  }) => string;
+  readonly hygieneTotalLine: (
+    h: HygieneFigures & {
+      readonly checked: number;
+      readonly notChecked: number;
+      /** Stale keys deactivated (or planned to be): said only when there are any. */
+      readonly deactivated: number;
+    },
+  ) => string;
   /** One account under the total: only accounts not checked or with findings are listed. */
   readonly hygieneAccountLine: (
     account: string,
