@@ -20,6 +20,7 @@ import {
 import { auth, sheets } from '@googleapis/sheets';
 import { toLedgerText } from '../src/domain/dates';
 import type { CellWrite } from '../src/ports/workbook';
+import { required } from './child';
 
 export interface BaselineChildResult {
   readonly users: number;
@@ -32,12 +33,6 @@ export interface BaselineChildResult {
   readonly cellWrites: number;
   readonly cellWriteMs: number;
   readonly maxRssMb: number;
-}
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
 }
 
 function columnLetter(index: number): string {

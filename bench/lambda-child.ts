@@ -12,7 +12,8 @@
  *
  * Prints one JSON line.
  */
-import { install } from '@sinonjs/fake-timers';
+
+import { fixedDate, memoryPeaks, required } from './child';
 import type { StepFunction } from './harness';
 
 /** Not imported from the harness: this process loads nothing but the bundle and the fake clock. */
@@ -38,12 +39,6 @@ interface LambdaContext {
 }
 type Handlers = Record<StepFunction, (event: unknown, context: LambdaContext) => Promise<unknown>>;
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
-
 function stepHandler(name: string): StepFunction {
   const handler = HANDLERS.find((h) => h === name);
   if (!handler) throw new Error(`BENCH_HANDLER must be one of ${HANDLERS.join(', ')}: ${name}`);
@@ -54,18 +49,8 @@ async function main(): Promise<void> {
   const handler = stepHandler(required('BENCH_HANDLER'));
   const event: unknown = JSON.parse(required('BENCH_EVENT'));
   const timeoutMs = Number(required('BENCH_TIMEOUT_MS'));
-  const clock = install({
-    now: Date.parse(required('BENCH_NOW')),
-    toFake: ['Date'],
-    shouldAdvanceTime: true,
-  });
-  const peaks: Record<string, number> = {};
-  const sample = () => {
-    for (const [name, bytes] of Object.entries(process.memoryUsage()))
-      peaks[name] = Math.max(peaks[name] ?? 0, Math.round(bytes / 1024 / 1024));
-  };
-  const sampler = setInterval(sample, 50);
-  sampler.unref();
+  const clock = fixedDate(required('BENCH_NOW'));
+  const { peaksMb: peaks, sample } = memoryPeaks();
   try {
     const loading = performance.now();
     const handlers = require(required('BENCH_BUNDLE')) as Handlers;

@@ -11,9 +11,9 @@
  * Prints one JSON line.
  */
 import { randomUUID } from 'node:crypto';
-import { install } from '@sinonjs/fake-timers';
 import { createHandlers, type LambdaContext } from '../src/lambda';
 import { runSweepMachine, sweepDefinition } from '../test/support/sweep-machine';
+import { fixedDate, memoryPeaks, required } from './child';
 
 export interface SfnChildResult {
   readonly maxConcurrency: number;
@@ -39,12 +39,6 @@ export interface SfnChildResult {
 
 type Handlers = ReturnType<typeof createHandlers>;
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
-
 /** A fresh Lambda context for each invocation, its time left counted from the function's timeout. */
 function contextFor(timeoutMs: number, id: string): LambdaContext {
   const deadline = performance.now() + timeoutMs;
@@ -58,18 +52,8 @@ async function main(): Promise<void> {
   >;
   const definition = sweepDefinition(required('BENCH_REPO_ROOT'));
   const accountsState = (definition.States as Record<string, { MaxConcurrency?: number }>).Accounts;
-  const clock = install({
-    now: Date.parse(required('BENCH_NOW')),
-    toFake: ['Date'],
-    shouldAdvanceTime: true,
-  });
-  const peaks: Record<string, number> = {};
-  const sample = () => {
-    for (const [name, bytes] of Object.entries(process.memoryUsage()))
-      peaks[name] = Math.max(peaks[name] ?? 0, Math.round(bytes / 1024 / 1024));
-  };
-  const sampler = setInterval(sample, 50);
-  sampler.unref();
+  const clock = fixedDate(required('BENCH_NOW'));
+  const { peaksMb: peaks, sample } = memoryPeaks();
   const handlers = createHandlers();
   const marks = { prepared: 0, finishing: 0 };
   const tasks: { account: string; ms: number; ok: boolean }[] = [];

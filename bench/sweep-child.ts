@@ -20,6 +20,7 @@ import type { LocalDate } from '../src/domain/dates';
 import { countByKind, deletedRows, ledgerWrites } from '../src/domain/report';
 import type { CellWrite, Workbook } from '../src/ports/workbook';
 import { runSweep } from '../src/sweep/run-sweep';
+import { memoryPeaks, required } from './child';
 
 export interface SweepChildResult {
   readonly mode: 'dry-run' | 'apply';
@@ -81,21 +82,9 @@ function benchClock(): () => Date {
   return () => new Date(Date.now() + offset);
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
-
 async function main(): Promise<void> {
   const mode = required('BENCH_MODE') === 'apply' ? 'apply' : 'dry-run';
-  const peaks: Record<string, number> = {};
-  const sample = () => {
-    for (const [name, bytes] of Object.entries(process.memoryUsage()))
-      peaks[name] = Math.max(peaks[name] ?? 0, Math.round(bytes / 1024 / 1024));
-  };
-  const sampler = setInterval(sample, 50);
-  sampler.unref();
+  const { peaksMb: peaks, sample } = memoryPeaks();
   const started = performance.now();
   const config = loadConfig();
   const runtime = await buildRuntime(config, { write: () => undefined });
