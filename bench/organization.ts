@@ -330,7 +330,7 @@ function render(
     `${options.accounts} account${options.accounts === 1 ? '' : 's'} (the management account, the sweep's home, and ${options.accounts - 1} members reached by ` +
       'Organizations ListAccounts and STS AssumeRole), each its own IAM simulator account behind one server routed by signing key. ' +
       `${stats.users} IAM users and ${stats['access keys']} access keys in all; one ledger of ${stats['ledger rows']} rows ` +
-      `(${stats['rows in the notice window']} in the 7-day notice window, ${stats['rows past due']} past due) with an AWS account id column.`,
+      `(${stats['rows in the notice window'] ?? 0} in the 7-day notice window, ${stats['rows past due'] ?? 0} past due) with an AWS account id column.`,
     `Injected latency per request: IAM and STS ${LATENCY.iam} ms, Sheets ${LATENCY.sheets} ms, Slack ${LATENCY.slack} ms, DynamoDB ${LATENCY.dynamodb} ms. ` +
       `Slack answers 429 to a second chat.postMessage to one channel within ${SLACK_RATE.channelRate.intervalMs} ms of arrival, every request up to ${SLACK_RATE.jitterMs} ms late each way. ` +
       `The sweep child runs with serverless.yml's NODE_OPTIONS=\`${nodeOptions}\` and a clock fixed to ${NOW.toISOString()}.`,
