@@ -478,7 +478,10 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
     // lost leaves its claim `started`, which for a notice already means "sent, never again".
     const reached = sent.slice(0, posted.posted);
     const batch = deps.journal.batch();
-    for (const { entry } of reached) batch.complete([entry], deps.now());
+    batch.complete(
+      reached.map(({ entry }) => entry),
+      deps.now(),
+    );
     const unrecorded =
       reached.length > 0
         ? await batch.flush().then(
@@ -486,17 +489,20 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
             (error: unknown) => errorMessage(error),
           )
         : null;
-    for (const [n, { action, claim, copy, index }] of sent.entries()) {
+    const settled = async ({ action, claim, copy }: Sent, n: number): Promise<ActionResult> => {
+      if (n >= posted.posted)
+        return recorded(action, 'failed', await copyNotPosted(claim, copy, posted, deps), deps);
+      if (unrecorded !== null)
+        return recorded(action, 'failed', { kind: 'sent-unrecorded', error: unrecorded }, deps);
       const unsaved = posted.unsaved?.find((group) => n >= group.first && n < group.first + group.count);
-      results[index] =
-        n >= posted.posted
-          ? await recorded(action, 'failed', await copyNotPosted(claim, copy, posted, deps), deps)
-          : unrecorded !== null
-            ? await recorded(action, 'failed', { kind: 'sent-unrecorded', error: unrecorded }, deps)
-            : unsaved
-              ? await recorded(action, 'done', { kind: 'sent-group-unsaved', error: unsaved.error }, deps)
-              : await recorded(action, 'done', { kind: 'sent' }, deps);
-    }
+      return recorded(
+        action,
+        'done',
+        unsaved ? { kind: 'sent-group-unsaved', error: unsaved.error } : { kind: 'sent' },
+        deps,
+      );
+    };
+    for (const [n, notice] of sent.entries()) results[notice.index] = await settled(notice, n);
   }
   return results.filter((result): result is ActionResult => result !== null);
 }
