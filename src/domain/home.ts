@@ -1,15 +1,8 @@
 import { addDays, type LocalDate } from './dates';
-import { type LedgerRow, malformedRows } from './ledger';
+import type { LedgerRow } from './ledger';
 import { type PeopleDirectory, resolveOwner } from './people';
 import type { PlanInput } from './planner';
-import {
-  countByKind,
-  failureCount,
-  type RowChange,
-  type SweepReport,
-  type SweepVerdict,
-  sweepVerdict,
-} from './report';
+import { type RowChange, type SweepReport, type SweepVerdict, sweepOutcome } from './report';
 import type { RowStatus } from './status';
 
 /**
@@ -80,14 +73,8 @@ export function homeSnapshot(
   const changed = new Map(changes.map((change) => [change.rowNumber, change]));
   return {
     summary: {
-      sweepId: report.sweepId,
+      ...sweepOutcome(report),
       finishedAt: finishedAt.toISOString(),
-      today: report.today,
-      verdict: sweepVerdict(report),
-      actions: countByKind(report.results),
-      failed: failureCount(report),
-      attention: report.skips.filter((skip) => skip.attention).length,
-      malformed: malformedRows(report.problems).length,
       noticeDays,
     },
     rows: rows

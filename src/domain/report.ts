@@ -206,17 +206,24 @@ export function sweepVerdict(report: SweepReport): SweepVerdict {
   return failureCount(report) > 0 ? 'failed' : 'succeeded';
 }
 
-/** The one log line a sweep ends with: what happened, by kind, and how long it took. */
-export function summaryFields(report: SweepReport): Record<string, unknown> {
+/** What a sweep came to, counted: the log line's and the Home tab's figures alike. */
+export function sweepOutcome(report: SweepReport) {
   return {
     sweepId: report.sweepId,
-    mode: report.mode,
     today: report.today,
     verdict: sweepVerdict(report),
     actions: countByKind(report.results),
     failed: failureCount(report),
     attention: report.skips.filter((s) => s.attention).length,
     malformed: malformedRows(report.problems).length,
+  };
+}
+
+/** The one log line a sweep ends with: what happened, by kind, and how long it took. */
+export function summaryFields(report: SweepReport): Record<string, unknown> {
+  return {
+    ...sweepOutcome(report),
+    mode: report.mode,
     pending: report.pending?.total ?? 0,
     ledgerCellsWritten: report.ledgerCellsWritten,
     durationMs: report.durationMs,
