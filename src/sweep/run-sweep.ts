@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { HOME_ACCOUNT, rowsOfAccount, type Targets } from '../domain/accounts';
+import { accountKey, accountLedgers, HOME_ACCOUNT, ownLedger, type Targets } from '../domain/accounts';
 import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
 import { type HomeSnapshot, homeSnapshot, ownerByNameOnly, ownerSlackIdOf } from '../domain/home';
 import { contestedKeys } from '../domain/key-holders';
-import { type Ledger, type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
+import { type Grid, type Ledger, type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
 import { DEFAULT_PENDING_REPORT_DAYS } from '../domain/pending';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
@@ -162,7 +162,10 @@ function journalView(entry: JournalEntry, timeZone: string): JournalViewEntry {
   };
 }
 
-/** What every step reads: the ledger and the people table as they were read once, parsed. */
+/**
+ * What a step reads: the ledger and the people table as they were read once, parsed. The
+ * first and last steps see the whole ledger; an account's step only its part (`accountLedgers`).
+ */
 export interface SweepInput {
   readonly ledger: Ledger;
   readonly directory: PeopleDirectory;
@@ -175,22 +178,28 @@ export interface PreparedSweep {
   /** The tables as read, for steps that run in other processes (Step Functions). */
   readonly tables: Tables;
   readonly input: SweepInput;
+  /** Each account's part of the ledger, by `accountKey`: all an account's step reads of it. */
+  readonly parts: ReadonlyMap<string, Ledger>;
 }
 
-/** The key a run names an account by: its id, or `HOME_ACCOUNT` for the credentials' own. */
-export function accountKey(target: AccountTarget): string {
-  return target.id ?? HOME_ACCOUNT;
-}
-
-/** The tables parsed as every step of one sweep sees them. */
+/** The tables parsed as the first and last steps of one sweep see them. */
 export function sweepInputOf(deps: SweepDeps, tables: Tables): SweepInput {
-  return {
-    ledger: parseLedger(tables.ledger, deps.ledgerColumns),
-    directory: new PeopleDirectory(parsePeople(tables.people).people),
-  };
+  return { ledger: parseLedger(tables.ledger, deps.ledgerColumns), directory: directoryOf(tables.people) };
 }
 
-/** The first step: the one read of the ledger, the accounts, credential reports asked for everywhere. */
+/** What an account's step reads: its part of the ledger, and the people table parsed. */
+export function accountInputOf(part: Ledger, people: Grid): SweepInput {
+  return { ledger: part, directory: directoryOf(people) };
+}
+
+function directoryOf(people: Grid): PeopleDirectory {
+  return new PeopleDirectory(parsePeople(people).people);
+}
+
+/**
+ * The first step: the one read of the ledger, split by account; the accounts; credential
+ * reports asked for everywhere.
+ */
 export async function prepareSweep(
   deps: SweepDeps,
   options: Pick<SweepOptions, 'mode' | 'date'>,
@@ -214,6 +223,7 @@ export async function prepareSweep(
     accounts: all.map(accountKey),
     tables,
     input,
+    parts: accountLedgers(input.ledger, targets),
   };
 }
 
@@ -224,7 +234,7 @@ async function sweep(
   started: Date,
   stop: AbortSignal | undefined,
 ): Promise<SweepReport> {
-  const { run, accounts: all, input } = await prepareSweep(deps, options, sweepId, started, stop);
+  const { run, accounts: all, input, parts } = await prepareSweep(deps, options, sweepId, started, stop);
   const concurrency = deps.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
   let begun = 0;
   const runs = await mapWithConcurrency(all, concurrency, async (account): Promise<AccountRun> => {
@@ -232,7 +242,8 @@ async function sweep(
     if (stop?.aborted) return { kind: 'not-reached', account };
     try {
       options.onAccount?.({ account, n: ++begun, of: all.length });
-      const swept = await sweepAccountStep(deps, run, input, account, stop);
+      const part = { ...input, ledger: partOf(parts, account) };
+      const swept = await sweepAccountStep(deps, run, part, account, stop);
       options.onAccountDone?.(account);
       return { kind: 'swept', swept };
     } catch (error) {
@@ -242,6 +253,13 @@ async function sweep(
     }
   });
   return finishSweep(deps, run, input, runs, stop?.aborted ? stopReasonOf(stop.reason) : undefined);
+}
+
+/** An account's part of the ledger: every account the run lists has one, if only empty. */
+export function partOf(parts: ReadonlyMap<string, Ledger>, account: string): Ledger {
+  const part = parts.get(account);
+  if (!part) throw new Error(`the sweep has no part of the ledger for AWS account ${account}`);
+  return part;
 }
 
 /**
@@ -382,8 +400,8 @@ function relinkAccountSweep(
 }
 
 /**
- * One account's step: its rows of the ledger, its own IAM, the same journal, planner and
- * executor. `account` is the run's `accountKey` for it.
+ * One account's step: its part of the ledger (`input`), its own IAM, the same journal, planner
+ * and executor. `account` is the run's `accountKey` for it.
  */
 export async function sweepAccountStep(
   deps: SweepDeps,
@@ -399,7 +417,7 @@ export async function sweepAccountStep(
   return sweepAccount(deps, targets, target, input, run.today, run.mode, run.sweepId, stop);
 }
 
-/** One account: its rows of the ledger, its own IAM, the same journal, planner and executor. */
+/** One account: its part of the ledger, its own IAM, the same journal, planner and executor. */
 async function sweepAccount(
   deps: SweepDeps,
   targets: Targets<AccountTarget>,
@@ -412,12 +430,10 @@ async function sweepAccount(
 ): Promise<AccountSweep> {
   const inventory = await target.iam.inventory();
   const accountId = target.id ?? inventory.accountId;
-  const rows = rowsOfAccount(shared.ledger.rows, targets, target, accountId);
+  const ledger = ownLedger(shared.ledger, accountId);
+  const { rows } = ledger;
   const account = accountDeps(deps, target);
-  const duplicates = shared.ledger.duplicates.filter((copy) =>
-    rows.some((row) => row.rowNumber === copy.governedBy),
-  );
-  const sources = { ...shared, ledger: { ...shared.ledger, rows, duplicates }, iam: inventory };
+  const sources = { ...shared, ledger, iam: inventory };
   const input = await completeInput(account, sources, today);
   const planned = plan(input);
   const executor = executorDeps(account, {

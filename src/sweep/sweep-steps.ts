@@ -7,6 +7,7 @@ import type { SweepRunStore } from '../ports/sweep-runs';
 import { errorMessage } from '../util/errors';
 import type { SweepDeps } from './deps';
 import {
+  accountInputOf,
   announceApply,
   finishSweep,
   LOCK_NAME,
@@ -58,10 +59,11 @@ export interface StepDeps extends SweepDeps {
 }
 
 /**
- * Reads the ledger once, lists the accounts, keeps the tables for the later steps and, for an
- * apply run, takes the lock until the last step releases it. `sweepId` is the execution's
- * name: a retried step (Lambda failed to answer after the first attempt took the lock) keeps
- * it, and the lock lets its owner take it again instead of turning the run away.
+ * Reads the ledger once, lists the accounts, keeps the tables and each account's part of the
+ * ledger for the later steps and, for an apply run, takes the lock until the last step
+ * releases it. `sweepId` is the execution's name: a retried step (Lambda failed to answer
+ * after the first attempt took the lock) keeps it, and the lock lets its owner take it again
+ * instead of turning the run away.
  */
 export async function prepareStep(
   deps: StepDeps,
@@ -86,7 +88,7 @@ export async function prepareStep(
   }
   try {
     const prepared = await prepareSweep(deps, options, sweepId, started, stop);
-    await deps.runs.saveTables(sweepId, prepared.tables);
+    await deps.runs.saveInput(sweepId, { tables: prepared.tables, parts: prepared.parts });
     return { run: prepared.run, accounts: prepared.accounts };
   } catch (error) {
     // No later step will run to release it.
@@ -109,8 +111,8 @@ export async function accountStep(
   const elapsed = deps.now().getTime() - new Date(run.started).getTime();
   if (elapsed > STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS * 1000) return { account, late: true };
   try {
-    const input = sweepInputOf(deps, await deps.runs.tables(run.sweepId));
-    const swept = await sweepAccountStep(deps, run, input, account, stop);
+    const { ledger, people } = await deps.runs.accountInput(run.sweepId, account);
+    const swept = await sweepAccountStep(deps, run, accountInputOf(ledger, people), account, stop);
     await deps.runs.saveAccount(run.sweepId, account, { kind: 'swept', swept });
     return { account };
   } catch (error) {

@@ -11,6 +11,8 @@ export interface StoredObject {
 export interface FakeS3 {
   readonly url: string;
   readonly objects: StoredObject[];
+  /** Every GetObject's `<bucket>/<key>`, in the order asked. */
+  readonly reads: string[];
   close(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export interface FakeS3 {
  */
 export async function startS3Server(buckets: readonly string[]): Promise<FakeS3> {
   const objects: StoredObject[] = [];
+  const reads: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -38,6 +41,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<FakeS3>
       }
       if (req.method === 'GET') {
         const key = rest.join('/');
+        reads.push(`${bucket}/${key}`);
         const stored = objects.findLast((object) => object.bucket === bucket && object.key === key);
         if (stored) res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(stored.body);
         else
@@ -60,6 +64,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<FakeS3>
   return {
     url: `http://127.0.0.1:${port}`,
     objects,
+    reads,
     close: () =>
       new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };

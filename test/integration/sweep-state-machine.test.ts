@@ -204,6 +204,35 @@ describe('the sweep state machine across an Organization', () => {
     for (const id of [DONE_1, THROTTLED, DONE_2]) expect(members.get(id)?.stats.byAction.DeleteUser).toBe(1);
   });
 
+  it("reads the whole ledger in Prepare and Finish only: each account's step reads its own part", async () => {
+    const handlers = createHandlers(() => env);
+
+    // The execution's name is the run's id.
+    const summary = await runSweepMachine(handlers, SCHEDULED, undefined, 'parts-run');
+    expect(summary).toMatchObject({ sweepId: 'parts-run', mode: 'apply', failed: 1 });
+
+    const run = `${SWEEP_RUN_BUCKET}/sweep-runs/parts-run`;
+    const reads = s3.reads
+      .filter((read) => read.startsWith(`${run}/`))
+      .map((read) => read.slice(run.length + 1));
+    // The whole tables once, by Finish; every account step its part and the people table. The
+    // throttled account's step ran twice (the Map's Retry), the failing one three times.
+    expect(reads.filter((read) => read === 'tables.json')).toHaveLength(1);
+    const parts = reads.filter((read) => read.startsWith('parts/'));
+    expect(new Set(parts)).toEqual(new Set(['default', ...MEMBERS].map((key) => `parts/${key}.json`)));
+    expect(reads.filter((read) => read === 'people.json')).toHaveLength(parts.length);
+    // A member's part holds its own row and nothing else; the credentials' own the rest.
+    const stored = (key: string) =>
+      JSON.parse(s3.objects.findLast((o) => o.key === `sweep-runs/parts-run/${key}`)?.body ?? 'null') as {
+        rows: { accessKeyId: string; accountId: string | null }[];
+      };
+    for (const id of MEMBERS)
+      expect(stored(`parts/${id}.json`).rows.map((row) => row.accessKeyId)).toEqual([keyOf(id)]);
+    const homeRows = stored('parts/default.json').rows;
+    expect(homeRows.length).toBeGreaterThan(0);
+    expect(homeRows.every((row) => row.accountId === null)).toBe(true);
+  });
+
   it('after a Map that failed as a whole, Finish writes back what was done, flags the rest and frees the lock', async () => {
     const handlers = createHandlers(() => env);
     const prepared = await handlers.sweepPrepare({ input: SCHEDULED, execution: 'map-failed' });

@@ -1,13 +1,19 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Grid, Ledger } from '../../domain/ledger';
 import type { AccountRun } from '../../domain/sweep-run';
-import type { SweepRunStore } from '../../ports/sweep-runs';
+import type { AccountInput, RunInput, SweepRunStore } from '../../ports/sweep-runs';
 import type { Tables } from '../../ports/workbook';
+import { mapWithConcurrency } from '../../util/concurrency';
 
 const PREFIX = 'sweep-runs';
 
+/** PutObjects at once for an Organization's parts: far inside S3's 3,500 a second per prefix. */
+const PUT_CONCURRENCY = 16;
+
 /**
- * One object per run's tables and per account's outcome, under `sweep-runs/<sweepId>/`. The
- * bucket's lifecycle rule expires them: nothing reads a run once its last step is done.
+ * Under `sweep-runs/<sweepId>/`: the run's tables, the people table again on its own, one
+ * object per account's part of the ledger and one per account's outcome. The bucket's
+ * lifecycle rule expires them: nothing reads a run once its last step is done.
  */
 export class S3SweepRunStore implements SweepRunStore {
   constructor(
@@ -15,17 +21,25 @@ export class S3SweepRunStore implements SweepRunStore {
     private readonly bucket: string,
   ) {}
 
-  saveTables(sweepId: string, tables: Tables): Promise<void> {
-    return this.put(`${PREFIX}/${sweepId}/tables.json`, tables);
+  async saveInput(sweepId: string, { tables, parts }: RunInput): Promise<void> {
+    await mapWithConcurrency([...parts], PUT_CONCURRENCY, ([account, part]) =>
+      this.put(this.partKey(sweepId, account), part),
+    );
+    await this.put(`${PREFIX}/${sweepId}/people.json`, tables.people);
+    // Last: a run whose tables are stored has every part stored too.
+    await this.put(`${PREFIX}/${sweepId}/tables.json`, tables);
   }
 
   async tables(sweepId: string): Promise<Tables> {
-    const tables = await this.get(`${PREFIX}/${sweepId}/tables.json`);
-    if (!tables)
-      throw new Error(
-        `sweep ${sweepId} has no tables in s3://${this.bucket}: its prepare step did not finish`,
-      );
-    return tables as Tables;
+    return (await this.prepared(sweepId, `${PREFIX}/${sweepId}/tables.json`)) as Tables;
+  }
+
+  async accountInput(sweepId: string, account: string): Promise<AccountInput> {
+    const [ledger, people] = await Promise.all([
+      this.prepared(sweepId, this.partKey(sweepId, account)),
+      this.prepared(sweepId, `${PREFIX}/${sweepId}/people.json`),
+    ]);
+    return { ledger: ledger as Ledger, people: people as Grid };
   }
 
   saveAccount(
@@ -42,6 +56,18 @@ export class S3SweepRunStore implements SweepRunStore {
 
   private accountKey(sweepId: string, account: string): string {
     return `${PREFIX}/${sweepId}/accounts/${encodeURIComponent(account)}.json`;
+  }
+
+  private partKey(sweepId: string, account: string): string {
+    return `${PREFIX}/${sweepId}/parts/${encodeURIComponent(account)}.json`;
+  }
+
+  /** An object the first step stores; missing, that step did not finish. */
+  private async prepared(sweepId: string, key: string): Promise<unknown> {
+    const value = await this.get(key);
+    if (value === null)
+      throw new Error(`sweep ${sweepId} has no s3://${this.bucket}/${key}: its prepare step did not finish`);
+    return value;
   }
 
   private async put(key: string, value: unknown): Promise<void> {
