@@ -135,6 +135,9 @@ async function main(): Promise<void> {
         default: (process.env.BENCH_ACCOUNT_CONCURRENCY ?? '8').split(','),
       },
       'dry-run-only': { type: 'boolean', default: false },
+      // ACCOUNT_CONCURRENCY for the first apply alone (default: the first --concurrency): its
+      // time goes to Slack's per-channel pacing, not the CPU, so more accounts at once help it.
+      'first-apply-concurrency': { type: 'string' },
       // The deployed Lambda bundle's state machine handlers instead, each in its own process (see lambda.ts).
       lambda: { type: 'boolean', default: false },
       'timeout-minutes': { type: 'string', default: '20' },
@@ -154,6 +157,9 @@ async function main(): Promise<void> {
       accounts,
       usersPerAccount: count('--users-per-account', values['users-per-account']),
       concurrencies: values.concurrency.map((c) => count('--concurrency', c)),
+      ...(values['first-apply-concurrency'] === undefined
+        ? {}
+        : { firstApplyConcurrency: count('--first-apply-concurrency', values['first-apply-concurrency']) }),
       dryRunOnly: values['dry-run-only'],
       childTimeoutMs: count('--timeout-minutes', values['timeout-minutes']) * 60_000,
     },

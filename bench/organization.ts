@@ -48,8 +48,9 @@ import type { SweepChildResult } from './sweep-child';
 export interface OrganizationOptions {
   readonly accounts: number;
   readonly usersPerAccount: number;
-  /** ACCOUNT_CONCURRENCY values; the first one also runs the first apply. */
+  /** ACCOUNT_CONCURRENCY values; the first one also runs the first apply, unless set below. */
   readonly concurrencies: readonly number[];
+  readonly firstApplyConcurrency?: number;
   /** Dry runs only: no first apply, no daily run. */
   readonly dryRunOnly: boolean;
   readonly childTimeoutMs: number;
@@ -302,7 +303,7 @@ export async function benchOrganization(
     for (const c of options.concurrencies) await measure('dry run', 'dry-run', c);
     await measureStepFunctions('dry run', 'dry-run');
     if (!options.dryRunOnly) {
-      await measure('first apply', 'apply', first);
+      await measure('first apply', 'apply', options.firstApplyConcurrency ?? first);
       for (const c of options.concurrencies) await measure('steady daily run (apply again)', 'apply', c);
       // After the self-hosted runs: the daily run finds the journal and ledger the first apply left.
       await measureStepFunctions('steady daily run (apply again)', 'apply');
