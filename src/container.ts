@@ -12,7 +12,7 @@ import { ConsoleNotifier } from './adapters/notify/console-notifier';
 import { type DynamoState, dynamoState } from './adapters/store/dynamo-state';
 import { type Config, ConfigError, type SlackConfig } from './config';
 import { createLogger, type Logger } from './log';
-import type { AccountTarget } from './ports/accounts';
+import type { AccountTargets } from './ports/accounts';
 import type { ReportArchive } from './ports/archive';
 import type { CaseStore } from './ports/cases';
 import type { CredentialReportSource } from './ports/credential-report';
@@ -46,8 +46,8 @@ export interface Runtime {
   readonly cases: CaseStore;
   /** The last apply sweep's ledger, for the Slack Home tab. */
   readonly homeSnapshots: HomeSnapshotStore;
-  /** Accounts swept besides the credentials' own (ACCOUNTS). */
-  readonly accounts: readonly AccountTarget[];
+  /** Accounts swept besides the credentials' own (ACCOUNTS); null when none are. */
+  readonly accounts: AccountTargets | null;
   readonly notifier: Notifier;
   /** Present when Slack is configured: resolves owners known only by their `Email` tag. */
   readonly slackDirectory?: SlackDirectory;
@@ -143,7 +143,7 @@ export async function buildRuntime(
       ),
       archive: config.archive ? buildArchive(config.archive, closers, timeoutMs) : null,
       sweepRuns: config.sweepRuns ? buildSweepRuns(config.sweepRuns, closers, timeoutMs) : null,
-      accounts: await buildAccounts(config, closers, timeoutMs),
+      accounts: buildAccounts(config, closers, timeoutMs),
       ...state,
       web,
       notifier:
@@ -175,13 +175,13 @@ export function accountTargetOptions(config: Config, requestTimeoutMs?: number):
   };
 }
 
-async function buildAccounts(
+function buildAccounts(
   config: Config,
   closers: Closer[],
   timeoutMs: number | undefined,
-): Promise<AccountTarget[]> {
+): AccountTargets | null {
   const options = accountTargetOptions(config, timeoutMs);
-  if (!options) return [];
+  if (!options) return null;
   // Required only when configured: the STS, Organizations and S3 clients add ~5 MB of
   // startup RSS to every process, and most deployments use neither.
   const { accountTargets } =
@@ -262,7 +262,7 @@ export function sweepDepsOf(runtime: Runtime, now: () => Date = () => new Date()
     // Only Slack has a Home tab to read it.
     ...(runtime.web ? { homeSnapshots: runtime.homeSnapshots } : {}),
     ...(runtime.slackDirectory ? { slackDirectory: runtime.slackDirectory } : {}),
-    ...(runtime.accounts.length > 0 ? { accounts: runtime.accounts } : {}),
+    ...(runtime.accounts ? { accounts: runtime.accounts } : {}),
     accountConcurrency: config.accountConcurrency,
     policy: {
       noticeDays: config.noticeDays,

@@ -5,6 +5,7 @@ import { parsePeople } from './domain/people';
 import type { Language } from './domain/status';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
+import type { AccountTarget } from './ports/accounts';
 import { missingScopes } from './slack/scopes';
 import { describeError } from './text/describe-error';
 import type { DoctorService, DoctorText, FixContext } from './text/doctor';
@@ -92,7 +93,12 @@ function failed(
   return { name, ok: false, detail, failure, fix: t.fix(service, failure, context) };
 }
 
-function probesOf(config: Config, runtime: Runtime, t: DoctorText): Probe[] {
+function probesOf(
+  config: Config,
+  runtime: Runtime,
+  accounts: readonly AccountTarget[],
+  t: DoctorText,
+): Probe[] {
   const ledger = config.ledger;
   const probes: Probe[] = [
     {
@@ -129,7 +135,7 @@ function probesOf(config: Config, runtime: Runtime, t: DoctorText): Probe[] {
         );
       },
     },
-    ...runtime.accounts.map(
+    ...accounts.map(
       (account): Probe => ({
         name: `IAM ${account.id}`,
         service: 'iam-role',
@@ -220,7 +226,8 @@ export async function runDoctor(
   language = config.language;
   t = messages(language).doctor;
   report({ name: 'configuration', ok: true, detail: t.configurationValid });
-  let runtime: Runtime;
+  let runtime: Runtime | undefined;
+  let accounts: readonly AccountTarget[];
   try {
     await options.prepare?.(config);
     runtime = await buildRuntime(
@@ -233,12 +240,15 @@ export async function runDoctor(
       },
       embedded,
     );
+    // The other accounts are listed on first use; here, as part of reaching every service.
+    accounts = runtime.accounts ? await runtime.accounts.list() : [];
   } catch (error) {
+    await runtime?.close();
     report(failed('clients', 'clients', error, messages(language), { timeoutSeconds }));
     return checks;
   }
   try {
-    for (const probe of probesOf(config, runtime, t)) {
+    for (const probe of probesOf(config, runtime, accounts, t)) {
       const context = { ...probe.context, timeoutSeconds };
       try {
         const detail = await withinDeadline(checkMs, probe.run);

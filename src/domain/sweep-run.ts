@@ -14,6 +14,11 @@ export interface SweepRun {
   readonly today: LocalDate;
   /** When the sweep began (ISO): the report's duration counts from it. */
   readonly started: string;
+  /**
+   * It covers several accounts: what it tells people names the account. Carried, not asked
+   * again, so an account's step need not list the Organization to know.
+   */
+  readonly severalAccounts: boolean;
 }
 
 /**

@@ -43,7 +43,7 @@ export async function deleteRowNow(
       ? { kind: 'done', detail: told.deleteNow.alreadyRecorded }
       : { kind: 'refused', reason: told.deleteNow.notOurs };
   // A row of another account is torn down with that account's IAM, as the sweep would.
-  const account = depsForAccount(deps, row.accountId);
+  const account = await depsForAccount(deps, row.accountId);
   const sources = {
     ledger: fullLedger,
     directory: new PeopleDirectory(parsePeople(tables.people).people),

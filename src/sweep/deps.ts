@@ -5,7 +5,7 @@ import type { Mute } from '../domain/mutes';
 import type { PlanInput, SweepPolicy } from '../domain/planner';
 import type { StagedRemovalPolicy } from '../domain/staged-removal';
 import type { Language } from '../domain/status';
-import type { AccountTarget } from '../ports/accounts';
+import type { AccountTarget, AccountTargets } from '../ports/accounts';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { HomeSnapshotStore } from '../ports/home';
 import type { IamGateway } from '../ports/iam';
@@ -34,7 +34,7 @@ export interface SweepDeps {
   /** `REMOVAL=deactivate-then-delete`; absent, the day after the end date deletes. */
   readonly stagedRemoval?: StagedRemovalPolicy;
   /** Other accounts, reached by assuming a role in each; absent, only the credentials' own. */
-  readonly accounts?: readonly AccountTarget[];
+  readonly accounts?: AccountTargets;
   /** Accounts swept side by side (`ACCOUNT_CONCURRENCY`); default `DEFAULT_ACCOUNT_CONCURRENCY`. */
   readonly accountConcurrency?: number;
   /** Credential-report checks in every account that has a report source; absent, the sweep covers the ledger only. */
@@ -78,16 +78,18 @@ export type AccountDeps = Omit<SweepDeps, 'accounts'> & {
   readonly account: string | null;
 };
 
-/** Every account the sweep covers, the credentials' own as a target like the others. */
-export function targetsOf(deps: SweepDeps): Targets<AccountTarget> {
+/** The credentials' own account as a target like the others. */
+export function homeTarget(deps: SweepDeps): AccountTarget {
   return {
-    home: {
-      id: null,
-      iam: deps.iam,
-      ...(deps.credentialReports ? { credentialReports: deps.credentialReports } : {}),
-    },
-    others: deps.accounts ?? [],
+    id: null,
+    iam: deps.iam,
+    ...(deps.credentialReports ? { credentialReports: deps.credentialReports } : {}),
   };
+}
+
+/** Every account the sweep covers, the credentials' own as a target like the others. */
+export async function targetsOf(deps: SweepDeps): Promise<Targets<AccountTarget>> {
+  return { home: homeTarget(deps), others: deps.accounts ? await deps.accounts.list() : [] };
 }
 
 /** The one place per-account dependencies are made: sweep, Delete, Reactivate and hygiene use it. */
@@ -102,8 +104,11 @@ export function accountDeps(deps: SweepDeps, target: AccountTarget): AccountDeps
 }
 
 /** The account a row or a Slack case names, by the one routing rule. */
-export function depsForAccount(deps: SweepDeps, accountId: string | null | undefined): AccountDeps {
-  return accountDeps(deps, routeToAccount(targetsOf(deps), accountId));
+export async function depsForAccount(
+  deps: SweepDeps,
+  accountId: string | null | undefined,
+): Promise<AccountDeps> {
+  return accountDeps(deps, routeToAccount(await targetsOf(deps), accountId));
 }
 
 /** One run of the executor in one account: apply or dry run, under whose name. */

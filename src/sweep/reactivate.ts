@@ -21,7 +21,7 @@ export async function reactivateRow(
   const detail = entry?.detail as DeactivationDetail | undefined;
   if (entry?.state !== 'completed' || !detail)
     throw new Error(`Keywarden has no finished deactivation of ${maskKeyId(notice.accessKeyId)} to undo`);
-  const { iam } = depsForAccount(deps, notice.accountId);
+  const { iam } = await depsForAccount(deps, notice.accountId);
   const activated = detail.keys.includes(notice.accessKeyId);
   const accessKey = { userName: notice.iamUser, accessKeyId: notice.accessKeyId } as const;
   if (activated && (await iam.run({ op: 'activate-access-key', ...accessKey })) === 'already-gone')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accountKey, accountLedgers, HOME_ACCOUNT, ownLedger, type Targets } from '../domain/accounts';
+import { accountKey, accountLedgers, HOME_ACCOUNT, ownLedger } from '../domain/accounts';
 import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
 import { type HomeSnapshot, homeSnapshot, ownerByNameOnly, ownerSlackIdOf } from '../domain/home';
 import { contestedKeys } from '../domain/key-holders';
@@ -41,6 +41,7 @@ import {
   DEFAULT_ACCOUNT_CONCURRENCY,
   executorDeps,
   type HygieneSettings,
+  homeTarget,
   type Sources,
   type SweepDeps,
   targetsOf,
@@ -211,7 +212,7 @@ export async function prepareSweep(
   const tables = await deps.workbook.read();
   // Parsed before anything else is asked of any account: a ledger that cannot be read stops here.
   const input = sweepInputOf(deps, tables);
-  const targets = targetsOf(deps);
+  const targets = await targetsOf(deps);
   const all = [targets.home, ...targets.others];
   const concurrency = deps.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
   // IAM takes seconds to generate a credential report: asked for in every account first, the
@@ -219,7 +220,13 @@ export async function prepareSweep(
   if (deps.hygiene && !stop?.aborted)
     await mapWithConcurrency(all, concurrency, async (target) => target.credentialReports?.request());
   return {
-    run: { sweepId, mode: options.mode, today, started: started.toISOString() },
+    run: {
+      sweepId,
+      mode: options.mode,
+      today,
+      started: started.toISOString(),
+      severalAccounts: all.length > 1,
+    },
     accounts: all.map(accountKey),
     tables,
     input,
@@ -410,22 +417,18 @@ export async function sweepAccountStep(
   account: string,
   stop: AbortSignal | undefined,
 ): Promise<AccountSweep> {
-  const targets = targetsOf(deps);
-  const target = [targets.home, ...targets.others].find((t) => accountKey(t) === account);
-  // Step Functions lists the accounts once; a later step's process may list them anew.
-  if (!target) throw new Error(`AWS account ${account} is no longer one this sweep covers`);
-  return sweepAccount(deps, targets, target, input, run.today, run.mode, run.sweepId, stop);
+  // The first step listed the accounts; reached by id, an account's step lists nothing.
+  const target = account === HOME_ACCOUNT ? homeTarget(deps) : deps.accounts?.reach(account);
+  if (!target) throw new Error(`AWS account ${account} is not one this sweep covers: ACCOUNTS is not set`);
+  return sweepAccount(deps, run, target, input, stop);
 }
 
 /** One account: its part of the ledger, its own IAM, the same journal, planner and executor. */
 async function sweepAccount(
   deps: SweepDeps,
-  targets: Targets<AccountTarget>,
+  { today, mode, sweepId, severalAccounts }: SweepRun,
   target: AccountTarget,
   shared: SweepInput,
-  today: LocalDate,
-  mode: Mode,
-  sweepId: string,
   stop: AbortSignal | undefined,
 ): Promise<AccountSweep> {
   const inventory = await target.iam.inventory();
@@ -442,7 +445,7 @@ async function sweepAccount(
     actor: `sweep:${sweepId}`,
     ...(stop ? { stop } : {}),
     // The admins' grouped copies name their account when there are several, the home one too.
-    ...(targets.others.length > 0 && accountId ? { namedAccount: accountId } : {}),
+    ...(severalAccounts && accountId ? { namedAccount: accountId } : {}),
   });
   // Notices go out before any removal: they are time-sensitive and a removal may be slow or fail.
   const noticed = await execute(planned.actions, executor);
@@ -460,7 +463,7 @@ async function sweepAccount(
     ...(stop ? { stop } : {}),
     ...(asOf ? { asOf } : {}),
     // Owners and admins told of findings in several accounts are told which one.
-    ...(targets.others.length > 0 ? { account: accountId ?? HOME_ACCOUNT } : {}),
+    ...(severalAccounts ? { account: accountId ?? HOME_ACCOUNT } : {}),
   };
   const hygiene =
     deps.hygiene && reports && !stop?.aborted

@@ -5,6 +5,8 @@ export interface FakeControlPlane {
   readonly url: string;
   /** Role ARNs assumed, in order. */
   readonly assumed: string[];
+  /** Every call's action (`ListAccounts`, `GetCallerIdentity`, `AssumeRole`), in order. */
+  readonly calls: string[];
   close(): Promise<void>;
 }
 
@@ -26,9 +28,15 @@ export async function startControlPlane(
   organization: readonly { id: string; status: string }[],
 ): Promise<FakeControlPlane> {
   const assumed: string[] = [];
+  const calls: string[] = [];
   const server = createServer(async (req, res) => {
     const text = await body(req);
     const target = req.headers['x-amz-target'];
+    calls.push(
+      typeof target === 'string'
+        ? (target.split('.').pop() ?? target)
+        : (new URLSearchParams(text).get('Action') ?? ''),
+    );
     if (typeof target === 'string' && target.endsWith('.ListAccounts')) {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(
@@ -69,6 +77,7 @@ export async function startControlPlane(
   return {
     url: `http://127.0.0.1:${port}`,
     assumed,
+    calls,
     close: () =>
       new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };

@@ -51,7 +51,7 @@ describe('account targets', () => {
     const saved = { ...process.env };
     Object.assign(process.env, env('111122223333,222233334444'));
     try {
-      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
+      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers).list();
       // The credentials' own account is the home account, not a target.
       expect(targets.map((t) => t.id)).toEqual(['222233334444']);
       const inventory = await targets[0]!.iam.inventory();
@@ -63,11 +63,34 @@ describe('account targets', () => {
     }
   });
 
+  it('lists nothing until asked, reaches an account by id without listing, and lists once', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env('organizations'));
+    try {
+      const targets = accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
+      // Made at every cold start (the Slack function's too): nothing asked of STS or Organizations.
+      expect(control.calls).toEqual([]);
+      // An account step of a run whose first step listed the accounts: its own role, no listing.
+      const reached = targets.reach('222233334444');
+      expect([...(await reached.iam.inventory()).users.keys()]).toEqual(['u1']);
+      expect(control.calls).toEqual(['AssumeRole']);
+      // The listing, asked for twice, is made once and gives the same target for that id.
+      const [first, again] = await Promise.all([targets.list(), targets.list()]);
+      expect(first).toBe(again);
+      expect(first).toEqual([reached]);
+      expect(first[0]).toBe(reached);
+      expect(control.calls.filter((call) => call === 'ListAccounts')).toHaveLength(1);
+      expect(control.calls.filter((call) => call === 'GetCallerIdentity')).toHaveLength(1);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('takes active accounts from AWS Organizations', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, env('organizations'));
     try {
-      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
+      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers).list();
       expect(targets.map((t) => t.id)).toEqual(['222233334444']);
     } finally {
       process.env = saved;
@@ -96,7 +119,7 @@ describe('account targets', () => {
       ORGANIZATIONS_ENDPOINT: organization.url,
     });
     try {
-      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
+      const targets = await accountTargets(accountTargetOptions(loadConfig(process.env))!, closers).list();
       const seen = await Promise.all(
         targets.map(async (t) => [t.id, [...(await t.iam.inventory()).users.keys()]]),
       );

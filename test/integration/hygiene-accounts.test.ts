@@ -9,6 +9,7 @@ import type { Mute } from '../../src/domain/mutes';
 import type { HygieneSummary } from '../../src/domain/report';
 import type { AccountTarget } from '../../src/ports/accounts';
 import type { SweepDeps } from '../../src/sweep/deps';
+import { listedAccounts } from '../support/account-targets';
 import { NOW, World } from '../support/world';
 
 const A = '111122223333';
@@ -60,7 +61,7 @@ describe('hygiene in member accounts', () => {
 
   async function deps(mutes: readonly Mute[] = []): Promise<Partial<SweepDeps>> {
     return {
-      accounts: [await member(A), await member(B)],
+      accounts: listedAccounts([await member(A), await member(B)]),
       credentialReports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
       hygiene: { policy: DEFAULT_HYGIENE_POLICY, deactivateStaleKeys: false, mutes },
     };

@@ -7,6 +7,7 @@ import { HOME_ACCOUNT } from '../../src/domain/accounts';
 import { DEFAULT_HYGIENE_POLICY } from '../../src/domain/hygiene';
 import { SweepStop } from '../../src/domain/stop-reason';
 import { runSweep } from '../../src/sweep/run-sweep';
+import { listedAccounts } from '../support/account-targets';
 import { csvGrid, World } from '../support/world';
 
 const SECOND = '222233334444';
@@ -96,7 +97,7 @@ describe('a sweep across several accounts', () => {
     const second = await account(SECOND);
     const third = await account(THIRD, { fault: () => 'Throttling' });
 
-    const report = await world.sweep('apply', { accounts: [second.target, third.target] });
+    const report = await world.sweep('apply', { accounts: listedAccounts([second.target, third.target]) });
 
     expect(report.accounts).toEqual([
       { account: '123456789012', ok: true },
@@ -135,7 +136,10 @@ describe('a sweep across several accounts', () => {
     const third = await account(THIRD);
 
     // One account at a time, so "between accounts" is a moment the test can name.
-    const deps = world.deps({ accounts: [second.target, third.target], accountConcurrency: 1 });
+    const deps = world.deps({
+      accounts: listedAccounts([second.target, third.target]),
+      accountConcurrency: 1,
+    });
     const begun: { account: string; n: number; of: number }[] = [];
     const ended: string[] = [];
     const report = await runSweep(deps, {
@@ -234,7 +238,7 @@ describe('a sweep across several accounts', () => {
     ];
 
     const report = await world.sweep('apply', {
-      accounts: accounts.map((a) => a.target),
+      accounts: listedAccounts(accounts.map((a) => a.target)),
       credentialReports: new AwsCredentialReportSource(world.iamClient, { sleep: async () => {} }),
       hygiene: { policy: DEFAULT_HYGIENE_POLICY, deactivateStaleKeys: false },
     });

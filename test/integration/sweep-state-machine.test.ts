@@ -205,7 +205,13 @@ describe('the sweep state machine across an Organization', () => {
   });
 
   it("reads the whole ledger in Prepare and Finish only: each account's step reads its own part", async () => {
-    const handlers = createHandlers(() => env);
+    const warm = createHandlers(() => env);
+    // Every account step a cold start, as 40 Lambda instances at once would be.
+    const handlers = {
+      ...warm,
+      sweepAccount: (...args: Parameters<typeof warm.sweepAccount>) =>
+        createHandlers(() => env).sweepAccount(...args),
+    };
 
     // The execution's name is the run's id.
     const summary = await runSweepMachine(handlers, SCHEDULED, undefined, 'parts-run');
@@ -231,6 +237,8 @@ describe('the sweep state machine across an Organization', () => {
     const homeRows = stored('parts/default.json').rows;
     expect(homeRows.length).toBeGreaterThan(0);
     expect(homeRows.every((row) => row.accountId === null)).toBe(true);
+    // Only Prepare listed the Organization; each account step assumed its own role and no more.
+    expect(control.calls.filter((call) => call === 'ListAccounts')).toHaveLength(1);
   });
 
   it('after a Map that failed as a whole, Finish writes back what was done, flags the rest and frees the lock', async () => {

@@ -1,6 +1,6 @@
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AccountTarget } from '../../ports/accounts';
+import type { AccountTarget, AccountTargets } from '../../ports/accounts';
 import { IamError } from '../../ports/iam';
 import { AwsIamGateway } from '../iam/aws-iam';
 import { iamClient } from '../iam/client';
@@ -81,33 +81,51 @@ async function organizationAccounts(options: AccountTargetOptions): Promise<stri
   }
 }
 
-/** The other accounts a sweep covers, from config or AWS Organizations, each through its own role. */
-export async function accountTargets(
-  options: AccountTargetOptions,
-  closers: Closer[],
-): Promise<AccountTarget[]> {
+/**
+ * The other accounts a sweep covers, from config or AWS Organizations, each through its own
+ * role. Nothing is asked of STS or Organizations until a caller needs the list; each account's
+ * client is made once, whether it was listed or reached by id.
+ */
+export function accountTargets(options: AccountTargetOptions, closers: Closer[]): AccountTargets {
   const sts = new STSClient({
     region: options.stsRegion,
     ...patience(options),
     ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
   });
   closers.push(async () => sts.destroy());
-  const home = (await sts.send(new GetCallerIdentityCommand({}))).Account;
-  const ids = options.source.kind === 'list' ? options.source.ids : await organizationAccounts(options);
-  return ids
-    .filter((id) => id !== home)
-    .map((id) => {
-      const client = iamClient({
-        region: options.iamRegion,
-        ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
-        credentials: assumedRole(sts, `arn:aws:iam::${id}:role/${options.roleName}`),
-        ...(options.iamEndpoint ? { endpoint: options.iamEndpoint } : {}),
-      });
-      closers.push(async () => client.destroy());
-      return {
-        id,
-        iam: new AwsIamGateway(client, id),
-        credentialReports: new AwsCredentialReportSource(client),
-      };
+  const reached = new Map<string, AccountTarget>();
+  const reach = (id: string): AccountTarget => {
+    const known = reached.get(id);
+    if (known) return known;
+    const client = iamClient({
+      region: options.iamRegion,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+      credentials: assumedRole(sts, `arn:aws:iam::${id}:role/${options.roleName}`),
+      ...(options.iamEndpoint ? { endpoint: options.iamEndpoint } : {}),
     });
+    closers.push(async () => client.destroy());
+    const target = {
+      id,
+      iam: new AwsIamGateway(client, id),
+      credentialReports: new AwsCredentialReportSource(client),
+    };
+    reached.set(id, target);
+    return target;
+  };
+  const listAll = async (): Promise<AccountTarget[]> => {
+    const home = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+    const ids = options.source.kind === 'list' ? options.source.ids : await organizationAccounts(options);
+    return ids.filter((id) => id !== home).map(reach);
+  };
+  let listed: Promise<AccountTarget[]> | undefined;
+  return {
+    list: () => {
+      listed ??= listAll().catch((error: unknown) => {
+        listed = undefined; // a throttled listing is tried again by the next caller, not cached
+        throw error;
+      });
+      return listed;
+    },
+    reach,
+  };
 }
