@@ -5,6 +5,7 @@ import { ensureTable } from '../../src/adapters/store/ensure-table';
 import { TableContext } from '../../src/adapters/store/table-context';
 import { slackWebClient } from '../../src/container';
 import { createLogger } from '../../src/log';
+import type { ChannelSchedule } from '../../src/ports/channel-schedule';
 import { channelPacer, type Pacer } from '../../src/slack/pacer';
 import { SharedChannelPacer, sharedChannelPacer } from '../../src/slack/shared-pacer';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
@@ -44,6 +45,18 @@ describe('DynamoChannelSchedule', () => {
       notBefore: 2300,
     });
     expect(await schedule.take(ADMINS, 'b', 2300, 32_300)).toEqual({ taken: true });
+  });
+
+  it('takes a turn it already holds again (a resent take, a failed release), but not before notBefore', async () => {
+    expect(await schedule.take(ADMINS, 'a', 1000, 31_000)).toEqual({ taken: true });
+    expect(await schedule.take(ADMINS, 'a', 1000, 31_000)).toEqual({ taken: true });
+    await schedule.defer(ADMINS, 5000);
+    expect(await schedule.take(ADMINS, 'a', 1001, 31_001)).toEqual({
+      taken: false,
+      leasedUntil: null,
+      notBefore: 5000,
+    });
+    expect(await schedule.take(ADMINS, 'a', 5000, 35_000)).toEqual({ taken: true });
   });
 
   it('a deferral is never moved sooner, by a deferral or a release', async () => {
@@ -149,6 +162,47 @@ describe('SharedChannelPacer on a shared clock', () => {
     expect(startedAt).toBe(30_000);
     // It looked again each interval while the lease ran, in case the holder released.
     expect(waits).toEqual(Array.from({ length: 30 }, () => 1000));
+  });
+});
+
+describe('SharedChannelPacer when the schedule fails', () => {
+  it("a failed release does not fail the post it follows: it is reported, and the turn's lease frees the channel", async () => {
+    const clock = { now: 0 };
+    const errors: unknown[] = [];
+    const pacing = {
+      intervalMs: 1000,
+      leaseMs: 30_000,
+      now: () => clock.now,
+      sleep: async (ms: number) => {
+        clock.now += ms;
+      },
+    };
+    const releaseFails: ChannelSchedule = {
+      take: (...args) => schedule.take(...args),
+      defer: (...args) => schedule.defer(...args),
+      release: async () => {
+        throw new Error('DynamoDB unavailable');
+      },
+    };
+    const a = new SharedChannelPacer(releaseFails, { ...pacing, onError: (error) => errors.push(error) });
+    expect(await a.run(ADMINS, async () => 'posted')).toBe('posted');
+    expect(errors).toEqual([new Error('DynamoDB unavailable')]);
+    const b = new SharedChannelPacer(schedule, { ...pacing, onError: failOnError });
+    expect(await b.run(ADMINS, async () => clock.now)).toBe(30_000);
+  });
+
+  it('a failed take fails the post unsent', async () => {
+    const takeFails: ChannelSchedule = {
+      take: async () => {
+        throw new Error('DynamoDB unavailable');
+      },
+      defer: (...args) => schedule.defer(...args),
+      release: (...args) => schedule.release(...args),
+    };
+    const pacer = new SharedChannelPacer(takeFails, { intervalMs: 1000, onError: failOnError });
+    const post = jest.fn(async () => 'posted');
+    await expect(pacer.run(ADMINS, post)).rejects.toThrow('DynamoDB unavailable');
+    expect(post).not.toHaveBeenCalled();
   });
 });
 

@@ -33,8 +33,10 @@ export class DynamoChannelSchedule implements ChannelSchedule {
           TableName: this.table.tableName,
           Key: this.key(channel),
           UpdateExpression: 'SET #holder = :holder, #leaseUntil = :leaseUntil, #expiresAt = :expiresAt',
+          // A lease of our own is taken again: the SDK resent a take whose answer was lost, or a
+          // release failed. The local queue means we never hold a channel twice at once.
           ConditionExpression:
-            '(attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now) AND (attribute_not_exists(#notBefore) OR #notBefore <= :now)',
+            '(attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now OR #holder = :holder) AND (attribute_not_exists(#notBefore) OR #notBefore <= :now)',
           ExpressionAttributeNames: NAMES,
           ExpressionAttributeValues: {
             ':holder': { S: holder },
@@ -51,9 +53,10 @@ export class DynamoChannelSchedule implements ChannelSchedule {
       const item = err.Item ?? (await this.read(channel));
       // Gone between the write and the read (TTL): free again, so the caller tries at once.
       const leased = numberOf(item?.leaseUntil);
+      const othersLease = leased !== undefined && leased > now && item?.holder?.S !== holder;
       return {
         taken: false,
-        leasedUntil: leased !== undefined && leased > now ? leased : null,
+        leasedUntil: othersLease ? leased : null,
         notBefore: numberOf(item?.notBefore) ?? now,
       };
     }
