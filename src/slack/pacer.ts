@@ -25,6 +25,9 @@ export interface Pacer {
  * Retry-After and resends); the pacer only holds the channel's queue until the call returns,
  * and `defer` moves the channel's schedule when Slack says Retry-After for a post the pacer
  * did not send (a listener's reply through the same client).
+ *
+ * This is one process's schedule; processes posting side by side share one through
+ * shared-pacer.ts, with this pacer in front of it.
  */
 export class ChannelPacer implements Pacer {
   private readonly channels = new Map<string, { tail: Promise<void>; notBefore: number }>();
