@@ -24,12 +24,14 @@ import type { AuditLog, Journal, SweepLock } from './ports/state';
 import type { SweepRunStore } from './ports/sweep-runs';
 import type { Workbook } from './ports/workbook';
 import { SlackNotifier } from './slack/notifier';
-import { channelPacer } from './slack/pacer';
+import { channelPacer, type Pacer } from './slack/pacer';
+import { sharedChannelPacer } from './slack/shared-pacer';
 import { slackLogger } from './slack/slack-logger';
 import type { SweepDeps } from './sweep/deps';
 import type { DigestDeps } from './sweep/digest';
 import { messages } from './text/messages';
 import type { EmbeddedPart } from './text/messages-cli';
+import { errorMessage } from './util/errors';
 
 export interface Runtime {
   readonly config: Config;
@@ -114,13 +116,9 @@ export async function buildRuntime(
     );
     const state = await buildState(config, closers, embeddedComponents, embedded, timeoutMs);
     const workbook = buildWorkbook(config, embedded, timeoutMs);
-    const web = config.slack
-      ? slackWebClient(
-          config.slack,
-          options.logger ?? createLogger(config.logLevel, { service: 'keywarden' }, config.logFormat),
-          timeoutMs,
-        )
-      : null;
+    const logger =
+      options.logger ?? createLogger(config.logLevel, { service: 'keywarden' }, config.logFormat);
+    const web = config.slack ? slackWebClient(config.slack, logger, timeoutMs) : null;
     const slack =
       web && config.slack
         ? new SlackNotifier({
@@ -128,7 +126,7 @@ export async function buildRuntime(
             cases: state.cases,
             adminChannel: config.slack.adminChannel,
             messages: messages(config.language),
-            pacer: channelPacer(web, config.slack.postIntervalMs),
+            pacer: pacerFor(config, web, config.slack.postIntervalMs, state, logger),
             timeZone: config.timeZone,
           })
         : null;
@@ -156,6 +154,26 @@ export async function buildRuntime(
     await closeAll(closers);
     throw error;
   }
+}
+
+/**
+ * DynamoDB state means other processes may post as this app at the same moment: the sweep's
+ * account steps on Lambda (up to the Map's MaxConcurrency), or a self-hosted `serve` beside a
+ * cron'd `keywarden sweep`. They share each channel's schedule through the table (two writes a
+ * post). Embedded state is one process's own (dynalite's files admit one), so its pacer is too.
+ */
+function pacerFor(
+  config: Config,
+  web: WebClient,
+  intervalMs: number,
+  state: DynamoState,
+  logger: Logger,
+): Pacer {
+  if (config.state.kind === 'embedded') return channelPacer(web, intervalMs);
+  return sharedChannelPacer(web, state.channelSchedule, {
+    intervalMs,
+    onError: (error) => logger.warn('slack channel schedule not updated', { error: errorMessage(error) }),
+  });
 }
 
 /** The other accounts' options, when ACCOUNTS is set and IAM is AWS's own. */

@@ -34,7 +34,7 @@ import { clipEscaped, escapeText } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
 import { groupMessage, splitLines } from './admin-groups';
 import { deactivatedNotice, finalOwnerNotice, ownerFindings, ownerNotice } from './blocks';
-import type { ChannelPacer } from './pacer';
+import type { Pacer } from './pacer';
 import { redrawCase, settleGroup } from './redraw';
 import { sweepSummary } from './summary';
 
@@ -44,7 +44,7 @@ export interface SlackNotifierDeps {
   readonly adminChannel: string;
   readonly messages: Messages;
   /** Spaces posts per channel within Slack's rate; absent, posts go out as fast as they come. */
-  readonly pacer?: ChannelPacer;
+  readonly pacer?: Pacer;
   /** The ledger's zone, in which the sweep summary shows IAM's timestamps. */
   readonly timeZone?: string;
 }

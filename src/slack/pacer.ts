@@ -1,5 +1,13 @@
 import { type WebClient, WebClientEvent } from '@slack/web-api';
 
+/** Spaces posts per channel: the notifier's only view of pacing, in-process or shared. */
+export interface Pacer {
+  /** Runs `post` when it is `channel`'s turn. */
+  run<T>(channel: string, post: () => Promise<T>): Promise<T>;
+  /** Slack asked for `ms` of quiet on `channel` (a 429's Retry-After). */
+  defer(channel: string, ms: number): void;
+}
+
 /**
  * Slack allows about one chat.postMessage per second per channel (short bursts aside) and
  * answers 429 beyond that, counting posts by when they arrive. A sweep that notifies a hundred
@@ -17,8 +25,11 @@ import { type WebClient, WebClientEvent } from '@slack/web-api';
  * Retry-After and resends); the pacer only holds the channel's queue until the call returns,
  * and `defer` moves the channel's schedule when Slack says Retry-After for a post the pacer
  * did not send (a listener's reply through the same client).
+ *
+ * This is one process's schedule; processes posting side by side share one through
+ * shared-pacer.ts, with this pacer in front of it.
  */
-export class ChannelPacer {
+export class ChannelPacer implements Pacer {
   private readonly channels = new Map<string, { tail: Promise<void>; notBefore: number }>();
 
   constructor(
@@ -72,7 +83,11 @@ export const SLACK_CHANNEL_INTERVAL_MS = 1100;
  * waits that long and resends.
  */
 export function channelPacer(web: WebClient, intervalMs: number): ChannelPacer {
-  const pacer = new ChannelPacer(intervalMs);
+  return deferringOnRateLimit(web, new ChannelPacer(intervalMs));
+}
+
+/** `pacer`, told of every chat.postMessage through `web` that Slack answered 429. */
+export function deferringOnRateLimit<P extends Pacer>(web: WebClient, pacer: P): P {
   web.on(WebClientEvent.RATE_LIMITED, (retrySec: number, request: { url?: string; body?: unknown }) => {
     const channel = (request.body as { channel?: unknown } | undefined)?.channel;
     if (request.url?.endsWith('/chat.postMessage') && typeof channel === 'string')

@@ -19,7 +19,7 @@ import {
 } from '@keywarden/iam-simulator';
 import type { EmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
-import { lockItemKey } from '../../src/adapters/store/table';
+import { KEY_PREFIX, lockItemKey } from '../../src/adapters/store/table';
 import type { SweepJson } from '../../src/text/sweep-json';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { startTap, type Tap, type TapRequest, type TapVerdict } from '../support/http-tap';
@@ -308,14 +308,30 @@ export class CliWorld {
     };
   }
 
-  /** A SIGKILLed sweep leaves its lock until its lease (2 minutes by default) runs out; this is that moment. */
+  /**
+   * A SIGKILLed sweep leaves its lock until its lease (2 minutes by default) runs out, and a
+   * Slack channel it was posting to until that turn's lease (30 s) does; this is that moment.
+   */
   async expireLock(): Promise<void> {
-    await this.dynamo.client.send(
-      new DeleteItemCommand({
-        TableName: this.table,
-        Key: { pk: { S: lockItemKey('sweep').pk }, sk: { S: lockItemKey('sweep').sk } },
-      }),
-    );
+    const keys = [lockItemKey('sweep')];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.dynamo.client.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'begins_with(pk, :pace)',
+          ExpressionAttributeValues: { ':pace': { S: KEY_PREFIX.pace } },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) keys.push({ pk: item.pk?.S ?? '', sk: item.sk?.S ?? '' });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    for (const key of keys)
+      await this.dynamo.client.send(
+        new DeleteItemCommand({ TableName: this.table, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
+      );
   }
 
   async snapshot(): Promise<Snapshot> {

@@ -30,6 +30,7 @@ import {
   WRITE_LIMIT,
 } from './batch-items';
 import { DynamoCaseStore } from './dynamo-cases';
+import { DynamoChannelSchedule } from './dynamo-channel-schedule';
 import { DynamoHomeSnapshots } from './home-snapshots';
 import {
   AUDIT_RETENTION_DAYS,
@@ -56,6 +57,7 @@ export interface DynamoState {
   readonly audit: DynamoAuditLog;
   readonly cases: DynamoCaseStore;
   readonly homeSnapshots: DynamoHomeSnapshots;
+  readonly channelSchedule: DynamoChannelSchedule;
 }
 
 export function dynamoState(
@@ -70,6 +72,7 @@ export function dynamoState(
     audit: new DynamoAuditLog(table),
     cases: new DynamoCaseStore(table),
     homeSnapshots: new DynamoHomeSnapshots(table),
+    channelSchedule: new DynamoChannelSchedule(table),
   };
 }
 

@@ -36,6 +36,8 @@ export const KEY_PREFIX = {
   group: 'GROUP#',
   /** The Slack Home tab's copy of the last sweep's ledger (home-snapshots.ts). */
   home: 'HOME#',
+  /** Whose turn it is to post to a Slack channel, shared by processes (dynamo-channel-schedule.ts). */
+  pace: 'PACE#',
 } as const;
 
 export const AUDIT_RETENTION_DAYS = 400;
@@ -61,6 +63,11 @@ export function groupItemKey(channel: string, ts: string): ItemKey {
 /** The grouped messages a case has a line in. */
 export function caseGroupsItemKey(caseId: string): ItemKey {
   return { pk: `${KEY_PREFIX.case}${caseId}`, sk: 'GROUPS' };
+}
+
+/** `channel` is Slack's channel or DM id. */
+export function paceItemKey(channel: string): ItemKey {
+  return { pk: `${KEY_PREFIX.pace}${channel}`, sk: 'PACE' };
 }
 
 export function lockItemKey(name: string): ItemKey {

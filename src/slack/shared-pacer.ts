@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
+import type { ChannelSchedule } from '../ports/channel-schedule';
+import { ChannelPacer, deferringOnRateLimit, type Pacer } from './pacer';
+
+/**
+ * How long a turn is held at most. Longer than a post takes, its WebClient's resend after a
+ * Retry-After (seconds) included, and an upload with the digest; short enough that a process
+ * that died mid-post keeps its channels quiet for only this long.
+ */
+export const CHANNEL_LEASE_MS = 30_000;
+
+export interface SharedPacing {
+  /** Least time between two posts to one channel, from when the previous one was answered. */
+  readonly intervalMs: number;
+  readonly leaseMs?: number;
+  /**
+   * A write the post does not depend on failed (a release, a defer). The post's outcome stands:
+   * an unreleased turn frees itself when its lease runs out.
+   */
+  readonly onError: (error: unknown) => void;
+  /** Epoch milliseconds: the clock every process shares. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * ChannelPacer's schedule (a post goes an interval after the previous one was *answered*; a
+ * Retry-After defers the channel) held in a `ChannelSchedule` every process shares, so that
+ * processes posting to one channel at once, each with its own WebClient (the sweep's account
+ * steps on Lambda, up to the Map's MaxConcurrency), take turns instead of meeting 429s and
+ * retrying into each other.
+ *
+ * An in-process ChannelPacer stays in front: posts from this process queue locally and wait
+ * out the interval they know of locally, so each post costs one take and one release, and a
+ * process never contends with itself. A turn's take may still find the channel held or not
+ * yet due (another process posted): then it sleeps until the other lease ends (looking again
+ * each interval, as a holder usually releases within one) or the channel's `notBefore`.
+ */
+export class SharedChannelPacer implements Pacer {
+  private readonly local: ChannelPacer;
+  /** This process's name in the schedule: its local queue already serialises its own posts. */
+  private readonly holder = randomUUID();
+  private readonly leaseMs: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly schedule: ChannelSchedule,
+    private readonly pacing: SharedPacing,
+  ) {
+    this.leaseMs = pacing.leaseMs ?? CHANNEL_LEASE_MS;
+    this.now = pacing.now ?? Date.now;
+    this.sleep = pacing.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.local = new ChannelPacer(pacing.intervalMs, this.now, this.sleep);
+  }
+
+  run<T>(channel: string, post: () => Promise<T>): Promise<T> {
+    return this.local.run(channel, () => this.inTurn(channel, post));
+  }
+
+  /** Resolves once every process can see the deferral; never rejects (see `onError`). */
+  async defer(channel: string, ms: number): Promise<void> {
+    this.local.defer(channel, ms);
+    try {
+      await this.schedule.defer(channel, this.now() + ms);
+    } catch (error) {
+      this.pacing.onError(error);
+    }
+  }
+
+  private async inTurn<T>(channel: string, post: () => Promise<T>): Promise<T> {
+    await this.takeTurn(channel);
+    try {
+      return await post();
+    } finally {
+      try {
+        await this.schedule.release(channel, this.holder, this.now() + this.pacing.intervalMs);
+      } catch (error) {
+        this.pacing.onError(error);
+      }
+    }
+  }
+
+  private async takeTurn(channel: string): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      const turn = await this.schedule.take(channel, this.holder, now, now + this.leaseMs);
+      if (turn.taken) return;
+      const until =
+        turn.leasedUntil === null ? turn.notBefore : Math.min(turn.leasedUntil, now + this.pacing.intervalMs);
+      if (until > now) await this.sleep(until - now);
+    }
+  }
+}
+
+/** The shared pacer for posts through `web`: a 429 through it defers the channel for every process. */
+export function sharedChannelPacer(
+  web: WebClient,
+  schedule: ChannelSchedule,
+  pacing: SharedPacing,
+): SharedChannelPacer {
+  return deferringOnRateLimit(web, new SharedChannelPacer(schedule, pacing));
+}

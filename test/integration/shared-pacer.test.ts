@@ -1,0 +1,292 @@
+import type { WebClient } from '@slack/web-api';
+import { DynamoChannelSchedule } from '../../src/adapters/store/dynamo-channel-schedule';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
+import { ensureTable } from '../../src/adapters/store/ensure-table';
+import { TableContext } from '../../src/adapters/store/table-context';
+import { slackWebClient } from '../../src/container';
+import { createLogger } from '../../src/log';
+import type { ChannelSchedule } from '../../src/ports/channel-schedule';
+import { channelPacer, type Pacer } from '../../src/slack/pacer';
+import { SharedChannelPacer, sharedChannelPacer } from '../../src/slack/shared-pacer';
+import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+
+const TABLE = 'keywarden';
+const ADMINS = 'C0ADMINS';
+
+let dynamo: EmbeddedDynamo;
+let schedule: DynamoChannelSchedule;
+beforeEach(async () => {
+  dynamo = await startEmbeddedDynamo();
+  await ensureTable(dynamo.client, TABLE);
+  schedule = new DynamoChannelSchedule(new TableContext(dynamo.client, TABLE));
+});
+afterEach(async () => {
+  await dynamo.close();
+});
+
+const failOnError = (error: unknown) => {
+  throw error;
+};
+
+describe('DynamoChannelSchedule', () => {
+  it('gives a channel to one holder at a time, then keeps it quiet until the released notBefore', async () => {
+    expect(await schedule.take(ADMINS, 'a', 1000, 31_000)).toEqual({ taken: true });
+    expect(await schedule.take(ADMINS, 'b', 1000, 31_000)).toEqual({
+      taken: false,
+      leasedUntil: 31_000,
+      notBefore: 1000,
+    });
+    // Another channel is not held.
+    expect(await schedule.take('U0OWNER', 'b', 1000, 31_000)).toEqual({ taken: true });
+    await schedule.release(ADMINS, 'a', 2300);
+    expect(await schedule.take(ADMINS, 'b', 2299, 32_299)).toEqual({
+      taken: false,
+      leasedUntil: null,
+      notBefore: 2300,
+    });
+    expect(await schedule.take(ADMINS, 'b', 2300, 32_300)).toEqual({ taken: true });
+  });
+
+  it('takes a turn it already holds again (a resent take, a failed release), but not before notBefore', async () => {
+    expect(await schedule.take(ADMINS, 'a', 1000, 31_000)).toEqual({ taken: true });
+    expect(await schedule.take(ADMINS, 'a', 1000, 31_000)).toEqual({ taken: true });
+    await schedule.defer(ADMINS, 5000);
+    expect(await schedule.take(ADMINS, 'a', 1001, 31_001)).toEqual({
+      taken: false,
+      leasedUntil: null,
+      notBefore: 5000,
+    });
+    expect(await schedule.take(ADMINS, 'a', 5000, 35_000)).toEqual({ taken: true });
+  });
+
+  it('a deferral is never moved sooner, by a deferral or a release', async () => {
+    await schedule.defer(ADMINS, 9000);
+    await schedule.defer(ADMINS, 5000);
+    expect(await schedule.take(ADMINS, 'a', 8999, 38_999)).toMatchObject({ taken: false, notBefore: 9000 });
+    expect(await schedule.take(ADMINS, 'a', 9000, 39_000)).toEqual({ taken: true });
+    await schedule.defer(ADMINS, 20_000);
+    // The release lets go of the turn but keeps the later deferral.
+    await schedule.release(ADMINS, 'a', 10_100);
+    expect(await schedule.take(ADMINS, 'b', 19_999, 49_999)).toEqual({
+      taken: false,
+      leasedUntil: null,
+      notBefore: 20_000,
+    });
+  });
+
+  it('a lease that ran out passes to another holder, whose turn the late release does not end', async () => {
+    expect(await schedule.take(ADMINS, 'dead', 0, 30_000)).toEqual({ taken: true });
+    expect(await schedule.take(ADMINS, 'b', 29_999, 59_999)).toMatchObject({
+      taken: false,
+      leasedUntil: 30_000,
+    });
+    expect(await schedule.take(ADMINS, 'b', 30_000, 60_000)).toEqual({ taken: true });
+    // The first holder was only slow: its release moves the schedule but leaves b's lease.
+    await schedule.release(ADMINS, 'dead', 31_100);
+    expect(await schedule.take(ADMINS, 'c', 40_000, 70_000)).toEqual({
+      taken: false,
+      leasedUntil: 60_000,
+      notBefore: 31_100,
+    });
+  });
+});
+
+/** Pacers that share `schedule` and one clock that moves only when one of them sleeps or a post takes time. */
+function pacersOnFakeClock(count: number, intervalMs: number, leaseMs: number) {
+  const clock = { now: 0 };
+  const waits: number[] = [];
+  const pacers = Array.from(
+    { length: count },
+    () =>
+      new SharedChannelPacer(schedule, {
+        intervalMs,
+        leaseMs,
+        onError: failOnError,
+        now: () => clock.now,
+        sleep: async (ms) => {
+          waits.push(ms);
+          clock.now += ms;
+        },
+      }),
+  );
+  return { clock, waits, pacers };
+}
+
+describe('SharedChannelPacer on a shared clock', () => {
+  it("spaces one process's post from another's by the interval from when it was answered", async () => {
+    const {
+      clock,
+      pacers: [a, b],
+    } = pacersOnFakeClock(2, 1000, 30_000);
+    if (!a || !b) throw new Error('two pacers');
+    await a.run(ADMINS, async () => {
+      clock.now += 700;
+    });
+    const startedAt = await b.run(ADMINS, async () => clock.now);
+    expect(startedAt).toBe(1700);
+    // A channel the first process did not post to is free at once.
+    expect(await b.run('U0OWNER', async () => clock.now)).toBe(1700);
+  });
+
+  it("a Retry-After seen by one process defers the other's next post to that channel", async () => {
+    const {
+      clock,
+      waits,
+      pacers: [a, b],
+    } = pacersOnFakeClock(2, 1000, 30_000);
+    if (!a || !b) throw new Error('two pacers');
+    await a.defer(ADMINS, 5000);
+    const startedAt = await b.run(ADMINS, async () => clock.now);
+    expect(startedAt).toBe(5000);
+    expect(waits).toEqual([5000]);
+  });
+
+  it('a holder that dies mid-post keeps the channel only until its lease runs out', async () => {
+    const {
+      clock,
+      waits,
+      pacers: [dead, b],
+    } = pacersOnFakeClock(2, 1000, 30_000);
+    if (!dead || !b) throw new Error('two pacers');
+    let posting!: () => void;
+    const posted = new Promise<void>((resolve) => {
+      posting = resolve;
+    });
+    // Took its turn and never answered, as a Lambda killed mid-post.
+    void dead.run(ADMINS, () => {
+      posting();
+      return new Promise<never>(() => {});
+    });
+    await posted;
+    const startedAt = await b.run(ADMINS, async () => clock.now);
+    expect(startedAt).toBe(30_000);
+    // It looked again each interval while the lease ran, in case the holder released.
+    expect(waits).toEqual(Array.from({ length: 30 }, () => 1000));
+  });
+});
+
+describe('SharedChannelPacer when the schedule fails', () => {
+  it("a failed release does not fail the post it follows: it is reported, and the turn's lease frees the channel", async () => {
+    const clock = { now: 0 };
+    const errors: unknown[] = [];
+    const pacing = {
+      intervalMs: 1000,
+      leaseMs: 30_000,
+      now: () => clock.now,
+      sleep: async (ms: number) => {
+        clock.now += ms;
+      },
+    };
+    const releaseFails: ChannelSchedule = {
+      take: (...args) => schedule.take(...args),
+      defer: (...args) => schedule.defer(...args),
+      release: async () => {
+        throw new Error('DynamoDB unavailable');
+      },
+    };
+    const a = new SharedChannelPacer(releaseFails, { ...pacing, onError: (error) => errors.push(error) });
+    expect(await a.run(ADMINS, async () => 'posted')).toBe('posted');
+    expect(errors).toEqual([new Error('DynamoDB unavailable')]);
+    const b = new SharedChannelPacer(schedule, { ...pacing, onError: failOnError });
+    expect(await b.run(ADMINS, async () => clock.now)).toBe(30_000);
+  });
+
+  it('a failed take fails the post unsent', async () => {
+    const takeFails: ChannelSchedule = {
+      take: async () => {
+        throw new Error('DynamoDB unavailable');
+      },
+      defer: (...args) => schedule.defer(...args),
+      release: (...args) => schedule.release(...args),
+    };
+    const pacer = new SharedChannelPacer(takeFails, { intervalMs: 1000, onError: failOnError });
+    const post = jest.fn(async () => 'posted');
+    await expect(pacer.run(ADMINS, post)).rejects.toThrow('DynamoDB unavailable');
+    expect(post).not.toHaveBeenCalled();
+  });
+});
+
+/** Slack's rule scaled down: one post per channel per 100 ms by arrival, no burst room. */
+const RATE = { intervalMs: 100, burst: 1 };
+/** SLACK_POST_INTERVAL_MS against it, with production's room (1100 ms against Slack's 1000). */
+const INTERVAL_MS = 110;
+/** Up to this much late on the way in and again on the way out, at random. */
+const JITTER_MS = 60;
+const TOKEN = 'xoxb-test-token';
+/** Sweep steps on Lambda at once, each with its own WebClient and pacer. */
+const PROCESSES = 3;
+/** Owns keys in every account, so each step DMs them. */
+const SHARED_OWNER = 'U0OWNER';
+
+/**
+ * What each concurrent account step posts at once: grouped admin copies and hygiene posts to
+ * the admin channel, DMs to the owner every account shares and to one of its own.
+ */
+function posts(process: number): string[] {
+  return [...Array(4).fill(ADMINS), ...Array(3).fill(SHARED_OWNER), ...Array(2).fill(`U0OWN${process}`)];
+}
+
+describe('pacing across processes against a Slack fake that enforces the rate with jitter', () => {
+  let slack: FakeSlack;
+  beforeEach(async () => {
+    slack = await startSlackServer({ token: TOKEN, channelRate: RATE, jitterMs: JITTER_MS });
+    slack.setUsers(
+      [SHARED_OWNER, ...Array.from({ length: PROCESSES }, (_, i) => `U0OWN${i}`)].map((id) => ({
+        id,
+        email: `${id.toLowerCase()}@example.com`,
+        name: id,
+      })),
+    );
+  });
+  afterEach(async () => {
+    await slack.close();
+  });
+
+  /** Production's WebClient: 429s are retried after Retry-After (and back-off), never dropped. */
+  const production = (): WebClient =>
+    slackWebClient(
+      {
+        botToken: TOKEN,
+        adminChannel: ADMINS,
+        admins: new Set(),
+        apiUrl: slack.apiUrl,
+        postIntervalMs: INTERVAL_MS,
+      },
+      createLogger('error'),
+    );
+
+  /** Every process's posts at once; the number asked for. */
+  async function contend(pacerOf: (web: WebClient) => Pacer): Promise<number> {
+    const asked = Array.from({ length: PROCESSES }, (_, process) => {
+      const web = production();
+      const pacer = pacerOf(web);
+      return posts(process).map((channel, n) =>
+        pacer.run(channel, () => web.chat.postMessage({ channel, text: `process ${process} post ${n}` })),
+      );
+    }).flat();
+    await Promise.all(asked);
+    return asked.length;
+  }
+
+  const delivered = () =>
+    [ADMINS, SHARED_OWNER, ...Array.from({ length: PROCESSES }, (_, i) => `U0OWN${i}`)].reduce(
+      (sum, channel) => sum + slack.messages(channel).length,
+      0,
+    );
+
+  it('with the shared schedule: 0 × 429 and every post delivered', async () => {
+    const asked = await contend((web) =>
+      sharedChannelPacer(web, schedule, { intervalMs: INTERVAL_MS, onError: failOnError }),
+    );
+    expect(slack.stats.rateLimited).toBe(0);
+    expect(delivered()).toBe(asked);
+    expect(slack.messages(ADMINS)).toHaveLength(PROCESSES * 4);
+  });
+
+  it('with only per-process pacers the same posts meet 429s: the shared schedule is what spaces them', async () => {
+    const asked = await contend((web) => channelPacer(web, INTERVAL_MS));
+    expect(slack.stats.rateLimited).toBeGreaterThan(0);
+    // Retried, so still delivered: at the cost of the 429s and their Retry-After waits.
+    expect(delivered()).toBe(asked);
+  });
+});
