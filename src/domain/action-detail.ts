@@ -72,4 +72,6 @@ export type NoticeMiss =
   | { readonly kind: 'messages-not-updated'; readonly count: number }
   | { readonly kind: 'owner-unreachable'; readonly owner: string; readonly code: string }
   | { readonly kind: 'owner-dm-failed'; readonly error: string }
-  | { readonly kind: 'admins-notice-failed'; readonly rowNumber: number; readonly error: string };
+  | { readonly kind: 'admins-notice-failed'; readonly rowNumber: number; readonly error: string }
+  /** The admins have the notice, but storing it (its grouped message, or the row's case) failed: clicks may not follow. */
+  | { readonly kind: 'notice-unsaved'; readonly error: string };

@@ -92,9 +92,15 @@ export type NoticeFields = Pick<
   'accessKeyId' | 'accountId' | 'iamUser' | 'name' | 'purpose' | 'resource' | 'startDate' | 'endDate'
 >;
 
+/**
+ * What a case's line in a grouped message is about: the admins' copy of a notice, or a staged
+ * removal's deactivation (the line carries the row's Reactivate while the case is deactivated).
+ */
+export type LineNotice = NoticeKind | { readonly kind: 'deactivated' };
+
 /** One line of the admins' grouped message: a case's (drawn from its state) or one only the admins were told of. */
 export type GroupLine =
-  | { readonly kind: 'case'; readonly caseId: string; readonly notice: NoticeKind }
+  | { readonly kind: 'case'; readonly caseId: string; readonly notice: LineNotice }
   | {
       readonly kind: 'admins-only';
       readonly fields: NoticeFields;
@@ -104,8 +110,9 @@ export type GroupLine =
     };
 
 /**
- * The admins' message that lists one account's notices of a sweep (or one part of them: Slack
- * caps a message's blocks). Kept so that a click on any of its cases redraws every line.
+ * The admins' message that lists one account's notices of a sweep, or its deactivations (or
+ * one part of them: Slack caps a message's blocks). Kept so that a click on any of its cases
+ * redraws every line.
  */
 export interface AdminGroup {
   readonly ref: MessageRef;

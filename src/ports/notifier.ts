@@ -19,7 +19,7 @@ export interface OwnerUnknownNotice {
   readonly daysLeft: number;
 }
 
-/** A staged removal's first stage, per row: the admins get a Reactivate button. */
+/** A staged removal's first stage, per row: the admins get a Reactivate button for it. */
 export interface DeactivatedNotice {
   readonly row: LedgerRow;
   readonly on: LocalDate;
@@ -117,6 +117,17 @@ export interface UnsavedGroup {
 }
 
 /**
+ * What came of an account's deactivation notices: posting stops at the first part Slack
+ * refuses, so the notices that reached the admins are the first ones, in order.
+ */
+export interface DeactivationsAnnounced {
+  /** One entry per notice the admins have, in order: what else (the owner, older messages) it missed. */
+  readonly announced: readonly (readonly NoticeMiss[])[];
+  /** Why the notices after those did not reach the admins. */
+  readonly error?: string;
+}
+
+/**
  * Thrown by a notice that reached nobody (its first message failed), so the sweep may send it
  * again later. Any other error may come after part of the notice went out.
  */
@@ -134,10 +145,15 @@ export interface Notifier {
   /** Only the admins hear of it: resolves with their copy (Slack sends nothing before `adminCopies`). */
   ownerUnknown(notice: OwnerUnknownNotice): Promise<AdminCopy>;
   /**
-   * Tells the admins a row's keys were deactivated and when it will be deleted; rejects only
-   * when they could not be told. Resolves with what else (the owner, older messages) was missed.
+   * Tells the admins which rows of one account had their keys deactivated and when each will
+   * be deleted, in as few messages as Slack takes (`account` as in `adminCopies`), each row
+   * with its own Reactivate; then tells each row's owner. Only the admins' notices count
+   * (`DeactivationsAnnounced.announced`); what else was missed is noted per notice.
    */
-  deactivated(notice: DeactivatedNotice): Promise<readonly NoticeMiss[]>;
+  deactivations(
+    notices: readonly DeactivatedNotice[],
+    account: string | null,
+  ): Promise<DeactivationsAnnounced>;
   /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. Like `weekAhead`. */
   finalNotice(notice: FinalNotice): Promise<AdminCopy>;
   /**

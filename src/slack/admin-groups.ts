@@ -1,11 +1,18 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { toLedgerText } from '../domain/dates';
 import { maskKeyId } from '../domain/iam';
-import type { AdminGroup, CaseStore, GroupLine, MessageRef, NoticeCase, NoticeFields } from '../ports/cases';
-import type { NoticeKind } from '../ports/notifier';
+import type {
+  AdminGroup,
+  CaseStore,
+  GroupLine,
+  LineNotice,
+  MessageRef,
+  NoticeCase,
+  NoticeFields,
+} from '../ports/cases';
 import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText, mention } from '../text/mrkdwn';
-import { ACTION, clip, context, MAX_BLOCKS, MAX_SECTION_TEXT } from './blocks';
+import { ACTION, clip, context, MAX_BLOCKS, MAX_SECTION_TEXT, reactivateButton } from './blocks';
 import type { MessageView } from './case-messages';
 
 /**
@@ -47,14 +54,27 @@ function details(fields: NoticeFields, m: Messages): string {
   ].join('  ·  ');
 }
 
-function noticeTitle(notice: NoticeKind, owner: string, m: Messages): string {
-  return notice.kind === 'final'
-    ? m.finalAdminCopyTitle(owner, toLedgerText(notice.deleteOn))
-    : m.adminCopyTitle(owner, notice.daysLeft);
+function noticeTitle(notice: LineNotice, owner: string, m: Messages): string {
+  switch (notice.kind) {
+    case 'week-ahead':
+      return m.adminCopyTitle(owner, notice.daysLeft);
+    case 'final':
+      return m.finalAdminCopyTitle(owner, toLedgerText(notice.deleteOn));
+    case 'deactivated':
+      return m.deactivatedLineTitle(owner);
+  }
 }
 
-/** Where the case stands, as every other message of the case says it (case-messages.ts). */
-function caseState(notice: NoticeCase, m: Messages): { state: string | null; buttons: Button[] } {
+/**
+ * Where the case stands, as every other message of the case says it (case-messages.ts). A
+ * deactivation's own line carries the row's Reactivate (`reactivate`); the row's other lines
+ * only say it is deactivated.
+ */
+function caseState(
+  notice: NoticeCase,
+  m: Messages,
+  reactivate: boolean,
+): { state: string | null; buttons: Button[] } {
   const by = mention(notice.decision?.by ?? notice.inFlight?.by ?? '');
   switch (notice.status) {
     case 'open':
@@ -71,7 +91,7 @@ function caseState(notice: NoticeCase, m: Messages): { state: string | null; but
       const d = notice.deactivation;
       return {
         state: d ? m.state.deactivated(toLedgerText(d.on), toLedgerText(d.deleteOn), d.consoleRemoved) : null,
-        buttons: [],
+        buttons: reactivate ? [reactivateButton(notice, m)] : [],
       };
     }
     case 'extended': {
@@ -102,7 +122,7 @@ function caseState(notice: NoticeCase, m: Messages): { state: string | null; but
       // Only a deletion is slow enough to show; the others look as they did until they commit.
       return notice.inFlight?.action === 'delete'
         ? { state: m.state.deleting(by), buttons: [] }
-        : caseState({ ...notice, status: notice.inFlight?.from ?? 'open' }, m);
+        : caseState({ ...notice, status: notice.inFlight?.from ?? 'open' }, m, reactivate);
   }
 }
 
@@ -117,7 +137,11 @@ function lineView(line: GroupLine, cases: ReadonlyMap<string, NoticeCase>, m: Me
   const notice = cases.get(line.caseId);
   if (!notice) return null;
   const owner = notice.ownerSlackId ? mention(notice.ownerSlackId) : escapeText(notice.name);
-  return { title: noticeTitle(line.notice, owner, m), fields: notice, ...caseState(notice, m) };
+  return {
+    title: noticeTitle(line.notice, owner, m),
+    fields: notice,
+    ...caseState(notice, m, line.notice.kind === 'deactivated'),
+  };
 }
 
 function lineBlocks(view: LineView, m: Messages): KnownBlock[] {
@@ -142,17 +166,23 @@ export function blocksTextLength(value: unknown): number {
   );
 }
 
-function heading(
+/**
+ * A group is about an account's notices or about its deactivations, never both (each goes out
+ * on its own): the title says which.
+ */
+function groupTitle(
+  lines: readonly GroupLine[],
   account: string | null,
-  count: number,
   part: number,
   parts: number,
   m: Messages,
-): KnownBlock {
-  return {
-    type: 'section',
-    text: { type: 'mrkdwn', text: `*${m.adminGroupTitle(account, count, part, parts)}*` },
-  };
+): string {
+  const deactivations = lines.some((line) => line.kind === 'case' && line.notice.kind === 'deactivated');
+  return (deactivations ? m.deactivatedGroupTitle : m.adminGroupTitle)(account, lines.length, part, parts);
+}
+
+function heading(title: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } };
 }
 
 /**
@@ -166,7 +196,7 @@ export function splitLines(
 ): GroupLine[][] {
   // The heading's block and text, with the widest part numbers.
   const headingText = blocksTextLength([
-    heading('0'.repeat(12), lines.length, lines.length, lines.length, m),
+    heading(groupTitle(lines, '0'.repeat(12), lines.length, lines.length, m)),
   ]);
   const parts: GroupLine[][] = [];
   let current: GroupLine[] = [];
@@ -202,14 +232,11 @@ export function groupMessage(
     const view = lineView(line, cases, m);
     return view ? [view] : [];
   });
-  const title = m.adminGroupTitle(group.account, group.lines.length, group.part, group.parts);
+  const title = groupTitle(group.lines, group.account, group.part, group.parts, m);
   return {
     // The fallback Slack shows in notifications: the heading and each notice's title.
     text: clip([title, ...views.map((view) => `• ${view.title}`)].join('\n'), MAX_SECTION_TEXT),
-    blocks: [
-      heading(group.account, group.lines.length, group.part, group.parts, m),
-      ...views.flatMap((view) => lineBlocks(view, m)),
-    ],
+    blocks: [heading(title), ...views.flatMap((view) => lineBlocks(view, m))],
   };
 }
 

@@ -169,26 +169,18 @@ export function settled(notice: NoticeCase, state: string, m: Messages): KnownBl
   return [fieldsOf(notice, m), context(state)];
 }
 
-/** The admins' notice of a staged removal's first stage, with the button that undoes it. */
-export function deactivatedNotice(notice: NoticeCase, state: string, m: Messages): KnownBlock[] {
-  return [
-    header(m.deactivatedTitle),
-    fieldsOf(notice, m),
-    context(state),
-    {
-      type: 'actions',
-      block_id: 'keywarden_reactivate',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION.reactivate,
-          style: 'primary',
-          text: { type: 'plain_text', text: m.reactivate },
-          value: notice.id,
-        },
-      ],
-    },
-  ];
+/**
+ * Undoes a staged removal's first stage; on the row's line in the admins' grouped message, one
+ * per line: its value names the case, so each line's button acts on its own row.
+ */
+export function reactivateButton(notice: NoticeCase, m: Messages): Button {
+  return {
+    type: 'button',
+    action_id: ACTION.reactivate,
+    style: 'primary',
+    text: { type: 'plain_text', text: m.reactivate },
+    value: notice.id,
+  };
 }
 
 export function approvalRequest(notice: NoticeCase, m: Messages): KnownBlock[] {

@@ -3,15 +3,7 @@ import { daysBetween, type LocalDate, toLedgerText } from '../domain/dates';
 import type { MessageRef, NoticeCase } from '../ports/cases';
 import type { Messages } from '../text/messages';
 import { escapeText, mention } from '../text/mrkdwn';
-import {
-  ACTION,
-  adminCopy,
-  approvalRequest,
-  context,
-  deactivatedNotice,
-  ownerNotice,
-  settled,
-} from './blocks';
+import { ACTION, adminCopy, approvalRequest, context, ownerNotice, settled } from './blocks';
 
 export interface MessageView {
   readonly ref: MessageRef;
@@ -71,19 +63,14 @@ export function caseMessages(notice: NoticeCase, m: Messages, today: LocalDate):
     case 'deactivated': {
       const deactivation = notice.deactivation;
       if (!deactivation) return [];
-      const state = m.state.deactivated(
-        toLedgerText(deactivation.on),
-        toLedgerText(deactivation.deleteOn),
-        deactivation.consoleRemoved,
+      // Reactivate is on the row's line in the admins' grouped message of the deactivations.
+      return all(
+        m.state.deactivated(
+          toLedgerText(deactivation.on),
+          toLedgerText(deactivation.deleteOn),
+          deactivation.consoleRemoved,
+        ),
       );
-      // The latest admin message is the deactivation notice: it keeps its Reactivate button.
-      const latest = admins.at(-1);
-      return [
-        ...each([...owner, ...admins.slice(0, -1)], state),
-        ...(latest
-          ? [{ ref: latest, text: m.deactivatedTitle, blocks: deactivatedNotice(notice, state, m) }]
-          : []),
-      ];
     }
     case 'extended': {
       const until = toLedgerText(notice.request?.newEndDate ?? notice.endDate);

@@ -16,6 +16,7 @@ import {
   type AdminCopiesPosted,
   type AdminCopy,
   type DeactivatedNotice,
+  type DeactivationsAnnounced,
   type FinalNotice,
   type FindingsDigest,
   type FindingsNotice,
@@ -33,7 +34,7 @@ import type { Messages } from '../text/messages';
 import { clipEscaped, escapeText } from '../text/mrkdwn';
 import { errorMessage } from '../util/errors';
 import { groupMessage, splitLines } from './admin-groups';
-import { deactivatedNotice, finalOwnerNotice, ownerFindings, ownerNotice } from './blocks';
+import { finalOwnerNotice, ownerFindings, ownerNotice } from './blocks';
 import type { Pacer } from './pacer';
 import { redrawCase, settleGroup } from './redraw';
 import { sweepSummary } from './summary';
@@ -93,6 +94,14 @@ function groupLine(copy: AdminCopy): GroupLine {
     reason: copy.reason,
     notice: copy.notice,
   };
+}
+
+/** A deactivation notice the admins have: the part it went out in, its case once moved, and what else it missed so far. */
+interface Announced {
+  readonly notice: DeactivatedNotice;
+  readonly ref: MessageRef;
+  readonly moved: NoticeCase | null;
+  readonly missed: NoticeMiss[];
 }
 
 function slackError(error: unknown): string | undefined {
@@ -201,35 +210,98 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   }
 
   /**
-   * The admins' notice carries Reactivate; the case remembers it, so every message of the
-   * row is redrawn from then on as deactivated (the owner's buttons go). Only that notice
-   * must go out: the redraw and the owner's DM are news, and an owner who has left (the usual
-   * case by now) or a deleted message must not fail a deactivation IAM already made.
+   * One message per account (more when Slack's limits split it) instead of one per row, each
+   * row's line with its own Reactivate. Each part is drawn as its rows will be once deactivated,
+   * then each row's case moves to `deactivated`, so every message of the row is redrawn as such
+   * from then on (the owner's buttons go) and a click on any of them redraws the line. Only the
+   * parts must go out: storing them, the redraws and the owners' DMs are news, and an owner who
+   * has left (the usual case by now) or a deleted message must not fail a deactivation IAM
+   * already made.
    */
-  async deactivated({ row, on, deleteOn, consoleRemoved }: DeactivatedNotice): Promise<NoticeMiss[]> {
-    const { cases, messages: m } = this.deps;
-    const draft = caseFromRow(row, null);
-    await cases.create(draft);
-    const deactivation = { on, deleteOn, consoleRemoved };
-    const current = { ...((await cases.get(draft.id)) ?? { ...draft, version: 0 }), deactivation };
-    const state = m.state.deactivated(toLedgerText(on), toLedgerText(deleteOn), consoleRemoved);
-    const posted = await this.post(
-      this.deps.adminChannel,
-      m.deactivatedTitle,
-      deactivatedNotice(current, state, m),
+  async deactivations(
+    notices: readonly DeactivatedNotice[],
+    account: string | null,
+  ): Promise<DeactivationsAnnounced> {
+    const { cases, messages: m, adminChannel } = this.deps;
+    const rows = notices.map((notice) => ({ notice, draft: caseFromRow(notice.row, null) }));
+    for (const { draft } of rows) await cases.create(draft);
+    const stored = await cases.getMany(rows.map(({ draft }) => draft.id));
+    // Each line is drawn as its case will be once deactivated; the case moves once the admins have it.
+    const drawn = new Map<string, NoticeCase>(
+      rows.map(({ notice: { on, deleteOn, consoleRemoved }, draft }) => [
+        draft.id,
+        {
+          ...(stored.get(draft.id) ?? { ...draft, version: 0 }),
+          status: 'deactivated',
+          deactivation: { on, deleteOn, consoleRemoved },
+        },
+      ]),
     );
-    const moved = await cases.transition(draft.id, ['open', 'deactivated'], (c) => ({
-      ...c,
-      status: 'deactivated',
-      deactivation,
-      adminMessages: [...c.adminMessages, posted],
-    }));
-    if (!moved) return [];
+    const lines = rows.map(
+      ({ draft }): GroupLine => ({ kind: 'case', caseId: draft.id, notice: { kind: 'deactivated' } }),
+    );
+    const parts = splitLines(lines, drawn, m);
+    const posted: Announced[] = [];
+    let error: string | undefined;
+    for (const [index, part] of parts.entries()) {
+      const group = { account, part: index + 1, parts: parts.length, lines: part };
+      const { text, blocks } = groupMessage(group, drawn, m);
+      let ref: MessageRef;
+      try {
+        ref = await this.post(adminChannel, text, blocks);
+      } catch (failure) {
+        error = errorMessage(failure);
+        break;
+      }
+      const announced = await Promise.all(
+        notices
+          .slice(posted.length, posted.length + part.length)
+          .map((notice) => this.markDeactivated(notice, ref)),
+      );
+      posted.push(...announced);
+      await cases.saveGroup({ ref, ...group }).catch((failure: unknown) => {
+        for (const { missed } of announced)
+          missed.push({ kind: 'notice-unsaved', error: errorMessage(failure) });
+      });
+      // A click that committed after the part was drawn and before it was saved could not find
+      // it: drawn again if any of its cases moved since (their own move aside). Only news.
+      const seen = new Map(drawn);
+      for (const { moved } of announced) if (moved) seen.set(moved.id, moved);
+      await settleGroup(this.deps, { ref, ...group }, seen);
+    }
+    for (const { notice, ref, moved, missed } of posted)
+      if (moved) missed.push(...(await this.deactivationNews(notice, moved, ref)));
+    return { announced: posted.map(({ missed }) => missed), ...(error === undefined ? {} : { error }) };
+  }
+
+  /** The admins have the row's line: its case says so from now on, unless a click moved it first. */
+  private async markDeactivated(notice: DeactivatedNotice, ref: MessageRef): Promise<Announced> {
+    const { on, deleteOn, consoleRemoved, row } = notice;
+    const deactivation = { on, deleteOn, consoleRemoved };
+    try {
+      const moved = await this.deps.cases.transition(
+        caseId(row.accessKeyId, row.endDate),
+        ['open', 'deactivated'],
+        (c) => ({ ...c, status: 'deactivated', deactivation }),
+      );
+      return { notice, ref, moved, missed: [] };
+    } catch (error) {
+      return { notice, ref, moved: null, missed: [{ kind: 'notice-unsaved', error: errorMessage(error) }] };
+    }
+  }
+
+  /** The row's earlier messages redrawn as deactivated, and its owner told; what failed is only noted. */
+  private async deactivationNews(
+    { deleteOn, on }: DeactivatedNotice,
+    notice: NoticeCase,
+    line: MessageRef,
+  ): Promise<NoticeMiss[]> {
+    const m = this.deps.messages;
     const missed: NoticeMiss[] = [];
-    const stale = await redrawCase(this.deps, moved, on, posted);
+    const stale = await redrawCase(this.deps, notice, on, line);
     if (stale > 0) missed.push({ kind: 'messages-not-updated', count: stale });
-    if (moved.ownerSlackId) {
-      const owner = moved.ownerSlackId;
+    if (notice.ownerSlackId) {
+      const owner = notice.ownerSlackId;
       await this.paced(owner, () =>
         this.deps.web.chat.postMessage({ channel: owner, text: m.ownerDeactivated(toLedgerText(deleteOn)) }),
       ).catch((error: unknown) => {

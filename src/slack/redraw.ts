@@ -32,7 +32,7 @@ const GROUP_REDRAWS = 3;
 type RedrawDeps = { readonly web: WebClient; readonly cases: CaseStore; readonly messages: Messages };
 
 /**
- * Every message of a case: its own (the owner's DM, approval requests, deactivation notices)
+ * Every message of a case: its own (the owner's DMs, approval requests)
  * and its line in the admins' grouped messages. Returns how many could not be updated; grouped
  * messages that could not be read count as one.
  */

@@ -25,6 +25,7 @@ import {
   type AdminCopiesPosted,
   type AdminCopy,
   type DeactivatedNotice,
+  type DeactivationsAnnounced,
   NoticeNotSent,
   type Notifier,
 } from '../ports/notifier';
@@ -62,20 +63,19 @@ class Refused extends Error {
   }
 }
 
-/** Raised when a deactivation IAM made could not be announced to the admins. */
-class Unannounced extends Error {
-  constructor(readonly done: Deactivated) {
-    super(done.kind);
-  }
-}
-
 /**
  * Runs a plan. In dry-run mode nothing is sent, changed or journaled. In apply mode every
  * action first claims its journal key with a conditional write, so a re-run after a crash
  * resumes teardowns and never repeats a DM. Notices go first, and their admins' copies go out
- * together once the last notice is sent, before anything else runs.
+ * together once the last notice is sent, before anything else runs; deactivations reach the
+ * admins together once the last has been made.
  */
 export async function execute(actions: readonly Action[], deps: ExecutorDeps): Promise<ActionResult[]> {
+  return announced(await run(actions, deps), deps);
+}
+
+/** `execute`, with the deactivations it made still waiting for their notice to the admins. */
+async function run(actions: readonly Action[], deps: ExecutorDeps): Promise<Executed[]> {
   // Notices first: they are cheap and time-sensitive, and a teardown failure must not hold them up.
   const notices = actions.filter(isNoticeAction);
   const others = actions.filter((action): action is Exclude<Action, NoticeAction> => !isNoticeAction(action));
@@ -85,7 +85,7 @@ export async function execute(actions: readonly Action[], deps: ExecutorDeps): P
       outcome: 'planned',
       detail: { kind: 'dry-run' },
     }));
-  const results = await executeNotices(notices, deps);
+  const results: Executed[] = await executeNotices(notices, deps);
   for (const action of others) {
     if (deps.stop?.aborted) break;
     results.push(await executeOne(action, deps));
@@ -103,41 +103,49 @@ export interface RemovalOutcome {
  * shows what an apply run would refuse). A failed list is never read as "no keys": that
  * user's rows and every removal after it are left for the next sweep and flagged, since
  * IAM failing after the client's retries will most likely fail for the next user as well.
+ * The account's deactivations reach the admins together once the last removal has run, or
+ * the run stopped: whatever IAM did, the admins hear of it (or the report says they did not).
  */
 export async function executeRemovals(
   removals: readonly Removal[],
   deps: ExecutorDeps,
   staging?: Staging,
 ): Promise<RemovalOutcome> {
-  const results: ActionResult[] = [];
+  const executed: Executed[] = [];
   const skips: Skip[] = [];
   const deactivations = staging ? await deactivationsOf(removals, deps) : new Map();
   let failure: KeyListFailure | null = null;
-  for (const removal of removals) {
-    if (deps.stop?.aborted) break;
-    const live: ListedKeys = failure === null ? await listKeys(removal, deps) : { failed: failure };
-    if ('failed' in live) {
-      const { userName, error } = live.failed;
-      failure = live.failed;
-      skips.push(
-        ...removal.due.map(
-          ({ row }): Skip => ({
-            row,
-            reason: 'key-check-failed',
-            detail: { kind: 'key-list-failed', userName, error },
-            attention: true,
-          }),
-        ),
-      );
-      continue;
+  try {
+    for (const removal of removals) {
+      if (deps.stop?.aborted) break;
+      const live: ListedKeys = failure === null ? await listKeys(removal, deps) : { failed: failure };
+      if ('failed' in live) {
+        const { userName, error } = live.failed;
+        failure = live.failed;
+        skips.push(
+          ...removal.due.map(
+            ({ row }): Skip => ({
+              row,
+              reason: 'key-check-failed',
+              detail: { kind: 'key-list-failed', userName, error },
+              attention: true,
+            }),
+          ),
+        );
+        continue;
+      }
+      const settled = staging
+        ? stageRemoval(settleRemoval(removal, live.keys), deactivations, staging.today, staging.policy)
+        : settleRemoval(removal, live.keys);
+      skips.push(...settled.skips);
+      executed.push(...(await run(settled.actions, deps)));
     }
-    const settled = staging
-      ? stageRemoval(settleRemoval(removal, live.keys), deactivations, staging.today, staging.policy)
-      : settleRemoval(removal, live.keys);
-    skips.push(...settled.skips);
-    results.push(...(await execute(settled.actions, deps)));
+  } catch (error) {
+    // The deactivations made so far must still reach the admins before the error goes on.
+    await announced(executed, deps);
+    throw error;
   }
-  return { results, skips };
+  return { results: await announced(executed, deps), skips };
 }
 
 /** Staged removal: today, for deciding which stage each due row is in. */
@@ -199,18 +207,84 @@ function targetOf(action: Action): string {
     : `row ${action.row.rowNumber}`;
 }
 
-async function executeOne(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps): Promise<ActionResult> {
+type DeactivationAction = Extract<Action, { kind: 'deactivate-user' | 'deactivate-key' }>;
+
+/** A deactivation IAM made and the journal completed, waiting for the account's notice to the admins. */
+interface Deactivating {
+  readonly action: DeactivationAction;
+  readonly done: Deactivated;
+  /** One per row, in the rows' order. */
+  readonly notices: readonly DeactivatedNotice[];
+}
+
+/** An action's result, or a deactivation whose result depends on its notice (`announced`). */
+type Executed = ActionResult | Deactivating;
+
+function isDeactivating(executed: Executed): executed is Deactivating {
+  return 'notices' in executed;
+}
+
+async function executeOne(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps): Promise<Executed> {
   try {
+    if (action.kind === 'deactivate-user') return await deactivateUser(action, deps);
+    if (action.kind === 'deactivate-key') return await deactivateKey(action, deps);
     return await recorded(action, 'done', await perform(action, deps), deps);
   } catch (error) {
     const detail: ActionDetail =
       error instanceof Refused
         ? { kind: 'refused', refusal: error.refusal }
-        : error instanceof Unannounced
-          ? { kind: 'deactivated-unannounced', done: error.done }
-          : { kind: 'failed', error: errorMessage(error) };
+        : { kind: 'failed', error: errorMessage(error) };
     return recorded(action, 'failed', detail, deps);
   }
+}
+
+/**
+ * Tells the admins of the deactivations among `executed` (journaled already) in one go, and
+ * records each one's result where it was made. A deactivation any of whose rows' notices did
+ * not go out fails, so the admins see it in the sweep report; what else was missed (the
+ * owner's DM, older messages) is only noted in its detail.
+ */
+async function announced(executed: readonly Executed[], deps: ExecutorDeps): Promise<ActionResult[]> {
+  const waiting = executed.filter(isDeactivating);
+  const notices = waiting.flatMap((deactivating) => deactivating.notices);
+  const account = notices[0]?.row.accountId ?? deps.account ?? deps.namedAccount ?? null;
+  const told =
+    notices.length > 0
+      ? await deps.notifier
+          .deactivations(notices, account)
+          .catch((error: unknown): DeactivationsAnnounced => ({ announced: [], error: errorMessage(error) }))
+      : { announced: [] };
+  let next = 0;
+  const results: ActionResult[] = [];
+  for (const item of executed) {
+    if (!isDeactivating(item)) {
+      results.push(item);
+      continue;
+    }
+    const missed: NoticeMiss[] = [];
+    let failed = false;
+    for (const { row } of item.notices) {
+      const misses = told.announced[next];
+      next += 1;
+      if (misses) missed.push(...misses);
+      else {
+        // Slack's error; posting only stops short with one.
+        missed.push({
+          kind: 'admins-notice-failed',
+          rowNumber: row.rowNumber,
+          error: told.error ?? 'not posted',
+        });
+        failed = true;
+      }
+    }
+    const done = { ...item.done, missed };
+    results.push(
+      await (failed
+        ? recorded(item.action, 'failed', { kind: 'deactivated-unannounced', done }, deps)
+        : recorded(item.action, 'done', done, deps)),
+    );
+  }
+  return results;
 }
 
 /** The action's result, in the audit log too: a machine record, English whatever LANGUAGE is. */
@@ -231,7 +305,10 @@ async function recorded(
   return { action, outcome, detail };
 }
 
-async function perform(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps): Promise<ActionDetail> {
+async function perform(
+  action: Exclude<Action, NoticeAction | DeactivationAction>,
+  deps: ExecutorDeps,
+): Promise<ActionDetail> {
   switch (action.kind) {
     case 'teardown-user':
       return teardownUser(action, deps);
@@ -241,22 +318,19 @@ async function perform(action: Exclude<Action, NoticeAction>, deps: ExecutorDeps
       return finishTeardown(action.key, deps);
     case 'record-deleted':
       return { kind: 'recorded-deleted' };
-    case 'deactivate-user':
-      return deactivateUser(action, deps);
-    case 'deactivate-key':
-      return deactivateKey(action, deps);
   }
 }
 
 /**
  * The first stage of a staged removal, under the same live check as a teardown. The journal
  * completes before the notices go out, so a notice that fails (or a crash before it) never
- * makes the next sweep deactivate and announce again; the failure is the action's result.
+ * makes the next sweep deactivate and announce again; the failure is the action's result. The
+ * notices go out with the account's others once its removals have run (`announced`).
  */
 async function deactivateUser(
   action: Extract<Action, { kind: 'deactivate-user' }>,
   deps: ExecutorDeps,
-): Promise<ActionDetail> {
+): Promise<Deactivating> {
   const holdings = await liveHoldings(action.userName, action.rows, 'deactivated', deps);
   const steps = userDeactivationSteps(holdings);
   const detail: DeactivationDetail = {
@@ -267,24 +341,24 @@ async function deactivateUser(
   const { value: recorded } = await deactivation(action.keys, action.rows, detail, deps, async () => {
     for (const step of steps) await runStep(step, action.userName, deps);
   });
-  return announceDeactivation(
-    {
+  const notice = { on: action.on, deleteOn: action.deleteOn, consoleRemoved: recorded.consoleRemoved };
+  return {
+    action,
+    done: {
       kind: 'deactivated-user',
       userName: action.userName,
       steps: steps.length,
       deleteOn: action.deleteOn,
       missed: [],
     },
-    action.rows,
-    { on: action.on, deleteOn: action.deleteOn, consoleRemoved: recorded.consoleRemoved },
-    deps,
-  );
+    notices: action.rows.map((row) => ({ row, ...notice })),
+  };
 }
 
 async function deactivateKey(
   action: Extract<Action, { kind: 'deactivate-key' }>,
   deps: ExecutorDeps,
-): Promise<ActionDetail> {
+): Promise<Deactivating> {
   const { row, accessKey } = action;
   const active = accessKey.status === 'Active';
   const detail: DeactivationDetail = {
@@ -300,38 +374,11 @@ async function deactivateKey(
         deps,
       );
   });
-  return announceDeactivation(
-    { kind: 'deactivated-key', key: maskKeyId(row.accessKeyId), deleteOn: action.deleteOn, missed: [] },
-    [row],
-    { on: action.on, deleteOn: action.deleteOn, consoleRemoved: false },
-    deps,
-  );
-}
-
-/**
- * Tells the admins of each row's deactivation (journaled already). A notice that could not
- * go out fails the action so the admins see it in the sweep report; what else was missed
- * (the owner's DM, older messages) is only noted in its detail.
- */
-async function announceDeactivation(
-  done: Deactivated,
-  rows: readonly LedgerRow[],
-  notice: Omit<DeactivatedNotice, 'row'>,
-  deps: ExecutorDeps,
-): Promise<ActionDetail> {
-  const missed: NoticeMiss[] = [];
-  let failed = false;
-  for (const row of rows) {
-    try {
-      missed.push(...(await deps.notifier.deactivated({ row, ...notice })));
-    } catch (error) {
-      missed.push({ kind: 'admins-notice-failed', rowNumber: row.rowNumber, error: errorMessage(error) });
-      failed = true;
-    }
-  }
-  const detail = { ...done, missed };
-  if (failed) throw new Unannounced(detail);
-  return detail;
+  return {
+    action,
+    done: { kind: 'deactivated-key', key: maskKeyId(row.accessKeyId), deleteOn: action.deleteOn, missed: [] },
+    notices: [{ row, on: action.on, deleteOn: action.deleteOn, consoleRemoved: false }],
+  };
 }
 
 /**

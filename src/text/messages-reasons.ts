@@ -481,6 +481,8 @@ function missJa(miss: NoticeMiss): string {
       return `所有者への DM に失敗しました: ${miss.error}`;
     case 'admins-notice-failed':
       return `${miss.rowNumber}行目の管理者への通知に失敗しました: ${miss.error}`;
+    case 'notice-unsaved':
+      return `管理者への通知は送りましたが、保存できませんでした（${miss.error}）。その行の表示が更新されず、再有効化ボタンが使えないことがあります`;
   }
 }
 
@@ -552,6 +554,8 @@ function missEn(miss: NoticeMiss): string {
       return `the owner's DM failed: ${miss.error}`;
     case 'admins-notice-failed':
       return `the admins' notice for row ${miss.rowNumber} failed: ${miss.error}`;
+    case 'notice-unsaved':
+      return `the admins' notice went out but could not be stored (${miss.error}); its line may not follow clicks and its Reactivate may not work`;
   }
 }
 

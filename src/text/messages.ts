@@ -56,7 +56,15 @@ export interface Messages {
   readonly deny: string;
   readonly denyModalTitle: string;
   readonly approvalRequestTitle: (requester: string) => string;
-  readonly deactivatedTitle: string;
+  /** A deactivated row's line in the admins' grouped message; `owner` is mrkdwn already. */
+  readonly deactivatedLineTitle: (owner: string) => string;
+  /** The heading of the admins' grouped message of one account's deactivations; as `adminGroupTitle`. */
+  readonly deactivatedGroupTitle: (
+    account: string | null,
+    count: number,
+    part: number,
+    parts: number,
+  ) => string;
   readonly reactivate: string;
   readonly state: {
     readonly requested: (until: string) => string;
@@ -185,7 +193,9 @@ const ja: Messages = {
   deny: '却下',
   denyModalTitle: '延長申請の却下',
   approvalRequestTitle: (requester) => `${requester} さんから利用期間の延長申請があります`,
-  deactivatedTitle: '利用期間が終了したアクセスキーを無効化しました',
+  deactivatedLineTitle: (owner) => `${owner} さんのアクセスキーを無効化しました`,
+  deactivatedGroupTitle: (account, count, part, parts) =>
+    `${account === null ? '' : `AWSアカウント ${escapeText(account)} で`}利用期間が終了したアクセスキーを無効化しました ${count}件${parts > 1 ? `（${part}/${parts}）` : ''}`,
   reactivate: '再有効化する',
   state: {
     requested: (until) => `延長申請中（${until} まで）— 承認待ちです`,
@@ -287,7 +297,9 @@ const en: Messages = {
   deny: 'Deny',
   denyModalTitle: 'Deny extension',
   approvalRequestTitle: (requester) => `${requester} asks to extend an access key`,
-  deactivatedTitle: 'An expired access key was deactivated',
+  deactivatedLineTitle: (owner) => `Deactivated the access key of ${owner}`,
+  deactivatedGroupTitle: (account, count, part, parts) =>
+    `${account === null ? '' : `AWS account ${escapeText(account)}: `}${count === 1 ? '1 expired access key deactivated' : `${count} expired access keys deactivated`}${parts > 1 ? ` (${part}/${parts})` : ''}`,
   reactivate: 'Reactivate',
   state: {
     requested: (until) => `Extension requested until ${until}, awaiting approval`,

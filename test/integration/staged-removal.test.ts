@@ -1,9 +1,24 @@
-import type { NoticeMiss } from '../../src/domain/action-detail';
-import { parseLedgerDate } from '../../src/domain/dates';
+import { WebClient } from '@slack/web-api';
+import { type LocalDate, parseLedgerDate } from '../../src/domain/dates';
+import type { LedgerRow } from '../../src/domain/ledger';
+import type { ActionResult } from '../../src/domain/report';
+import type { DeactivatedNotice, DeactivationsAnnounced } from '../../src/ports/notifier';
+import type { AuditLog } from '../../src/ports/state';
+import { blocksTextLength, MAX_BLOCKS_TEXT } from '../../src/slack/admin-groups';
 import { ACTION, VIEW } from '../../src/slack/blocks';
+import { SlackNotifier } from '../../src/slack/notifier';
+import { runSweep } from '../../src/sweep/run-sweep';
 import { messages } from '../../src/text/messages';
 import { renderReport } from '../../src/text/sweep-report';
-import { ADMIN, ADMIN_CHANNEL, eventually, OUTSIDER, OWNER, SlackWorld } from '../support/slack-world';
+import {
+  ADMIN,
+  ADMIN_CHANNEL,
+  BOT_TOKEN,
+  eventually,
+  OUTSIDER,
+  OWNER,
+  SlackWorld,
+} from '../support/slack-world';
 import { RecordingNotifier, World } from '../support/world';
 
 const ETL_KEY = 'AKIAEXAMPLEETLXX1001';
@@ -20,6 +35,30 @@ const on = (day: string) => () => new Date(`${day}T06:00:00Z`);
 const staged = { stagedRemoval: { deleteAfterDays: 3 } };
 
 type Message = { ts: string; text: string; blocks?: unknown[] };
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: { text?: string | { text: string }; action_id?: string; value?: string }[];
+};
+const ja = messages('ja');
+
+const DEACTIVATIONS = new Set(['deactivate-user', 'deactivate-key']);
+/** The ledger rows a deactivation acted on, in its order. */
+const rowsOf = (result: ActionResult | undefined): LedgerRow[] => {
+  const action = result?.action;
+  if (action?.kind === 'deactivate-user') return [...action.rows];
+  return action?.kind === 'deactivate-key' ? [action.row] : [];
+};
+
+/** A grouped message's lines: each starts at a section after the heading and runs to the next. */
+function linesOf(message: Message | undefined): Block[][] {
+  const lines: Block[][] = [];
+  for (const block of ((message?.blocks ?? []) as Block[]).slice(1)) {
+    if (block.type === 'section') lines.push([block]);
+    else lines.at(-1)?.push(block);
+  }
+  return lines;
+}
 const actionIds = (message: Message | undefined): string[] =>
   ((message?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[])
     .filter((block) => block.type === 'actions')
@@ -93,7 +132,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
       const world = await World.start();
       try {
         class SlackDown extends RecordingNotifier {
-          override async deactivated(): Promise<NoticeMiss[]> {
+          override async deactivations(): Promise<DeactivationsAnnounced> {
             throw new Error('Slack is down');
           }
         }
@@ -131,6 +170,101 @@ describe('REMOVAL=deactivate-then-delete', () => {
     TEST_MS,
   );
 
+  it(
+    "the account's deactivations reach the admins together; notices Slack did not take fail only their own rows",
+    async () => {
+      const world = await World.start();
+      try {
+        /** Slack takes the first notice's part and refuses the next. */
+        class SecondPartRefused extends RecordingNotifier {
+          readonly calls: (readonly DeactivatedNotice[])[] = [];
+          override async deactivations(
+            notices: readonly DeactivatedNotice[],
+          ): Promise<DeactivationsAnnounced> {
+            this.calls.push(notices);
+            return { announced: [[]], error: 'msg_blocks_too_long' };
+          }
+        }
+        const notifier = new SecondPartRefused();
+        const report = await world.sweep('apply', { ...staged, notifier, now: on('2026-11-29') });
+        const made = report.results.filter((r) => DEACTIVATIONS.has(r.action.kind));
+        expect(made.length).toBeGreaterThanOrEqual(3);
+        // One call for the account, with every row deactivated, in the order they were made.
+        expect(notifier.calls.map((notices) => notices.map((n) => n.row))).toEqual([made.flatMap(rowsOf)]);
+        const [first, ...rest] = made;
+        expect(first).toMatchObject({ outcome: 'done', detail: { missed: [] } });
+        for (const result of rest)
+          expect(result).toMatchObject({
+            outcome: 'failed',
+            detail: {
+              kind: 'deactivated-unannounced',
+              done: {
+                missed: [
+                  {
+                    kind: 'admins-notice-failed',
+                    rowNumber: rowsOf(result)[0]?.rowNumber,
+                    error: 'msg_blocks_too_long',
+                  },
+                ],
+              },
+            },
+          });
+        // Every deactivation IAM made is in the audit log with its outcome, as before.
+        const audit = await world.state.audit.listDay('2026-11-29');
+        expect(
+          audit
+            .filter((e) => DEACTIVATIONS.has(e.action))
+            .map((e) => e.outcome)
+            .sort(),
+        ).toEqual(made.map((r) => r.outcome).sort());
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    'a stop after the first deactivation: it still reaches the admins, and the next sweep does the rest',
+    async () => {
+      const world = await World.start();
+      try {
+        const stop = new AbortController();
+        const audit = world.state.audit;
+        // Stops the run while the first deactivation is under way, as a Lambda near its timeout would.
+        const stopping: AuditLog = {
+          record: async (event) => {
+            await audit.record(event);
+            if (event.action === 'deactivate-access-key') stop.abort(new Error('time is up'));
+          },
+          listDay: (day) => audit.listDay(day),
+        };
+        const report = await runSweep(world.deps({ ...staged, audit: stopping, now: on('2026-11-29') }), {
+          mode: 'apply',
+          stop: stop.signal,
+        });
+        expect(report.stopped).toBeDefined();
+        const made = report.results.filter((r) => DEACTIVATIONS.has(r.action.kind));
+        expect(made).toEqual([expect.objectContaining({ outcome: 'done' })]);
+        const [done] = made;
+        expect(world.notifier.deactivationGroups).toEqual([
+          { account: null, notices: rowsOf(done).map((row) => expect.objectContaining({ row })) },
+        ]);
+
+        const next = await world.sweep('apply', { ...staged, now: on('2026-11-29') });
+        const rest = next.results.filter((r) => DEACTIVATIONS.has(r.action.kind));
+        expect(rest.length).toBeGreaterThanOrEqual(2);
+        expect(rest.every((r) => r.outcome === 'done')).toBe(true);
+        expect(rest.flatMap(rowsOf)).not.toContainEqual(rowsOf(done)[0]);
+        expect(world.notifier.deactivationGroups).toHaveLength(2);
+        expect(world.notifier.deactivationGroups[1]?.notices.map((n) => n.row)).toEqual(rest.flatMap(rowsOf));
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
   describe('in Slack', () => {
     let sw: SlackWorld;
     afterEach(async () => {
@@ -151,8 +285,22 @@ describe('REMOVAL=deactivate-then-delete', () => {
         expect(etlKey()?.status).toBe('Inactive');
         expect(() => sw.world.account.getLoginProfile('etl-batch')).toThrow();
         const notice = sw.slack.messages(ADMIN_CHANNEL).find((m) => actionIds(m).includes(ACTION.reactivate));
-        expect(notice?.text).toBe('利用期間が終了したアクセスキーを無効化しました');
-        expect(JSON.stringify(notice?.blocks)).toContain('2026/12/02 に削除します');
+        // One grouped message for the account's one deactivation: a heading, then the row's line.
+        expect((notice?.blocks?.[0] as Block | undefined)?.text?.text).toBe(
+          '*利用期間が終了したアクセスキーを無効化しました 1件*',
+        );
+        const [line] = linesOf(notice);
+        expect(line?.map((block) => block.type)).toEqual(['section', 'context', 'actions']);
+        expect(line?.[0]?.text?.text).toContain(`*<@${OWNER}> さんのアクセスキーを無効化しました*`);
+        expect(line?.[0]?.text?.text).toContain('*IAMユーザー* etl-batch');
+        expect(line?.[1]?.elements?.[0]?.text).toBe(ja.state.deactivated('2026/11/29', '2026/12/02', true));
+        expect(line?.[2]?.elements).toEqual([
+          expect.objectContaining({
+            action_id: ACTION.reactivate,
+            value: id,
+            text: expect.objectContaining({ text: '再有効化する' }),
+          }),
+        ]);
         expect((await sw.world.state.cases.get(id))?.status).toBe('deactivated');
         // The owner's notice loses its buttons and the owner is told.
         expect(actionIds(sw.slack.messages(OWNER)[0])).toEqual([]);
@@ -202,6 +350,167 @@ describe('REMOVAL=deactivate-then-delete', () => {
         await sw.sweep({ ...staged, now: on('2026-12-02') });
         expect(sw.world.userNames()).toContain('etl-batch');
         expect(etlKey()?.status).toBe('Active');
+      },
+      TEST_MS,
+    );
+
+    it(
+      "one admin post for the account's deactivations, a Reactivate on each line; a click redraws its own line",
+      async () => {
+        sw = await SlackWorld.start();
+        const report = await sw.sweep({ ...staged, now: on('2026-11-29') });
+        const made = report.results.filter((r) => DEACTIVATIONS.has(r.action.kind));
+        const rows = made.flatMap(rowsOf);
+        expect(rows.length).toBeGreaterThanOrEqual(3);
+        expect(made.every((r) => r.outcome === 'done')).toBe(true);
+
+        // Before, one admin post per row; now one for the account (the expiry notices have theirs).
+        const withReactivate = () =>
+          (sw.slack.messages(ADMIN_CHANNEL) as Message[]).filter((m) =>
+            actionIds(m).includes(ACTION.reactivate),
+          );
+        expect(withReactivate()).toHaveLength(1);
+        const [group] = withReactivate();
+        expect(group?.text.split('\n')[0]).toBe(
+          `利用期間が終了したアクセスキーを無効化しました ${rows.length}件`,
+        );
+        const before = linesOf(group);
+        expect(before).toHaveLength(rows.length);
+        // Each line: the row, its state, and a Reactivate for that row alone.
+        const userOf = (line: Block[] | undefined) =>
+          /\*IAMユーザー\* (\S+)/.exec(line?.[0]?.text?.text ?? '')?.[1];
+        expect(before.map(userOf)).toEqual(rows.map((row) => row.iamUser));
+        for (const [n, line] of before.entries()) {
+          const row = rows[n]!;
+          expect(line.map((block) => block.type)).toEqual(['section', 'context', 'actions']);
+          expect(
+            [true, false].map((gone) => ja.state.deactivated('2026/11/29', '2026/12/02', gone)),
+          ).toContain(line[1]?.elements?.[0]?.text);
+          expect(line[2]?.elements).toEqual([
+            expect.objectContaining({
+              action_id: ACTION.reactivate,
+              value: SlackWorld.caseOf(row.accessKeyId, row.endDate),
+            }),
+          ]);
+          expect(
+            (await sw.world.state.cases.get(SlackWorld.caseOf(row.accessKeyId, row.endDate)))?.status,
+          ).toBe('deactivated');
+        }
+
+        const etl = rows.findIndex((row) => row.accessKeyId === ETL_KEY);
+        await sw.click(ADMIN, ACTION.reactivate, id, { channel: ADMIN_CHANNEL, ts: group!.ts });
+        await waitFor(() => sw.slack.callsTo('views.open')[0]);
+        await sw.submit(ADMIN, VIEW.reactivate, id, {
+          new_end_date: { date: { type: 'datepicker', selected_date: '2026-12-28' } },
+          reason: { text: { type: 'plain_text_input', value: '移行が延びた' } },
+        });
+        const after = await waitFor(() => {
+          const lines = linesOf(withReactivate().find((m) => m.ts === group!.ts));
+          return lines[etl]?.length === 2 ? lines : undefined;
+        });
+        expect(after[etl]?.[1]?.elements?.[0]?.text).toBe(ja.state.reactivated('2026/12/28', `<@${ADMIN}>`));
+        expect(after.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
+        expect(withReactivate()).toHaveLength(1);
+      },
+      TEST_MS,
+    );
+
+    /** A row with every free-text cell at the ledger's worst: long, and full of Slack control sequences. */
+    const hostileRow = (n: number): LedgerRow =>
+      ({
+        rowNumber: n + 2,
+        id: `AKIAEXAMPLEDEA${String(n).padStart(6, '0')}`,
+        accessKeyId: `AKIAEXAMPLEDEA${String(n).padStart(6, '0')}`,
+        iamUser: `svc-${n}`,
+        name: `<!channel> 名前${n}`,
+        purpose: `${'<@U0HACKER> & '.repeat(40)}目的`,
+        resource: 'r'.repeat(1_000),
+        startDate: '2026-01-01',
+        endDate: '2026-11-28',
+      }) as unknown as LedgerRow;
+    const deactivatedOn = (n: number): DeactivatedNotice => ({
+      row: hostileRow(n),
+      on: '2026-11-29' as LocalDate,
+      deleteOn: '2026-12-02' as LocalDate,
+      consoleRemoved: n % 2 === 0,
+    });
+
+    it.each(['ja', 'en'] as const)(
+      "%s: 40 deactivations → parts within Slack's limits, every row once and in order with its own Reactivate",
+      async (language) => {
+        sw = await SlackWorld.start();
+        const m = messages(language);
+        const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
+        const notifier = new SlackNotifier({
+          web,
+          cases: sw.world.state.cases,
+          adminChannel: ADMIN_CHANNEL,
+          messages: m,
+        });
+        const notices = Array.from({ length: 40 }, (_, n) => deactivatedOn(n));
+
+        expect(await notifier.deactivations(notices, '123456789012')).toEqual({
+          announced: notices.map(() => []),
+        });
+
+        const posted = sw.slack.messages(ADMIN_CHANNEL) as Message[];
+        expect(posted.length).toBeGreaterThan(1);
+        expect(posted.length).toBeLessThan(notices.length);
+        for (const [n, message] of posted.entries()) {
+          expect(message.blocks?.length).toBeLessThanOrEqual(50);
+          expect(blocksTextLength(message.blocks)).toBeLessThanOrEqual(MAX_BLOCKS_TEXT);
+          expect((message.blocks?.[0] as Block | undefined)?.text?.text).toBe(
+            `*${m.deactivatedGroupTitle('123456789012', linesOf(message).length, n + 1, posted.length)}*`,
+          );
+        }
+        const lines = posted.flatMap(linesOf);
+        expect(lines.map((line) => /svc-\d+/.exec(line[0]?.text?.text ?? '')?.[0])).toEqual(
+          notices.map((notice) => notice.row.iamUser),
+        );
+        expect(
+          lines.map((line) => line[2]?.elements?.map((button) => [button.action_id, button.value])),
+        ).toEqual(
+          notices.map((notice) => [
+            [ACTION.reactivate, SlackWorld.caseOf(notice.row.accessKeyId, '2026-11-28')],
+          ]),
+        );
+        expect(lines.map((line) => line[1]?.elements?.[0]?.text)).toEqual(
+          notices.map((notice) => m.state.deactivated('2026/11/29', '2026/12/02', notice.consoleRemoved)),
+        );
+        // No ping, mention or link from the ledger: its text is escaped in the line's title and details.
+        const texts = JSON.stringify(posted.map((message) => message.blocks));
+        expect(texts).not.toMatch(/<!|<@U0HACKER/);
+        expect(texts).toContain(m.deactivatedLineTitle('&lt;!channel&gt; 名前0'));
+      },
+      TEST_MS,
+    );
+
+    it(
+      "Slack refusing the second part: the first part counts, the rest are reported with Slack's error",
+      async () => {
+        let parts = 0;
+        sw = await SlackWorld.start({
+          slackOutage: (method, args) =>
+            method === 'chat.postMessage' && String(args.text).startsWith('AWSアカウント') && ++parts === 2,
+        });
+        const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
+        const cases = sw.world.state.cases;
+        const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: ja });
+        const notices = Array.from({ length: 40 }, (_, n) => deactivatedOn(n));
+
+        const told = await notifier.deactivations(notices, '123456789012');
+
+        const [first] = sw.slack.messages(ADMIN_CHANNEL) as Message[];
+        expect(sw.slack.messages(ADMIN_CHANNEL)).toHaveLength(1);
+        const shown = linesOf(first).length;
+        expect(told.announced).toEqual(notices.slice(0, shown).map(() => []));
+        expect(told.error).toEqual(expect.any(String));
+        const states = await cases.getMany(
+          notices.map((n) => SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28')),
+        );
+        expect(
+          notices.map((n) => states.get(SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28'))?.status),
+        ).toEqual(notices.map((_, n) => (n < shown ? 'deactivated' : 'open')));
       },
       TEST_MS,
     );

@@ -15,7 +15,6 @@ import { SheetsWorkbook } from '../../src/adapters/ledger/sheets-workbook';
 import { dynamoState } from '../../src/adapters/store/dynamo-state';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
-import type { NoticeMiss } from '../../src/domain/action-detail';
 import type { LocalDate } from '../../src/domain/dates';
 import type { SweepReport } from '../../src/domain/report';
 import { caseId } from '../../src/ports/cases';
@@ -23,6 +22,7 @@ import type {
   AdminCopiesPosted,
   AdminCopy,
   DeactivatedNotice,
+  DeactivationsAnnounced,
   FinalNotice,
   FindingsDigest,
   FindingsNotice,
@@ -48,6 +48,11 @@ export class RecordingNotifier implements Notifier {
   readonly weekAheadNotices: WeekAheadNotice[] = [];
   readonly ownerUnknownNotices: OwnerUnknownNotice[] = [];
   readonly deactivatedNotices: DeactivatedNotice[] = [];
+  /** One per account whose sweep deactivated rows: their notices to the admins, together. */
+  readonly deactivationGroups: {
+    readonly account: string | null;
+    readonly notices: readonly DeactivatedNotice[];
+  }[] = [];
   readonly finalNotices: FinalNotice[] = [];
   readonly reports: SweepReport[] = [];
   /** One per owner DM. */
@@ -76,9 +81,13 @@ export class RecordingNotifier implements Notifier {
     return { kind: 'owner-told', row, slackId, caseId: id, notice: { kind: 'week-ahead', daysLeft } };
   }
 
-  async deactivated(notice: DeactivatedNotice): Promise<NoticeMiss[]> {
-    this.deactivatedNotices.push(notice);
-    return [];
+  async deactivations(
+    notices: readonly DeactivatedNotice[],
+    account: string | null,
+  ): Promise<DeactivationsAnnounced> {
+    this.deactivatedNotices.push(...notices);
+    this.deactivationGroups.push({ account, notices });
+    return { announced: notices.map(() => []) };
   }
 
   async finalNotice(notice: FinalNotice): Promise<AdminCopy> {

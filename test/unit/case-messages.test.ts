@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { LocalDate } from '../../src/domain/dates';
-import type { NoticeCase } from '../../src/ports/cases';
+import type { GroupLine, NoticeCase } from '../../src/ports/cases';
+import { groupMessage } from '../../src/slack/admin-groups';
 import { ACTION } from '../../src/slack/blocks';
 import { caseMessages } from '../../src/slack/case-messages';
 import { messages } from '../../src/text/messages';
@@ -123,5 +124,112 @@ describe('the messages of a case, drawn from its state', () => {
         inFlight: { action: 'approve', by: 'U0ADMIN', since, from: 'extension-requested' },
       }),
     ).toEqual([]);
+  });
+});
+
+describe("a deactivated row: Reactivate on its line in the admins' grouped deactivations only", () => {
+  const deactivation = {
+    on: '2026-11-29' as LocalDate,
+    deleteOn: '2026-12-02' as LocalDate,
+    consoleRemoved: false,
+  };
+  const deactivated: NoticeCase = { ...base, status: 'deactivated', deactivation };
+  const state = 'Access key deactivated on 2026/11/29; deleted on 2026/12/02 unless an admin reactivates';
+  const lines: GroupLine[] = [
+    { kind: 'case', caseId: base.id, notice: { kind: 'deactivated' } },
+    { kind: 'case', caseId: 'AKIAEXAMPLEOTHER1002#2026-11-28', notice: { kind: 'deactivated' } },
+  ];
+  const other: NoticeCase = {
+    ...deactivated,
+    id: 'AKIAEXAMPLEOTHER1002#2026-11-28',
+    ownerSlackId: 'U02SATO',
+  };
+  /** Each line's blocks after the heading: [section, state, buttons]. */
+  const group = (notice: NoticeCase, about: GroupLine[] = lines) =>
+    groupMessage(
+      { account: null, part: 1, parts: 1, lines: about },
+      new Map([
+        [notice.id, notice],
+        [other.id, other],
+      ]),
+      m,
+    );
+
+  it("the row's own messages say it is deactivated, without buttons", () => {
+    expect(drawn(deactivated)).toEqual([
+      [owner.ts, [], state],
+      [adminCopy.ts, [], state],
+    ]);
+  });
+
+  it('each line has its own Reactivate, valued with its case; the heading counts the rows', () => {
+    const { text, blocks } = group(deactivated);
+    expect(blocks[0]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*2 expired access keys deactivated*' },
+    });
+    expect(text.split('\n')).toEqual([
+      '2 expired access keys deactivated',
+      '• Deactivated the access key of <@U01YAMADA>',
+      '• Deactivated the access key of <@U02SATO>',
+    ]);
+    expect(blocks.slice(1).map((block) => block.type)).toEqual([
+      'section',
+      'context',
+      'actions',
+      'section',
+      'context',
+      'actions',
+    ]);
+    expect(blocks[2]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: state }] });
+    const reactivates = blocks.flatMap((block) =>
+      block.type === 'actions' ? block.elements.map((e) => ('value' in e ? [e.action_id, e.value] : [])) : [],
+    );
+    expect(reactivates).toEqual([
+      [ACTION.reactivate, base.id],
+      [ACTION.reactivate, other.id],
+    ]);
+  });
+
+  it('a Reactivate under way keeps the line as it was; once committed, the line settles without it', () => {
+    const since = '2026-11-30T01:00:00Z';
+    const underWay: NoticeCase = {
+      ...deactivated,
+      status: 'in-flight',
+      inFlight: { action: 'reactivate', by: 'U0ADMIN', since, from: 'deactivated' },
+    };
+    expect(group(underWay).blocks.slice(1, 4)).toEqual(group(deactivated).blocks.slice(1, 4));
+    const reactivated: NoticeCase = {
+      ...deactivated,
+      status: 'extended',
+      request: {
+        newEndDate: '2026-12-28' as LocalDate,
+        reason: 'r',
+        requestedBy: 'U0ADMIN',
+        requestedAt: since,
+      },
+      decision: { by: 'U0ADMIN', at: since, outcome: 'reactivated' },
+    };
+    const settled = group(reactivated).blocks;
+    expect(settled.slice(1, 3).map((block) => block.type)).toEqual(['section', 'context']);
+    expect(settled[2]).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: '<@U0ADMIN> reactivated it, extended until 2026/12/28' }],
+    });
+    // The other row's line is untouched, button and all.
+    expect(settled.slice(3)).toEqual(group(deactivated).blocks.slice(4));
+  });
+
+  it("the row's line in an expiry notices' group says it is deactivated, without Reactivate", () => {
+    const expiry: GroupLine[] = [
+      { kind: 'case', caseId: base.id, notice: { kind: 'week-ahead', daysLeft: 4 } },
+    ];
+    const { blocks } = group(deactivated, expiry);
+    expect(blocks[0]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*1 access key expiry notice*' },
+    });
+    expect(blocks.slice(1).map((block) => block.type)).toEqual(['section', 'context']);
+    expect(blocks[2]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: state }] });
   });
 });

@@ -15,7 +15,6 @@ import { groupMessage } from '../../src/slack/admin-groups';
 import {
   adminCopy,
   approvalRequest,
-  deactivatedNotice,
   denyModal,
   extendModal,
   finalOwnerNotice,
@@ -372,6 +371,7 @@ const DONE: readonly ActionDetail[] = [
         { kind: 'owner-unreachable', owner: 'U01YAMADA', code: ERROR_TEXT.slackCode },
         { kind: 'owner-dm-failed', error: ERROR_TEXT.slack },
         { kind: 'admins-notice-failed', rowNumber: 4, error: ERROR_TEXT.slack },
+        { kind: 'notice-unsaved', error: ERROR_TEXT.store },
       ],
     },
   },
@@ -569,9 +569,18 @@ function surfaces(m: Messages): Record<string, string[]> {
       return [drawn.text, ...blocks(drawn.blocks)];
     })(),
     'approval request': blocks(approvalRequest({ ...notice, status: 'extension-requested', request }, m)),
-    'deactivation notice': blocks(
-      deactivatedNotice(deactivated, m.state.deactivated('2026/11/30', '2026/12/07', true), m),
-    ),
+    "admins' grouped deactivations, every line in every state": (() => {
+      const lines = states.map(
+        (state, n): GroupLine => ({
+          kind: 'case',
+          caseId: `${state.id}-${n}`,
+          notice: { kind: 'deactivated' },
+        }),
+      );
+      const cases = new Map(states.map((state, n) => [`${state.id}-${n}`, state]));
+      const drawn = groupMessage({ account: '123456789012', part: 2, parts: 2, lines }, cases, m);
+      return [drawn.text, ...blocks(drawn.blocks)];
+    })(),
     'messages of a case in every state': states.flatMap((state) =>
       caseMessages(state, m, date('2026-11-30')).flatMap((view) => [view.text, ...blocks(view.blocks)]),
     ),

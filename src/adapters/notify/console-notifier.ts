@@ -1,6 +1,5 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { NoticeMiss } from '../../domain/action-detail';
 import type { LedgerRow } from '../../domain/ledger';
 import type { SweepReport } from '../../domain/report';
 import { caseId } from '../../ports/cases';
@@ -8,6 +7,7 @@ import type {
   AdminCopiesPosted,
   AdminCopy,
   DeactivatedNotice,
+  DeactivationsAnnounced,
   FinalNotice,
   FindingsDigest,
   FindingsNotice,
@@ -60,9 +60,10 @@ export class ConsoleNotifier implements Notifier {
     };
   }
 
-  async deactivated(notice: DeactivatedNotice): Promise<NoticeMiss[]> {
-    this.write(deactivatedLine(notice, this.m));
-    return [];
+  /** A line per row, each naming the admins: the console has no channel to group them in. */
+  async deactivations(notices: readonly DeactivatedNotice[]): Promise<DeactivationsAnnounced> {
+    for (const notice of notices) this.write(deactivatedLine(notice, this.m));
+    return { announced: notices.map(() => []) };
   }
 
   async finalNotice(notice: FinalNotice): Promise<AdminCopy> {
