@@ -100,11 +100,26 @@ describe('the sweep state machine (serverless.yml)', () => {
     expect(states[locked?.Next ?? '']).toMatchObject({ Type: 'Fail', Error: 'SweepLocked' });
   });
 
+  it("gives every task its function's timeout and a little more, never the States Language's 60 s default", () => {
+    const tasks = {
+      sweepPrepare: states.Prepare,
+      sweepAccount: states.Accounts?.ItemProcessor?.States.Account,
+      sweepFinish: states.Finish,
+    };
+    for (const [name, task] of Object.entries(tasks)) {
+      const lambda = functions[name]?.timeout ?? Number.POSITIVE_INFINITY;
+      // Lambda's timeout error names the function; the state's own is a backstop behind it.
+      expect(task?.TimeoutSeconds).toBeGreaterThan(lambda);
+      expect(task?.TimeoutSeconds).toBeLessThanOrEqual(lambda + 60);
+    }
+  });
+
   it('outlives no lock: the run and its last step end before the lease the first step took', () => {
-    const finish = functions.sweepFinish?.timeout ?? Number.POSITIVE_INFINITY;
+    const finish = states.Finish?.TimeoutSeconds ?? Number.POSITIVE_INFINITY;
     expect(definition.TimeoutSeconds + finish).toBeLessThan(STEP_FUNCTIONS_LEASE_SECONDS);
     // An account step begun within the budget, a failed Map's wait and Finish fit in the run's timeout.
-    const account = functions.sweepAccount?.timeout ?? Number.POSITIVE_INFINITY;
+    const account =
+      states.Accounts?.ItemProcessor?.States.Account?.TimeoutSeconds ?? Number.POSITIVE_INFINITY;
     const settle = states.AccountsSettle?.Seconds ?? Number.POSITIVE_INFINITY;
     expect(STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS + account + settle + finish).toBeLessThan(
       definition.TimeoutSeconds,
