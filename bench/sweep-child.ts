@@ -110,6 +110,15 @@ async function main(): Promise<void> {
         ledgerReadMs += performance.now() - t;
       }
     },
+    // The write-back: the key column checked, then the cells written.
+    readColumn: async (column) => {
+      const t = performance.now();
+      try {
+        return await sheets.readColumn(column);
+      } finally {
+        ledgerWriteMs += performance.now() - t;
+      }
+    },
     write: async (cells) => {
       const t = performance.now();
       try {

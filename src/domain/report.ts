@@ -88,6 +88,11 @@ export interface SweepReport {
   /** Absent when the ledger has no pending rows (and in reports made before there were any). */
   readonly pending?: PendingSummary;
   readonly ledgerCellsWritten: number;
+  /**
+   * Rows (by the number they were read at) whose write-back was withheld: they no longer held
+   * the access key they were read with when the sweep wrote back. The next sweep writes them.
+   */
+  readonly ledgerRowsMoved?: readonly number[];
   readonly durationMs: number;
   readonly hygiene?: HygieneSummary | { readonly error: string };
   /** Per account, when the sweep covers more than one. */

@@ -1,4 +1,4 @@
-import type { CellWrite, Grid } from '../domain/ledger';
+import type { Cell, CellWrite, Grid } from '../domain/ledger';
 
 export type { CellWrite };
 
@@ -16,6 +16,11 @@ export interface Workbook {
   /** For messages: which spreadsheet or file this is. */
   readonly description: string;
   read(): Promise<Tables>;
+  /**
+   * One column of the ledger as it is now, row 1 first: what a sweep checks its rows against
+   * right before writing back, since people edit the sheet while it runs.
+   */
+  readColumn(column: number): Promise<readonly Cell[]>;
   write(cells: readonly CellWrite[]): Promise<void>;
 }
 

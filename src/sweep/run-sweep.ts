@@ -3,7 +3,14 @@ import { accountKey, accountLedgers, HOME_ACCOUNT, ownLedger } from '../domain/a
 import { dateInZone, type LocalDate, parseIsoDate } from '../domain/dates';
 import { type HomeSnapshot, homeSnapshot, ownerByNameOnly, ownerSlackIdOf } from '../domain/home';
 import { contestedKeys } from '../domain/key-holders';
-import { type Grid, type Ledger, type LedgerRow, parseLedger, withCopies } from '../domain/ledger';
+import {
+  type CellWrite,
+  type Grid,
+  type Ledger,
+  type LedgerRow,
+  parseLedger,
+  withCopies,
+} from '../domain/ledger';
 import { DEFAULT_PENDING_REPORT_DAYS } from '../domain/pending';
 import { PeopleDirectory, parsePeople } from '../domain/people';
 import {
@@ -30,6 +37,7 @@ import { type StopReason, stopReasonEnglish, stopReasonOf } from '../domain/stop
 import { instantOn, sweepDateRefusal } from '../domain/sweep-date';
 import { holderView, SweepDateError, SweepLockedError } from '../domain/sweep-lock';
 import type { AccountRun, AccountSweep, SweepRun } from '../domain/sweep-run';
+import { type WriteBack, writeBack } from '../domain/write-back';
 import type { AccountTarget } from '../ports/accounts';
 import type { JournalEntry } from '../ports/state';
 import type { Tables } from '../ports/workbook';
@@ -324,8 +332,11 @@ export async function finishSweep(
 
   // Every account's changes go back to the ledger in one write.
   const changes = withCopies(deletedRows(results), ledger.duplicates);
-  const writes = ledgerWrites(changes, ledger.columns, deps.language);
-  if (run.mode === 'apply' && writes.length > 0) await deps.workbook.write(writes);
+  const planned = ledgerWrites(changes, ledger.columns, deps.language);
+  const { writes, moved } =
+    run.mode === 'apply' && planned.length > 0
+      ? await writeBackInPlace(deps, ledger, byNumber, planned)
+      : { writes: planned, moved: [] };
   const hygiene = accounts[0]?.hygiene;
   const pending =
     stoppedBy !== undefined ? undefined : await pendingOf(deps, ledger.pending, today, run.mode, run.sweepId);
@@ -340,6 +351,7 @@ export async function finishSweep(
     problems: ledger.problems,
     ...(pending ? { pending } : {}),
     ledgerCellsWritten: run.mode === 'apply' ? writes.length : 0,
+    ...(moved.length > 0 ? { ledgerRowsMoved: moved } : {}),
     durationMs: deps.now().getTime() - new Date(run.started).getTime(),
     ...(runs.length > 1 ? { accounts } : {}),
     ...(hygiene ? { hygiene } : {}),
@@ -351,6 +363,21 @@ export async function finishSweep(
     await saveHomeSnapshot(deps, snapshot);
   }
   return report;
+}
+
+/** Writes back only to rows that still hold the key they were read with (`writeBack`). */
+async function writeBackInPlace(
+  deps: SweepDeps,
+  ledger: Ledger,
+  byNumber: ReadonlyMap<number, LedgerRow>,
+  planned: readonly CellWrite[],
+): Promise<WriteBack> {
+  const column = ledger.columns.accessKeyId;
+  const keyColumn = column === undefined ? [] : await deps.workbook.readColumn(column);
+  const keyOf = new Map([...byNumber].map(([n, row]) => [n, row.accessKeyId]));
+  const checked = writeBack(planned, keyOf, keyColumn);
+  if (checked.writes.length > 0) await deps.workbook.write(checked.writes);
+  return checked;
 }
 
 /** The Home tab is a view: a snapshot that cannot be stored is audited, never a failed sweep. */

@@ -85,6 +85,8 @@ export interface SweepTexts {
     readonly cellsWritten: number;
     readonly durationMs: number;
   }) => string;
+  /** Rows whose write-back was withheld: they moved in the sheet while the sweep ran. */
+  readonly movedRows: (rows: readonly number[]) => string;
   /** Requests awaiting issuance: how many, how many are old, and whom the admins were told about. */
   readonly pendingLine: (p: {
     readonly total: number;
@@ -245,6 +247,9 @@ export const sweepJa: SweepTexts = {
     `集計: 操作${s.actions}件（${s.counts || 'なし'}）、要確認${s.attention}件、` +
     `対応不要${s.leftAlone}行、不正な行${s.malformed}件、発行待ち${s.pending}件、` +
     `台帳への書き込み${s.cellsWritten}セル、${s.durationMs}ミリ秒`,
+  movedRows: (rows) =>
+    `台帳に書き戻さなかった行: ${rows.join('、')}行目（スイープ中に行が挿入・並べ替えされ、読んだときと別のアクセスキーの行になっていたため）。` +
+    '次回のスイープが正しい行に書き込みます。',
   pendingLine: (p) =>
     `発行待ちの申請（IAM ユーザーかアクセスキーが未記入、対応しません）: ${p.total}件（${p.rows.join('、')}行目）、` +
     `うち${p.reportDays}日以上前の申請${p.stale}件` +
@@ -355,6 +360,9 @@ export const sweepEn: SweepTexts = {
     `Summary: ${s.actions} actions (${s.counts || 'none'}), ${s.attention} need attention, ` +
     `${s.leftAlone} rows left alone, ${s.malformed} malformed, ${s.pending} pending, ` +
     `${s.cellsWritten} ledger cells written, ${s.durationMs} ms`,
+  movedRows: (rows) =>
+    `Not written back to the ledger: row(s) ${rows.join(', ')} (rows were inserted or sorted during the sweep, so ` +
+    'those rows no longer held the access key they were read with). The next sweep writes them where they are.',
   pendingLine: (p) =>
     `Pending requests (no IAM user or key yet, never acted on): ${p.total} (row(s) ${p.rows.join(', ')}), ` +
     `${p.stale} submitted ${p.reportDays}+ days ago` +

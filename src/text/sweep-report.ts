@@ -213,6 +213,7 @@ export function renderReport(report: SweepReport, m: Messages, layout: ReportLay
     );
 
   if (report.pending) lines.push(pendingLine(report.pending, m), '');
+  if (report.ledgerRowsMoved) lines.push(paint('warn', t.movedRows(report.ledgerRowsMoved)), '');
 
   if (report.accounts)
     lines.push(
@@ -297,7 +298,13 @@ export function summarizeSweep(report: SweepReport, m: Messages, timeZone?: stri
           ),
         ),
       },
-      { title: t.sections.attention, lines: attention.map(t.attentionLine) },
+      {
+        title: t.sections.attention,
+        lines: [
+          ...attention.map(t.attentionLine),
+          ...(report.ledgerRowsMoved ? [t.movedRows(report.ledgerRowsMoved)] : []),
+        ],
+      },
       {
         title: t.sections.malformed,
         lines: problems.map((problem) =>

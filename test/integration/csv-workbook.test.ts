@@ -22,6 +22,13 @@ describe('CsvWorkbook', () => {
     expect(tables.people[1]).toEqual(['U01A', '山田', '太郎']);
   });
 
+  it('reads one column as the file is now, row 1 first, a short or unreadable line as empty', async () => {
+    const { dir, workbook } = await files('a,b,c\n1,2,3\n');
+    await workbook.read();
+    await writeFile(join(dir, 'ledger.csv'), 'a,b,c\n0,inserted,0\n1,2,3\n4\n"broken,5,6\n');
+    expect(await workbook.readColumn(1)).toEqual(['b', 'inserted', '2', '', '']);
+  });
+
   it('writes only the given cells, keeps edits made since the read, and leaves no temp file', async () => {
     const { dir, workbook } = await files('a,b,c\n1,2,3\n4,5\n');
     await workbook.read();

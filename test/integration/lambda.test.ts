@@ -163,7 +163,7 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     expect(summary).toMatchObject({ mode: 'apply', actions: 4, failed: 0 });
     expect(account.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
     expect(slack.messages('U01YAMADA')).toHaveLength(1);
-    expect(sheets.stats).toMatchObject({ reads: 1, writes: 1 });
+    expect(sheets.stats).toMatchObject({ reads: 2, writes: 1 });
   });
 
   it('the scheduled sweep stops at a safe point before the Lambda timeout instead of being cut off', async () => {

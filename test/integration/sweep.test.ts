@@ -4,7 +4,9 @@ import { SweepDateError, SweepLockedError } from '../../src/domain/sweep-lock';
 import { IamError } from '../../src/ports/iam';
 import type { SweepLock } from '../../src/ports/state';
 import { runSweep } from '../../src/sweep/run-sweep';
-import { World } from '../support/world';
+import { messages } from '../../src/text/messages';
+import { renderReport } from '../../src/text/sweep-report';
+import { LEDGER_SHEET, SPREADSHEET_ID, World } from '../support/world';
 
 const ROW = { etl: 2, ciDeploy: 3, sandbox: 4, logShipper: 5, backup: 6, report: 7 };
 
@@ -12,6 +14,65 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
   let world: World;
   afterEach(async () => {
     await world.close();
+  });
+
+  it('writes back nothing to a row that moved while it ran; the next sweep writes it where it is', async () => {
+    world = await World.start();
+    const sheet = world.workbook();
+    // Someone inserts a request above ci-deploy's row after the sweep read the ledger.
+    const inserted = [
+      '新規 申請',
+      'テスト',
+      's3://new',
+      'new-bot',
+      'AKIANEWROWNEWROWNEW1',
+      '2026/11/01',
+      '2027/03/31',
+      '利用中',
+    ];
+    const editedMeanwhile = {
+      description: sheet.description,
+      read: async () => {
+        const tables = await sheet.read();
+        const grid = world.sheets.getSheet(SPREADSHEET_ID, LEDGER_SHEET).map((row) => [...row]);
+        grid.splice(ROW.ciDeploy - 1, 0, inserted);
+        world.sheets.setSheet(SPREADSHEET_ID, LEDGER_SHEET, grid);
+        return tables;
+      },
+      readColumn: (column: number) => sheet.readColumn(column),
+      write: (cells: Parameters<typeof sheet.write>[0]) => sheet.write(cells),
+    };
+
+    const report = await world.sweep('apply', { workbook: editedMeanwhile });
+
+    // IAM was changed; the ledger rows the sweep read as 3 and 4 are now 4 and 5: not written.
+    expect(world.userNames()).not.toContain('ci-deploy');
+    expect(report.ledgerRowsMoved).toEqual([ROW.ciDeploy, ROW.sandbox]);
+    expect(report.ledgerCellsWritten).toBe(0);
+    expect(world.ledgerRow(ROW.ciDeploy)).toEqual(inserted);
+    expect(world.ledgerRow(ROW.ciDeploy + 1)[7]).toBe('利用中');
+    expect(world.ledgerRow(ROW.sandbox + 1)[7]).toBe('利用中');
+    // Read, then the key column checked; no write.
+    expect(world.sheets.stats).toMatchObject({ reads: 2, writes: 0 });
+    const summary = renderReport(report, messages('en'));
+    expect(summary).toContain(`Not written back to the ledger: row(s) ${ROW.ciDeploy}, ${ROW.sandbox}`);
+
+    // The journal says the keys are gone: the next sweep records them in the rows where they are now.
+    const next = await world.sweep('apply');
+    expect(
+      next.results.map((r) => [
+        r.action.kind,
+        r.outcome,
+        (r.action as { row?: { rowNumber: number } }).row?.rowNumber,
+      ]),
+    ).toEqual([
+      ['record-deleted', 'done', ROW.ciDeploy + 1],
+      ['record-deleted', 'done', ROW.sandbox + 1],
+    ]);
+    expect(next.ledgerRowsMoved).toBeUndefined();
+    expect(world.ledgerRow(ROW.ciDeploy + 1)[7]).toBe('削除済み');
+    expect(world.ledgerRow(ROW.sandbox + 1)[7]).toBe('削除済み');
+    expect(world.ledgerRow(ROW.ciDeploy)[7]).toBe('利用中');
   });
 
   it('a dry run reads once and changes nothing', async () => {
@@ -56,7 +117,8 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
       'AKIAEXAMPLESBXOT1013',
     ]);
 
-    expect(world.sheets.stats).toMatchObject({ reads: 1, writes: 1 });
+    // One read; before the write-back, the key column checked; one write.
+    expect(world.sheets.stats).toMatchObject({ reads: 2, writes: 1 });
     expect(world.ledgerRow(ROW.ciDeploy)[7]).toBe('削除済み');
     expect(world.ledgerRow(ROW.sandbox)[7]).toBe('削除済み');
     expect(world.ledgerRow(ROW.etl)[7]).toBe('');
@@ -112,7 +174,7 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
     expect(world.notifier.weekAheadNotices).toHaveLength(1);
     expect(world.notifier.ownerUnknownNotices).toHaveLength(1);
     expect(world.account.toJSON()).toEqual(after);
-    expect(world.sheets.stats).toMatchObject({ reads: 2, writes: 1 });
+    expect(world.sheets.stats).toMatchObject({ reads: 3, writes: 1 });
   });
 
   it('resumes a teardown that crashed half-way and ends where one clean run ends', async () => {
@@ -151,6 +213,7 @@ describe('sweep through the real IAM, Sheets and DynamoDB clients', () => {
     const failingWrite = {
       description: workbook.description,
       read: () => workbook.read(),
+      readColumn: (column: number) => workbook.readColumn(column),
       write: async () => {
         throw new Error('Sheets unavailable');
       },

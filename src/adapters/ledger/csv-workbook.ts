@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { lock } from 'proper-lockfile';
-import { type CellWrite, decodedGrid, type Grid, unreadableRow } from '../../domain/ledger';
+import { type Cell, type CellWrite, decodedGrid, type Grid, unreadableRow } from '../../domain/ledger';
 import { type Tables, type Workbook, WorkbookError } from '../../ports/workbook';
 import type { CsvEncodingChoice } from './csv-encoding';
 import { type CsvFile, readCsvFile, rewriteCsvFile } from './csv-file';
@@ -34,6 +34,11 @@ export class CsvWorkbook implements Workbook {
   async read(): Promise<Tables> {
     const [ledger, people] = await Promise.all([this.load(this.ledgerPath), this.load(this.peoplePath)]);
     return { ledger: ledgerGrid(ledger), people: peopleGrid(this.peoplePath, people) };
+  }
+
+  async readColumn(column: number): Promise<readonly Cell[]> {
+    const file = await this.load(this.ledgerPath);
+    return file.records.map((record) => ('cells' in record ? (record.cells[column] ?? '') : ''));
   }
 
   /**

@@ -83,6 +83,22 @@ export class SheetsWorkbook implements Workbook {
     return { ledger: toGrid(ledger?.values), people: toGrid(people?.values) };
   }
 
+  /** One column in one `values.get`, unformatted as `read` has it; trailing empty cells are cut, as Google does. */
+  async readColumn(column: number): Promise<readonly Cell[]> {
+    const { spreadsheetId, ledgerSheet } = this.options;
+    const letters = columnLetters(column);
+    const response = await this.call('read', () =>
+      this.api.spreadsheets.values.get({
+        spreadsheetId,
+        range: `${quoteSheetName(ledgerSheet)}!${letters}:${letters}`,
+        majorDimension: 'COLUMNS',
+        valueRenderOption: 'UNFORMATTED_VALUE',
+        dateTimeRenderOption: 'SERIAL_NUMBER',
+      }),
+    );
+    return toGrid(response.data.values)[0] ?? [];
+  }
+
   /**
    * Every change of a sweep in one `values.batchUpdate`. RAW, because USER_ENTERED parses
    * text as if typed, so a value starting with `=` would become a live formula; dates go as
