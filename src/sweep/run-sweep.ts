@@ -413,8 +413,18 @@ function relinkAccountSweep(
     return own;
   };
   // A row a result names that the fold does not look up by identity may keep its copy: losing
-  // every account's write-back over it would be worse.
-  const row = (copy: LedgerRow): LedgerRow => byNumber.get(copy.rowNumber) ?? copy;
+  // every account's write-back over it would be worse. One that names another key by the same
+  // number was read from another read of the ledger (two Prepare attempts at once): writing
+  // back by number would mark the wrong request, so nothing is.
+  const row = (copy: LedgerRow): LedgerRow => {
+    const own = byNumber.get(copy.rowNumber);
+    if (own && (own.accessKeyId !== copy.accessKeyId || own.iamUser !== copy.iamUser))
+      throw new Error(
+        `ledger row ${copy.rowNumber} is not the row account ${swept.account} was swept with: ` +
+          'the steps of this sweep read different versions of the ledger; nothing is written back, the next sweep does it',
+      );
+    return own ?? copy;
+  };
   const relinkAction = (action: Action): Action => {
     const withRows = 'rows' in action ? { ...action, rows: action.rows.map(row) } : action;
     const withRow = 'row' in withRows ? { ...withRows, row: row(withRows.row) } : withRows;

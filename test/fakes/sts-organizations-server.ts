@@ -26,7 +26,10 @@ export const assumedKeyId = (account: string) => `ASIA${account.padEnd(16, 'X')}
 export async function startControlPlane(
   home: string,
   organization: readonly { id: string; status: string }[],
+  /** The first this many ListAccounts calls fail as Organizations' own 500s do. */
+  options: { readonly failListings?: number } = {},
 ): Promise<FakeControlPlane> {
+  let failListings = options.failListings ?? 0;
   const assumed: string[] = [];
   const calls: string[] = [];
   const server = createServer(async (req, res) => {
@@ -38,6 +41,12 @@ export async function startControlPlane(
         : (new URLSearchParams(text).get('Action') ?? ''),
     );
     if (typeof target === 'string' && target.endsWith('.ListAccounts')) {
+      if (failListings > 0) {
+        failListings -= 1;
+        res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ __type: 'ServiceException', message: 'try again' }));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(
         JSON.stringify({

@@ -86,6 +86,32 @@ describe('account targets', () => {
     }
   });
 
+  it('takes an account listed twice once, and lists again after a listing that failed', async () => {
+    const flaky = await startControlPlane('111122223333', [{ id: '222233334444', status: 'ACTIVE' }], {
+      failListings: 1,
+    });
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      ...env('organizations'),
+      STS_ENDPOINT: flaky.url,
+      ORGANIZATIONS_ENDPOINT: flaky.url,
+    });
+    try {
+      // Unretried (the doctor's patience), so the fake's one failure reaches the caller.
+      const targets = accountTargets(accountTargetOptions(loadConfig(process.env), 5_000)!, closers);
+      await expect(targets.list()).rejects.toThrow(/ListAccounts/);
+      expect((await targets.list()).map((t) => t.id)).toEqual(['222233334444']);
+      expect(flaky.calls.filter((call) => call === 'ListAccounts')).toHaveLength(2);
+
+      process.env.ACCOUNTS = '222233334444,222233334444';
+      const twice = accountTargets(accountTargetOptions(loadConfig(process.env))!, closers);
+      expect((await twice.list()).map((t) => t.id)).toEqual(['222233334444']);
+    } finally {
+      process.env = saved;
+      await flaky.close();
+    }
+  });
+
   it('takes active accounts from AWS Organizations', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, env('organizations'));

@@ -241,6 +241,43 @@ describe('the sweep state machine across an Organization', () => {
     expect(control.calls.filter((call) => call === 'ListAccounts')).toHaveLength(1);
   });
 
+  it('writes nothing back when Finish reads another version of the ledger than an account step swept', async () => {
+    const handlers = createHandlers(() => env);
+    const prepared = await handlers.sweepPrepare({ input: SCHEDULED, execution: 'two-reads' });
+    if (!('run' in prepared)) throw new Error(`not prepared: ${JSON.stringify(prepared)}`);
+    await handlers.sweepAccount({ run: prepared.run, account: DONE_1 });
+    // Two Prepare attempts at once, the sheet edited between their reads: the tables Finish
+    // reads have a row inserted above the one the account step swept.
+    const key = 'sweep-runs/two-reads/tables.json';
+    const tables = JSON.parse(s3.objects.findLast((o) => o.key === key)?.body ?? '{}') as {
+      ledger: unknown[][];
+    };
+    tables.ledger.splice(1, 0, [
+      '新規',
+      '',
+      '',
+      'new-bot',
+      'AKIANEWROWNEWROWNEW1',
+      '',
+      '2027/03/31',
+      '利用中',
+      '',
+    ]);
+    const stored = s3.objects.findLast((o) => o.key === key);
+    if (!stored) throw new Error('no tables stored');
+    s3.objects.push({ ...stored, body: JSON.stringify(tables) });
+
+    await expect(
+      handlers.sweepFinish({ ...prepared, swept: prepared.accounts.map((account) => ({ account })) }),
+    ).rejects.toThrow(/read different versions of the ledger/);
+    // The account's IAM work is done and journaled; no row was marked: the next sweep records it.
+    expect(members.get(DONE_1)?.stats.byAction.DeleteUser).toBe(1);
+    expect(sheets.stats.writes).toBe(0);
+    // The lock was released all the same.
+    await expect(runSweepMachine(handlers, SCHEDULED)).resolves.toMatchObject({ mode: 'apply' });
+    expect(ledgerStatus(DONE_1)).toBe('削除済み');
+  });
+
   it('after a Map that failed as a whole, Finish writes back what was done, flags the rest and frees the lock', async () => {
     const handlers = createHandlers(() => env);
     const prepared = await handlers.sweepPrepare({ input: SCHEDULED, execution: 'map-failed' });

@@ -115,7 +115,8 @@ export function accountTargets(options: AccountTargetOptions, closers: Closer[])
   const listAll = async (): Promise<AccountTarget[]> => {
     const home = (await sts.send(new GetCallerIdentityCommand({}))).Account;
     const ids = options.source.kind === 'list' ? options.source.ids : await organizationAccounts(options);
-    return ids.filter((id) => id !== home).map(reach);
+    // An id listed twice (ACCOUNTS=a,a) is one account: sweeping it twice would act twice.
+    return [...new Set(ids)].filter((id) => id !== home).map(reach);
   };
   let listed: Promise<AccountTarget[]> | undefined;
   return {
