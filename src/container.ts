@@ -23,6 +23,7 @@ import type { SlackDirectory } from './ports/slack-directory';
 import type { AuditLog, Journal, SweepLock } from './ports/state';
 import type { SweepRunStore } from './ports/sweep-runs';
 import type { Workbook } from './ports/workbook';
+import { httpFetch } from './slack/http-fetch';
 import { SlackNotifier } from './slack/notifier';
 import { channelPacer, type Pacer } from './slack/pacer';
 import { sharedChannelPacer } from './slack/shared-pacer';
@@ -370,6 +371,8 @@ export function slackWebClient(slack: SlackConfig, logger: Logger, timeoutMs?: n
       : { retryConfig: { retries: 0 }, timeout: timeoutMs, rejectRateLimitedCalls: true }),
     // Its rate-limit and retry warnings belong in the JSON log, redacted like every other line.
     logger: slackLogger(logger, 'web-api'),
+    // Over node:http rather than Node's fetch, whose first request costs tens of MB (httpFetch).
+    fetch: httpFetch,
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
   });
 }

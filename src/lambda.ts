@@ -1,8 +1,7 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { z } from 'zod';
 import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
-import { slackAppFor } from './compose/slack-app';
+import type { ComposedSlack } from './compose/slack-app';
 import { ConfigError } from './config';
 import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
@@ -149,22 +148,29 @@ async function build(env: NodeJS.ProcessEnv) {
     return { ...sweep, runs };
   };
   const workerName = env.WORKER_FUNCTION_NAME;
-  const lambda = new LambdaClient({ ...(env.LAMBDA_ENDPOINT ? { endpoint: env.LAMBDA_ENDPOINT } : {}) });
-  const slack = slackAppFor(runtime, sweep, logger, {
-    // On Lambda the receiver answers Slack only when the listener returns, so slow work goes
-    // to the worker function as an asynchronous ('Event') invocation.
-    dispatch: async (job: Job) => {
-      if (!workerName) throw new ConfigError(needs('worker-function-name'));
-      await lambda.send(
-        new InvokeCommand({
-          FunctionName: workerName,
-          InvocationType: 'Event',
-          Payload: Buffer.from(JSON.stringify({ job })),
-        }),
-      );
-    },
-  });
-  return { config, logger, runtime, sweep, steps, slack };
+  let slack: ComposedSlack | null | undefined;
+  /**
+   * The Slack app, composed on first use and its modules required only then: Bolt with its
+   * Express receiver and the Lambda client would otherwise be loaded by every cold start,
+   * the sweep steps' too, which use neither.
+   */
+  const slackApp = (): ComposedSlack | null => {
+    if (slack !== undefined) return slack;
+    const { slackAppFor } = require('./compose/slack-app') as typeof import('./compose/slack-app.js');
+    const { workerInvoker } =
+      require('./adapters/lambda/worker-invoker') as typeof import('./adapters/lambda/worker-invoker.js');
+    const invoke = workerInvoker(env.LAMBDA_ENDPOINT);
+    slack = slackAppFor(runtime, sweep, logger, {
+      // On Lambda the receiver answers Slack only when the listener returns, so slow work goes
+      // to the worker function as an asynchronous ('Event') invocation.
+      dispatch: async (job: Job) => {
+        if (!workerName) throw new ConfigError(needs('worker-function-name'));
+        await invoke(workerName, { job });
+      },
+    });
+    return slack;
+  };
+  return { config, logger, runtime, sweep, steps, slackApp };
 }
 
 /**
@@ -185,7 +191,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
   return {
     /** API Gateway (HTTP API, payload v2) → Bolt. Slack's 3 seconds: listeners ack and dispatch. */
     async slack(event: AwsEvent, context: unknown): Promise<AwsResponse> {
-      const { slack } = await get();
+      const slack = (await get()).slackApp();
       if (!slack?.lambdaReceiver) return { statusCode: 503, body: 'Slack is not configured' };
       return slack.lambdaReceiver.toHandler()(event, context);
     },
@@ -301,7 +307,8 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 
     /** Asynchronous invocations from the Slack function: the work after an ack. */
     async worker(event: { readonly job: QueuedJob }, context?: LambdaContext): Promise<void> {
-      const { config, slack, logger } = await get();
+      const { config, slackApp, logger } = await get();
+      const slack = slackApp();
       if (!slack) throw new ConfigError(messages(config.language).config.lambdaNeeds('slack-for-worker'));
       const job = jobFromQueue(event.job);
       await runJob(job, slack.jobs);

@@ -12,10 +12,12 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
  * A calendar date, optionally followed by a time of day (a Google Form timestamp shown as text,
  * `2026/12/31 10:00:00`, `2026-12-31T10:00`) or a weekday in brackets (`2026/12/31(木)`).
  * The time is dropped: ledger dates are calendar days. A zone or offset (`Z`, `+09:00`) is not
- * accepted, because it would make the day depend on where the sweep runs.
+ * accepted, because it would make the day depend on where the sweep runs. `年`, `月` and `日` are
+ * written as escapes (U+5E74, U+6708, U+65E5), as every character past Latin-1 in code: one
+ * anywhere in the Lambda bundle makes V8 hold its whole source as UTF-16.
  */
 const DATE_TEXT =
-  /^(\d{4})(?:[/.-](\d{1,2})[/.-](\d{1,2})|年(\d{1,2})月(\d{1,2})日)(?:\([^()]{1,3}\))?(?:[T ](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?)?$/;
+  /^(\d{4})(?:[/.-](\d{1,2})[/.-](\d{1,2})|\u5E74(\d{1,2})\u6708(\d{1,2})\u65E5)(?:\([^()]{1,3}\))?(?:[T ](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?)?$/;
 const MS_PER_DAY = 86_400_000;
 /** Sheets (like Lotus 1-2-3 and Excel) counts days from 1899-12-30. */
 const SHEETS_EPOCH_DAY = Date.UTC(1899, 11, 30) / MS_PER_DAY;

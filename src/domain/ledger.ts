@@ -290,10 +290,14 @@ const ALIAS_TO_FIELD: ReadonlyMap<string, LedgerField> = new Map(
   ),
 );
 
-/** A hint in brackets anywhere (`（最長90日）`, `(full name)`, `【必須】`, `[任意]`), after NFKC. */
-const BRACKETED = /\([^()]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕|<[^<>]*>/g;
-/** A hint after the label: `利用終了日 ※最長90日`, `End date: max 90 days`. */
-const TRAILING = /\s*(?:※|:).*$/;
+/**
+ * A hint in brackets anywhere (`（最長90日）`, `(full name)`, `【必須】`, `〔任意〕`, `[任意]`), after
+ * NFKC. `【】` and `〔〕` are written as escapes (U+3010/3011, U+3014/3015), as every character past
+ * Latin-1 in code: one anywhere in the Lambda bundle makes V8 hold its whole source as UTF-16.
+ */
+const BRACKETED = /\([^()]*\)|\[[^\]]*\]|\u3010[^\u3011]*\u3011|\u3014[^\u3015]*\u3015|<[^<>]*>/g;
+/** A hint after the label: `利用終了日 ※最長90日`, `End date: max 90 days` (`※` is U+203B). */
+const TRAILING = /\s*(?:\u203B|:).*$/;
 
 /**
  * A header as compared with aliases and settings: Google Form question titles carry hints

@@ -1,4 +1,4 @@
-import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from '../log';
 import { errorMessage } from '../util/errors';
 

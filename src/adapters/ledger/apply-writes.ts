@@ -4,9 +4,11 @@ import type { CellWrite } from '../../domain/ledger';
 /**
  * What a spreadsheet app opening the file would run as a formula (full-width signs too: Excel
  * turns them into the ASCII ones); the sweep writes only statuses and dates, so one of these
- * means something upstream went wrong, and nothing is written.
+ * means something upstream went wrong, and nothing is written. The full-width `＝＋－＠` are
+ * written as escapes (U+FF1D, U+FF0B, U+FF0D, U+FF20), as every character past Latin-1 in code:
+ * one anywhere in the Lambda bundle makes V8 hold its whole source as UTF-16.
  */
-const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/;
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /**
  * The rows `writes` change, by 0-based index, as their cells after the writes; rows grow where
