@@ -281,13 +281,12 @@ export async function benchOrganization(
       phases.push({ name, concurrency, ...seen });
     };
     // Its failure is a result too: the self-hosted phases measured before it are still written.
-    const measureStepFunctions = async (name: string, mode: 'dry-run' | 'apply') => {
+    const measureStepFunctions = async (name: string, mode: 'dry-run' | 'apply', oneAtATime = false) => {
       try {
-        const seen = await observe<SfnChildResult>(
-          `Step Functions path: ${name}`,
-          'sfn-child.js',
-          sfnEnv(mode),
-        );
+        const seen = await observe<SfnChildResult>(`Step Functions path: ${name}`, 'sfn-child.js', {
+          ...sfnEnv(mode),
+          ...(oneAtATime ? { BENCH_SFN_ONE_AT_A_TIME: '1' } : {}),
+        });
         sfnPhases.push({ name, ...seen });
       } catch (error) {
         const why = (error instanceof Error ? error.message : String(error))
@@ -302,11 +301,14 @@ export async function benchOrganization(
     const [first = 8] = options.concurrencies;
     for (const c of options.concurrencies) await measure('dry run', 'dry-run', c);
     await measureStepFunctions('dry run', 'dry-run');
+    // Each account task with the CPU to itself, as on Lambda: the fan-out projected from those times.
+    await measureStepFunctions('dry run, one task at a time', 'dry-run', true);
     if (!options.dryRunOnly) {
       await measure('first apply', 'apply', options.firstApplyConcurrency ?? first);
       for (const c of options.concurrencies) await measure('steady daily run (apply again)', 'apply', c);
       // After the self-hosted runs: the daily run finds the journal and ledger the first apply left.
       await measureStepFunctions('steady daily run (apply again)', 'apply');
+      await measureStepFunctions('steady daily run, one task at a time', 'apply', true);
     }
     return render(options, org.stats, phases, sfnPhases, sfnFailures, load.summary(), nodeOptions);
   } finally {
@@ -383,7 +385,9 @@ function render(
       "all in one child process (each function as one warm instance: its peak RSS is the fan-out's, not one function's; " +
       '`npm run bench -- --lambda` measures each function in its own process). Its dry run follows the self-hosted dry runs, ' +
       'its daily run the self-hosted daily runs (the journal and ledger the first apply left). Fan-out: from Prepare returning to Finish being called (the Map state). Account task: one ' +
-      '`sweepAccount` invocation, a retried one counted per attempt.',
+      '`sweepAccount` invocation, a retried one counted per attempt. "One task at a time": the same run with the ' +
+      "Map's MaxConcurrency 1, so each account task has the process's CPU to itself as each Lambda invocation has " +
+      "its own; its tasks' times laid over the deployed MaxConcurrency lanes in the Map's order give the projected fan-out.",
     '',
     line([
       'phase',
@@ -408,7 +412,11 @@ function render(
         p.name,
         p.child.maxConcurrency,
         fmtMs(p.processMs),
-        `${fmtMs(p.child.prepareMs)} / **${fmtMs(p.child.fanOutMs)}** / ${fmtMs(p.child.finishMs)}`,
+        `${fmtMs(p.child.prepareMs)} / **${fmtMs(p.child.fanOutMs)}** / ${fmtMs(p.child.finishMs)}` +
+          (p.child.projected
+            ? `; projected at MaxConcurrency ${p.child.projected.maxConcurrency}: **${fmtMs(p.child.projected.fanOutMs)}** ` +
+              `(tasks ${fmtMs(p.child.projected.taskMsTotal)} in all, p90 ${fmtMs(p.child.projected.p90Ms)})`
+            : ''),
         `${p.child.accountTasks.invocations} (${p.child.accountTasks.failed})`,
         `${fmtMs(p.child.accountTasks.slowestMs)} (${fmtMs(p.child.accountTasks.medianMs)})`,
         `${p.iamPerAccount.mean.toFixed(1)} / ${p.iamPerAccount.max}`,

@@ -16,7 +16,19 @@ import { runSweepMachine, sweepDefinition } from '../test/support/sweep-machine'
 import { fixedDate, memoryPeaks, required } from './child';
 
 export interface SfnChildResult {
+  /** The Map's MaxConcurrency this run used: the definition's, or 1 with BENCH_SFN_ONE_AT_A_TIME=1. */
   readonly maxConcurrency: number;
+  /**
+   * With BENCH_SFN_ONE_AT_A_TIME=1, each account task had this process's CPU to itself, as each
+   * Lambda invocation has its own: those times laid over the definition's MaxConcurrency lanes,
+   * in the Map's order, are the fan-out Step Functions would take.
+   */
+  readonly projected?: {
+    readonly maxConcurrency: number;
+    readonly fanOutMs: number;
+    readonly taskMsTotal: number;
+    readonly p90Ms: number;
+  };
   /** The execution, start to end. */
   readonly wallMs: number;
   readonly prepareMs: number;
@@ -38,6 +50,17 @@ export interface SfnChildResult {
 }
 
 type Handlers = ReturnType<typeof createHandlers>;
+type Task = { readonly account: string; readonly ms: number; readonly ok: boolean };
+
+/** When the last of `durations` ends if each starts on the first of `lanes` lanes to come free, in order. */
+function makespan(durations: readonly number[], lanes: number): number {
+  const free = Array<number>(Math.max(1, lanes)).fill(0);
+  for (const ms of durations) {
+    const lane = free.indexOf(Math.min(...free));
+    free[lane] = (free[lane] ?? 0) + ms;
+  }
+  return Math.max(...free);
+}
 
 /** A fresh Lambda context for each invocation, its time left counted from the function's timeout. */
 function contextFor(timeoutMs: number, id: string): LambdaContext {
@@ -50,13 +73,21 @@ async function main(): Promise<void> {
     'sweepPrepare' | 'sweepAccount' | 'sweepFinish',
     number
   >;
-  const definition = sweepDefinition(required('BENCH_REPO_ROOT'));
+  const deployed = sweepDefinition(required('BENCH_REPO_ROOT'));
+  const deployedMap = (deployed.States as Record<string, { MaxConcurrency?: number }>).Accounts;
+  const oneAtATime = process.env.BENCH_SFN_ONE_AT_A_TIME === '1';
+  const definition = structuredClone(deployed);
+  if (oneAtATime)
+    (definition.States as Record<string, { MaxConcurrency?: number }>).Accounts = {
+      ...deployedMap,
+      MaxConcurrency: 1,
+    };
   const accountsState = (definition.States as Record<string, { MaxConcurrency?: number }>).Accounts;
   const clock = fixedDate(required('BENCH_NOW'));
   const { peaksMb: peaks, sample } = memoryPeaks();
   const handlers = createHandlers();
   const marks = { prepared: 0, finishing: 0 };
-  const tasks: { account: string; ms: number; ok: boolean }[] = [];
+  const tasks: Task[] = [];
   let invocations = 0;
   const timed: Pick<Handlers, 'sweepPrepare' | 'sweepAccount' | 'sweepFinish'> = {
     sweepPrepare: async (event) => {
@@ -98,8 +129,26 @@ async function main(): Promise<void> {
     sample();
     const sorted = [...tasks].sort((a, b) => a.ms - b.ms);
     const slowest = sorted[sorted.length - 1];
+    const lanes = deployedMap?.MaxConcurrency ?? 1;
     const result: SfnChildResult = {
       maxConcurrency: accountsState?.MaxConcurrency ?? 0,
+      ...(oneAtATime
+        ? {
+            projected: {
+              maxConcurrency: lanes,
+              fanOutMs: Math.round(
+                makespan(
+                  tasks.map((t) => t.ms),
+                  lanes,
+                ),
+              ),
+              taskMsTotal: Math.round(tasks.reduce((sum, t) => sum + t.ms, 0)),
+              p90Ms: Math.round(
+                sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))]?.ms ?? 0,
+              ),
+            },
+          }
+        : {}),
       wallMs: Math.round(ended - started),
       prepareMs: Math.round(marks.prepared - started),
       fanOutMs: Math.round((marks.finishing || ended) - marks.prepared),
