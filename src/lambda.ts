@@ -3,7 +3,7 @@ import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambda
 import { z } from 'zod';
 import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
 import { slackAppFor } from './compose/slack-app';
-import { ConfigError } from './config';
+import { type Config, ConfigError } from './config';
 import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
 import { failureCount, summaryFields, sweepVerdict } from './domain/report';
@@ -12,8 +12,9 @@ import { SweepDateError, SweepLockedError } from './domain/sweep-lock';
 import type { SweepRun } from './domain/sweep-run';
 import { loadConfigWithSecrets } from './load-config';
 import { createLogger } from './log';
+import type { SweepStarter } from './ports/sweep-starter';
 import type { Job } from './slack/jobs';
-import { jobFromQueue, type QueuedJob, runJob } from './slack/jobs';
+import { jobFromQueue, type QueuedJob, reportBlock, runJob } from './slack/jobs';
 import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
 import { type DigestResult, runDigest } from './sweep/digest';
 import {
@@ -23,9 +24,11 @@ import {
   type PreparedRun,
   prepareStep,
   type StepDeps,
+  stepMode,
 } from './sweep/sweep-steps';
 import { describeError } from './text/describe-error';
 import { messages } from './text/messages';
+import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
 
 /** The first step's input: the execution's input, and its name as the run's id. */
@@ -88,7 +91,20 @@ export interface ScheduledEvent {
   readonly time?: string;
   /** A manual invoke's catch-up day (`YYYY-MM-DD`); an apply run refuses a day still to come. */
   readonly date?: string;
+  /** Only a dry run may be asked for (`stepMode`): `/iam-audit sweep` on Lambda. */
+  readonly dryRun?: boolean;
+  /** The admin `/iam-audit sweep` came from, who gets the dry run's report. */
+  readonly requestedBy?: string;
 }
+
+/** What an execution's input may ask of the run, checked: it is data, whoever started it. */
+const RunRequestInput = z.object({
+  dryRun: z.boolean().optional(),
+  requestedBy: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/)
+    .optional(),
+});
 
 export interface SweepSummary {
   readonly sweepId?: string;
@@ -148,6 +164,7 @@ async function build(env: NodeJS.ProcessEnv) {
     if (!runs) throw new ConfigError(needs('sweep-run-bucket'));
     return { ...sweep, runs };
   };
+  const sweepStarter = config.sweepStateMachine ? stepFunctionsStarter(config.sweepStateMachine) : undefined;
   const workerName = env.WORKER_FUNCTION_NAME;
   const lambda = new LambdaClient({ ...(env.LAMBDA_ENDPOINT ? { endpoint: env.LAMBDA_ENDPOINT } : {}) });
   const slack = slackAppFor(runtime, sweep, logger, {
@@ -163,8 +180,21 @@ async function build(env: NodeJS.ProcessEnv) {
         }),
       );
     },
+    ...(sweepStarter ? { sweepStarter } : {}),
   });
   return { config, logger, runtime, sweep, steps, slack };
+}
+
+/** Required here, not imported: only the worker has a state machine to start (cold starts stay small). */
+function stepFunctionsStarter(machine: NonNullable<Config['sweepStateMachine']>): SweepStarter {
+  const { SFNClient } = require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn');
+  const { StepFunctionsSweepStarter } =
+    require('./adapters/stepfunctions/sweep-starter') as typeof import('./adapters/stepfunctions/sweep-starter.js');
+  const client = new SFNClient({
+    region: machine.region,
+    ...(machine.endpoint ? { endpoint: machine.endpoint } : {}),
+  });
+  return new StepFunctionsSweepStarter(client, machine.arn);
 }
 
 /**
@@ -208,9 +238,16 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         logger.warn('sweep refused', { date: event.date });
         return { refused: 'date must be YYYY-MM-DD' };
       }
+      const request = RunRequestInput.safeParse(event);
+      if (!request.success) {
+        logger.warn('sweep refused', { dryRun: event.dryRun, requestedBy: event.requestedBy });
+        return { refused: 'dryRun must be true or false, requestedBy a Slack user id' };
+      }
+      const { requestedBy } = request.data;
       try {
         const prepared = await prepareStep(steps(), {
-          mode: config.sweepApply ? 'apply' : 'dry-run',
+          mode: stepMode(config.sweepApply, request.data),
+          ...(requestedBy ? { requestedBy } : {}),
           sweepId: execution,
           ...(startedAt ? { started: new Date(startedAt) } : {}),
           ...(date ? { date } : {}),
@@ -218,7 +255,9 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         logger.info('sweep prepared', {
           sweepId: prepared.run.sweepId,
           accounts: prepared.accounts.length,
+          mode: prepared.run.mode,
           scheduledAt: event.time,
+          ...(requestedBy ? { requestedBy } : {}),
         });
         return prepared;
       } catch (error) {
@@ -252,7 +291,7 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 
     /** The state machine's last step: one write-back for every account, the report, the lock released. */
     async sweepFinish(event: FinishStepEvent, context?: LambdaContext): Promise<SweepSummary> {
-      const { steps, ...rest } = await get();
+      const { steps, config, runtime, ...rest } = await get();
       const logger = rest.logger.child({ requestId: context?.awsRequestId });
       const stopped: StopReason | undefined = event.failure
         ? { kind: 'accounts-map-failed', error: withErrorName(event.failure) }
@@ -262,8 +301,20 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       );
       const report = await finishStep(steps(), event, swept, stopped);
       logger.info('sweep finished', summaryFields(report));
-      // The alarm "no successful sweep in 26 hours" counts these lines.
-      if (sweepVerdict(report) === 'succeeded')
+      const { requestedBy } = event;
+      if (requestedBy !== undefined && report.mode === 'dry-run') {
+        // The report lists the ledger and IAM users: only an admin may have it, in their DM.
+        const web = runtime.web;
+        if (web && config.slack?.admins.has(requestedBy))
+          await web.chat.postMessage({
+            channel: requestedBy,
+            text: reportBlock(renderReport(report, messages(config.language))),
+          });
+        else logger.warn('dry run report not sent: no Slack, or the requester is no admin', { requestedBy });
+      }
+      // The alarm "no successful sweep in 26 hours" counts these lines: an admin's dry run is
+      // not the daily sweep.
+      if (requestedBy === undefined && sweepVerdict(report) === 'succeeded')
         process.stdout.write(
           `${sweepHeartbeat(env().AWS_LAMBDA_FUNCTION_NAME ?? 'keywarden-sweepFinish', new Date())}\n`,
         );
