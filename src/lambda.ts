@@ -244,10 +244,10 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         return { refused: 'dryRun must be true or false, requestedBy a Slack user id' };
       }
       const { requestedBy } = request.data;
+      const mode = stepMode(config.sweepApply, request.data);
       try {
         const prepared = await prepareStep(steps(), {
-          mode: stepMode(config.sweepApply, request.data),
-          ...(requestedBy ? { requestedBy } : {}),
+          ...(mode === 'dry-run' && requestedBy ? { mode, requestedBy } : { mode }),
           sweepId: execution,
           ...(startedAt ? { started: new Date(startedAt) } : {}),
           ...(date ? { date } : {}),

@@ -63,6 +63,11 @@ export function stepMode(sweepApply: boolean, request: RunRequest): Mode {
   return sweepApply && request.dryRun !== true && request.requestedBy === undefined ? 'apply' : 'dry-run';
 }
 
+/** Whom a run's report goes to besides the admin channel: only a dry run's goes to one person. */
+export type RequestedRun =
+  | { readonly mode: 'dry-run'; readonly requestedBy?: string }
+  | { readonly requestedBy?: undefined };
+
 /** One Map iteration's output: the account, and the error its step ended with when it failed for good. */
 export interface AccountStepOutcome {
   readonly account: string;
@@ -90,16 +95,12 @@ export async function prepareStep(
     readonly sweepId: string;
     /** The execution's start, which the account steps' budget counts from; now by default. */
     readonly started?: Date;
-    /** Handed on to Finish: only with a dry run. */
-    readonly requestedBy?: string;
-  },
+  } & RequestedRun,
   stop?: AbortSignal,
 ): Promise<PreparedRun> {
   const started = options.started ?? deps.now();
   refuseDayToCome(deps, options, started);
   const { sweepId, requestedBy } = options;
-  if (requestedBy !== undefined && options.mode !== 'dry-run')
-    throw new Error('a requested run is a dry run: its report goes to one person');
   if (options.mode === 'apply') {
     const lease = STEP_FUNCTIONS_LEASE_SECONDS;
     if (!(await deps.lock.acquire(LOCK_NAME, sweepId, lease, started, deps.process))) {
