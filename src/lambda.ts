@@ -11,7 +11,7 @@ import { type StopReason, SweepStop, stopReasonEnglish } from './domain/stop-rea
 import { SweepDateError, SweepLockedError } from './domain/sweep-lock';
 import type { SweepRun } from './domain/sweep-run';
 import { loadConfigWithSecrets } from './load-config';
-import { createLogger } from './log';
+import { createLogger, type Logger } from './log';
 import type { SweepStarter } from './ports/sweep-starter';
 import type { Job } from './slack/jobs';
 import { jobFromQueue, type QueuedJob, reportBlock, runJob } from './slack/jobs';
@@ -28,6 +28,7 @@ import {
 } from './sweep/sweep-steps';
 import { describeError } from './text/describe-error';
 import { messages } from './text/messages';
+import { escapeText } from './text/mrkdwn';
 import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
 
@@ -198,6 +199,40 @@ function stepFunctionsStarter(machine: NonNullable<Config['sweepStateMachine']>)
 }
 
 /**
+ * A requested dry run's report, or why it failed, in the DM of the admin who asked. The report
+ * lists the ledger and IAM users: only an admin may have it, and nobody else is sent it.
+ */
+async function tellRequester(
+  built: Runtime,
+  requestedBy: string,
+  text: string,
+  logger: Logger,
+): Promise<void> {
+  const web = built.runtime.web;
+  if (web && built.config.slack?.admins.has(requestedBy))
+    await web.chat.postMessage({ channel: requestedBy, text });
+  else logger.warn('dry run report not sent: no Slack, or the requester is no admin', { requestedBy });
+}
+
+/** The step's own error is what the execution fails with; a DM that fails too is only logged. */
+async function tellFailure(
+  built: Runtime,
+  requestedBy: string,
+  error: unknown,
+  logger: Logger,
+): Promise<void> {
+  const m = messages(built.config.language);
+  await tellRequester(
+    built,
+    requestedBy,
+    escapeText(m.audit.failed('sweep', describeError(error, m))),
+    logger,
+  ).catch((dmError: unknown) =>
+    logger.warn('dry run failure not sent', { requestedBy, error: errorMessage(dmError) }),
+  );
+}
+
+/**
  * The Lambda entry points. A warm Lambda process serves many invocations, so clients are
  * built once per process on first use (the promise below), never at import time.
  * Node 24 runtimes accept only async handlers: none takes a callback.
@@ -231,8 +266,9 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       { input: event, execution, startedAt }: PrepareStepEvent,
       context?: LambdaContext,
     ): Promise<PreparedRun | SweepSummary> {
-      const { config, steps, ...rest } = await get();
-      const logger = rest.logger.child({ requestId: context?.awsRequestId });
+      const built = await get();
+      const { config, steps } = built;
+      const logger = built.logger.child({ requestId: context?.awsRequestId });
       const date = event.date === undefined ? undefined : parseIsoDate(event.date);
       if (date === null) {
         logger.warn('sweep refused', { date: event.date });
@@ -265,7 +301,10 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
           logger.warn('sweep refused', { error: error.message });
           return { refused: describeError(error, messages(config.language)) };
         }
-        if (!(error instanceof SweepLockedError)) throw error;
+        if (!(error instanceof SweepLockedError)) {
+          if (mode === 'dry-run' && requestedBy) await tellFailure(built, requestedBy, error, logger);
+          throw error;
+        }
         logger.info('sweep skipped: another sweep holds the lock', { holder: error.holder });
         return { skipped: 'locked' };
       }
@@ -291,27 +330,27 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 
     /** The state machine's last step: one write-back for every account, the report, the lock released. */
     async sweepFinish(event: FinishStepEvent, context?: LambdaContext): Promise<SweepSummary> {
-      const { steps, config, runtime, ...rest } = await get();
-      const logger = rest.logger.child({ requestId: context?.awsRequestId });
+      const built = await get();
+      const logger = built.logger.child({ requestId: context?.awsRequestId });
       const stopped: StopReason | undefined = event.failure
         ? { kind: 'accounts-map-failed', error: withErrorName(event.failure) }
         : undefined;
       const swept = event.swept?.map((step) =>
         'failure' in step ? { account: step.account, error: failureMessage(step.failure) } : step,
       );
-      const report = await finishStep(steps(), event, swept, stopped);
-      logger.info('sweep finished', summaryFields(report));
       const { requestedBy } = event;
-      if (requestedBy !== undefined && report.mode === 'dry-run') {
-        // The report lists the ledger and IAM users: only an admin may have it, in their DM.
-        const web = runtime.web;
-        if (web && config.slack?.admins.has(requestedBy))
-          await web.chat.postMessage({
-            channel: requestedBy,
-            text: reportBlock(renderReport(report, messages(config.language))),
-          });
-        else logger.warn('dry run report not sent: no Slack, or the requester is no admin', { requestedBy });
-      }
+      const report = await finishStep(built.steps(), event, swept, stopped).catch(async (error: unknown) => {
+        if (requestedBy !== undefined) await tellFailure(built, requestedBy, error, logger);
+        throw error;
+      });
+      logger.info('sweep finished', summaryFields(report));
+      if (requestedBy !== undefined && report.mode === 'dry-run')
+        await tellRequester(
+          built,
+          requestedBy,
+          reportBlock(renderReport(report, messages(built.config.language))),
+          logger,
+        );
       // The alarm "no successful sweep in 26 hours" counts these lines: an admin's dry run is
       // not the daily sweep.
       if (requestedBy === undefined && sweepVerdict(report) === 'succeeded')

@@ -461,6 +461,19 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     expect(slack.messages('C0ADMINS')).toEqual([]);
   });
 
+  it('a requested dry run that fails tells the admin why in their DM, and the execution fails', async () => {
+    withAdminUser();
+    const handlers = createHandlers(() => ({ ...env, SHEETS_SPREADSHEET_ID: 'no-such-spreadsheet' }));
+    await expect(runSweepMachine(handlers, { dryRun: true, requestedBy: 'U0ADMIN' })).rejects.toThrow();
+    expect(slack.messages('U0ADMIN').map((message) => message.text)).toEqual([
+      expect.stringMatching(/^\/iam-audit sweep に失敗しました: \S/),
+    ]);
+    expect(slack.messages('C0ADMINS')).toEqual([]);
+    // The daily sweep's own failure is the alarms' to tell: nobody is DMed.
+    await expect(runSweepMachine(handlers, scheduledEvent)).rejects.toThrow();
+    expect(slack.messages('U0ADMIN')).toHaveLength(1);
+  });
+
   it('a requested dry run for someone who is no admin sends its report to nobody', async () => {
     const handlers = createHandlers(() => env);
     await expect(
