@@ -324,11 +324,11 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
    * definition on the state machine's own handlers (their environment has no state machine ARN,
    * as deployed) once `release` is called.
    */
-  async function sweepFromSlack(language: 'ja' | 'en', user = 'U0ADMIN') {
+  async function sweepFromSlack(language: 'ja' | 'en', machines: readonly string[] = [SWEEP_MACHINE]) {
     withAdminUser();
     const gate = Promise.withResolvers<void>();
     const steps = createHandlers(() => ({ ...env, LANGUAGE: language }));
-    const sfn = await startStepFunctionsServer([SWEEP_MACHINE], async (execution) => {
+    const sfn = await startStepFunctionsServer(machines, async (execution) => {
       await gate.promise;
       return runSweepMachine(
         steps,
@@ -348,7 +348,7 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
       apiGatewayEvent({
         command: '/iam-audit',
         text: 'sweep',
-        user_id: user,
+        user_id: 'U0ADMIN',
         channel_id: 'C0ADMINS',
         team_id: slack.identity.teamId,
         response_url: slack.responseUrl({ channel: 'C0ADMINS' }),
@@ -425,6 +425,20 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
       }
     },
   );
+
+  it('a state machine that cannot be started is the answer to the admin; the worker does not sweep instead', async () => {
+    const { sfn, close } = await sweepFromSlack('en', []);
+    try {
+      expect(sfn.started).toEqual([]);
+      expect(slack.responses.map((r) => String(r.body.text))).toEqual([
+        expect.stringMatching(/^\/iam-audit sweep failed: .*State Machine Does Not Exist/),
+      ]);
+      expect(sheets.stats).toMatchObject({ reads: 0, writes: 0 });
+      expect(slack.messages('U0ADMIN')).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 
   it("an execution's input cannot ask for apply: only SWEEP_APPLY can, and a requested run stays a dry run", async () => {
     withAdminUser();
