@@ -112,6 +112,9 @@ const mutes = z.preprocess(
   ),
 );
 
+/** A Step Functions state machine's ARN, in any partition; group 1 is its region. */
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+
 const LANGUAGES = ['ja', 'en'] as const satisfies readonly Language[];
 const DEFAULT_LANGUAGE: Language = 'ja';
 
@@ -175,6 +178,9 @@ const schema = z
     ARCHIVE_BUCKET: z.string().min(3).optional(),
     S3_ENDPOINT: z.url().optional(),
     SWEEP_RUN_BUCKET: z.string().min(3).optional(),
+    // Its region is the ARN's own: group 1.
+    SWEEP_STATE_MACHINE_ARN: z.string().regex(STATE_MACHINE_ARN).optional(),
+    STEPFUNCTIONS_ENDPOINT: z.url().optional(),
     SWEEP_SCHEDULE: z
       .string()
       .regex(/^(\S+\s+){4,5}\S+$/)
@@ -344,6 +350,15 @@ export interface Config {
   readonly archive: { readonly bucket: string; readonly region: string; readonly endpoint?: string } | null;
   /** Where the Step Functions sweep's steps keep what they hand each other; null off Lambda. */
   readonly sweepRuns: { readonly bucket: string; readonly region: string; readonly endpoint?: string } | null;
+  /**
+   * The sweep state machine (Lambda): `/iam-audit sweep` starts a dry-run execution of it
+   * rather than sweeping in one invocation; null everywhere else.
+   */
+  readonly sweepStateMachine: {
+    readonly arn: string;
+    readonly region: string;
+    readonly endpoint?: string;
+  } | null;
   /** The AWS region of the standard chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's); null when none names one. */
   readonly region: string | null;
   /** node-cron expression, in `timeZone`, for `keywarden serve`. */
@@ -508,6 +523,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           bucket: s.SWEEP_RUN_BUCKET,
           region: region ?? '',
           ...(s.S3_ENDPOINT ? { endpoint: s.S3_ENDPOINT } : {}),
+        }
+      : null,
+    sweepStateMachine: s.SWEEP_STATE_MACHINE_ARN
+      ? {
+          arn: s.SWEEP_STATE_MACHINE_ARN,
+          region: STATE_MACHINE_ARN.exec(s.SWEEP_STATE_MACHINE_ARN)?.[1] ?? '',
+          ...(s.STEPFUNCTIONS_ENDPOINT ? { endpoint: s.STEPFUNCTIONS_ENDPOINT } : {}),
         }
       : null,
     region: region ?? null,

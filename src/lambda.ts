@@ -2,7 +2,7 @@ import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambda
 import { z } from 'zod';
 import { sweepHeartbeat } from './adapters/metrics/sweep-heartbeat';
 import type { ComposedSlack } from './compose/slack-app';
-import { ConfigError } from './config';
+import { type Config, ConfigError } from './config';
 import { buildRuntime, digestDepsOf, sweepDepsOf } from './container';
 import { parseIsoDate } from './domain/dates';
 import { failureCount, summaryFields, sweepVerdict } from './domain/report';
@@ -10,9 +10,10 @@ import { type StopReason, SweepStop, stopReasonEnglish } from './domain/stop-rea
 import { SweepDateError, SweepLockedError } from './domain/sweep-lock';
 import type { SweepRun } from './domain/sweep-run';
 import { loadConfigWithSecrets } from './load-config';
-import { createLogger } from './log';
+import { createLogger, type Logger } from './log';
+import type { SweepStarter } from './ports/sweep-starter';
 import type { Job } from './slack/jobs';
-import { jobFromQueue, type QueuedJob, runJob } from './slack/jobs';
+import { jobFromQueue, type QueuedJob, reportBlock, runJob } from './slack/jobs';
 import { type BatchResponse, type QueuedRecord, reportWorkerFailures } from './slack/worker-failures';
 import { type DigestResult, runDigest } from './sweep/digest';
 import {
@@ -22,9 +23,12 @@ import {
   type PreparedRun,
   prepareStep,
   type StepDeps,
+  stepMode,
 } from './sweep/sweep-steps';
 import { describeError } from './text/describe-error';
 import { messages } from './text/messages';
+import { escapeText } from './text/mrkdwn';
+import { renderReport } from './text/sweep-report';
 import { errorMessage } from './util/errors';
 
 /** The first step's input: the execution's input, and its name as the run's id. */
@@ -87,7 +91,20 @@ export interface ScheduledEvent {
   readonly time?: string;
   /** A manual invoke's catch-up day (`YYYY-MM-DD`); an apply run refuses a day still to come. */
   readonly date?: string;
+  /** Only a dry run may be asked for (`stepMode`): `/iam-audit sweep` on Lambda. */
+  readonly dryRun?: boolean;
+  /** The admin `/iam-audit sweep` came from, who gets the dry run's report. */
+  readonly requestedBy?: string;
 }
+
+/** What an execution's input may ask of the run, checked: it is data, whoever started it. */
+const RunRequestInput = z.object({
+  dryRun: z.boolean().optional(),
+  requestedBy: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/)
+    .optional(),
+});
 
 export interface SweepSummary {
   readonly sweepId?: string;
@@ -160,6 +177,7 @@ async function build(env: NodeJS.ProcessEnv) {
     const { workerInvoker } =
       require('./adapters/lambda/worker-invoker') as typeof import('./adapters/lambda/worker-invoker.js');
     const invoke = workerInvoker(env.LAMBDA_ENDPOINT);
+    const sweepStarter = config.sweepStateMachine ? stepFunctionsStarter(config.sweepStateMachine) : undefined;
     slack = slackAppFor(runtime, sweep, logger, {
       // On Lambda the receiver answers Slack only when the listener returns, so slow work goes
       // to the worker function as an asynchronous ('Event') invocation.
@@ -167,10 +185,57 @@ async function build(env: NodeJS.ProcessEnv) {
         if (!workerName) throw new ConfigError(needs('worker-function-name'));
         await invoke(workerName, { job });
       },
+      ...(sweepStarter ? { sweepStarter } : {}),
     });
     return slack;
   };
   return { config, logger, runtime, sweep, steps, slackApp };
+}
+
+/** Required here, not imported: only the worker has a state machine to start (cold starts stay small). */
+function stepFunctionsStarter(machine: NonNullable<Config['sweepStateMachine']>): SweepStarter {
+  const { SFNClient } = require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn');
+  const { StepFunctionsSweepStarter } =
+    require('./adapters/stepfunctions/sweep-starter') as typeof import('./adapters/stepfunctions/sweep-starter.js');
+  const client = new SFNClient({
+    region: machine.region,
+    ...(machine.endpoint ? { endpoint: machine.endpoint } : {}),
+  });
+  return new StepFunctionsSweepStarter(client, machine.arn);
+}
+
+/**
+ * A requested dry run's report, or why it failed, in the DM of the admin who asked. The report
+ * lists the ledger and IAM users: only an admin may have it, and nobody else is sent it.
+ */
+async function tellRequester(
+  built: Runtime,
+  requestedBy: string,
+  text: string,
+  logger: Logger,
+): Promise<void> {
+  const web = built.runtime.web;
+  if (web && built.config.slack?.admins.has(requestedBy))
+    await web.chat.postMessage({ channel: requestedBy, text });
+  else logger.warn('dry run report not sent: no Slack, or the requester is no admin', { requestedBy });
+}
+
+/** The step's own error is what the execution fails with; a DM that fails too is only logged. */
+async function tellFailure(
+  built: Runtime,
+  requestedBy: string,
+  error: unknown,
+  logger: Logger,
+): Promise<void> {
+  const m = messages(built.config.language);
+  await tellRequester(
+    built,
+    requestedBy,
+    escapeText(m.audit.failed('sweep', describeError(error, m))),
+    logger,
+  ).catch((dmError: unknown) =>
+    logger.warn('dry run failure not sent', { requestedBy, error: errorMessage(dmError) }),
+  );
 }
 
 /**
@@ -207,16 +272,24 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
       { input: event, execution, startedAt }: PrepareStepEvent,
       context?: LambdaContext,
     ): Promise<PreparedRun | SweepSummary> {
-      const { config, steps, ...rest } = await get();
-      const logger = rest.logger.child({ requestId: context?.awsRequestId });
+      const built = await get();
+      const { config, steps } = built;
+      const logger = built.logger.child({ requestId: context?.awsRequestId });
       const date = event.date === undefined ? undefined : parseIsoDate(event.date);
       if (date === null) {
         logger.warn('sweep refused', { date: event.date });
         return { refused: 'date must be YYYY-MM-DD' };
       }
+      const request = RunRequestInput.safeParse(event);
+      if (!request.success) {
+        logger.warn('sweep refused', { dryRun: event.dryRun, requestedBy: event.requestedBy });
+        return { refused: 'dryRun must be true or false, requestedBy a Slack user id' };
+      }
+      const { requestedBy } = request.data;
+      const mode = stepMode(config.sweepApply, request.data);
       try {
         const prepared = await prepareStep(steps(), {
-          mode: config.sweepApply ? 'apply' : 'dry-run',
+          ...(mode === 'dry-run' && requestedBy ? { mode, requestedBy } : { mode }),
           sweepId: execution,
           ...(startedAt ? { started: new Date(startedAt) } : {}),
           ...(date ? { date } : {}),
@@ -224,7 +297,9 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
         logger.info('sweep prepared', {
           sweepId: prepared.run.sweepId,
           accounts: prepared.accounts.length,
+          mode: prepared.run.mode,
           scheduledAt: event.time,
+          ...(requestedBy ? { requestedBy } : {}),
         });
         return prepared;
       } catch (error) {
@@ -232,7 +307,10 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
           logger.warn('sweep refused', { error: error.message });
           return { refused: describeError(error, messages(config.language)) };
         }
-        if (!(error instanceof SweepLockedError)) throw error;
+        if (!(error instanceof SweepLockedError)) {
+          if (mode === 'dry-run' && requestedBy) await tellFailure(built, requestedBy, error, logger);
+          throw error;
+        }
         logger.info('sweep skipped: another sweep holds the lock', { holder: error.holder });
         return { skipped: 'locked' };
       }
@@ -258,18 +336,30 @@ export function createHandlers(env: () => NodeJS.ProcessEnv = () => process.env)
 
     /** The state machine's last step: one write-back for every account, the report, the lock released. */
     async sweepFinish(event: FinishStepEvent, context?: LambdaContext): Promise<SweepSummary> {
-      const { steps, ...rest } = await get();
-      const logger = rest.logger.child({ requestId: context?.awsRequestId });
+      const built = await get();
+      const logger = built.logger.child({ requestId: context?.awsRequestId });
       const stopped: StopReason | undefined = event.failure
         ? { kind: 'accounts-map-failed', error: withErrorName(event.failure) }
         : undefined;
       const swept = event.swept?.map((step) =>
         'failure' in step ? { account: step.account, error: failureMessage(step.failure) } : step,
       );
-      const report = await finishStep(steps(), event, swept, stopped);
+      const { requestedBy } = event;
+      const report = await finishStep(built.steps(), event, swept, stopped).catch(async (error: unknown) => {
+        if (requestedBy !== undefined) await tellFailure(built, requestedBy, error, logger);
+        throw error;
+      });
       logger.info('sweep finished', summaryFields(report));
-      // The alarm "no successful sweep in 26 hours" counts these lines.
-      if (sweepVerdict(report) === 'succeeded')
+      if (requestedBy !== undefined && report.mode === 'dry-run')
+        await tellRequester(
+          built,
+          requestedBy,
+          reportBlock(renderReport(report, messages(built.config.language))),
+          logger,
+        );
+      // The alarm "no successful sweep in 26 hours" counts these lines: an admin's dry run is
+      // not the daily sweep.
+      if (requestedBy === undefined && sweepVerdict(report) === 'succeeded')
         process.stdout.write(
           `${sweepHeartbeat(env().AWS_LAMBDA_FUNCTION_NAME ?? 'keywarden-sweepFinish', new Date())}\n`,
         );

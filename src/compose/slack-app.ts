@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import type { CaseStore } from '../ports/cases';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { HomeSnapshotStore } from '../ports/home';
+import type { SweepStarter } from '../ports/sweep-starter';
 import { HygieneReportService } from '../reports/hygiene-reports';
 import { createSlackApp, type SlackApp } from '../slack/app';
 import { SlackFileShare } from '../slack/file-share';
@@ -32,7 +33,11 @@ export interface SlackAppDeps {
   readonly hygiene: Omit<HygienePolicy, 'passwordPolicy'>;
   readonly logger: Logger;
   /** Lambda: Bolt's AWS receiver, and slow work sent to the worker function. */
-  readonly lambda?: { readonly dispatch: Dispatch };
+  readonly lambda?: {
+    readonly dispatch: Dispatch;
+    /** The sweep state machine, which runs `/iam-audit sweep`'s dry run; absent, it runs in the worker. */
+    readonly sweepStarter?: SweepStarter;
+  };
   /** Self-hosted in Socket Mode: where the health check listens. */
   readonly healthPort?: number;
 }
@@ -68,6 +73,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     files: new SlackFileShare(deps.web, deps.slack.adminChannel),
     adminChannel: deps.slack.adminChannel,
     messages: m,
+    ...(deps.lambda?.sweepStarter ? { sweepStarter: deps.lambda.sweepStarter } : {}),
   });
   // SLACK_API_URL names a stand-in Slack (tests), whose host serves its response URLs.
   const responseUrls = responseUrlPolicy(deps.slack.apiUrl);

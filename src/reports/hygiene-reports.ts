@@ -4,6 +4,7 @@ import { type Finding, findings, type HygienePolicy } from '../domain/hygiene';
 import { parseLedger } from '../domain/ledger';
 import type { CredentialReportSource } from '../ports/credential-report';
 import type { FileShare } from '../ports/file-share';
+import type { SweepStarter } from '../ports/sweep-starter';
 import type { SweepDeps } from '../sweep/deps';
 import { runSweep } from '../sweep/run-sweep';
 import {
@@ -24,7 +25,8 @@ export type { HygieneTopic } from '../text/hygiene-reports';
 export interface HygieneReports {
   ledger(days: number): Promise<string>;
   user(name: string): Promise<string>;
-  sweepPlan(): Promise<string>;
+  /** The dry run's report; on Lambda, a line saying the state machine runs it and DMs the report. */
+  sweepPlan(requester: Requester): Promise<string>;
   hygiene(topic: HygieneTopic, days: number | undefined): Promise<string>;
   /** Uploads the credential report CSV where account data may go; returns a line saying where. */
   uploadReport(requester: Requester): Promise<string>;
@@ -44,6 +46,11 @@ export interface HygieneReportDeps {
   readonly files: FileShare;
   readonly adminChannel: string;
   readonly messages: Messages;
+  /**
+   * Present on Lambda with the sweep state machine: a dry run of an Organization outlasts one
+   * invocation, so the state machine runs it and delivers the report. Absent, it runs here.
+   */
+  readonly sweepStarter?: SweepStarter;
 }
 
 const TOPICS: Readonly<Record<HygieneTopic, readonly Finding['kind'][]>> = {
@@ -83,7 +90,11 @@ export class HygieneReportService implements HygieneReports {
     return userReport(name, entries, this.deps.messages);
   }
 
-  async sweepPlan(): Promise<string> {
+  async sweepPlan(requester: Requester): Promise<string> {
+    if (this.deps.sweepStarter) {
+      await this.deps.sweepStarter.startDryRun(requester.user);
+      return this.deps.messages.audit.sweepStarted;
+    }
     return renderReport(await runSweep(this.deps.sweep, { mode: 'dry-run' }), this.deps.messages);
   }
 

@@ -36,7 +36,7 @@ export function parseAuditCommand(text: string, m: Messages): Parsed {
     case 'report':
       return { run: (r, requester) => r.uploadReport(requester) };
     case 'sweep':
-      return { run: (r) => r.sweepPlan() };
+      return { run: (r, requester) => r.sweepPlan(requester) };
     default:
       return { error: `${m.audit.unknownSubcommand(verb)}\n${help}` };
   }

@@ -123,6 +123,14 @@ export async function runJob(job: Job, ctx: JobContext): Promise<void> {
   }
 }
 
+/**
+ * A report's text as one Slack message: escaped (ledger and IAM text is data) and in a code
+ * block. Slack takes 40,000 characters of text; escaping comes first so the cut counts what is sent.
+ */
+export function reportBlock(report: string): string {
+  return `\`\`\`\n${clipEscaped(escapeText(report), 38_000)}\n\`\`\``;
+}
+
 async function runHygieneReport(
   job: Extract<Job, { kind: 'hygiene-report' }>,
   ctx: JobContext,
@@ -133,9 +141,7 @@ async function runHygieneReport(
   if ('error' in parsed) text = escapeText(parsed.error);
   else {
     try {
-      const report = await parsed.run(ctx.reports, { user: job.user, channel: job.channel });
-      // Slack takes 40,000 characters of text; escaping comes first so the cut counts what is sent.
-      text = `\`\`\`\n${clipEscaped(escapeText(report), 38_000)}\n\`\`\``;
+      text = reportBlock(await parsed.run(ctx.reports, { user: job.user, channel: job.channel }));
     } catch (error) {
       text = escapeText(ctx.messages.audit.failed(job.text.trim(), describeError(error, ctx.messages)));
     }

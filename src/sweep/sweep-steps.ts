@@ -44,7 +44,29 @@ export const STEP_FUNCTIONS_ACCOUNT_BUDGET_SECONDS = 2_000;
 export interface PreparedRun {
   readonly run: SweepRun;
   readonly accounts: readonly string[];
+  /** The admin who asked for this dry run (`/iam-audit sweep`): Finish sends them its report. */
+  readonly requestedBy?: string;
 }
+
+/** What an execution's input may ask of the run: only ever less than the deployment allows. */
+export interface RunRequest {
+  readonly dryRun?: boolean;
+  readonly requestedBy?: string;
+}
+
+/**
+ * An execution's input may ask for a dry run, and a run someone asked for is one; it can never
+ * ask for apply: whoever may start an execution is no authority on tearing users down, so only
+ * the deployment's SWEEP_APPLY can make a run act.
+ */
+export function stepMode(sweepApply: boolean, request: RunRequest): Mode {
+  return sweepApply && request.dryRun !== true && request.requestedBy === undefined ? 'apply' : 'dry-run';
+}
+
+/** Whom a run's report goes to besides the admin channel: only a dry run's goes to one person. */
+export type RequestedRun =
+  | { readonly mode: 'dry-run'; readonly requestedBy?: string }
+  | { readonly requestedBy?: undefined };
 
 /** One Map iteration's output: the account, and the error its step ended with when it failed for good. */
 export interface AccountStepOutcome {
@@ -73,12 +95,12 @@ export async function prepareStep(
     readonly sweepId: string;
     /** The execution's start, which the account steps' budget counts from; now by default. */
     readonly started?: Date;
-  },
+  } & RequestedRun,
   stop?: AbortSignal,
 ): Promise<PreparedRun> {
   const started = options.started ?? deps.now();
   refuseDayToCome(deps, options, started);
-  const { sweepId } = options;
+  const { sweepId, requestedBy } = options;
   if (options.mode === 'apply') {
     const lease = STEP_FUNCTIONS_LEASE_SECONDS;
     if (!(await deps.lock.acquire(LOCK_NAME, sweepId, lease, started, deps.process))) {
@@ -89,7 +111,7 @@ export async function prepareStep(
   try {
     const prepared = await prepareSweep(deps, options, sweepId, started, stop);
     await deps.runs.saveInput(sweepId, { tables: prepared.tables, parts: prepared.parts });
-    return { run: prepared.run, accounts: prepared.accounts };
+    return { run: prepared.run, accounts: prepared.accounts, ...(requestedBy ? { requestedBy } : {}) };
   } catch (error) {
     // No later step will run to release it.
     if (options.mode === 'apply') await deps.lock.release(LOCK_NAME, sweepId);

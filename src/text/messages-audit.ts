@@ -45,6 +45,8 @@ export interface AuditTexts {
   readonly topicColumns: readonly [user: string, finding: string, detail: string];
   readonly credentialReportTitle: (iso: string) => string;
   readonly uploaded: (filename: string, inAdminChannel: boolean) => string;
+  /** `sweep` on Lambda: the state machine runs the dry run; its report comes by DM. */
+  readonly sweepStarted: string;
 }
 
 export const auditJa: AuditTexts = {
@@ -85,6 +87,7 @@ export const auditJa: AuditTexts = {
   credentialReportTitle: (iso) => `IAM 認証情報レポート（${iso} 生成）`,
   uploaded: (filename, inAdminChannel) =>
     `${filename} を${inAdminChannel ? 'このチャンネル' : 'Keywarden との DM'}にアップロードしました。`,
+  sweepStarted: 'ドライランを開始しました。終わりしだい結果を DM でお送りします。',
 };
 
 export const auditEn: AuditTexts = {
@@ -125,4 +128,5 @@ export const auditEn: AuditTexts = {
   credentialReportTitle: (iso) => `IAM credential report (generated ${iso})`,
   uploaded: (filename, inAdminChannel) =>
     `Uploaded ${filename} to ${inAdminChannel ? 'this channel' : 'your direct messages with Keywarden'}.`,
+  sweepStarted: 'Dry run started; the report will come to your direct messages when it is done.',
 };

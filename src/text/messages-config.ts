@@ -47,6 +47,7 @@ export type PatternSetting =
   | 'SLACK_ADMIN_CHANNEL'
   | 'ACCOUNTS'
   | 'ASSUME_ROLE_NAME'
+  | 'SWEEP_STATE_MACHINE_ARN'
   | 'PARAMETER';
 
 /**
@@ -182,6 +183,8 @@ export const configJa: ConfigTexts = {
     SLACK_ADMIN_CHANNEL: 'C0123ABCD のようなチャンネル ID で指定してください（#名前 ではなく）',
     ACCOUNTS: '"organizations" か、カンマ区切りの12桁のアカウント ID で指定してください',
     ASSUME_ROLE_NAME: 'IAM ロール名で指定してください',
+    SWEEP_STATE_MACHINE_ARN:
+      'arn:aws:states:ap-northeast-1:111122223333:stateMachine:keywarden-prod-sweep のようなステートマシンの ARN で指定してください',
     PARAMETER: '/keywarden/prod/slack-bot-token のような SSM パラメータ名で指定してください',
   },
   issue: jaIssue,
@@ -248,6 +251,8 @@ export const configEn: ConfigTexts = {
     SLACK_ADMIN_CHANNEL: 'a channel id like C0123ABCD (not a #name)',
     ACCOUNTS: '"organizations" or comma-separated 12-digit account ids',
     ASSUME_ROLE_NAME: 'an IAM role name',
+    SWEEP_STATE_MACHINE_ARN:
+      'a state machine ARN such as arn:aws:states:ap-northeast-1:111122223333:stateMachine:keywarden-prod-sweep',
     PARAMETER: 'an SSM parameter name such as /keywarden/prod/slack-bot-token',
   },
   issue: (issue) => issue.message,

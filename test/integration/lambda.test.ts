@@ -16,11 +16,13 @@ import { type FakeSheets, startSheetsServer } from '../fakes/sheets-server';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { signedRequest } from '../fakes/slack-signing';
 import { startSsmServer } from '../fakes/ssm-server';
+import { startStepFunctionsServer } from '../fakes/stepfunctions-server';
 import { lambdaEnv, SWEEP_RUN_BUCKET } from '../support/lambda-env';
 import { runSweepMachine } from '../support/sweep-machine';
 import { EXAMPLES, exampleAccount } from '../support/world';
 
 const SECRET = 'lambda-signing-secret';
+const SWEEP_MACHINE = 'arn:aws:states:ap-northeast-1:123456789012:stateMachine:keywarden-test-sweep';
 const SHEET = 'lambda-ledger';
 const REFERENCE = '2026-11-24' as LocalDate;
 
@@ -308,5 +310,192 @@ describe('Lambda handlers with real API Gateway v2 and EventBridge events', () =
     } finally {
       await ssm.close();
     }
+  });
+  /** The admin as a Slack user the fake can DM, beside the owner. */
+  const withAdminUser = () =>
+    slack.setUsers([
+      { id: 'U01YAMADA', email: 'yamada@example.com', name: 'yamada' },
+      { id: 'U0ADMIN', email: 'admin@example.com', name: 'admin' },
+    ]);
+
+  /**
+   * `/iam-audit sweep` on Lambda, end to end: the signed command to the slack function, its job to
+   * the worker, the worker's StartExecution to the Step Functions fake, which runs serverless.yml's
+   * definition on the state machine's own handlers (their environment has no state machine ARN,
+   * as deployed) once `release` is called.
+   */
+  async function sweepFromSlack(language: 'ja' | 'en', machines: readonly string[] = [SWEEP_MACHINE]) {
+    withAdminUser();
+    const gate = Promise.withResolvers<void>();
+    const steps = createHandlers(() => ({ ...env, LANGUAGE: language }));
+    const sfn = await startStepFunctionsServer(machines, async (execution) => {
+      await gate.promise;
+      return runSweepMachine(
+        steps,
+        execution.input as Parameters<typeof runSweepMachine>[1],
+        undefined,
+        execution.name,
+      );
+    });
+    const workerEnv = {
+      ...env,
+      LANGUAGE: language,
+      SWEEP_STATE_MACHINE_ARN: SWEEP_MACHINE,
+      STEPFUNCTIONS_ENDPOINT: sfn.url,
+    };
+    const front = createHandlers(() => workerEnv);
+    const response = await front.slack(
+      apiGatewayEvent({
+        command: '/iam-audit',
+        text: 'sweep',
+        user_id: 'U0ADMIN',
+        channel_id: 'C0ADMINS',
+        team_id: slack.identity.teamId,
+        response_url: slack.responseUrl({ channel: 'C0ADMINS' }),
+      }),
+      {},
+    );
+    expect(response.statusCode).toBe(200);
+    const [invocation] = lambda.invocations;
+    expect(invocation?.payload).toEqual({
+      job: expect.objectContaining({ kind: 'hygiene-report', text: 'sweep' }),
+    });
+    await createHandlers(() => workerEnv).worker(invocation?.payload as Parameters<typeof front.worker>[0]);
+    return { sfn, release: () => gate.resolve(), close: () => sfn.close() };
+  }
+
+  it.each([
+    ['ja', 'ドライランを開始しました。終わりしだい結果を DM でお送りします。', 'ドライラン（変更なし'],
+    [
+      'en',
+      'Dry run started; the report will come to your direct messages when it is done.',
+      'dry run (nothing changed',
+    ],
+  ] as const)(
+    '/iam-audit sweep (%s) starts one dry-run execution, answers at once, and Finish DMs the admin the report',
+    async (language, started, dryRunHeading) => {
+      const before = account.toJSON();
+      const { sfn, release, close } = await sweepFromSlack(language);
+      try {
+        // One execution, asked for as a dry run for the admin, through Step Functions' own protocol.
+        expect(sfn.started).toEqual([
+          expect.objectContaining({
+            stateMachineArn: SWEEP_MACHINE,
+            input: { dryRun: true, requestedBy: 'U0ADMIN' },
+            target: 'AWSStepFunctions.StartExecution',
+            contentType: expect.stringContaining('application/x-amz-json-1.0'),
+          }),
+        ]);
+        // The admin has their answer while the execution has not even begun its first step.
+        expect(slack.responses.map((r) => r.body)).toEqual([
+          expect.objectContaining({ response_type: 'ephemeral', text: `\`\`\`\n${started}\n\`\`\`` }),
+        ]);
+        expect(slack.messages('U0ADMIN')).toEqual([]);
+        expect(sheets.stats).toMatchObject({ reads: 0 });
+
+        release();
+        await expect(sfn.runs[0]).resolves.toMatchObject({ mode: 'dry-run', sweepId: sfn.started[0]?.name });
+
+        // Finish sent the report to the admin who asked, and to nobody else.
+        const dms = slack.messages('U0ADMIN');
+        expect(dms).toHaveLength(1);
+        const text = String(dms[0]?.text);
+        expect(text.startsWith('```\n')).toBe(true);
+        expect(text).toContain(dryRunHeading);
+        // What the next sweep would do: the expired row's user is named.
+        expect(text).toContain('ci-deploy');
+        expect(slack.messages('C0ADMINS')).toEqual([]);
+        expect(slack.messages('U01YAMADA')).toEqual([]);
+        // Nothing changed: IAM as it was, the ledger read by Prepare and Finish and never written.
+        expect(account.toJSON()).toEqual(before);
+        expect(sheets.stats).toMatchObject({ reads: 1, writes: 0 });
+        // A dry run takes no lock: the daily sweep, run now, applies.
+        await expect(
+          runSweepMachine(
+            createHandlers(() => env),
+            scheduledEvent,
+          ),
+        ).resolves.toMatchObject({
+          mode: 'apply',
+          failed: 0,
+        });
+        expect(account.listUsers().map((u) => u.userName)).not.toContain('ci-deploy');
+      } finally {
+        await close();
+      }
+    },
+  );
+
+  it('a state machine that cannot be started is the answer to the admin; the worker does not sweep instead', async () => {
+    const { sfn, close } = await sweepFromSlack('en', []);
+    try {
+      expect(sfn.started).toEqual([]);
+      expect(slack.responses.map((r) => String(r.body.text))).toEqual([
+        expect.stringMatching(/^\/iam-audit sweep failed: .*State Machine Does Not Exist/),
+      ]);
+      expect(sheets.stats).toMatchObject({ reads: 0, writes: 0 });
+      expect(slack.messages('U0ADMIN')).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("an execution's input cannot ask for apply: only SWEEP_APPLY can, and a requested run stays a dry run", async () => {
+    withAdminUser();
+    const before = account.toJSON();
+    const claimsApply = { ...scheduledEvent, mode: 'apply', apply: true, dryRun: false };
+    const dryDeployment = createHandlers(() => ({ ...env, SWEEP_APPLY: 'false' }));
+    await expect(runSweepMachine(dryDeployment, claimsApply)).resolves.toMatchObject({ mode: 'dry-run' });
+    // On a deployment that applies, asking for a dry run (or naming a requester) is a dry run.
+    const applying = createHandlers(() => env);
+    await expect(runSweepMachine(applying, { dryRun: true })).resolves.toMatchObject({ mode: 'dry-run' });
+    const lines: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    await expect(
+      runSweepMachine(applying, { requestedBy: 'U0ADMIN', dryRun: false }).finally(() =>
+        stdout.mockRestore(),
+      ),
+    ).resolves.toMatchObject({ mode: 'dry-run' });
+    // An admin's dry run is not the daily sweep: the "no successful sweep" alarm does not count it.
+    expect(lines.join('')).not.toContain('SweepSucceeded');
+    // An input the steps cannot read is refused, doing nothing.
+    await expect(runSweepMachine(applying, { dryRun: 'yes' })).resolves.toEqual({
+      refused: 'dryRun must be true or false, requestedBy a Slack user id',
+    });
+    await expect(runSweepMachine(applying, { dryRun: true, requestedBy: '<!channel>' })).resolves.toEqual({
+      refused: 'dryRun must be true or false, requestedBy a Slack user id',
+    });
+    expect(account.toJSON()).toEqual(before);
+    expect(sheets.stats.writes).toBe(0);
+    // Only the admin named gets the report.
+    expect(slack.messages('U0ADMIN')).toHaveLength(1);
+    expect(slack.messages('C0ADMINS')).toEqual([]);
+  });
+
+  it('a requested dry run that fails tells the admin why in their DM, and the execution fails', async () => {
+    withAdminUser();
+    const handlers = createHandlers(() => ({ ...env, SHEETS_SPREADSHEET_ID: 'no-such-spreadsheet' }));
+    await expect(runSweepMachine(handlers, { dryRun: true, requestedBy: 'U0ADMIN' })).rejects.toThrow();
+    expect(slack.messages('U0ADMIN').map((message) => message.text)).toEqual([
+      expect.stringMatching(/^\/iam-audit sweep に失敗しました: \S/),
+    ]);
+    expect(slack.messages('C0ADMINS')).toEqual([]);
+    // The daily sweep's own failure is the alarms' to tell: nobody is DMed.
+    await expect(runSweepMachine(handlers, scheduledEvent)).rejects.toThrow();
+    expect(slack.messages('U0ADMIN')).toHaveLength(1);
+  });
+
+  it('a requested dry run for someone who is no admin sends its report to nobody', async () => {
+    const handlers = createHandlers(() => env);
+    await expect(
+      runSweepMachine(handlers, { dryRun: true, requestedBy: 'U01YAMADA' }),
+    ).resolves.toMatchObject({
+      mode: 'dry-run',
+    });
+    expect(slack.messages('U01YAMADA')).toEqual([]);
+    expect(slack.messages('C0ADMINS')).toEqual([]);
   });
 });

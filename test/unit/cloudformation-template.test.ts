@@ -276,6 +276,57 @@ describe('the packaged CloudFormation template', () => {
     );
   });
 
+  it('lets the worker start the sweep state machine by an ARN it builds, so no reference goes round in a circle', () => {
+    const name = resourceOf('SweepStateMachine').Properties.StateMachineName;
+    expect(name).toBe('keywarden-ci-sweep');
+    const arn = {
+      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${name}`,
+    };
+    expect(environmentOf('worker').SWEEP_STATE_MACHINE_ARN).toEqual(arn);
+    for (const other of FUNCTIONS.filter((fn) => fn !== 'worker'))
+      expect(environmentOf(other).SWEEP_STATE_MACHINE_ARN).toBeUndefined();
+    const statements = (
+      resourceOf('IamRoleLambdaExecution').Properties.Policies as {
+        PolicyDocument: { Statement: Statement[] };
+      }[]
+    ).flatMap((policy) => policy.PolicyDocument.Statement);
+    expect(statements.filter((statement) => actionsOf(statement).includes('states:StartExecution'))).toEqual([
+      { Effect: 'Allow', Action: ['states:StartExecution'], Resource: arn },
+    ]);
+    // CloudFormation refuses a template whose resources depend on each other in a circle.
+    const dependsOn = (value: unknown): string[] => {
+      if (Array.isArray(value)) return value.flatMap(dependsOn);
+      if (value === null || typeof value !== 'object') return [];
+      return Object.entries(value).flatMap(([key, inner]) => {
+        if (key === 'Ref' && typeof inner === 'string') return [inner];
+        if (key === 'Fn::GetAtt') return [[inner].flat()[0] as string];
+        if (key === 'Fn::Sub')
+          return [...JSON.stringify(inner).matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)].map((m) => m[1] as string);
+        if (key === 'DependsOn') return [inner].flat() as string[];
+        return dependsOn(inner);
+      });
+    };
+    const edges = new Map(
+      Object.entries(resources).map(([id, resource]) => [
+        id,
+        dependsOn(resource).filter((target) => target in resources),
+      ]),
+    );
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycleFrom = (id: string, path: readonly string[]): string[] | null => {
+      if (state.get(id) === 'done') return null;
+      if (state.get(id) === 'visiting') return [...path, id];
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) {
+        const cycle = cycleFrom(next, [...path, id]);
+        if (cycle) return cycle;
+      }
+      state.set(id, 'done');
+      return null;
+    };
+    expect([...edges.keys()].map((id) => cycleFrom(id, [])).find(Boolean) ?? null).toBeNull();
+  });
+
   it("sends the worker's failed jobs to a queue the failures function reads, with its own dead letters", () => {
     expect(resourceOf('WorkerLambdaEvConf').Properties).toMatchObject({
       FunctionName: { Ref: 'WorkerLambdaFunction' },

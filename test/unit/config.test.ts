@@ -210,6 +210,22 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ ...slack, SLACK_POST_INTERVAL_MS: bad })).toThrow(/SLACK_POST_INTERVAL_MS/);
   });
 
+  it('SWEEP_STATE_MACHINE_ARN: the sweep state machine in its own region, absent by default; a bad ARN is named in both languages', () => {
+    expect(loadConfig({}).sweepStateMachine).toBeNull();
+    const arn = 'arn:aws-cn:states:cn-north-1:111122223333:stateMachine:keywarden-prod-sweep';
+    expect(
+      loadConfig({ SWEEP_STATE_MACHINE_ARN: arn, STEPFUNCTIONS_ENDPOINT: 'http://127.0.0.1:9' })
+        .sweepStateMachine,
+    ).toEqual({ arn, region: 'cn-north-1', endpoint: 'http://127.0.0.1:9' });
+    const bad = { SWEEP_STATE_MACHINE_ARN: 'keywarden-prod-sweep' };
+    expect(() => loadConfig(bad)).toThrow(
+      /SWEEP_STATE_MACHINE_ARN: a state machine ARN such as arn:aws:states:/,
+    );
+    expect(() => load({ ...bad, LANGUAGE: 'ja' })).toThrow(
+      /SWEEP_STATE_MACHINE_ARN: arn:aws:states:.* のようなステートマシンの ARN で指定してください/,
+    );
+  });
+
   it('sweeps 8 accounts side by side unless told otherwise, from 1 to 64', () => {
     expect(loadConfig({}).accountConcurrency).toBe(8);
     expect(loadConfig({ ACCOUNT_CONCURRENCY: '1' }).accountConcurrency).toBe(1);

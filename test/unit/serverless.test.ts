@@ -41,6 +41,7 @@ const SERVICES: Readonly<Record<string, string>> = {
   'client-sts': 'sts',
   'client-organizations': 'organizations',
   'client-ssm': 'ssm',
+  'client-sfn': 'states',
 };
 
 /**
@@ -87,6 +88,21 @@ describe('serverless.yml', () => {
     expect(granted.filter((action) => action.includes('*'))).toEqual([]);
     expect(new Set(granted)).toEqual(actionsCalledByLambdaCode());
     expect(granted).toHaveLength(new Set(granted).size);
+  });
+
+  it("lets only the worker start the sweep state machine, named by the state machine's own name", () => {
+    const machine = serverless.resources.Resources.SweepStateMachine.Properties.StateMachineName;
+    const arn = {
+      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${machine}`,
+    };
+    const functions = serverless.functions as Record<string, { environment?: Record<string, unknown> }>;
+    expect(functions.worker?.environment?.SWEEP_STATE_MACHINE_ARN).toEqual(arn);
+    const others = Object.entries(functions).filter(([name]) => name !== 'worker');
+    for (const [, fn] of others) expect(fn.environment?.SWEEP_STATE_MACHINE_ARN).toBeUndefined();
+    expect(serverless.provider.environment.SWEEP_STATE_MACHINE_ARN).toBeUndefined();
+    const statements: { Action: string[]; Resource: unknown }[] = serverless.provider.iam.role.statements;
+    const starts = statements.filter((statement) => statement.Action.includes('states:StartExecution'));
+    expect(starts).toEqual([expect.objectContaining({ Action: ['states:StartExecution'], Resource: arn })]);
   });
 
   it('caps the young generation, as the benchmark that measured the peak RSS ran it', () => {
