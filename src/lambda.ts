@@ -177,7 +177,9 @@ async function build(env: NodeJS.ProcessEnv) {
     const { workerInvoker } =
       require('./adapters/lambda/worker-invoker') as typeof import('./adapters/lambda/worker-invoker.js');
     const invoke = workerInvoker(env.LAMBDA_ENDPOINT);
-    const sweepStarter = config.sweepStateMachine ? stepFunctionsStarter(config.sweepStateMachine) : undefined;
+    const sweepStarter = config.sweepStateMachine
+      ? stepFunctionsStarter(config.sweepStateMachine)
+      : undefined;
     slack = slackAppFor(runtime, sweep, logger, {
       // On Lambda the receiver answers Slack only when the listener returns, so slow work goes
       // to the worker function as an asynchronous ('Event') invocation.
