@@ -195,10 +195,14 @@ export function extendValues(date: string, reason: string) {
   };
 }
 
-/** Work after an ack happens after the HTTP response; wait for its effect instead of sleeping. */
+/**
+ * Work after an ack happens after the HTTP response; wait for its effect instead of sleeping.
+ * The bound only matters when the effect never comes: a Delete job (IAM teardown, a Sheets
+ * read and write) took over 5 s on 2 cores at load 14, so it is half of Jest's 60 s.
+ */
 export async function eventually<T>(
   probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 5000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
