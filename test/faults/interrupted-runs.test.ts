@@ -267,7 +267,9 @@ describe('an apply sweep, interrupted', () => {
   });
 
   it('a holder that died: the next sweep is refused while its lease runs, then takes over', async () => {
-    const world = await newWorld({ SWEEP_LOCK_LEASE_SECONDS: '10' });
+    // Long enough that the refused run starts inside it on a loaded machine (10 s was not, at
+    // load 14: the CLI took over instead); the test then waits the rest of it out.
+    const world = await newWorld({ SWEEP_LOCK_LEASE_SECONDS: '40' });
     let child: Child | undefined;
     let killed = false;
     const iam = await startGate(world.env().IAM_ENDPOINT ?? '', (request) => {
