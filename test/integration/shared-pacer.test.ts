@@ -3,12 +3,11 @@ import { DynamoChannelSchedule } from '../../src/adapters/store/dynamo-channel-s
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
 import { TableContext } from '../../src/adapters/store/table-context';
-import { slackWebClient } from '../../src/container';
-import { createLogger } from '../../src/log';
 import type { ChannelSchedule } from '../../src/ports/channel-schedule';
 import { channelPacer, type Pacer } from '../../src/slack/pacer';
 import { SharedChannelPacer, sharedChannelPacer } from '../../src/slack/shared-pacer';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import { productionWebClient } from '../support/production-web';
 
 const TABLE = 'keywarden';
 const ADMINS = 'C0ADMINS';
@@ -242,18 +241,8 @@ describe('pacing across processes against a Slack fake that enforces the rate wi
     await slack.close();
   });
 
-  /** Production's WebClient: 429s are retried after Retry-After (and back-off), never dropped. */
   const production = (): WebClient =>
-    slackWebClient(
-      {
-        botToken: TOKEN,
-        adminChannel: ADMINS,
-        admins: new Set(),
-        apiUrl: slack.apiUrl,
-        postIntervalMs: INTERVAL_MS,
-      },
-      createLogger('error'),
-    );
+    productionWebClient(slack.apiUrl, { token: TOKEN, adminChannel: ADMINS, postIntervalMs: INTERVAL_MS });
 
   /** Every process's posts at once; the number asked for. */
   async function contend(pacerOf: (web: WebClient) => Pacer): Promise<number> {
