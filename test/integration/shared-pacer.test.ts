@@ -7,6 +7,7 @@ import type { ChannelSchedule } from '../../src/ports/channel-schedule';
 import { channelPacer, type Pacer } from '../../src/slack/pacer';
 import { SharedChannelPacer, sharedChannelPacer } from '../../src/slack/shared-pacer';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import { startGate } from '../support/gate';
 import { productionWebClient } from '../support/production-web';
 
 const TABLE = 'keywarden';
@@ -241,13 +242,13 @@ describe('pacing across processes against a Slack fake that enforces the rate wi
     await slack.close();
   });
 
-  const production = (): WebClient =>
-    productionWebClient(slack.apiUrl, { token: TOKEN, adminChannel: ADMINS, postIntervalMs: INTERVAL_MS });
+  const production = (apiUrl: string): WebClient =>
+    productionWebClient(apiUrl, { token: TOKEN, adminChannel: ADMINS, postIntervalMs: INTERVAL_MS });
 
-  /** Every process's posts at once; the number asked for. */
-  async function contend(pacerOf: (web: WebClient) => Pacer): Promise<number> {
+  /** Every process's posts at once, through Slack at `apiUrl`; the number asked for. */
+  async function contend(pacerOf: (web: WebClient) => Pacer, apiUrl = slack.apiUrl): Promise<number> {
     const asked = Array.from({ length: PROCESSES }, (_, process) => {
-      const web = production();
+      const web = production(apiUrl);
       const pacer = pacerOf(web);
       return posts(process).map((channel, n) =>
         pacer.run(channel, () => web.chat.postMessage({ channel, text: `process ${process} post ${n}` })),
@@ -273,9 +274,30 @@ describe('pacing across processes against a Slack fake that enforces the rate wi
   });
 
   it('with only per-process pacers the same posts meet 429s: the shared schedule is what spaces them', async () => {
-    const asked = await contend((web) => channelPacer(web, INTERVAL_MS));
-    expect(slack.stats.rateLimited).toBeGreaterThan(0);
-    // Retried, so still delivered: at the cost of the 429s and their Retry-After waits.
-    expect(delivered()).toBe(asked);
+    // Each process's first admin post is held until every process has sent its own, then all go
+    // on together, as they would from processes started at once: nothing rests on how close
+    // together a busy machine happens to start them. The fake's jitter (60 ms) is within its
+    // interval (100 ms), so at most one of them fits.
+    let held = 0;
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gate = await startGate(slack.apiUrl, async (request) => {
+      const channel = new URLSearchParams(request.body).get('channel');
+      if (!request.path.endsWith('/chat.postMessage') || channel !== ADMINS || held === PROCESSES) return;
+      held += 1;
+      if (held === PROCESSES) release();
+      await together;
+    });
+    try {
+      const asked = await contend((web) => channelPacer(web, INTERVAL_MS), `${gate.url}/`);
+      expect(held).toBe(PROCESSES);
+      expect(slack.stats.rateLimited).toBeGreaterThan(0);
+      // Retried, so still delivered: at the cost of the 429s and their Retry-After waits.
+      expect(delivered()).toBe(asked);
+    } finally {
+      await gate.close();
+    }
   });
 });
