@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { ChannelSchedule } from '../ports/channel-schedule';
+import { errorMessage } from '../util/errors';
 import { ChannelPacer, deferringOnRateLimit, type Pacer } from './pacer';
 
 /**
@@ -15,8 +16,9 @@ export interface SharedPacing {
   readonly intervalMs: number;
   readonly leaseMs?: number;
   /**
-   * A write the post does not depend on failed (a release, a defer). The post's outcome stands:
-   * an unreleased turn frees itself when its lease runs out.
+   * The schedule failed a post that went out anyway: a write it does not depend on (a release, a
+   * defer; an unreleased turn frees itself when its lease runs out), or the take, after which the
+   * post went out under this process's pacing alone.
    */
   readonly onError: (error: unknown) => void;
   /** Epoch milliseconds: the clock every process shares. */
@@ -70,7 +72,17 @@ export class SharedChannelPacer implements Pacer {
   }
 
   private async inTurn<T>(channel: string, post: () => Promise<T>): Promise<T> {
-    await this.takeTurn(channel);
+    // A notice must not be lost to pacing (a deactivation notice is sent once): when the schedule
+    // cannot be read or written, the post goes out spaced by this process's queue alone, and the
+    // WebClient still waits out any Retry-After. The release after it runs all the same: it frees
+    // a turn whose take was applied but not answered, and spaces the others from this post.
+    try {
+      await this.takeTurn(channel);
+    } catch (error) {
+      this.pacing.onError(
+        new Error(`${channel}: posted under this process's pacing alone: ${errorMessage(error)}`),
+      );
+    }
     try {
       return await post();
     } finally {

@@ -191,7 +191,9 @@ describe('SharedChannelPacer when the schedule fails', () => {
     expect(await b.run(ADMINS, async () => clock.now)).toBe(30_000);
   });
 
-  it('a failed take fails the post unsent', async () => {
+  it("a failed take does not cost the post: it goes out under this process's pacing, reported", async () => {
+    const clock = { now: 0 };
+    const errors: unknown[] = [];
     const takeFails: ChannelSchedule = {
       take: async () => {
         throw new Error('DynamoDB unavailable');
@@ -199,10 +201,21 @@ describe('SharedChannelPacer when the schedule fails', () => {
       defer: (...args) => schedule.defer(...args),
       release: (...args) => schedule.release(...args),
     };
-    const pacer = new SharedChannelPacer(takeFails, { intervalMs: 1000, onError: failOnError });
-    const post = jest.fn(async () => 'posted');
-    await expect(pacer.run(ADMINS, post)).rejects.toThrow('DynamoDB unavailable');
-    expect(post).not.toHaveBeenCalled();
+    const pacer = new SharedChannelPacer(takeFails, {
+      intervalMs: 1000,
+      onError: (error) => errors.push(error),
+      now: () => clock.now,
+      sleep: async (ms) => {
+        clock.now += ms;
+      },
+    });
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(0);
+    // The next post to the channel from this process is still an interval after the first.
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(1000);
+    expect(errors).toEqual([
+      new Error(`${ADMINS}: posted under this process's pacing alone: DynamoDB unavailable`),
+      new Error(`${ADMINS}: posted under this process's pacing alone: DynamoDB unavailable`),
+    ]);
   });
 });
 
