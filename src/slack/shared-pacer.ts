@@ -11,10 +11,30 @@ import { ChannelPacer, deferringOnRateLimit, type Pacer } from './pacer';
  */
 export const CHANNEL_LEASE_MS = 30_000;
 
+/**
+ * The longest Retry-After the schedule is trusted with. Slack answers a chat.postMessage 429 with
+ * a second or a few; its per-minute tiers with up to about 30 s.
+ */
+export const MAX_RETRY_AFTER_MS = 30_000;
+
+/**
+ * How far another process's clock may run ahead of ours. Lambda hosts keep theirs within a
+ * millisecond or so; a lease or `notBefore` further ahead than it can honestly be (a lease, an
+ * interval or a Retry-After from now, plus this) was written by a clock gone wrong, and waiting
+ * for it would keep every other process quiet as long.
+ */
+export const MAX_CLOCK_SKEW_MS = 5_000;
+
 export interface SharedPacing {
   /** Least time between two posts to one channel, from when the previous one was answered. */
   readonly intervalMs: number;
   readonly leaseMs?: number;
+  /**
+   * The longest one post waits for its turn (after its own process's queue): by default a
+   * lease and the longest Retry-After, what one dead holder and one 429 can honestly cost.
+   * Beyond it the post goes out under this process's pacing alone.
+   */
+  readonly maxWaitMs?: number;
   /**
    * The schedule failed a post that went out anyway: a write it does not depend on (a release, a
    * defer; an unreleased turn frees itself when its lease runs out), or the take, after which the
@@ -44,6 +64,7 @@ export class SharedChannelPacer implements Pacer {
   /** This process's name in the schedule: its local queue already serialises its own posts. */
   private readonly holder = randomUUID();
   private readonly leaseMs: number;
+  private readonly maxWaitMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -52,6 +73,7 @@ export class SharedChannelPacer implements Pacer {
     private readonly pacing: SharedPacing,
   ) {
     this.leaseMs = pacing.leaseMs ?? CHANNEL_LEASE_MS;
+    this.maxWaitMs = pacing.maxWaitMs ?? this.leaseMs + MAX_RETRY_AFTER_MS;
     this.now = pacing.now ?? Date.now;
     this.sleep = pacing.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.local = new ChannelPacer(pacing.intervalMs, this.now, this.sleep);
@@ -72,17 +94,18 @@ export class SharedChannelPacer implements Pacer {
   }
 
   private async inTurn<T>(channel: string, post: () => Promise<T>): Promise<T> {
-    // A notice must not be lost to pacing (a deactivation notice is sent once): when the schedule
-    // cannot be read or written, the post goes out spaced by this process's queue alone, and the
-    // WebClient still waits out any Retry-After. The release after it runs all the same: it frees
-    // a turn whose take was applied but not answered, and spaces the others from this post.
-    try {
-      await this.takeTurn(channel);
-    } catch (error) {
-      this.pacing.onError(
-        new Error(`${channel}: posted under this process's pacing alone: ${errorMessage(error)}`),
-      );
-    }
+    // A notice must not be lost to pacing (a deactivation notice is sent once), nor a process
+    // kept waiting until Lambda kills it: when the schedule cannot be read or written, or would
+    // keep the post waiting too long, the post goes out spaced by this process's queue alone.
+    // Failing it instead would lose the notice; posting costs at most a 429, after which the
+    // WebClient waits out Slack's Retry-After and resends, and the 429 defers the channel for
+    // every process. The release runs all the same: it frees a turn whose take was applied but
+    // not answered, and spaces the others from this post.
+    const alone = await this.takeTurn(channel).catch(
+      (error: unknown) => `the schedule failed: ${errorMessage(error)}`,
+    );
+    if (alone !== null)
+      this.pacing.onError(new Error(`${channel}: posted under this process's pacing alone: ${alone}`));
     try {
       return await post();
     } finally {
@@ -94,13 +117,20 @@ export class SharedChannelPacer implements Pacer {
     }
   }
 
-  private async takeTurn(channel: string): Promise<void> {
+  /** Null once the turn is ours; otherwise why the post goes out without it. */
+  private async takeTurn(channel: string): Promise<string | null> {
+    const deadline = this.now() + this.maxWaitMs;
     for (;;) {
       const now = this.now();
       const turn = await this.schedule.take(channel, this.holder, now, now + this.leaseMs);
-      if (turn.taken) return;
+      if (turn.taken) return null;
+      if (turn.leasedUntil !== null && turn.leasedUntil > now + this.leaseMs + MAX_CLOCK_SKEW_MS)
+        return `another process's lease runs ${turn.leasedUntil - now} ms more, longer than a lease: its clock is ahead`;
+      if (turn.notBefore > now + this.pacing.intervalMs + MAX_RETRY_AFTER_MS + MAX_CLOCK_SKEW_MS)
+        return `the channel is closed ${turn.notBefore - now} ms more, longer than a Retry-After: a clock is ahead`;
       const until =
         turn.leasedUntil === null ? turn.notBefore : Math.min(turn.leasedUntil, now + this.pacing.intervalMs);
+      if (until > deadline) return `its turn would come after ${this.maxWaitMs} ms of waiting`;
       if (until > now) await this.sleep(until - now);
     }
   }

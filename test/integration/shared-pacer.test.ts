@@ -213,9 +213,68 @@ describe('SharedChannelPacer when the schedule fails', () => {
     // The next post to the channel from this process is still an interval after the first.
     expect(await pacer.run(ADMINS, async () => clock.now)).toBe(1000);
     expect(errors).toEqual([
-      new Error(`${ADMINS}: posted under this process's pacing alone: DynamoDB unavailable`),
-      new Error(`${ADMINS}: posted under this process's pacing alone: DynamoDB unavailable`),
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: the schedule failed: DynamoDB unavailable`,
+      ),
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: the schedule failed: DynamoDB unavailable`,
+      ),
     ]);
+  });
+});
+
+describe('SharedChannelPacer waits a bounded time', () => {
+  /** One pacer on a fake clock, and what it reported. */
+  function pacerAlone(maxWaitMs?: number) {
+    const clock = { now: 0 };
+    const errors: unknown[] = [];
+    const pacer = new SharedChannelPacer(schedule, {
+      intervalMs: 1000,
+      leaseMs: 30_000,
+      ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
+      onError: (error) => errors.push(error),
+      now: () => clock.now,
+      sleep: async (ms) => {
+        clock.now += ms;
+      },
+    });
+    return { clock, errors, pacer };
+  }
+
+  it("a lease further ahead than a lease can run (another process's clock is ahead) does not hold the post", async () => {
+    expect(await schedule.take(ADMINS, 'ahead', 600_000, 630_000)).toEqual({ taken: true });
+    const { clock, errors, pacer } = pacerAlone();
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(0);
+    expect(errors).toEqual([
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: another process's lease runs 630000 ms more, longer than a lease: its clock is ahead`,
+      ),
+    ]);
+  });
+
+  it('a notBefore further ahead than a Retry-After can put it does not hold the post', async () => {
+    await schedule.defer(ADMINS, 600_000);
+    const { clock, errors, pacer } = pacerAlone();
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(0);
+    expect(errors).toEqual([
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: the channel is closed 600000 ms more, longer than a Retry-After: a clock is ahead`,
+      ),
+    ]);
+  });
+
+  it('a Retry-After that would keep the post waiting past its longest wait lets it go under its own pacing', async () => {
+    await schedule.defer(ADMINS, 20_000);
+    const { clock, errors, pacer } = pacerAlone(10_000);
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(0);
+    expect(errors).toEqual([
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: its turn would come after 10000 ms of waiting`,
+      ),
+    ]);
+    // Within it, the post waits its turn.
+    await schedule.defer('U0OWNER', 9000);
+    expect(await pacer.run('U0OWNER', async () => clock.now)).toBe(9000);
   });
 });
 
