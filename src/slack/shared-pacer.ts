@@ -44,7 +44,16 @@ export interface SharedPacing {
   /** Epoch milliseconds: the clock every process shares. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1): where in its jitter a waiter wakes. */
+  readonly random?: () => number;
 }
+
+/**
+ * Waiters wake this share of an interval apart at most, at random, after the moment they wait
+ * for: all waking at one `notBefore` would race for the turn, every loser's take a wasted write,
+ * and the same random winner each time.
+ */
+export const WAKE_JITTER = 0.5;
 
 /**
  * ChannelPacer's schedule (a post goes an interval after the previous one was *answered*; a
@@ -67,6 +76,7 @@ export class SharedChannelPacer implements Pacer {
   private readonly maxWaitMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
 
   constructor(
     private readonly schedule: ChannelSchedule,
@@ -76,6 +86,7 @@ export class SharedChannelPacer implements Pacer {
     this.maxWaitMs = pacing.maxWaitMs ?? this.leaseMs + MAX_RETRY_AFTER_MS;
     this.now = pacing.now ?? Date.now;
     this.sleep = pacing.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = pacing.random ?? Math.random;
     this.local = new ChannelPacer(pacing.intervalMs, this.now, this.sleep);
   }
 
@@ -129,7 +140,10 @@ export class SharedChannelPacer implements Pacer {
       if (turn.notBefore > now + this.pacing.intervalMs + MAX_RETRY_AFTER_MS + MAX_CLOCK_SKEW_MS)
         return `the channel is closed ${turn.notBefore - now} ms more, longer than a Retry-After: a clock is ahead`;
       const until =
-        turn.leasedUntil === null ? turn.notBefore : Math.min(turn.leasedUntil, now + this.pacing.intervalMs);
+        (turn.leasedUntil === null
+          ? turn.notBefore
+          : Math.min(turn.leasedUntil, now + this.pacing.intervalMs)) +
+        this.random() * WAKE_JITTER * this.pacing.intervalMs;
       if (until > deadline) return `its turn would come after ${this.maxWaitMs} ms of waiting`;
       if (until > now) await this.sleep(until - now);
     }

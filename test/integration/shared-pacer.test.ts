@@ -8,6 +8,7 @@ import { channelPacer, type Pacer } from '../../src/slack/pacer';
 import { SharedChannelPacer, sharedChannelPacer } from '../../src/slack/shared-pacer';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
 import { startGate } from '../support/gate';
+import { Prng } from '../support/prng';
 import { productionWebClient } from '../support/production-web';
 
 const TABLE = 'keywarden';
@@ -107,6 +108,8 @@ function pacersOnFakeClock(count: number, intervalMs: number, leaseMs: number) {
           waits.push(ms);
           clock.now += ms;
         },
+        // Wakes at the moment it waits for: these tests are about that moment.
+        random: () => 0,
       }),
   );
   return { clock, waits, pacers };
@@ -176,6 +179,7 @@ describe('SharedChannelPacer when the schedule fails', () => {
       sleep: async (ms: number) => {
         clock.now += ms;
       },
+      random: () => 0,
     };
     const releaseFails: ChannelSchedule = {
       take: (...args) => schedule.take(...args),
@@ -237,6 +241,7 @@ describe('SharedChannelPacer waits a bounded time', () => {
       sleep: async (ms) => {
         clock.now += ms;
       },
+      random: () => 0,
     });
     return { clock, errors, pacer };
   }
@@ -275,6 +280,98 @@ describe('SharedChannelPacer waits a bounded time', () => {
     // Within it, the post waits its turn.
     await schedule.defer('U0OWNER', 9000);
     expect(await pacer.run('U0OWNER', async () => clock.now)).toBe(9000);
+  });
+});
+
+/**
+ * One clock for processes posting side by side: it moves only when every one of them sleeps, to
+ * the earliest wake-up, so all that happens at one instant happens before it moves on.
+ */
+class VirtualTime {
+  now = 0;
+  private readonly sleepers: { at: number; wake: () => void }[] = [];
+
+  constructor(private awake: number) {}
+
+  readonly sleep = (ms: number): Promise<void> =>
+    new Promise((wake) => {
+      this.sleepers.push({ at: this.now + ms, wake });
+      this.awake -= 1;
+      this.move();
+    });
+
+  /** One process is done posting. */
+  done(): void {
+    this.awake -= 1;
+    this.move();
+  }
+
+  private move(): void {
+    if (this.awake > 0) return;
+    this.sleepers.sort((a, b) => a.at - b.at);
+    const next = this.sleepers.shift();
+    if (!next) return;
+    this.now = Math.max(this.now, next.at);
+    this.awake += 1;
+    next.wake();
+  }
+}
+
+/**
+ * `processes` pacers on one VirtualTime each post `postsEach` times to the admin channel (a post
+ * takes 50 ms), after the channel was deferred to 5 s; when each post started and every take
+ * tried, with its time.
+ */
+async function contendInVirtualTime(processes: number, postsEach: number, random: () => number) {
+  const interval = 1000;
+  const time = new VirtualTime(processes);
+  const takes: { at: number; taken: boolean }[] = [];
+  const counted: ChannelSchedule = {
+    take: async (...args) => {
+      const turn = await schedule.take(...args);
+      takes.push({ at: args[2], taken: turn.taken });
+      return turn;
+    },
+    release: (...args) => schedule.release(...args),
+    defer: (...args) => schedule.defer(...args),
+  };
+  await schedule.defer(ADMINS, 5000);
+  const starts = await Promise.all(
+    Array.from({ length: processes }, async () => {
+      const pacer = new SharedChannelPacer(counted, {
+        intervalMs: interval,
+        onError: failOnError,
+        now: () => time.now,
+        sleep: time.sleep,
+        random,
+      });
+      const started: number[] = [];
+      for (let n = 0; n < postsEach; n += 1)
+        started.push(
+          await pacer.run(ADMINS, async () => {
+            const at = time.now;
+            await time.sleep(50);
+            return at;
+          }),
+        );
+      time.done();
+      return started;
+    }),
+  );
+  return { starts: starts.flat().sort((a, b) => a - b), takes, interval };
+}
+
+describe('SharedChannelPacer: waiters on one channel', () => {
+  it('wake spread over a jitter, not all at the moment they wait for, and still post an interval apart', async () => {
+    const prng = new Prng(12);
+    const { starts, takes, interval } = await contendInVirtualTime(4, 2, () => prng.next());
+    expect(starts).toHaveLength(8);
+    expect(starts[0]).toBeGreaterThanOrEqual(5000);
+    for (let n = 1; n < starts.length; n += 1)
+      expect(starts[n]).toBeGreaterThanOrEqual((starts[n - 1] ?? 0) + 50 + interval);
+    // All four looked at once when they began; after that no two processes look at one instant.
+    const later = takes.filter((take) => take.at > 0).map((take) => take.at);
+    expect(new Set(later).size).toBe(later.length);
   });
 });
 
