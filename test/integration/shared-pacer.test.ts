@@ -36,6 +36,7 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: 31_000,
       notBefore: 1000,
+      served: 0,
     });
     // Another channel is not held.
     expect(await schedule.take('U0OWNER', 'b', 1000, 31_000)).toEqual({ taken: true });
@@ -44,6 +45,7 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: null,
       notBefore: 2300,
+      served: 0,
     });
     expect(await schedule.take(ADMINS, 'b', 2300, 32_300)).toEqual({ taken: true });
   });
@@ -56,6 +58,7 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: null,
       notBefore: 5000,
+      served: 0,
     });
     expect(await schedule.take(ADMINS, 'a', 5000, 35_000)).toEqual({ taken: true });
   });
@@ -72,6 +75,7 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: null,
       notBefore: 20_000,
+      served: 0,
     });
   });
 
@@ -88,7 +92,20 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: 60_000,
       notBefore: 31_100,
+      served: 0,
     });
+  });
+
+  it("hands out a channel's tickets in order and says which was served last", async () => {
+    expect(await schedule.ticket(ADMINS, 0)).toBe(1);
+    expect(await schedule.ticket(ADMINS, 0)).toBe(2);
+    expect(await schedule.ticket('U0OWNER', 0)).toBe(1);
+    expect(await schedule.take(ADMINS, 'a', 1000, 31_000, 2)).toEqual({ taken: true });
+    expect(await schedule.take(ADMINS, 'b', 1000, 31_000)).toMatchObject({ taken: false, served: 2 });
+    // The line does not hold a turn: a free channel goes to whoever takes it.
+    await schedule.release(ADMINS, 'a', 2000);
+    expect(await schedule.take(ADMINS, 'c', 2000, 32_000)).toEqual({ taken: true });
+    expect(await schedule.ticket(ADMINS, 2000)).toBe(3);
   });
 });
 
@@ -184,6 +201,7 @@ describe('SharedChannelPacer when the schedule fails', () => {
     const releaseFails: ChannelSchedule = {
       take: (...args) => schedule.take(...args),
       defer: (...args) => schedule.defer(...args),
+      ticket: (...args) => schedule.ticket(...args),
       release: async () => {
         throw new Error('DynamoDB unavailable');
       },
@@ -203,6 +221,7 @@ describe('SharedChannelPacer when the schedule fails', () => {
         throw new Error('DynamoDB unavailable');
       },
       defer: (...args) => schedule.defer(...args),
+      ticket: (...args) => schedule.ticket(...args),
       release: (...args) => schedule.release(...args),
     };
     const pacer = new SharedChannelPacer(takeFails, {
@@ -334,6 +353,7 @@ async function contendInVirtualTime(processes: number, postsEach: number, random
     },
     release: (...args) => schedule.release(...args),
     defer: (...args) => schedule.defer(...args),
+    ticket: (...args) => schedule.ticket(...args),
   };
   await schedule.defer(ADMINS, 5000);
   const starts = await Promise.all(
@@ -372,6 +392,15 @@ describe('SharedChannelPacer: waiters on one channel', () => {
     // All four looked at once when they began; after that no two processes look at one instant.
     const later = takes.filter((take) => take.at > 0).map((take) => take.at);
     expect(new Set(later).size).toBe(later.length);
+  });
+
+  it('look about when their turn comes, not at every turn: 20 waiters take fewer than 5 looks a post', async () => {
+    // No jitter: the line alone spaces them (without it, every waiter looks at every turn: 21 a post).
+    const { starts, takes, interval } = await contendInVirtualTime(20, 1, () => 0);
+    expect(starts).toHaveLength(20);
+    for (let n = 1; n < starts.length; n += 1)
+      expect(starts[n]).toBeGreaterThanOrEqual((starts[n - 1] ?? 0) + 50 + interval);
+    expect(takes.length / starts.length).toBeLessThan(5);
   });
 });
 
