@@ -36,9 +36,10 @@ export interface SharedPacing {
    */
   readonly maxWaitMs?: number;
   /**
-   * The schedule failed a post that went out anyway: a write it does not depend on (a release, a
-   * defer; an unreleased turn frees itself when its lease runs out), or the take, after which the
-   * post went out under this process's pacing alone.
+   * A post went out without the schedule's help: a write it does not depend on failed (a
+   * release, a defer; an unreleased turn frees itself when its lease runs out), or its turn
+   * could not be had (the schedule failed, a clock is ahead, the wait would pass `maxWaitMs`)
+   * and it went out under this process's pacing alone.
    */
   readonly onError: (error: unknown) => void;
   /** Epoch milliseconds: the clock every process shares. */
