@@ -7,9 +7,16 @@
 export interface ChannelSchedule {
   /**
    * Takes `channel`'s turn for `holder` until `leaseUntil`, when nobody else's lease is running at
-   * `now` and the channel's `notBefore` has passed; otherwise says what stands in the way.
+   * `now` and the channel's `notBefore` has passed; otherwise says what stands in the way. A
+   * waiter passes its `ticket`: taking the turn marks it served.
    */
-  take(channel: string, holder: string, now: number, leaseUntil: number): Promise<TurnTaken>;
+  take(channel: string, holder: string, now: number, leaseUntil: number, ticket?: number): Promise<TurnTaken>;
+  /**
+   * A number in `channel`'s line of waiters, one more than the last handed out. It only tells a
+   * waiter how many wait before it (see `served`), so it sleeps until about its turn instead of
+   * racing every other waiter for each one; turns are still taken by `take` alone.
+   */
+  ticket(channel: string, now: number): Promise<number>;
   /**
    * Ends `holder`'s turn (if it is still theirs: a lease that ran out may have passed to another)
    * and keeps the channel quiet until `notBefore`, never moving an earlier-set one sooner.
@@ -27,4 +34,6 @@ export type TurnTaken =
       readonly leasedUntil: number | null;
       /** The channel's earliest next post. */
       readonly notBefore: number;
+      /** The ticket of the last waiter that took a turn; 0 before any. */
+      readonly served: number;
     };

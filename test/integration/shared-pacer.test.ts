@@ -3,12 +3,13 @@ import { DynamoChannelSchedule } from '../../src/adapters/store/dynamo-channel-s
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/adapters/store/embedded-dynamo';
 import { ensureTable } from '../../src/adapters/store/ensure-table';
 import { TableContext } from '../../src/adapters/store/table-context';
-import { slackWebClient } from '../../src/container';
-import { createLogger } from '../../src/log';
 import type { ChannelSchedule } from '../../src/ports/channel-schedule';
 import { channelPacer, type Pacer } from '../../src/slack/pacer';
 import { SharedChannelPacer, sharedChannelPacer } from '../../src/slack/shared-pacer';
 import { type FakeSlack, startSlackServer } from '../fakes/slack-server';
+import { startGate } from '../support/gate';
+import { Prng } from '../support/prng';
+import { productionWebClient } from '../support/production-web';
 
 const TABLE = 'keywarden';
 const ADMINS = 'C0ADMINS';
@@ -35,6 +36,7 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: 31_000,
       notBefore: 1000,
+      served: 0,
     });
     // Another channel is not held.
     expect(await schedule.take('U0OWNER', 'b', 1000, 31_000)).toEqual({ taken: true });
@@ -43,6 +45,7 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: null,
       notBefore: 2300,
+      served: 0,
     });
     expect(await schedule.take(ADMINS, 'b', 2300, 32_300)).toEqual({ taken: true });
   });
@@ -55,6 +58,7 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: null,
       notBefore: 5000,
+      served: 0,
     });
     expect(await schedule.take(ADMINS, 'a', 5000, 35_000)).toEqual({ taken: true });
   });
@@ -71,6 +75,7 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: null,
       notBefore: 20_000,
+      served: 0,
     });
   });
 
@@ -87,7 +92,20 @@ describe('DynamoChannelSchedule', () => {
       taken: false,
       leasedUntil: 60_000,
       notBefore: 31_100,
+      served: 0,
     });
+  });
+
+  it("hands out a channel's tickets in order and says which was served last", async () => {
+    expect(await schedule.ticket(ADMINS, 0)).toBe(1);
+    expect(await schedule.ticket(ADMINS, 0)).toBe(2);
+    expect(await schedule.ticket('U0OWNER', 0)).toBe(1);
+    expect(await schedule.take(ADMINS, 'a', 1000, 31_000, 2)).toEqual({ taken: true });
+    expect(await schedule.take(ADMINS, 'b', 1000, 31_000)).toMatchObject({ taken: false, served: 2 });
+    // The line does not hold a turn: a free channel goes to whoever takes it.
+    await schedule.release(ADMINS, 'a', 2000);
+    expect(await schedule.take(ADMINS, 'c', 2000, 32_000)).toEqual({ taken: true });
+    expect(await schedule.ticket(ADMINS, 2000)).toBe(3);
   });
 });
 
@@ -107,6 +125,8 @@ function pacersOnFakeClock(count: number, intervalMs: number, leaseMs: number) {
           waits.push(ms);
           clock.now += ms;
         },
+        // Wakes at the moment it waits for: these tests are about that moment.
+        random: () => 0,
       }),
   );
   return { clock, waits, pacers };
@@ -176,10 +196,12 @@ describe('SharedChannelPacer when the schedule fails', () => {
       sleep: async (ms: number) => {
         clock.now += ms;
       },
+      random: () => 0,
     };
     const releaseFails: ChannelSchedule = {
       take: (...args) => schedule.take(...args),
       defer: (...args) => schedule.defer(...args),
+      ticket: (...args) => schedule.ticket(...args),
       release: async () => {
         throw new Error('DynamoDB unavailable');
       },
@@ -191,18 +213,194 @@ describe('SharedChannelPacer when the schedule fails', () => {
     expect(await b.run(ADMINS, async () => clock.now)).toBe(30_000);
   });
 
-  it('a failed take fails the post unsent', async () => {
+  it("a failed take does not cost the post: it goes out under this process's pacing, reported", async () => {
+    const clock = { now: 0 };
+    const errors: unknown[] = [];
     const takeFails: ChannelSchedule = {
       take: async () => {
         throw new Error('DynamoDB unavailable');
       },
       defer: (...args) => schedule.defer(...args),
+      ticket: (...args) => schedule.ticket(...args),
       release: (...args) => schedule.release(...args),
     };
-    const pacer = new SharedChannelPacer(takeFails, { intervalMs: 1000, onError: failOnError });
-    const post = jest.fn(async () => 'posted');
-    await expect(pacer.run(ADMINS, post)).rejects.toThrow('DynamoDB unavailable');
-    expect(post).not.toHaveBeenCalled();
+    const pacer = new SharedChannelPacer(takeFails, {
+      intervalMs: 1000,
+      onError: (error) => errors.push(error),
+      now: () => clock.now,
+      sleep: async (ms) => {
+        clock.now += ms;
+      },
+    });
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(0);
+    // The next post to the channel from this process is still an interval after the first.
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(1000);
+    expect(errors).toEqual([
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: the schedule failed: DynamoDB unavailable`,
+      ),
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: the schedule failed: DynamoDB unavailable`,
+      ),
+    ]);
+  });
+});
+
+describe('SharedChannelPacer waits a bounded time', () => {
+  /** One pacer on a fake clock, and what it reported. */
+  function pacerAlone(maxWaitMs?: number) {
+    const clock = { now: 0 };
+    const errors: unknown[] = [];
+    const pacer = new SharedChannelPacer(schedule, {
+      intervalMs: 1000,
+      leaseMs: 30_000,
+      ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
+      onError: (error) => errors.push(error),
+      now: () => clock.now,
+      sleep: async (ms) => {
+        clock.now += ms;
+      },
+      random: () => 0,
+    });
+    return { clock, errors, pacer };
+  }
+
+  it("a lease further ahead than a lease can run (another process's clock is ahead) does not hold the post", async () => {
+    expect(await schedule.take(ADMINS, 'ahead', 600_000, 630_000)).toEqual({ taken: true });
+    const { clock, errors, pacer } = pacerAlone();
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(0);
+    expect(errors).toEqual([
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: another process's lease runs 630000 ms more, longer than a lease: its clock is ahead`,
+      ),
+    ]);
+  });
+
+  it('a notBefore further ahead than a Retry-After can put it does not hold the post', async () => {
+    await schedule.defer(ADMINS, 600_000);
+    const { clock, errors, pacer } = pacerAlone();
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(0);
+    expect(errors).toEqual([
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: the channel is closed 600000 ms more, longer than a Retry-After: a clock is ahead`,
+      ),
+    ]);
+  });
+
+  it('a Retry-After that would keep the post waiting past its longest wait lets it go under its own pacing', async () => {
+    await schedule.defer(ADMINS, 20_000);
+    const { clock, errors, pacer } = pacerAlone(10_000);
+    expect(await pacer.run(ADMINS, async () => clock.now)).toBe(0);
+    expect(errors).toEqual([
+      new Error(
+        `${ADMINS}: posted under this process's pacing alone: its turn would come after 10000 ms of waiting`,
+      ),
+    ]);
+    // Within it, the post waits its turn.
+    await schedule.defer('U0OWNER', 9000);
+    expect(await pacer.run('U0OWNER', async () => clock.now)).toBe(9000);
+  });
+});
+
+/**
+ * One clock for processes posting side by side: it moves only when every one of them sleeps, to
+ * the earliest wake-up, so all that happens at one instant happens before it moves on.
+ */
+class VirtualTime {
+  now = 0;
+  private readonly sleepers: { at: number; wake: () => void }[] = [];
+
+  constructor(private awake: number) {}
+
+  readonly sleep = (ms: number): Promise<void> =>
+    new Promise((wake) => {
+      this.sleepers.push({ at: this.now + ms, wake });
+      this.awake -= 1;
+      this.move();
+    });
+
+  /** One process is done posting. */
+  done(): void {
+    this.awake -= 1;
+    this.move();
+  }
+
+  private move(): void {
+    if (this.awake > 0) return;
+    this.sleepers.sort((a, b) => a.at - b.at);
+    const next = this.sleepers.shift();
+    if (!next) return;
+    this.now = Math.max(this.now, next.at);
+    this.awake += 1;
+    next.wake();
+  }
+}
+
+/**
+ * `processes` pacers on one VirtualTime each post `postsEach` times to the admin channel (a post
+ * takes 50 ms), after the channel was deferred to 5 s; when each post started and every take
+ * tried, with its time.
+ */
+async function contendInVirtualTime(processes: number, postsEach: number, random: () => number) {
+  const interval = 1000;
+  const time = new VirtualTime(processes);
+  const takes: { at: number; taken: boolean }[] = [];
+  const counted: ChannelSchedule = {
+    take: async (...args) => {
+      const turn = await schedule.take(...args);
+      takes.push({ at: args[2], taken: turn.taken });
+      return turn;
+    },
+    release: (...args) => schedule.release(...args),
+    defer: (...args) => schedule.defer(...args),
+    ticket: (...args) => schedule.ticket(...args),
+  };
+  await schedule.defer(ADMINS, 5000);
+  const starts = await Promise.all(
+    Array.from({ length: processes }, async () => {
+      const pacer = new SharedChannelPacer(counted, {
+        intervalMs: interval,
+        onError: failOnError,
+        now: () => time.now,
+        sleep: time.sleep,
+        random,
+      });
+      const started: number[] = [];
+      for (let n = 0; n < postsEach; n += 1)
+        started.push(
+          await pacer.run(ADMINS, async () => {
+            const at = time.now;
+            await time.sleep(50);
+            return at;
+          }),
+        );
+      time.done();
+      return started;
+    }),
+  );
+  return { starts: starts.flat().sort((a, b) => a - b), takes, interval };
+}
+
+describe('SharedChannelPacer: waiters on one channel', () => {
+  it('wake spread over a jitter, not all at the moment they wait for, and still post an interval apart', async () => {
+    const prng = new Prng(12);
+    const { starts, takes, interval } = await contendInVirtualTime(4, 2, () => prng.next());
+    expect(starts).toHaveLength(8);
+    expect(starts[0]).toBeGreaterThanOrEqual(5000);
+    for (let n = 1; n < starts.length; n += 1)
+      expect(starts[n]).toBeGreaterThanOrEqual((starts[n - 1] ?? 0) + 50 + interval);
+    // All four looked at once when they began; after that no two processes look at one instant.
+    const later = takes.filter((take) => take.at > 0).map((take) => take.at);
+    expect(new Set(later).size).toBe(later.length);
+  });
+
+  it('look about when their turn comes, not at every turn: 20 waiters take fewer than 5 looks a post', async () => {
+    // No jitter: the line alone spaces them (without it, every waiter looks at every turn: 21 a post).
+    const { starts, takes, interval } = await contendInVirtualTime(20, 1, () => 0);
+    expect(starts).toHaveLength(20);
+    for (let n = 1; n < starts.length; n += 1)
+      expect(starts[n]).toBeGreaterThanOrEqual((starts[n - 1] ?? 0) + 50 + interval);
+    expect(takes.length / starts.length).toBeLessThan(5);
   });
 });
 
@@ -242,23 +440,13 @@ describe('pacing across processes against a Slack fake that enforces the rate wi
     await slack.close();
   });
 
-  /** Production's WebClient: 429s are retried after Retry-After (and back-off), never dropped. */
-  const production = (): WebClient =>
-    slackWebClient(
-      {
-        botToken: TOKEN,
-        adminChannel: ADMINS,
-        admins: new Set(),
-        apiUrl: slack.apiUrl,
-        postIntervalMs: INTERVAL_MS,
-      },
-      createLogger('error'),
-    );
+  const production = (apiUrl: string): WebClient =>
+    productionWebClient(apiUrl, { token: TOKEN, adminChannel: ADMINS, postIntervalMs: INTERVAL_MS });
 
-  /** Every process's posts at once; the number asked for. */
-  async function contend(pacerOf: (web: WebClient) => Pacer): Promise<number> {
+  /** Every process's posts at once, through Slack at `apiUrl`; the number asked for. */
+  async function contend(pacerOf: (web: WebClient) => Pacer, apiUrl = slack.apiUrl): Promise<number> {
     const asked = Array.from({ length: PROCESSES }, (_, process) => {
-      const web = production();
+      const web = production(apiUrl);
       const pacer = pacerOf(web);
       return posts(process).map((channel, n) =>
         pacer.run(channel, () => web.chat.postMessage({ channel, text: `process ${process} post ${n}` })),
@@ -284,9 +472,30 @@ describe('pacing across processes against a Slack fake that enforces the rate wi
   });
 
   it('with only per-process pacers the same posts meet 429s: the shared schedule is what spaces them', async () => {
-    const asked = await contend((web) => channelPacer(web, INTERVAL_MS));
-    expect(slack.stats.rateLimited).toBeGreaterThan(0);
-    // Retried, so still delivered: at the cost of the 429s and their Retry-After waits.
-    expect(delivered()).toBe(asked);
+    // Each process's first admin post is held until every process has sent its own, then all go
+    // on together, as they would from processes started at once: nothing rests on how close
+    // together a busy machine happens to start them. The fake's jitter (60 ms) is within its
+    // interval (100 ms), so at most one of them fits.
+    let held = 0;
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gate = await startGate(slack.apiUrl, async (request) => {
+      const channel = new URLSearchParams(request.body).get('channel');
+      if (!request.path.endsWith('/chat.postMessage') || channel !== ADMINS || held === PROCESSES) return;
+      held += 1;
+      if (held === PROCESSES) release();
+      await together;
+    });
+    try {
+      const asked = await contend((web) => channelPacer(web, INTERVAL_MS), `${gate.url}/`);
+      expect(held).toBe(PROCESSES);
+      expect(slack.stats.rateLimited).toBeGreaterThan(0);
+      // Retried, so still delivered: at the cost of the 429s and their Retry-After waits.
+      expect(delivered()).toBe(asked);
+    } finally {
+      await gate.close();
+    }
   });
 });

@@ -1,11 +1,10 @@
 import { LogLevel, WebClient } from '@slack/web-api';
-import { slackWebClient } from '../../src/container';
 import { parseLedger } from '../../src/domain/ledger';
-import { createLogger } from '../../src/log';
 import { SlackNotifier } from '../../src/slack/notifier';
 import { channelPacer } from '../../src/slack/pacer';
 import { messages } from '../../src/text/messages';
 import { type FakeSlack, type SlackServerOptions, startSlackServer } from '../fakes/slack-server';
+import { productionWebClient } from '../support/production-web';
 import { csvGrid, World } from '../support/world';
 
 const TOKEN = 'xoxb-test-token';
@@ -69,16 +68,7 @@ describe('Slack pacing under jitter', () => {
     slack.messages(ADMINS).map((m) => Number(/(\d+)行目/.exec(JSON.stringify(m.blocks))?.[1]));
 
   const production = () =>
-    slackWebClient(
-      {
-        botToken: TOKEN,
-        adminChannel: ADMINS,
-        admins: new Set(),
-        apiUrl: slack.apiUrl,
-        postIntervalMs: INTERVAL_MS,
-      },
-      createLogger('error'),
-    );
+    productionWebClient(slack.apiUrl, { token: TOKEN, adminChannel: ADMINS, postIntervalMs: INTERVAL_MS });
 
   it('posts a burst to one channel with no 429, in the order asked', async () => {
     await start({});

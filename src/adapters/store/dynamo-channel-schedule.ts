@@ -20,29 +20,43 @@ const expiry = (ms: number): AttributeValue => num((ms + KEEP_MS) / 1000);
 
 /**
  * One item per channel, `PACE#<channel>`: `holder` and `leaseUntil` while a process posts to it,
- * `notBefore` for the next post. Every change is one conditional UpdateItem, so two processes
- * never both take a turn; a post costs two writes (take, release) when nobody else is waiting.
+ * `notBefore` for the next post, `next` (the last ticket handed out) and `served` (the last
+ * ticket whose holder took a turn) for waiters. Every change is one conditional UpdateItem, so
+ * two processes never both take a turn; a post costs two writes (take, release) when nobody else
+ * is waiting.
  */
 export class DynamoChannelSchedule implements ChannelSchedule {
   constructor(private readonly table: TableContext) {}
 
-  async take(channel: string, holder: string, now: number, leaseUntil: number): Promise<TurnTaken> {
+  async take(
+    channel: string,
+    holder: string,
+    now: number,
+    leaseUntil: number,
+    ticket?: number,
+  ): Promise<TurnTaken> {
+    // A waiter's take marks its ticket served, so the waiters behind it know how many are ahead.
+    const served: { set: string; names: Record<string, string>; values: Item } =
+      ticket === undefined
+        ? { set: '', names: {}, values: {} }
+        : { set: ', #served = :served', names: { '#served': 'served' }, values: { ':served': num(ticket) } };
     try {
       await this.table.client.send(
         new UpdateItemCommand({
           TableName: this.table.tableName,
           Key: this.key(channel),
-          UpdateExpression: 'SET #holder = :holder, #leaseUntil = :leaseUntil, #expiresAt = :expiresAt',
+          UpdateExpression: `SET #holder = :holder, #leaseUntil = :leaseUntil, #expiresAt = :expiresAt${served.set}`,
           // A lease of our own is taken again: the SDK resent a take whose answer was lost, or a
           // release failed. The local queue means we never hold a channel twice at once.
           ConditionExpression:
             '(attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now OR #holder = :holder) AND (attribute_not_exists(#notBefore) OR #notBefore <= :now)',
-          ExpressionAttributeNames: NAMES,
+          ExpressionAttributeNames: { ...NAMES, ...served.names },
           ExpressionAttributeValues: {
             ':holder': { S: holder },
             ':leaseUntil': num(leaseUntil),
             ':expiresAt': expiry(leaseUntil),
             ':now': num(now),
+            ...served.values,
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -58,8 +72,25 @@ export class DynamoChannelSchedule implements ChannelSchedule {
         taken: false,
         leasedUntil: othersLease ? leased : null,
         notBefore: numberOf(item?.notBefore) ?? now,
+        served: numberOf(item?.served) ?? 0,
       };
     }
+  }
+
+  async ticket(channel: string, now: number): Promise<number> {
+    const out = await this.table.run('UpdateItem (channel ticket)', () =>
+      this.table.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: this.key(channel),
+          UpdateExpression: 'ADD #next :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+          ExpressionAttributeNames: { '#next': 'next', '#expiresAt': NAMES['#expiresAt'] },
+          ExpressionAttributeValues: { ':one': { N: '1' }, ':expiresAt': expiry(now) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    return numberOf(out.Attributes?.next) ?? 1;
   }
 
   async release(channel: string, holder: string, notBefore: number): Promise<void> {
