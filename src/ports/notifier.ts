@@ -148,11 +148,14 @@ export interface Notifier {
    * Tells the admins which rows of one account had their keys deactivated and when each will
    * be deleted, in as few messages as Slack takes (`account` as in `adminCopies`), each row
    * with its own Reactivate; then tells each row's owner. Only the admins' notices count
-   * (`DeactivationsAnnounced.announced`); what else was missed is noted per notice.
+   * (`DeactivationsAnnounced.announced`); what else was missed is noted per notice. Once `stop`
+   * has fired, the admins' notices still go out but the rest is skipped (`news-skipped`): a
+   * stopping run has seconds left, and paced DMs to one owner take one a second each.
    */
   deactivations(
     notices: readonly DeactivatedNotice[],
     account: string | null,
+    stop?: AbortSignal,
   ): Promise<DeactivationsAnnounced>;
   /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. Like `weekAhead`. */
   finalNotice(notice: FinalNotice): Promise<AdminCopy>;

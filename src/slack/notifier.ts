@@ -216,11 +216,13 @@ export class SlackNotifier implements Notifier, SlackDirectory {
    * from then on (the owner's buttons go) and a click on any of them redraws the line. Only the
    * parts must go out: storing them, the redraws and the owners' DMs are news, and an owner who
    * has left (the usual case by now) or a deleted message must not fail a deactivation IAM
-   * already made.
+   * already made. Once `stop` fired the news is skipped: several paced edits and a DM per row
+   * would outlast a stopping run's margin (60 rows of one owner: over a minute).
    */
   async deactivations(
     notices: readonly DeactivatedNotice[],
     account: string | null,
+    stop?: AbortSignal,
   ): Promise<DeactivationsAnnounced> {
     const { cases, messages: m, adminChannel } = this.deps;
     const rows = notices.map((notice) => ({ notice, draft: caseFromRow(notice.row, null) }));
@@ -270,7 +272,8 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       await settleGroup(this.deps, { ref, ...group }, seen);
     }
     for (const { notice, ref, moved, missed } of posted)
-      if (moved) missed.push(...(await this.deactivationNews(notice, moved, ref)));
+      if (stop?.aborted) missed.push({ kind: 'news-skipped' });
+      else if (moved) missed.push(...(await this.deactivationNews(notice, moved, ref)));
     return { announced: posted.map(({ missed }) => missed), ...(error === undefined ? {} : { error }) };
   }
 

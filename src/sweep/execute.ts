@@ -251,7 +251,7 @@ async function announced(executed: readonly Executed[], deps: ExecutorDeps): Pro
   const told =
     notices.length > 0
       ? await deps.notifier
-          .deactivations(notices, account)
+          .deactivations(notices, account, deps.stop)
           .catch((error: unknown): DeactivationsAnnounced => ({ announced: [], error: errorMessage(error) }))
       : { announced: [] };
   let next = 0;

@@ -483,6 +483,8 @@ function missJa(miss: NoticeMiss): string {
       return `${miss.rowNumber}行目の管理者への通知に失敗しました: ${miss.error}`;
     case 'notice-unsaved':
       return `管理者への通知は送りましたが、保存できませんでした（${miss.error}）。その行の表示が更新されず、再有効化ボタンが使えないことがあります`;
+    case 'news-skipped':
+      return 'スイープの停止中だったため、この行の以前のメッセージの更新と所有者への DM を省略しました（後から送ることはありません）';
   }
 }
 
@@ -556,6 +558,8 @@ function missEn(miss: NoticeMiss): string {
       return `the admins' notice for row ${miss.rowNumber} failed: ${miss.error}`;
     case 'notice-unsaved':
       return `the admins' notice went out but could not be stored (${miss.error}); its line may not follow clicks and its Reactivate may not work`;
+    case 'news-skipped':
+      return "the sweep was stopping: the row's earlier messages were not updated and its owner was not told (nor will be later)";
   }
 }
 

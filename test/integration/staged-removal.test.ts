@@ -571,6 +571,60 @@ describe('REMOVAL=deactivate-then-delete', () => {
     );
 
     it(
+      "a stop: the admins' line still goes out; the owner's DM and the redraws are skipped and reported",
+      async () => {
+        sw = await SlackWorld.start();
+        await sw.sweep();
+        const stop = new AbortController();
+        const audit = sw.world.state.audit;
+        // Stops the run while the first deactivation is under way, as a Lambda near its timeout would.
+        const stopping: AuditLog = {
+          record: async (event) => {
+            await audit.record(event);
+            if (event.action === 'deactivate-access-key') stop.abort(new Error('time is up'));
+          },
+          listDay: (day) => audit.listDay(day),
+        };
+        const updates = sw.slack.callsTo('chat.update').length;
+        const report = await runSweep(
+          sw.world.deps({
+            ...staged,
+            notifier: sw.notifier,
+            slackDirectory: sw.notifier,
+            homeSnapshots: sw.world.state.homeSnapshots,
+            audit: stopping,
+            now: on('2026-11-29'),
+          }),
+          { mode: 'apply', stop: stop.signal },
+        );
+        expect(report.stopped).toBeDefined();
+        const made = report.results.filter((r) => DEACTIVATIONS.has(r.action.kind));
+        expect(made).toEqual([expect.objectContaining({ outcome: 'done' })]);
+        const rows = made.flatMap(rowsOf);
+        // The row had an owner with an earlier DM: both would have been news.
+        const cases = await sw.world.state.cases.getMany(
+          rows.map((row) => SlackWorld.caseOf(row.accessKeyId, row.endDate)),
+        );
+        expect([...cases.values()].map((c) => [c.status, c.ownerSlackId])).toEqual(
+          rows.map(() => ['deactivated', OWNER]),
+        );
+        expect(made[0]?.detail).toMatchObject({ missed: rows.map(() => ({ kind: 'news-skipped' })) });
+        // The admins have the line with its Reactivate; nothing else went out or was edited.
+        const group = sw.slack
+          .messages(ADMIN_CHANNEL)
+          .filter((m) => actionIds(m).includes(ACTION.reactivate));
+        expect(group.map((m) => linesOf(m).length)).toEqual([rows.length]);
+        expect(
+          sw.slack
+            .callsTo('chat.postMessage')
+            .filter((c) => c.args.text === ja.ownerDeactivated('2026/12/02')),
+        ).toEqual([]);
+        expect(sw.slack.callsTo('chat.update')).toHaveLength(updates);
+      },
+      TEST_MS,
+    );
+
+    it(
       'a Reactivate that fails after the key went back on turns it off again and leaves the row deactivated',
       async () => {
         let failCompletes = false;

@@ -372,6 +372,7 @@ const DONE: readonly ActionDetail[] = [
         { kind: 'owner-dm-failed', error: ERROR_TEXT.slack },
         { kind: 'admins-notice-failed', rowNumber: 4, error: ERROR_TEXT.slack },
         { kind: 'notice-unsaved', error: ERROR_TEXT.store },
+        { kind: 'news-skipped' },
       ],
     },
   },
