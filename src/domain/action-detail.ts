@@ -79,4 +79,6 @@ export type NoticeMiss =
    * The admins have the notice, but the sweep was stopping: the row's earlier messages were not
    * redrawn and its owner was not told (nobody does it later; the admins' line is the record).
    */
-  | { readonly kind: 'news-skipped' };
+  | { readonly kind: 'news-skipped' }
+  /** The admins have the notice, but the journal did not record so (`error`): the next sweep posts the line again. */
+  | { readonly kind: 'announcement-unrecorded'; readonly error: string };

@@ -17,6 +17,7 @@ import {
   type AdminCopy,
   type DeactivatedNotice,
   type DeactivationsAnnounced,
+  type DeactivationsOptions,
   type FinalNotice,
   type FindingsDigest,
   type FindingsNotice,
@@ -216,13 +217,14 @@ export class SlackNotifier implements Notifier, SlackDirectory {
    * from then on (the owner's buttons go) and a click on any of them redraws the line. Only the
    * parts must go out: storing them, the redraws and the owners' DMs are news, and an owner who
    * has left (the usual case by now) or a deleted message must not fail a deactivation IAM
-   * already made. Once `stop` fired the news is skipped: several paced edits and a DM per row
+   * already made. The caller hears of each part as it goes out (`posted`), before its cases
+   * move and so before its Reactivate can act. Once `stop` fired the news is skipped: several paced edits and a DM per row
    * would outlast a stopping run's margin (60 rows of one owner: over a minute).
    */
   async deactivations(
     notices: readonly DeactivatedNotice[],
     account: string | null,
-    stop?: AbortSignal,
+    { stop, posted: recordPosted }: DeactivationsOptions = {},
   ): Promise<DeactivationsAnnounced> {
     const { cases, messages: m, adminChannel } = this.deps;
     const rows = notices.map((notice) => ({ notice, draft: caseFromRow(notice.row, null) }));
@@ -255,6 +257,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
         error = errorMessage(failure);
         break;
       }
+      await recordPosted?.(posted.length, part.length);
       const announced = await Promise.all(
         notices
           .slice(posted.length, posted.length + part.length)

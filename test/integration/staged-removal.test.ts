@@ -1,5 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { type LocalDate, parseLedgerDate } from '../../src/domain/dates';
+import { deactivationKey } from '../../src/domain/journal-keys';
 import type { LedgerRow } from '../../src/domain/ledger';
 import type { ActionResult } from '../../src/domain/report';
 import type { DeactivatedNotice, DeactivationsAnnounced } from '../../src/ports/notifier';
@@ -163,6 +164,79 @@ describe('REMOVAL=deactivate-then-delete', () => {
         expect(next.skips.find((skip) => skip.row.rowNumber === ETL_ROW)).toMatchObject({
           reason: 'deactivated',
         });
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    "a sweep killed between its deactivations and the admins' post: the next one posts the lines, once, and deactivates nothing again",
+    async () => {
+      const world = await World.start();
+      try {
+        /**
+         * Dies once IAM and the journal have the deactivations, before anything reaches Slack: the
+         * state a killed process leaves (the report of this run aside, which a kill never writes).
+         */
+        class Killed extends RecordingNotifier {
+          override async deactivations(): Promise<DeactivationsAnnounced> {
+            throw new Error('killed');
+          }
+        }
+        const first = await world.sweep('apply', {
+          ...staged,
+          notifier: new Killed(),
+          now: on('2026-11-29'),
+        });
+        const rows = first.results.filter((r) => DEACTIVATIONS.has(r.action.kind)).flatMap(rowsOf);
+        expect(rows.length).toBeGreaterThanOrEqual(3);
+        const journaled = await world.state.journal.getMany(rows.map(deactivationKey));
+        expect(
+          [...journaled.values()].map((e) => [e.state, (e.detail as { announced?: boolean }).announced]),
+        ).toEqual(rows.map(() => ['completed', false]));
+        const deactivatedInIam = async () =>
+          (await world.state.audit.listDay('2026-11-29')).filter((e) => e.action === 'deactivate-access-key');
+        const steps = (await deactivatedInIam()).length;
+
+        const next = await world.sweep('apply', { ...staged, now: on('2026-11-30') });
+        expect(next.results.filter((r) => DEACTIVATIONS.has(r.action.kind))).toEqual([]);
+        expect(world.notifier.deactivationGroups).toEqual([
+          {
+            account: null,
+            notices: rows.map((row) => ({
+              row,
+              on: '2026-11-29',
+              deleteOn: '2026-12-02',
+              consoleRemoved: expect.any(Boolean),
+            })),
+          },
+        ]);
+        const late = (report: typeof next) =>
+          rows.map((row) => report.skips.find((skip) => skip.row.rowNumber === row.rowNumber));
+        expect(late(next)).toEqual(
+          rows.map(() =>
+            expect.objectContaining({
+              reason: 'deactivated',
+              detail: {
+                kind: 'deactivated',
+                since: '2026-11-29',
+                deleteOn: '2026-12-02',
+                announcedLate: { error: null },
+              },
+              attention: false,
+            }),
+          ),
+        );
+
+        // Announced now: the same day again only waits, and IAM was never asked again.
+        const third = await world.sweep('apply', { ...staged, now: on('2026-11-30') });
+        expect(world.notifier.deactivationGroups).toHaveLength(1);
+        expect(late(third).map((skip) => skip?.detail)).toEqual(
+          rows.map(() => ({ kind: 'deactivated', since: '2026-11-29', deleteOn: '2026-12-02' })),
+        );
+        expect(await deactivatedInIam()).toHaveLength(steps);
       } finally {
         await world.close();
       }
@@ -363,6 +437,11 @@ describe('REMOVAL=deactivate-then-delete', () => {
         const rows = made.flatMap(rowsOf);
         expect(rows.length).toBeGreaterThanOrEqual(3);
         expect(made.every((r) => r.outcome === 'done')).toBe(true);
+        // The journal says the admins have each line, so no later sweep posts it again.
+        const journaled = await sw.world.state.journal.getMany(rows.map(deactivationKey));
+        expect([...journaled.values()].map((e) => (e.detail as { announced?: boolean }).announced)).toEqual(
+          rows.map(() => true),
+        );
 
         // Before, one admin post per row; now one for the account (the expiry notices have theirs).
         const withReactivate = () =>

@@ -340,6 +340,19 @@ const SKIPS: readonly Skip[] = [
     detail: { kind: 'account-failed', account: '210987654321', error: ERROR_TEXT.assumeRole },
     attention: true,
   },
+  ...[null, ERROR_TEXT.slack].map(
+    (error): Skip => ({
+      row: ML,
+      reason: 'deactivated',
+      detail: {
+        kind: 'deactivated',
+        since: date('2026-11-27'),
+        deleteOn: date('2026-12-11'),
+        announcedLate: { error },
+      },
+      attention: error !== null,
+    }),
+  ),
 ];
 
 const SWEEP_ID = '3845c5ae-fb82-46c6-8402-8b2d851ce434';
@@ -373,6 +386,7 @@ const DONE: readonly ActionDetail[] = [
         { kind: 'admins-notice-failed', rowNumber: 4, error: ERROR_TEXT.slack },
         { kind: 'notice-unsaved', error: ERROR_TEXT.store },
         { kind: 'news-skipped' },
+        { kind: 'announcement-unrecorded', error: ERROR_TEXT.store },
       ],
     },
   },
