@@ -173,8 +173,8 @@ export interface Notifier {
   finalNotice(notice: FinalNotice): Promise<AdminCopy>;
   /**
    * The admins' copies of one account's notices, grouped into as few messages as Slack takes;
-   * every later click on one of them redraws its line. `account` names the group (null: the
-   * credentials' own account, whose id the rows need not carry).
+   * every later click on one of them redraws its line. `account` names the group when the sweep
+   * covers several accounts (null: it covers one, whatever account the rows name).
    */
   adminCopies(copies: readonly AdminCopy[], account: string | null): Promise<AdminCopiesPosted>;
   /** One DM to an owner listing all of their new hygiene findings (one per owner per sweep). */

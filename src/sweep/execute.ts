@@ -41,8 +41,10 @@ export interface ExecutorDeps {
   /** The AWS account acted in, named in journal entries; `null` for the credentials' own. */
   readonly account: string | null;
   /**
-   * The account the admins' grouped copies name when the sweep covers several: the credentials'
-   * own account too, by the id its inventory gave, as `account` is null there.
+   * The account the admins' grouped messages name, set only when the sweep covers several: the
+   * credentials' own account too, by the id its inventory gave, as `account` is null there.
+   * Absent, no heading names an account, whatever the rows' account cells say: the run's
+   * naming, not the ledger's, so one account's headings read the same every day.
    */
   readonly namedAccount?: string;
   /** Who caused the actions, for the audit log: `sweep:<id>` or `slack:<user id>`. */
@@ -333,7 +335,7 @@ async function announced(
       for (let n = first; n < first + count; n += 1) unrecorded.set(n, errorMessage(error));
     });
   };
-  const account = notices[0]?.row.accountId ?? deps.account ?? deps.namedAccount ?? null;
+  const account = deps.namedAccount ?? null;
   const told =
     notices.length > 0
       ? await deps.notifier
@@ -616,11 +618,10 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
     }
   }
   if (sent.length > 0) {
-    const account = sent[0]?.action.row.accountId ?? deps.account ?? deps.namedAccount ?? null;
     const posted = await deps.notifier
       .adminCopies(
         sent.map(({ copy }) => copy),
-        account,
+        deps.namedAccount ?? null,
       )
       .catch((error: unknown): AdminCopiesPosted & { readonly unsure: true } => ({
         posted: 0,

@@ -20,7 +20,7 @@ import {
   OWNER,
   SlackWorld,
 } from '../support/slack-world';
-import { RecordingNotifier, World } from '../support/world';
+import { csvGrid, RecordingNotifier, World } from '../support/world';
 
 const ETL_KEY = 'AKIAEXAMPLEETLXX1001';
 const ETL_ROW = 2;
@@ -332,6 +332,43 @@ describe('REMOVAL=deactivate-then-delete', () => {
         expect(rest.flatMap(rowsOf)).not.toContainEqual(rowsOf(done)[0]);
         expect(world.notifier.deactivationGroups).toHaveLength(2);
         expect(world.notifier.deactivationGroups[1]?.notices.map((n) => n.row)).toEqual(rest.flatMap(rowsOf));
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    "a one-account sweep's grouped headings name no account, whatever the rows' account cells say",
+    async () => {
+      // Every row names the credentials' own account: before, the first row's cell named the group.
+      const [header = [], ...rows] = csvGrid('ledger.csv');
+      const world = await World.start({
+        ledger: [
+          [...header, 'AWSアカウントID'],
+          ...rows.map((row) => [
+            ...row,
+            ...Array<string>(header.length - row.length).fill(''),
+            '123456789012',
+          ]),
+        ],
+      });
+      try {
+        await world.sweep('apply');
+        await world.sweep('apply', { ...staged, now: on('2026-11-29') });
+        const { adminGroups, deactivationGroups } = world.notifier;
+        expect(adminGroups.length).toBeGreaterThan(0);
+        expect(deactivationGroups.length).toBeGreaterThan(0);
+        expect(
+          [
+            ...adminGroups.map((g) => g.copies[0]?.row),
+            ...deactivationGroups.map((g) => g.notices[0]?.row),
+          ].map((row) => row?.accountId),
+        ).toEqual([...adminGroups, ...deactivationGroups].map(() => '123456789012'));
+        expect([...adminGroups, ...deactivationGroups].map((group) => group.account)).toEqual(
+          [...adminGroups, ...deactivationGroups].map(() => null),
+        );
       } finally {
         await world.close();
       }
