@@ -340,6 +340,47 @@ describe('REMOVAL=deactivate-then-delete', () => {
   );
 
   it(
+    'an error that ends the removals still announces the deactivations made before it, then goes on',
+    async () => {
+      const world = await World.start();
+      try {
+        const audit = world.state.audit;
+        let first: string | undefined;
+        // The audit log fails for every user after the first deactivated one: the step's record
+        // and then the failure's own record, which the executor cannot report and rethrows.
+        const failing: AuditLog = {
+          record: async (event) => {
+            if (event.action === 'deactivate-access-key') first ??= event.target;
+            if (first !== undefined && event.target !== first && !event.target.startsWith('row '))
+              throw new Error('audit log unavailable');
+            await audit.record(event);
+          },
+          listDay: (day) => audit.listDay(day),
+        };
+        await expect(
+          world.sweep('apply', { ...staged, audit: failing, now: on('2026-11-29') }),
+        ).rejects.toThrow('audit log unavailable');
+        const groups = world.notifier.deactivationGroups;
+        expect(groups.map((group) => group.notices.map((n) => n.row.iamUser))).toEqual([[first]]);
+        // Announced: its result recorded, and the journal says the admins have it.
+        const [notice] = groups[0]?.notices ?? [];
+        const key = deactivationKey(notice!.row);
+        expect((await world.state.journal.getMany([key])).get(key)?.detail).toMatchObject({
+          announced: true,
+        });
+        expect(
+          (await audit.listDay('2026-11-29'))
+            .filter((e) => e.target === first)
+            .map((e) => [e.action, e.outcome]),
+        ).toContainEqual([expect.stringMatching(/^deactivate-(user|key)$/), 'done']);
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
     "a one-account sweep's grouped headings name no account, whatever the rows' account cells say",
     async () => {
       // Every row names the credentials' own account: before, the first row's cell named the group.
