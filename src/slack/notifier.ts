@@ -5,6 +5,7 @@ import { toLedgerText } from '../domain/dates';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
 import {
+  type AdminGroup,
   type CaseStore,
   caseId,
   type GroupLine,
@@ -179,35 +180,55 @@ export class SlackNotifier implements Notifier, SlackDirectory {
    * its lines show, so a click on any of them redraws the part with that line's new state.
    */
   async adminCopies(copies: readonly AdminCopy[], account: string | null): Promise<AdminCopiesPosted> {
-    const { cases, messages: m, adminChannel } = this.deps;
+    const { cases } = this.deps;
     const lines = copies.map(groupLine);
     const ids = lines.flatMap((line) => (line.kind === 'case' ? [line.caseId] : []));
     const current = ids.length > 0 ? await cases.getMany(ids) : new Map<string, NoticeCase>();
-    const parts = splitLines(lines, current, m);
     let posted = 0;
     const unsaved: UnsavedGroup[] = [];
+    const error = await this.postParts(lines, current, account, async (group, first) => {
+      try {
+        await cases.saveGroup(group);
+      } catch (failure) {
+        // Slack has the part, so its copies count as posted; only later clicks cannot redraw it.
+        unsaved.push({ first, count: group.lines.length, error: errorMessage(failure) });
+      }
+      posted = first + group.lines.length;
+      // A click that committed after the group was drawn and before it was saved could not find
+      // the group: drawn again if any of its cases moved. Only news: a failure leaves the line
+      // for the next click to redraw.
+      await settleGroup(this.deps, group, current);
+    });
+    return { posted, ...(error === undefined ? {} : { error }), ...(unsaved.length > 0 ? { unsaved } : {}) };
+  }
+
+  /**
+   * Posts `lines` to the admins as one grouped message per part Slack's limits allow, each drawn
+   * from `cases`, and hands each part to `posted` once Slack has it (`first`: the index of its
+   * first line among `lines`). Stops at the first part Slack refuses, with its error.
+   */
+  private async postParts(
+    lines: readonly GroupLine[],
+    cases: ReadonlyMap<string, NoticeCase>,
+    account: string | null,
+    posted: (group: AdminGroup, first: number) => Promise<void>,
+  ): Promise<string | undefined> {
+    const { messages: m, adminChannel } = this.deps;
+    const parts = splitLines(lines, cases, m);
+    let first = 0;
     for (const [index, part] of parts.entries()) {
       const group = { account, part: index + 1, parts: parts.length, lines: part };
-      const { text, blocks } = groupMessage(group, current, m);
+      const { text, blocks } = groupMessage(group, cases, m);
       let ref: MessageRef;
       try {
         ref = await this.post(adminChannel, text, blocks);
       } catch (error) {
-        return { posted, error: errorMessage(error), ...(unsaved.length > 0 ? { unsaved } : {}) };
+        return errorMessage(error);
       }
-      try {
-        await cases.saveGroup({ ref, ...group });
-      } catch (error) {
-        // Slack has the part, so its copies count as posted; only later clicks cannot redraw it.
-        unsaved.push({ first: posted, count: part.length, error: errorMessage(error) });
-      }
-      posted += part.length;
-      // A click that committed after the group was drawn and before it was saved could not find
-      // the group: drawn again if any of its cases moved. Only news: a failure leaves the line
-      // for the next click to redraw.
-      await settleGroup(this.deps, { ref, ...group }, current);
+      await posted({ ref, ...group }, first);
+      first += part.length;
     }
-    return { posted, ...(unsaved.length > 0 ? { unsaved } : {}) };
+    return undefined;
   }
 
   /**
@@ -226,7 +247,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     account: string | null,
     { stop, posted: recordPosted }: DeactivationsOptions = {},
   ): Promise<DeactivationsAnnounced> {
-    const { cases, messages: m, adminChannel } = this.deps;
+    const { cases } = this.deps;
     const rows = notices.map((notice) => ({ notice, draft: caseFromRow(notice.row, null) }));
     for (const { draft } of rows) await cases.create(draft);
     const stored = await cases.getMany(rows.map(({ draft }) => draft.id));
@@ -244,27 +265,15 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     const lines = rows.map(
       ({ draft }): GroupLine => ({ kind: 'case', caseId: draft.id, notice: { kind: 'deactivated' } }),
     );
-    const parts = splitLines(lines, drawn, m);
     const posted: Announced[] = [];
-    let error: string | undefined;
-    for (const [index, part] of parts.entries()) {
-      const group = { account, part: index + 1, parts: parts.length, lines: part };
-      const { text, blocks } = groupMessage(group, drawn, m);
-      let ref: MessageRef;
-      try {
-        ref = await this.post(adminChannel, text, blocks);
-      } catch (failure) {
-        error = errorMessage(failure);
-        break;
-      }
-      await recordPosted?.(posted.length, part.length);
+    const error = await this.postParts(lines, drawn, account, async (group, first) => {
+      const count = group.lines.length;
+      await recordPosted?.(first, count);
       const announced = await Promise.all(
-        notices
-          .slice(posted.length, posted.length + part.length)
-          .map((notice) => this.markDeactivated(notice, ref)),
+        notices.slice(first, first + count).map((notice) => this.markDeactivated(notice, group.ref)),
       );
       posted.push(...announced);
-      await cases.saveGroup({ ref, ...group }).catch((failure: unknown) => {
+      await cases.saveGroup(group).catch((failure: unknown) => {
         for (const { missed } of announced)
           missed.push({ kind: 'notice-unsaved', error: errorMessage(failure) });
       });
@@ -272,8 +281,8 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       // it: drawn again if any of its cases moved since (their own move aside). Only news.
       const seen = new Map(drawn);
       for (const { moved } of announced) if (moved) seen.set(moved.id, moved);
-      await settleGroup(this.deps, { ref, ...group }, seen);
-    }
+      await settleGroup(this.deps, group, seen);
+    });
     for (const { notice, ref, moved, missed } of posted)
       if (stop?.aborted) missed.push({ kind: 'news-skipped' });
       else if (moved) missed.push(...(await this.deactivationNews(notice, moved, ref)));
