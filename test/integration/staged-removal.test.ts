@@ -1,4 +1,3 @@
-import { WebClient } from '@slack/web-api';
 import { type LocalDate, parseLedgerDate } from '../../src/domain/dates';
 import { deactivationKey } from '../../src/domain/journal-keys';
 import type { LedgerRow } from '../../src/domain/ledger';
@@ -7,14 +6,21 @@ import type { DeactivatedNotice, DeactivationsAnnounced } from '../../src/ports/
 import type { AuditLog } from '../../src/ports/state';
 import { blocksTextLength, MAX_BLOCKS_TEXT } from '../../src/slack/admin-groups';
 import { ACTION, VIEW } from '../../src/slack/blocks';
-import { SlackNotifier } from '../../src/slack/notifier';
 import { runSweep } from '../../src/sweep/run-sweep';
 import { messages } from '../../src/text/messages';
 import { renderReport } from '../../src/text/sweep-report';
 import {
+  type Block,
+  bareNotifier,
+  hostileRow,
+  linesOf,
+  type Message,
+  stateOf,
+} from '../support/grouped-messages';
+import {
   ADMIN,
   ADMIN_CHANNEL,
-  BOT_TOKEN,
+  actionIds,
   eventually,
   OUTSIDER,
   OWNER,
@@ -35,13 +41,22 @@ const waitFor = <T>(probe: () => T | undefined | Promise<T | undefined>) => even
 const on = (day: string) => () => new Date(`${day}T06:00:00Z`);
 const staged = { stagedRemoval: { deleteAfterDays: 3 } };
 
-type Message = { ts: string; text: string; blocks?: unknown[] };
-type Block = {
-  type: string;
-  text?: { text: string };
-  elements?: { text?: string | { text: string }; action_id?: string; value?: string }[];
-};
 const ja = messages('ja');
+
+/** A notifier whose deactivation notices reach nobody: Slack down, or the process killed first. */
+class DeactivationsFail extends RecordingNotifier {
+  constructor(private readonly error: string) {
+    super();
+  }
+
+  override async deactivations(): Promise<DeactivationsAnnounced> {
+    throw new Error(this.error);
+  }
+}
+
+/** A staged sweep on 2026-11-29 whose deactivation notices reach nobody, with `error`. */
+const unannouncedSweep = (world: World, error: string) =>
+  world.sweep('apply', { ...staged, notifier: new DeactivationsFail(error), now: on('2026-11-29') });
 
 const DEACTIVATIONS = new Set(['deactivate-user', 'deactivate-key']);
 /** The ledger rows a deactivation acted on, in its order. */
@@ -50,20 +65,6 @@ const rowsOf = (result: ActionResult | undefined): LedgerRow[] => {
   if (action?.kind === 'deactivate-user') return [...action.rows];
   return action?.kind === 'deactivate-key' ? [action.row] : [];
 };
-
-/** A grouped message's lines: each starts at a section after the heading and runs to the next. */
-function linesOf(message: Message | undefined): Block[][] {
-  const lines: Block[][] = [];
-  for (const block of ((message?.blocks ?? []) as Block[]).slice(1)) {
-    if (block.type === 'section') lines.push([block]);
-    else lines.at(-1)?.push(block);
-  }
-  return lines;
-}
-const actionIds = (message: Message | undefined): string[] =>
-  ((message?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[])
-    .filter((block) => block.type === 'actions')
-    .flatMap((block) => (block.elements ?? []).map((element) => element.action_id ?? ''));
 
 describe('REMOVAL=deactivate-then-delete', () => {
   it(
@@ -132,16 +133,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
     async () => {
       const world = await World.start();
       try {
-        class SlackDown extends RecordingNotifier {
-          override async deactivations(): Promise<DeactivationsAnnounced> {
-            throw new Error('Slack is down');
-          }
-        }
-        const first = await world.sweep('apply', {
-          ...staged,
-          notifier: new SlackDown(),
-          now: on('2026-11-29'),
-        });
+        const first = await unannouncedSweep(world, 'Slack is down');
         expect(
           first.results.find((r) => r.action.kind === 'deactivate-user' && r.action.userName === 'etl-batch'),
         ).toMatchObject({
@@ -176,20 +168,9 @@ describe('REMOVAL=deactivate-then-delete', () => {
     async () => {
       const world = await World.start();
       try {
-        /**
-         * Dies once IAM and the journal have the deactivations, before anything reaches Slack: the
-         * state a killed process leaves (the report of this run aside, which a kill never writes).
-         */
-        class Killed extends RecordingNotifier {
-          override async deactivations(): Promise<DeactivationsAnnounced> {
-            throw new Error('killed');
-          }
-        }
-        const first = await world.sweep('apply', {
-          ...staged,
-          notifier: new Killed(),
-          now: on('2026-11-29'),
-        });
+        // Dies once IAM and the journal have the deactivations, before anything reaches Slack: the
+        // state a killed process leaves (the report of this run aside, which a kill never writes).
+        const first = await unannouncedSweep(world, 'killed');
         const rows = first.results.filter((r) => DEACTIVATIONS.has(r.action.kind)).flatMap(rowsOf);
         expect(rows.length).toBeGreaterThanOrEqual(3);
         const journaled = await world.state.journal.getMany(rows.map(deactivationKey));
@@ -445,7 +426,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
         expect(line?.map((block) => block.type)).toEqual(['section', 'context', 'actions']);
         expect(line?.[0]?.text?.text).toContain(`*<@${OWNER}> さんのアクセスキーを無効化しました*`);
         expect(line?.[0]?.text?.text).toContain('*IAMユーザー* etl-batch');
-        expect(line?.[1]?.elements?.[0]?.text).toBe(ja.state.deactivated('2026/11/29', '2026/12/02', true));
+        expect(stateOf(line)).toBe(ja.state.deactivated('2026/11/29', '2026/12/02', true));
         expect(line?.[2]?.elements).toEqual([
           expect.objectContaining({
             action_id: ACTION.reactivate,
@@ -542,7 +523,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
           expect(line.map((block) => block.type)).toEqual(['section', 'context', 'actions']);
           expect(
             [true, false].map((gone) => ja.state.deactivated('2026/11/29', '2026/12/02', gone)),
-          ).toContain(line[1]?.elements?.[0]?.text);
+          ).toContain(stateOf(line));
           expect(line[2]?.elements).toEqual([
             expect.objectContaining({
               action_id: ACTION.reactivate,
@@ -565,28 +546,15 @@ describe('REMOVAL=deactivate-then-delete', () => {
           const lines = linesOf(withReactivate().find((m) => m.ts === group!.ts));
           return lines[etl]?.length === 2 ? lines : undefined;
         });
-        expect(after[etl]?.[1]?.elements?.[0]?.text).toBe(ja.state.reactivated('2026/12/28', `<@${ADMIN}>`));
+        expect(stateOf(after[etl])).toBe(ja.state.reactivated('2026/12/28', `<@${ADMIN}>`));
         expect(after.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
         expect(withReactivate()).toHaveLength(1);
       },
       TEST_MS,
     );
 
-    /** A row with every free-text cell at the ledger's worst: long, and full of Slack control sequences. */
-    const hostileRow = (n: number): LedgerRow =>
-      ({
-        rowNumber: n + 2,
-        id: `AKIAEXAMPLEDEA${String(n).padStart(6, '0')}`,
-        accessKeyId: `AKIAEXAMPLEDEA${String(n).padStart(6, '0')}`,
-        iamUser: `svc-${n}`,
-        name: `<!channel> 名前${n}`,
-        purpose: `${'<@U0HACKER> & '.repeat(40)}目的`,
-        resource: 'r'.repeat(1_000),
-        startDate: '2026-01-01',
-        endDate: '2026-11-28',
-      }) as unknown as LedgerRow;
     const deactivatedOn = (n: number): DeactivatedNotice => ({
-      row: hostileRow(n),
+      row: hostileRow(n, 'DEA'),
       on: '2026-11-29' as LocalDate,
       deleteOn: '2026-12-02' as LocalDate,
       consoleRemoved: n % 2 === 0,
@@ -597,13 +565,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
       async (language) => {
         sw = await SlackWorld.start();
         const m = messages(language);
-        const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
-        const notifier = new SlackNotifier({
-          web,
-          cases: sw.world.state.cases,
-          adminChannel: ADMIN_CHANNEL,
-          messages: m,
-        });
+        const notifier = bareNotifier(sw, m);
         const notices = Array.from({ length: 40 }, (_, n) => deactivatedOn(n));
 
         expect(await notifier.deactivations(notices, '123456789012')).toEqual({
@@ -631,7 +593,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
             [ACTION.reactivate, SlackWorld.caseOf(notice.row.accessKeyId, '2026-11-28')],
           ]),
         );
-        expect(lines.map((line) => line[1]?.elements?.[0]?.text)).toEqual(
+        expect(lines.map((line) => stateOf(line))).toEqual(
           notices.map((notice) => m.state.deactivated('2026/11/29', '2026/12/02', notice.consoleRemoved)),
         );
         // No ping, mention or link from the ledger: its text is escaped in the line's title and details.
@@ -650,9 +612,8 @@ describe('REMOVAL=deactivate-then-delete', () => {
           slackOutage: (method, args) =>
             method === 'chat.postMessage' && String(args.text).startsWith('AWSアカウント') && ++parts === 2,
         });
-        const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
         const cases = sw.world.state.cases;
-        const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: ja });
+        const notifier = bareNotifier(sw, ja);
         const notices = Array.from({ length: 40 }, (_, n) => deactivatedOn(n));
 
         const told = await notifier.deactivations(notices, '123456789012');
