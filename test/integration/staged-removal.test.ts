@@ -615,20 +615,28 @@ describe('REMOVAL=deactivate-then-delete', () => {
         const cases = sw.world.state.cases;
         const notifier = bareNotifier(sw, ja);
         const notices = Array.from({ length: 40 }, (_, n) => deactivatedOn(n));
+        const statuses = async () => {
+          const states = await cases.getMany(
+            notices.map((n) => SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28')),
+          );
+          return notices.map((n) => states.get(SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28'))?.status);
+        };
+        // The caller hears of each posted part before its cases move (and its Reactivate can act).
+        const posted: [number, number, (string | undefined)[]][] = [];
 
-        const told = await notifier.deactivations(notices, '123456789012');
+        const told = await notifier.deactivations(notices, '123456789012', {
+          posted: async (first, count) => {
+            posted.push([first, count, await statuses()]);
+          },
+        });
 
         const [first] = sw.slack.messages(ADMIN_CHANNEL) as Message[];
         expect(sw.slack.messages(ADMIN_CHANNEL)).toHaveLength(1);
         const shown = linesOf(first).length;
         expect(told.announced).toEqual(notices.slice(0, shown).map(() => []));
         expect(told.error).toEqual(expect.any(String));
-        const states = await cases.getMany(
-          notices.map((n) => SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28')),
-        );
-        expect(
-          notices.map((n) => states.get(SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28'))?.status),
-        ).toEqual(notices.map((_, n) => (n < shown ? 'deactivated' : 'open')));
+        expect(posted).toEqual([[0, shown, notices.map(() => 'open')]]);
+        expect(await statuses()).toEqual(notices.map((_, n) => (n < shown ? 'deactivated' : 'open')));
       },
       TEST_MS,
     );
