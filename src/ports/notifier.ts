@@ -161,7 +161,7 @@ export interface Notifier {
   /**
    * Tells the admins which rows of one account had their keys deactivated and when each will
    * be deleted, in as few messages as Slack takes (`account` as in `adminCopies`), each row
-   * with its own Reactivate; then tells each row's owner. Only the admins' notices count
+   * with its own Reactivate; then tells each owner of their rows (one DM each). Only the admins' notices count
    * (`DeactivationsAnnounced.announced`); what else was missed is noted per notice.
    */
   deactivations(

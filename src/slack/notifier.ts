@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { NoticeMiss } from '../domain/action-detail';
 import { toLedgerText } from '../domain/dates';
+import { maskKeyId } from '../domain/iam';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
 import {
@@ -283,9 +284,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       for (const { moved } of announced) if (moved) seen.set(moved.id, moved);
       await settleGroup(this.deps, group, seen);
     });
-    for (const { notice, ref, moved, missed } of posted)
-      if (stop?.aborted) missed.push({ kind: 'news-skipped' });
-      else if (moved) missed.push(...(await this.deactivationNews(notice, moved, ref)));
+    await this.deactivationNews(posted, stop);
     return { announced: posted.map(({ missed }) => missed), ...(error === undefined ? {} : { error }) };
   }
 
@@ -305,30 +304,61 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     }
   }
 
-  /** The row's earlier messages redrawn as deactivated, and its owner told; what failed is only noted. */
-  private async deactivationNews(
-    { deleteOn, on }: DeactivatedNotice,
-    notice: NoticeCase,
-    line: MessageRef,
-  ): Promise<NoticeMiss[]> {
-    const m = this.deps.messages;
-    const missed: NoticeMiss[] = [];
-    const stale = await redrawCase(this.deps, notice, on, line);
-    if (stale > 0) missed.push({ kind: 'messages-not-updated', count: stale });
-    if (notice.ownerSlackId) {
-      const owner = notice.ownerSlackId;
-      await this.paced(owner, () =>
-        this.deps.web.chat.postMessage({ channel: owner, text: m.ownerDeactivated(toLedgerText(deleteOn)) }),
-      ).catch((error: unknown) => {
-        const code = slackError(error);
-        missed.push(
-          code && UNREACHABLE.has(code)
-            ? { kind: 'owner-unreachable', owner, code }
-            : { kind: 'owner-dm-failed', error: code ?? errorMessage(error) },
-        );
-      });
+  /**
+   * Each owner's rows: their earlier messages redrawn as deactivated, then one DM listing them
+   * (DMs are paced, one a second per channel: one per owner, not per row); what failed is only
+   * noted on the rows. Owner by owner until `stop` fires; the rest is skipped (`news-skipped`).
+   */
+  private async deactivationNews(posted: readonly Announced[], stop: AbortSignal | undefined): Promise<void> {
+    const byOwner = new Map<string | null, { readonly row: Announced; readonly moved: NoticeCase }[]>();
+    for (const row of posted)
+      if (row.moved)
+        byOwner.set(row.moved.ownerSlackId, [
+          ...(byOwner.get(row.moved.ownerSlackId) ?? []),
+          { row, moved: row.moved },
+        ]);
+    for (const [owner, rows] of byOwner) {
+      if (stop?.aborted) {
+        for (const { row } of rows) row.missed.push({ kind: 'news-skipped' });
+        continue;
+      }
+      for (const { row, moved } of rows) {
+        const stale = await redrawCase(this.deps, moved, row.notice.on, row.ref);
+        if (stale > 0) row.missed.push({ kind: 'messages-not-updated', count: stale });
+      }
+      const missed = owner
+        ? await this.tellOwner(
+            owner,
+            rows.map(({ row }) => row.notice),
+          )
+        : null;
+      if (missed) for (const { row } of rows) row.missed.push(missed);
     }
-    return missed;
+  }
+
+  /** The owner's DM of their deactivated rows; what went wrong, if anything. */
+  private async tellOwner(owner: string, notices: readonly DeactivatedNotice[]): Promise<NoticeMiss | null> {
+    const m = this.deps.messages;
+    const [only] = notices;
+    const text =
+      notices.length === 1 && only
+        ? m.ownerDeactivated(toLedgerText(only.deleteOn))
+        : m.ownerDeactivatedKeys(
+            notices.map(({ row, deleteOn }) => ({
+              iamUser: row.iamUser,
+              key: maskKeyId(row.accessKeyId),
+              deleteOn: toLedgerText(deleteOn),
+            })),
+          );
+    try {
+      await this.paced(owner, () => this.deps.web.chat.postMessage({ channel: owner, text }));
+      return null;
+    } catch (error) {
+      const code = slackError(error);
+      return code && UNREACHABLE.has(code)
+        ? { kind: 'owner-unreachable', owner, code }
+        : { kind: 'owner-dm-failed', error: code ?? errorMessage(error) };
+    }
   }
 
   async ownerUnknown({ row, reason, daysLeft }: OwnerUnknownNotice): Promise<AdminCopy> {

@@ -1,4 +1,5 @@
 import { type LocalDate, parseLedgerDate } from '../../src/domain/dates';
+import { maskKeyId } from '../../src/domain/iam';
 import { deactivationKey } from '../../src/domain/journal-keys';
 import type { LedgerRow } from '../../src/domain/ledger';
 import type { ActionResult } from '../../src/domain/report';
@@ -6,6 +7,7 @@ import type { DeactivatedNotice, DeactivationsAnnounced } from '../../src/ports/
 import type { AuditLog } from '../../src/ports/state';
 import { blocksTextLength, MAX_BLOCKS_TEXT } from '../../src/slack/admin-groups';
 import { ACTION, VIEW } from '../../src/slack/blocks';
+import { caseFromRow } from '../../src/slack/notifier';
 import { runSweep } from '../../src/sweep/run-sweep';
 import { messages } from '../../src/text/messages';
 import { renderReport } from '../../src/text/sweep-report';
@@ -600,6 +602,29 @@ describe('REMOVAL=deactivate-then-delete', () => {
         const texts = JSON.stringify(posted.map((message) => message.blocks));
         expect(texts).not.toMatch(/<!|<@U0HACKER/);
         expect(texts).toContain(m.deactivatedLineTitle('&lt;!channel&gt; 名前0'));
+      },
+      TEST_MS,
+    );
+
+    it(
+      'an owner with several deactivated rows gets one DM listing them, not one per row',
+      async () => {
+        sw = await SlackWorld.start();
+        const notifier = bareNotifier(sw, ja);
+        const notices = Array.from({ length: 3 }, (_, n) => deactivatedOn(n));
+        for (const { row } of notices) await sw.world.state.cases.create(caseFromRow(row, OWNER));
+
+        expect(await notifier.deactivations(notices, null)).toEqual({ announced: notices.map(() => []) });
+
+        expect(sw.slack.messages(OWNER).map((message) => message.text)).toEqual([
+          ja.ownerDeactivatedKeys(
+            notices.map(({ row }) => ({
+              iamUser: row.iamUser,
+              key: maskKeyId(row.accessKeyId),
+              deleteOn: '2026/12/02',
+            })),
+          ),
+        ]);
       },
       TEST_MS,
     );

@@ -607,6 +607,10 @@ function surfaces(m: Messages): Record<string, string[]> {
       m.ownerApproved('2027/01/31'),
       m.ownerDenied('期間が長すぎます'),
       m.ownerDeactivated('2026/12/07'),
+      m.ownerDeactivatedKeys([
+        { iamUser: 'etl-batch', key: 'AKIA…1001', deleteOn: '2026/12/07' },
+        { iamUser: 'ci-deploy', key: 'AKIA…1002', deleteOn: '2026/12/08' },
+      ]),
       m.ownerReactivated('2027/01/31'),
     ],
     'errors in Slack': [
