@@ -240,8 +240,8 @@ export class SlackNotifier implements Notifier, SlackDirectory {
    * parts must go out: storing them, the redraws and the owners' DMs are news, and an owner who
    * has left (the usual case by now) or a deleted message must not fail a deactivation IAM
    * already made. The caller hears of each part as it goes out (`posted`), before its cases
-   * move and so before its Reactivate can act. Once `stop` fired the news is skipped: several paced edits and a DM per row
-   * would outlast a stopping run's margin (60 rows of one owner: over a minute).
+   * move and so before its Reactivate can act. Once `stop` fired, the owners not yet reached
+   * are skipped: a stopping run has seconds left (`deactivationNews`).
    */
   async deactivations(
     notices: readonly DeactivatedNotice[],
