@@ -74,4 +74,11 @@ export type NoticeMiss =
   | { readonly kind: 'owner-dm-failed'; readonly error: string }
   | { readonly kind: 'admins-notice-failed'; readonly rowNumber: number; readonly error: string }
   /** The admins have the notice, but storing it (its grouped message, or the row's case) failed: clicks may not follow. */
-  | { readonly kind: 'notice-unsaved'; readonly error: string };
+  | { readonly kind: 'notice-unsaved'; readonly error: string }
+  /**
+   * The admins have the notice, but the sweep was stopping: the row's earlier messages were not
+   * redrawn and its owner was not told (nobody does it later; the admins' line is the record).
+   */
+  | { readonly kind: 'news-skipped' }
+  /** The admins have the notice, but the journal did not record so (`error`): the next sweep posts the line again. */
+  | { readonly kind: 'announcement-unrecorded'; readonly error: string };

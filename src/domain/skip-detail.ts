@@ -68,7 +68,17 @@ export type SkipDetail =
     }
   /** Listing the user's keys failed right before the removal; `error` is IAM's. */
   | { readonly kind: 'key-list-failed'; readonly userName: string; readonly error: string }
-  | { readonly kind: 'deactivated'; readonly since: LocalDate; readonly deleteOn: LocalDate }
+  | {
+      readonly kind: 'deactivated';
+      readonly since: LocalDate;
+      readonly deleteOn: LocalDate;
+      /**
+       * The admins were never told of the deactivation (the sweep that made it was killed before
+       * their post, or the post failed): this sweep posted its line (`error` null), or failed
+       * to (Slack's error; the next sweep tries again).
+       */
+      readonly announcedLate?: { readonly error: string | null };
+    }
   | { readonly kind: 'account-failed'; readonly account: string; readonly error: string }
   | { readonly kind: 'account-not-reached'; readonly account: string }
   | { readonly kind: 'account-not-covered'; readonly account: string };

@@ -25,6 +25,12 @@ export interface DeactivationDetail {
   /** The console password was deleted: it cannot be restored, only set anew. */
   readonly consoleRemoved: boolean;
   readonly reactivatedAt?: string;
+  /**
+   * False from the deactivation until the admins' part with its line is posted: a run killed
+   * in between leaves it false, and the next sweep posts the line. Absent on entries journaled
+   * before it was recorded, which count as announced.
+   */
+  readonly announced?: boolean;
 }
 
 /**

@@ -127,6 +127,20 @@ export interface DeactivationsAnnounced {
   readonly error?: string;
 }
 
+export interface DeactivationsOptions {
+  /**
+   * Once fired, the admins' notices still go out but the rest is skipped (`news-skipped`): a
+   * stopping run has seconds left, and paced DMs to one owner take one a second each.
+   */
+  readonly stop?: AbortSignal;
+  /**
+   * Called once the admins have notices `first` to `first + count - 1` (one part), before
+   * anything else happens to them (their Reactivate works only after): the caller records that
+   * they were announced. Never rejects.
+   */
+  readonly posted?: (first: number, count: number) => Promise<void>;
+}
+
 /**
  * Thrown by a notice that reached nobody (its first message failed), so the sweep may send it
  * again later. Any other error may come after part of the notice went out.
@@ -147,19 +161,20 @@ export interface Notifier {
   /**
    * Tells the admins which rows of one account had their keys deactivated and when each will
    * be deleted, in as few messages as Slack takes (`account` as in `adminCopies`), each row
-   * with its own Reactivate; then tells each row's owner. Only the admins' notices count
+   * with its own Reactivate; then tells each owner of their rows (one DM each). Only the admins' notices count
    * (`DeactivationsAnnounced.announced`); what else was missed is noted per notice.
    */
   deactivations(
     notices: readonly DeactivatedNotice[],
     account: string | null,
+    options?: DeactivationsOptions,
   ): Promise<DeactivationsAnnounced>;
   /** The key goes on `deleteOn` unless the row changes; sent when no earlier notice counts. Like `weekAhead`. */
   finalNotice(notice: FinalNotice): Promise<AdminCopy>;
   /**
    * The admins' copies of one account's notices, grouped into as few messages as Slack takes;
-   * every later click on one of them redraws its line. `account` names the group (null: the
-   * credentials' own account, whose id the rows need not carry).
+   * every later click on one of them redraws its line. `account` names the group when the sweep
+   * covers several accounts (null: it covers one, whatever account the rows name).
    */
   adminCopies(copies: readonly AdminCopy[], account: string | null): Promise<AdminCopiesPosted>;
   /** One DM to an owner listing all of their new hygiene findings (one per owner per sweep). */

@@ -2,9 +2,11 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { NoticeMiss } from '../domain/action-detail';
 import { toLedgerText } from '../domain/dates';
+import { maskKeyId } from '../domain/iam';
 import type { LedgerRow } from '../domain/ledger';
 import type { SweepReport } from '../domain/report';
 import {
+  type AdminGroup,
   type CaseStore,
   caseId,
   type GroupLine,
@@ -17,6 +19,7 @@ import {
   type AdminCopy,
   type DeactivatedNotice,
   type DeactivationsAnnounced,
+  type DeactivationsOptions,
   type FinalNotice,
   type FindingsDigest,
   type FindingsNotice,
@@ -178,35 +181,55 @@ export class SlackNotifier implements Notifier, SlackDirectory {
    * its lines show, so a click on any of them redraws the part with that line's new state.
    */
   async adminCopies(copies: readonly AdminCopy[], account: string | null): Promise<AdminCopiesPosted> {
-    const { cases, messages: m, adminChannel } = this.deps;
+    const { cases } = this.deps;
     const lines = copies.map(groupLine);
     const ids = lines.flatMap((line) => (line.kind === 'case' ? [line.caseId] : []));
     const current = ids.length > 0 ? await cases.getMany(ids) : new Map<string, NoticeCase>();
-    const parts = splitLines(lines, current, m);
     let posted = 0;
     const unsaved: UnsavedGroup[] = [];
+    const error = await this.postParts(lines, current, account, async (group, first) => {
+      try {
+        await cases.saveGroup(group);
+      } catch (failure) {
+        // Slack has the part, so its copies count as posted; only later clicks cannot redraw it.
+        unsaved.push({ first, count: group.lines.length, error: errorMessage(failure) });
+      }
+      posted = first + group.lines.length;
+      // A click that committed after the group was drawn and before it was saved could not find
+      // the group: drawn again if any of its cases moved. Only news: a failure leaves the line
+      // for the next click to redraw.
+      await settleGroup(this.deps, group, current);
+    });
+    return { posted, ...(error === undefined ? {} : { error }), ...(unsaved.length > 0 ? { unsaved } : {}) };
+  }
+
+  /**
+   * Posts `lines` to the admins as one grouped message per part Slack's limits allow, each drawn
+   * from `cases`, and hands each part to `posted` once Slack has it (`first`: the index of its
+   * first line among `lines`). Stops at the first part Slack refuses, with its error.
+   */
+  private async postParts(
+    lines: readonly GroupLine[],
+    cases: ReadonlyMap<string, NoticeCase>,
+    account: string | null,
+    posted: (group: AdminGroup, first: number) => Promise<void>,
+  ): Promise<string | undefined> {
+    const { messages: m, adminChannel } = this.deps;
+    const parts = splitLines(lines, cases, m);
+    let first = 0;
     for (const [index, part] of parts.entries()) {
       const group = { account, part: index + 1, parts: parts.length, lines: part };
-      const { text, blocks } = groupMessage(group, current, m);
+      const { text, blocks } = groupMessage(group, cases, m);
       let ref: MessageRef;
       try {
         ref = await this.post(adminChannel, text, blocks);
       } catch (error) {
-        return { posted, error: errorMessage(error), ...(unsaved.length > 0 ? { unsaved } : {}) };
+        return errorMessage(error);
       }
-      try {
-        await cases.saveGroup({ ref, ...group });
-      } catch (error) {
-        // Slack has the part, so its copies count as posted; only later clicks cannot redraw it.
-        unsaved.push({ first: posted, count: part.length, error: errorMessage(error) });
-      }
-      posted += part.length;
-      // A click that committed after the group was drawn and before it was saved could not find
-      // the group: drawn again if any of its cases moved. Only news: a failure leaves the line
-      // for the next click to redraw.
-      await settleGroup(this.deps, { ref, ...group }, current);
+      await posted({ ref, ...group }, first);
+      first += part.length;
     }
-    return { posted, ...(unsaved.length > 0 ? { unsaved } : {}) };
+    return undefined;
   }
 
   /**
@@ -216,13 +239,16 @@ export class SlackNotifier implements Notifier, SlackDirectory {
    * from then on (the owner's buttons go) and a click on any of them redraws the line. Only the
    * parts must go out: storing them, the redraws and the owners' DMs are news, and an owner who
    * has left (the usual case by now) or a deleted message must not fail a deactivation IAM
-   * already made.
+   * already made. The caller hears of each part as it goes out (`posted`), before its cases
+   * move and so before its Reactivate can act. Once `stop` fired, the owners not yet reached
+   * are skipped: a stopping run has seconds left (`deactivationNews`).
    */
   async deactivations(
     notices: readonly DeactivatedNotice[],
     account: string | null,
+    { stop, posted: recordPosted }: DeactivationsOptions = {},
   ): Promise<DeactivationsAnnounced> {
-    const { cases, messages: m, adminChannel } = this.deps;
+    const { cases } = this.deps;
     const rows = notices.map((notice) => ({ notice, draft: caseFromRow(notice.row, null) }));
     for (const { draft } of rows) await cases.create(draft);
     const stored = await cases.getMany(rows.map(({ draft }) => draft.id));
@@ -240,26 +266,15 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     const lines = rows.map(
       ({ draft }): GroupLine => ({ kind: 'case', caseId: draft.id, notice: { kind: 'deactivated' } }),
     );
-    const parts = splitLines(lines, drawn, m);
     const posted: Announced[] = [];
-    let error: string | undefined;
-    for (const [index, part] of parts.entries()) {
-      const group = { account, part: index + 1, parts: parts.length, lines: part };
-      const { text, blocks } = groupMessage(group, drawn, m);
-      let ref: MessageRef;
-      try {
-        ref = await this.post(adminChannel, text, blocks);
-      } catch (failure) {
-        error = errorMessage(failure);
-        break;
-      }
+    const error = await this.postParts(lines, drawn, account, async (group, first) => {
+      const count = group.lines.length;
+      await recordPosted?.(first, count);
       const announced = await Promise.all(
-        notices
-          .slice(posted.length, posted.length + part.length)
-          .map((notice) => this.markDeactivated(notice, ref)),
+        notices.slice(first, first + count).map((notice) => this.markDeactivated(notice, group.ref)),
       );
       posted.push(...announced);
-      await cases.saveGroup({ ref, ...group }).catch((failure: unknown) => {
+      await cases.saveGroup(group).catch((failure: unknown) => {
         for (const { missed } of announced)
           missed.push({ kind: 'notice-unsaved', error: errorMessage(failure) });
       });
@@ -267,10 +282,9 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       // it: drawn again if any of its cases moved since (their own move aside). Only news.
       const seen = new Map(drawn);
       for (const { moved } of announced) if (moved) seen.set(moved.id, moved);
-      await settleGroup(this.deps, { ref, ...group }, seen);
-    }
-    for (const { notice, ref, moved, missed } of posted)
-      if (moved) missed.push(...(await this.deactivationNews(notice, moved, ref)));
+      await settleGroup(this.deps, group, seen);
+    });
+    await this.deactivationNews(posted, stop);
     return { announced: posted.map(({ missed }) => missed), ...(error === undefined ? {} : { error }) };
   }
 
@@ -290,30 +304,61 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     }
   }
 
-  /** The row's earlier messages redrawn as deactivated, and its owner told; what failed is only noted. */
-  private async deactivationNews(
-    { deleteOn, on }: DeactivatedNotice,
-    notice: NoticeCase,
-    line: MessageRef,
-  ): Promise<NoticeMiss[]> {
-    const m = this.deps.messages;
-    const missed: NoticeMiss[] = [];
-    const stale = await redrawCase(this.deps, notice, on, line);
-    if (stale > 0) missed.push({ kind: 'messages-not-updated', count: stale });
-    if (notice.ownerSlackId) {
-      const owner = notice.ownerSlackId;
-      await this.paced(owner, () =>
-        this.deps.web.chat.postMessage({ channel: owner, text: m.ownerDeactivated(toLedgerText(deleteOn)) }),
-      ).catch((error: unknown) => {
-        const code = slackError(error);
-        missed.push(
-          code && UNREACHABLE.has(code)
-            ? { kind: 'owner-unreachable', owner, code }
-            : { kind: 'owner-dm-failed', error: code ?? errorMessage(error) },
-        );
-      });
+  /**
+   * Each owner's rows: their earlier messages redrawn as deactivated, then one DM listing them
+   * (DMs are paced, one a second per channel: one per owner, not per row); what failed is only
+   * noted on the rows. Owner by owner until `stop` fires; the rest is skipped (`news-skipped`).
+   */
+  private async deactivationNews(posted: readonly Announced[], stop: AbortSignal | undefined): Promise<void> {
+    const byOwner = new Map<string | null, { readonly row: Announced; readonly moved: NoticeCase }[]>();
+    for (const row of posted)
+      if (row.moved)
+        byOwner.set(row.moved.ownerSlackId, [
+          ...(byOwner.get(row.moved.ownerSlackId) ?? []),
+          { row, moved: row.moved },
+        ]);
+    for (const [owner, rows] of byOwner) {
+      if (stop?.aborted) {
+        for (const { row } of rows) row.missed.push({ kind: 'news-skipped' });
+        continue;
+      }
+      for (const { row, moved } of rows) {
+        const stale = await redrawCase(this.deps, moved, row.notice.on, row.ref);
+        if (stale > 0) row.missed.push({ kind: 'messages-not-updated', count: stale });
+      }
+      const missed = owner
+        ? await this.tellOwner(
+            owner,
+            rows.map(({ row }) => row.notice),
+          )
+        : null;
+      if (missed) for (const { row } of rows) row.missed.push(missed);
     }
-    return missed;
+  }
+
+  /** The owner's DM of their deactivated rows; what went wrong, if anything. */
+  private async tellOwner(owner: string, notices: readonly DeactivatedNotice[]): Promise<NoticeMiss | null> {
+    const m = this.deps.messages;
+    const [only] = notices;
+    const text =
+      notices.length === 1 && only
+        ? m.ownerDeactivated(toLedgerText(only.deleteOn))
+        : m.ownerDeactivatedKeys(
+            notices.map(({ row, deleteOn }) => ({
+              iamUser: row.iamUser,
+              key: maskKeyId(row.accessKeyId),
+              deleteOn: toLedgerText(deleteOn),
+            })),
+          );
+    try {
+      await this.paced(owner, () => this.deps.web.chat.postMessage({ channel: owner, text }));
+      return null;
+    } catch (error) {
+      const code = slackError(error);
+      return code && UNREACHABLE.has(code)
+        ? { kind: 'owner-unreachable', owner, code }
+        : { kind: 'owner-dm-failed', error: code ?? errorMessage(error) };
+    }
   }
 
   async ownerUnknown({ row, reason, daysLeft }: OwnerUnknownNotice): Promise<AdminCopy> {

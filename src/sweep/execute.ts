@@ -41,8 +41,10 @@ export interface ExecutorDeps {
   /** The AWS account acted in, named in journal entries; `null` for the credentials' own. */
   readonly account: string | null;
   /**
-   * The account the admins' grouped copies name when the sweep covers several: the credentials'
-   * own account too, by the id its inventory gave, as `account` is null there.
+   * The account the admins' grouped messages name, set only when the sweep covers several: the
+   * credentials' own account too, by the id its inventory gave, as `account` is null there.
+   * Absent, no heading names an account, whatever the rows' account cells say: the run's
+   * naming, not the ledger's, so one account's headings read the same every day.
    */
   readonly namedAccount?: string;
   /** Who caused the actions, for the audit log: `sweep:<id>` or `slack:<user id>`. */
@@ -71,7 +73,7 @@ class Refused extends Error {
  * admins together once the last has been made.
  */
 export async function execute(actions: readonly Action[], deps: ExecutorDeps): Promise<ActionResult[]> {
-  return announced(await run(actions, deps), deps);
+  return (await announced(await run(actions, deps), deps)).results;
 }
 
 /** `execute`, with the deactivations it made still waiting for their notice to the admins. */
@@ -105,6 +107,8 @@ export interface RemovalOutcome {
  * IAM failing after the client's retries will most likely fail for the next user as well.
  * The account's deactivations reach the admins together once the last removal has run, or
  * the run stopped: whatever IAM did, the admins hear of it (or the report says they did not).
+ * Deactivations an earlier run made but never announced (killed before the post, or Slack
+ * refused it) go out with them, once, without being made again.
  */
 export async function executeRemovals(
   removals: readonly Removal[],
@@ -113,7 +117,8 @@ export async function executeRemovals(
 ): Promise<RemovalOutcome> {
   const executed: Executed[] = [];
   const skips: Skip[] = [];
-  const deactivations = staging ? await deactivationsOf(removals, deps) : new Map();
+  const { states, unannounced } = staging ? await deactivationsOf(removals, deps) : NO_DEACTIVATIONS;
+  const late: Unannounced[] = [];
   let failure: KeyListFailure | null = null;
   try {
     for (const removal of removals) {
@@ -135,17 +140,22 @@ export async function executeRemovals(
         continue;
       }
       const settled = staging
-        ? stageRemoval(settleRemoval(removal, live.keys), deactivations, staging.today, staging.policy)
+        ? stageRemoval(settleRemoval(removal, live.keys), states, staging.today, staging.policy)
         : settleRemoval(removal, live.keys);
-      skips.push(...settled.skips);
+      for (const skip of settled.skips) {
+        const mark = deps.mode === 'apply' ? unannounced.get(deactivationKey(skip.row)) : undefined;
+        if (mark && skip.detail.kind === 'deactivated') late.push(lateNotice(skip, skip.detail, mark));
+        else skips.push(skip);
+      }
       executed.push(...(await run(settled.actions, deps)));
     }
   } catch (error) {
     // The deactivations made so far must still reach the admins before the error goes on.
-    await announced(executed, deps);
+    await announced(executed, deps, late);
     throw error;
   }
-  return { results: await announced(executed, deps), skips };
+  const told = await announced(executed, deps, late);
+  return { results: told.results, skips: [...skips, ...told.skips] };
 }
 
 /** Staged removal: today, for deciding which stage each due row is in. */
@@ -154,30 +164,65 @@ export interface Staging {
   readonly policy: StagedRemovalPolicy;
 }
 
+interface JournaledDeactivations {
+  readonly states: ReadonlyMap<string, Deactivation>;
+  /** Completed, standing deactivations whose admins' line never went out, by deactivation key. */
+  readonly unannounced: ReadonlyMap<string, AnnouncementMark>;
+}
+
+const NO_DEACTIVATIONS: JournaledDeactivations = { states: new Map(), unannounced: new Map() };
+
 /** The deactivations journaled for the due rows, in one batch read. */
 async function deactivationsOf(
   removals: readonly Removal[],
   deps: ExecutorDeps,
-): Promise<ReadonlyMap<string, Deactivation>> {
+): Promise<JournaledDeactivations> {
   const keys = removals.flatMap((removal) => removal.due.map(({ row }) => deactivationKey(row)));
   const entries = await deps.journal.getMany(keys);
-  return new Map(
-    [...entries].flatMap(([key, entry]) => {
-      // Only notices fail; a failed entry would be one never acted on.
-      if (entry.state === 'failed') return [];
-      const detail = entry.detail as Partial<DeactivationDetail> | undefined;
-      return [
-        [
-          key,
-          {
-            state: entry.state,
-            on: detail?.on ?? (entry.startedAt.slice(0, 10) as LocalDate),
-            reactivated: detail?.reactivatedAt !== undefined,
-          },
-        ] as const,
-      ];
-    }),
-  );
+  const states = new Map<string, Deactivation>();
+  const unannounced = new Map<string, AnnouncementMark>();
+  for (const [key, entry] of entries) {
+    // Only notices fail; a failed entry would be one never acted on.
+    if (entry.state === 'failed') continue;
+    const detail = entry.detail as Partial<DeactivationDetail> | undefined;
+    const reactivated = detail?.reactivatedAt !== undefined;
+    states.set(key, {
+      state: entry.state,
+      on: detail?.on ?? (entry.startedAt.slice(0, 10) as LocalDate),
+      reactivated,
+    });
+    if (entry.state === 'completed' && !reactivated && detail?.announced === false)
+      unannounced.set(key, { entry, detail: detail as DeactivationDetail });
+  }
+  return { states, unannounced };
+}
+
+/** A deactivation an earlier run made and never announced: its line goes out with this run's. */
+interface Unannounced {
+  /** The row's skip (`deactivated`: waiting for its deletion), as the report will show it. */
+  readonly skip: Skip;
+  readonly detail: Extract<Skip['detail'], { kind: 'deactivated' }>;
+  readonly notice: DeactivatedNotice;
+  readonly mark: AnnouncementMark;
+}
+
+function lateNotice(
+  skip: Skip,
+  detail: Extract<Skip['detail'], { kind: 'deactivated' }>,
+  mark: AnnouncementMark,
+): Unannounced {
+  const journaled = mark.detail;
+  return {
+    skip,
+    detail,
+    mark,
+    notice: {
+      row: skip.row,
+      on: journaled.on,
+      deleteOn: detail.deleteOn,
+      consoleRemoved: journaled.consoleRemoved,
+    },
+  };
 }
 
 /** Whose keys could not be listed, and IAM's error: every later removal waits for the next sweep too. */
@@ -215,6 +260,21 @@ interface Deactivating {
   readonly done: Deactivated;
   /** One per row, in the rows' order. */
   readonly notices: readonly DeactivatedNotice[];
+  /** The rows' journal entries, marked announced once the admins have their lines. */
+  readonly marks: readonly AnnouncementMark[];
+}
+
+/**
+ * A row's completed deactivation as journaled (`announced: false`), to be written again, whole
+ * and marked announced, once the admins have its line: `entry`'s claim fields, `detail` its record.
+ */
+interface AnnouncementMark {
+  readonly entry: JournalEntry;
+  readonly detail: DeactivationDetail;
+}
+
+function marksOf(held: readonly JournalEntry[], detail: DeactivationDetail): AnnouncementMark[] {
+  return held.map((entry) => ({ entry, detail }));
 }
 
 /** An action's result, or a deactivation whose result depends on its notice (`announced`). */
@@ -239,19 +299,47 @@ async function executeOne(action: Exclude<Action, NoticeAction>, deps: ExecutorD
 }
 
 /**
- * Tells the admins of the deactivations among `executed` (journaled already) in one go, and
- * records each one's result where it was made. A deactivation any of whose rows' notices did
- * not go out fails, so the admins see it in the sweep report; what else was missed (the
- * owner's DM, older messages) is only noted in its detail.
+ * Tells the admins of the deactivations among `executed` (journaled already) and of the `late`
+ * ones an earlier run never announced, in one go, and records each one's result where it was
+ * made. Each row's journal entry is marked announced as its part goes out, before its
+ * Reactivate can act. A deactivation any of whose rows' notices did not go out fails, so the
+ * admins see it in the sweep report, and the next sweep posts those lines again; what else was
+ * missed (the owner's DM, older messages) is only noted in its detail.
  */
-async function announced(executed: readonly Executed[], deps: ExecutorDeps): Promise<ActionResult[]> {
+async function announced(
+  executed: readonly Executed[],
+  deps: ExecutorDeps,
+  late: readonly Unannounced[] = [],
+): Promise<{ readonly results: ActionResult[]; readonly skips: Skip[] }> {
   const waiting = executed.filter(isDeactivating);
-  const notices = waiting.flatMap((deactivating) => deactivating.notices);
-  const account = notices[0]?.row.accountId ?? deps.account ?? deps.namedAccount ?? null;
+  const notices = [...waiting.flatMap((deactivating) => deactivating.notices), ...late.map((l) => l.notice)];
+  const marks = new Map(
+    [...waiting.flatMap((deactivating) => deactivating.marks), ...late.map((l) => l.mark)].map(
+      (mark) => [mark.entry.key, mark] as const,
+    ),
+  );
+  /** Why the journal did not record that the admins have a notice, by the notice's index. */
+  const unrecorded = new Map<number, string>();
+  const posted = async (first: number, count: number): Promise<void> => {
+    // No condition needed: the entries are completed and this run made or found them so.
+    const batch = deps.journal.batch();
+    for (const { row } of notices.slice(first, first + count)) {
+      const mark = marks.get(deactivationKey(row));
+      if (mark)
+        batch.complete([{ ...mark.entry, detail: mark.detail }], deps.now(), {
+          ...mark.detail,
+          announced: true,
+        });
+    }
+    await batch.flush().catch((error: unknown) => {
+      for (let n = first; n < first + count; n += 1) unrecorded.set(n, errorMessage(error));
+    });
+  };
+  const account = deps.namedAccount ?? null;
   const told =
     notices.length > 0
       ? await deps.notifier
-          .deactivations(notices, account)
+          .deactivations(notices, account, { ...(deps.stop ? { stop: deps.stop } : {}), posted })
           .catch((error: unknown): DeactivationsAnnounced => ({ announced: [], error: errorMessage(error) }))
       : { announced: [] };
   let next = 0;
@@ -265,8 +353,13 @@ async function announced(executed: readonly Executed[], deps: ExecutorDeps): Pro
     let failed = false;
     for (const { row } of item.notices) {
       const misses = told.announced[next];
+      const error = unrecorded.get(next);
       next += 1;
-      if (misses) missed.push(...misses);
+      if (misses)
+        missed.push(
+          ...misses,
+          ...(error === undefined ? [] : [{ kind: 'announcement-unrecorded', error } as const]),
+        );
       else {
         // Slack's error; posting only stops short with one.
         missed.push({
@@ -284,7 +377,18 @@ async function announced(executed: readonly Executed[], deps: ExecutorDeps): Pro
         : recorded(item.action, 'done', done, deps)),
     );
   }
-  return results;
+  const skips = late.map(({ skip, detail }): Skip => {
+    const reached = told.announced[next] !== undefined;
+    next += 1;
+    return reached
+      ? { ...skip, detail: { ...detail, announcedLate: { error: null } } }
+      : {
+          ...skip,
+          detail: { ...detail, announcedLate: { error: told.error ?? 'not posted' } },
+          attention: true,
+        };
+  });
+  return { results, skips };
 }
 
 /** The action's result, in the audit log too: a machine record, English whatever LANGUAGE is. */
@@ -323,9 +427,10 @@ async function perform(
 
 /**
  * The first stage of a staged removal, under the same live check as a teardown. The journal
- * completes before the notices go out, so a notice that fails (or a crash before it) never
- * makes the next sweep deactivate and announce again; the failure is the action's result. The
- * notices go out with the account's others once its removals have run (`announced`).
+ * completes before the notices go out, unannounced, so a notice that fails (or a crash before
+ * it) never makes the next sweep deactivate again, only post the row's line; the failure is the
+ * action's result. The notices go out with the account's others once its removals have run
+ * (`announced`).
  */
 async function deactivateUser(
   action: Extract<Action, { kind: 'deactivate-user' }>,
@@ -338,7 +443,7 @@ async function deactivateUser(
     keys: holdings.accessKeys.filter((key) => key.status === 'Active').map((key) => key.accessKeyId),
     consoleRemoved: holdings.loginProfile,
   };
-  const { value: recorded } = await deactivation(action.keys, action.rows, detail, deps, async () => {
+  const { value: recorded, held } = await deactivation(action.keys, action.rows, detail, deps, async () => {
     for (const step of steps) await runStep(step, action.userName, deps);
   });
   const notice = { on: action.on, deleteOn: action.deleteOn, consoleRemoved: recorded.consoleRemoved };
@@ -352,6 +457,7 @@ async function deactivateUser(
       missed: [],
     },
     notices: action.rows.map((row) => ({ row, ...notice })),
+    marks: marksOf(held, recorded),
   };
 }
 
@@ -366,7 +472,7 @@ async function deactivateKey(
     keys: active ? [accessKey.accessKeyId] : [],
     consoleRemoved: false,
   };
-  await deactivation([action.key], [row], detail, deps, async () => {
+  const { value: recorded, held } = await deactivation([action.key], [row], detail, deps, async () => {
     if (active)
       await runStep(
         { op: 'deactivate-access-key', userName: row.iamUser, accessKeyId: accessKey.accessKeyId },
@@ -378,6 +484,7 @@ async function deactivateKey(
     action,
     done: { kind: 'deactivated-key', key: maskKeyId(row.accessKeyId), deleteOn: action.deleteOn, missed: [] },
     notices: [{ row, on: action.on, deleteOn: action.deleteOn, consoleRemoved: false }],
+    marks: marksOf(held, recorded),
   };
 }
 
@@ -411,7 +518,8 @@ function deactivation(
           };
       }
       await steps();
-      return { value: recorded, detail: recorded };
+      // Not announced until the admins' part with its line is posted (`announced`).
+      return { value: recorded, detail: { ...recorded, announced: false } };
     },
     { resume: 'always' },
   );
@@ -510,11 +618,10 @@ async function executeNotices(notices: readonly NoticeAction[], deps: ExecutorDe
     }
   }
   if (sent.length > 0) {
-    const account = sent[0]?.action.row.accountId ?? deps.account ?? deps.namedAccount ?? null;
     const posted = await deps.notifier
       .adminCopies(
         sent.map(({ copy }) => copy),
-        account,
+        deps.namedAccount ?? null,
       )
       .catch((error: unknown): AdminCopiesPosted & { readonly unsure: true } => ({
         posted: 0,

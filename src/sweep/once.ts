@@ -17,6 +17,11 @@ export interface Done<T> {
 export interface Ran<T> {
   readonly kind: 'ran';
   readonly value: T;
+  /**
+   * The claims the work ran under, in claim order, as this run began them or as an earlier run
+   * left them (before this completion): for the caller to complete them again, whole, in a batch.
+   */
+  readonly held: readonly JournalEntry[];
 }
 
 /** Every claim was an earlier run's, which this work does not repeat. */
@@ -94,6 +99,7 @@ export async function once<T>(
   policy: OncePolicy,
 ): Promise<OnceResult<T>> {
   const taken: JournalBegin[] = [];
+  const held: JournalEntry[] = [];
   const resumed: JournalEntry[] = [];
   const earlier: JournalEntry[] = [];
   // What each new claim's entry holds, for a batch to complete it as a whole item.
@@ -102,12 +108,14 @@ export async function once<T>(
     const claimed = await claimOnce(journal, now, claim);
     if (claimed.kind === 'claimed') {
       taken.push(claim);
+      held.push(claimed.entry);
       created.push(claimed.entry);
       continue;
     }
     const [existing] = claimed.earlier;
     if (resumes(policy.resume, existing)) {
       taken.push(claim);
+      held.push(existing);
       resumed.push(existing);
     } else {
       earlier.push(existing);
@@ -131,7 +139,7 @@ export async function once<T>(
   // `never` takes up no earlier claim, so what it took is what it created.
   if (policy.completions) policy.completions.complete(created, now(), done.detail);
   else for (const claim of taken) await journal.complete(claim.key, now(), done.detail);
-  return { kind: 'ran', value: done.value };
+  return { kind: 'ran', value: done.value, held };
 }
 
 function resumes(resume: Resume, existing: JournalEntry): boolean {

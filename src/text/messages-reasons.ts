@@ -331,7 +331,7 @@ function skipJa(detail: SkipDetail): string {
     case 'key-list-failed':
       return `削除していません。${detail.userName} のキー一覧の取得に失敗しました: ${detail.error}。次回のスイープで再試行します`;
     case 'deactivated':
-      return `キーを ${date(detail.since)} に無効化済み。管理者が再有効化しなければ ${date(detail.deleteOn)} に削除します`;
+      return `キーを ${date(detail.since)} に無効化済み。管理者が再有効化しなければ ${date(detail.deleteOn)} に削除します${lateJa(detail.announcedLate)}`;
     case 'account-failed':
       return `AWS アカウント ${detail.account} をスイープできませんでした: ${detail.error}`;
     case 'account-not-reached':
@@ -404,7 +404,7 @@ function skipEn(detail: SkipDetail): string {
     case 'key-list-failed':
       return `not removed: listing the keys of ${detail.userName} failed: ${detail.error}; the next sweep tries again`;
     case 'deactivated':
-      return `keys deactivated on ${detail.since}; deleted on ${detail.deleteOn} unless an admin reactivates them`;
+      return `keys deactivated on ${detail.since}; deleted on ${detail.deleteOn} unless an admin reactivates them${lateEn(detail.announcedLate)}`;
     case 'account-failed':
       return `AWS account ${detail.account} could not be swept: ${detail.error}`;
     case 'account-not-reached':
@@ -471,6 +471,21 @@ const policyJa = (policy: PolicyCleanup) =>
     ? `ポリシー ${policy.arn} を削除`
     : `ポリシー ${policy.arn} は他でもアタッチされているため残しました`;
 
+/** A deactivation the admins had not been told of, posted by this sweep (or not). */
+function lateJa(late: { readonly error: string | null } | undefined): string {
+  if (!late) return '';
+  return late.error === null
+    ? '。以前のスイープが中断して管理者に届いていなかった無効化の通知を、今回送りました'
+    : `。以前のスイープが中断して管理者に無効化を通知できておらず、今回も送れませんでした（${late.error}）。次回のスイープで再送します`;
+}
+
+function lateEn(late: { readonly error: string | null } | undefined): string {
+  if (!late) return '';
+  return late.error === null
+    ? "; the admins' notice of it, lost when an earlier sweep was interrupted, went out now"
+    : `; the admins were never told of it (an earlier sweep was interrupted) and posting it failed again (${late.error}); the next sweep tries again`;
+}
+
 function missJa(miss: NoticeMiss): string {
   switch (miss.kind) {
     case 'messages-not-updated':
@@ -483,6 +498,10 @@ function missJa(miss: NoticeMiss): string {
       return `${miss.rowNumber}行目の管理者への通知に失敗しました: ${miss.error}`;
     case 'notice-unsaved':
       return `管理者への通知は送りましたが、保存できませんでした（${miss.error}）。その行の表示が更新されず、再有効化ボタンが使えないことがあります`;
+    case 'news-skipped':
+      return 'スイープの停止中だったため、この行の以前のメッセージの更新と所有者への DM を省略しました（後から送ることはありません）';
+    case 'announcement-unrecorded':
+      return `管理者への通知は送りましたが、ジャーナルに記録できませんでした（${miss.error}）。次回のスイープでもう一度通知します`;
   }
 }
 
@@ -556,6 +575,10 @@ function missEn(miss: NoticeMiss): string {
       return `the admins' notice for row ${miss.rowNumber} failed: ${miss.error}`;
     case 'notice-unsaved':
       return `the admins' notice went out but could not be stored (${miss.error}); its line may not follow clicks and its Reactivate may not work`;
+    case 'news-skipped':
+      return "the sweep was stopping: the row's earlier messages were not updated and its owner was not told (nor will be later)";
+    case 'announcement-unrecorded':
+      return `the admins' notice went out but the journal could not record it (${miss.error}); the next sweep posts it again`;
   }
 }
 

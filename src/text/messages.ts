@@ -79,6 +79,10 @@ export interface Messages {
     readonly reactivated: (until: string, by: string) => string;
   };
   readonly ownerDeactivated: (deleteOn: string) => string;
+  /** One DM for an owner's several deactivated rows (`key` masked, `iamUser` the ledger's text). */
+  readonly ownerDeactivatedKeys: (
+    keys: readonly { readonly iamUser: string; readonly key: string; readonly deleteOn: string }[],
+  ) => string;
   readonly ownerReactivated: (until: string) => string;
   /** Told to the admin who reactivated, privately. */
   readonly consoleNotRestored: (iamUser: string) => string;
@@ -212,6 +216,13 @@ const ja: Messages = {
   },
   ownerDeactivated: (deleteOn) =>
     `利用期間が終了したため、アクセスキーを無効化しました。${deleteOn} に削除されます。まだ必要な場合は管理者に連絡してください。`,
+  ownerDeactivatedKeys: (keys) =>
+    [
+      `利用期間が終了したため、次のアクセスキー${keys.length}件を無効化しました。まだ必要な場合は管理者に連絡してください。`,
+      ...keys.map(
+        ({ iamUser, key, deleteOn }) => `• ${escapeText(iamUser)} \`${key}\` — ${deleteOn} に削除されます`,
+      ),
+    ].join('\n'),
   ownerReactivated: (until) => `アクセスキーが再有効化されました。新しい利用終了日は ${until} です。`,
   consoleNotRestored: (name) =>
     `${escapeText(name)} のコンソールのパスワードは無効化で削除したため元に戻せません。必要なら新しいパスワードを設定してください（aws iam create-login-profile --user-name ${escapeText(name)} --password-reset-required）。`,
@@ -316,6 +327,13 @@ const en: Messages = {
   },
   ownerDeactivated: (deleteOn) =>
     `Your access key expired and was deactivated. It will be deleted on ${deleteOn}; ask an admin if you still need it.`,
+  ownerDeactivatedKeys: (keys) =>
+    [
+      `These ${keys.length} access keys of yours expired and were deactivated; ask an admin if you still need any of them.`,
+      ...keys.map(
+        ({ iamUser, key, deleteOn }) => `• ${escapeText(iamUser)} \`${key}\` — deleted on ${deleteOn}`,
+      ),
+    ].join('\n'),
   ownerReactivated: (until) => `Your access key was reactivated. The new end date is ${until}.`,
   consoleNotRestored: (name) =>
     `The console password of ${escapeText(name)} was deleted when it was deactivated and cannot be restored; set a new one if needed (aws iam create-login-profile --user-name ${escapeText(name)} --password-reset-required).`,

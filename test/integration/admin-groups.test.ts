@@ -1,14 +1,21 @@
 import { WebClient } from '@slack/web-api';
 import type { LocalDate } from '../../src/domain/dates';
-import { type LedgerRow, parseLedger } from '../../src/domain/ledger';
+import { parseLedger } from '../../src/domain/ledger';
 import type { CaseStore, NoticeCase } from '../../src/ports/cases';
 import type { AdminCopy } from '../../src/ports/notifier';
 import { blocksTextLength, MAX_BLOCKS_TEXT } from '../../src/slack/admin-groups';
 import { ACTION, VIEW } from '../../src/slack/blocks';
-import { SlackNotifier } from '../../src/slack/notifier';
 import { redrawCase } from '../../src/slack/redraw';
 import { messages } from '../../src/text/messages';
 import { startGate } from '../support/gate';
+import {
+  type Block,
+  bareNotifier,
+  hostileRow,
+  linesOf,
+  type Message,
+  stateOf,
+} from '../support/grouped-messages';
 import {
   ADMIN,
   ADMIN_CHANNEL,
@@ -21,23 +28,9 @@ import {
 } from '../support/slack-world';
 import { csvGrid, exampleAccount } from '../support/world';
 
-type Block = { type: string; text?: { text: string }; elements?: { text?: string; action_id?: string }[] };
-type Message = { ts: string; text: string; blocks?: unknown[] };
-
 const ETL_KEY = 'AKIAEXAMPLEETLXX1001';
 const id = SlackWorld.caseOf(ETL_KEY, '2026-11-28');
 const GROUP_TITLE = /^アクセスキーの期限に関する通知 \d+件/;
-
-/** A grouped message's lines: each starts at a section after the heading and runs to the next. */
-function linesOf(message: Message | undefined): Block[][] {
-  const blocks = (message?.blocks ?? []) as Block[];
-  const lines: Block[][] = [];
-  for (const block of blocks.slice(1)) {
-    if (block.type === 'section') lines.push([block]);
-    else lines.at(-1)?.push(block);
-  }
-  return lines;
-}
 
 const lineOf = (lines: Block[][], iamUser: string) =>
   lines.findIndex((line) => line[0]?.text?.text.includes(`*IAMユーザー* ${iamUser}`));
@@ -82,7 +75,7 @@ describe("the admins' grouped notices", () => {
       const lines = linesOf(groupNow(group!.ts));
       return lines[etl]?.length === 2 ? lines : undefined;
     });
-    expect(requested[etl]?.[1]?.elements?.[0]?.text).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
+    expect(stateOf(requested[etl])).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
     expect(requested.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
 
     // An admin approves from the approval request: the line shows who approved, still no buttons.
@@ -92,11 +85,9 @@ describe("the admins' grouped notices", () => {
     await sw.click(ADMIN, ACTION.approve, id, { channel: ADMIN_CHANNEL, ts: approval.ts });
     const approved = await eventually(() => {
       const lines = linesOf(groupNow(group!.ts));
-      return lines[etl]?.[1]?.elements?.[0]?.text?.includes('承認しました') ? lines : undefined;
+      return stateOf(lines[etl])?.includes('承認しました') ? lines : undefined;
     });
-    expect(approved[etl]?.[1]?.elements?.[0]?.text).toBe(
-      `<@${ADMIN}> さんが延長を承認しました（2026/12/28 まで）`,
-    );
+    expect(stateOf(approved[etl])).toBe(`<@${ADMIN}> さんが延長を承認しました（2026/12/28 まで）`);
     expect(approved.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
     expect(actionIds(groupNow(group!.ts))).toEqual([]);
     // Still one grouped message: a redraw edits it, never posts another.
@@ -113,9 +104,9 @@ describe("the admins' grouped notices", () => {
     await sw.click(OWNER, ACTION.delete, id, { channel: sw.slack.dmChannel(OWNER), ts: dm!.ts });
     const after = await eventually(() => {
       const lines = linesOf(groupNow(group!.ts));
-      return lines[etl]?.[1]?.elements?.[0]?.text?.includes('削除しました') ? lines : undefined;
+      return stateOf(lines[etl])?.includes('削除しました') ? lines : undefined;
     });
-    expect(after[etl]?.[1]?.elements?.[0]?.text).toBe(`<@${OWNER}> さんの操作で削除しました`);
+    expect(stateOf(after[etl])).toBe(`<@${OWNER}> さんの操作で削除しました`);
     expect(after.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
   });
 
@@ -187,13 +178,12 @@ describe("the admins' grouped notices", () => {
         await store.saveGroup(group);
       },
     };
-    const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
-    const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: messages('ja') });
+    const notifier = bareNotifier(sw, messages('ja'), cases);
     const [row] = parseLedger(csvGrid('ledger.csv')).rows;
     const copy = await notifier.weekAhead({ row: row!, slackId: OWNER, daysLeft: 4 });
     expect(await notifier.adminCopies([copy], null)).toEqual({ posted: 1 });
     const [group] = groups();
-    expect(linesOf(group)[0]?.[1]?.elements?.[0]?.text).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
+    expect(stateOf(linesOf(group)[0])).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
   });
 
   it('a group Slack took but the store could not keep still counts as posted; the miss is reported', async () => {
@@ -210,8 +200,7 @@ describe("the admins' grouped notices", () => {
         throw new Error('ProvisionedThroughputExceededException');
       },
     };
-    const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
-    const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: messages('ja') });
+    const notifier = bareNotifier(sw, messages('ja'), cases);
     const report = await sw.sweep({ notifier, slackDirectory: notifier });
     const notices = report.results.filter((r) => r.action.kind.startsWith('notify-'));
     expect(notices.length).toBeGreaterThanOrEqual(2);
@@ -282,24 +271,17 @@ describe("the admins' grouped notices", () => {
     // A's update landed last with B's line as A read it; A's re-check drew it again.
     const lines = linesOf(groupNow(group!.ts));
     expect(lines).toHaveLength(2);
-    for (const line of lines)
-      expect(line[1]?.elements?.[0]?.text).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
+    for (const line of lines) expect(stateOf(line)).toBe('延長申請中（2026/12/28 まで）— 承認待ちです');
   });
 
   describe('split within Slack’s limits', () => {
     it('short lines: a part holds as many as 50 blocks allow, and the rest go on', async () => {
       sw = await SlackWorld.start();
       const m = messages('ja');
-      const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
-      const notifier = new SlackNotifier({
-        web,
-        cases: sw.world.state.cases,
-        adminChannel: ADMIN_CHANNEL,
-        messages: m,
-      });
+      const notifier = bareNotifier(sw, m);
       const copies: AdminCopy[] = Array.from({ length: 30 }, (_, n) => ({
         kind: 'admins-only',
-        row: { ...row(n), name: `n${n}`, purpose: 'p', resource: 'r' },
+        row: { ...hostileRow(n, 'GRP'), name: `n${n}`, purpose: 'p', resource: 'r' },
         reason: `reason ${n}`,
         notice: { kind: 'week-ahead', daysLeft: 4 },
       }));
@@ -313,35 +295,15 @@ describe("the admins' grouped notices", () => {
       );
     });
 
-    /** A row with every free-text cell at the ledger's worst: long, and full of Slack control sequences. */
-    const row = (n: number): LedgerRow =>
-      ({
-        rowNumber: n + 2,
-        id: `AKIAEXAMPLEGRP${String(n).padStart(6, '0')}`,
-        accessKeyId: `AKIAEXAMPLEGRP${String(n).padStart(6, '0')}`,
-        iamUser: `svc-${n}`,
-        name: `<!channel> 名前${n}`,
-        purpose: `${'<@U0HACKER> & '.repeat(40)}目的`,
-        resource: 'r'.repeat(1_000),
-        startDate: '2026-01-01',
-        endDate: '2026-11-28',
-      }) as unknown as LedgerRow;
-
     it.each(['ja', 'en'] as const)(
       '%s: 60 notices → parts of at most 50 blocks and the text budget, every notice once, in order',
       async (language) => {
         sw = await SlackWorld.start();
         const m = messages(language);
-        const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
-        const notifier = new SlackNotifier({
-          web,
-          cases: sw.world.state.cases,
-          adminChannel: ADMIN_CHANNEL,
-          messages: m,
-        });
+        const notifier = bareNotifier(sw, m);
         const copies: AdminCopy[] = Array.from({ length: 60 }, (_, n) => ({
           kind: 'admins-only',
-          row: row(n),
+          row: hostileRow(n, 'GRP'),
           reason: `<!here> reason ${n}`,
           notice:
             n % 2 === 0

@@ -40,7 +40,7 @@ describe('claim once (against dynalite)', () => {
   it('runs the work once, completes the claim with its detail, and does not run it again', async () => {
     let runs = 0;
     const work = async () => ({ value: ++runs, detail: { sent: true } });
-    expect(await once(journal, now, [claim('k')], work, { resume: 'never' })).toEqual({
+    expect(await once(journal, now, [claim('k')], work, { resume: 'never' })).toMatchObject({
       kind: 'ran',
       value: 1,
     });
@@ -76,7 +76,15 @@ describe('claim once (against dynalite)', () => {
       async ({ keys, resumed }) => ({ value: { keys, snapshots: resumed.map((entry) => entry.detail) } }),
       { resume: 'always' },
     );
-    expect(resumed).toEqual({ kind: 'ran', value: { keys: ['k', 'fresh'], snapshots: [{ snapshot: 1 }] } });
+    expect(resumed).toEqual({
+      kind: 'ran',
+      value: { keys: ['k', 'fresh'], snapshots: [{ snapshot: 1 }] },
+      // As the earlier run left its claim and as this one began its own, for a batch to rewrite whole.
+      held: [
+        expect.objectContaining({ key: 'k', sweepId: 'sweep-1', state: 'started', detail: { snapshot: 1 } }),
+        expect.objectContaining({ key: 'fresh', sweepId: 'sweep-2', state: 'started' }),
+      ],
+    });
   });
 
   it('`unless-completed` takes up a started claim but not a completed one', async () => {
@@ -84,7 +92,7 @@ describe('claim once (against dynalite)', () => {
     await journal.begin(claim('completed'), now());
     await journal.complete('completed', now());
     const work = async () => ({ value: 'ran' });
-    expect(await once(journal, now, [claim('started')], work, { resume: 'unless-completed' })).toEqual({
+    expect(await once(journal, now, [claim('started')], work, { resume: 'unless-completed' })).toMatchObject({
       kind: 'ran',
       value: 'ran',
     });
@@ -104,7 +112,7 @@ describe('claim once (against dynalite)', () => {
       async ({ keys }) => ({ value: keys }),
       { resume: 'never', closeEarlier: { interrupted: true } },
     );
-    expect(result).toEqual({ kind: 'ran', value: ['new'] });
+    expect(result).toMatchObject({ kind: 'ran', value: ['new'] });
     const entries = await journal.getMany(['old', 'new']);
     expect(entries.get('old')).toMatchObject({
       state: 'completed',
@@ -130,7 +138,7 @@ describe('claim once (against dynalite)', () => {
       resume: 'never',
       nothingDone,
     });
-    expect(retried).toEqual({ kind: 'ran', value: 'sent' });
+    expect(retried).toMatchObject({ kind: 'ran', value: 'sent' });
   });
 
   it('says so when marking the failure failed too', async () => {
@@ -175,7 +183,7 @@ describe('claim once (against dynalite)', () => {
           async ({ keys: claimed }) => ({ value: claimed.length, detail: { dm: 'U1' } }),
           { resume: 'never', completions },
         );
-        expect(told).toEqual({ kind: 'ran', value: 30 });
+        expect(told).toMatchObject({ kind: 'ran', value: 30 });
         expect(completions.full).toBe(true);
         expect([...(await counted.getMany(keys)).values()].map((e) => e.state)).toEqual(
           Array(30).fill('started'),

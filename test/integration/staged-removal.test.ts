@@ -1,25 +1,34 @@
-import { WebClient } from '@slack/web-api';
 import { type LocalDate, parseLedgerDate } from '../../src/domain/dates';
+import { maskKeyId } from '../../src/domain/iam';
+import { deactivationKey } from '../../src/domain/journal-keys';
 import type { LedgerRow } from '../../src/domain/ledger';
 import type { ActionResult } from '../../src/domain/report';
 import type { DeactivatedNotice, DeactivationsAnnounced } from '../../src/ports/notifier';
 import type { AuditLog } from '../../src/ports/state';
 import { blocksTextLength, MAX_BLOCKS_TEXT } from '../../src/slack/admin-groups';
 import { ACTION, VIEW } from '../../src/slack/blocks';
-import { SlackNotifier } from '../../src/slack/notifier';
+import { caseFromRow } from '../../src/slack/notifier';
 import { runSweep } from '../../src/sweep/run-sweep';
 import { messages } from '../../src/text/messages';
 import { renderReport } from '../../src/text/sweep-report';
 import {
+  type Block,
+  bareNotifier,
+  hostileRow,
+  linesOf,
+  type Message,
+  stateOf,
+} from '../support/grouped-messages';
+import {
   ADMIN,
   ADMIN_CHANNEL,
-  BOT_TOKEN,
+  actionIds,
   eventually,
   OUTSIDER,
   OWNER,
   SlackWorld,
 } from '../support/slack-world';
-import { RecordingNotifier, World } from '../support/world';
+import { csvGrid, RecordingNotifier, World } from '../support/world';
 
 const ETL_KEY = 'AKIAEXAMPLEETLXX1001';
 const ETL_ROW = 2;
@@ -34,13 +43,22 @@ const waitFor = <T>(probe: () => T | undefined | Promise<T | undefined>) => even
 const on = (day: string) => () => new Date(`${day}T06:00:00Z`);
 const staged = { stagedRemoval: { deleteAfterDays: 3 } };
 
-type Message = { ts: string; text: string; blocks?: unknown[] };
-type Block = {
-  type: string;
-  text?: { text: string };
-  elements?: { text?: string | { text: string }; action_id?: string; value?: string }[];
-};
 const ja = messages('ja');
+
+/** A notifier whose deactivation notices reach nobody: Slack down, or the process killed first. */
+class DeactivationsFail extends RecordingNotifier {
+  constructor(private readonly error: string) {
+    super();
+  }
+
+  override async deactivations(): Promise<DeactivationsAnnounced> {
+    throw new Error(this.error);
+  }
+}
+
+/** A staged sweep on 2026-11-29 whose deactivation notices reach nobody, with `error`. */
+const unannouncedSweep = (world: World, error: string) =>
+  world.sweep('apply', { ...staged, notifier: new DeactivationsFail(error), now: on('2026-11-29') });
 
 const DEACTIVATIONS = new Set(['deactivate-user', 'deactivate-key']);
 /** The ledger rows a deactivation acted on, in its order. */
@@ -49,20 +67,6 @@ const rowsOf = (result: ActionResult | undefined): LedgerRow[] => {
   if (action?.kind === 'deactivate-user') return [...action.rows];
   return action?.kind === 'deactivate-key' ? [action.row] : [];
 };
-
-/** A grouped message's lines: each starts at a section after the heading and runs to the next. */
-function linesOf(message: Message | undefined): Block[][] {
-  const lines: Block[][] = [];
-  for (const block of ((message?.blocks ?? []) as Block[]).slice(1)) {
-    if (block.type === 'section') lines.push([block]);
-    else lines.at(-1)?.push(block);
-  }
-  return lines;
-}
-const actionIds = (message: Message | undefined): string[] =>
-  ((message?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[])
-    .filter((block) => block.type === 'actions')
-    .flatMap((block) => (block.elements ?? []).map((element) => element.action_id ?? ''));
 
 describe('REMOVAL=deactivate-then-delete', () => {
   it(
@@ -131,16 +135,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
     async () => {
       const world = await World.start();
       try {
-        class SlackDown extends RecordingNotifier {
-          override async deactivations(): Promise<DeactivationsAnnounced> {
-            throw new Error('Slack is down');
-          }
-        }
-        const first = await world.sweep('apply', {
-          ...staged,
-          notifier: new SlackDown(),
-          now: on('2026-11-29'),
-        });
+        const first = await unannouncedSweep(world, 'Slack is down');
         expect(
           first.results.find((r) => r.action.kind === 'deactivate-user' && r.action.userName === 'etl-batch'),
         ).toMatchObject({
@@ -163,6 +158,68 @@ describe('REMOVAL=deactivate-then-delete', () => {
         expect(next.skips.find((skip) => skip.row.rowNumber === ETL_ROW)).toMatchObject({
           reason: 'deactivated',
         });
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    "a sweep killed between its deactivations and the admins' post: the next one posts the lines, once, and deactivates nothing again",
+    async () => {
+      const world = await World.start();
+      try {
+        // Dies once IAM and the journal have the deactivations, before anything reaches Slack: the
+        // state a killed process leaves (the report of this run aside, which a kill never writes).
+        const first = await unannouncedSweep(world, 'killed');
+        const rows = first.results.filter((r) => DEACTIVATIONS.has(r.action.kind)).flatMap(rowsOf);
+        expect(rows.length).toBeGreaterThanOrEqual(3);
+        const journaled = await world.state.journal.getMany(rows.map(deactivationKey));
+        expect(
+          [...journaled.values()].map((e) => [e.state, (e.detail as { announced?: boolean }).announced]),
+        ).toEqual(rows.map(() => ['completed', false]));
+        const deactivatedInIam = async () =>
+          (await world.state.audit.listDay('2026-11-29')).filter((e) => e.action === 'deactivate-access-key');
+        const steps = (await deactivatedInIam()).length;
+
+        const next = await world.sweep('apply', { ...staged, now: on('2026-11-30') });
+        expect(next.results.filter((r) => DEACTIVATIONS.has(r.action.kind))).toEqual([]);
+        expect(world.notifier.deactivationGroups).toEqual([
+          {
+            account: null,
+            notices: rows.map((row) => ({
+              row,
+              on: '2026-11-29',
+              deleteOn: '2026-12-02',
+              consoleRemoved: expect.any(Boolean),
+            })),
+          },
+        ]);
+        const late = (report: typeof next) =>
+          rows.map((row) => report.skips.find((skip) => skip.row.rowNumber === row.rowNumber));
+        expect(late(next)).toEqual(
+          rows.map(() =>
+            expect.objectContaining({
+              reason: 'deactivated',
+              detail: {
+                kind: 'deactivated',
+                since: '2026-11-29',
+                deleteOn: '2026-12-02',
+                announcedLate: { error: null },
+              },
+              attention: false,
+            }),
+          ),
+        );
+
+        // Announced now: the same day again only waits, and IAM was never asked again.
+        const third = await world.sweep('apply', { ...staged, now: on('2026-11-30') });
+        expect(world.notifier.deactivationGroups).toHaveLength(1);
+        expect(late(third).map((skip) => skip?.detail)).toEqual(
+          rows.map(() => ({ kind: 'deactivated', since: '2026-11-29', deleteOn: '2026-12-02' })),
+        );
+        expect(await deactivatedInIam()).toHaveLength(steps);
       } finally {
         await world.close();
       }
@@ -265,6 +322,84 @@ describe('REMOVAL=deactivate-then-delete', () => {
     TEST_MS,
   );
 
+  it(
+    'an error that ends the removals still announces the deactivations made before it, then goes on',
+    async () => {
+      const world = await World.start();
+      try {
+        const audit = world.state.audit;
+        let first: string | undefined;
+        // The audit log fails for every user after the first deactivated one: the step's record
+        // and then the failure's own record, which the executor cannot report and rethrows.
+        const failing: AuditLog = {
+          record: async (event) => {
+            if (event.action === 'deactivate-access-key') first ??= event.target;
+            if (first !== undefined && event.target !== first && !event.target.startsWith('row '))
+              throw new Error('audit log unavailable');
+            await audit.record(event);
+          },
+          listDay: (day) => audit.listDay(day),
+        };
+        await expect(
+          world.sweep('apply', { ...staged, audit: failing, now: on('2026-11-29') }),
+        ).rejects.toThrow('audit log unavailable');
+        const groups = world.notifier.deactivationGroups;
+        expect(groups.map((group) => group.notices.map((n) => n.row.iamUser))).toEqual([[first]]);
+        // Announced: its result recorded, and the journal says the admins have it.
+        const [notice] = groups[0]?.notices ?? [];
+        const key = deactivationKey(notice!.row);
+        expect((await world.state.journal.getMany([key])).get(key)?.detail).toMatchObject({
+          announced: true,
+        });
+        expect(
+          (await audit.listDay('2026-11-29'))
+            .filter((e) => e.target === first)
+            .map((e) => [e.action, e.outcome]),
+        ).toContainEqual([expect.stringMatching(/^deactivate-(user|key)$/), 'done']);
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    "a one-account sweep's grouped headings name no account, whatever the rows' account cells say",
+    async () => {
+      // Every row names the credentials' own account: before, the first row's cell named the group.
+      const [header = [], ...rows] = csvGrid('ledger.csv');
+      const world = await World.start({
+        ledger: [
+          [...header, 'AWSアカウントID'],
+          ...rows.map((row) => [
+            ...row,
+            ...Array<string>(header.length - row.length).fill(''),
+            '123456789012',
+          ]),
+        ],
+      });
+      try {
+        await world.sweep('apply');
+        await world.sweep('apply', { ...staged, now: on('2026-11-29') });
+        const { adminGroups, deactivationGroups } = world.notifier;
+        expect(adminGroups.length).toBeGreaterThan(0);
+        expect(deactivationGroups.length).toBeGreaterThan(0);
+        expect(
+          [
+            ...adminGroups.map((g) => g.copies[0]?.row),
+            ...deactivationGroups.map((g) => g.notices[0]?.row),
+          ].map((row) => row?.accountId),
+        ).toEqual([...adminGroups, ...deactivationGroups].map(() => '123456789012'));
+        expect([...adminGroups, ...deactivationGroups].map((group) => group.account)).toEqual(
+          [...adminGroups, ...deactivationGroups].map(() => null),
+        );
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
   describe('in Slack', () => {
     let sw: SlackWorld;
     afterEach(async () => {
@@ -293,7 +428,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
         expect(line?.map((block) => block.type)).toEqual(['section', 'context', 'actions']);
         expect(line?.[0]?.text?.text).toContain(`*<@${OWNER}> さんのアクセスキーを無効化しました*`);
         expect(line?.[0]?.text?.text).toContain('*IAMユーザー* etl-batch');
-        expect(line?.[1]?.elements?.[0]?.text).toBe(ja.state.deactivated('2026/11/29', '2026/12/02', true));
+        expect(stateOf(line)).toBe(ja.state.deactivated('2026/11/29', '2026/12/02', true));
         expect(line?.[2]?.elements).toEqual([
           expect.objectContaining({
             action_id: ACTION.reactivate,
@@ -363,6 +498,11 @@ describe('REMOVAL=deactivate-then-delete', () => {
         const rows = made.flatMap(rowsOf);
         expect(rows.length).toBeGreaterThanOrEqual(3);
         expect(made.every((r) => r.outcome === 'done')).toBe(true);
+        // The journal says the admins have each line, so no later sweep posts it again.
+        const journaled = await sw.world.state.journal.getMany(rows.map(deactivationKey));
+        expect([...journaled.values()].map((e) => (e.detail as { announced?: boolean }).announced)).toEqual(
+          rows.map(() => true),
+        );
 
         // Before, one admin post per row; now one for the account (the expiry notices have theirs).
         const withReactivate = () =>
@@ -385,7 +525,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
           expect(line.map((block) => block.type)).toEqual(['section', 'context', 'actions']);
           expect(
             [true, false].map((gone) => ja.state.deactivated('2026/11/29', '2026/12/02', gone)),
-          ).toContain(line[1]?.elements?.[0]?.text);
+          ).toContain(stateOf(line));
           expect(line[2]?.elements).toEqual([
             expect.objectContaining({
               action_id: ACTION.reactivate,
@@ -408,28 +548,15 @@ describe('REMOVAL=deactivate-then-delete', () => {
           const lines = linesOf(withReactivate().find((m) => m.ts === group!.ts));
           return lines[etl]?.length === 2 ? lines : undefined;
         });
-        expect(after[etl]?.[1]?.elements?.[0]?.text).toBe(ja.state.reactivated('2026/12/28', `<@${ADMIN}>`));
+        expect(stateOf(after[etl])).toBe(ja.state.reactivated('2026/12/28', `<@${ADMIN}>`));
         expect(after.filter((_, n) => n !== etl)).toEqual(before.filter((_, n) => n !== etl));
         expect(withReactivate()).toHaveLength(1);
       },
       TEST_MS,
     );
 
-    /** A row with every free-text cell at the ledger's worst: long, and full of Slack control sequences. */
-    const hostileRow = (n: number): LedgerRow =>
-      ({
-        rowNumber: n + 2,
-        id: `AKIAEXAMPLEDEA${String(n).padStart(6, '0')}`,
-        accessKeyId: `AKIAEXAMPLEDEA${String(n).padStart(6, '0')}`,
-        iamUser: `svc-${n}`,
-        name: `<!channel> 名前${n}`,
-        purpose: `${'<@U0HACKER> & '.repeat(40)}目的`,
-        resource: 'r'.repeat(1_000),
-        startDate: '2026-01-01',
-        endDate: '2026-11-28',
-      }) as unknown as LedgerRow;
     const deactivatedOn = (n: number): DeactivatedNotice => ({
-      row: hostileRow(n),
+      row: hostileRow(n, 'DEA'),
       on: '2026-11-29' as LocalDate,
       deleteOn: '2026-12-02' as LocalDate,
       consoleRemoved: n % 2 === 0,
@@ -440,13 +567,7 @@ describe('REMOVAL=deactivate-then-delete', () => {
       async (language) => {
         sw = await SlackWorld.start();
         const m = messages(language);
-        const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
-        const notifier = new SlackNotifier({
-          web,
-          cases: sw.world.state.cases,
-          adminChannel: ADMIN_CHANNEL,
-          messages: m,
-        });
+        const notifier = bareNotifier(sw, m);
         const notices = Array.from({ length: 40 }, (_, n) => deactivatedOn(n));
 
         expect(await notifier.deactivations(notices, '123456789012')).toEqual({
@@ -474,13 +595,36 @@ describe('REMOVAL=deactivate-then-delete', () => {
             [ACTION.reactivate, SlackWorld.caseOf(notice.row.accessKeyId, '2026-11-28')],
           ]),
         );
-        expect(lines.map((line) => line[1]?.elements?.[0]?.text)).toEqual(
+        expect(lines.map((line) => stateOf(line))).toEqual(
           notices.map((notice) => m.state.deactivated('2026/11/29', '2026/12/02', notice.consoleRemoved)),
         );
         // No ping, mention or link from the ledger: its text is escaped in the line's title and details.
         const texts = JSON.stringify(posted.map((message) => message.blocks));
         expect(texts).not.toMatch(/<!|<@U0HACKER/);
         expect(texts).toContain(m.deactivatedLineTitle('&lt;!channel&gt; 名前0'));
+      },
+      TEST_MS,
+    );
+
+    it(
+      'an owner with several deactivated rows gets one DM listing them, not one per row',
+      async () => {
+        sw = await SlackWorld.start();
+        const notifier = bareNotifier(sw, ja);
+        const notices = Array.from({ length: 3 }, (_, n) => deactivatedOn(n));
+        for (const { row } of notices) await sw.world.state.cases.create(caseFromRow(row, OWNER));
+
+        expect(await notifier.deactivations(notices, null)).toEqual({ announced: notices.map(() => []) });
+
+        expect(sw.slack.messages(OWNER).map((message) => message.text)).toEqual([
+          ja.ownerDeactivatedKeys(
+            notices.map(({ row }) => ({
+              iamUser: row.iamUser,
+              key: maskKeyId(row.accessKeyId),
+              deleteOn: '2026/12/02',
+            })),
+          ),
+        ]);
       },
       TEST_MS,
     );
@@ -493,24 +637,31 @@ describe('REMOVAL=deactivate-then-delete', () => {
           slackOutage: (method, args) =>
             method === 'chat.postMessage' && String(args.text).startsWith('AWSアカウント') && ++parts === 2,
         });
-        const web = new WebClient(BOT_TOKEN, { slackApiUrl: sw.slack.apiUrl, retryConfig: { retries: 0 } });
         const cases = sw.world.state.cases;
-        const notifier = new SlackNotifier({ web, cases, adminChannel: ADMIN_CHANNEL, messages: ja });
+        const notifier = bareNotifier(sw, ja);
         const notices = Array.from({ length: 40 }, (_, n) => deactivatedOn(n));
+        const statuses = async () => {
+          const states = await cases.getMany(
+            notices.map((n) => SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28')),
+          );
+          return notices.map((n) => states.get(SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28'))?.status);
+        };
+        // The caller hears of each posted part before its cases move (and its Reactivate can act).
+        const posted: [number, number, (string | undefined)[]][] = [];
 
-        const told = await notifier.deactivations(notices, '123456789012');
+        const told = await notifier.deactivations(notices, '123456789012', {
+          posted: async (first, count) => {
+            posted.push([first, count, await statuses()]);
+          },
+        });
 
         const [first] = sw.slack.messages(ADMIN_CHANNEL) as Message[];
         expect(sw.slack.messages(ADMIN_CHANNEL)).toHaveLength(1);
         const shown = linesOf(first).length;
         expect(told.announced).toEqual(notices.slice(0, shown).map(() => []));
         expect(told.error).toEqual(expect.any(String));
-        const states = await cases.getMany(
-          notices.map((n) => SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28')),
-        );
-        expect(
-          notices.map((n) => states.get(SlackWorld.caseOf(n.row.accessKeyId, '2026-11-28'))?.status),
-        ).toEqual(notices.map((_, n) => (n < shown ? 'deactivated' : 'open')));
+        expect(posted).toEqual([[0, shown, notices.map(() => 'open')]]);
+        expect(await statuses()).toEqual(notices.map((_, n) => (n < shown ? 'deactivated' : 'open')));
       },
       TEST_MS,
     );
@@ -566,6 +717,60 @@ describe('REMOVAL=deactivate-then-delete', () => {
         await sw.sweep({ ...staged, now: on('2026-12-02') });
         expect(sw.world.userNames()).not.toContain('etl-batch');
         expect(sw.world.ledgerRow(ETL_ROW)[STATUS]).toBe('削除済み');
+      },
+      TEST_MS,
+    );
+
+    it(
+      "a stop: the admins' line still goes out; the owner's DM and the redraws are skipped and reported",
+      async () => {
+        sw = await SlackWorld.start();
+        await sw.sweep();
+        const stop = new AbortController();
+        const audit = sw.world.state.audit;
+        // Stops the run while the first deactivation is under way, as a Lambda near its timeout would.
+        const stopping: AuditLog = {
+          record: async (event) => {
+            await audit.record(event);
+            if (event.action === 'deactivate-access-key') stop.abort(new Error('time is up'));
+          },
+          listDay: (day) => audit.listDay(day),
+        };
+        const updates = sw.slack.callsTo('chat.update').length;
+        const report = await runSweep(
+          sw.world.deps({
+            ...staged,
+            notifier: sw.notifier,
+            slackDirectory: sw.notifier,
+            homeSnapshots: sw.world.state.homeSnapshots,
+            audit: stopping,
+            now: on('2026-11-29'),
+          }),
+          { mode: 'apply', stop: stop.signal },
+        );
+        expect(report.stopped).toBeDefined();
+        const made = report.results.filter((r) => DEACTIVATIONS.has(r.action.kind));
+        expect(made).toEqual([expect.objectContaining({ outcome: 'done' })]);
+        const rows = made.flatMap(rowsOf);
+        // The row had an owner with an earlier DM: both would have been news.
+        const cases = await sw.world.state.cases.getMany(
+          rows.map((row) => SlackWorld.caseOf(row.accessKeyId, row.endDate)),
+        );
+        expect([...cases.values()].map((c) => [c.status, c.ownerSlackId])).toEqual(
+          rows.map(() => ['deactivated', OWNER]),
+        );
+        expect(made[0]?.detail).toMatchObject({ missed: rows.map(() => ({ kind: 'news-skipped' })) });
+        // The admins have the line with its Reactivate; nothing else went out or was edited.
+        const group = sw.slack
+          .messages(ADMIN_CHANNEL)
+          .filter((m) => actionIds(m).includes(ACTION.reactivate));
+        expect(group.map((m) => linesOf(m).length)).toEqual([rows.length]);
+        expect(
+          sw.slack
+            .callsTo('chat.postMessage')
+            .filter((c) => c.args.text === ja.ownerDeactivated('2026/12/02')),
+        ).toEqual([]);
+        expect(sw.slack.callsTo('chat.update')).toHaveLength(updates);
       },
       TEST_MS,
     );

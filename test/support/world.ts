@@ -23,6 +23,7 @@ import type {
   AdminCopy,
   DeactivatedNotice,
   DeactivationsAnnounced,
+  DeactivationsOptions,
   FinalNotice,
   FindingsDigest,
   FindingsNotice,
@@ -84,9 +85,11 @@ export class RecordingNotifier implements Notifier {
   async deactivations(
     notices: readonly DeactivatedNotice[],
     account: string | null,
+    options: DeactivationsOptions = {},
   ): Promise<DeactivationsAnnounced> {
     this.deactivatedNotices.push(...notices);
     this.deactivationGroups.push({ account, notices });
+    await options.posted?.(0, notices.length);
     return { announced: notices.map(() => []) };
   }
 

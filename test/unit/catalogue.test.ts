@@ -340,6 +340,19 @@ const SKIPS: readonly Skip[] = [
     detail: { kind: 'account-failed', account: '210987654321', error: ERROR_TEXT.assumeRole },
     attention: true,
   },
+  ...[null, ERROR_TEXT.slack].map(
+    (error): Skip => ({
+      row: ML,
+      reason: 'deactivated',
+      detail: {
+        kind: 'deactivated',
+        since: date('2026-11-27'),
+        deleteOn: date('2026-12-11'),
+        announcedLate: { error },
+      },
+      attention: error !== null,
+    }),
+  ),
 ];
 
 const SWEEP_ID = '3845c5ae-fb82-46c6-8402-8b2d851ce434';
@@ -372,6 +385,8 @@ const DONE: readonly ActionDetail[] = [
         { kind: 'owner-dm-failed', error: ERROR_TEXT.slack },
         { kind: 'admins-notice-failed', rowNumber: 4, error: ERROR_TEXT.slack },
         { kind: 'notice-unsaved', error: ERROR_TEXT.store },
+        { kind: 'news-skipped' },
+        { kind: 'announcement-unrecorded', error: ERROR_TEXT.store },
       ],
     },
   },
@@ -592,6 +607,10 @@ function surfaces(m: Messages): Record<string, string[]> {
       m.ownerApproved('2027/01/31'),
       m.ownerDenied('期間が長すぎます'),
       m.ownerDeactivated('2026/12/07'),
+      m.ownerDeactivatedKeys([
+        { iamUser: 'etl-batch', key: 'AKIA…1001', deleteOn: '2026/12/07' },
+        { iamUser: 'ci-deploy', key: 'AKIA…1002', deleteOn: '2026/12/08' },
+      ]),
       m.ownerReactivated('2027/01/31'),
     ],
     'errors in Slack': [

@@ -8,6 +8,7 @@ import type {
   AdminCopy,
   DeactivatedNotice,
   DeactivationsAnnounced,
+  DeactivationsOptions,
   FinalNotice,
   FindingsDigest,
   FindingsNotice,
@@ -61,8 +62,13 @@ export class ConsoleNotifier implements Notifier {
   }
 
   /** A line per row, each naming the admins: the console has no channel to group them in. */
-  async deactivations(notices: readonly DeactivatedNotice[]): Promise<DeactivationsAnnounced> {
+  async deactivations(
+    notices: readonly DeactivatedNotice[],
+    _account: string | null,
+    options: DeactivationsOptions = {},
+  ): Promise<DeactivationsAnnounced> {
     for (const notice of notices) this.write(deactivatedLine(notice, this.m));
+    await options.posted?.(0, notices.length);
     return { announced: notices.map(() => []) };
   }
 
