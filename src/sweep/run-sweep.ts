@@ -271,7 +271,7 @@ async function sweep(
 }
 
 /** An account's part of the ledger: every account the run lists has one, if only empty. */
-export function partOf(parts: ReadonlyMap<string, Ledger>, account: string): Ledger {
+function partOf(parts: ReadonlyMap<string, Ledger>, account: string): Ledger {
   const part = parts.get(account);
   if (!part) throw new Error(`the sweep has no part of the ledger for AWS account ${account}`);
   return part;
