@@ -15,6 +15,11 @@ export interface Deactivation {
   readonly on: LocalDate;
   /** An admin turned them back on: the row must be deactivated again before any deletion. */
   readonly reactivated: boolean;
+  /**
+   * The admins have its line (with Reactivate). Until they do, nothing is deleted, whatever
+   * the date: a run killed, or Slack refusing the post, must not turn a warning into a deletion.
+   */
+  readonly announced: boolean;
 }
 
 /** What the executor journals when it deactivates, and what Reactivate restores from. */
@@ -78,7 +83,8 @@ export function stageRemoval(
       continue;
     }
     const due = addDays(since, policy.deleteAfterDays);
-    if (daysBetween(today, due) <= 0) actions.push(action);
+    const announced = states.every((state) => state?.announced !== false);
+    if (daysBetween(today, due) <= 0 && announced) actions.push(action);
     else
       skips.push(
         ...rows.map(

@@ -190,6 +190,7 @@ async function deactivationsOf(
       state: entry.state,
       on: detail?.on ?? (entry.startedAt.slice(0, 10) as LocalDate),
       reactivated,
+      announced: detail?.announced !== false,
     });
     if (entry.state === 'completed' && !reactivated && detail?.announced === false)
       unannounced.set(key, { entry, detail: detail as DeactivationDetail });

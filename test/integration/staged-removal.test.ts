@@ -166,6 +166,39 @@ describe('REMOVAL=deactivate-then-delete', () => {
   );
 
   it(
+    'a deactivation the admins never saw is not deleted on its day: its line goes out first, the deletion a sweep later',
+    async () => {
+      const world = await World.start();
+      try {
+        const first = await unannouncedSweep(world, 'killed');
+        const rows = first.results.filter((r) => DEACTIVATIONS.has(r.action.kind)).flatMap(rowsOf);
+        expect(rows.length).toBeGreaterThanOrEqual(3);
+        const users = world.userNames();
+
+        // Past the deletion day (2026-12-02): the lines go out, nothing is deleted.
+        const late = await world.sweep('apply', { ...staged, now: on('2026-12-05') });
+        expect(late.results.map((r) => r.action.kind)).not.toContain('teardown-user');
+        expect(late.results.map((r) => r.action.kind)).not.toContain('delete-key');
+        expect(world.userNames()).toEqual(users);
+        const announced = () =>
+          world.notifier.deactivationGroups.flatMap((g) => g.notices.map((n) => n.row.rowNumber));
+        // Their lines, late (with the rows newly due today).
+        expect(announced()).toEqual(expect.arrayContaining(rows.map((row) => row.rowNumber)));
+
+        // The admins have had their lines (and Reactivate): the next sweep deletes as due.
+        const next = await world.sweep('apply', { ...staged, now: on('2026-12-06') });
+        expect(next.results.filter((r) => r.outcome === 'done').map((r) => r.action.kind)).toEqual(
+          expect.arrayContaining(['teardown-user']),
+        );
+        for (const row of rows) expect(announced().filter((n) => n === row.rowNumber)).toHaveLength(1);
+      } finally {
+        await world.close();
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
     "a sweep killed between its deactivations and the admins' post: the next one posts the lines, once, and deactivates nothing again",
     async () => {
       const world = await World.start();

@@ -42,10 +42,11 @@ const deleteKey: Action = {
 };
 const record: Action = { kind: 'record-deleted', key: teardownKey(b), row: b };
 const policy = { deleteAfterDays: 7 };
-const done = (on: string, reactivated = false): Deactivation => ({
+const done = (on: string, reactivated = false, announced = true): Deactivation => ({
   state: 'completed',
   on: day(on),
   reactivated,
+  announced,
 });
 const stage = (settled: Settled, journal: [LedgerRow, Deactivation][], today: string) =>
   stageRemoval(settled, new Map(journal.map(([r, d]) => [deactivationKey(r), d])), day(today), policy);
@@ -90,8 +91,33 @@ describe('staged removal', () => {
     expect(stage({ actions: [teardown], skips: [] }, journal, '2026-12-07').actions).toEqual([teardown]);
   });
 
+  it('deletes nothing the admins were not shown, however long ago the keys went off', () => {
+    // The admins' post was refused, or the run killed before it: the row waits for its line.
+    const unannounced: [LedgerRow, Deactivation][] = [
+      [a, done('2026-11-01')],
+      [b, done('2026-11-01', false, false)],
+    ];
+    const waiting = stage({ actions: [teardown], skips: [] }, unannounced, '2026-12-20');
+    expect(waiting.actions).toEqual([]);
+    expect(waiting.skips.map((skip) => [skip.row.rowNumber, skip.reason])).toEqual([
+      [2, 'deactivated'],
+      [3, 'deactivated'],
+    ]);
+    // Once a sweep has posted its line, the deletion that was due goes ahead.
+    const announced: [LedgerRow, Deactivation][] = [
+      [a, done('2026-11-01')],
+      [b, done('2026-11-01')],
+    ];
+    expect(stage({ actions: [teardown], skips: [] }, announced, '2026-12-20').actions).toEqual([teardown]);
+  });
+
   it('deactivates again when a deactivation was interrupted or reactivated, never deleting straight away', () => {
-    const started: Deactivation = { state: 'started', on: day('2026-11-29'), reactivated: false };
+    const started: Deactivation = {
+      state: 'started',
+      on: day('2026-11-29'),
+      reactivated: false,
+      announced: false,
+    };
     for (const journal of [
       [[a, started]],
       [[a, done('2026-11-01', true)]],
