@@ -17,7 +17,7 @@ import { responseUrlPolicy } from '../slack/response-url';
 import { Workflow } from '../slack/workflow';
 import { deleteRowNow } from '../sweep/delete-now';
 import type { SweepDeps } from '../sweep/deps';
-import { reactivateRow } from '../sweep/reactivate';
+import { reactivateRow, restoreRow } from '../sweep/reactivate';
 import { messages } from '../text/messages';
 
 export interface SlackAppDeps {
@@ -65,6 +65,7 @@ export function composeSlackApp(deps: SlackAppDeps): ComposedSlack {
     now: deps.sweep.now,
     deleteRow: (notice, actor) => deleteRowNow(deps.sweep, notice, actor),
     reactivateRow: (notice, actor) => reactivateRow(deps.sweep, notice, actor),
+    restoreRow: (notice, actor) => restoreRow(deps.sweep, notice, actor),
   });
   const reports = new HygieneReportService({
     sweep: deps.sweep,

@@ -37,6 +37,11 @@ export interface WorkflowDeps {
     notice: NoticeCase,
     actor: string,
   ) => Promise<{ readonly consoleRemoved: boolean }>;
+  /** The same where a deactivation is in force; null where there is none (an approved extension). */
+  readonly restoreRow: (
+    notice: NoticeCase,
+    actor: string,
+  ) => Promise<{ readonly consoleRemoved: boolean } | null>;
 }
 
 export type Outcome =
@@ -215,8 +220,21 @@ export class Workflow {
     const { claimed } = claim;
     const until = claimed.request?.newEndDate;
     if (!until) return this.rollBack(claimed, new Error(`case ${id} has no extension request`));
+    let consoleRemoved = false;
     try {
-      await allOrNothing([{ run: () => this.writeLedger(claimed, { status: 'extended', endDate: until }) }]);
+      await allOrNothing([
+        {
+          run: () => this.writeLedger(claimed, { status: 'extended', endDate: until }),
+          undo: () => this.writeLedger(claimed, { status: 'extension-requested', endDate: claimed.endDate }),
+        },
+        // The sweep may have turned the key off before the case showed it (its admins' post
+        // refused, or not made yet): an approved extension leaves the key working.
+        {
+          run: async () => {
+            consoleRemoved = (await this.deps.restoreRow(claimed, `slack:${user}`))?.consoleRemoved ?? false;
+          },
+        },
+      ]);
     } catch (error) {
       return this.rollBack(claimed, error);
     }
@@ -228,7 +246,10 @@ export class Workflow {
     const stale = await this.redraw(committed);
     const told = await this.tellOwner(committed, this.deps.messages.ownerApproved(toLedgerText(until)));
     await this.audit(user, 'extension-approved', committed, `until ${until}`);
-    return worse(stale, told);
+    const outcome = worse(stale, told);
+    return consoleRemoved && outcome.kind === 'ok'
+      ? { kind: 'console-not-restored', iamUser: committed.iamUser }
+      : outcome;
   }
 
   async openDeny(id: string, user: string, triggerId: string): Promise<Outcome> {

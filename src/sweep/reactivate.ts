@@ -16,11 +16,27 @@ export async function reactivateRow(
   notice: Pick<NoticeCase, 'accessKeyId' | 'endDate' | 'iamUser' | 'accountId'>,
   actor: string,
 ): Promise<{ readonly consoleRemoved: boolean }> {
+  const restored = await restoreRow(deps, notice, actor);
+  if (!restored)
+    throw new Error(`Keywarden has no finished deactivation of ${maskKeyId(notice.accessKeyId)} to undo`);
+  return restored;
+}
+
+/**
+ * `reactivateRow` where there is a deactivation in force, nothing (null) where there is none:
+ * an approved extension must leave the key working, also when the sweep turned it off before
+ * the admins were shown it (their post refused, or not made yet), so the case still offered
+ * Extend instead of Reactivate.
+ */
+export async function restoreRow(
+  deps: SweepDeps,
+  notice: Pick<NoticeCase, 'accessKeyId' | 'endDate' | 'iamUser' | 'accountId'>,
+  actor: string,
+): Promise<{ readonly consoleRemoved: boolean } | null> {
   const key = deactivationKey({ id: notice.accessKeyId, endDate: notice.endDate });
   const entry = (await deps.journal.getMany([key])).get(key);
   const detail = entry?.detail as DeactivationDetail | undefined;
-  if (entry?.state !== 'completed' || !detail)
-    throw new Error(`Keywarden has no finished deactivation of ${maskKeyId(notice.accessKeyId)} to undo`);
+  if (entry?.state !== 'completed' || !detail || detail.reactivatedAt !== undefined) return null;
   const { iam } = await depsForAccount(deps, notice.accountId);
   const activated = detail.keys.includes(notice.accessKeyId);
   const accessKey = { userName: notice.iamUser, accessKeyId: notice.accessKeyId } as const;

@@ -24,6 +24,7 @@ import {
   ADMIN_CHANNEL,
   actionIds,
   eventually,
+  extendValues,
   OUTSIDER,
   OWNER,
   SlackWorld,
@@ -438,6 +439,54 @@ describe('REMOVAL=deactivate-then-delete', () => {
     afterEach(async () => {
       await sw.close();
     }, TEST_MS);
+
+    it(
+      'an extension approved while the key was off but not yet shown to the admins turns the key back on',
+      async () => {
+        sw = await SlackWorld.start();
+        await sw.sweep();
+        const dm = { channel: sw.slack.dmChannel(OWNER), ts: sw.slack.messages(OWNER)[0]!.ts };
+        // The day's sweep deactivates; its admins' part is refused: the case still offers Extend.
+        const failing = Object.create(sw.notifier) as typeof sw.notifier;
+        failing.deactivations = async (): Promise<DeactivationsAnnounced> => {
+          throw new Error('Slack refused the part');
+        };
+        await sw.sweep({ ...staged, now: on('2026-11-29'), notifier: failing });
+        const etlKey = () =>
+          sw.world.account.listAccessKeys('etl-batch').find((k) => k.accessKeyId === ETL_KEY)?.status;
+        expect(etlKey()).toBe('Inactive');
+        expect((await sw.world.state.cases.get(id))?.status).toBe('open');
+
+        // The owner, whose key just stopped working, asks for more time; an admin approves.
+        await sw.click(OWNER, ACTION.extend, id, dm);
+        await eventually(() => sw.slack.callsTo('views.open')[0]);
+        await sw.submit(OWNER, VIEW.extend, id, extendValues('2026-12-28', 'まだ使う'));
+        const approval = await eventually(() =>
+          sw.slack.messages(ADMIN_CHANNEL).find((m) => actionIds(m).includes(ACTION.approve)),
+        );
+        await sw.click(ADMIN, ACTION.approve, id, { channel: ADMIN_CHANNEL, ts: approval.ts });
+        await eventually(async () =>
+          (await sw.world.state.cases.get(id))?.status === 'extended' ? true : undefined,
+        );
+
+        // Approved means working: the key is back on, the journal says so, and no sweep touches it.
+        expect(etlKey()).toBe('Active');
+        const entry = (
+          await sw.world.state.journal.getMany([
+            deactivationKey({ id: ETL_KEY, endDate: '2026-11-28' as LocalDate }),
+          ])
+        )
+          .values()
+          .next().value;
+        expect((entry?.detail as { reactivatedAt?: string } | undefined)?.reactivatedAt).toEqual(
+          expect.any(String),
+        );
+        const next = await sw.sweep({ ...staged, now: on('2026-12-05') });
+        expect(next.results.filter((r) => rowsOf(r).some((row) => row.accessKeyId === ETL_KEY))).toEqual([]);
+        expect(etlKey()).toBe('Active');
+      },
+      TEST_MS,
+    );
 
     it(
       'the admins get Reactivate: keys back on, ledger extended, console password reported as gone',
