@@ -464,6 +464,10 @@ describe('REMOVAL=deactivate-then-delete', () => {
         const approval = await eventually(() =>
           sw.slack.messages(ADMIN_CHANNEL).find((m) => actionIds(m).includes(ACTION.approve)),
         );
+        // The request commits after its approval message is posted; a click before is "busy".
+        await eventually(async () =>
+          (await sw.world.state.cases.get(id))?.status === 'extension-requested' ? true : undefined,
+        );
         await sw.click(ADMIN, ACTION.approve, id, { channel: ADMIN_CHANNEL, ts: approval.ts });
         await eventually(async () =>
           (await sw.world.state.cases.get(id))?.status === 'extended' ? true : undefined,
