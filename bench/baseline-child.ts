@@ -20,7 +20,7 @@ import {
 import { auth, sheets } from '@googleapis/sheets';
 import { toLedgerText } from '../src/domain/dates';
 import type { CellWrite } from '../src/ports/workbook';
-import { required } from './child';
+import { required, runMain } from './child';
 
 export interface BaselineChildResult {
   readonly users: number;
@@ -107,9 +107,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `baseline child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runMain('baseline child', main);

@@ -31,3 +31,22 @@ export function memoryPeaks(): { readonly peaksMb: Readonly<Record<string, numbe
 export function fixedDate(iso: string): { uninstall(): void } {
   return install({ now: Date.parse(iso), toFake: ['Date'], shouldAdvanceTime: true });
 }
+
+/**
+ * Runs a child's `main`: a failure goes to stderr, which the parent shows, with exit code 1.
+ * `exitWhenDone`: the child holds clients open as a warm Lambda does, so it exits once done
+ * instead of waiting for them.
+ */
+export function runMain(name: string, main: () => Promise<void>, exitWhenDone = false): void {
+  main()
+    .then(() => {
+      if (exitWhenDone) process.exit(0);
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(
+        `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      if (exitWhenDone) process.exit(1);
+      process.exitCode = 1;
+    });
+}

@@ -13,7 +13,7 @@
  * Prints one JSON line.
  */
 
-import { fixedDate, memoryPeaks, required } from './child';
+import { fixedDate, memoryPeaks, required, runMain } from './child';
 import type { StepFunction } from './harness';
 
 /** Not imported from the harness: this process loads nothing but the bundle and the fake clock. */
@@ -81,12 +81,5 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  // A warm Lambda process keeps its clients; this one is done, like a frozen execution environment.
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    process.stderr.write(
-      `lambda child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  });
+// A warm Lambda process keeps its clients; this one is done, like a frozen execution environment.
+runMain('lambda child', main, true);

@@ -16,12 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startIamServer } from '@keywarden/iam-simulator';
-import { startEmbeddedDynamo } from '../src/adapters/store/embedded-dynamo';
-import { ensureTable } from '../src/adapters/store/ensure-table';
 import { startS3Server } from '../test/fakes/s3-server';
-import { startSheetsServer } from '../test/fakes/sheets-server';
-import { startSlackServer } from '../test/fakes/slack-server';
 import { startSsmServer } from '../test/fakes/ssm-server';
 import { startTap, type Tap, type TapStats } from '../test/support/http-tap';
 import { FULL_SCALE, generate, NOW, type Scale, TODAY } from './generate';
@@ -35,13 +30,13 @@ import {
   LoadSampler,
   line,
   runChild,
-  SLACK_RATE,
   SPREADSHEET_ID,
   type StepFunction,
   startGoogleTokenExchange,
   stepFunctionTimeoutsMs,
 } from './harness';
 import type { LambdaChildResult } from './lambda-child';
+import { startServices } from './services';
 
 type Service = 'iam' | 'sheets' | 'slack' | 'dynamodb' | 's3';
 const SERVICES: readonly Service[] = ['iam', 'sheets', 'slack', 'dynamodb', 's3'];
@@ -103,14 +98,8 @@ export async function benchLambda(
   const bundle = buildBundle(repoRoot, dir);
   log(`generating the account, ledger and people table (${scale.users} users)`);
   const generated = generate(scale);
-  const iamServer = await startIamServer(generated.account, { latencyMs: LATENCY.iam });
-  const sheets = await startSheetsServer({ latencyMs: LATENCY.sheets, requireAuth: true });
-  sheets.setSheet(SPREADSHEET_ID, '台帳', generated.ledger);
-  sheets.setSheet(SPREADSHEET_ID, 'users', generated.people);
-  const slack = await startSlackServer({ latencyMs: LATENCY.slack, token: BOT_TOKEN, ...SLACK_RATE });
-  slack.setUsers(generated.slackUsers);
-  const dynamo = await startEmbeddedDynamo();
-  await ensureTable(dynamo.client, TABLE);
+  const services = await startServices(generated, TABLE);
+  const { iamServer, sheets, slack, dynamo } = services;
   const ssm = await startSsmServer('us-east-1');
   const s3 = await startS3Server([RUN_BUCKET]);
   const taps: Record<Service, Tap> = {
@@ -236,16 +225,8 @@ export async function benchLambda(
     await measure('daily run (apply again), without --enable-source-maps', withoutMaps, true);
     return render(scale, phases, load.summary());
   } finally {
-    await Promise.all([
-      ...SERVICES.map((s) => taps[s].close()),
-      googleSts.close(),
-      iamServer.close(),
-      sheets.close(),
-      slack.close(),
-      ssm.close(),
-      s3.close(),
-    ]);
-    await dynamo.close();
+    await Promise.all([...SERVICES.map((s) => taps[s].close()), googleSts.close(), ssm.close(), s3.close()]);
+    await services.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -10,11 +10,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startIamServer } from '@keywarden/iam-simulator';
-import { startEmbeddedDynamo } from '../src/adapters/store/embedded-dynamo';
-import { ensureTable } from '../src/adapters/store/ensure-table';
-import { startSheetsServer } from '../test/fakes/sheets-server';
-import { startSlackServer } from '../test/fakes/slack-server';
 import { startTap, type Tap, type TapRequest, type TapStats } from '../test/support/http-tap';
 import type { BaselineChildResult } from './baseline-child';
 import { FULL_SCALE, generate, NOW, type Scale, TODAY } from './generate';
@@ -34,6 +29,7 @@ import {
 } from './harness';
 import { benchLambda } from './lambda';
 import { benchOrganization } from './organization';
+import { startServices } from './services';
 import type { SweepChildResult } from './sweep-child';
 
 /** Users the baseline calls per-user APIs for unless BENCH_BASELINE=full; the rest is extrapolated. */
@@ -179,14 +175,8 @@ async function benchSingleAccount(repoRoot: string, log: (text: string) => void)
   log('generating the account, ledger and people table');
   const scale = scaleFromEnv();
   const generated = generate(scale);
-  const iamServer = await startIamServer(generated.account, { latencyMs: LATENCY.iam });
-  const sheets = await startSheetsServer({ latencyMs: LATENCY.sheets, requireAuth: true });
-  sheets.setSheet(SPREADSHEET_ID, '台帳', generated.ledger);
-  sheets.setSheet(SPREADSHEET_ID, 'users', generated.people);
-  const slack = await startSlackServer({ latencyMs: LATENCY.slack, token: BOT_TOKEN, ...SLACK_RATE });
-  slack.setUsers(generated.slackUsers);
-  const dynamo = await startEmbeddedDynamo();
-  await ensureTable(dynamo.client, 'keywarden-bench');
+  const services = await startServices(generated, 'keywarden-bench');
+  const { iamServer, sheets, slack, dynamo } = services;
 
   const posts = new SlackPosts();
   const slackBase = new URL(slack.apiUrl);
@@ -326,13 +316,8 @@ async function benchSingleAccount(repoRoot: string, log: (text: string) => void)
     writeFileSync(join(repoRoot, 'bench', 'results.md'), `${markdown}\n`);
     log(`wrote bench/results.md`);
   } finally {
-    await Promise.all([
-      ...SERVICES.map((s) => taps[s].close()),
-      iamServer.close(),
-      sheets.close(),
-      slack.close(),
-    ]);
-    await dynamo.close();
+    await Promise.all(SERVICES.map((s) => taps[s].close()));
+    await services.close();
     rmSync(home, { recursive: true, force: true });
   }
 }

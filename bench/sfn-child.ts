@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { createHandlers, type LambdaContext } from '../src/lambda';
 import { runSweepMachine, sweepDefinition } from '../test/support/sweep-machine';
-import { fixedDate, memoryPeaks, required } from './child';
+import { fixedDate, memoryPeaks, required, runMain } from './child';
 
 export interface SfnChildResult {
   /** The Map's MaxConcurrency this run used: the definition's, or 1 with BENCH_SFN_ONE_AT_A_TIME=1. */
@@ -170,12 +170,5 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  // The handlers keep their clients open, as a warm Lambda does; the execution is over.
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    process.stderr.write(
-      `step functions child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  });
+// The handlers keep their clients open, as a warm Lambda does; the execution is over.
+runMain('step functions child', main, true);

@@ -20,7 +20,7 @@ import type { LocalDate } from '../src/domain/dates';
 import { countByKind, deletedRows, ledgerWrites } from '../src/domain/report';
 import type { CellWrite, Workbook } from '../src/ports/workbook';
 import { runSweep } from '../src/sweep/run-sweep';
-import { memoryPeaks, required } from './child';
+import { memoryPeaks, required, runMain } from './child';
 
 export interface SweepChildResult {
   readonly mode: 'dry-run' | 'apply';
@@ -164,9 +164,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `sweep child failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runMain('sweep child', main);
