@@ -374,8 +374,7 @@ async function writeBackInPlace(
 ): Promise<WriteBack> {
   const column = ledger.columns.accessKeyId;
   const keyColumn = column === undefined ? [] : await deps.workbook.readColumn(column);
-  const keyOf = new Map([...byNumber].map(([n, row]) => [n, row.accessKeyId]));
-  const checked = writeBack(planned, keyOf, keyColumn);
+  const checked = writeBack(planned, byNumber, keyColumn);
   if (checked.writes.length > 0) await deps.workbook.write(checked.writes);
   return checked;
 }

@@ -9,9 +9,9 @@ const endDate = (rowNumber: number): CellWrite => ({ rowNumber, column: 6, date:
 
 describe('writing back only where the row still holds its key', () => {
   const keyOf = new Map([
-    [2, KEY_A],
-    [3, KEY_A], // a copy of row 2: its own row number, the same key
-    [5, KEY_B],
+    [2, { accessKeyId: KEY_A }],
+    [3, { accessKeyId: KEY_A }], // a copy of row 2: its own row number, the same key
+    [5, { accessKeyId: KEY_B }],
   ]);
 
   it('writes every cell when no row moved, whatever spaces the cells have', () => {
